@@ -1,0 +1,47 @@
+# MedPortal: `make run` (portal with demo data and a trained model) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run setup test test-unit test-integration lint format clean
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/production.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "MedPortal needs Python 3.11"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt -r requirements/production.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	@if $(MANAGE) help load_knowledge_base >/dev/null 2>&1; then $(MANAGE) load_knowledge_base; fi
+	@if $(MANAGE) help ensure_model >/dev/null 2>&1; then $(MANAGE) ensure_model; fi
+	$(MANAGE) seed_demo
+
+run: setup
+	@echo "MedPortal on http://$(HOST)/  (Ctrl+C to stop)"
+	$(MANAGE) runserver $(HOST)
+
+# pytest exits 5 when it collected no test; that is not a failure of the code.
+test: $(VENV)/.installed lint test-unit test-integration
+
+test-unit: $(VENV)/.installed
+	$(VENV)/bin/pytest -m "not integration" -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+
+test-integration: $(VENV)/.installed
+	$(PY) scripts/with_services.py --postgres --redis -- $(VENV)/bin/pytest -m integration -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

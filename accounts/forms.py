@@ -1,0 +1,85 @@
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Pregnancy, Sex
+
+
+class ListField(forms.CharField):
+    """A comma-separated list typed by a person ("penicillin, peanuts")."""
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        words = [" ".join(w.split()) for w in text.replace(";", ",").replace("\n", ",").split(",")]
+        return [w for w in words if w]
+
+
+class HealthProfileForm(forms.Form):
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex"), choices=[("", _("Prefer not to say"))] + list(Sex.choices), required=False
+    )
+    pregnancy = forms.ChoiceField(
+        label=_("Are you pregnant?"),
+        choices=Pregnancy.choices,
+        required=False,
+        initial=Pregnancy.NOT_APPLICABLE,
+    )
+    allergies = ListField(
+        label=_("Allergies"),
+        required=False,
+        max_length=500,
+        help_text=_("Medicines or substances, separated by commas, e.g. penicillin, ibuprofen."),
+    )
+    conditions = ListField(
+        label=_("Long-term conditions"),
+        required=False,
+        max_length=500,
+        help_text=_("For example: asthma, kidney disease, stomach ulcer."),
+    )
+    medications = ListField(
+        label=_("Medicines you take now"),
+        required=False,
+        max_length=500,
+        help_text=_("For example: warfarin, sertraline."),
+    )
+    height_cm = forms.IntegerField(label=_("Height (cm)"), required=False, min_value=40, max_value=250)
+    weight_kg = forms.IntegerField(label=_("Weight (kg)"), required=False, min_value=2, max_value=400)
+
+    def clean_date_of_birth(self):
+        dob = self.cleaned_data.get("date_of_birth")
+        if dob is None:
+            return None
+        today = timezone.localdate()
+        if dob > today:
+            raise forms.ValidationError(_("Your date of birth cannot be in the future."))
+        if dob < date(today.year - 120, 1, 1):
+            raise forms.ValidationError(_("Please check the year: that is more than 120 years ago."))
+        return dob
+
+    def clean(self):
+        data = super().clean()
+        pregnancy = data.get("pregnancy") or Pregnancy.NOT_APPLICABLE
+        if pregnancy in (Pregnancy.YES, Pregnancy.UNSURE):
+            if data.get("sex") != Sex.FEMALE:
+                self.add_error("pregnancy", _("Pregnancy can only be recorded when sex is female."))
+            dob = data.get("date_of_birth")
+            if dob:
+                age = (timezone.localdate() - dob).days // 365
+                if age < 10 or age > 60:
+                    self.add_error("pregnancy", _("Please check: pregnancy is unusual at this age."))
+        data["pregnancy"] = pregnancy
+        return data
+
+
+class ConsentForm(forms.Form):
+    granted = forms.BooleanField(required=False)

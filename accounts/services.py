@@ -1,0 +1,121 @@
+"""Writes for accounts: users, roles, health profiles, consent and key rotation."""
+
+from __future__ import annotations
+
+import logging
+
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from medportal.encryption import all_encrypted_fields
+
+from .models import ConsentEvent, HealthProfile, Pregnancy, Role, Sex, User, age_band_for
+
+logger = logging.getLogger(__name__)
+
+
+def _clean_words(values) -> list[str]:
+    """Normalise a free-text list ("Penicillin, peanuts") to distinct lower-case words."""
+    if isinstance(values, str):
+        values = values.replace(";", ",").replace("\n", ",").split(",")
+    seen: list[str] = []
+    for value in values or []:
+        word = " ".join(str(value).split()).strip().lower()
+        if word and word not in seen:
+            seen.append(word)
+    return seen
+
+
+@transaction.atomic
+def user_set_role(*, user: User, role: str) -> User:
+    """Set a user's role and keep the matching group (the source of permissions) in step."""
+    user.role = Role(role)
+    user.is_staff = role == Role.ADMIN or user.is_superuser
+    user.full_clean()
+    user.save()
+    user.groups.remove(*Group.objects.filter(name__in=Role.values))
+    group, _ = Group.objects.get_or_create(name=role)
+    user.groups.add(group)
+    return user
+
+
+@transaction.atomic
+def user_create(*, email: str, password: str | None, role: str = Role.PATIENT, **extra) -> User:
+    user = User.objects.create_user(email=email, password=password, **extra)
+    user_set_role(user=user, role=role)
+    HealthProfile.objects.get_or_create(user=user)
+    return user
+
+
+def health_profile_get_or_create(*, user: User) -> HealthProfile:
+    profile, _ = HealthProfile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def health_profile_update(
+    *,
+    user: User,
+    date_of_birth=None,
+    sex: str = "",
+    pregnancy: str = Pregnancy.NOT_APPLICABLE,
+    allergies=(),
+    conditions=(),
+    medications=(),
+    height_cm: int | None = None,
+    weight_kg: int | None = None,
+) -> HealthProfile:
+    profile = health_profile_get_or_create(user=user)
+    profile.date_of_birth = date_of_birth
+    profile.sex = sex or ""
+    # Pregnancy only applies to people who can be pregnant; anything else is stored as n/a.
+    profile.pregnancy = pregnancy if sex == Sex.FEMALE else Pregnancy.NOT_APPLICABLE
+    profile.allergies = _clean_words(allergies)
+    profile.conditions = _clean_words(conditions)
+    profile.medications = _clean_words(medications)
+    profile.height_cm = height_cm
+    profile.weight_kg = weight_kg
+    profile.age_band = age_band_for(profile.age())
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def consent_set(*, user: User, granted: bool) -> HealthProfile:
+    """Give or withdraw training consent; both are one call and both are recorded."""
+    profile = health_profile_get_or_create(user=user)
+    if profile.training_consent != granted:
+        profile.training_consent = granted
+        profile.training_consent_at = timezone.now() if granted else None
+        profile.save(update_fields=["training_consent", "training_consent_at", "updated_at"])
+        ConsentEvent.objects.create(user=user, granted=granted)
+    return profile
+
+
+def encryption_keys_rotate() -> dict[str, int]:
+    """Re-save every encrypted value so it is written with the newest key.
+
+    Reading uses every configured key, writing the first; after this only the first key is
+    needed. Each model is rotated in its own transaction and rows are decrypted strictly,
+    so a missing old key stops the run before anything is rewritten with garbage.
+    """
+    counts: dict[str, int] = {}
+    for model in apps.get_models():
+        fields = all_encrypted_fields(model)
+        if not fields:
+            continue
+        names = [f.name for f in fields]
+        n = 0
+        with transaction.atomic():
+            for obj in model._default_manager.select_for_update().iterator(chunk_size=500):
+                # Saving only the encrypted columns avoids touching auto_now or other fields.
+                model._default_manager.filter(pk=obj.pk).update(
+                    **{name: getattr(obj, name) for name in names}
+                )
+                n += 1
+        counts[model._meta.label] = n
+        logger.info("rotated %s rows of %s", n, model._meta.label)
+    return counts

@@ -1,0 +1,16 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+# Django admin's own login would bypass allauth's rate limits and MFA (../shared/PITFALLS.md).
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "MedPortal administration"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("profile/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Run a command with throw-away PostgreSQL and Redis servers started for it.
+
+    python scripts/with_services.py [--postgres] [--redis] -- pytest -m integration
+
+Each server lives in a temp directory on a free loopback port and is stopped afterwards.
+DATABASE_URL / REDIS_URL are exported to the command. When a server binary is missing the
+command still runs, with MEDPORTAL_MISSING_SERVICES naming what is absent, so tests can skip
+with a clear reason locally; CI installs everything and tests fail instead of skipping there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+@contextmanager
+def postgres_server():
+    initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
+    if not initdb or not pg_ctl:
+        yield None
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="medportal-pg-"))
+    data, port = tmp / "data", free_port()
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        # PostgreSQL refuses to run as root: run it as the postgres system user.
+        user = pwd.getpwnam("postgres")
+        os.chown(tmp, user.pw_uid, user.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    log = tmp / "server.log"
+    try:
+        subprocess.run(
+            [*prefix, initdb, "-D", str(data), "-U", "medportal", "--auth=trust", "-E", "UTF8", "--no-sync"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        opts = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        subprocess.run(
+            [*prefix, pg_ctl, "-D", str(data), "-l", str(log), "-o", opts, "-w", "start"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            [
+                *prefix,
+                pg_bin("createdb") or "createdb",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "medportal",
+                "medportal",
+            ],
+            check=True,
+        )
+        yield {
+            "DATABASE_URL": f"postgres://medportal@127.0.0.1:{port}/medportal",
+            "PG_PORT": str(port),
+            "PG_DATA": str(data),
+            "PG_CTL": pg_ctl,
+            "PG_LOG": str(log),
+            "PG_SOCKET_DIR": str(tmp),
+            "PG_RUN_PREFIX": " ".join(prefix),
+        }
+    finally:
+        subprocess.run(
+            [*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def redis_server():
+    binary = shutil.which("redis-server")
+    if not binary:
+        yield None
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="medportal-redis-"))
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield {"REDIS_URL": f"redis://127.0.0.1:{port}/0", "REDIS_PORT": str(port), "REDIS_SERVER": binary}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--redis", action="store_true")
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("give a command after --")
+    env = dict(os.environ)
+    missing = []
+    with ExitStack() as stack:
+        for wanted, name, factory in (
+            (args.postgres, "postgresql", postgres_server),
+            (args.redis, "redis", redis_server),
+        ):
+            if not wanted:
+                continue
+            started = stack.enter_context(factory())
+            if started is None:
+                missing.append(name)
+            else:
+                env.update(started)
+        env["MEDPORTAL_MISSING_SERVICES"] = ",".join(missing)
+        if missing:
+            print(f"with_services: not installed: {', '.join(missing)}", file=sys.stderr)
+        return subprocess.call(command, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AgeBand, ConsentEvent, HealthProfile, Pregnancy
+from accounts.services import consent_set, health_profile_update
+
+pytestmark = pytest.mark.django_db
+
+
+def _raw_row(profile_id: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM accounts_healthprofile WHERE id = %s", [profile_id])
+        return " ".join(str(v) for v in cursor.fetchone())
+
+
+def test_raw_sql_shows_no_plaintext_health_data(alice):
+    profile = health_profile_update(
+        user=alice,
+        date_of_birth=date(1990, 5, 17),
+        sex="f",
+        pregnancy=Pregnancy.YES,
+        allergies=["Penicillin", "peanuts"],
+        conditions=["asthma"],
+        medications=["warfarin"],
+        height_cm=171,
+        weight_kg=64,
+    )
+    raw = _raw_row(profile.pk)
+    for secret in ("penicillin", "peanuts", "asthma", "warfarin", "1990-05-17", "171"):
+        assert secret not in raw.lower()
+    assert "gAAAAA" in raw
+    profile = HealthProfile.objects.get(pk=profile.pk)
+    assert profile.allergies == ["penicillin", "peanuts"]
+    assert profile.date_of_birth == date(1990, 5, 17)
+    assert profile.height_cm == 171
+    assert profile.is_pregnant
+    assert profile.age_band == AgeBand.YOUNG_ADULT or profile.age_band == AgeBand.ADULT
+
+
+def test_pregnancy_is_dropped_unless_sex_is_female(alice):
+    profile = health_profile_update(user=alice, sex="m", pregnancy=Pregnancy.YES)
+    assert profile.pregnancy == Pregnancy.NOT_APPLICABLE
+
+
+def test_profile_page_saves_a_valid_form(alice_client, alice):
+    response = alice_client.post(
+        reverse("accounts:profile"),
+        {
+            "date_of_birth": "1985-02-03",
+            "sex": "f",
+            "pregnancy": "no",
+            "allergies": "penicillin,  Ibuprofen ;",
+            "conditions": "",
+            "medications": "sertraline",
+            "height_cm": "160",
+            "weight_kg": "",
+        },
+    )
+    assert response.status_code == 302
+    profile = HealthProfile.objects.get(user=alice)
+    assert profile.allergies == ["penicillin", "ibuprofen"]
+    assert profile.medications == ["sertraline"]
+    assert response.headers["Location"] == reverse("accounts:profile")
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        (
+            {"date_of_birth": (timezone.localdate() + timedelta(days=2)).isoformat()},
+            "date_of_birth",
+            "future",
+        ),
+        ({"date_of_birth": "1850-01-01"}, "date_of_birth", "120 years"),
+        ({"sex": "m", "pregnancy": "yes"}, "pregnancy", "only be recorded"),
+        ({"sex": "f", "pregnancy": "yes", "date_of_birth": "2020-01-01"}, "pregnancy", "unusual"),
+        ({"height_cm": "9000"}, "height_cm", "less than or equal"),
+        ({"date_of_birth": "not a date"}, "date_of_birth", "valid date"),
+    ],
+)
+def test_profile_form_rejects_bad_input_with_a_message(alice_client, data, field, message):
+    response = alice_client.post(reverse("accounts:profile"), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors
+    assert message in " ".join(errors[field])
+
+
+def test_profile_page_needs_login(client):
+    response = client.get(reverse("accounts:profile"))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.headers["Location"]
+
+
+def test_profile_page_is_not_cached(alice_client):
+    response = alice_client.get(reverse("accounts:profile"))
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_consent_is_off_by_default_and_revocable(alice_client, alice):
+    profile = HealthProfile.objects.get(user=alice)
+    assert profile.training_consent is False
+    alice_client.post(reverse("accounts:consent"), {"granted": "on"})
+    profile.refresh_from_db()
+    assert profile.training_consent is True
+    assert profile.training_consent_at is not None
+    alice_client.post(reverse("accounts:consent"), {"granted": ""})
+    profile.refresh_from_db()
+    assert profile.training_consent is False
+    assert list(ConsentEvent.objects.filter(user=alice).values_list("granted", flat=True)) == [False, True]
+
+
+def test_consent_set_twice_records_one_event(alice):
+    consent_set(user=alice, granted=True)
+    consent_set(user=alice, granted=True)
+    assert ConsentEvent.objects.filter(user=alice).count() == 1
