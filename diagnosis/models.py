@@ -1,1 +1,227 @@
+"""The clinical knowledge base and the symptom sessions built on it."""
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from medportal.encryption import EncryptedCharField, EncryptedJSONTextField, EncryptedTextField
+
+ICD10_VALIDATOR = RegexValidator(
+    r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$", _("Enter an ICD-10 code such as K21.9.")
+)
+
+
+class TriageLevel(models.TextChoices):
+    """Ordered from most to least urgent (see ``TRIAGE_ORDER``)."""
+
+    EMERGENCY = "emergency", _("Emergency: call an ambulance now")
+    URGENT = "urgent", _("Urgent: get medical help today")
+    GP = "gp", _("See a doctor: book an appointment")
+    SELF_CARE = "self_care", _("Self-care: look after yourself at home")
+
+
+TRIAGE_ORDER = {
+    TriageLevel.EMERGENCY: 0,
+    TriageLevel.URGENT: 1,
+    TriageLevel.GP: 2,
+    TriageLevel.SELF_CARE: 3,
+}
+
+
+class BodySystem(models.TextChoices):
+    GENERAL = "general", _("General")
+    SKIN = "skin", _("Skin")
+    RESPIRATORY = "respiratory", _("Breathing")
+    CARDIOVASCULAR = "cardiovascular", _("Heart and circulation")
+    DIGESTIVE = "digestive", _("Digestion")
+    LIVER = "liver", _("Liver")
+    URINARY = "urinary", _("Urinary")
+    MUSCULOSKELETAL = "musculoskeletal", _("Muscles and joints")
+    NEUROLOGICAL = "neurological", _("Brain and nerves")
+    EAR_NOSE_THROAT = "ear_nose_throat", _("Ear, nose and throat")
+    EYE = "eye", _("Eyes")
+    ENDOCRINE = "endocrine", _("Hormones")
+    MENTAL_HEALTH = "mental_health", _("Mental health")
+    REPRODUCTIVE = "reproductive", _("Reproductive")
+    RISK_FACTOR = "risk_factor", _("History and risk factors")
+
+
+class KnowledgeBaseVersion(models.Model):
+    """One row per change of the knowledge base; the highest id is the current version."""
+
+    reason = models.CharField(max_length=200)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text=_("Hash of the fixture files loaded.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"KB v{self.pk}: {self.reason}"
+
+
+class Symptom(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    body_system = models.CharField(max_length=32, choices=BodySystem.choices, default=BodySystem.GENERAL)
+    question = models.CharField(max_length=250, blank=True)
+    is_reviewed = models.BooleanField(
+        default=True, help_text=_("False for entries created by a data import.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SymptomSynonym(models.Model):
+    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="synonyms")
+    phrase = models.CharField(
+        max_length=120, unique=True, help_text=_("Lower case lay phrase or misspelling.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["phrase"]
+
+    def __str__(self) -> str:
+        return self.phrase
+
+
+class Disease(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=160, unique=True)
+    aliases = models.JSONField(default=list, blank=True)
+    icd10 = models.CharField("ICD-10", max_length=8, validators=[ICD10_VALIDATOR])
+    description = models.TextField()
+    default_triage = models.CharField(max_length=16, choices=TriageLevel.choices)
+    source = models.TextField(help_text=_("The public guidance this entry is based on."))
+    age_min = models.PositiveSmallIntegerField(default=0)
+    age_max = models.PositiveSmallIntegerField(default=100)
+    age_mode = models.PositiveSmallIntegerField(default=35)
+    female_share = models.FloatField(default=0.5, validators=[MinValueValidator(0), MaxValueValidator(1)])
+    warning_signs = models.JSONField(default=list, blank=True)
+    emergency_guidance = models.TextField(blank=True)
+    is_reviewed = models.BooleanField(default=True)
+    symptoms = models.ManyToManyField(Symptom, through="DiseaseSymptom", related_name="diseases")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(female_share__gte=0) & models.Q(female_share__lte=1),
+                name="female_share_0_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DiseaseSymptom(models.Model):
+    disease = models.ForeignKey(Disease, on_delete=models.CASCADE, related_name="symptom_links")
+    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="disease_links")
+    frequency = models.FloatField(
+        help_text=_("Share of people with the condition who have this symptom (0-1)."),
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["disease", "-frequency"]
+        constraints = [
+            models.UniqueConstraint(fields=["disease", "symptom"], name="unique_disease_symptom"),
+            models.CheckConstraint(
+                condition=models.Q(frequency__gt=0) & models.Q(frequency__lte=1), name="frequency_0_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.disease} – {self.symptom} ({self.frequency:.2f})"
+
+
+class RedFlagRule(models.Model):
+    """A symptom combination that means emergency or urgent whatever any model says."""
+
+    class Level(models.TextChoices):
+        EMERGENCY = TriageLevel.EMERGENCY.value, TriageLevel.EMERGENCY.label
+        URGENT = TriageLevel.URGENT.value, TriageLevel.URGENT.label
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=160)
+    level = models.CharField(max_length=16, choices=Level.choices)
+    all_of = models.ManyToManyField(Symptom, related_name="red_flags_all")
+    any_of = models.ManyToManyField(Symptom, related_name="red_flags_any", blank=True)
+    min_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True, choices=[("f", _("Female")), ("m", _("Male"))])
+    pregnant = models.BooleanField(null=True, blank=True, help_text=_("True: only when pregnant."))
+    instruction = models.TextField()
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["level", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.name}"
+
+
+class SymptomSession(models.Model):
+    """One symptom check. What the patient typed and everything derived from it is encrypted;
+    triage, status and the versions used stay in clear for queues and metrics."""
+
+    class Status(models.TextChoices):
+        ASKING = "asking", _("Questions pending")
+        COMPLETE = "complete", _("Complete")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="symptom_sessions"
+    )
+    entered_text = EncryptedTextField(blank=True, default="")
+    chips = EncryptedJSONTextField(default=list, blank=True)
+    symptoms = EncryptedJSONTextField(default=list, blank=True)
+    negated = EncryptedJSONTextField(default=list, blank=True)
+    unrecognised = EncryptedJSONTextField(default=list, blank=True)
+    answers = EncryptedJSONTextField(default=list, blank=True)
+    conditions = EncryptedJSONTextField(default=list, blank=True)
+    red_flags = EncryptedJSONTextField(default=list, blank=True)
+    next_question = EncryptedCharField(max_length=80, blank=True, default="")
+    sex = EncryptedCharField(max_length=1, blank=True, default="")
+    pregnant = EncryptedCharField(max_length=5, blank=True, default="")
+    age_band = models.CharField(max_length=8, blank=True, default="")
+    triage = models.CharField(max_length=16, choices=TriageLevel.choices)
+    low_confidence = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.COMPLETE)
+    model_version = models.ForeignKey(
+        "mlops.ModelVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
+    )
+    model_label = models.CharField(max_length=120)
+    kb_version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Check #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("diagnosis:check_detail", args=[self.pk])
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.triage == TriageLevel.EMERGENCY

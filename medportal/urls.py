@@ -12,5 +12,6 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),
+    path("check/", include("diagnosis.urls")),
     path("admin/", admin.site.urls),
 ]

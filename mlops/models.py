@@ -1,1 +1,79 @@
+"""The model registry and the labelled cases models are trained on."""
 
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingCase(models.Model):
+    """One labelled presentation from an import or a confirmed outcome (never synthetic rows:
+    those are regenerated from the knowledge base and a seed)."""
+
+    source = models.CharField(max_length=200, help_text=_("File name of an import, or 'confirmed'."))
+    disease = models.ForeignKey("diagnosis.Disease", on_delete=models.CASCADE, related_name="training_cases")
+    symptoms = models.JSONField(default=list)
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    fingerprint = models.CharField(max_length=64, help_text=_("Hash of label + symptoms + demographics."))
+    session = models.OneToOneField(
+        "diagnosis.SymptomSession",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="training_case",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["source"]), models.Index(fields=["fingerprint"])]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.disease_id}"
+
+
+class ModelVersion(models.Model):
+    """An immutable trained model. What serves is the version whose alias is ``champion``."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Alias(models.TextChoices):
+        NONE = "", _("—")
+        CHAMPION = "champion", _("Champion")
+        CHALLENGER = "challenger", _("Challenger")
+        ARCHIVED = "archived", _("Archived")
+
+    name = models.CharField(max_length=60, default="diagnosis")
+    version = models.PositiveIntegerField()
+    algorithm = models.CharField(max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+    data_fingerprint = models.CharField(max_length=64)
+    data_sources = models.JSONField(default=dict, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    artefact_path = models.CharField(max_length=500, blank=True)
+    checksum = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    alias = models.CharField(max_length=12, choices=Alias.choices, blank=True, default="")
+    kb_version = models.PositiveIntegerField(default=0)
+    decision = models.TextField(blank=True, help_text=_("Why it was or was not promoted."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="unique_model_version"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(alias="champion"), name="one_champion_per_model"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version} ({self.algorithm})"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}-v{self.version}-{self.algorithm}"

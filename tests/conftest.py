@@ -42,3 +42,42 @@ def dana(db):
 def alice_client(client, alice):
     client.force_login(alice)
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped knowledge base once; each test's transaction rolls back on top of it."""
+    from diagnosis.kb_loader import load, read_files
+
+    with django_db_blocker.unblock():
+        load(read_files(), force=True)
+
+
+@pytest.fixture(autouse=True)
+def _model_store(settings, tmp_path):
+    """Model artefacts of a test go to its own temp dir; in-process caches start clean."""
+    from diagnosis.engine.predictor import clear_model_cache
+
+    settings.MODEL_STORE_DIR = tmp_path / "models"
+    clear_model_cache()
+    yield
+    clear_model_cache()
+
+
+@pytest.fixture
+def snapshot(db):
+    from diagnosis.engine.knowledge import current_snapshot
+
+    return current_snapshot()
+
+
+@pytest.fixture
+def trained_champion(db, snapshot, settings):
+    """A small logistic-regression champion trained on synthetic cases (fast)."""
+    from mlops.services import model_version_promote
+    from mlops.training import build_dataset, register_candidate, train_candidate
+
+    dataset = build_dataset(snapshot, per_disease=60, seed=3)
+    candidate = train_candidate("logistic_regression", dataset, snapshot)
+    mv = register_candidate(candidate, dataset, snapshot, settings.MODEL_STORE_DIR)
+    return model_version_promote(model_version=mv, reason="test fixture")

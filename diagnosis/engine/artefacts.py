@@ -1,0 +1,93 @@
+"""Saving and loading model artefacts with skops, an explicit type allow-list and a checksum.
+
+Nothing is ever unpickled: skops refuses any type not on ``TRUSTED_TYPES``, and the file's
+SHA-256 must match the registry before it is even opened. Writes go to a temp file that is
+renamed into place, so a crash never leaves a half-written artefact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import skops.io as sio
+
+TRUSTED_TYPES = [
+    "numpy.dtype",
+    "numpy.ndarray",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.random._generator.Generator",
+    "numpy.random._pcg64.PCG64",
+    "numpy.random.mtrand.RandomState",
+    "builtins.dict",
+    "builtins.list",
+    "builtins.tuple",
+    "builtins.str",
+    "builtins.int",
+    "builtins.float",
+    "builtins.bool",
+    "builtins.NoneType",
+    "sklearn.naive_bayes.BernoulliNB",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.svm._classes.LinearSVC",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.ensemble._forest.RandomForestClassifier",
+    "sklearn.tree._classes.DecisionTreeClassifier",
+    "sklearn.tree._tree.Tree",
+    "sklearn.neural_network._multilayer_perceptron.MLPClassifier",
+    "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.utils._bunch.Bunch",
+    "sklearn.frozen._frozen.FrozenEstimator",
+    "diagnosis.engine.algorithms.KnowledgeBaseBayes",
+]
+
+
+class ArtefactError(Exception):
+    """The artefact is missing, altered or contains a type that is not trusted."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def save_artefact(payload: dict, directory: Path, filename: str) -> tuple[Path, str]:
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".skops")
+    os.close(fd)
+    try:
+        sio.dump(payload, tmp_name)
+        checksum = sha256_of(Path(tmp_name))
+        final = directory / filename
+        os.replace(tmp_name, final)
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+    return final, checksum
+
+
+def load_artefact(path: Path, checksum: str) -> dict:
+    path = Path(path)
+    if not path.exists():
+        raise ArtefactError(f"artefact {path.name} is missing")
+    actual = sha256_of(path)
+    if actual != checksum:
+        raise ArtefactError(f"artefact {path.name} failed its checksum (altered or corrupt)")
+    try:
+        untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
+        if untrusted:
+            raise ArtefactError(f"artefact {path.name} contains untrusted types: {sorted(untrusted)}")
+        return sio.load(path, trusted=TRUSTED_TYPES)
+    except ArtefactError:
+        raise
+    except Exception as exc:  # a corrupt zip or skops schema error must not crash a request
+        raise ArtefactError(f"artefact {path.name} could not be read ({exc.__class__.__name__})") from exc

@@ -1,0 +1,155 @@
+"""An immutable, array-shaped snapshot of the knowledge base for fast inference.
+
+Rebuilt only when the knowledge-base version changes, so admin edits take effect on the
+next check without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from .resolver import SymptomIndex
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    slug: str
+    name: str
+    level: str
+    all_of: frozenset[str]
+    any_of: frozenset[str]
+    min_age: int | None
+    max_age: int | None
+    sex: str
+    pregnant: bool | None
+    instruction: str
+
+
+@dataclass(frozen=True)
+class DiseaseSpec:
+    slug: str
+    name: str
+    icd10: str
+    default_triage: str
+    age_min: int
+    age_max: int
+    age_mode: int
+    female_share: float
+    description: str
+    emergency_guidance: str
+
+
+@dataclass(frozen=True)
+class KnowledgeSnapshot:
+    version: int
+    symptoms: tuple[str, ...]  # column order of feature vectors
+    symptom_names: dict[str, str]
+    symptom_questions: dict[str, str]
+    diseases: tuple[DiseaseSpec, ...]
+    frequency: np.ndarray  # diseases x symptoms, 0 where not linked
+    rules: tuple[RuleSpec, ...]
+    index: SymptomIndex
+    disease_aliases: dict[str, str]  # normalised alias or name -> disease slug
+
+    @property
+    def disease_slugs(self) -> tuple[str, ...]:
+        return tuple(d.slug for d in self.diseases)
+
+    def disease(self, slug: str) -> DiseaseSpec:
+        return self.diseases[self.disease_slugs.index(slug)]
+
+
+def build_snapshot() -> KnowledgeSnapshot:
+    from diagnosis.models import Disease, DiseaseSymptom, RedFlagRule, Symptom, SymptomSynonym
+
+    from .resolver import normalise
+    from ..selectors import knowledge_base_version
+
+    version = knowledge_base_version()
+    symptoms = list(Symptom.objects.order_by("slug").values_list("slug", "name", "question"))
+    slugs = tuple(s for s, _, _ in symptoms)
+    names = {s: n for s, n, _ in symptoms}
+    questions = {s: q for s, _, q in symptoms}
+    diseases = tuple(
+        DiseaseSpec(
+            slug=d.slug,
+            name=d.name,
+            icd10=d.icd10,
+            default_triage=d.default_triage,
+            age_min=d.age_min,
+            age_max=d.age_max,
+            age_mode=d.age_mode,
+            female_share=d.female_share,
+            description=d.description,
+            emergency_guidance=d.emergency_guidance,
+        )
+        for d in Disease.objects.order_by("slug")
+    )
+    d_index = {d.slug: i for i, d in enumerate(diseases)}
+    s_index = {s: i for i, s in enumerate(slugs)}
+    frequency = np.zeros((len(diseases), len(slugs)), dtype=np.float64)
+    for d_slug, s_slug, f in DiseaseSymptom.objects.values_list(
+        "disease__slug", "symptom__slug", "frequency"
+    ):
+        frequency[d_index[d_slug], s_index[s_slug]] = f
+    phrases = {n: s for s, n in names.items()}
+    phrases.update({s.replace("_", " "): s for s in slugs})
+    phrases.update(dict(SymptomSynonym.objects.values_list("phrase", "symptom__slug")))
+    rules = []
+    for rule in RedFlagRule.objects.filter(is_active=True).prefetch_related("all_of", "any_of"):
+        rules.append(
+            RuleSpec(
+                slug=rule.slug,
+                name=rule.name,
+                level=rule.level,
+                all_of=frozenset(s.slug for s in rule.all_of.all()),
+                any_of=frozenset(s.slug for s in rule.any_of.all()),
+                min_age=rule.min_age,
+                max_age=rule.max_age,
+                sex=rule.sex,
+                pregnant=rule.pregnant,
+                instruction=rule.instruction,
+            )
+        )
+    aliases: dict[str, str] = {}
+    for d in Disease.objects.all():
+        for alias in [d.name, d.slug, d.slug.replace("_", " ")] + list(d.aliases or []):
+            aliases[normalise(alias)] = d.slug
+    return KnowledgeSnapshot(
+        version=version,
+        symptoms=slugs,
+        symptom_names=names,
+        symptom_questions=questions,
+        diseases=diseases,
+        frequency=frequency,
+        rules=tuple(rules),
+        index=SymptomIndex(phrases, names),
+        disease_aliases=aliases,
+    )
+
+
+_lock = threading.Lock()
+_cached: KnowledgeSnapshot | None = None
+
+
+def current_snapshot() -> KnowledgeSnapshot:
+    """The snapshot for the current knowledge-base version (one cheap query to check)."""
+    global _cached
+    from ..selectors import knowledge_base_version
+
+    version = knowledge_base_version()
+    snapshot = _cached
+    if snapshot is not None and snapshot.version == version:
+        return snapshot
+    with _lock:
+        if _cached is None or _cached.version != version:
+            _cached = build_snapshot()
+        return _cached
+
+
+def clear_snapshot() -> None:
+    global _cached
+    _cached = None

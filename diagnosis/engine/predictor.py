@@ -1,0 +1,116 @@
+"""Loading the champion model for serving, with fallbacks that never leave a check unanswered.
+
+Web processes check the registry's champion id on every check (one indexed query), so a newly
+promoted model is served on the next request without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+
+from .algorithms import kb_bayes_from_snapshot
+from .artefacts import ArtefactError, load_artefact
+from .features import featurise
+from .knowledge import KnowledgeSnapshot
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadedModel:
+    version_id: int | None
+    label: str
+    estimator: object
+    symptoms: tuple[str, ...]
+    classes: tuple[str, ...]
+    fallback_reason: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    def predict_proba(self, symptom_sets, ages, sexes) -> np.ndarray:
+        X = featurise(symptom_sets, ages, sexes, self.symptoms)
+        return self.estimator.predict_proba(X)
+
+
+def resolve_artefact_path(path: str) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() else Path(settings.MODEL_STORE_DIR) / p
+
+
+def load_version(mv) -> LoadedModel:
+    payload = load_artefact(resolve_artefact_path(mv.artefact_path), mv.checksum)
+    return LoadedModel(
+        version_id=mv.pk,
+        label=mv.label,
+        estimator=payload["estimator"],
+        symptoms=tuple(payload["symptoms"]),
+        classes=tuple(payload["classes"]),
+    )
+
+
+def kb_model(snapshot: KnowledgeSnapshot, reason: str = "", errors=None) -> LoadedModel:
+    return LoadedModel(
+        version_id=None,
+        label=f"kb-bayes-kb{snapshot.version}",
+        estimator=kb_bayes_from_snapshot(snapshot),
+        symptoms=snapshot.symptoms,
+        classes=snapshot.disease_slugs,
+        fallback_reason=reason,
+        errors=list(errors or []),
+    )
+
+
+_lock = threading.Lock()
+_cache: dict[tuple, LoadedModel] = {}
+_status: dict[str, object] = {"serving": None, "fallback_reason": "", "errors": []}
+
+
+def serving_status() -> dict:
+    """What is served and why (for the health endpoint and the admin)."""
+    return dict(_status)
+
+
+def current_model(snapshot: KnowledgeSnapshot) -> LoadedModel:
+    from mlops.models import ModelVersion
+    from mlops.selectors import champion_id, fallback_versions
+
+    cid = champion_id()
+    key = (cid, snapshot.version)
+    model = _cache.get(key)
+    if model is not None:
+        return model
+    with _lock:
+        model = _cache.get(key)
+        if model is not None:
+            return model
+        errors: list[str] = []
+        if cid is None:
+            model = kb_model(snapshot, reason="no trained model is registered yet")
+        else:
+            candidates = list(ModelVersion.objects.filter(pk=cid)) + list(fallback_versions(exclude=cid)[:3])
+            for mv in candidates:
+                try:
+                    model = load_version(mv)
+                    if mv.pk != cid:
+                        model.fallback_reason = f"champion could not be loaded; serving last good {mv.label}"
+                    break
+                except ArtefactError as exc:
+                    logger.error("model %s not loaded: %s", mv.label, exc)
+                    errors.append(f"{mv.label}: {exc}")
+            else:
+                model = kb_model(snapshot, reason="no registered model could be loaded", errors=errors)
+            model.errors = errors
+        _cache.clear()
+        _cache[key] = model
+        _status.update(serving=model.label, fallback_reason=model.fallback_reason, errors=errors)
+        return model
+
+
+def clear_model_cache() -> None:
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,362 @@
+"""Turn what people type into knowledge-base symptoms.
+
+Handles exact names, synonyms and misspellings (rapidfuzz), comma-separated chips and free
+sentences with several symptoms and negations ("headache and throwing up but no fever").
+Nothing typed can raise: every piece of text ends up resolved, negated or unrecognised.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+MAX_INPUT_CHARS = 2000
+# Words that negate what follows them within the same clause ("no fever or cough").
+NEGATION_CUES = {"no", "not", "without", "never", "denies", "deny", "nor", "none", "free", "absent"}
+NEGATION_PHRASES = (
+    "don't have",
+    "dont have",
+    "do not have",
+    "haven't got",
+    "havent got",
+    "have not got",
+    "haven't had",
+    "have not had",
+    "didn't have",
+    "did not have",
+    "no sign of",
+    "not any",
+    "isn't",
+    "is not",
+    "aren't",
+    "wasn't",
+    "no more",
+)
+# Clause boundaries: a negation does not reach past these.
+CLAUSE_SPLIT = re.compile(r"[,;.!?\n]+|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bapart from\b|\bexcept\b")
+# Filler that is never a symptom by itself.
+STOPWORDS = {
+    "i",
+    "im",
+    "i'm",
+    "ive",
+    "i've",
+    "have",
+    "has",
+    "had",
+    "got",
+    "get",
+    "getting",
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "my",
+    "me",
+    "is",
+    "am",
+    "are",
+    "be",
+    "been",
+    "feel",
+    "feeling",
+    "feels",
+    "with",
+    "of",
+    "in",
+    "on",
+    "at",
+    "some",
+    "bit",
+    "little",
+    "very",
+    "really",
+    "also",
+    "too",
+    "since",
+    "for",
+    "days",
+    "day",
+    "week",
+    "weeks",
+    "today",
+    "yesterday",
+    "it",
+    "its",
+    "it's",
+    "this",
+    "that",
+    "there",
+    "lot",
+    "lots",
+    "quite",
+    "kind",
+    "sort",
+    "like",
+    "when",
+    "after",
+    "before",
+    "from",
+    "to",
+    "all",
+    "time",
+    "keep",
+    "keeps",
+    "constant",
+    "constantly",
+    "bad",
+    "mild",
+    "slight",
+    "slightly",
+    "much",
+    "so",
+    "just",
+    "been",
+    "having",
+    "what",
+    "which",
+    "any",
+    "do",
+    "does",
+    "did",
+    "can",
+    "cant",
+    "can't",
+    "could",
+    "about",
+    "around",
+    "sometimes",
+    "often",
+    "recently",
+    "now",
+    "then",
+    "morning",
+    "night",
+    "last",
+    "past",
+    "few",
+    "couple",
+    "two",
+    "three",
+    "hi",
+    "hello",
+    "please",
+    "help",
+    "think",
+    "maybe",
+    "probably",
+    "pretty",
+    "terrible",
+    "awful",
+    "horrible",
+    "suffering",
+    "suffer",
+    "experiencing",
+    "symptoms",
+    "symptom",
+    "problem",
+    "problems",
+    "issues",
+    "issue",
+}
+FUZZY_PHRASE_CUTOFF = 87  # best balance of typo recall vs false matches on tests/diagnosis/test_resolver.py
+FUZZY_CHIP_CUTOFF = 80
+SUGGESTION_CUTOFF = 72
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", str(text)).lower().replace("’", "'")
+    text = re.sub(r"[_/\\|()\[\]{}\"“”*#+=<>~^`@$%&]", " ", text)
+    text = re.sub(r"(?<![a-z])-|-(?![a-z])", " ", text)
+    return " ".join(text.split())
+
+
+@dataclass
+class Match:
+    text: str
+    slug: str
+    score: float
+
+
+@dataclass
+class Resolution:
+    present: list[str] = field(default_factory=list)
+    negated: list[str] = field(default_factory=list)
+    unrecognised: list[str] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
+    suggestions: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, slug: str, text: str, score: float, negated: bool) -> None:
+        self.matches.append(Match(text, slug, score))
+        target, other = (self.negated, self.present) if negated else (self.present, self.negated)
+        if slug not in target:
+            target.append(slug)
+        # The later statement wins ("fever ... actually no fever").
+        if slug in other:
+            other.remove(slug)
+
+
+class SymptomIndex:
+    """An in-memory phrase index built from the knowledge base (a few thousand phrases)."""
+
+    def __init__(self, phrases: dict[str, str], names: dict[str, str]):
+        self.phrases = {normalise(p): slug for p, slug in phrases.items() if normalise(p)}
+        self.names = names  # slug -> display name
+        self.max_words = max((len(p.split()) for p in self.phrases), default=1)
+        self._choices = list(self.phrases)
+        # Sorted display entries for autocomplete: (normalised phrase, slug).
+        self._autocomplete = sorted(self.phrases.items(), key=lambda kv: (len(kv[0]), kv[0]))
+
+    # --- resolving ------------------------------------------------------------------------
+    def resolve(self, text: str = "", chips: list[str] | tuple = ()) -> Resolution:
+        result = Resolution()
+        for chip in chips or []:
+            self._resolve_chip(str(chip)[:200], result)
+        self._resolve_text(str(text or "")[:MAX_INPUT_CHARS], result)
+        return result
+
+    def _resolve_text(self, text: str, result: Resolution) -> None:
+        for clause in CLAUSE_SPLIT.split(normalise(text)):
+            self._resolve_clause(clause.strip(), result)
+
+    def _exact_or_fuzzy(self, phrase: str, cutoff: float) -> tuple[str, float] | None:
+        slug = self.phrases.get(phrase)
+        if slug:
+            return slug, 100.0
+        if len(phrase) < 4 or cutoff > 100:
+            return None
+        best = process.extractOne(phrase, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if best:
+            return self.phrases[best[0]], best[1]
+        return None
+
+    def _resolve_chip(self, chip: str, result: Resolution) -> None:
+        phrase = normalise(chip)
+        if not phrase:
+            return
+        negated = False
+        for cue in ("no ", "not ", "without "):
+            if phrase.startswith(cue):
+                negated, phrase = True, phrase[len(cue) :]
+        found = self._exact_or_fuzzy(phrase, FUZZY_CHIP_CUTOFF)
+        if found is None:
+            # A chip may be a short sentence ("bad headache"): read it like free text.
+            before = len(result.matches)
+            self._resolve_text(("no " if negated else "") + phrase, result)
+            if len(result.matches) == before and chip.strip() not in result.unrecognised:
+                self._unrecognised(chip.strip(), result)
+            return
+        result.add(found[0], chip, found[1], negated)
+
+    def _resolve_clause(self, clause: str, result: Resolution) -> None:
+        if not clause:
+            return
+        for phrase in NEGATION_PHRASES:
+            clause = clause.replace(phrase, " no ")
+        words = [w.strip("'") for w in clause.split()]
+        words = [w for w in words if w]
+        negated = False
+        leftovers: list[str] = []
+        i = 0
+        while i < len(words):
+            word = words[i]
+            if word in NEGATION_CUES or word.endswith("n't"):
+                negated = True
+                i += 1
+                continue
+            hit = None
+            # Longest exact phrase first, then fuzzy on the same windows.
+            for size in range(min(self.max_words, len(words) - i), 0, -1):
+                window = " ".join(words[i : i + size])
+                slug = self.phrases.get(window)
+                if slug:
+                    hit = (slug, 100.0, size, window)
+                    break
+            if hit is None and word not in STOPWORDS:
+                for size in range(min(4, len(words) - i), 0, -1):
+                    window_words = words[i : i + size]
+                    if window_words[-1] in STOPWORDS:
+                        continue
+                    window = " ".join(window_words)
+                    cutoff = FUZZY_PHRASE_CUTOFF if size > 1 or len(window) >= 6 else 101
+                    found = self._exact_or_fuzzy(window, cutoff) if len(window) >= 5 else None
+                    if found:
+                        hit = (found[0], found[1], size, window)
+                        break
+            if hit:
+                result.add(hit[0], hit[3], hit[1], negated)
+                i += hit[2]
+                continue
+            if word not in STOPWORDS and not word.isdigit():
+                leftovers.append(word)
+            i += 1
+        if leftovers:
+            leftover = " ".join(leftovers)
+            # Word order varies ("my nose is runny"): compare the leftover words as a set.
+            best = None
+            if 2 <= len(leftovers) <= 4:
+                best = process.extractOne(
+                    leftover, self._choices, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_PHRASE_CUTOFF
+                )
+            if best:
+                result.add(self.phrases[best[0]], leftover, best[1], negated)
+            else:
+                self._unrecognised(leftover, result)
+
+    def _unrecognised(self, text: str, result: Resolution) -> None:
+        text = text[:120]
+        if text in result.unrecognised:
+            return
+        result.unrecognised.append(text)
+        result.suggestions[text] = self.suggest(text)
+
+    # --- suggestions and autocomplete ---------------------------------------------------------
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        """Display names of the closest symptoms, for "did you mean ...?"."""
+        phrase = normalise(text)
+        if not phrase:
+            return []
+        hits = process.extract(
+            phrase, self._choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=SUGGESTION_CUTOFF
+        )
+        names: list[str] = []
+        for choice, _score, _ in hits:
+            name = self.names.get(self.phrases[choice])
+            if name and name not in names:
+                names.append(name)
+            if len(names) == limit:
+                break
+        return names
+
+    def autocomplete(self, prefix: str, limit: int = 8) -> list[dict]:
+        """Symptoms whose name or synonym starts with (then contains) what was typed."""
+        query = normalise(prefix)[:60]
+        if len(query) < 2:
+            return []
+        starts: list[tuple[str, str]] = []
+        contains: list[tuple[str, str]] = []
+        for phrase, slug in self._autocomplete:
+            if phrase.startswith(query) or f" {query}" in phrase:
+                starts.append((phrase, slug))
+            elif query in phrase:
+                contains.append((phrase, slug))
+        out: list[dict] = []
+        seen: set[str] = set()
+        for phrase, slug in starts + contains:
+            if slug in seen:
+                continue
+            seen.add(slug)
+            name = self.names[slug]
+            shown = normalise(name)
+            out.append({"slug": slug, "name": name, "matched": "" if query in shown else phrase})
+            if len(out) == limit:
+                return out
+        if not out and len(query) >= 4:
+            for name in self.suggest(query, limit=min(limit, 3)):
+                slug = next(s for s, n in self.names.items() if n == name)
+                out.append({"slug": slug, "name": name, "matched": ""})
+        return out

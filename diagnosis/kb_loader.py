@@ -1,0 +1,358 @@
+"""Read, validate and load the knowledge-base fixture files (diagnosis/knowledge_base/)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+
+from recommendations.models import (
+    ActivityAdvice,
+    ConditionMedicine,
+    DietAdvice,
+    DrugClass,
+    Medicine,
+    OtherMedication,
+    Precaution,
+    ProfileCondition,
+)
+
+from .models import (
+    BodySystem,
+    Disease,
+    DiseaseSymptom,
+    KnowledgeBaseVersion,
+    RedFlagRule,
+    Symptom,
+    SymptomSynonym,
+    TriageLevel,
+)
+
+ICD10_RE = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$")
+CONDITION_KEYS = {
+    "slug",
+    "name",
+    "aliases",
+    "icd10",
+    "description",
+    "default_triage",
+    "source",
+    "demographics",
+    "symptoms",
+    "warning_signs",
+    "emergency_guidance",
+    "medicines",
+    "precautions",
+    "diet",
+    "activity",
+}
+
+
+class KnowledgeBaseError(ValueError):
+    """The fixture files are inconsistent; nothing was loaded."""
+
+
+@dataclass
+class KnowledgeBaseFiles:
+    symptoms: list[dict]
+    red_flags: list[dict]
+    medicines: list[dict]
+    vocabulary: dict
+    conditions: list[dict]
+    content_hash: str
+    errors: list[str] = field(default_factory=list)
+
+
+def _read_yaml(path: Path):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise KnowledgeBaseError(f"{path.name}: not valid YAML ({exc.__class__.__name__})") from exc
+
+
+def read_files(directory: Path | None = None) -> KnowledgeBaseFiles:
+    directory = Path(directory or settings.KNOWLEDGE_BASE_DIR)
+    if not (directory / "symptoms.yaml").exists():
+        raise KnowledgeBaseError(f"no knowledge base at {directory} (symptoms.yaml missing)")
+    paths = sorted(directory.glob("symptoms*.yaml")) + [
+        directory / "red_flags.yaml",
+        directory / "medicines.yaml",
+        directory / "vocabulary.yaml",
+    ]
+    condition_paths = sorted((directory / "conditions").glob("*.yaml"))
+    digest = hashlib.sha256()
+    for path in paths + condition_paths:
+        if not path.exists():
+            raise KnowledgeBaseError(f"{path.name} is missing")
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    symptoms: list[dict] = []
+    for path in sorted(directory.glob("symptoms*.yaml")):
+        symptoms.extend(_read_yaml(path) or [])
+    files = KnowledgeBaseFiles(
+        symptoms=symptoms,
+        red_flags=_read_yaml(directory / "red_flags.yaml") or [],
+        medicines=_read_yaml(directory / "medicines.yaml") or [],
+        vocabulary=_read_yaml(directory / "vocabulary.yaml") or {},
+        conditions=[_read_yaml(p) for p in condition_paths],
+        content_hash=digest.hexdigest(),
+    )
+    files.errors = validate(files)
+    return files
+
+
+def validate(files: KnowledgeBaseFiles) -> list[str]:  # noqa: C901 - one flat list of checks reads best
+    """Every referential and completeness rule the loader relies on; returns human-readable errors."""
+    errors: list[str] = []
+    symptom_slugs: set[str] = set()
+    phrases: dict[str, str] = {}
+    for s in files.symptoms:
+        slug = s.get("slug")
+        if slug in symptom_slugs:
+            errors.append(f"symptom {slug}: defined twice")
+        symptom_slugs.add(slug)
+        if s.get("body_system") not in BodySystem.values:
+            errors.append(f"symptom {slug}: unknown body_system {s.get('body_system')!r}")
+        for phrase in [s.get("name", "")] + list(s.get("synonyms") or []):
+            key = " ".join(str(phrase).lower().split())
+            if key in phrases and phrases[key] != slug:
+                errors.append(f"phrase {key!r} points at both {phrases[key]} and {slug}")
+            phrases[key] = slug
+
+    vocab = files.vocabulary
+    classes = set((vocab.get("drug_classes") or {}).keys())
+    profile_conditions = set((vocab.get("profile_conditions") or {}).keys())
+    for slug, entry in (vocab.get("drug_classes") or {}).items():
+        for other in entry.get("cross_reactive") or []:
+            if other not in classes:
+                errors.append(f"drug class {slug}: cross_reactive {other} is not a drug class")
+    for slug, entry in (vocab.get("other_medications") or {}).items():
+        for cls in entry.get("classes") or []:
+            if cls not in classes:
+                errors.append(f"other medication {slug}: unknown class {cls}")
+
+    medicine_slugs: set[str] = set()
+    for m in files.medicines:
+        slug = m.get("slug")
+        if slug in medicine_slugs:
+            errors.append(f"medicine {slug}: defined twice")
+        medicine_slugs.add(slug)
+        if m.get("drug_class") not in classes:
+            errors.append(f"medicine {slug}: unknown drug_class {m.get('drug_class')}")
+        if not isinstance(m.get("rx"), bool):
+            errors.append(f"medicine {slug}: rx must be true or false")
+        if m.get("pregnancy") not in ("ok", "caution", "avoid"):
+            errors.append(f"medicine {slug}: pregnancy must be ok, caution or avoid")
+        for cls in m.get("allergy_classes") or []:
+            if cls not in classes and cls != slug:
+                errors.append(f"medicine {slug}: unknown allergy class {cls}")
+        for cls in m.get("interacting_classes") or []:
+            if cls not in classes:
+                errors.append(f"medicine {slug}: unknown interacting class {cls}")
+        for cond in m.get("contraindicated_conditions") or []:
+            if cond not in profile_conditions:
+                errors.append(f"medicine {slug}: unknown profile condition {cond}")
+
+    for rule in files.red_flags:
+        if rule.get("level") not in ("emergency", "urgent"):
+            errors.append(f"red flag {rule.get('slug')}: level must be emergency or urgent")
+        if not rule.get("all_of"):
+            errors.append(f"red flag {rule.get('slug')}: all_of is empty")
+        for s in (rule.get("all_of") or []) + (rule.get("any_of") or []):
+            if s not in symptom_slugs:
+                errors.append(f"red flag {rule.get('slug')}: unknown symptom {s}")
+
+    disease_slugs: set[str] = set()
+    for c in files.conditions:
+        slug = c.get("slug")
+        where = f"condition {slug}"
+        if slug in disease_slugs:
+            errors.append(f"{where}: defined twice")
+        disease_slugs.add(slug)
+        missing = CONDITION_KEYS - set(c)
+        if missing:
+            errors.append(f"{where}: missing {', '.join(sorted(missing))}")
+            continue
+        if not ICD10_RE.match(str(c["icd10"])):
+            errors.append(f"{where}: ICD-10 code {c['icd10']!r} is malformed")
+        if c["default_triage"] not in TriageLevel.values:
+            errors.append(f"{where}: unknown triage {c['default_triage']}")
+        if not 5 <= len(c["symptoms"]) <= 15:
+            errors.append(f"{where}: needs 5-15 symptoms, has {len(c['symptoms'])}")
+        for link in c["symptoms"]:
+            if link.get("symptom") not in symptom_slugs:
+                errors.append(f"{where}: unknown symptom {link.get('symptom')}")
+            if not 0 < float(link.get("frequency", 0)) <= 1:
+                errors.append(f"{where}: frequency of {link.get('symptom')} must be in (0, 1]")
+        for link in c["medicines"] or []:
+            if link.get("medicine") not in medicine_slugs:
+                errors.append(f"{where}: unknown medicine {link.get('medicine')}")
+        for key, minimum in (("precautions", 4), ("diet", 4), ("activity", 3), ("warning_signs", 2)):
+            if len(c[key] or []) < minimum:
+                errors.append(f"{where}: needs at least {minimum} {key}")
+        if c["default_triage"] == TriageLevel.EMERGENCY:
+            if not c["emergency_guidance"]:
+                errors.append(f"{where}: emergency conditions need emergency_guidance")
+            if c["medicines"]:
+                errors.append(f"{where}: emergency conditions must not list self-care medicines")
+    return errors
+
+
+@dataclass
+class LoadResult:
+    changed: bool
+    version: int | None
+    counts: dict[str, int]
+
+
+def _sync_children(model, disease: Disease, rows: list[dict]) -> None:
+    model.objects.filter(disease=disease).delete()
+    model.objects.bulk_create(model(disease=disease, **row) for row in rows)
+
+
+@transaction.atomic
+def load(files: KnowledgeBaseFiles, *, force: bool = False) -> LoadResult:
+    """Upsert the fixture content. Unchanged files since the last load are skipped unless ``force``.
+
+    Skipping keeps knowledge-base edits made in admin when `make run` starts again.
+    """
+    if files.errors:
+        raise KnowledgeBaseError(f"{len(files.errors)} problem(s), first: {files.errors[0]}")
+    last = KnowledgeBaseVersion.objects.exclude(content_hash="").order_by("-id").first()
+    if last and last.content_hash == files.content_hash and not force:
+        return LoadResult(
+            changed=False, version=KnowledgeBaseVersion.objects.order_by("-id").first().pk, counts={}
+        )
+
+    symptoms: dict[str, Symptom] = {}
+    for s in files.symptoms:
+        obj, _ = Symptom.objects.update_or_create(
+            slug=s["slug"],
+            defaults={
+                "name": s["name"],
+                "body_system": s["body_system"],
+                "question": s.get("question", ""),
+                "is_reviewed": True,
+            },
+        )
+        symptoms[obj.slug] = obj
+    wanted = {" ".join(p.lower().split()): s["slug"] for s in files.symptoms for p in s.get("synonyms") or []}
+    SymptomSynonym.objects.filter(phrase__in=list(wanted)).exclude(symptom__slug__in=list(symptoms)).delete()
+    for phrase, slug in wanted.items():
+        SymptomSynonym.objects.update_or_create(phrase=phrase, defaults={"symptom": symptoms[slug]})
+
+    vocab = files.vocabulary
+    classes: dict[str, DrugClass] = {}
+    for slug, entry in (vocab.get("drug_classes") or {}).items():
+        classes[slug], _ = DrugClass.objects.update_or_create(
+            slug=slug, defaults={"name": entry.get("name", slug), "synonyms": entry.get("synonyms") or []}
+        )
+    for slug, entry in (vocab.get("drug_classes") or {}).items():
+        classes[slug].cross_reactive.set([classes[o] for o in entry.get("cross_reactive") or []])
+    conditions: dict[str, ProfileCondition] = {}
+    for slug, entry in (vocab.get("profile_conditions") or {}).items():
+        conditions[slug], _ = ProfileCondition.objects.update_or_create(
+            slug=slug, defaults={"name": entry.get("name", slug), "synonyms": entry.get("synonyms") or []}
+        )
+    for slug, entry in (vocab.get("other_medications") or {}).items():
+        obj, _ = OtherMedication.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name": entry.get("name") or slug.replace("_", " ").capitalize(),
+                "synonyms": entry.get("synonyms") or [],
+            },
+        )
+        obj.classes.set([classes[c] for c in entry.get("classes") or []])
+
+    medicines: dict[str, Medicine] = {}
+    for m in files.medicines:
+        obj, _ = Medicine.objects.update_or_create(
+            slug=m["slug"],
+            defaults={
+                "name": m["name"],
+                "brand_names": m.get("brand_names") or [],
+                "rx": m["rx"],
+                "drug_class": classes[m["drug_class"]],
+                "pregnancy": m["pregnancy"],
+                "min_age_years": m.get("min_age_years") or 0,
+                "note": m.get("note") or "",
+            },
+        )
+        obj.allergy_classes.set([classes[c] for c in m.get("allergy_classes") or [] if c in classes])
+        obj.interacting_classes.set([classes[c] for c in m.get("interacting_classes") or []])
+        obj.contraindicated_conditions.set([conditions[c] for c in m.get("contraindicated_conditions") or []])
+        medicines[obj.slug] = obj
+
+    for c in files.conditions:
+        demo = c.get("demographics") or {}
+        disease, _ = Disease.objects.update_or_create(
+            slug=c["slug"],
+            defaults={
+                "name": c["name"],
+                "aliases": c.get("aliases") or [],
+                "icd10": c["icd10"],
+                "description": c["description"].strip(),
+                "default_triage": c["default_triage"],
+                "source": c["source"].strip(),
+                "age_min": demo.get("age_min", 0),
+                "age_max": demo.get("age_max", 100),
+                "age_mode": demo.get("age_mode", 35),
+                "female_share": demo.get("female_share", 0.5),
+                "warning_signs": c["warning_signs"] or [],
+                "emergency_guidance": (c["emergency_guidance"] or "").strip(),
+                "is_reviewed": True,
+            },
+        )
+        DiseaseSymptom.objects.filter(disease=disease).delete()
+        DiseaseSymptom.objects.bulk_create(
+            DiseaseSymptom(
+                disease=disease, symptom=symptoms[link["symptom"]], frequency=float(link["frequency"])
+            )
+            for link in c["symptoms"]
+        )
+        _sync_children(
+            ConditionMedicine,
+            disease,
+            [
+                {"medicine": medicines[link["medicine"]], "reason": link["reason"].strip(), "rank": i}
+                for i, link in enumerate(c["medicines"] or [])
+            ],
+        )
+        for model, key in ((Precaution, "precautions"), (DietAdvice, "diet"), (ActivityAdvice, "activity")):
+            _sync_children(model, disease, [{"text": t.strip(), "rank": i} for i, t in enumerate(c[key])])
+
+    for r in files.red_flags:
+        rule, _ = RedFlagRule.objects.update_or_create(
+            slug=r["slug"],
+            defaults={
+                "name": r["name"],
+                "level": r["level"],
+                "min_age": r.get("min_age"),
+                "max_age": r.get("max_age"),
+                "sex": r.get("sex") or "",
+                "pregnant": r.get("pregnant"),
+                "instruction": r["instruction"].strip(),
+                "is_active": True,
+            },
+        )
+        rule.all_of.set([symptoms[s] for s in r["all_of"]])
+        rule.any_of.set([symptoms[s] for s in r.get("any_of") or []])
+
+    version = KnowledgeBaseVersion.objects.create(
+        reason="loaded fixture files", content_hash=files.content_hash
+    )
+    return LoadResult(
+        changed=True,
+        version=version.pk,
+        counts={
+            "symptoms": len(symptoms),
+            "synonyms": len(wanted),
+            "conditions": len(files.conditions),
+            "medicines": len(medicines),
+            "red_flags": len(files.red_flags),
+        },
+    )

@@ -1,0 +1,118 @@
+"""`predict` as ../shared/DESIGN.md specifies (used by external evaluation: keep the output stable)."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from diagnosis.engine.check import run_check
+from diagnosis.engine.knowledge import current_snapshot
+from diagnosis.engine.predictor import current_model
+
+
+def result_line(snapshot, model, *, case_id, symptoms, age, sex) -> dict:
+    chips = symptoms if isinstance(symptoms, list) else []
+    text = symptoms if isinstance(symptoms, str) else ""
+    result = run_check(snapshot, model, chips=chips, text=text, age=age, sex=sex or "", ask_questions=False)
+    return {
+        "id": case_id,
+        "triage": result.triage,
+        "conditions": [
+            {"name": c.name, "icd10": c.icd10, "probability": round(c.probability, 4)}
+            for c in result.conditions
+        ],
+        "unrecognised": result.unrecognised,
+        "model_version": result.model_label,
+    }
+
+
+def _age(value):
+    if value in (None, ""):
+        return None
+    age = int(value)
+    if not 0 <= age <= 130:
+        raise ValueError("age must be between 0 and 130")
+    return age
+
+
+def _sex(value):
+    value = str(value or "").strip().lower()[:1]
+    if value not in ("", "f", "m"):
+        raise ValueError("sex must be f or m")
+    return value
+
+
+class Command(BaseCommand):
+    help = "Predict conditions and triage for symptoms (single case or a JSONL batch)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--symptoms", help='comma-separated symptoms, e.g. "itching, skin rash"')
+        parser.add_argument("--age", type=int)
+        parser.add_argument("--sex", choices=["f", "m"])
+        parser.add_argument("--batch", help="JSONL file: one {id, symptoms, age?, sex?} per line")
+        parser.add_argument("--json", action="store_true", dest="as_json", help="print JSON lines")
+
+    def handle(self, *args, symptoms=None, age=None, sex=None, batch=None, as_json=False, **options):
+        if bool(symptoms) == bool(batch):
+            raise CommandError("give exactly one of --symptoms or --batch")
+        snapshot = current_snapshot()
+        if not snapshot.diseases:
+            raise CommandError(
+                "the knowledge base is empty: run `python manage.py load_knowledge_base` first"
+            )
+        model = current_model(snapshot)
+        if symptoms:
+            try:
+                line = result_line(
+                    snapshot,
+                    model,
+                    case_id=None,
+                    symptoms=[s for s in symptoms.split(",") if s.strip()],
+                    age=_age(age),
+                    sex=_sex(sex),
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            self._emit(line, as_json)
+            return
+        self._batch(batch, snapshot, model)
+
+    def _batch(self, path, snapshot, model):
+        cases = []
+        try:
+            with open(path, encoding="utf-8") as fh:
+                for number, raw in enumerate(fh, start=1):
+                    if raw.strip():
+                        cases.append((number, raw))
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{path} is not UTF-8 text") from exc
+        parsed = []
+        for number, raw in cases:  # validate everything before printing anything
+            try:
+                case = json.loads(raw)
+                if not isinstance(case, dict):
+                    raise ValueError("each line must be a JSON object")
+                symptoms = case.get("symptoms")
+                if isinstance(symptoms, str):
+                    symptoms = [s for s in symptoms.split(",") if s.strip()]
+                if not isinstance(symptoms, list):
+                    raise ValueError("symptoms must be a list of strings")
+                parsed.append(
+                    (case.get("id"), [str(s) for s in symptoms], _age(case.get("age")), _sex(case.get("sex")))
+                )
+            except (ValueError, TypeError) as exc:
+                raise CommandError(f"{path} line {number}: {exc}") from exc
+        for case_id, symptoms, age, sex in parsed:
+            line = result_line(snapshot, model, case_id=case_id, symptoms=symptoms, age=age, sex=sex)
+            self.stdout.write(json.dumps(line))
+
+    def _emit(self, line, as_json):
+        if as_json:
+            self.stdout.write(json.dumps(line))
+            return
+        self.stdout.write(f"Triage: {line['triage']}  (not a diagnosis; model {line['model_version']})")
+        for c in line["conditions"]:
+            self.stdout.write(f"  {c['probability']:>6.1%}  {c['name']} ({c['icd10']})")
+        if line["unrecognised"]:
+            self.stdout.write(f"Unrecognised: {', '.join(line['unrecognised'])}")

@@ -1,0 +1,120 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .engine.knowledge import current_snapshot
+from .forms import AnswerForm, CheckStartForm
+
+
+@never_cache
+@login_required
+def check_start(request):
+    form = CheckStartForm(request.POST or None)
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.symptom_check_start(
+                user=request.user, text=form.cleaned_data["text"], chips=form.cleaned_data["chips"]
+            )
+        except services.NoSymptomsRecognised as exc:
+            problem = exc
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(session)
+    return render(request, "diagnosis/check_start.html", {"form": form, "problem": problem})
+
+
+@never_cache
+@login_required
+def check_detail(request, pk: int):
+    session = selectors.get_session_for_user(user=request.user, pk=pk)
+    snapshot = current_snapshot()
+    question = None
+    if session.next_question:
+        question = {
+            "slug": session.next_question,
+            "text": snapshot.symptom_questions.get(session.next_question)
+            or _("Do you have %(s)s?") % {"s": snapshot.symptom_names.get(session.next_question, "")},
+            "number": len(session.answers) + 1,
+        }
+    context = {
+        "session": session,
+        "question": question,
+        "symptom_names": [snapshot.symptom_names.get(s, s) for s in session.symptoms],
+        "negated_names": [snapshot.symptom_names.get(s, s) for s in session.negated],
+        "answers": [
+            {"name": snapshot.symptom_names.get(a["symptom"], a["symptom"]), "answer": a["answer"]}
+            for a in session.answers
+        ],
+        "emergency_number": settings.EMERGENCY_NUMBER,
+        "advice": _advice_for(request, session, snapshot),
+    }
+    return render(request, "diagnosis/check_detail.html", context)
+
+
+def _advice_for(request, session, snapshot):
+    """Personalised advice from the recommendations app, when it is installed and the check is done."""
+    try:
+        from recommendations.services import recommendations_for_session
+    except ImportError:
+        return None
+    if session.status != session.Status.COMPLETE:
+        return None
+    return recommendations_for_session(session=session, user=request.user)
+
+
+@never_cache
+@login_required
+@require_POST
+def check_answer(request, pk: int):
+    session = selectors.get_session_for_user(user=request.user, pk=pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please answer yes, no or don't know."))
+        return redirect(session)
+    services.symptom_check_answer(
+        session=session, symptom=form.cleaned_data["symptom"], answer=form.cleaned_data["answer"]
+    )
+    return redirect(session)
+
+
+@never_cache
+@login_required
+@require_POST
+def check_finish(request, pk: int):
+    session = selectors.get_session_for_user(user=request.user, pk=pk)
+    services.symptom_check_finish(session=session)
+    return redirect(session)
+
+
+@never_cache
+@login_required
+def history(request):
+    page = Paginator(selectors.sessions_for_user(user=request.user), 20).get_page(request.GET.get("page"))
+    snapshot = current_snapshot()
+    rows = [
+        {
+            "session": s,
+            "top": (s.conditions or [{}])[0].get("name", ""),
+            "symptoms": ", ".join(snapshot.symptom_names.get(x, x) for x in s.symptoms[:4]),
+        }
+        for s in page.object_list
+    ]
+    return render(request, "diagnosis/history.html", {"page": page, "rows": rows})
+
+
+@require_GET
+def autocomplete(request):
+    """Symptom suggestions from the knowledge base (public: it reveals nothing about anyone)."""
+    query = request.GET.get("q", "")[:60]
+    return JsonResponse({"results": current_snapshot().index.autocomplete(query)})

@@ -1,0 +1,89 @@
+"""Writes for the model registry: register, promote, roll back."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .models import ModelVersion
+
+logger = logging.getLogger(__name__)
+
+
+class ApplicationError(Exception):
+    def __init__(self, message: str, extra: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.extra = extra or {}
+
+
+@transaction.atomic
+def model_version_register(
+    *,
+    name: str = "diagnosis",
+    algorithm: str,
+    params: dict,
+    data_fingerprint: str,
+    data_sources: dict,
+    metrics: dict,
+    artefact_path: str,
+    checksum: str,
+    kb_version: int,
+) -> ModelVersion:
+    next_version = (
+        ModelVersion.objects.select_for_update().filter(name=name).aggregate(m=Max("version"))["m"] or 0
+    ) + 1
+    mv = ModelVersion(
+        name=name,
+        version=next_version,
+        algorithm=algorithm,
+        params=params,
+        data_fingerprint=data_fingerprint,
+        data_sources=data_sources,
+        metrics=metrics,
+        artefact_path=artefact_path,
+        checksum=checksum,
+        status=ModelVersion.Status.READY,
+        kb_version=kb_version,
+    )
+    mv.full_clean()
+    mv.save()
+    return mv
+
+
+@transaction.atomic
+def model_version_promote(*, model_version: ModelVersion, reason: str) -> ModelVersion:
+    """Make this version the champion: one alias update, so web processes switch on the next check."""
+    mv = ModelVersion.objects.select_for_update().get(pk=model_version.pk)
+    if mv.status != ModelVersion.Status.READY:
+        raise ApplicationError(f"{mv} is not ready and cannot be promoted.")
+    ModelVersion.objects.filter(name=mv.name, alias=ModelVersion.Alias.CHAMPION).exclude(pk=mv.pk).update(
+        alias=ModelVersion.Alias.ARCHIVED
+    )
+    mv.alias = ModelVersion.Alias.CHAMPION
+    mv.promoted_at = timezone.now()
+    mv.decision = reason
+    mv.save(update_fields=["alias", "promoted_at", "decision"])
+    logger.info("promoted %s: %s", mv.label, reason)
+    return mv
+
+
+@transaction.atomic
+def model_version_rollback(*, name: str = "diagnosis") -> ModelVersion:
+    """Re-promote the previously promoted version."""
+    current = ModelVersion.objects.filter(name=name, alias=ModelVersion.Alias.CHAMPION).first()
+    previous = (
+        ModelVersion.objects.filter(name=name, status=ModelVersion.Status.READY)
+        .exclude(pk=getattr(current, "pk", None))
+        .exclude(promoted_at=None)
+        .order_by("-promoted_at")
+        .first()
+    )
+    if previous is None:
+        raise ApplicationError("There is no earlier promoted version to roll back to.")
+    return model_version_promote(
+        model_version=previous, reason=f"rolled back from {current.label if current else 'none'}"
+    )

@@ -1,0 +1,228 @@
+"""Building datasets, training the candidate algorithms and measuring them on held-out cases.
+
+Honesty rules: rows are deduplicated before the split; evaluation uses partial presentations
+(1-5 symptoms) of held-out patients, and any evaluation case identical to a training row
+(same symptoms, demographics and label) is dropped and counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.metrics import precision_recall_fscore_support
+from sklearn.model_selection import train_test_split
+
+from diagnosis.engine.algorithms import ALGORITHMS, make_estimator, params_of
+from diagnosis.engine.artefacts import save_artefact
+from diagnosis.engine.features import AGE_BANDS, featurise
+from diagnosis.engine.knowledge import KnowledgeSnapshot
+from diagnosis.engine.synthetic import Case, generate_cases, partial_presentation
+
+SYNTHETIC_PER_DISEASE = 500
+EVAL_PARTIAL_SIZES = (1, 2, 3, 4, 5)
+
+
+def _band(age):
+    if age is None:
+        return -1
+    return next(i for i, (lo, hi) in enumerate(AGE_BANDS) if lo <= age <= hi)
+
+
+def case_key(case: Case) -> tuple:
+    return (case.disease, tuple(sorted(case.symptoms)), _band(case.age), case.sex or "")
+
+
+def fingerprint(cases: list[Case]) -> str:
+    digest = hashlib.sha256()
+    for key in sorted(case_key(c) for c in cases):
+        digest.update(json.dumps(key).encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Dataset:
+    train: list[Case]
+    holdout: list[Case]
+    evaluation: dict[int, list[Case]]
+    sources: dict[str, int]
+    fingerprint: str
+    dropped_as_seen: int = 0
+    duplicates_removed: int = 0
+
+
+def stored_cases(source: str) -> list[Case]:
+    from mlops.models import TrainingCase
+
+    qs = TrainingCase.objects.select_related("disease")
+    if source == "imported":
+        qs = qs.exclude(source="confirmed")
+    return [Case(tc.disease.slug, tuple(tc.symptoms), tc.age, tc.sex) for tc in qs.iterator()]
+
+
+def build_dataset(
+    snapshot: KnowledgeSnapshot,
+    *,
+    source: str = "kb",
+    seed: int = 7,
+    per_disease: int = SYNTHETIC_PER_DISEASE,
+    extra_cases: list[Case] | None = None,
+) -> Dataset:
+    cases: list[Case] = []
+    sources: dict[str, int] = {}
+    if source in ("kb", "all"):
+        synthetic = generate_cases(snapshot, per_disease, seed)
+        cases += synthetic
+        sources["synthetic_kb"] = len(synthetic)
+    if source in ("imported", "all"):
+        stored = stored_cases("imported" if source == "imported" else "all")
+        cases += stored
+        sources["stored"] = len(stored)
+    if extra_cases:
+        cases += extra_cases
+        sources["extra"] = len(extra_cases)
+    known = set(snapshot.disease_slugs)
+    cases = [c for c in cases if c.disease in known and c.symptoms]
+    unique: dict[tuple, Case] = {}
+    for c in cases:
+        unique.setdefault(case_key(c), c)
+    deduped = list(unique.values())
+    labels = [c.disease for c in deduped]
+    counts = {lab: labels.count(lab) for lab in set(labels)}
+    stratify = labels if min(counts.values(), default=0) >= 2 else None
+    train, holdout = train_test_split(deduped, test_size=0.2, random_state=seed, stratify=stratify)
+    train_keys = {case_key(c) for c in train}
+    rng = np.random.default_rng(seed + 1)
+    evaluation: dict[int, list[Case]] = {}
+    dropped = 0
+    for k in EVAL_PARTIAL_SIZES:
+        rows = []
+        for c in holdout:
+            if len(c.symptoms) < k:
+                continue
+            partial = partial_presentation(c, k, rng, snapshot)
+            if case_key(partial) in train_keys:
+                dropped += 1
+                continue
+            rows.append(partial)
+        evaluation[k] = rows
+    return Dataset(
+        train=train,
+        holdout=holdout,
+        evaluation=evaluation,
+        sources=sources,
+        fingerprint=fingerprint(train),
+        dropped_as_seen=dropped,
+        duplicates_removed=len(cases) - len(deduped),
+    )
+
+
+def _xy(cases: list[Case], symptoms: tuple[str, ...]):
+    X = featurise([c.symptoms for c in cases], [c.age for c in cases], [c.sex for c in cases], symptoms)
+    return X, np.array([c.disease for c in cases])
+
+
+def expected_calibration_error(proba: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    conf = proba.max(axis=1)
+    edges = np.linspace(0, 1, bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        mask = (conf > lo) & (conf <= hi)
+        if mask.any():
+            ece += mask.mean() * abs(correct[mask].mean() - conf[mask].mean())
+    return float(ece)
+
+
+def evaluate(model_predict_proba, classes: np.ndarray, cases: list[Case], symptoms) -> dict:
+    if not cases:
+        return {"n": 0}
+    X, y = _xy(cases, symptoms)
+    proba = model_predict_proba(X)
+    order = np.argsort(-proba, axis=1)
+    pred = classes[order[:, 0]]
+    top3 = np.array([yt in classes[o[:3]] for yt, o in zip(y, order, strict=True)])
+    correct = pred == y
+    p, r, f1, _ = precision_recall_fscore_support(y, pred, average="macro", zero_division=0)
+    onehot = (classes[None, :] == y[:, None]).astype(float)
+    brier = float(((proba - onehot) ** 2).sum(axis=1).mean())
+    return {
+        "n": int(len(y)),
+        "top1": float(correct.mean()),
+        "top3": float(top3.mean()),
+        "precision": float(p),
+        "recall": float(r),
+        "f1": float(f1),
+        "brier": brier,
+        "ece": expected_calibration_error(proba, correct),
+    }
+
+
+@dataclass
+class TrainedCandidate:
+    algorithm: str
+    estimator: object
+    params: dict
+    metrics: dict
+    by_k: dict[int, dict] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        """Selection score: mean of pooled top-1 and top-3 accuracy on held-out partial presentations."""
+        return (self.metrics["top1"] + self.metrics["top3"]) / 2
+
+
+def train_candidate(
+    algorithm: str, dataset: Dataset, snapshot: KnowledgeSnapshot, seed: int = 0
+) -> TrainedCandidate:
+    symptoms = snapshot.symptoms
+    X, y = _xy(dataset.train, symptoms)
+    estimator = make_estimator(algorithm, seed)
+    started = time.perf_counter()
+    estimator.fit(X, y)
+    train_seconds = time.perf_counter() - started
+    classes = np.asarray(estimator.classes_)
+    pooled = [c for k in EVAL_PARTIAL_SIZES for c in dataset.evaluation[k]]
+    metrics = evaluate(estimator.predict_proba, classes, pooled, symptoms)
+    Xp, _ = _xy(pooled[:500] or dataset.train[:500], symptoms)
+    started = time.perf_counter()
+    for row in Xp[:200]:
+        estimator.predict_proba(row[None, :])
+    metrics["predict_ms"] = (time.perf_counter() - started) / max(1, min(200, len(Xp))) * 1000
+    metrics["train_seconds"] = train_seconds
+    metrics["n_train"] = len(dataset.train)
+    by_k = {
+        k: evaluate(estimator.predict_proba, classes, dataset.evaluation[k], symptoms)
+        for k in EVAL_PARTIAL_SIZES
+    }
+    metrics["by_k"] = {
+        str(k): {"top1": v.get("top1"), "top3": v.get("top3"), "n": v["n"]} for k, v in by_k.items()
+    }
+    return TrainedCandidate(algorithm, estimator, params_of(estimator), metrics, by_k)
+
+
+def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: KnowledgeSnapshot, model_dir):
+    from mlops.services import model_version_register
+
+    payload = {
+        "estimator": candidate.estimator,
+        "symptoms": list(snapshot.symptoms),
+        "classes": [str(c) for c in candidate.estimator.classes_],
+    }
+    filename = f"diagnosis-{dataset.fingerprint[:12]}-{candidate.algorithm}-{int(time.time() * 1000)}.skops"
+    path, checksum = save_artefact(payload, model_dir, filename)
+    return model_version_register(
+        algorithm=candidate.algorithm,
+        params=candidate.params,
+        data_fingerprint=dataset.fingerprint,
+        data_sources=dataset.sources,
+        metrics=candidate.metrics,
+        artefact_path=path.name,
+        checksum=checksum,
+        kb_version=snapshot.version,
+    )
+
+
+__all__ = ["ALGORITHMS", "build_dataset", "register_candidate", "train_candidate"]

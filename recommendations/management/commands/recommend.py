@@ -1,0 +1,88 @@
+"""`recommend` as ../shared/DESIGN.md specifies (used by external safety evaluation: keep it stable)."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from recommendations.ranking import current_ranker
+from recommendations.safety import Profile
+from recommendations.selectors import disease_by_name_or_alias
+from recommendations.services import advice_build
+
+
+def _words(value, field):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [v for v in value.split(",")]
+    if not isinstance(value, list):
+        raise ValueError(f"profile.{field} must be a list of strings")
+    return [" ".join(str(v).split()).lower() for v in value if str(v).strip()]
+
+
+def profile_from_json(data) -> Profile:
+    if data is None:
+        return Profile()
+    if not isinstance(data, dict):
+        raise ValueError("profile must be an object")
+    age = data.get("age")
+    if age not in (None, ""):
+        if isinstance(age, bool) or not isinstance(age, (int, float, str)):
+            raise ValueError("profile.age must be a number")
+        age = int(float(age))
+        if not 0 <= age <= 130:
+            raise ValueError("profile.age must be between 0 and 130")
+    else:
+        age = None
+    sex = str(data.get("sex") or "").strip().lower()[:1]
+    if sex not in ("", "f", "m"):
+        raise ValueError("profile.sex must be f or m")
+    pregnant = data.get("pregnant", False)
+    if not isinstance(pregnant, bool):
+        raise ValueError("profile.pregnant must be true or false")
+    return Profile(
+        age=age,
+        sex=sex,
+        pregnant=pregnant,
+        allergies=_words(data.get("allergies"), "allergies"),
+        conditions=_words(data.get("conditions"), "conditions"),
+        medications=_words(data.get("medications"), "medications"),
+    )
+
+
+class Command(BaseCommand):
+    help = "Safety-filtered advice for conditions and profiles given as JSONL."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", required=True, help="JSONL: one {id, condition, profile} per line")
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="print JSON lines (the only format)"
+        )
+
+    def handle(self, *args, batch, as_json=True, **options):
+        try:
+            with open(batch, encoding="utf-8") as fh:
+                lines = [(n, raw) for n, raw in enumerate(fh, start=1) if raw.strip()]
+        except OSError as exc:
+            raise CommandError(f"cannot read {batch}: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{batch} is not UTF-8 text") from exc
+        cases = []
+        for number, raw in lines:
+            try:
+                case = json.loads(raw)
+                if not isinstance(case, dict):
+                    raise ValueError("each line must be a JSON object")
+                name = case.get("condition")
+                if not isinstance(name, str) or not name.strip():
+                    raise ValueError("condition must be a knowledge-base display name")
+                disease = disease_by_name_or_alias(name)
+                if disease is None:
+                    raise ValueError(f"unknown condition {name!r}")
+                cases.append((case.get("id"), disease, profile_from_json(case.get("profile"))))
+            except (ValueError, TypeError) as exc:
+                raise CommandError(f"{batch} line {number}: {exc}") from exc
+        ranker = current_ranker()
+        for case_id, disease, profile in cases:
+            advice = advice_build(disease=disease, profile=profile, ranker=ranker)
+            self.stdout.write(json.dumps({"id": case_id, **advice.as_contract()}))

@@ -1,0 +1,232 @@
+"""The safety filter: hard rules, never learned.
+
+Profile words (allergies, long-term conditions, current medicines) are resolved to medicines,
+drug classes and conditions from the knowledge base; every candidate medicine the profile
+rules out is withheld with a reason the patient can read. Unknown words are reported back.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from diagnosis.engine.resolver import normalise
+
+FUZZY_CUTOFF = 88
+
+
+@dataclass(frozen=True)
+class MedicineSpec:
+    slug: str
+    name: str
+    brand_names: tuple[str, ...]
+    rx: bool
+    drug_class: str
+    drug_class_name: str
+    allergy_classes: frozenset[str]
+    pregnancy: str
+    min_age_years: int
+    contraindicated_conditions: frozenset[str]
+    interacting_classes: frozenset[str]
+    note: str
+
+
+@dataclass(frozen=True)
+class SafetyVocabulary:
+    version: int
+    medicines: dict[str, MedicineSpec]
+    class_names: dict[str, str]
+    cross_reactive: dict[str, frozenset[str]]
+    condition_names: dict[str, str]
+    # normalised phrase -> ("medicine"|"class"|"other", slug, classes)
+    drug_terms: dict[str, tuple[str, str, frozenset[str]]]
+    condition_terms: dict[str, str]
+
+    def _lookup(self, table: dict, word: str):
+        key = normalise(word)
+        if key in table:
+            return table[key]
+        if key.endswith("s") and key[:-1] in table:
+            return table[key[:-1]]
+        if len(key) >= 5:
+            best = process.extractOne(key, list(table), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            if best:
+                return table[best[0]]
+        return None
+
+    def drug(self, word: str):
+        return self._lookup(self.drug_terms, word)
+
+    def condition(self, word: str):
+        return self._lookup(self.condition_terms, word)
+
+    def with_cross_reactive(self, classes) -> set[str]:
+        out = set(classes)
+        for cls in classes:
+            out |= self.cross_reactive.get(cls, frozenset())
+        return out
+
+
+def build_vocabulary() -> SafetyVocabulary:
+    from diagnosis.selectors import knowledge_base_version
+
+    from .models import DrugClass, Medicine, OtherMedication, ProfileCondition
+
+    classes = list(DrugClass.objects.prefetch_related("cross_reactive"))
+    class_names = {c.slug: c.name for c in classes}
+    cross = {c.slug: frozenset(x.slug for x in c.cross_reactive.all()) for c in classes}
+    medicines = {}
+    terms: dict[str, tuple[str, str, frozenset[str]]] = {}
+    for c in classes:
+        for phrase in [c.slug, c.slug.replace("_", " "), c.name, *c.synonyms]:
+            terms.setdefault(normalise(phrase), ("class", c.slug, frozenset({c.slug})))
+    for om in OtherMedication.objects.prefetch_related("classes"):
+        for phrase in [om.slug, om.slug.replace("_", " "), om.name, *om.synonyms]:
+            terms[normalise(phrase)] = ("other", om.slug, frozenset(x.slug for x in om.classes.all()))
+    qs = Medicine.objects.select_related("drug_class").prefetch_related(
+        "allergy_classes", "contraindicated_conditions", "interacting_classes"
+    )
+    for m in qs:
+        spec = MedicineSpec(
+            slug=m.slug,
+            name=m.name,
+            brand_names=tuple(m.brand_names),
+            rx=m.rx,
+            drug_class=m.drug_class.slug,
+            drug_class_name=m.drug_class.name,
+            allergy_classes=frozenset(c.slug for c in m.allergy_classes.all()) | {m.drug_class.slug},
+            pregnancy=m.pregnancy,
+            min_age_years=m.min_age_years,
+            contraindicated_conditions=frozenset(c.slug for c in m.contraindicated_conditions.all()),
+            interacting_classes=frozenset(c.slug for c in m.interacting_classes.all()),
+            note=m.note,
+        )
+        medicines[m.slug] = spec
+        for phrase in [m.slug, m.slug.replace("_", " "), m.name, *m.brand_names]:
+            terms[normalise(phrase)] = ("medicine", m.slug, frozenset({m.drug_class.slug}))
+    conditions = list(ProfileCondition.objects.all())
+    condition_terms: dict[str, str] = {}
+    for c in conditions:
+        for phrase in [c.slug, c.slug.replace("_", " "), c.name, *c.synonyms]:
+            condition_terms[normalise(phrase)] = c.slug
+    return SafetyVocabulary(
+        version=knowledge_base_version(),
+        medicines=medicines,
+        class_names=class_names,
+        cross_reactive=cross,
+        condition_names={c.slug: c.name for c in conditions},
+        drug_terms=terms,
+        condition_terms=condition_terms,
+    )
+
+
+_lock = threading.Lock()
+_cached: SafetyVocabulary | None = None
+
+
+def current_vocabulary() -> SafetyVocabulary:
+    global _cached
+    from diagnosis.selectors import knowledge_base_version
+
+    version = knowledge_base_version()
+    if _cached is None or _cached.version != version:
+        with _lock:
+            if _cached is None or _cached.version != version:
+                _cached = build_vocabulary()
+    return _cached
+
+
+@dataclass
+class Profile:
+    age: int | None = None
+    sex: str = ""
+    pregnant: bool = False
+    allergies: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    medications: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ResolvedProfile:
+    profile: Profile
+    allergy_medicines: dict[str, str]  # medicine slug -> the word the patient typed
+    allergy_classes: dict[str, str]  # class slug -> word
+    conditions: dict[str, str]  # profile condition slug -> word
+    medication_classes: dict[str, str]  # class slug -> word
+    unrecognised: dict[str, list[str]]  # field -> words
+
+
+def resolve_profile(vocab: SafetyVocabulary, profile: Profile) -> ResolvedProfile:
+    allergy_medicines: dict[str, str] = {}
+    allergy_classes: dict[str, str] = {}
+    conditions: dict[str, str] = {}
+    medication_classes: dict[str, str] = {}
+    unrecognised: dict[str, list[str]] = {"allergies": [], "conditions": [], "medications": []}
+    for word in profile.allergies:
+        hit = vocab.drug(word)
+        if hit is None:
+            unrecognised["allergies"].append(word)
+            continue
+        kind, slug, classes = hit
+        if kind == "medicine":
+            allergy_medicines[slug] = word
+        # An allergy to one medicine is treated as an allergy to its class and cross-reacting classes.
+        for cls in vocab.with_cross_reactive(classes):
+            allergy_classes.setdefault(cls, word)
+    for word in profile.conditions:
+        slug = vocab.condition(word)
+        if slug is None:
+            unrecognised["conditions"].append(word)
+        else:
+            conditions.setdefault(slug, word)
+    for word in profile.medications:
+        hit = vocab.drug(word)
+        if hit is None:
+            unrecognised["medications"].append(word)
+            continue
+        for cls in hit[2]:
+            medication_classes.setdefault(cls, word)
+    return ResolvedProfile(
+        profile, allergy_medicines, allergy_classes, conditions, medication_classes, unrecognised
+    )
+
+
+def withhold_reason(vocab: SafetyVocabulary, med: MedicineSpec, rp: ResolvedProfile) -> str | None:
+    """Why this medicine must not be offered to this person, or None if nothing rules it out."""
+    if med.slug in rp.allergy_medicines:
+        return f"you told us you are allergic to {rp.allergy_medicines[med.slug]}"
+    for cls in sorted(med.allergy_classes):
+        if cls in rp.allergy_classes:
+            return (
+                f"you told us you are allergic to {rp.allergy_classes[cls]}, and {med.name} belongs to "
+                f"or reacts with the same group ({vocab.class_names.get(cls, cls)})"
+            )
+    if rp.profile.pregnant and med.pregnancy == "avoid":
+        return "it is not recommended in pregnancy"
+    age = rp.profile.age
+    if age is not None and age < med.min_age_years:
+        return f"it is not for people under {med.min_age_years}"
+    for cond in sorted(med.contraindicated_conditions):
+        if cond in rp.conditions:
+            return f"it is not suitable for people with {vocab.condition_names.get(cond, cond).lower()}"
+    if med.drug_class in rp.medication_classes:
+        return (
+            f"you already take {rp.medication_classes[med.drug_class]}, which is the same kind of medicine "
+            f"({vocab.class_names.get(med.drug_class, med.drug_class)}): taking both risks a double dose"
+        )
+    for cls in sorted(med.interacting_classes):
+        if cls in rp.medication_classes:
+            return f"it can interact seriously with {rp.medication_classes[cls]}, which you take"
+    return None
+
+
+def caution_notes(med: MedicineSpec, rp: ResolvedProfile) -> list[str]:
+    """Things to check that do not rule the medicine out."""
+    notes = []
+    if rp.profile.pregnant and med.pregnancy == "caution":
+        notes.append("You are pregnant: only use it if a doctor or pharmacist agrees.")
+    if rp.profile.age is None and med.min_age_years > 0:
+        notes.append(f"Not for people under {med.min_age_years}.")
+    return notes
