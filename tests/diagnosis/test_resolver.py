@@ -1,0 +1,106 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "text, present",
+    [
+        ("Headache", ["headache"]),
+        ("tummy ache", ["abdominal_pain"]),
+        ("throwing up", ["vomiting"]),
+        ("peeing a lot", ["polyuria"]),
+        ("diarrhea", ["diarrhoea"]),
+        ("diarrhoea", ["diarrhoea"]),
+        ("skin_rash", ["skin_rash"]),
+    ],
+)
+def test_names_synonyms_and_spellings_resolve(snapshot, text, present):
+    assert snapshot.index.resolve(text).present == present
+
+
+@pytest.mark.parametrize(
+    "typo, slug",
+    [
+        ("hedache", "headache"),
+        ("vomitting", "vomiting"),
+        ("nausia", "nausea"),
+        ("diarea", "diarrhoea"),
+        ("itchng", "itching"),
+    ],
+)
+def test_typos_resolve(snapshot, typo, slug):
+    assert snapshot.index.resolve(chips=[typo]).present == [slug]
+
+
+def test_free_text_with_several_symptoms_and_negation(snapshot):
+    r = snapshot.index.resolve("headache and throwing up but no fever")
+    assert r.present == ["headache", "vomiting"]
+    assert r.negated == ["high_fever"]
+    assert r.unrecognised == []
+
+
+def test_negation_covers_a_list_within_its_clause(snapshot):
+    r = snapshot.index.resolve("Headache, no fever or cough")
+    assert r.present == ["headache"]
+    assert set(r.negated) == {"high_fever", "cough"}
+
+
+def test_dont_have_and_word_order(snapshot):
+    r = snapshot.index.resolve("I don't have a cough but my nose is runny and I keep sneezing")
+    assert "cough" in r.negated
+    assert {"runny_nose", "continuous_sneezing"} <= set(r.present)
+
+
+def test_negated_chip(snapshot):
+    r = snapshot.index.resolve(chips=["no chest pain", "cough"])
+    assert r.negated == ["chest_pain"] and r.present == ["cough"]
+
+
+def test_unrecognised_text_is_returned_with_suggestions(snapshot):
+    r = snapshot.index.resolve(chips=["headake", "purple elbows xyzzy"])
+    assert r.present == ["headache"]
+    assert r.unrecognised == ["purple elbows xyzzy"]
+    assert "purple elbows xyzzy" in r.suggestions
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        "",
+        "   ",
+        "!!!",
+        "😀😀😀",
+        "<script>alert(1)</script>",
+        "x" * 10000,
+        "\x00\x01",
+        "1234567",
+        "no no no not",
+        "'; DROP TABLE users; --",
+        "é" * 300,
+    ],
+)
+def test_garbage_never_raises_and_finds_nothing(snapshot, garbage):
+    r = snapshot.index.resolve(garbage, chips=[garbage])
+    assert r.present == []
+    assert all(len(u) <= 120 for u in r.unrecognised)
+
+
+def test_autocomplete_prefers_names_and_synonyms_and_is_fast(snapshot):
+    import time
+
+    names = [hit["name"] for hit in snapshot.index.autocomplete("tumm")]
+    assert "Tummy (abdominal) pain" in names
+    assert snapshot.index.autocomplete("h") == []
+    started = time.perf_counter()
+    for _ in range(200):
+        snapshot.index.autocomplete("hea")
+    per_call_ms = (time.perf_counter() - started) / 200 * 1000
+    assert per_call_ms < 5, per_call_ms
+
+
+def test_autocomplete_endpoint(client, db):
+    response = client.get("/check/autocomplete/?q=vomi")
+    assert response.status_code == 200
+    assert any(r["slug"] == "vomiting" for r in response.json()["results"])
+    assert client.get("/check/autocomplete/?q=" + "%00" * 50).status_code == 200

@@ -1,0 +1,132 @@
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from accounts.services import health_profile_update
+from diagnosis.models import SymptomSession
+from diagnosis.services import symptom_check_start
+
+pytestmark = pytest.mark.django_db
+
+
+def start(client, **data):
+    return client.post(reverse("diagnosis:check_start"), {"text": "", "chips": "", **data})
+
+
+def test_patient_runs_a_check_and_sees_a_result_with_the_notice(alice_client, trained_champion):
+    response = start(alice_client, chips="runny nose,sneezing", text="sore throat but no fever")
+    assert response.status_code == 302
+    session = SymptomSession.objects.get()
+    page = alice_client.get(response.headers["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "This is not a diagnosis." in html
+    assert "Common cold" in html
+    assert "no-store" in page.headers["Cache-Control"]
+    assert session.model_version_id == trained_champion.pk
+    assert session.kb_version > 0
+
+
+def test_adaptive_questions_can_be_answered_and_skipped(alice_client, trained_champion):
+    start(alice_client, text="headache")
+    session = SymptomSession.objects.get()
+    assert session.status == "asking" and session.next_question
+    question = session.next_question
+    alice_client.post(
+        reverse("diagnosis:check_answer", args=[session.pk]), {"symptom": question, "answer": "no"}
+    )
+    session.refresh_from_db()
+    assert session.answers == [{"symptom": question, "answer": "no"}]
+    assert question in session.negated
+    # A stale repeat of the same answer changes nothing.
+    alice_client.post(
+        reverse("diagnosis:check_answer", args=[session.pk]), {"symptom": question, "answer": "yes"}
+    )
+    session.refresh_from_db()
+    assert len(session.answers) == 1
+    alice_client.post(reverse("diagnosis:check_finish", args=[session.pk]))
+    session.refresh_from_db()
+    assert session.status == "complete" and session.next_question == ""
+
+
+def test_bad_answer_gets_a_message_not_a_500(alice_client, trained_champion):
+    start(alice_client, text="headache")
+    session = SymptomSession.objects.get()
+    response = alice_client.post(
+        reverse("diagnosis:check_answer", args=[session.pk]), {"symptom": "x", "answer": "maybe"}
+    )
+    assert response.status_code == 302
+
+
+def test_emergency_result_shows_the_banner_first_and_no_medicines(alice_client, trained_champion):
+    response = start(alice_client, text="crushing chest pain and sweating")
+    page = alice_client.get(response.headers["Location"]).content.decode()
+    assert "banner-emergency" in page
+    assert page.index("banner-emergency") < page.index("not-a-diagnosis")
+    assert "Medicine options" not in page
+    session = SymptomSession.objects.get()
+    assert session.triage == "emergency" and session.status == "complete"
+
+
+@pytest.mark.parametrize("data", [{}, {"text": "   "}, {"text": "x" * 2001}])
+def test_empty_or_oversized_forms_get_a_clear_message(alice_client, data):
+    response = start(alice_client, **data)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not SymptomSession.objects.exists()
+
+
+def test_unrecognised_input_is_shown_with_suggestions(alice_client):
+    response = start(alice_client, text="my elbowz feel purplish")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "could not recognise" in html
+    assert "elbowz" in html
+    assert not SymptomSession.objects.exists()
+
+
+def test_another_patients_check_is_404_for_every_page(client, alice, charlie, trained_champion):
+    session = symptom_check_start(user=alice, text="headache and nausea")
+    client.force_login(charlie)
+    assert client.get(session.get_absolute_url()).status_code == 404
+    assert (
+        client.post(
+            reverse("diagnosis:check_answer", args=[session.pk]), {"symptom": "x", "answer": "yes"}
+        ).status_code
+        == 404
+    )
+    assert client.post(reverse("diagnosis:check_finish", args=[session.pk])).status_code == 404
+    assert "headache" not in client.get(reverse("diagnosis:history")).content.decode().lower()
+
+
+def test_anonymous_users_are_sent_to_login(client, alice, trained_champion):
+    session = symptom_check_start(user=alice, text="headache")
+    response = client.get(session.get_absolute_url())
+    assert response.status_code == 302 and "/accounts/login/" in response.headers["Location"]
+
+
+def test_history_lists_own_checks(alice_client, alice, trained_champion):
+    symptom_check_start(user=alice, text="runny nose and sneezing")
+    html = alice_client.get(reverse("diagnosis:history")).content.decode()
+    assert "Runny nose" in html
+
+
+def test_entered_text_and_results_are_encrypted_at_rest(alice, trained_champion):
+    session = symptom_check_start(user=alice, text="embarrassing itchy rash")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT entered_text, symptoms, conditions FROM diagnosis_symptomsession WHERE id = %s",
+            [session.pk],
+        )
+        raw = " ".join(cursor.fetchone())
+    assert "itchy" not in raw and "skin_rash" not in raw and "Fungal" not in raw
+
+
+def test_session_records_profile_snapshot_and_pregnancy_affects_red_flags(alice, trained_champion):
+    from datetime import date
+
+    health_profile_update(user=alice, date_of_birth=date(1995, 1, 1), sex="f", pregnancy="yes")
+    session = symptom_check_start(user=alice, text="severe headache")
+    assert session.sex == "f" and session.pregnant == "yes"
+    assert session.age_band in ("18-39", "40-64")
+    assert session.triage == "emergency"
