@@ -8,9 +8,9 @@ everything that does not match is reported rather than guessed.
 from __future__ import annotations
 
 import csv
-import re
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 

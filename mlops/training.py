@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,6 +43,10 @@ def fingerprint(cases: list[Case]) -> str:
     for key in sorted(case_key(c) for c in cases):
         digest.update(json.dumps(key).encode())
     return digest.hexdigest()
+
+
+class TooFewCases(ValueError):
+    """The chosen source has too little labelled data to split and train on."""
 
 
 @dataclass
@@ -91,8 +97,12 @@ def build_dataset(
         unique.setdefault(case_key(c), c)
     deduped = list(unique.values())
     labels = [c.disease for c in deduped]
-    counts = {lab: labels.count(lab) for lab in set(labels)}
-    stratify = labels if min(counts.values(), default=0) >= 2 else None
+    if len(deduped) < 10 or len(set(labels)) < 2:
+        raise TooFewCases(f"only {len(deduped)} distinct labelled cases across {len(set(labels))} conditions")
+    counts = Counter(labels)
+    # Stratify only when every label has two cases and the test share can hold one of each.
+    stratifiable = min(counts.values()) >= 2 and math.ceil(0.2 * len(deduped)) >= len(counts)
+    stratify = labels if stratifiable else None
     train, holdout = train_test_split(deduped, test_size=0.2, random_state=seed, stratify=stratify)
     train_keys = {case_key(c) for c in train}
     rng = np.random.default_rng(seed + 1)

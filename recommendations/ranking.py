@@ -1,12 +1,99 @@
-"""Placeholder ordering until the hybrid ranker is trained: knowledge-base order."""
+"""Ordering the medicines the safety filter allows: hybrid ranker when trained, else KB order.
+
+The ranker never adds or removes an item; it only reorders what it is given.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from .hybrid import HybridMF, RatingRow, item_features, user_features
+
+logger = logging.getLogger(__name__)
+
+RANKER_NAME = "ranker"
+# Below this many medicine ratings the learned order is noise: keep the knowledge-base order.
+MIN_RATINGS = 50
 
 
 class KnowledgeBaseOrder:
     label = "knowledge-base order"
+    version_id = None
 
     def order(self, items, *, profile=None, disease=None):
         return list(items)
 
 
+class HybridRanker:
+    def __init__(self, model: HybridMF, label: str, version_id: int | None):
+        self.model, self.label, self.version_id = model, label, version_id
+
+    def order(self, items, *, profile=None, disease=None):
+        if not items:
+            return []
+        from accounts.models import age_band_for
+
+        from .safety import current_vocabulary, resolve_profile
+
+        conditions = []
+        if profile is not None:
+            conditions = sorted(resolve_profile(current_vocabulary(), profile).conditions)
+        ufeats = user_features(
+            age_band=age_band_for(getattr(profile, "age", None)),
+            sex=getattr(profile, "sex", ""),
+            conditions=conditions,
+        )
+        ifeats = [
+            item_features(medicine=i.slug, drug_class=i.drug_class, rx=i.rx, disease=disease.slug)
+            for i in items
+        ]
+        scores = self.model.predict(ufeats, ifeats)
+        # Highest predicted rating first; the knowledge-base order breaks ties.
+        ranked = sorted(range(len(items)), key=lambda j: (-round(float(scores[j]), 3), j))
+        return [items[j] for j in ranked]
+
+
+def rating_rows() -> list[RatingRow]:
+    from feedback.models import ItemRating
+
+    from .models import Medicine
+
+    meds = {m.slug: (m.drug_class.slug, m.rx) for m in Medicine.objects.select_related("drug_class")}
+    rows = []
+    for r in ItemRating.objects.filter(item_type="medicine").select_related("disease").iterator():
+        if r.item_key not in meds:
+            continue
+        cls, rx = meds[r.item_key]
+        rows.append(
+            RatingRow(
+                user_features(age_band=r.age_band, sex=r.sex, conditions=r.profile_conditions),
+                item_features(medicine=r.item_key, drug_class=cls, rx=rx, disease=r.disease.slug),
+                float(r.rating),
+            )
+        )
+    return rows
+
+
+_lock = threading.Lock()
+_cache: dict = {}
+
+
 def current_ranker():
-    return KnowledgeBaseOrder()
+    from diagnosis.engine.artefacts import ArtefactError, load_artefact
+    from diagnosis.engine.predictor import resolve_artefact_path
+    from mlops.models import ModelVersion
+
+    mv = ModelVersion.objects.filter(name=RANKER_NAME, alias=ModelVersion.Alias.CHAMPION).first()
+    if mv is None:
+        return KnowledgeBaseOrder()
+    with _lock:
+        if mv.pk not in _cache:
+            try:
+                payload = load_artefact(resolve_artefact_path(mv.artefact_path), mv.checksum)
+                _cache.clear()
+                _cache[mv.pk] = HybridRanker(HybridMF.from_payload(payload), mv.label, mv.pk)
+            except ArtefactError as exc:
+                logger.error("ranker %s not loaded (%s): using knowledge-base order", mv.label, exc)
+                return KnowledgeBaseOrder()
+        return _cache[mv.pk]

@@ -71,13 +71,24 @@ def snapshot(db):
     return current_snapshot()
 
 
-@pytest.fixture
-def trained_champion(db, snapshot, settings):
-    """A small logistic-regression champion trained on synthetic cases (fast)."""
-    from mlops.services import model_version_promote
-    from mlops.training import build_dataset, register_candidate, train_candidate
+@pytest.fixture(scope="session")
+def _trained_candidate(django_db_setup, django_db_blocker):
+    """Train once per test session; each test registers its own copy (rows roll back per test)."""
+    from diagnosis.engine.knowledge import current_snapshot
+    from mlops.training import build_dataset, train_candidate
 
-    dataset = build_dataset(snapshot, per_disease=60, seed=3)
-    candidate = train_candidate("logistic_regression", dataset, snapshot)
+    with django_db_blocker.unblock():
+        snap = current_snapshot()
+        dataset = build_dataset(snap, per_disease=60, seed=3)
+        return train_candidate("logistic_regression", dataset, snap), dataset
+
+
+@pytest.fixture
+def trained_champion(db, snapshot, settings, _trained_candidate):
+    """A small logistic-regression champion trained on synthetic cases."""
+    from mlops.services import model_version_promote
+    from mlops.training import register_candidate
+
+    candidate, dataset = _trained_candidate
     mv = register_candidate(candidate, dataset, snapshot, settings.MODEL_STORE_DIR)
     return model_version_promote(model_version=mv, reason="test fixture")

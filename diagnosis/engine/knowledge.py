@@ -65,8 +65,8 @@ class KnowledgeSnapshot:
 def build_snapshot() -> KnowledgeSnapshot:
     from diagnosis.models import Disease, DiseaseSymptom, RedFlagRule, Symptom, SymptomSynonym
 
-    from .resolver import normalise
     from ..selectors import knowledge_base_version
+    from .resolver import normalise
 
     version = knowledge_base_version()
     symptoms = list(Symptom.objects.order_by("slug").values_list("slug", "name", "question"))

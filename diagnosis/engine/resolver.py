@@ -115,7 +115,6 @@ STOPWORDS = {
     "much",
     "so",
     "just",
-    "been",
     "having",
     "what",
     "which",

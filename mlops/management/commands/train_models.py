@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from diagnosis.engine.algorithms import ALGORITHMS
 from diagnosis.engine.knowledge import current_snapshot
 from mlops.services import model_version_promote
-from mlops.training import build_dataset, register_candidate, train_candidate
+from mlops.training import TooFewCases, build_dataset, register_candidate, train_candidate
 
 
 class Command(BaseCommand):
@@ -32,9 +32,10 @@ class Command(BaseCommand):
                 "the knowledge base is empty: run `python manage.py load_knowledge_base` first"
             )
         kwargs = {"per_disease": per_disease} if per_disease else {}
-        dataset = build_dataset(snapshot, source=source, seed=seed, **kwargs)
-        if len({c.disease for c in dataset.train}) < 2:
-            raise CommandError(f"source '{source}' has too few labelled cases to train on")
+        try:
+            dataset = build_dataset(snapshot, source=source, seed=seed, **kwargs)
+        except TooFewCases as exc:
+            raise CommandError(f"source '{source}' has too few labelled cases to train on: {exc}") from exc
         n_eval = sum(len(v) for v in dataset.evaluation.values())
         self.stdout.write(
             f"Data ({'synthetic' if source == 'kb' else source}): {len(dataset.train)} training cases after removing "

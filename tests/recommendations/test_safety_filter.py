@@ -1,0 +1,114 @@
+import pytest
+
+from diagnosis.models import Disease
+from recommendations.safety import Profile, current_vocabulary, resolve_profile
+from recommendations.services import advice_build
+
+pytestmark = pytest.mark.django_db
+
+
+def advice(slug, **profile):
+    return advice_build(disease=Disease.objects.get(slug=slug), profile=Profile(**profile))
+
+
+def names(a):
+    return [m.name.lower() for m in a.medicines]
+
+
+def withheld(a):
+    return {w["name"].lower(): w["reason"] for w in a.withheld}
+
+
+def test_no_profile_gets_up_to_five_options_with_reasons():
+    a = advice("migraine")
+    assert 1 <= len(a.medicines) <= 5
+    assert all(m.reason for m in a.medicines)
+    assert a.precautions and a.diet and a.activity
+
+
+def test_penicillin_allergy_withholds_penicillins_and_says_why():
+    a = advice("impetigo", allergies=["penicillin"])
+    assert "flucloxacillin" not in names(a)
+    assert "allergic to penicillin" in withheld(a)["flucloxacillin"]
+
+
+def test_brand_name_allergy_resolves_to_the_ingredient_and_its_class():
+    a = advice("migraine", allergies=["nurofen"])
+    assert "ibuprofen" not in names(a)
+    assert "aspirin" not in names(a)  # NSAID allergy rules out salicylates too
+
+
+def test_sulfa_allergy_rules_out_sulfonamides():
+    a = advice("arthritis", allergies=["sulfa"])
+    assert "sulfasalazine" not in names(a)
+    assert "sulfasalazine" in withheld(a)
+
+
+def test_aspirin_is_withheld_under_16():
+    a = advice("migraine", age=12)
+    assert "aspirin" not in names(a)
+    assert "under 16" in withheld(a)["aspirin"]
+
+
+def test_pregnancy_withholds_nsaids():
+    a = advice("migraine", sex="f", pregnant=True)
+    assert "ibuprofen" not in names(a)
+    assert "pregnancy" in withheld(a)["ibuprofen"]
+
+
+def test_warfarin_rules_out_nsaids_as_an_interaction():
+    a = advice("osteoarthritis", medications=["warfarin"])
+    assert "ibuprofen" not in names(a) and "naproxen" not in names(a)
+    assert "interact" in withheld(a)["ibuprofen"] and "warfarin" in withheld(a)["ibuprofen"]
+
+
+def test_conditions_rule_out_classes():
+    a = advice("osteoarthritis", conditions=["stomach ulcer"])
+    assert "ibuprofen" not in names(a)
+    assert "ulcer" in withheld(a)["ibuprofen"]
+
+
+def test_already_taking_the_same_medicine_is_flagged_as_a_double_dose():
+    a = advice("migraine", medications=["paracetamol"])
+    assert "paracetamol" not in names(a)
+    assert "double dose" in withheld(a)["paracetamol"]
+
+
+def test_unknown_profile_words_are_reported_not_ignored():
+    a = advice("migraine", allergies=["peanuts", "penicilin"], conditions=["wobbly knee syndrome"])
+    assert "peanuts" in a.unrecognised_profile_words["allergies"]
+    assert "penicilin" not in a.unrecognised_profile_words["allergies"]  # typo still resolved
+    assert a.unrecognised_profile_words["conditions"] == ["wobbly knee syndrome"]
+
+
+def test_emergency_conditions_never_get_medicines():
+    for slug in ("heart_attack", "brain_haemorrhage"):
+        a = advice(slug)
+        assert a.emergency and a.medicines == [] and a.emergency_guidance
+
+
+def test_emergency_triage_suppresses_medicines_for_any_condition():
+    a = advice_build(disease=Disease.objects.get(slug="migraine"), profile=Profile(), emergency=True)
+    assert a.medicines == [] and a.emergency
+
+
+def test_prescription_items_are_labelled():
+    a = advice("tuberculosis")
+    assert a.medicines and all(m.rx for m in a.medicines)
+    assert all(m.label == "prescription only — talk to a doctor" for m in a.medicines)
+
+
+def test_dengue_never_offers_nsaids_or_aspirin_whatever_the_profile():
+    vocab = current_vocabulary()
+    a = advice("dengue")
+    assert {vocab.medicines[m.slug].drug_class for m in a.medicines}.isdisjoint({"nsaid", "salicylate"})
+
+
+def test_resolution_maps_words_to_classes():
+    rp = resolve_profile(
+        current_vocabulary(),
+        Profile(allergies=["NSAIDs"], medications=["coumadin"], conditions=["kidney disease"]),
+    )
+    assert "nsaid" in rp.allergy_classes
+    assert "anticoagulant" in rp.medication_classes
+    assert "kidney_disease" in rp.conditions
