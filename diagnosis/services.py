@@ -134,3 +134,12 @@ def _rerun(session: SymptomSession) -> None:
         text=session.entered_text, chips=session.chips, profile=profile, answers=session.answers
     )
     _apply(session, result)
+
+
+def knowledge_base_bump(*, reason: str, user=None):
+    """Record a knowledge-base change; snapshots and caches keyed on the version rebuild on the next check."""
+    from .models import KnowledgeBaseVersion
+
+    return KnowledgeBaseVersion.objects.create(
+        reason=reason[:200], changed_by=user if user and user.pk else None
+    )

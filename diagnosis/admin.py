@@ -1,0 +1,78 @@
+from django.contrib import admin
+
+from .admin_mixins import KnowledgeBaseAdmin
+from .models import (
+    Disease,
+    DiseaseSymptom,
+    KnowledgeBaseVersion,
+    RedFlagRule,
+    Symptom,
+    SymptomSession,
+    SymptomSynonym,
+)
+
+
+class SynonymInline(admin.TabularInline):
+    model = SymptomSynonym
+    extra = 1
+
+
+class DiseaseSymptomInline(admin.TabularInline):
+    model = DiseaseSymptom
+    extra = 1
+    autocomplete_fields = ["symptom"]
+
+
+@admin.register(Symptom)
+class SymptomAdmin(KnowledgeBaseAdmin):
+    list_display = ["name", "slug", "body_system", "is_reviewed"]
+    list_filter = ["body_system", "is_reviewed"]
+    search_fields = ["name", "slug", "synonyms__phrase"]
+    inlines = [SynonymInline]
+
+
+@admin.register(Disease)
+class DiseaseAdmin(KnowledgeBaseAdmin):
+    list_display = ["name", "icd10", "default_triage", "is_reviewed"]
+    list_filter = ["default_triage", "is_reviewed"]
+    search_fields = ["name", "slug", "icd10"]
+    inlines = [DiseaseSymptomInline]
+
+
+@admin.register(RedFlagRule)
+class RedFlagRuleAdmin(KnowledgeBaseAdmin):
+    list_display = ["name", "level", "is_active"]
+    list_filter = ["level", "is_active"]
+    filter_horizontal = ["all_of", "any_of"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(KnowledgeBaseVersion)
+class KnowledgeBaseVersionAdmin(admin.ModelAdmin):
+    list_display = ["id", "reason", "changed_by", "created_at"]
+    readonly_fields = ["reason", "changed_by", "content_hash", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SymptomSession)
+class SymptomSessionAdmin(admin.ModelAdmin):
+    """Admins see metadata of checks, never their health content."""
+
+    list_display = ["id", "triage", "status", "low_confidence", "model_label", "kb_version", "created_at"]
+    list_filter = ["triage", "status", "low_confidence"]
+    fields = ["triage", "status", "low_confidence", "model_label", "kb_version", "age_band", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
