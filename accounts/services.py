@@ -92,6 +92,10 @@ def consent_set(*, user: User, granted: bool) -> HealthProfile:
         profile.training_consent_at = timezone.now() if granted else None
         profile.save(update_fields=["training_consent", "training_consent_at", "updated_at"])
         ConsentEvent.objects.create(user=user, granted=granted)
+    if not granted:
+        from mlops.services import training_consent_withdrawn
+
+        training_consent_withdrawn(user=user)
     return profile
 
 

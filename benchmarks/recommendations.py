@@ -122,7 +122,7 @@ PROFILE_CONDITION_WEIGHTS = {
     "peptic_ulcer": 2,
 }
 N_RATED_CONDITIONS_P = (0.5, 0.35, 0.15)  # P(rated medicines of 1, 2, 3 conditions)
-COLD_FRACTION = 0.2
+N_FOLDS = 5  # cold-start users: 1/N_FOLDS of users per fold; every user is held out once
 WARM_FRACTION = 0.2
 MIN_LIST = 3
 TOP_K = 5
@@ -254,11 +254,15 @@ def simulate(kb: dict, n_users: int) -> tuple[list[SimUser], list[Rating]]:
     return users, ratings
 
 
-def split(users: list[SimUser], ratings: list[Rating]):
-    """-> (train ratings, cold-start lists, known-user lists); a list is [Rating] of one (user, condition)."""
-    rng = np.random.default_rng([SEED, 3])
-    order = rng.permutation(len(users))
-    cold_users = set(order[: int(round(COLD_FRACTION * len(users)))].tolist())
+def split(users: list[SimUser], ratings: list[Rating], fold: int = 0):
+    """Fold `fold` of N_FOLDS -> (train ratings, cold-start lists, known-user lists).
+
+    The users are cut into N_FOLDS equal parts (the same cut for every fold); fold f holds out part
+    f as cold-start users. A list is the [Rating] of one (user, condition).
+    """
+    order = np.random.default_rng([SEED, 3]).permutation(len(users))
+    cold_users = set(np.array_split(order, N_FOLDS)[fold].tolist())
+    rng = np.random.default_rng([SEED, 3, fold])
     by_list: dict[tuple[int, str], list[Rating]] = defaultdict(list)
     for r in ratings:
         by_list[(r.user, r.disease)].append(r)
@@ -286,135 +290,186 @@ def split(users: list[SimUser], ratings: list[Rating]):
 # Orderings and metric.
 # ======================================================================================
 def ndcg_at_k(ordered_ratings: list[int], k: int = TOP_K) -> float:
-    gains = lambda rs: [(2.0**r - 1) / np.log2(i + 2) for i, r in enumerate(rs[:k])]  # noqa: E731
-    ideal = sum(gains(sorted(ordered_ratings, reverse=True)))
-    return sum(gains(ordered_ratings)) / ideal if ideal > 0 else 0.0
+    """NDCG@k of ratings in the order shown, gain 2^rating - 1, discount log2(position + 1)."""
+
+    def dcg(rs):
+        return sum((2.0**r - 1) / np.log2(i + 2) for i, r in enumerate(rs[:k]))
+
+    ideal = dcg(sorted(ordered_ratings, reverse=True))
+    return dcg(ordered_ratings) / ideal if ideal > 0 else 0.0
 
 
-def evaluate(lists, users, kb, model, popularity, global_mean) -> dict[str, tuple[float, int]]:
-    from recommendations.ranking import HybridRanker
+def score_lists(lists, users, kb, rankers: dict, popularity: dict, global_mean: float, rng) -> dict:
+    """NDCG@5 of every method on every list with >= MIN_LIST rated medicines: {method: [score, ...]}."""
     from recommendations.safety import Profile
 
     meds = kb["medicines"]
-    ranker = HybridRanker(model, "benchmark", None)
-    rng = np.random.default_rng([SEED, 4])
     scores = defaultdict(list)
-    n = 0
     for lst in lists:
         if len(lst) < MIN_LIST:
             continue
-        n += 1
-        lst = sorted(lst, key=lambda r: r.kb_rank)  # knowledge-base order (a)
+        lst = sorted(lst, key=lambda r: r.kb_rank)  # (a) knowledge-base order
         true = {r.medicine: r.rating for r in lst}
         user = users[lst[0].user]
+        scores["kb"].append(ndcg_at_k([r.rating for r in lst]))
         pop = sorted(range(len(lst)), key=lambda j: (-popularity.get(lst[j].medicine, global_mean), j))
+        scores["popularity"].append(ndcg_at_k([lst[j].rating for j in pop]))
+        # (c) through the production path; it sees only age band, sex and conditions of the user.
         items = [
             _Item(r.medicine, meds[r.medicine].name, meds[r.medicine].rx, meds[r.medicine].drug_class)
             for r in lst
         ]
         profile = Profile(age=user.age, sex=user.sex, conditions=list(user.conditions))
-        hybrid = ranker.order(items, profile=profile, disease=kb["diseases"][lst[0].disease])
-        oracle = sorted(range(len(lst)), key=lambda j: (-lst[j].latent, j))
-        scores["kb"].append(ndcg_at_k([r.rating for r in lst]))
-        scores["popularity"].append(ndcg_at_k([lst[j].rating for j in pop]))
-        scores["hybrid"].append(ndcg_at_k([true[i.slug] for i in hybrid]))
+        disease = kb["diseases"][lst[0].disease]
+        for key, ranker in rankers.items():
+            scores[key].append(
+                ndcg_at_k([true[i.slug] for i in ranker.order(items, profile=profile, disease=disease)])
+            )
         scores["random"].append(ndcg_at_k([lst[j].rating for j in rng.permutation(len(lst))]))
+        oracle = sorted(range(len(lst)), key=lambda j: (-lst[j].latent, j))
         scores["oracle"].append(ndcg_at_k([lst[j].rating for j in oracle]))
-    return {m: (float(np.mean(v)), n) for m, v in scores.items()}
+    return scores
 
 
 # ======================================================================================
 # Entry points.
 # ======================================================================================
-METHODS = [
-    ("kb", "(a) knowledge-base order"),
-    ("popularity", "(b) popularity (mean training rating)"),
-    ("hybrid", "(c) HybridMF hybrid ranker"),
+# (key, label, HybridMF constructor overrides); the first is "the hybrid ranker" the test checks.
+HYBRID_CONFIGS = [
+    ("hybrid", "(c) HybridMF, production defaults", {}),
+    ("hybrid_reg0001", "(c) HybridMF, reg=0.001", {"reg": 0.001}),
+]
+BASELINES = [("kb", "(a) knowledge-base order"), ("popularity", "(b) popularity (mean training rating)")]
+REFERENCES = [
     ("random", "reference: random order"),
-    ("oracle", "reference: noise-free true preference (upper bound)"),
+    ("oracle", "reference: noise-free true preference (ceiling)"),
 ]
 
 
+def _params(overrides: dict) -> dict:
+    return {**HYBRID_PARAMS, **overrides}
+
+
 def _table(result: dict) -> str:
-    cold, warm = result["cold"], result["warm"]
+    m = result["methods"]
     lines = [
         f"## Medicine ranker benchmark — SYNTHETIC population ({result['mode']} run)",
         "",
         "SYNTHETIC DATA: simulated patients whose preferences follow an assumed function",
-        "(benchmarks/recommendations.py), not real ratings and not medical fact.",
+        "(top of benchmarks/recommendations.py), not real ratings and not medical fact.",
         "",
         "| method | NDCG@5 cold-start users | NDCG@5 known users | number of lists (cold / known) |",
         "|---|---|---|---|",
     ]
-    for key, label in METHODS:
+    for row in m.values():
         lines.append(
-            f"| {label} | {cold[key][0]:.4f} | {warm[key][0]:.4f} | {cold[key][1]} / {warm[key][1]} |"
+            f"| {row['label']} | {row['cold']:.4f} | {row['known']:.4f} | {row['cold_lists']} / {row['known_lists']} |"
         )
-    p = result["hybrid_params"]
     lines += [
         "",
-        f"- users: {result['n_users']} ({result['n_cold_users']} cold-start); "
-        f"ratings: {result['n_ratings']} total, {result['n_train_ratings']} for training",
-        f"- HybridMF(k={p['k']}, iterations={p['iterations']}, learning_rate={p['learning_rate']}, "
-        f"reg={p['reg']}, seed={p['seed']}): train time {result['train_seconds']:.2f} s, "
-        f"train RMSE {result['train_rmse']:.3f}",
-        f"- lists scored: (user, condition) pairs with >= {MIN_LIST} rated medicines; "
-        f"gain 2^rating - 1; seed {SEED}; total time {result['total_seconds']:.1f} s",
+        f"- {result['n_users']} simulated users, {result['n_ratings']} ratings; {N_FOLDS}-fold split by user: "
+        f"each fold holds out 1/{N_FOLDS} of users as cold-start users and ~{WARM_FRACTION:.0%} of the other "
+        f"users' ratings as whole (user, condition) lists; mean {result['train_ratings_per_fold']:.0f} "
+        "training ratings per fold",
     ]
+    for key, _, _ in HYBRID_CONFIGS:
+        p, d = result["hybrid"][key]["params"], result["hybrid"][key]
+        lines.append(
+            f"- {key}: HybridMF(k={p['k']}, iterations={p['iterations']}, learning_rate={p['learning_rate']}, "
+            f"reg={p['reg']}, seed={p['seed']}): train time {d['train_seconds_per_fold']:.2f} s per fold, "
+            f"train RMSE {d['train_rmse']:.3f}; NDCG@5 minus best baseline: "
+            f"cold {d['margin_cold']:+.4f} ± {d['se_cold']:.4f}, known {d['margin_known']:+.4f} ± {d['se_known']:.4f} (± 1 SE, paired)"
+        )
+    lines.append(
+        f"- lists scored: (user, condition) pairs with >= {MIN_LIST} rated medicines, in every fold; "
+        f"gain 2^rating - 1; seed {SEED}; total time {result['total_seconds']:.1f} s"
+    )
     return "\n".join(lines) + "\n"
 
 
-def run(quick: bool, out=sys.stdout, *, hybrid_params: dict | None = None) -> dict:
+def _margin(scores: dict, key: str) -> tuple[float, float]:
+    """Mean and standard error of (method - best baseline by mean) over the same lists."""
+    best = max((b for b, _ in BASELINES), key=lambda b: np.mean(scores[b]))
+    diff = np.asarray(scores[key]) - np.asarray(scores[best])
+    return float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(len(diff)))
+
+
+def run(quick: bool, out=sys.stdout) -> dict:
     """Simulate, train, evaluate; print the table to `out` and return the numbers."""
     from django.db import connection
 
     from recommendations.hybrid import HybridMF, RatingRow, item_features, user_features
+    from recommendations.ranking import HybridRanker
 
     started = time.perf_counter()
-    params = {**HYBRID_PARAMS, **(hybrid_params or {})}
     with connection.execute_wrapper(_read_only):
         kb = load_knowledge_base()
-        users, ratings = simulate(kb, N_USERS["quick" if quick else "full"])
-        train, cold, warm = split(users, ratings)
         meds = kb["medicines"]
-        rows = [
-            RatingRow(
-                user_features(
-                    age_band=users[r.user].age_band,
-                    sex=users[r.user].sex,
-                    conditions=users[r.user].conditions,
-                ),
-                item_features(
-                    medicine=r.medicine,
-                    drug_class=meds[r.medicine].drug_class,
-                    rx=meds[r.medicine].rx,
-                    disease=r.disease,
-                ),
-                float(r.rating),
-            )
-            for r in train
-        ]
-        t0 = time.perf_counter()
-        model = HybridMF(**params).fit(rows)
-        train_seconds = time.perf_counter() - t0
-        sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
-        for r in train:
-            sums[r.medicine][0] += r.rating
-            sums[r.medicine][1] += 1
-        popularity = {m: s / c for m, (s, c) in sums.items()}
-        global_mean = float(np.mean([r.rating for r in train]))
-        result = {
-            "mode": "quick" if quick else "full",
-            "synthetic": True,
-            "n_users": len(users),
-            "n_cold_users": len({lst[0].user for lst in cold}),
-            "n_ratings": len(ratings),
-            "n_train_ratings": len(train),
-            "hybrid_params": params,
-            "train_seconds": train_seconds,
-            "train_rmse": model.train_rmse_,
-            "cold": evaluate(cold, users, kb, model, popularity, global_mean),
-            "warm": evaluate(warm, users, kb, model, popularity, global_mean),
+        users, ratings = simulate(kb, N_USERS["quick" if quick else "full"])
+        scores = {"cold": defaultdict(list), "known": defaultdict(list)}
+        fits = {key: {"seconds": [], "rmse": []} for key, _, _ in HYBRID_CONFIGS}
+        n_train = []
+        for fold in range(N_FOLDS):
+            train, cold, known = split(users, ratings, fold)
+            n_train.append(len(train))
+            rows = []
+            for r in train:
+                u, med = users[r.user], meds[r.medicine]
+                rows.append(
+                    RatingRow(
+                        user_features(age_band=u.age_band, sex=u.sex, conditions=u.conditions),
+                        item_features(
+                            medicine=r.medicine, drug_class=med.drug_class, rx=med.rx, disease=r.disease
+                        ),
+                        float(r.rating),
+                    )
+                )
+            rankers = {}
+            for key, label, overrides in HYBRID_CONFIGS:
+                t0 = time.perf_counter()
+                model = HybridMF(**_params(overrides)).fit(rows)
+                fits[key]["seconds"].append(time.perf_counter() - t0)
+                fits[key]["rmse"].append(model.train_rmse_)
+                rankers[key] = HybridRanker(model, label, None)
+            sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+            for r in train:
+                sums[r.medicine][0] += r.rating
+                sums[r.medicine][1] += 1
+            popularity = {med: total / count for med, (total, count) in sums.items()}
+            global_mean = float(np.mean([r.rating for r in train]))
+            rng = np.random.default_rng([SEED, 4, fold])
+            for case, lists in (("cold", cold), ("known", known)):
+                for key, vals in score_lists(lists, users, kb, rankers, popularity, global_mean, rng).items():
+                    scores[case][key] += vals
+    labels = dict(BASELINES + [(k, label) for k, label, _ in HYBRID_CONFIGS] + REFERENCES)
+    result = {
+        "mode": "quick" if quick else "full",
+        "synthetic": True,
+        "n_users": len(users),
+        "n_ratings": len(ratings),
+        "train_ratings_per_fold": float(np.mean(n_train)),
+        "methods": {
+            key: {
+                "label": label,
+                "cold": float(np.mean(scores["cold"][key])),
+                "known": float(np.mean(scores["known"][key])),
+                "cold_lists": len(scores["cold"][key]),
+                "known_lists": len(scores["known"][key]),
+            }
+            for key, label in labels.items()
+        },
+        "hybrid": {},
+    }
+    for key, _, overrides in HYBRID_CONFIGS:
+        (mc, sc), (mk, sk) = _margin(scores["cold"], key), _margin(scores["known"], key)
+        result["hybrid"][key] = {
+            "params": _params(overrides),
+            "train_seconds_per_fold": float(np.mean(fits[key]["seconds"])),
+            "train_rmse": float(np.mean(fits[key]["rmse"])),
+            "margin_cold": mc,
+            "se_cold": sc,
+            "margin_known": mk,
+            "se_known": sk,
         }
     result["total_seconds"] = time.perf_counter() - started
     result["table"] = _table(result)
@@ -424,7 +479,9 @@ def run(quick: bool, out=sys.stdout, *, hybrid_params: dict | None = None) -> di
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="600 users instead of 3000")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"{N_USERS['quick']} users instead of {N_USERS['full']}"
+    )
     parser.add_argument(
         "--output",
         type=Path,

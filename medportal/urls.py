@@ -14,5 +14,6 @@ urlpatterns = [
     path("profile/", include("accounts.urls")),
     path("check/", include("diagnosis.urls")),
     path("feedback/", include("feedback.urls")),
+    path("api/v1/", include("medportal.api_urls")),
     path("admin/", admin.site.urls),
 ]

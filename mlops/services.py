@@ -87,3 +87,46 @@ def model_version_rollback(*, name: str = "diagnosis") -> ModelVersion:
     return model_version_promote(
         model_version=previous, reason=f"rolled back from {current.label if current else 'none'}"
     )
+
+
+def confirmed_case_record(*, session, disease, source: str = "confirmed"):
+    """Store a confirmed outcome of a check as a training case, only if its owner consented.
+
+    Returns the TrainingCase, or None when the owner has not consented (nothing is stored).
+    """
+    import hashlib
+    import json
+
+    from accounts.models import HealthProfile
+
+    from .models import TrainingCase
+
+    profile = HealthProfile.objects.filter(user_id=session.user_id).first()
+    if profile is None or not profile.training_consent:
+        TrainingCase.objects.filter(session=session).delete()
+        return None
+    symptoms = sorted(set(session.symptoms or []))
+    age = profile.age()
+    fingerprint = hashlib.sha256(
+        json.dumps([disease.slug, symptoms, session.age_band, session.sex]).encode()
+    ).hexdigest()
+    case, _ = TrainingCase.objects.update_or_create(
+        session=session,
+        defaults={
+            "source": source,
+            "disease": disease,
+            "symptoms": symptoms,
+            "age": age,
+            "sex": session.sex or "",
+            "fingerprint": fingerprint,
+        },
+    )
+    return case
+
+
+def training_consent_withdrawn(*, user) -> int:
+    """Remove a user's confirmed cases from every future dataset; returns how many were removed."""
+    from .models import TrainingCase
+
+    deleted, _ = TrainingCase.objects.filter(session__user=user).delete()
+    return deleted

@@ -332,26 +332,31 @@ class SymptomIndex:
         return names
 
     def autocomplete(self, prefix: str, limit: int = 8) -> list[dict]:
-        """Symptoms whose name or synonym starts with (then contains) what was typed."""
+        """Symptoms matching what was typed: names before synonyms, word starts before substrings."""
         query = normalise(prefix)[:60]
         if len(query) < 2:
             return []
-        starts: list[tuple[str, str]] = []
-        contains: list[tuple[str, str]] = []
+        tiers: list[list[tuple[str, str]]] = [[], [], [], []]
         for phrase, slug in self._autocomplete:
-            if phrase.startswith(query) or f" {query}" in phrase:
-                starts.append((phrase, slug))
+            name = normalise(self.names[slug])
+            if name.startswith(query) or f" {query}" in f" {name}":
+                tier = 0 if name.startswith(query) else 1
+                phrase = name
+            elif phrase.startswith(query) or f" {query}" in phrase:
+                tier = 2
             elif query in phrase:
-                contains.append((phrase, slug))
+                tier = 3
+            else:
+                continue
+            tiers[tier].append((phrase, slug))
         out: list[dict] = []
         seen: set[str] = set()
-        for phrase, slug in starts + contains:
+        for phrase, slug in (hit for tier in tiers for hit in tier):
             if slug in seen:
                 continue
             seen.add(slug)
             name = self.names[slug]
-            shown = normalise(name)
-            out.append({"slug": slug, "name": name, "matched": "" if query in shown else phrase})
+            out.append({"slug": slug, "name": name, "matched": "" if phrase == normalise(name) else phrase})
             if len(out) == limit:
                 return out
         if not out and len(query) >= 4:

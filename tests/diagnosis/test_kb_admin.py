@@ -18,9 +18,17 @@ def test_admin_edit_is_recorded_bumps_the_version_and_takes_effect_immediately(c
     assert page.status_code == 200
     form = page.context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
-    data.update({"name": "Dizziness", "synonyms-TOTAL_FORMS": "1", "synonyms-INITIAL_FORMS": "0",
-                 "synonyms-MIN_NUM_FORMS": "0", "synonyms-MAX_NUM_FORMS": "1000", "synonyms-0-phrase": "zzgiddy",
-                 "synonyms-0-symptom": str(symptom.pk)})
+    data.update(
+        {
+            "name": "Dizziness",
+            "synonyms-TOTAL_FORMS": "1",
+            "synonyms-INITIAL_FORMS": "0",
+            "synonyms-MIN_NUM_FORMS": "0",
+            "synonyms-MAX_NUM_FORMS": "1000",
+            "synonyms-0-phrase": "zzgiddy",
+            "synonyms-0-symptom": str(symptom.pk),
+        }
+    )
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert knowledge_base_version() > before
