@@ -15,7 +15,7 @@ from .features import N_DEMOGRAPHIC
 
 
 def make_estimator(algorithm: str, seed: int = 0):
-    """A fresh, unfitted estimator. Parameters were picked on a validation split (benchmarks/diagnosis.py)."""
+    """A fresh, unfitted estimator with fixed, hand-set parameters (evaluated, not tuned, by benchmarks/diagnosis.py)."""
     if algorithm == "naive_bayes":
         return BernoulliNB(alpha=0.5)
     if algorithm == "logistic_regression":

@@ -442,3 +442,9 @@ def test_dose_pattern_catches_doses():
     assert DOSE_RE.search("1 g at night")
     assert TIMES_A_DAY_RE.search("use it three times a day")
     assert not DOSE_RE.search("Take with food.")
+
+
+def test_symptom_names_have_no_commas_because_commas_separate_symptoms_in_input():
+    from diagnosis.kb_loader import read_files
+
+    assert [s["name"] for s in read_files().symptoms if "," in s["name"]] == []
