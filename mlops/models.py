@@ -77,3 +77,77 @@ class ModelVersion(models.Model):
     @property
     def label(self) -> str:
         return f"{self.name}-v{self.version}-{self.algorithm}"
+
+
+class EvaluationCase(models.Model):
+    """The frozen evaluation set: generated once, never trained on, never regenerated.
+
+    Challengers and champions are compared on exactly these cases, so a knowledge-base edit or
+    new training data cannot move the yardstick.
+    """
+
+    set_name = models.CharField(max_length=40, default="frozen-v1")
+    kind = models.CharField(max_length=12, choices=[("synthetic", "synthetic"), ("red_flag", "red flag")])
+    disease_slug = models.CharField(max_length=80, blank=True)
+    symptoms = models.JSONField(default=list)
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    expected_triage = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["set_name", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.set_name} #{self.pk}"
+
+
+class TrainingRun(models.Model):
+    """One retraining attempt: when, on what data, and what came of it."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        PROMOTED = "promoted", _("Promoted")
+        REJECTED = "rejected", _("Trained, not promoted")
+        SKIPPED = "skipped", _("Skipped")
+        FAILED = "failed", _("Failed")
+
+    trigger = models.CharField(max_length=30)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    data_fingerprint = models.CharField(max_length=64, blank=True)
+    model_version = models.ForeignKey(
+        ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="training_runs"
+    )
+    result = models.TextField(blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"run #{self.pk} {self.trigger}: {self.status}"
+
+
+class OutboxMessage(models.Model):
+    """A task to publish to Celery, written in the same transaction as the change that needs it.
+
+    If the broker is down the row simply waits; the sweeper publishes it later, so nothing is lost.
+    """
+
+    task_name = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["sent_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} ({'sent' if self.sent_at else 'pending'})"

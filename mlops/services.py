@@ -121,6 +121,10 @@ def confirmed_case_record(*, session, disease, source: str = "confirmed"):
             "fingerprint": fingerprint,
         },
     )
+    from .outbox import outbox_enqueue
+
+    # Cheap check after commit; beat runs the same check every 10 minutes in case this one is lost.
+    outbox_enqueue(task_name="mlops.retrain_if_enough_labels", dedupe_key="retrain-if-enough-labels")
     return case
 
 

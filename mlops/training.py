@@ -76,15 +76,20 @@ def build_dataset(
     seed: int = 7,
     per_disease: int = SYNTHETIC_PER_DISEASE,
     extra_cases: list[Case] | None = None,
+    exclude_keys: set | None = None,
 ) -> Dataset:
+    """`source`: kb (synthetic), imported (stored imports), kb+imported, or all (also confirmed outcomes).
+
+    Cases whose key is in `exclude_keys` (the frozen evaluation set) never reach training.
+    """
     cases: list[Case] = []
     sources: dict[str, int] = {}
-    if source in ("kb", "all"):
+    if source in ("kb", "all", "kb+imported"):
         synthetic = generate_cases(snapshot, per_disease, seed)
         cases += synthetic
         sources["synthetic_kb"] = len(synthetic)
-    if source in ("imported", "all"):
-        stored = stored_cases("imported" if source == "imported" else "all")
+    if source in ("imported", "all", "kb+imported"):
+        stored = stored_cases("all" if source == "all" else "imported")
         cases += stored
         sources["stored"] = len(stored)
     if extra_cases:
@@ -92,6 +97,8 @@ def build_dataset(
         sources["extra"] = len(extra_cases)
     known = set(snapshot.disease_slugs)
     cases = [c for c in cases if c.disease in known and c.symptoms]
+    if exclude_keys:
+        cases = [c for c in cases if case_key(c) not in exclude_keys]
     unique: dict[tuple, Case] = {}
     for c in cases:
         unique.setdefault(case_key(c), c)

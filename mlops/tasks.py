@@ -1,0 +1,34 @@
+"""Celery tasks: thin wrappers that call one service each and declare their own policy."""
+
+from celery import shared_task
+
+from . import loop
+from .outbox import outbox_enqueue, outbox_sweep
+
+
+@shared_task(
+    name="mlops.retrain",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=3 * 3600,
+    time_limit=3 * 3600 + 300,
+    max_retries=0,
+)
+def retrain_task(
+    trigger: str = "manual", algorithm: str | None = None, per_disease: int | None = None
+) -> dict:
+    run = loop.retrain(trigger=trigger, algorithm=algorithm, per_disease=per_disease)
+    return {"run": run.pk, "status": run.status, "result": run.result}
+
+
+@shared_task(name="mlops.retrain_if_enough_labels", ignore_result=True)
+def retrain_if_enough_labels_task() -> int:
+    new = loop.new_labels_since_last_run()
+    if new >= loop.NEW_LABELS_TRIGGER:
+        outbox_enqueue(task_name="mlops.retrain", kwargs={"trigger": "labels"}, dedupe_key="retrain:labels")
+    return new
+
+
+@shared_task(name="mlops.outbox_sweep", ignore_result=True)
+def outbox_sweep_task() -> dict:
+    return outbox_sweep()

@@ -1,0 +1,132 @@
+import pytest
+from django.test import override_settings
+
+from diagnosis.models import Disease, RedFlagRule
+from diagnosis.services import symptom_check_start
+from mlops import loop
+from mlops.models import ModelVersion, OutboxMessage, TrainingCase, TrainingRun
+from mlops.outbox import outbox_enqueue, outbox_sweep
+
+pytestmark = pytest.mark.django_db
+
+SMALL = {"per_disease": 40, "algorithm": "naive_bayes"}
+
+
+def test_first_retrain_promotes_and_records_the_run(snapshot):
+    run = loop.retrain(trigger="manual", **SMALL)
+    assert run.status == TrainingRun.Status.PROMOTED, run.result
+    assert run.finished_at and run.data_fingerprint
+    champion = ModelVersion.objects.get(alias="champion")
+    assert champion == run.model_version
+    assert "safety gate passed" in champion.decision
+    assert champion.metrics["frozen_top1"] > 0.3
+
+
+def test_retrain_is_idempotent_on_unchanged_data(snapshot):
+    loop.retrain(trigger="manual", **SMALL)
+    again = loop.retrain(trigger="nightly", **SMALL)
+    assert again.status == TrainingRun.Status.SKIPPED
+    assert "unchanged" in again.result
+    assert ModelVersion.objects.count() == 1
+
+
+def test_frozen_set_is_created_once_and_never_trained_on(snapshot):
+    n = loop.frozen_set_ensure(snapshot)
+    assert loop.frozen_set_ensure(snapshot) == n
+    frozen, red_flags = loop.frozen_cases()
+    assert len(red_flags) == RedFlagRule.objects.filter(is_active=True).count()
+    from mlops.training import build_dataset, case_key
+
+    keys = {case_key(c) for c in frozen}
+    dataset = build_dataset(snapshot, per_disease=40, exclude_keys=keys)
+    assert not keys & {case_key(c) for c in dataset.train}
+
+
+def test_a_worse_challenger_is_not_promoted(snapshot):
+    loop.retrain(trigger="manual", per_disease=120, algorithm="logistic_regression")
+    champion = ModelVersion.objects.get(alias="champion")
+    # A challenger trained on far less data is clearly worse on the frozen set.
+    run = loop.retrain(trigger="manual", per_disease=3, algorithm="naive_bayes")
+    assert run.status == TrainingRun.Status.REJECTED, run.result
+    assert "not promoted" in run.result and "frozen-set top" in run.result
+    assert ModelVersion.objects.get(alias="champion") == champion
+    assert run.model_version.alias == "archived"
+
+
+def test_safety_gate_blocks_promotion_when_a_red_flag_case_is_no_longer_an_emergency(snapshot):
+    loop.frozen_set_ensure(snapshot)
+    # Someone disables the stroke rules in admin: the frozen red-flag cases now fail the gate.
+    RedFlagRule.objects.filter(
+        slug__in=["stroke_facial_droop", "stroke_slurred_speech", "stroke_one_sided_weakness"]
+    ).update(is_active=False)
+    from diagnosis.services import knowledge_base_bump
+
+    knowledge_base_bump(reason="test: rules disabled")
+    disabled = RedFlagRule.objects.filter(is_active=False).count()
+    assert disabled >= 1
+    run = loop.retrain(trigger="manual", **SMALL)
+    assert run.status == TrainingRun.Status.REJECTED
+    assert "safety gate failed" in run.result
+    assert not ModelVersion.objects.filter(alias="champion").exists()
+
+
+def test_a_second_retrain_while_one_holds_the_lock_is_skipped(snapshot):
+    with loop.retrain_lock():
+        run = loop.retrain(trigger="manual", **SMALL)
+    assert run.status == TrainingRun.Status.SKIPPED and "another retrain" in run.result
+
+
+def test_confirmed_outcomes_with_consent_join_training_and_trigger_a_label_check(alice, trained_champion):
+    from accounts.services import consent_set
+    from mlops.services import confirmed_case_record
+
+    session = symptom_check_start(user=alice, text="runny nose and sneezing")
+    cold = Disease.objects.get(slug="common_cold")
+    assert confirmed_case_record(session=session, disease=cold) is None  # no consent yet
+    consent_set(user=alice, granted=True)
+    case = confirmed_case_record(session=session, disease=cold)
+    assert case and case.source == "confirmed" and set(case.symptoms) == set(session.symptoms)
+    assert loop.confirmed_cases()[0].disease == "common_cold"
+    consent_set(user=alice, granted=False)
+    assert not TrainingCase.objects.filter(session=session).exists()
+
+
+@override_settings(
+    CELERY_TASK_ALWAYS_EAGER=False,
+    REDIS_URL="redis://127.0.0.1:1/0",
+    CELERY_BROKER_URL="redis://127.0.0.1:1/0",
+)
+def test_broker_down_keeps_work_in_the_outbox_and_never_hangs(django_capture_on_commit_callbacks):
+    import time
+
+    from medportal.celery import app
+
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        started = time.perf_counter()
+        with django_capture_on_commit_callbacks(execute=True):
+            message = outbox_enqueue(task_name="mlops.outbox_sweep")
+        assert time.perf_counter() - started < 5
+        message.refresh_from_db()
+        assert message.sent_at is None and message.attempts == 1 and message.last_error
+        assert outbox_sweep()["pending"] == 1
+    finally:
+        app.conf.broker_url = "redis://127.0.0.1:6379/0"
+
+
+def test_sweep_publishes_pending_messages_once_the_broker_is_back(monkeypatch):
+    from medportal.celery import app
+
+    sent = []
+    OutboxMessage.objects.create(task_name="mlops.retrain", kwargs={"trigger": "labels"})
+    monkeypatch.setattr(app, "send_task", lambda name, kwargs=None, retry=False: sent.append((name, kwargs)))
+    result = outbox_sweep()
+    assert result == {"sent": 1, "pending": 0, "failed": 0}
+    assert sent == [("mlops.retrain", {"trigger": "labels"})]
+
+
+def test_dedupe_key_keeps_one_pending_message(django_capture_on_commit_callbacks, monkeypatch):
+    monkeypatch.setattr("mlops.outbox._run_eagerly", lambda m: None)
+    first = outbox_enqueue(task_name="mlops.retrain", dedupe_key="k")
+    second = outbox_enqueue(task_name="mlops.retrain", dedupe_key="k")
+    assert first.pk == second.pk
