@@ -35,8 +35,6 @@ FROZEN_PER_DISEASE = 40
 PROMOTION_TOLERANCE = 0.01
 LOCK_KEY = "medportal:retrain-lock"
 LOCK_TIMEOUT = 4 * 3600
-# Retrain as soon as this many new confirmed labels exist (beat checks every 10 minutes).
-NEW_LABELS_TRIGGER = 25
 
 
 class RetrainInProgress(Exception):
@@ -213,7 +211,7 @@ def _retrain_locked(run: TrainingRun, *, algorithm: str | None, per_disease: int
     cut = len(confirmed) - len(confirmed) // 5
     train_confirmed, recent = confirmed[:cut], confirmed[cut:]
     extra = list(train_confirmed)
-    kwargs = {"per_disease": per_disease} if per_disease else {}
+    kwargs = {"per_disease": per_disease or settings.RETRAIN_SYNTHETIC_PER_DISEASE}
     try:
         dataset = build_dataset(
             snapshot, source="kb+imported", extra_cases=extra, exclude_keys=frozen_keys, **kwargs

@@ -1,6 +1,7 @@
 """Celery tasks: thin wrappers that call one service each and declare their own policy."""
 
 from celery import shared_task
+from django.conf import settings
 
 from . import loop
 from .outbox import outbox_enqueue, outbox_sweep
@@ -24,7 +25,7 @@ def retrain_task(
 @shared_task(name="mlops.retrain_if_enough_labels", ignore_result=True)
 def retrain_if_enough_labels_task() -> int:
     new = loop.new_labels_since_last_run()
-    if new >= loop.NEW_LABELS_TRIGGER:
+    if new >= settings.RETRAIN_NEW_LABELS_TRIGGER:
         outbox_enqueue(task_name="mlops.retrain", kwargs={"trigger": "labels"}, dedupe_key="retrain:labels")
     return new
 

@@ -198,6 +198,10 @@ CELERY_TIMEZONE = "UTC"
 MODEL_STORE_DIR = Path(env.str("MODEL_STORE_DIR", default=str(BASE_DIR / "var" / "models")))
 KNOWLEDGE_BASE_DIR = BASE_DIR / "diagnosis" / "knowledge_base"
 EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="999 (UK) / 112 (EU) / 911 (US)")
+# Continuous improvement: retrain once this many new confirmed labels exist, on this many
+# synthetic cases per condition (plus imported and confirmed cases).
+RETRAIN_NEW_LABELS_TRIGGER = env.int("RETRAIN_NEW_LABELS_TRIGGER", default=25)
+RETRAIN_SYNTHETIC_PER_DISEASE = env.int("RETRAIN_SYNTHETIC_PER_DISEASE", default=500)
 
 LOGGING = {
     "version": 1,
@@ -207,3 +211,38 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- API (added by API work) ---
+INSTALLED_APPS += ["rest_framework.authtoken"]
+REST_FRAMEWORK.update(
+    {
+        # Token first so an anonymous request gets 401 with WWW-Authenticate; still no
+        # BasicAuthentication (../shared/PITFALLS.md). Staff tokens are refused (MFA).
+        "DEFAULT_AUTHENTICATION_CLASSES": [
+            "medportal.api.TokenAuthentication",
+            "rest_framework.authentication.SessionAuthentication",
+        ],
+        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        "DEFAULT_THROTTLE_CLASSES": ["medportal.api.AnonRateThrottle", "medportal.api.UserRateThrottle"],
+        # Per client; a symptom check with its questions is about 10 requests. auth_token guards
+        # the password endpoint on top of allauth's per-account login_failed limit.
+        "DEFAULT_THROTTLE_RATES": {
+            "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+            "user": env.str("API_THROTTLE_USER", default="240/min"),
+            "auth_token": env.str("API_THROTTLE_AUTH_TOKEN", default="5/min"),
+        },
+        # 0: throttle by REMOTE_ADDR. DRF's default (None) trusts a client-sent X-Forwarded-For,
+        # which lets anyone dodge the anonymous limits; behind one reverse proxy set 1.
+        "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+        "EXCEPTION_HANDLER": "medportal.api.exception_handler",
+    }
+)
+SPECTACULAR_SETTINGS.update(
+    {
+        "SERVE_INCLUDE_SCHEMA": False,
+        "SCHEMA_PATH_PREFIX": "/api/v1",
+        # Ids are matched as at most 18 digits (see medportal/api_urls.py), so they fit a 64-bit column.
+        "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 999999999999999999}},
+    }
+)
