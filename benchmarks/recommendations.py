@@ -11,10 +11,13 @@ preference function below. Three orderings of held-out lists are scored against 
   (c) the hybrid ranker: HybridMF trained on the training ratings, ordering through the production
       code path (recommendations.ranking.HybridRanker.order -> predict(user_features, item_features)).
 
-Two held-out cases: cold-start users (20% of users, none of their ratings in training: the ranker
-knows only their age band, sex and conditions) and known users (whole (user, condition) lists
-holding ~20% of the training users' ratings, each user keeping at least one list in training).
-One model, trained once, serves both. Seeds are fixed, so a run is reproducible.
+Two held-out cases, over a 5-fold split of users (each user is a cold-start user in one fold):
+cold-start users (1/5 of users, none of their ratings in training: the ranker knows only their
+age band, sex and conditions) and known users (whole (user, condition) lists holding ~20% of the
+other users' ratings, each user keeping at least one list in training). Per fold one model is
+trained per HybridMF setting and serves both cases. Seeds are fixed, so a run is reproducible.
+A quick run writes no results file unless --output is given (so it cannot overwrite the full
+run's results/recommendations.md).
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ TOPICAL_SUFFIXES = (
     "_rectal",
 )
 TOPICAL_SLUGS = frozenset({"adapalene", "azelaic_acid", "benzoyl_peroxide", "calcipotriol", "coal_tar"})
+NOT_TOPICAL = frozenset({"glucose_gel"})  # swallowed sugar, not a local treatment
 SEDATING_CLASSES = frozenset({"sedating_antihistamine"})
 FAVOURED_CLASS = "nsaid"
 
@@ -81,13 +85,14 @@ MINOR_OTC = 0.6
 MINOR_RX = -0.6
 YOUNG_WOMEN_CLASS = 1.0
 CONDITION_RELATED = -1.0
-BASE = 3.2
+BASE = 3.5
 USER_BIAS_SD = 0.3
 NOISE_SD = 0.4
 
 
 def is_topical(slug: str) -> bool:
-    return slug.endswith(TOPICAL_SUFFIXES) or slug in TOPICAL_SLUGS
+    """Creams, gels, ointments, lotions, nasal sprays, eye drops, inhalers, rectal forms (by slug)."""
+    return (slug.endswith(TOPICAL_SUFFIXES) or slug in TOPICAL_SLUGS) and slug not in NOT_TOPICAL
 
 
 def preference(user: SimUser, med: SimMedicine, kb_rank: int, quality: float, related: dict) -> float:
