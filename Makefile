@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup test test-unit test-integration lint format clean
+.PHONY: run setup test test-unit test-integration test-e2e lint format clean
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/production.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "MedPortal needs Python 3.11"'
@@ -27,13 +27,17 @@ run: setup
 	$(MANAGE) runserver $(HOST)
 
 # pytest exits 5 when it collected no test; that is not a failure of the code.
-test: $(VENV)/.installed lint test-unit test-integration
+test: $(VENV)/.installed lint test-unit test-integration test-e2e
 
 test-unit: $(VENV)/.installed
-	$(VENV)/bin/pytest -m "not integration" -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+	$(VENV)/bin/pytest -m "not integration and not e2e" -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
 test-integration: $(VENV)/.installed
 	$(PY) scripts/with_services.py --postgres --redis -- $(VENV)/bin/pytest -m integration -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+
+# Browser tests flush the database between tests, so they run on their own.
+test-e2e: $(VENV)/.installed
+	$(VENV)/bin/pytest -m e2e -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
