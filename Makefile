@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup test test-unit test-integration test-e2e lint format clean
+.PHONY: run prod setup test test-unit test-integration test-e2e lint format clean
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/production.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "MedPortal needs Python 3.11"'
@@ -25,6 +25,10 @@ setup: $(VENV)/.installed
 run: setup
 	@echo "MedPortal on http://$(HOST)/  (Ctrl+C to stop)"
 	$(MANAGE) runserver $(HOST)
+
+# Production settings on this machine: PostgreSQL, Redis, gunicorn, Celery worker and beat.
+prod: $(VENV)/.installed
+	$(PY) scripts/run_production.py
 
 # pytest exits 5 when it collected no test; that is not a failure of the code.
 test: $(VENV)/.installed lint test-unit test-integration test-e2e
