@@ -207,12 +207,16 @@ class SymptomSession(models.Model):
     )
     model_label = models.CharField(max_length=120)
     kb_version = models.PositiveIntegerField(default=0)
+    follow_up_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["follow_up_sent_at", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"Check #{self.pk}"

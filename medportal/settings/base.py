@@ -197,6 +197,7 @@ CELERY_TIMEZONE = "UTC"
 # --- MedPortal ----------------------------------------------------------------------
 MODEL_STORE_DIR = Path(env.str("MODEL_STORE_DIR", default=str(BASE_DIR / "var" / "models")))
 KNOWLEDGE_BASE_DIR = BASE_DIR / "diagnosis" / "knowledge_base"
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # links in e-mails
 EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="999 (UK) / 112 (EU) / 911 (US)")
 # Continuous improvement: retrain once this many new confirmed labels exist, on this many
 # synthetic cases per condition (plus imported and confirmed cases).
@@ -236,6 +237,9 @@ REST_FRAMEWORK.update(
         # which lets anyone dodge the anonymous limits; behind one reverse proxy set 1.
         "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
         "EXCEPTION_HANDLER": "medportal.api.exception_handler",
+        # No OPTIONS metadata: the schema documents the API, and DRF's metadata needs a
+        # serializer_class that these views (separate input/output serializers) do not have.
+        "DEFAULT_METADATA_CLASS": None,
     }
 )
 SPECTACULAR_SETTINGS.update(
@@ -246,3 +250,76 @@ SPECTACULAR_SETTINGS.update(
         "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 999999999999999999}},
     }
 )
+REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"  # the API parses JSON only
+
+# --- Security and privacy (added by hardening work) ---
+from csp.constants import NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["csp", "audit"]
+
+
+def _insert_middleware_after(anchor: str, *names: str) -> None:
+    index = MIDDLEWARE.index(anchor) + 1
+    MIDDLEWARE[index:index] = list(names)
+
+
+# CSP on every response, including those answered by middleware further down.
+_insert_middleware_after("django.middleware.security.SecurityMiddleware", "csp.middleware.CSPMiddleware")
+# After authentication and messages, before MFA enforcement, so a redirect to MFA setup is also
+# no-store, refusals are audited, and an expired session never reaches a view.
+_insert_middleware_after(
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.NoStoreForAuthenticatedMiddleware",
+    "audit.middleware.AuditMiddleware",
+    "accounts.middleware.SessionAbsoluteTimeoutMiddleware",
+)
+
+# Sessions: SESSION_COOKIE_AGE (30 min, refreshed on each request) ends idle sessions; this ends
+# every session 12 hours after login however active (accounts.middleware).
+SESSION_ABSOLUTE_MAX_AGE = 12 * 60 * 60
+# No "remember me": the session cookie dies with the browser (shared computers).
+ACCOUNT_SESSION_REMEMBER = False
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere; templates use
+# static files only (tests/accounts/test_hardening_csp.py checks the templates).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Logs and error reports never carry passwords, tokens, secrets or health values (audit.redaction).
+LOGGING["filters"] = {
+    **LOGGING.get("filters", {}),
+    "redact": {"()": "audit.redaction.RedactingFilter"},
+    "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+}
+for _handler in LOGGING["handlers"].values():
+    _handler["filters"] = [*_handler.get("filters", []), "redact"]
+LOGGING["handlers"]["mail_admins"] = {
+    "level": "ERROR",
+    "class": "django.utils.log.AdminEmailHandler",
+    "filters": ["require_debug_false", "redact"],
+}
+# Django's own loggers get handlers from its DEFAULT_LOGGING that bypass the filter above:
+# route them through the filtered handlers instead (runserver's request lines include query
+# strings, e.g. the symptom autocomplete).
+LOGGING["loggers"].update(
+    {
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    }
+)
+DEFAULT_EXCEPTION_REPORTER_FILTER = "audit.redaction.HealthDataSafeExceptionReporterFilter"

@@ -1,0 +1,59 @@
+"""Outcome follow-ups: a few days after a check, ask what a doctor eventually said."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+# Three days: long enough to have seen a doctor, short enough to remember the check.
+FOLLOW_UP_AFTER = timedelta(days=3)
+# Older checks are not chased any more.
+FOLLOW_UP_UNTIL = timedelta(days=14)
+
+
+def follow_ups_due():
+    from diagnosis.models import SymptomSession
+
+    now = timezone.now()
+    return (
+        SymptomSession.objects.filter(
+            follow_up_sent_at=None,
+            created_at__lte=now - FOLLOW_UP_AFTER,
+            created_at__gte=now - FOLLOW_UP_UNTIL,
+            user__is_active=True,
+        )
+        .exclude(feedback__top_correct__in=["yes", "no"])
+        .select_related("user")
+    )
+
+
+def follow_ups_send(*, base_url: str | None = None, limit: int = 500) -> int:
+    """E-mail each due check's owner once. The message holds no health data, only a link."""
+    base_url = (base_url or getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    sent = 0
+    for session in follow_ups_due()[:limit]:
+        with transaction.atomic():
+            claimed = (
+                type(session)
+                .objects.filter(pk=session.pk, follow_up_sent_at=None)
+                .update(follow_up_sent_at=timezone.now())
+            )
+            if not claimed:
+                continue  # another worker took it
+            link = base_url + reverse("diagnosis:check_detail", args=[session.pk]) + "#outcome"
+            send_mail(
+                "MedPortal: how are you now?",
+                f"A few days ago you did a symptom check on MedPortal ({session.created_at:%d %b %Y}).\n\n"
+                f"If you have seen a doctor, one click tells us whether our suggestion matched: {link}\n\n"
+                "Your answer helps improve MedPortal for everyone (only if you allowed that in your profile).\n"
+                "If you feel worse, contact a doctor or call your local emergency number.",
+                None,
+                [session.user.email],
+            )
+            sent += 1
+    return sent
