@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from audit.admin_mixins import StaffAccessAuditMixin
+
 from .models import ConsentEvent, HealthProfile, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(StaffAccessAuditMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "role", "is_active", "is_staff", "date_joined"]
     list_filter = ["role", "is_active", "is_staff"]
@@ -19,7 +21,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(HealthProfile)
-class HealthProfileAdmin(admin.ModelAdmin):
+class HealthProfileAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
     """Admins see that a profile exists, never its health content."""
 
     list_display = ["id", "age_band", "training_consent", "updated_at"]
@@ -34,7 +36,7 @@ class HealthProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentEvent)
-class ConsentEventAdmin(admin.ModelAdmin):
+class ConsentEventAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
     list_display = ["user", "granted", "created_at"]
     readonly_fields = ["user", "granted", "created_at"]
 

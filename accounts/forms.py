@@ -83,3 +83,23 @@ class HealthProfileForm(forms.Form):
 
 class ConsentForm(forms.Form):
     granted = forms.BooleanField(required=False)
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account needs the current password, so an unattended session cannot do it."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That password is not correct."), code="wrong_password")
+        return password

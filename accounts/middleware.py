@@ -1,8 +1,14 @@
 import logging
+import time
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from medportal.encryption import EncryptionKeyError
@@ -30,8 +36,6 @@ class StaffMFARequiredMiddleware:
             and not is_mfa_enabled(user)
         ):
             if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-
                 return JsonResponse(
                     {"error": "mfa_required", "detail": _("Set up two-factor authentication first.")},
                     status=403,
@@ -55,3 +59,65 @@ class EncryptionKeyErrorMiddleware:
             logger.error("health data could not be decrypted: check FIELD_ENCRYPTION_KEY")
             return render(request, "encryption_error.html", status=503)
         return None
+
+
+LOGIN_AT_SESSION_KEY = "_medportal_login_at"
+
+
+class SessionAbsoluteTimeoutMiddleware:
+    """Ends a signed-in session SESSION_ABSOLUTE_MAX_AGE seconds (12 hours) after login, however
+    active it stays; SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST covers inactivity.
+
+    The login time is stamped into the session on the first request that sees the user signed in
+    (the login request itself, as the response passes back out).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._session_login(request):
+            login_at = request.session.get(LOGIN_AT_SESSION_KEY)
+            if login_at is not None and time.time() - float(login_at) > self._max_age():
+                return self._expire(request)
+        response = self.get_response(request)
+        if self._session_login(request) and LOGIN_AT_SESSION_KEY not in request.session:
+            request.session[LOGIN_AT_SESSION_KEY] = time.time()
+        return response
+
+    @staticmethod
+    def _session_login(request) -> bool:
+        """True when the user is signed in through the session (not an API token)."""
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        return session is not None and SESSION_KEY in session and user is not None and user.is_authenticated
+
+    @staticmethod
+    def _max_age() -> int:
+        return getattr(settings, "SESSION_ABSOLUTE_MAX_AGE", 12 * 60 * 60)
+
+    def _expire(self, request):
+        request._audit_logout_reason = "absolute_timeout"
+        logout(request)
+        message = _(
+            "You were signed out because your session reached its 12-hour limit. Please log in again."
+        )
+        if request.path.startswith("/api/"):
+            return JsonResponse({"error": "session_expired", "detail": message}, status=401)
+        messages.info(request, message)
+        return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Every response to a signed-in user is ``Cache-Control: no-store, private``: almost every
+    such page shows health data, and a shared computer or proxy must not keep a copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+        return response

@@ -12,6 +12,7 @@ from django.utils import timezone
 from medportal.encryption import all_encrypted_fields
 
 from .models import ConsentEvent, HealthProfile, Pregnancy, Role, Sex, User, age_band_for
+from .selectors import user_data_export
 
 logger = logging.getLogger(__name__)
 
@@ -123,3 +124,41 @@ def encryption_keys_rotate() -> dict[str, int]:
         counts[model._meta.label] = n
         logger.info("rotated %s rows of %s", n, model._meta.label)
     return counts
+
+
+# --- privacy rights ---------------------------------------------------------------------------
+
+
+def personal_data_export(*, user: User) -> dict:
+    """The user's data export (``selectors.user_data_export``), recorded in the audit trail."""
+    from audit.services import Action, audit_record
+
+    data = user_data_export(user=user)
+    audit_record(action=Action.EXPORT, actor=user, object_type="accounts.user", object_id=user.pk)
+    return data
+
+
+@transaction.atomic
+def training_cases_anonymise(*, user: User) -> int:
+    """Detach the training cases made from ``user``'s consented checks from those checks.
+
+    The cases keep only label, symptoms and demographics, with no link to a person, and stay in
+    the training data (the consent covered that use). Returns how many were detached.
+    """
+    from mlops.models import TrainingCase
+
+    return TrainingCase.objects.filter(session__user=user).update(session=None)
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Erase the account: profile, consent history, checks and everything hanging off them go;
+    training cases from consented checks stay only as anonymised rows. The audit trail keeps an
+    ``account_delete`` event with the e-mail snapshot but no link to the (deleted) user."""
+    from audit.services import Action, audit_record
+
+    training_cases_anonymise(user=user)
+    audit_record(action=Action.ACCOUNT_DELETE, actor=user, object_type="accounts.user", object_id=user.pk)
+    user_id = user.pk
+    user.delete()
+    logger.info("account %s deleted at the owner's request", user_id)

@@ -1,12 +1,19 @@
+import json
+
+from allauth.core import ratelimit
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from . import services
-from .forms import ConsentForm, HealthProfileForm
+from .forms import AccountDeleteForm, ConsentForm, HealthProfileForm
 
 
 def home(request):
@@ -51,3 +58,38 @@ def consent_update(request):
     else:
         messages.success(request, _("Consent withdrawn. Your checks will not be used in future training."))
     return redirect("accounts:profile")
+
+
+@never_cache
+@login_required
+def privacy(request):
+    return render(request, "accounts/privacy.html", {"delete_form": AccountDeleteForm(user=request.user)})
+
+
+@never_cache
+@login_required
+@require_GET
+def privacy_export(request):
+    data = services.personal_data_export(user=request.user)
+    body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"medportal-my-data-{timezone.now():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+@require_POST
+def account_delete(request):
+    # Each wrong password counts against allauth's reauthentication limit, so a session left open
+    # cannot be used to guess the password here.
+    if not ratelimit.consume(request, action="reauthenticate", user=request.user):
+        return HttpResponse(_("Too many attempts. Please wait a few minutes."), status=429)
+    form = AccountDeleteForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "accounts/privacy.html", {"delete_form": form}, status=400)
+    services.account_delete(user=request.user)
+    logout(request)
+    messages.success(request, _("Your account and your health data have been deleted."))
+    return redirect("home")

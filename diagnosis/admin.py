@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audit.admin_mixins import StaffAccessAuditMixin
+
 from .admin_mixins import KnowledgeBaseAdmin
 from .models import (
     Disease,
@@ -63,7 +65,7 @@ class KnowledgeBaseVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SymptomSession)
-class SymptomSessionAdmin(admin.ModelAdmin):
+class SymptomSessionAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
     """Admins see metadata of checks, never their health content."""
 
     list_display = ["id", "triage", "status", "low_confidence", "model_label", "kb_version", "created_at"]

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.selectors import profile_snapshot
+from feedback.services import review_flag
 
 from .engine.check import CheckResult, run_check
 from .engine.knowledge import current_snapshot
@@ -95,6 +96,7 @@ def symptom_check_start(*, user, text: str | None = "", chips=()) -> SymptomSess
     _apply(session, result)
     session.full_clean()
     session.save()
+    review_flag(session=session)
     return session
 
 
@@ -109,6 +111,7 @@ def symptom_check_answer(*, session: SymptomSession, symptom: str, answer: str) 
     session.answers = [*session.answers, {"symptom": symptom, "answer": answer}]
     _rerun(session)
     session.save()
+    review_flag(session=session)
     return session
 
 
@@ -119,6 +122,7 @@ def symptom_check_finish(*, session: SymptomSession) -> SymptomSession:
     session.status = SymptomSession.Status.COMPLETE
     session.next_question = ""
     session.save(update_fields=["status", "next_question", "updated_at"])
+    review_flag(session=session)
     return session
 
 

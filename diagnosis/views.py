@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from feedback.selectors import review_for_session
+
 from . import selectors, services
 from .engine.knowledge import current_snapshot
 from .forms import AnswerForm, CheckStartForm
@@ -58,6 +60,7 @@ def check_detail(request, pk: int):
         ],
         "emergency_number": settings.EMERGENCY_NUMBER,
         "advice": _advice_for(request, session, snapshot),
+        "clinician_review": review_for_session(session=session),
     }
     return render(request, "diagnosis/check_detail.html", context)
 

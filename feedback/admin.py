@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import CheckFeedback, ItemRating
+from audit.admin_mixins import StaffAccessAuditMixin
+
+from .models import CheckFeedback, ClinicianReview, ItemRating
 
 
 @admin.register(ItemRating)
@@ -16,3 +18,35 @@ class CheckFeedbackAdmin(admin.ModelAdmin):
     list_display = ["session", "helpful", "top_correct", "wants_clinician_review", "created_at"]
     list_filter = ["helpful", "top_correct", "wants_clinician_review"]
     readonly_fields = ["session", "helpful", "top_correct", "wants_clinician_review", "created_at"]
+
+
+@admin.register(ClinicianReview)
+class ClinicianReviewAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
+    """Read-only oversight of the queue. The clinical content (condition, triage, note) is left out:
+    it belongs on the clinician's case page, not in admin."""
+
+    list_display = ["id", "status", "urgency", "reasons", "created_at", "claimed_by"]
+    list_filter = ["status", "urgency"]
+    list_select_related = ["claimed_by"]
+    date_hierarchy = "created_at"
+    fields = [
+        "session",
+        "status",
+        "urgency",
+        "reasons",
+        "claimed_by",
+        "claimed_at",
+        "outcome",
+        "created_at",
+        "closed_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,10 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from diagnosis.models import Disease, TriageLevel
 
 from .models import CheckFeedback, ItemRating
+from .services import MAX_NOTE
 
 
 class ItemRatingForm(forms.Form):
@@ -21,3 +25,21 @@ class CheckFeedbackForm(forms.Form):
         choices=[("", "")] + list(CheckFeedback.TopCorrect.choices), required=False
     )
     wants_clinician_review = forms.BooleanField(required=False)
+
+
+class ReviewCloseForm(forms.Form):
+    condition = forms.ModelChoiceField(
+        label=_("Condition"),
+        queryset=Disease.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label=_("Choose a condition"),
+        help_text=_("Choosing the check's leading condition confirms it; any other corrects it."),
+    )
+    triage = forms.ChoiceField(label=_("Urgency"), choices=TriageLevel.choices)
+    note = forms.CharField(
+        label=_("Note to the patient"),
+        max_length=MAX_NOTE,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Shown on the patient's check page. Plain language; the patient has not been examined."),
+    )

@@ -5,7 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from medportal.encryption import EncryptedCharField, EncryptedJSONTextField
+from diagnosis.models import TRIAGE_ORDER, TriageLevel
+from medportal.encryption import EncryptedCharField, EncryptedJSONTextField, EncryptedTextField
 
 
 class ItemRating(models.Model):
@@ -71,3 +72,94 @@ class CheckFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"Feedback on check #{self.session_id}"
+
+
+class ClinicianReview(models.Model):
+    """A flagged check waiting for, or answered by, a clinician.
+
+    Urgency, status and reasons stay in clear so the queue can be sorted and filtered;
+    the clinician's note to the patient is health data and is encrypted.
+    """
+
+    class Reason(models.TextChoices):
+        RED_FLAG = "red_flag", _("Red flag")
+        LOW_CONFIDENCE = "low_confidence", _("Low confidence")
+        POOR_RATING = "poor_rating", _("Poor rating")
+        PATIENT_REQUEST = "patient_request", _("Patient asked for a review")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for a clinician")
+        CLAIMED = "claimed", _("Being reviewed")
+        CLOSED = "closed", _("Reviewed")
+
+    class Outcome(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        CORRECTED = "corrected", _("Corrected")
+
+    session = models.OneToOneField(
+        "diagnosis.SymptomSession", on_delete=models.CASCADE, related_name="clinician_review"
+    )
+    reasons = models.JSONField(default=list, blank=True)
+    urgency = models.PositiveSmallIntegerField(
+        help_text=_("The check's triage as a sortable number: 0 emergency, 1 urgent, 2 GP, 3 self-care.")
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claimed_reviews",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_condition = models.ForeignKey(
+        "diagnosis.Disease", null=True, blank=True, on_delete=models.PROTECT, related_name="clinician_reviews"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    corrected_triage = models.CharField(max_length=16, choices=TriageLevel.choices, blank=True)
+    note_to_patient = EncryptedTextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["urgency", "created_at", "pk"]
+        indexes = [models.Index(fields=["status", "urgency", "created_at"], name="review_queue_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(urgency__gte=0) & models.Q(urgency__lte=3), name="review_urgency_0_3"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="claimed") | models.Q(claimed_by__isnull=False),
+                name="claimed_review_has_clinician",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="closed")
+                | (
+                    models.Q(closed_at__isnull=False)
+                    & models.Q(confirmed_condition__isnull=False)
+                    & models.Q(outcome__in=["confirmed", "corrected"])
+                ),
+                name="closed_review_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of check #{self.session_id} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("feedback:review_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [self.Reason(r).label for r in self.reasons]
+
+    @property
+    def urgency_level(self) -> TriageLevel:
+        """The triage level that ``urgency`` was derived from."""
+        return next(level for level, rank in TRIAGE_ORDER.items() if rank == self.urgency)

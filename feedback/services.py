@@ -1,14 +1,29 @@
-"""Writes for feedback: item ratings and check feedback. Always stored, whatever else is down."""
+"""Writes for feedback: item ratings, check feedback and clinician reviews.
+
+Ratings and feedback are always stored, whatever else is down.
+"""
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diagnosis.models import Disease, SymptomSession
+from diagnosis.models import TRIAGE_ORDER, Disease, SymptomSession, TriageLevel
+from mlops.services import ApplicationError, confirmed_case_record
 
-from .models import CheckFeedback, ItemRating
+from .models import CheckFeedback, ClinicianReview, ItemRating
+
+logger = logging.getLogger(__name__)
+
+# An item rated this low (out of 5) sends the check to the clinician review queue.
+POOR_ITEM_RATING = 2
+MAX_NOTE = 2000
 
 
 def _rated_disease(session: SymptomSession, disease_slug: str) -> Disease:
@@ -51,6 +66,8 @@ def item_rating_submit(
             "profile_conditions": sorted(resolved.conditions),
         },
     )
+    if rating <= POOR_ITEM_RATING:
+        review_flag(session=session, reason=ClinicianReview.Reason.POOR_RATING)
     return obj
 
 
@@ -73,4 +90,164 @@ def check_feedback_submit(
         feedback.wants_clinician_review = wants_clinician_review
     feedback.full_clean()
     feedback.save()
+    if helpful is False or top_correct == CheckFeedback.TopCorrect.NO:
+        review_flag(session=session, reason=ClinicianReview.Reason.POOR_RATING)
+    if wants_clinician_review:
+        review_flag(session=session, reason=ClinicianReview.Reason.PATIENT_REQUEST)
     return feedback
+
+
+def _automatic_reasons(session: SymptomSession) -> list[str]:
+    reasons = []
+    if session.red_flags:
+        reasons.append(ClinicianReview.Reason.RED_FLAG.value)
+    # While questions are pending the answers may still raise confidence; an unsure
+    # result counts once the check is complete (finished, or out of questions).
+    if session.low_confidence and session.status == SymptomSession.Status.COMPLETE:
+        reasons.append(ClinicianReview.Reason.LOW_CONFIDENCE.value)
+    return reasons
+
+
+@transaction.atomic
+def review_flag(*, session: SymptomSession, reason: str | None = None) -> ClinicianReview | None:
+    """Send a check to the clinician review queue, or add a reason to its open review.
+
+    Red flags and a low-confidence complete result are picked up from the session itself, so
+    the diagnosis services call this with no reason after every change of a check. Idempotent;
+    a closed review is left as it is (a new reason never re-opens it). Returns the review, or
+    None when there is nothing to flag.
+    """
+    reasons = _automatic_reasons(session)
+    if reason is not None:
+        if reason not in ClinicianReview.Reason.values:
+            raise ValidationError(_("Unknown reason for a review."), code="bad_reason")
+        reasons.append(reason)
+    review = ClinicianReview.objects.select_for_update().filter(session=session).first()
+    if review is None:
+        if not reasons:
+            return None
+        review, _created = ClinicianReview.objects.get_or_create(
+            session=session, defaults={"urgency": TRIAGE_ORDER[session.triage]}
+        )
+    if review.is_closed:
+        return review
+    merged = review.reasons + [r for r in dict.fromkeys(reasons) if r not in review.reasons]
+    # The urgency follows the check's triage while the review is open (answers can change it).
+    urgency = TRIAGE_ORDER[session.triage]
+    if merged != review.reasons or urgency != review.urgency:
+        review.reasons = merged
+        review.urgency = urgency
+        review.full_clean()
+        review.save(update_fields=["reasons", "urgency"])
+    return review
+
+
+def _require_clinician(user) -> None:
+    if not getattr(user, "is_clinician", False):
+        raise ApplicationError(_("Only clinicians can review checks."))
+
+
+@transaction.atomic
+def review_claim(*, review: ClinicianReview, clinician) -> ClinicianReview:
+    """Take a review so no other clinician works on it at the same time."""
+    _require_clinician(clinician)
+    review = ClinicianReview.objects.select_for_update().get(pk=review.pk)
+    if review.is_closed:
+        raise ApplicationError(_("This check has already been reviewed."), {"review": review.pk})
+    if review.claimed_by_id == clinician.pk:
+        return review
+    if review.claimed_by_id is not None:
+        raise ApplicationError(_("Another clinician is already reviewing this check."), {"review": review.pk})
+    review.status = ClinicianReview.Status.CLAIMED
+    review.claimed_by = clinician
+    review.claimed_at = timezone.now()
+    review.full_clean()
+    review.save(update_fields=["status", "claimed_by", "claimed_at"])
+    _audit_change(review, clinician, "claimed")
+    return review
+
+
+@transaction.atomic
+def review_close(
+    *,
+    review: ClinicianReview,
+    clinician,
+    condition_slug: str,
+    triage: str,
+    note: str,
+    check_url: str = "",
+) -> ClinicianReview:
+    """Confirm or correct a check, tell its owner by e-mail, and (with consent) keep the label.
+
+    ``check_url`` is the absolute link to the check for the e-mail (the view knows the host).
+    """
+    _require_clinician(clinician)
+    review = ClinicianReview.objects.select_for_update().select_related("session__user").get(pk=review.pk)
+    if review.is_closed:
+        raise ApplicationError(_("This check has already been reviewed."), {"review": review.pk})
+    if review.claimed_by_id not in (None, clinician.pk):
+        raise ApplicationError(_("Another clinician is already reviewing this check."), {"review": review.pk})
+    disease = Disease.objects.filter(slug=condition_slug).first()
+    if disease is None:
+        raise ValidationError({"condition": _("Choose a condition from the list.")})
+    if triage not in TriageLevel.values:
+        raise ValidationError({"triage": _("Choose an urgency from the list.")})
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Write a note for the patient.")})
+    if len(note) > MAX_NOTE:
+        raise ValidationError({"note": _("Please keep the note under %(n)s characters.") % {"n": MAX_NOTE}})
+
+    session = review.session
+    top = (session.conditions or [{}])[0].get("slug")
+    now = timezone.now()
+    if review.claimed_by_id is None:
+        review.claimed_by = clinician
+        review.claimed_at = now
+    review.status = ClinicianReview.Status.CLOSED
+    review.confirmed_condition = disease
+    review.outcome = (
+        ClinicianReview.Outcome.CONFIRMED if disease.slug == top else ClinicianReview.Outcome.CORRECTED
+    )
+    review.corrected_triage = triage
+    review.note_to_patient = note
+    review.closed_at = now
+    review.full_clean()
+    review.save()
+    confirmed_case_record(session=session, disease=disease)
+    _audit_change(review, clinician, f"closed {review.outcome}")
+    transaction.on_commit(
+        lambda: _send_reply_email(
+            email=session.user.email, check_url=check_url or session.get_absolute_url(), review_pk=review.pk
+        )
+    )
+    return review
+
+
+def _audit_change(review: ClinicianReview, clinician, detail: str) -> None:
+    from audit.services import Action, audit_record
+
+    audit_record(
+        action=Action.STAFF_CHANGE,
+        actor=clinician,
+        object_type=ClinicianReview._meta.label_lower,
+        object_id=review.pk,
+        detail=detail,
+    )
+
+
+def _send_reply_email(*, email: str, check_url: str, review_pk: int) -> None:
+    # Only a pointer to the portal: e-mail is not a safe place for health data.
+    subject = _("A clinician replied to your MedPortal check")
+    body = _(
+        "Hello,\n\n"
+        "A clinician has replied to one of your symptom checks.\n"
+        "Log in to read it:\n\n%(url)s\n\n"
+        "If you feel very unwell, call your local emergency number.\n\n"
+        "MedPortal"
+    ) % {"url": check_url}
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+    except Exception:
+        # The review is saved; a mail outage must not turn the clinician's request into an error.
+        logger.warning("reply e-mail for review %s could not be sent", review_pk, exc_info=True)

@@ -1,14 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import Sex
+from audit.services import Action, audit_record
+from diagnosis.engine.knowledge import current_snapshot
 from diagnosis.selectors import get_session_for_user
+from mlops.services import ApplicationError
 
-from . import services
-from .forms import CheckFeedbackForm, ItemRatingForm
+from . import selectors, services
+from .forms import CheckFeedbackForm, ItemRatingForm, ReviewCloseForm
+from .models import ClinicianReview
 
 
 @login_required
@@ -52,3 +58,102 @@ def check_feedback(request, pk: int):
     )
     messages.success(request, _("Thank you for your feedback."))
     return redirect(session)
+
+
+@never_cache
+@login_required
+@require_GET
+def review_queue(request):
+    reviews = selectors.review_queue(clinician=request.user)
+    return render(request, "feedback/review_queue.html", {"reviews": reviews})
+
+
+@never_cache
+@login_required
+@require_GET
+def review_detail(request, pk: int):
+    review = selectors.get_review_for_clinician(user=request.user, pk=pk)
+    return _render_case(request, review, _close_form(review))
+
+
+@never_cache
+@login_required
+@require_POST
+def review_claim(request, pk: int):
+    review = selectors.get_review_for_clinician(user=request.user, pk=pk)
+    try:
+        services.review_claim(review=review, clinician=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("You are now reviewing this check."))
+    return redirect(review)
+
+
+@never_cache
+@login_required
+@require_POST
+def review_close(request, pk: int):
+    review = selectors.get_review_for_clinician(user=request.user, pk=pk)
+    form = ReviewCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_close(
+                review=review,
+                clinician=request.user,
+                condition_slug=form.cleaned_data["condition"].slug,
+                triage=form.cleaned_data["triage"],
+                note=form.cleaned_data["note"],
+                check_url=request.build_absolute_uri(review.session.get_absolute_url()),
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your reply was saved and the patient has been told."))
+            return redirect("feedback:review_queue")
+    return _render_case(request, review, form)
+
+
+def _close_form(review) -> ReviewCloseForm:
+    session = review.session
+    top = (session.conditions or [{}])[0].get("slug")
+    return ReviewCloseForm(initial={"condition": top, "triage": session.triage})
+
+
+def _render_case(request, review, form):
+    """The case page: the check itself and the few profile facts it was run with, nothing more."""
+    session = review.session
+    # Who opened which case, in the audit trail (identifiers only, no health data).
+    audit_record(
+        action=Action.STAFF_READ,
+        request=request,
+        object_type=ClinicianReview._meta.label_lower,
+        object_id=review.pk,
+        detail="case_page",
+    )
+    names = current_snapshot().symptom_names
+    answer_labels = {"yes": _("Yes"), "no": _("No"), "dont_know": _("Don't know")}
+    context = {
+        "review": review,
+        "session": session,
+        "form": form,
+        "symptom_names": [names.get(s, s) for s in session.symptoms],
+        "negated_names": [names.get(s, s) for s in session.negated],
+        "answers": [
+            {
+                "name": names.get(a["symptom"], a["symptom"]),
+                "answer": answer_labels.get(a["answer"], a["answer"]),
+            }
+            for a in session.answers
+        ],
+        "conditions": [
+            {**c, "percent": round(100 * float(c.get("probability", 0)), 1)} for c in session.conditions
+        ],
+        "sex": Sex(session.sex).label if session.sex in Sex.values else _("Not recorded"),
+        "pregnant": session.pregnant == "yes",
+        "is_mine": review.claimed_by_id == request.user.pk,
+        "can_close": not review.is_closed and review.claimed_by_id in (None, request.user.pk),
+    }
+    return render(request, "feedback/review_detail.html", context)

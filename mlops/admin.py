@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 
+from audit.admin_mixins import StaffAccessAuditMixin
+
 from .models import ModelVersion, TrainingCase
 from .services import ApplicationError, model_version_promote, model_version_rollback
 
@@ -61,7 +63,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingCase)
-class TrainingCaseAdmin(admin.ModelAdmin):
+class TrainingCaseAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
     list_display = ["id", "source", "disease", "created_at"]
     list_filter = ["source"]
     readonly_fields = ["source", "disease", "symptoms", "age", "sex", "fingerprint", "session", "created_at"]

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, never a CDN
     "simple_history",
     "django_celery_beat",
     "accounts",
@@ -170,6 +171,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "MedPortal API",
     "DESCRIPTION": "Symptom checks, recommendations and feedback. Not a diagnosis.",
     "VERSION": "1.0.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Celery ----------------------------------------------------------------------
@@ -283,7 +287,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # Content-Security-Policy (django-csp): no inline script or style anywhere; templates use
-# static files only (tests/accounts/test_hardening_csp.py checks the templates).
+# static files only (tests/accounts/test_hardening.py checks templates and pages).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

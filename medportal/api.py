@@ -1,0 +1,197 @@
+"""What every API view shares: token authentication, throttles, the error body and its schema.
+
+Kept free of ``rest_framework.views`` imports: DRF imports the classes named in
+``REST_FRAMEWORK`` while building ``APIView`` itself, so importing views here would be circular.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connections
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import authentication, exceptions, serializers, status, throttling
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+
+
+class ApiError(exceptions.APIException):
+    """An error with its own code and extra body keys, e.g. the suggestions for unknown symptoms."""
+
+    def __init__(self, detail, *, code: str, status_code: int = status.HTTP_400_BAD_REQUEST, extra=None):
+        super().__init__(detail=detail, code=code)
+        self.status_code = status_code
+        self.extra = extra or {}
+
+
+# --- authentication ---------------------------------------------------------------
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """DRF tokens for patients only: clinicians and admins must pass MFA, which a token cannot.
+
+    The token endpoint never issues such a token; this also stops one issued before a role
+    change (or by hand in the admin) from being a way around MFA.
+    """
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if user.needs_mfa:
+            raise exceptions.AuthenticationFailed(
+                _("Staff accounts sign in on the website with two-factor authentication."),
+                code="mfa_required",
+            )
+        return user, token
+
+
+# --- throttling ---------------------------------------------------------------------
+
+
+class _RatesFromSettings:
+    """Read the rates on every request, not once at import as DRF does, so settings overrides apply."""
+
+    @property
+    def THROTTLE_RATES(self):  # noqa: N802 - the name DRF looks up
+        return api_settings.DEFAULT_THROTTLE_RATES
+
+
+class AnonRateThrottle(_RatesFromSettings, throttling.AnonRateThrottle):
+    pass
+
+
+class UserRateThrottle(_RatesFromSettings, throttling.UserRateThrottle):
+    pass
+
+
+class ScopedRateThrottle(_RatesFromSettings, throttling.ScopedRateThrottle):
+    pass
+
+
+def validated(serializer_class, data, **kwargs) -> dict:
+    """Run an input serializer; its errors become the 400 body through ``exception_handler``."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- errors -------------------------------------------------------------------------
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF nests list-item errors ({"symptoms": {0: [...]}}); clients get one level: "symptoms.0"."""
+    key = prefix or api_settings.NON_FIELD_ERRORS_KEY
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for name, value in detail.items():
+            out.update(_flatten(value, f"{prefix}.{name}" if prefix else str(name)))
+        return out
+    if isinstance(detail, list | tuple):
+        if all(not isinstance(item, dict | list | tuple) for item in detail):
+            return {key: [str(item) for item in detail]}
+        out = {}
+        for i, value in enumerate(detail):
+            out.update(_flatten(value, f"{prefix}.{i}" if prefix else str(i)))
+        return out
+    return {key: [str(detail)]}
+
+
+def _set_rollback() -> None:
+    # As DRF's own handler does: an error response must not commit a half-done ATOMIC_REQUESTS write.
+    for connection in connections.all(initialized_only=True):
+        if connection.settings_dict.get("ATOMIC_REQUESTS") and connection.in_atomic_block:
+            connection.set_rollback(True)
+
+
+def _code(exc: exceptions.APIException) -> str:
+    detail = exc.detail
+    if isinstance(detail, exceptions.ErrorDetail) and detail.code:
+        return str(detail.code)
+    return exc.default_code
+
+
+def exception_handler(exc, context):
+    """Every API error as ``{"error": code, "detail": message, "fields"?: {...}}``.
+
+    Django's ValidationError from a service becomes a 400 like a serializer error, so views can
+    call services without catching it. Anything else unexpected stays a 500 (and is logged).
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        # Django's message names the model; "not found" is all a client needs.
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = f"{exc.wait:.0f}"
+
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        name, messages = next(iter(fields.items()), ("", [str(exceptions.ValidationError.default_detail)]))
+        first = messages[0] if messages else ""
+        detail = first if name == api_settings.NON_FIELD_ERRORS_KEY else f"{name}: {first}"
+        body = {"error": "invalid", "detail": detail, "fields": fields}
+    elif isinstance(exc, exceptions.ParseError):
+        # The parser's own message quotes the decoder; a fixed sentence is enough.
+        body = {"error": "parse_error", "detail": _("The request body is not valid JSON.")}
+    else:
+        body = {"error": _code(exc), "detail": str(exc.detail)}
+    body.update(getattr(exc, "extra", {}))
+    _set_rollback()
+    return Response(body, status=exc.status_code, headers=headers)
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """The body of every error response."""
+
+    error = serializers.CharField(
+        help_text=gettext_lazy(
+            "Machine-readable code: invalid, parse_error, not_authenticated, authentication_failed, "
+            "mfa_required, permission_denied, not_found, throttled, ..."
+        )
+    )
+    detail = serializers.CharField(help_text=gettext_lazy("A message that can be shown to a person."))
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=gettext_lazy("Validation errors by field (dotted for list items); only for error=invalid."),
+    )
+
+
+_DESCRIPTIONS = {
+    400: gettext_lazy("Invalid input (error=invalid, with fields) or a body that is not JSON (parse_error)."),
+    401: gettext_lazy("Not signed in, or a bad or staff token."),
+    403: gettext_lazy("Signed in but not allowed (e.g. CSRF failure, or a staff account without MFA)."),
+    404: gettext_lazy("No such object, or it belongs to someone else."),
+    409: gettext_lazy("The request conflicts with the object's state."),
+    415: gettext_lazy("The body is not application/json."),
+    429: gettext_lazy("Too many requests; retry after the Retry-After header's seconds."),
+}
+
+
+def error_responses(*codes: int, **serializers_by_code) -> dict:
+    """OpenAPI responses for the given error status codes, all with the shared error body.
+
+    ``error_responses(400, 404, r400=SomeSerializer)`` swaps the body for one code.
+    """
+    out = {}
+    for code in codes:
+        body = serializers_by_code.get(f"r{code}", ApiErrorSerializer)
+        out[code] = OpenApiResponse(response=body, description=str(_DESCRIPTIONS[code]))
+    return out
+
+
+# Errors any view can answer: a bad token header, and the throttles.
+COMMON_ERRORS = (401, 429)
+# ... plus those of every view that needs a signed-in user.
+PRIVATE_ERRORS = (401, 403, 429)

@@ -1,0 +1,132 @@
+import base64
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.conftest import PASSWORD
+
+from .conftest import token_client
+
+pytestmark = pytest.mark.django_db
+
+TOKEN_URL = "/api/v1/auth/token/"
+
+PRIVATE = [
+    ("get", "/api/v1/checks/"),
+    ("post", "/api/v1/checks/"),
+    ("get", "/api/v1/checks/1/"),
+    ("post", "/api/v1/checks/1/answer/"),
+    ("post", "/api/v1/checks/1/finish/"),
+    ("get", "/api/v1/checks/1/recommendations/"),
+    ("post", "/api/v1/checks/1/ratings/"),
+    ("post", "/api/v1/checks/1/feedback/"),
+    ("get", "/api/v1/profile/"),
+    ("put", "/api/v1/profile/"),
+    ("post", "/api/v1/profile/consent/"),
+    ("delete", TOKEN_URL),
+]
+
+
+def test_patient_gets_a_token_that_works(api, alice):
+    response = api.post(TOKEN_URL, {"email": "alice@example.test", "password": PASSWORD}, format="json")
+    assert response.status_code == 200
+    key = response.json()["token"]
+    assert Token.objects.get(user=alice).key == key
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/checks/").status_code == 200
+    # Asking again gives the same token rather than signing out other devices.
+    again = api.post(TOKEN_URL, {"email": "ALICE@example.test", "password": PASSWORD}, format="json")
+    assert again.json()["token"] == key
+
+
+def test_staff_with_mfa_are_refused_a_token_with_a_clear_message(api, bob):
+    response = api.post(TOKEN_URL, {"email": "bob@example.test", "password": PASSWORD}, format="json")
+    assert response.status_code == 403
+    body = response.json()
+    assert body["error"] == "mfa_required"
+    assert "two-factor" in body["detail"]
+    assert not Token.objects.filter(user=bob).exists()
+
+
+def test_a_staff_token_made_elsewhere_is_refused(bob):
+    client = token_client(bob)  # e.g. created in the admin, or before a role change
+    response = client.get("/api/v1/checks/")
+    assert response.status_code == 401
+    assert response.json()["error"] == "mfa_required"
+
+
+def test_wrong_email_and_wrong_password_get_the_same_answer(api, alice):
+    wrong_password = api.post(TOKEN_URL, {"email": "alice@example.test", "password": "nope-nope-nope"})
+    wrong_email = api.post(TOKEN_URL, {"email": "nobody@example.test", "password": PASSWORD}, format="json")
+    assert wrong_password.status_code == wrong_email.status_code == 400
+    assert wrong_password.json() == wrong_email.json()
+    assert wrong_email.json()["error"] == "invalid_credentials"
+
+
+def test_unverified_email_gets_no_token(api, alice):
+    alice.emailaddress_set.update(verified=False)
+    response = api.post(TOKEN_URL, {"email": "alice@example.test", "password": PASSWORD}, format="json")
+    assert response.status_code == 403
+    assert response.json()["error"] == "email_unverified"
+
+
+def test_token_endpoint_is_throttled(api, alice):
+    statuses = [
+        api.post(
+            TOKEN_URL, {"email": "alice@example.test", "password": f"guess-{i}"}, format="json"
+        ).status_code
+        for i in range(7)
+    ]
+    assert statuses[:5] == [400] * 5
+    assert statuses[-1] == 429
+    response = api.post(TOKEN_URL, {"email": "alice@example.test", "password": PASSWORD}, format="json")
+    assert response.status_code == 429
+    assert response.json()["error"] == "throttled"
+    assert "Retry-After" in response.headers
+
+
+def test_throttle_rates_follow_settings(settings, alice_api):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "user": "2/min"},
+    }
+    statuses = [alice_api.get("/api/v1/profile/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_token_can_be_revoked(alice_api, alice):
+    assert alice_api.delete(TOKEN_URL).status_code == 204
+    assert not Token.objects.filter(user=alice).exists()
+    assert alice_api.get("/api/v1/checks/").status_code == 401
+
+
+@pytest.mark.parametrize(("method", "url"), PRIVATE)
+def test_anonymous_requests_to_private_endpoints_get_401(api, method, url):
+    response = getattr(api, method)(url, {}, format="json")
+    assert response.status_code == 401
+    assert response.json()["error"] == "not_authenticated"
+    assert response.headers["WWW-Authenticate"] == "Token"
+
+
+def test_basic_auth_is_not_accepted(api, alice):
+    credentials = base64.b64encode(f"alice@example.test:{PASSWORD}".encode()).decode()
+    response = api.get("/api/v1/checks/", HTTP_AUTHORIZATION=f"Basic {credentials}")
+    assert response.status_code == 401
+    assert response.json()["error"] == "not_authenticated"
+
+
+def test_a_bad_token_gets_401(api):
+    response = api.get("/api/v1/checks/", HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert response.status_code == 401
+    assert response.json()["error"] == "authentication_failed"
+
+
+def test_session_login_works_with_csrf(alice):
+    session_client = APIClient(enforce_csrf_checks=True)
+    session_client.force_login(alice)
+    assert session_client.get("/api/v1/profile/").status_code == 200
+    # Without the CSRF token a cookie-authenticated write is refused.
+    response = session_client.post("/api/v1/profile/consent/", {"granted": True}, format="json")
+    assert response.status_code == 403
+    assert response.json()["error"] == "permission_denied"
