@@ -1,0 +1,100 @@
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+PASSWORD = "correct-horse-battery"
+
+
+def _staff(email: str, role: str):
+    from accounts.services import user_set_role
+    from tests.factories import UserFactory
+
+    user = user_set_role(user=UserFactory(email=email, is_superuser=role == "admin"), role=role)
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return user, secret
+
+
+def _login_with_totp(page, base, email, secret):
+    import time
+
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("input[name=code]")
+    page.fill("input[name=code]", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.click("form button[type=submit]")
+
+
+def _patient_with_flagged_check():
+    from diagnosis.services import symptom_check_start
+    from tests.factories import UserFactory
+
+    alice = UserFactory(email="alice@example.test")
+    return alice, symptom_check_start(user=alice, text="crushing chest pain and sweating")
+
+
+def test_clinician_reviews_a_flagged_case_and_the_patient_sees_the_reply(kb_live, page, browser, shot):
+    from feedback.models import ClinicianReview
+
+    alice, session = _patient_with_flagged_check()
+    bob, secret = _staff("bob@example.test", "clinician")
+    base = kb_live.url
+    _login_with_totp(page, base, bob.email, secret)
+    page.goto(f"{base}/feedback/review/")
+    expect(page.locator("main")).to_contain_text("Emergency")
+    shot(page, "review-queue")
+    page.locator("main a[href*='/feedback/review/']").first.click()
+    expect(page.locator("main")).to_contain_text("Chest pain")
+    expect(page.locator("main")).not_to_contain_text(alice.email)
+    page.click("text=Claim this case")
+    page.select_option("select[name=condition]", "heart_attack")
+    page.select_option("select[name=triage]", "emergency")
+    page.fill("textarea[name=note]", "Please go to the emergency department now if the pain returns.")
+    shot(page, "review-case")
+    page.click("text=Send reply and close")
+    review = ClinicianReview.objects.get(session=session)
+    assert review.status == "closed" and review.outcome == "confirmed"
+
+    context = browser.new_context()
+    patient = context.new_page()
+    patient.goto(f"{base}/accounts/login/")
+    patient.fill("input[name=login]", alice.email)
+    patient.fill("input[name=password]", PASSWORD)
+    patient.click("form button[type=submit]")
+    patient.goto(f"{base}/check/{session.pk}/")
+    expect(patient.locator("main")).to_contain_text("Please go to the emergency department now")
+    context.close()
+
+
+def test_admin_promotes_a_model_version_in_django_admin(kb_live, page, shot, settings):
+    from diagnosis.engine.knowledge import current_snapshot
+    from mlops.models import ModelVersion
+    from mlops.services import model_version_promote
+    from mlops.training import build_dataset, register_candidate, train_candidate
+
+    snapshot = current_snapshot()
+    dataset = build_dataset(snapshot, per_disease=40, seed=5)
+    first = register_candidate(
+        train_candidate("naive_bayes", dataset, snapshot), dataset, snapshot, settings.MODEL_STORE_DIR
+    )
+    model_version_promote(model_version=first, reason="setup")
+    second = register_candidate(
+        train_candidate("logistic_regression", dataset, snapshot), dataset, snapshot, settings.MODEL_STORE_DIR
+    )
+    dana, secret = _staff("dana@example.test", "admin")
+    base = kb_live.url
+    _login_with_totp(page, base, dana.email, secret)
+    page.goto(f"{base}/admin/mlops/modelversion/")
+    page.check(f"input[name=_selected_action][value='{second.pk}']")
+    page.select_option("select[name=action]", "promote")
+    page.click("button[name=index]")
+    expect(page.locator(".messagelist")).to_contain_text("is now the champion")
+    shot(page, "admin-promote")
+    assert ModelVersion.objects.get(alias="champion") == second
+    # The portal serves the new champion on the next check.
+    health = page.goto(f"{base}/health/").json()
+    assert health["model"]["serving"] == second.label
