@@ -36,6 +36,10 @@ class ModelVersionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "metrics_chart": metrics_chart()}
+        return super().changelist_view(request, extra_context)
+
     @admin.action(description="Promote the selected version to champion")
     def promote(self, request, queryset):
         if queryset.count() != 1:
@@ -67,3 +71,46 @@ class TrainingCaseAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
     list_display = ["id", "source", "disease", "created_at"]
     list_filter = ["source"]
     readonly_fields = ["source", "disease", "symptoms", "age", "sex", "fingerprint", "session", "created_at"]
+
+
+def metrics_chart(width: int = 720, height: int = 220) -> dict | None:
+    """Top-1/top-3 of diagnosis versions over time as SVG coordinates (no JavaScript: CSP-safe)."""
+    versions = list(ModelVersion.objects.filter(name="diagnosis").order_by("created_at", "version")[:200])
+    if not versions:
+        return None
+    left, top, bottom = 40, 20, 20
+    step = (width - left - 10) / max(1, len(versions) - 1)
+
+    def y(value: float) -> float:
+        return round(top + (1 - value) * (height - top - bottom), 1)
+
+    series = []
+    for name, keys, colour, legend_x in (
+        ("top-1", ("frozen_top1", "top1"), "#0b5cad", 50),
+        ("top-3", ("frozen_top3", "top3"), "#1d6b38", 110),
+    ):
+        dots = []
+        for i, mv in enumerate(versions):
+            value = next(
+                (mv.metrics.get(k) for k in keys if isinstance(mv.metrics.get(k), (int, float))), None
+            )
+            if value is None:
+                continue
+            dots.append(
+                {
+                    "x": round(left + i * step, 1),
+                    "y": y(value),
+                    "title": f"v{mv.version} {mv.algorithm}: {name} {value:.3f}{' (champion)' if mv.alias == 'champion' else ''}",
+                }
+            )
+        series.append(
+            {
+                "name": name,
+                "colour": colour,
+                "legend_x": legend_x,
+                "dots": dots,
+                "points": " ".join(f"{d['x']},{d['y']}" for d in dots),
+            }
+        )
+    ticks = [{"y": y(v), "label": f"{v:.1f}"} for v in (0.2, 0.4, 0.6, 0.8, 1.0)]
+    return {"width": width, "height": height, "series": series, "ticks": ticks}

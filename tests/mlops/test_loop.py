@@ -130,3 +130,24 @@ def test_dedupe_key_keeps_one_pending_message(django_capture_on_commit_callbacks
     first = outbox_enqueue(task_name="mlops.retrain", dedupe_key="k")
     second = outbox_enqueue(task_name="mlops.retrain", dedupe_key="k")
     assert first.pk == second.pk
+
+
+def test_admin_registry_shows_a_metrics_chart_and_promote_and_rollback_work(client, dana, snapshot, settings):
+    from mlops.training import build_dataset, register_candidate, train_candidate
+
+    dataset = build_dataset(snapshot, per_disease=30, seed=9)
+    first, second = (
+        register_candidate(train_candidate(a, dataset, snapshot), dataset, snapshot, settings.MODEL_STORE_DIR)
+        for a in ("naive_bayes", "logistic_regression")
+    )
+    client.force_login(dana)
+    page = client.get("/admin/mlops/modelversion/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "<polyline" in html and "top-1" in html
+    client.post("/admin/mlops/modelversion/", {"action": "promote", "_selected_action": [first.pk]})
+    assert ModelVersion.objects.get(alias="champion") == first
+    client.post("/admin/mlops/modelversion/", {"action": "promote", "_selected_action": [second.pk]})
+    assert ModelVersion.objects.get(alias="champion") == second
+    client.post("/admin/mlops/modelversion/", {"action": "rollback", "_selected_action": [second.pk]})
+    assert ModelVersion.objects.get(alias="champion") == first
+    assert "rolled back" in ModelVersion.objects.get(pk=first.pk).decision
