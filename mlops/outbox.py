@@ -37,9 +37,17 @@ def _publish(message: OutboxMessage) -> bool:
 
 
 def _run_eagerly(message: OutboxMessage) -> None:
+    """Development mode (no broker): run the task in-process; a failure leaves the message pending."""
     from medportal.celery import app
 
-    app.tasks[message.task_name].apply(kwargs=message.kwargs)
+    try:
+        app.tasks[message.task_name].apply(kwargs=message.kwargs, throw=True)
+    except Exception as exc:
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            attempts=1, last_error=f"{exc.__class__.__name__}: {exc}"[:300]
+        )
+        logger.exception("eager task %s failed; it stays in the outbox", message.task_name)
+        return
     OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now(), attempts=1)
 
 

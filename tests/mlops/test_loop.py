@@ -151,3 +151,18 @@ def test_admin_registry_shows_a_metrics_chart_and_promote_and_rollback_work(clie
     client.post("/admin/mlops/modelversion/", {"action": "rollback", "_selected_action": [second.pk]})
     assert ModelVersion.objects.get(alias="champion") == first
     assert "rolled back" in ModelVersion.objects.get(pk=first.pk).decision
+
+
+def test_eager_outbox_runs_registered_tasks_in_a_web_process(
+    alice, trained_champion, django_capture_on_commit_callbacks
+):
+    """Regression: tasks must be registered outside Celery workers (dev server, shell)."""
+    from accounts.services import consent_set
+    from mlops.services import confirmed_case_record
+
+    consent_set(user=alice, granted=True)
+    session = symptom_check_start(user=alice, text="runny nose and sneezing")
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed_case_record(session=session, disease=Disease.objects.get(slug="common_cold"))
+    message = OutboxMessage.objects.get(task_name="mlops.retrain_if_enough_labels")
+    assert message.sent_at is not None and message.last_error == ""
