@@ -338,11 +338,34 @@ def bench_latency(report, snapshot, candidates, holdout, sizes, progress) -> dic
     )
     report.line(
         "'resolved ok' = share of inputs whose resolved present and denied symptoms are exactly the ones "
-        "written (display names containing a comma, e.g. 'Black, tarry poo', split into two clauses)."
+        "written."
     )
     example = inputs[0]["text"]
     report.line(f"Example input: {example!r}")
+    auto = time_autocomplete(snapshot)
+    report.line(
+        f"Symptom autocomplete (SymptomIndex.autocomplete, {auto['n']} prefixes of 2-6 letters of every symptom name): "
+        f"p50 {auto['p50_ms']:.3f} ms, p99 {auto['p99_ms']:.3f} ms, max {auto['max_ms']:.3f} ms in-process."
+    )
+    latency["autocomplete"] = auto
     return latency
+
+
+def time_autocomplete(snapshot: KnowledgeSnapshot) -> dict:
+    """Autocomplete must feel instant: time every 2-6 letter prefix of every symptom name."""
+    prefixes = sorted({name.lower()[:n] for name in snapshot.symptom_names.values() for n in range(2, 7)})
+    times = []
+    for prefix in prefixes:
+        started = time.perf_counter()
+        snapshot.index.autocomplete(prefix)
+        times.append((time.perf_counter() - started) * 1000)
+    arr = np.array(times)
+    return {
+        "n": len(times),
+        "p50_ms": float(np.percentile(arr, 50)),
+        "p99_ms": float(np.percentile(arr, 99)),
+        "max_ms": float(arr.max()),
+    }
 
 
 # --- 4: predict --batch throughput -----------------------------------------------------------

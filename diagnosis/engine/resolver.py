@@ -209,6 +209,7 @@ class SymptomIndex:
         self._choices = list(self.phrases)
         # Sorted display entries for autocomplete: (normalised phrase, slug).
         self._autocomplete = sorted(self.phrases.items(), key=lambda kv: (len(kv[0]), kv[0]))
+        self._normalised_names = {slug: normalise(name) for slug, name in names.items()}
 
     # --- resolving ------------------------------------------------------------------------
     def resolve(self, text: str = "", chips: list[str] | tuple = ()) -> Resolution:
@@ -338,7 +339,7 @@ class SymptomIndex:
             return []
         tiers: list[list[tuple[str, str]]] = [[], [], [], []]
         for phrase, slug in self._autocomplete:
-            name = normalise(self.names[slug])
+            name = self._normalised_names[slug]
             if name.startswith(query) or f" {query}" in f" {name}":
                 tier = 0 if name.startswith(query) else 1
                 phrase = name
@@ -356,7 +357,7 @@ class SymptomIndex:
                 continue
             seen.add(slug)
             name = self.names[slug]
-            out.append({"slug": slug, "name": name, "matched": "" if phrase == normalise(name) else phrase})
+            out.append({"slug": slug, "name": name, "matched": "" if phrase == self._normalised_names[slug] else phrase})
             if len(out) == limit:
                 return out
         if not out and len(query) >= 4:
