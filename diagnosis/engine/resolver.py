@@ -357,7 +357,13 @@ class SymptomIndex:
                 continue
             seen.add(slug)
             name = self.names[slug]
-            out.append({"slug": slug, "name": name, "matched": "" if phrase == self._normalised_names[slug] else phrase})
+            out.append(
+                {
+                    "slug": slug,
+                    "name": name,
+                    "matched": "" if phrase == self._normalised_names[slug] else phrase,
+                }
+            )
             if len(out) == limit:
                 return out
         if not out and len(query) >= 4:
