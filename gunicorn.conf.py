@@ -11,5 +11,6 @@ timeout = 30
 graceful_timeout = 20
 max_requests = 2000
 max_requests_jitter = 200
-preload_app = False
+# Load the app once in the master: a recycled worker starts at once and shares library memory.
+preload_app = True
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") else None

@@ -202,6 +202,12 @@ def _finish(run: TrainingRun, status: str, result: str, **extra) -> TrainingRun:
 
 
 def _retrain_locked(run: TrainingRun, *, algorithm: str | None, per_disease: int | None) -> TrainingRun:
+    # Holding the lock proves no other retrain is alive: runs still "running" died with their worker.
+    TrainingRun.objects.filter(status=TrainingRun.Status.RUNNING).exclude(pk=run.pk).update(
+        status=TrainingRun.Status.FAILED,
+        result="worker lost before the run finished",
+        finished_at=timezone.now(),
+    )
     snapshot = current_snapshot()
     frozen_set_ensure(snapshot)
     frozen, red_flag_cases = frozen_cases()

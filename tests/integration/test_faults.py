@@ -1,0 +1,725 @@
+"""Fault injection against real Redis, PostgreSQL, gunicorn and Celery workers.
+
+(a) Redis stops mid-load: checks keep working, outbox work waits and is published after Redis is back.
+(b) PostgreSQL restarts under a live gunicorn: requests fail fast and cleanly, then recover.
+(c) A Celery worker is SIGKILLed mid-retrain: nothing half-done is served, the task is redelivered.
+(d) A corrupt or missing champion artefact: the last good version serves and /health/ says so.
+(e) 200 concurrent check submissions from 50 users: every one stored exactly once.
+
+Run through scripts/with_services.py (`make test-integration`); every server started here is on
+loopback and stopped at the end of its test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import os
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(predicate, timeout: float, interval: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return None
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def _stop_group(proc: subprocess.Popen, sig=signal.SIGTERM, timeout: float = 30) -> None:
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+@pytest.fixture
+def kb(transactional_db):
+    """Transactional tests flush the database afterwards: load the knowledge base if it is gone."""
+    from diagnosis.kb_loader import load, read_files
+    from diagnosis.models import Disease
+
+    if not Disease.objects.exists():
+        load(read_files(), force=True)
+
+
+# --- (a) Redis stopped mid-load --------------------------------------------------------------
+
+
+class RedisServer:
+    """A redis-server of our own on a fixed loopback port, which the test can stop and start."""
+
+    def __init__(self) -> None:
+        self.binary = os.environ.get("REDIS_SERVER") or shutil.which("redis-server")
+        self.port = _free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="medportal-faults-redis-"))
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert _wait_for(lambda: self.client().ping(), 10, 0.1), "redis-server did not start"
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+    def client(self):
+        import redis
+
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.5, socket_timeout=2)
+
+
+@pytest.fixture
+def own_redis(redis_required):
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(server.dir, ignore_errors=True)
+
+
+@pytest.fixture
+def broker(own_redis, settings):
+    """Point Celery's producer (and the health check) at our Redis, eager mode off; restore after."""
+    from medportal.celery import app
+
+    saved = app.conf.broker_url, app._pool, app.amqp._producer_pool
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.REDIS_URL = own_redis.url
+    app.conf.broker_url = own_redis.url
+    app._pool = app.amqp._producer_pool = None
+    yield own_redis
+    with contextlib.suppress(Exception):
+        if app._pool is not None:
+            app._pool.force_close_all()
+    app.conf.broker_url = saved[0]
+    app._pool, app.amqp._producer_pool = saved[1], saved[2]
+
+
+def test_checks_keep_working_while_redis_is_down_and_the_outbox_catches_up(
+    db, broker, alice, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from accounts.services import consent_set
+    from diagnosis.models import Disease, SymptomSession
+    from mlops.models import OutboxMessage
+    from mlops.outbox import outbox_enqueue, outbox_sweep
+    from mlops.services import confirmed_case_record
+
+    consent_set(user=alice, granted=True)
+    client = Client()
+    client.force_login(alice)
+    cold = Disease.objects.get(slug="common_cold")
+
+    def submit(n: int) -> float:
+        """A patient's check over HTTP, then work that needs the broker (a confirmed outcome queues
+        the label check; one no-op message per check so several wait) with publish after commit."""
+        t0 = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/check/", {"text": f"runny nose, sneezing and a sore throat ({n})"})
+            assert response.status_code == 302, response.content[:500]
+            session = SymptomSession.objects.filter(user=alice).latest("id")
+            confirmed_case_record(session=session, disease=cold)
+            outbox_enqueue(task_name="mlops.retrain_if_enough_labels", kwargs={}, dedupe_key="")
+        return time.monotonic() - t0
+
+    assert submit(0) < 3
+    assert not OutboxMessage.objects.filter(sent_at=None).exists(), "published while Redis was up"
+    assert broker.client().llen("celery") == 2
+
+    broker.stop()
+    timings = [submit(n) for n in range(1, 6)]
+    print(f"seconds per check with Redis down: {[round(t, 2) for t in timings]}")
+    assert max(timings) < 3, f"a check waited on the dead broker: {timings}"
+    pending = OutboxMessage.objects.filter(sent_at=None)
+    # The label check is de-duplicated while pending; the five no-op messages all wait.
+    assert pending.count() == 6, list(pending.values("task_name", "dedupe_key", "attempts"))
+    assert all(m.attempts >= 1 and m.last_error for m in pending)
+    health = client.get("/health/")
+    assert health.status_code == 200 and health.json()["broker"].startswith("down")
+    assert health.json()["outbox_pending"] == 6
+
+    broker.start()  # same port, empty: what was published before the outage is gone with it
+    result = outbox_sweep()
+    assert result == {"sent": 6, "pending": 0, "failed": 0}, result
+    assert not OutboxMessage.objects.filter(sent_at=None).exists()
+    assert broker.client().llen("celery") == 6
+    assert SymptomSession.objects.filter(user=alice).count() == 6
+
+
+def test_a_publish_with_redis_down_costs_the_request_no_noticeable_time(
+    db, broker, django_capture_on_commit_callbacks
+):
+    from mlops.models import OutboxMessage
+    from mlops.outbox import outbox_enqueue
+
+    broker.stop()
+    timings = []
+    for _ in range(3):
+        t0 = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_enqueue(task_name="mlops.retrain_if_enough_labels", kwargs={}, dedupe_key="")
+        timings.append(time.monotonic() - t0)
+    assert OutboxMessage.objects.filter(sent_at=None).count() == 3
+    assert max(timings) < 0.5, f"seconds per publish attempt with Redis down: {timings}"
+
+
+# --- a live gunicorn with production settings on the test database ---------------------------
+
+
+@pytest.fixture(scope="module")
+def static_manifest():
+    """Production settings serve hashed static files from a manifest: build it once (var/staticfiles)."""
+    env = {**_production_env_base(), "DATABASE_URL": "postgres://unused@127.0.0.1:1/unused"}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+
+
+def _production_env_base() -> dict:
+    from django.conf import settings
+
+    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_TASK_ALWAYS_EAGER", "DEBUG")}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "medportal.settings.production",
+            # The same keys as this process, so sessions and encrypted rows are shared.
+            "SECRET_KEY": settings.SECRET_KEY,
+            "FIELD_ENCRYPTION_KEY": ",".join(settings.FIELD_ENCRYPTION_KEY),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",
+            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:1/0"),
+            "LOG_LEVEL": "WARNING",
+            "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+        }
+    )
+    return env
+
+
+class Gunicorn:
+    def __init__(self, base: str, proc: subprocess.Popen, log: Path):
+        self.base, self.proc, self.log = base, proc, log
+
+    def get(self, path: str, **kwargs):
+        import httpx
+
+        return httpx.get(self.base + path, timeout=15, **kwargs)
+
+
+@pytest.fixture
+def live_gunicorn(postgres_required, redis_required, kb, settings, static_manifest, tmp_path):
+    """gunicorn (gunicorn.conf.py: 2 gthread workers) with production settings: persistent
+    connections (CONN_MAX_AGE 60) with CONN_HEALTH_CHECKS, as deployed."""
+    port = _free_port()
+    env = {
+        **_production_env_base(),
+        "DATABASE_URL": _database_url(),
+        "MODEL_STORE_DIR": str(settings.MODEL_STORE_DIR),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "2",
+        "GUNICORN_THREADS": "4",
+    }
+    log = tmp_path / "gunicorn.log"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py", "medportal.wsgi"],
+            cwd=ROOT,
+            env=env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Gunicorn(f"http://127.0.0.1:{port}", proc, log)
+
+    def up():
+        assert proc.poll() is None, log.read_text()[-3000:]
+        with contextlib.suppress(Exception):
+            return server.get("/health/").status_code == 200
+
+    try:
+        assert _wait_for(up, 90), f"gunicorn not healthy:\n{log.read_text()[-3000:]}"
+        yield server
+    finally:
+        _stop_group(proc)
+        print(log.read_text()[-3000:])
+
+
+def _patients_with_tokens(n: int) -> list[tuple]:
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import Role
+    from accounts.services import user_create
+
+    users = [user_create(email=f"p{i:03d}@example.test", password=None, role=Role.PATIENT) for i in range(n)]
+    return [(u, Token.objects.create(user=u).key) for u in users]
+
+
+# --- (b) PostgreSQL restarted under a live gunicorn ------------------------------------------
+
+
+def _pg_ctl(*args: str, timeout: float = 60) -> None:
+    prefix = shlex.split(os.environ.get("PG_RUN_PREFIX", ""))
+    subprocess.run(
+        [*prefix, os.environ["PG_CTL"], "-D", os.environ["PG_DATA"], *args],
+        check=True,
+        timeout=timeout,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _pg_start() -> None:
+    """Start the cluster with the options of its last start (postmaster.opts keeps them)."""
+    opts = shlex.split((Path(os.environ["PG_DATA"]) / "postmaster.opts").read_text())[1:]
+    if "-D" in opts:
+        i = opts.index("-D")
+        del opts[i : i + 2]
+    _pg_ctl("-l", os.environ.get("PG_LOG", "/dev/null"), "-o", shlex.join(opts), "-w", "start")
+
+
+def _pg_running() -> bool:
+    prefix = shlex.split(os.environ.get("PG_RUN_PREFIX", ""))
+    result = subprocess.run(
+        [*prefix, os.environ["PG_CTL"], "-D", os.environ["PG_DATA"], "status"], capture_output=True
+    )
+    return result.returncode == 0
+
+
+@pytest.fixture
+def restartable_postgres(postgres_required):
+    if not os.environ.get("PG_CTL") or not os.environ.get("PG_DATA"):
+        pytest.skip("needs PG_CTL/PG_DATA from scripts/with_services.py")
+    yield
+    if not _pg_running():  # never leave the rest of the suite without its database
+        _pg_start()
+    connection.close()
+
+
+def test_postgres_restart_fails_requests_fast_and_cleanly_then_recovers(
+    restartable_postgres, live_gunicorn, alice
+):
+    import httpx
+    from django.conf import settings
+    from django.test import Client
+
+    web = Client()
+    web.force_login(alice)
+    session_key = web.cookies[settings.SESSION_COOKIE_NAME].value
+    (_, token), = _patients_with_tokens(1)  # fmt: skip
+    cookies = {"Cookie": f"__Host-sessionid={session_key}"}  # production's cookie name
+
+    def probe() -> dict[str, tuple[int, float]]:
+        """/health/, the signed-in check page and an API check; status (0: no answer) and seconds."""
+        out = {}
+        for name, method, path, kwargs in (
+            ("health", "GET", "/health/", {}),
+            ("page", "GET", "/check/", {"headers": cookies}),
+            ("api", "POST", "/api/v1/checks/",
+             {"json": {"text": "cough and a sore throat"}, "headers": {"Authorization": f"Token {token}"}}),
+        ):  # fmt: skip
+            t0 = time.monotonic()
+            try:
+                status = httpx.request(method, live_gunicorn.base + path, timeout=12, **kwargs).status_code
+            except httpx.HTTPError:
+                status = 0
+            out[name] = (status, time.monotonic() - t0)
+        return out
+
+    before = probe()
+    assert {k: s for k, (s, _) in before.items()} == {"health": 200, "page": 200, "api": 201}, before
+
+    _pg_ctl("-m", "fast", "-w", "stop")
+    try:
+        during = [probe() for _ in range(4)]
+    finally:
+        _pg_start()
+    print(f"PostgreSQL down: {during}")
+    for sample in during:
+        for name, (status, seconds) in sample.items():
+            assert seconds < 10, f"{name} hung {seconds:.1f} s while PostgreSQL was down"
+            expected = {503} if name == "health" else {500, 502, 503}
+            assert status in expected, f"{name} answered {status} while PostgreSQL was down: {during}"
+
+    # Back up: persistent connections that died with the server are replaced on the next request.
+    after = probe()
+    assert {k: s for k, (s, _) in after.items()} == {"health": 200, "page": 200, "api": 201}, after
+
+    # A quick restart with nobody asking in between: every worker thread still holds a persistent
+    # connection to the old server; CONN_HEALTH_CHECKS must notice before the request uses it.
+    _pg_ctl("-m", "fast", "-w", "restart")
+    for _ in range(4):
+        sample = probe()
+        print(f"after restart: {sample}")
+        assert {k: s for k, (s, _) in sample.items()} == {"health": 200, "page": 200, "api": 201}, sample
+
+    # This process reconnects too (its connection died with the server).
+    connection.close()
+    from diagnosis.models import SymptomSession
+
+    assert SymptomSession.objects.filter(user__email="p000@example.test").count() == 1 + 1 + 4
+
+
+# --- (c) a Celery worker killed mid-retrain -----------------------------------------------------
+
+WORKER_BOOT = """
+import os, sys
+from celery.signals import worker_process_init
+
+
+@worker_process_init.connect
+def _lock_timeout(**_):
+    import mlops.loop
+
+    mlops.loop.LOCK_TIMEOUT = int(os.environ["FAULTS_LOCK_TIMEOUT"])
+
+
+from medportal.celery import app
+
+visibility = os.environ.get("FAULTS_VISIBILITY_TIMEOUT")
+if visibility:
+    # Unacknowledged tasks older than this are taken back when the worker starts polling; no
+    # periodic sweep afterwards, so the worker never takes back the task it is running itself.
+    app.conf.broker_transport_options = {
+        **app.conf.broker_transport_options,
+        "visibility_timeout": int(visibility),
+        "unacked_restore_interval": 3600,
+        "unacked_restore_throttle": 1,
+    }
+app.worker_main(["worker", "-P", "prefork", "-c", "1", "-Q", "celery", "--loglevel=INFO",
+                 "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", sys.argv[1]])
+"""
+
+
+def _start_worker(name: str, settings, log: Path, *, lock_timeout: int, visibility: int | None = None):
+    """A real worker like the Procfile's (prefork, one process) on the test database."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "medportal.settings.test",
+        "DATABASE_URL": _database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "MODEL_STORE_DIR": str(settings.MODEL_STORE_DIR),
+        "FAULTS_LOCK_TIMEOUT": str(lock_timeout),
+    }
+    if visibility:
+        env["FAULTS_VISIBILITY_TIMEOUT"] = str(visibility)
+    with open(log, "w") as fh:
+        return subprocess.Popen(
+            [sys.executable, "-c", WORKER_BOOT, f"{name}@%h"],
+            cwd=ROOT,
+            env=env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _assert_registry_intact(store: Path) -> None:
+    """Every registered version points at a complete file; a leftover temp file is never registered."""
+    from mlops.models import ModelVersion
+
+    registered = set()
+    for mv in ModelVersion.objects.all():
+        path = store / mv.artefact_path
+        registered.add(path.name)
+        assert not path.name.startswith(".tmp-"), f"{mv.label} points at a temp file"
+        assert path.is_file(), f"{mv.label} points at a missing file {mv.artefact_path}"
+        assert _sha256(path) == mv.checksum, f"{mv.label}'s file is partial or altered"
+    assert not registered & {p.name for p in store.glob(".tmp-*")}
+
+
+def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redelivered(
+    postgres_required, redis_required, kb, trained_champion, settings, tmp_path
+):
+    """Two ways a retrain dies: the pool process is killed (the OOM killer's choice), or the whole
+    worker (a lost machine). Neither may leave a half-written or half-promoted model, and the task
+    must run again to completion.
+
+    The workers here hold the retrain lock for 1 s instead of LOCK_TIMEOUT (4 h), standing in for a
+    lock that does not outlive its holder (a short TTL renewed by a heartbeat, the proposed fix):
+    with the shipped 4 h lock the redelivered task is skipped as "another retrain holds the lock"
+    and retraining stays blocked for 4 hours (test_a_crashed_retrain_does_not_hold_the_lock_for_hours).
+    """
+    import psutil
+    import redis
+
+    from diagnosis.engine.knowledge import current_snapshot
+    from diagnosis.engine.predictor import clear_model_cache, current_model
+    from mlops import loop
+    from mlops.models import ModelVersion, TrainingRun
+    from mlops.outbox import outbox_enqueue
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    store = Path(settings.MODEL_STORE_DIR)
+    r = redis.Redis.from_url(settings.REDIS_URL)
+    r.delete(loop.LOCK_KEY, "celery", "unacked", "unacked_index")
+    logs = {name: tmp_path / f"{name}.log" for name in ("w1", "w2")}
+    workers = {"w1": _start_worker("w1", settings, logs["w1"], lock_timeout=1)}
+
+    def cpu_seconds(proc) -> float:
+        t = proc.cpu_times()
+        return t.user + t.system
+
+    def enqueue_and_wait_until_training(per_disease: int, *known):
+        """Queue a retrain and return once its pool process has spent 2 s of CPU on it (building the
+        data set and fitting, wherever the machine's load puts that in wall time)..."""
+        message = outbox_enqueue(
+            task_name="mlops.retrain", kwargs={"trigger": "manual", "per_disease": per_disease}
+        )
+        message.refresh_from_db()  # autocommit: published right away
+        assert message.sent_at is not None, message.last_error
+        run = _wait_for(
+            lambda: TrainingRun.objects.filter(status="running").exclude(pk__in=known).first(), 120, 0.1
+        )
+        assert run, logs["w1"].read_text()[-3000:]
+        (child,) = psutil.Process(workers["w1"].pid).children()
+        start = cpu_seconds(child)
+        # ... and its 1 s lock has lapsed, so the redelivered task is not skipped (see the docstring).
+        assert _wait_for(lambda: cpu_seconds(child) - start >= 2.0 and not r.exists(loop.LOCK_KEY), 120, 0.05)
+        run.refresh_from_db()
+        assert run.status == "running", "the retrain finished before it could be killed"
+        return run, child
+
+    def finished_runs(*exclude):
+        return list(TrainingRun.objects.exclude(pk__in=exclude).exclude(status="running"))
+
+    try:
+        # 1. The pool process dies: the worker rejects the task back to the queue
+        #    (acks_late + task_reject_on_worker_lost) and its new pool process runs it again.
+        killed, child = enqueue_and_wait_until_training(400)
+        child.kill()
+        child.wait(10)
+        assert ModelVersion.objects.get(alias="champion").pk == trained_champion.pk
+        _assert_registry_intact(store)
+        done = _wait_for(lambda: finished_runs(killed.pk), 240, 1)
+        assert done, logs["w1"].read_text()[-3000:]
+        (run,) = done
+        assert run.status == "promoted", (run.status, run.result)
+        assert "WorkerLostError" in logs["w1"].read_text()
+        champion = ModelVersion.objects.get(alias="champion")
+        assert champion.pk == run.model_version_id != trained_champion.pk
+        killed.refresh_from_db()
+        assert killed.status == "failed" and "worker lost" in killed.result  # marked by the next run
+
+        # 2. The whole worker dies: the task stays unacknowledged in Redis until a worker takes it
+        #    back after the visibility timeout (4 h as configured; 5 s for the new worker here).
+        killed2, _ = enqueue_and_wait_until_training(450, killed.pk, run.pk)
+        _stop_group(workers["w1"], signal.SIGKILL)
+        assert workers["w1"].returncode == -signal.SIGKILL
+        assert ModelVersion.objects.get(alias="champion").pk == champion.pk
+        _assert_registry_intact(store)
+        assert r.hlen("unacked") == 1, "the killed worker's task is not waiting for redelivery"
+        killed2.refresh_from_db()
+        assert killed2.status == "running"
+        # The new worker takes back unacknowledged tasks older than its visibility timeout when it
+        # starts polling (and never again during the test): make sure this one is old enough.
+        time.sleep(6)
+        workers["w2"] = _start_worker("w2", settings, logs["w2"], lock_timeout=1, visibility=5)
+        done = _wait_for(lambda: finished_runs(killed.pk, killed2.pk, run.pk), 240, 1)
+        assert done, logs["w2"].read_text()[-3000:]
+        (run2,) = done
+        assert run2.status in ("promoted", "rejected"), (run2.status, run2.result)  # the gate decides
+        assert run2.model_version is not None
+        _assert_registry_intact(store)
+        champion = ModelVersion.objects.get(alias="champion")
+        assert champion.pk == (run2.model_version_id if run2.status == "promoted" else run.model_version_id)
+        clear_model_cache()
+        assert current_model(current_snapshot()).version_id == champion.pk
+        time.sleep(2)
+        assert TrainingRun.objects.count() == 4, list(TrainingRun.objects.values("status", "result"))
+    finally:
+        for name, proc in workers.items():
+            _stop_group(proc, signal.SIGKILL)
+            print(f"--- {name}\n{logs[name].read_text()[-2500:]}")
+        r.delete(loop.LOCK_KEY)
+
+
+LOCK_HOLDER = """
+import os, time
+import django
+
+django.setup()
+from mlops.loop import retrain_lock
+
+with retrain_lock():
+    print("locked", flush=True)
+    time.sleep(600)
+"""
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="bug: mlops.loop.retrain_lock holds its Redis lock for LOCK_TIMEOUT (4 h) with no "
+    "heartbeat, so a worker killed mid-retrain blocks every retrain for 4 hours",
+)
+def test_a_crashed_retrain_does_not_hold_the_lock_for_hours(postgres_required, redis_required, settings):
+    import redis
+
+    from mlops import loop
+
+    r = redis.Redis.from_url(settings.REDIS_URL)
+    r.delete(loop.LOCK_KEY)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "medportal.settings.test",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER], cwd=ROOT, env=env, stdout=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        assert proc.stdout.readline().strip() == b"locked"
+        _stop_group(proc, signal.SIGKILL)
+        ttl = r.ttl(loop.LOCK_KEY)
+        assert ttl <= 15 * 60, f"a dead worker's retrain lock lives {ttl} s more"
+    finally:
+        _stop_group(proc, signal.SIGKILL)
+        r.delete(loop.LOCK_KEY)
+
+
+# --- (d) a corrupt or missing model artefact ------------------------------------------------
+
+
+def test_a_corrupt_or_missing_champion_falls_back_to_the_last_good_version(
+    db, alice_client, snapshot, settings, _trained_candidate
+):
+    from diagnosis.engine.predictor import clear_model_cache
+    from diagnosis.models import SymptomSession
+    from mlops.services import model_version_promote
+    from mlops.training import register_candidate
+
+    assert connection.vendor == "postgresql"
+    candidate, dataset = _trained_candidate
+    store = Path(settings.MODEL_STORE_DIR)
+    good = model_version_promote(
+        model_version=register_candidate(candidate, dataset, snapshot, store), reason="first"
+    )
+    champion = model_version_promote(
+        model_version=register_candidate(candidate, dataset, snapshot, store), reason="second"
+    )
+
+    def check_and_health():
+        clear_model_cache()  # a freshly started worker process
+        response = alice_client.post("/check/", {"text": "itching and a skin rash"})
+        assert response.status_code == 302
+        served = SymptomSession.objects.filter(user__email="alice@example.test").latest("id").model_label
+        health = alice_client.get("/health/")
+        return served, health.status_code, health.json()
+
+    served, status, body = check_and_health()
+    assert served == champion.label and status == 200 and body["model"]["fallback_reason"] == ""
+
+    path = store / champion.artefact_path
+    original = path.read_bytes()
+    path.write_bytes(original[: len(original) // 2])  # a truncated copy
+    served, status, body = check_and_health()
+    assert status == 200 and body["status"] == "ok"
+    assert served == good.label == body["model"]["serving"]
+    assert "last good" in body["model"]["fallback_reason"]
+    assert any("checksum" in e for e in body["model"]["errors"])
+
+    path.unlink()
+    served, status, body = check_and_health()
+    assert status == 200 and served == good.label == body["model"]["serving"]
+    assert any("missing" in e for e in body["model"]["errors"])
+
+    (store / good.artefact_path).unlink()  # nothing registered can be loaded
+    served, status, body = check_and_health()
+    assert status == 200 and served.startswith("kb-bayes") and body["model"]["serving"].startswith("kb-bayes")
+    assert "no registered model" in body["model"]["fallback_reason"]
+
+    path.write_bytes(original)  # the file is restored: the champion serves again
+    served, status, body = check_and_health()
+    assert served == champion.label == body["model"]["serving"] and body["model"]["fallback_reason"] == ""
+
+
+# --- (e) 200 concurrent check submissions --------------------------------------------------------
+
+
+def test_200_concurrent_check_submissions_are_each_stored_exactly_once(live_gunicorn):
+    import httpx
+
+    from diagnosis.models import SymptomSession
+
+    patients = _patients_with_tokens(50)
+    jobs = [(n, patients[n % 50]) for n in range(200)]
+
+    async def submit_all():
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=0)
+        async with httpx.AsyncClient(base_url=live_gunicorn.base, timeout=120, limits=limits) as client:
+
+            async def one(n, token):
+                return await client.post(
+                    "/api/v1/checks/",
+                    json={"text": f"I have a cough and a sore throat, ref {n}"},
+                    headers={"Authorization": f"Token {token}"},
+                )
+
+            return await asyncio.gather(*(one(n, token) for n, (_, token) in jobs), return_exceptions=True)
+
+    t0 = time.monotonic()
+    responses = asyncio.run(submit_all())
+    elapsed = time.monotonic() - t0
+    failures = [r if isinstance(r, Exception) else (r.status_code, r.text[:200]) for r in responses
+                if isinstance(r, Exception) or r.status_code != 201]  # fmt: skip
+    assert not failures, failures[:5]
+    ids = [r.json()["id"] for r in responses]
+    assert len(set(ids)) == 200
+
+    stored = list(SymptomSession.objects.filter(user__email__startswith="p").select_related("user"))
+    assert len(stored) == 200 and {s.pk for s in stored} == set(ids)
+    by_user: dict[str, list[str]] = {}
+    for s in stored:
+        by_user.setdefault(s.user.email, []).append(s.entered_text)
+    assert len(by_user) == 50 and all(len(texts) == 4 for texts in by_user.values())
+    refs = sorted(int(text.rsplit("ref ", 1)[1]) for texts in by_user.values() for text in texts)
+    assert refs == list(range(200)), "a submission was lost or stored twice"
+    for (n, (user, _)), response in zip(jobs, responses, strict=True):
+        assert SymptomSession.objects.get(pk=response.json()["id"]).user_id == user.pk, n
+    print(f"200 concurrent submissions stored in {elapsed:.1f} s")

@@ -1,0 +1,48 @@
+"""benchmarks/load.py's core in a tiny quick run: it starts, drives every path, and stops everything."""
+
+from io import StringIO
+
+import psutil
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def test_quick_load_run_completes_without_errors_and_stops_everything(postgres_required, redis_required):
+    from benchmarks.load import Config, run
+
+    config = Config(
+        quick=True,
+        seconds=1.5,
+        warmup_seconds=1.0,
+        concurrencies=(1, 4),
+        api_users=8,
+        web_users=4,
+        per_disease=40,  # a small model: this checks the machinery, not the numbers
+        profile=False,
+    )
+    out = StringIO()
+    results = run(config, out=out)
+
+    phases = results["phases"]
+    assert [(p["target"].split()[0], p["concurrency"]) for p in phases] == [
+        ("MedPortal", 1),
+        ("MedPortal", 4),
+        ("MedPortal", 1),
+        ("MedPortal", 4),
+        ("Seed-style", 1),
+        ("Seed-style", 4),
+    ]
+    for p in phases:
+        assert p["errors"] == 0, p
+        assert p["ok"] > 0 and p["p99_ms"] > 0, p
+    assert results["health"]["status"] == "ok"
+    assert results["health"]["model"]["serving"].startswith("diagnosis-v1")
+    medportal_ok = sum(p["ok"] for p in phases if p["target"].startswith("MedPortal"))
+    assert results["stored_sessions"] >= medportal_ok  # plus the warm-up's
+    assert len(results["memory"]["medportal"]) == 2 and len(results["memory"]["flask"]) == 2
+    assert all(row["rss_mb"] > 0 for rows in results["memory"].values() for row in rows)
+    assert "| path | concurrency |" in out.getvalue()
+    # Both gunicorn masters (and so their workers) are gone.
+    for pid in results["pids"]:
+        assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
