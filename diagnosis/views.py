@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from feedback.selectors import review_for_session
+from recommendations.services import recommendations_for_session
 
 from . import selectors, services
 from .engine.knowledge import current_snapshot
@@ -59,21 +60,13 @@ def check_detail(request, pk: int):
             for a in session.answers
         ],
         "emergency_number": settings.EMERGENCY_NUMBER,
-        "advice": _advice_for(request, session, snapshot),
+        # Advice only once the questions are over: the leading condition can still change before that.
+        "advice": recommendations_for_session(session=session, user=request.user)
+        if session.status == session.Status.COMPLETE
+        else None,
         "clinician_review": review_for_session(session=session),
     }
     return render(request, "diagnosis/check_detail.html", context)
-
-
-def _advice_for(request, session, snapshot):
-    """Personalised advice from the recommendations app, when it is installed and the check is done."""
-    try:
-        from recommendations.services import recommendations_for_session
-    except ImportError:
-        return None
-    if session.status != session.Status.COMPLETE:
-        return None
-    return recommendations_for_session(session=session, user=request.user)
 
 
 @never_cache
