@@ -34,40 +34,96 @@ FROZEN_PER_DISEASE = 40
 # (noise between two fits on the same data is about half a point on this set).
 PROMOTION_TOLERANCE = 0.01
 LOCK_KEY = "medportal:retrain-lock"
-LOCK_TIMEOUT = 4 * 3600
 
 
 class RetrainInProgress(Exception):
     pass
 
 
+class RetrainLockLost(Exception):
+    """The lock lapsed while this run held it (heartbeat starved, Redis gone): another retrain may
+    have started, so this one must not promote."""
+
+
 _local_lock = threading.Lock()
+
+
+class _Heartbeat:
+    """Renews a Redis lock every third of its TTL from a daemon thread.
+
+    A short TTL that the holder keeps alive means a killed worker (OOM, lost machine) blocks the
+    next retrain for at most one TTL instead of the hours a retrain may take."""
+
+    def __init__(self, lock, ttl: int):
+        self.lock, self.ttl = lock, ttl
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="retrain-lock-heartbeat", daemon=True)
+
+    def _beat(self) -> None:
+        import redis
+
+        while not self._stop.wait(self.ttl / 3):
+            try:
+                self.lock.reacquire()
+            except redis.exceptions.LockNotOwnedError:
+                logger.error("retrain lock lapsed while held; this run will not promote")
+                self.lost = True
+                return
+            except redis.exceptions.RedisError as exc:  # transient: try again on the next beat
+                logger.warning("could not renew the retrain lock: %s", exc)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+class HeldLock:
+    """What `retrain_lock` yields: where the lock lives and whether it is still ours."""
+
+    def __init__(self, kind: str, heartbeat: _Heartbeat | None = None):
+        self.kind, self._heartbeat = kind, heartbeat
+
+    def ensure_held(self) -> None:
+        if self._heartbeat is None:
+            return
+        if self._heartbeat.lost or not self._heartbeat.lock.owned():
+            raise RetrainLockLost("the retrain lock lapsed during the run")
 
 
 @contextlib.contextmanager
 def retrain_lock():
-    """A Redis lock shared by all workers; without a reachable Redis (dev, eager), a process lock."""
+    """A Redis lock shared by all workers, kept alive by a heartbeat; without a reachable Redis
+    (dev, eager), a process lock."""
     import redis
 
+    ttl = settings.RETRAIN_LOCK_TTL
     client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=2)
     try:
-        lock = client.lock(LOCK_KEY, timeout=LOCK_TIMEOUT, blocking=False)
+        # thread_local=False: the heartbeat thread must see the token this thread acquired with.
+        lock = client.lock(LOCK_KEY, timeout=ttl, blocking=False, thread_local=False)
         acquired = lock.acquire()
     except redis.exceptions.ConnectionError:
         if settings.CELERY_TASK_ALWAYS_EAGER:
             if not _local_lock.acquire(blocking=False):
                 raise RetrainInProgress("another retrain is running in this process") from None
             try:
-                yield "process"
+                yield HeldLock("process")
             finally:
                 _local_lock.release()
             return
         raise
     if not acquired:
         raise RetrainInProgress("another retrain holds the lock")
+    heartbeat = _Heartbeat(lock, ttl)
+    heartbeat.start()
     try:
-        yield "redis"
+        yield HeldLock("redis", heartbeat)
     finally:
+        heartbeat.stop()
         with contextlib.suppress(redis.exceptions.RedisError):
             lock.release()
 
@@ -179,16 +235,29 @@ def confirmed_cases() -> list[Case]:
     return [Case(tc.disease.slug, tuple(tc.symptoms), tc.age, tc.sex) for tc in qs]
 
 
-def retrain(*, trigger: str, algorithm: str | None = None, per_disease: int | None = None) -> TrainingRun:
-    """Train a challenger on all consented data and promote it only if it passes the gate."""
-    run = TrainingRun.objects.create(trigger=trigger)
+def retrain(
+    *,
+    trigger: str,
+    algorithm: str | None = None,
+    per_disease: int | None = None,
+    raise_if_locked: bool = False,
+) -> TrainingRun:
+    """Train a challenger on all consented data and promote it only if it passes the gate.
+
+    With `raise_if_locked`, a held lock raises RetrainInProgress without recording a run, so the
+    caller (the Celery task) can try again once a dead holder's lock has lapsed."""
+    run = None
     try:
-        with retrain_lock():
-            return _retrain_locked(run, algorithm=algorithm, per_disease=per_disease)
+        with retrain_lock() as held:
+            run = TrainingRun.objects.create(trigger=trigger)
+            return _retrain_locked(run, held, algorithm=algorithm, per_disease=per_disease)
     except RetrainInProgress as exc:
-        return _finish(run, TrainingRun.Status.SKIPPED, str(exc))
+        if raise_if_locked:
+            raise
+        return _finish(TrainingRun.objects.create(trigger=trigger), TrainingRun.Status.SKIPPED, str(exc))
     except Exception as exc:
         logger.exception("retrain failed")
+        run = run or TrainingRun.objects.create(trigger=trigger)
         _finish(run, TrainingRun.Status.FAILED, f"{exc.__class__.__name__}: {exc}")
         raise
 
@@ -201,7 +270,9 @@ def _finish(run: TrainingRun, status: str, result: str, **extra) -> TrainingRun:
     return run
 
 
-def _retrain_locked(run: TrainingRun, *, algorithm: str | None, per_disease: int | None) -> TrainingRun:
+def _retrain_locked(
+    run: TrainingRun, held: HeldLock, *, algorithm: str | None, per_disease: int | None
+) -> TrainingRun:
     # Holding the lock proves no other retrain is alive: runs still "running" died with their worker.
     TrainingRun.objects.filter(status=TrainingRun.Status.RUNNING).exclude(pk=run.pk).update(
         status=TrainingRun.Status.FAILED,
@@ -290,6 +361,7 @@ def _retrain_locked(run: TrainingRun, *, algorithm: str | None, per_disease: int
         + (f" vs champion {champion.top1:.3f}/{champion.top3:.3f}" if champion else " (no champion before)")
         + f"; safety gate passed on {len(red_flag_cases)} red-flag cases"
     )
+    held.ensure_held()  # a lapsed lock means another retrain may be promoting: leave it to that one
     model_version_promote(model_version=challenger_mv, reason=decision)
     return _finish(run, TrainingRun.Status.PROMOTED, decision, model_version=challenger_mv, metrics=metrics)
 

@@ -8,17 +8,27 @@ from .outbox import outbox_enqueue, outbox_sweep
 
 
 @shared_task(
+    bind=True,
     name="mlops.retrain",
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=3 * 3600,
     time_limit=3 * 3600 + 300,
-    max_retries=0,
+    max_retries=3,
 )
 def retrain_task(
-    trigger: str = "manual", algorithm: str | None = None, per_disease: int | None = None
+    self, trigger: str = "manual", algorithm: str | None = None, per_disease: int | None = None
 ) -> dict:
-    run = loop.retrain(trigger=trigger, algorithm=algorithm, per_disease=per_disease)
+    """A retrain that finds the lock held tries again after one lock TTL (a killed worker's lock
+    has lapsed by then; a live retrain has usually finished), and is recorded as skipped only on
+    its last attempt."""
+    may_retry = not self.request.is_eager and self.request.retries < self.max_retries
+    try:
+        run = loop.retrain(
+            trigger=trigger, algorithm=algorithm, per_disease=per_disease, raise_if_locked=may_retry
+        )
+    except loop.RetrainInProgress as exc:
+        raise self.retry(exc=exc, countdown=settings.RETRAIN_LOCK_TTL) from exc
     return {"run": run.pk, "status": run.status, "result": run.result}
 
 

@@ -211,6 +211,9 @@ EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="999 (UK) / 112 (EU) / 91
 # synthetic cases per condition (plus imported and confirmed cases).
 RETRAIN_NEW_LABELS_TRIGGER = env.int("RETRAIN_NEW_LABELS_TRIGGER", default=25)
 RETRAIN_SYNTHETIC_PER_DISEASE = env.int("RETRAIN_SYNTHETIC_PER_DISEASE", default=500)
+# The retrain lock lives this many seconds unless its holder's heartbeat (every third of it)
+# renews it, so a killed worker blocks retraining for at most this long.
+RETRAIN_LOCK_TTL = env.int("RETRAIN_LOCK_TTL", default=120)
 
 LOGGING = {
     "version": 1,

@@ -406,15 +406,6 @@ def test_postgres_restart_fails_requests_fast_and_cleanly_then_recovers(
 
 WORKER_BOOT = """
 import os, sys
-from celery.signals import worker_process_init
-
-
-@worker_process_init.connect
-def _lock_timeout(**_):
-    import mlops.loop
-
-    mlops.loop.LOCK_TIMEOUT = int(os.environ["FAULTS_LOCK_TIMEOUT"])
-
 
 from medportal.celery import app
 
@@ -433,7 +424,12 @@ app.worker_main(["worker", "-P", "prefork", "-c", "1", "-Q", "celery", "--loglev
 """
 
 
-def _start_worker(name: str, settings, log: Path, *, lock_timeout: int, visibility: int | None = None):
+# Retrain lock lifetime for the workers and lock holders started here: short, so a killed holder's
+# lock lapses within the test, yet renewed by the heartbeat while the holder lives.
+TEST_LOCK_TTL = 5
+
+
+def _start_worker(name: str, settings, log: Path, *, visibility: int | None = None):
     """A real worker like the Procfile's (prefork, one process) on the test database."""
     env = {
         **os.environ,
@@ -441,7 +437,7 @@ def _start_worker(name: str, settings, log: Path, *, lock_timeout: int, visibili
         "DATABASE_URL": _database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "MODEL_STORE_DIR": str(settings.MODEL_STORE_DIR),
-        "FAULTS_LOCK_TIMEOUT": str(lock_timeout),
+        "RETRAIN_LOCK_TTL": str(TEST_LOCK_TTL),
     }
     if visibility:
         env["FAULTS_VISIBILITY_TIMEOUT"] = str(visibility)
@@ -479,12 +475,9 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
 ):
     """Two ways a retrain dies: the pool process is killed (the OOM killer's choice), or the whole
     worker (a lost machine). Neither may leave a half-written or half-promoted model, and the task
-    must run again to completion.
-
-    The workers here hold the retrain lock for 1 s instead of LOCK_TIMEOUT (4 h), standing in for a
-    lock that does not outlive its holder (a short TTL renewed by a heartbeat, the proposed fix):
-    with the shipped 4 h lock the redelivered task is skipped as "another retrain holds the lock"
-    and retraining stays blocked for 4 hours (test_a_crashed_retrain_does_not_hold_the_lock_for_hours).
+    must run again to completion. The workers use a 5 s retrain lock TTL (120 s in production):
+    the heartbeat keeps it while the retrain lives, and the redelivered task, finding the dead
+    holder's lock, tries again once it has lapsed.
     """
     import psutil
     import redis
@@ -500,7 +493,7 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
     r = redis.Redis.from_url(settings.REDIS_URL)
     r.delete(loop.LOCK_KEY, "celery", "unacked", "unacked_index")
     logs = {name: tmp_path / f"{name}.log" for name in ("w1", "w2")}
-    workers = {"w1": _start_worker("w1", settings, logs["w1"], lock_timeout=1)}
+    workers = {"w1": _start_worker("w1", settings, logs["w1"])}
 
     def cpu_seconds(proc) -> float:
         t = proc.cpu_times()
@@ -517,13 +510,19 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
         run = _wait_for(
             lambda: TrainingRun.objects.filter(status="running").exclude(pk__in=known).first(), 120, 0.1
         )
+        started = time.monotonic()
         assert run, logs["w1"].read_text()[-3000:]
         (child,) = psutil.Process(workers["w1"].pid).children()
         start = cpu_seconds(child)
-        # ... and its 1 s lock has lapsed, so the redelivered task is not skipped (see the docstring).
-        assert _wait_for(lambda: cpu_seconds(child) - start >= 2.0 and not r.exists(loop.LOCK_KEY), 120, 0.05)
+        # ... and it has lived past its lock's TTL (the heartbeat must have renewed it).
+        assert _wait_for(
+            lambda: cpu_seconds(child) - start >= 2.0 and time.monotonic() - started > TEST_LOCK_TTL + 0.5,
+            120,
+            0.05,
+        )
         run.refresh_from_db()
         assert run.status == "running", "the retrain finished before it could be killed"
+        assert r.pttl(loop.LOCK_KEY) > 0, "the heartbeat did not keep the lock alive past its TTL"
         return run, child
 
     def finished_runs(*exclude):
@@ -532,7 +531,7 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
     try:
         # 1. The pool process dies: the worker rejects the task back to the queue
         #    (acks_late + task_reject_on_worker_lost) and its new pool process runs it again.
-        killed, child = enqueue_and_wait_until_training(400)
+        killed, child = enqueue_and_wait_until_training(1500)
         child.kill()
         child.wait(10)
         assert ModelVersion.objects.get(alias="champion").pk == trained_champion.pk
@@ -541,7 +540,10 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
         assert done, logs["w1"].read_text()[-3000:]
         (run,) = done
         assert run.status == "promoted", (run.status, run.result)
-        assert "WorkerLostError" in logs["w1"].read_text()
+        log = logs["w1"].read_text()
+        assert "WorkerLostError" in log
+        # The redelivered task found the dead process's lock and came back once it had lapsed.
+        assert f"Retry in {TEST_LOCK_TTL}s" in log and "another retrain holds the lock" in log
         champion = ModelVersion.objects.get(alias="champion")
         assert champion.pk == run.model_version_id != trained_champion.pk
         killed.refresh_from_db()
@@ -549,7 +551,7 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
 
         # 2. The whole worker dies: the task stays unacknowledged in Redis until a worker takes it
         #    back after the visibility timeout (4 h as configured; 5 s for the new worker here).
-        killed2, _ = enqueue_and_wait_until_training(450, killed.pk, run.pk)
+        killed2, _ = enqueue_and_wait_until_training(1600, killed.pk, run.pk)
         _stop_group(workers["w1"], signal.SIGKILL)
         assert workers["w1"].returncode == -signal.SIGKILL
         assert ModelVersion.objects.get(alias="champion").pk == champion.pk
@@ -560,7 +562,7 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
         # The new worker takes back unacknowledged tasks older than its visibility timeout when it
         # starts polling (and never again during the test): make sure this one is old enough.
         time.sleep(6)
-        workers["w2"] = _start_worker("w2", settings, logs["w2"], lock_timeout=1, visibility=5)
+        workers["w2"] = _start_worker("w2", settings, logs["w2"], visibility=5)
         done = _wait_for(lambda: finished_runs(killed.pk, killed2.pk, run.pk), 240, 1)
         assert done, logs["w2"].read_text()[-3000:]
         (run2,) = done
@@ -581,7 +583,7 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
 
 
 LOCK_HOLDER = """
-import os, time
+import time
 import django
 
 django.setup()
@@ -593,12 +595,11 @@ with retrain_lock():
 """
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="bug: mlops.loop.retrain_lock holds its Redis lock for LOCK_TIMEOUT (4 h) with no "
-    "heartbeat, so a worker killed mid-retrain blocks every retrain for 4 hours",
-)
-def test_a_crashed_retrain_does_not_hold_the_lock_for_hours(postgres_required, redis_required, settings):
+def test_the_retrain_lock_lives_as_long_as_its_holder_and_lapses_soon_after_it_dies(
+    postgres_required, redis_required, settings
+):
+    """A retrain may run for hours; the lock must outlive its TTL while the holder lives (the
+    heartbeat) and lapse within one TTL once the holder is killed, so retraining is not blocked."""
     import redis
 
     from mlops import loop
@@ -609,15 +610,22 @@ def test_a_crashed_retrain_does_not_hold_the_lock_for_hours(postgres_required, r
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "medportal.settings.test",
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        "RETRAIN_LOCK_TTL": "2",
     }
     proc = subprocess.Popen(
         [sys.executable, "-c", LOCK_HOLDER], cwd=ROOT, env=env, stdout=subprocess.PIPE, start_new_session=True
     )
     try:
         assert proc.stdout.readline().strip() == b"locked"
+        assert 0 < r.pttl(loop.LOCK_KEY) <= 2000
+        time.sleep(5)  # two and a half TTLs
+        assert r.exists(loop.LOCK_KEY), "the lock lapsed while its holder was alive"
         _stop_group(proc, signal.SIGKILL)
-        ttl = r.ttl(loop.LOCK_KEY)
-        assert ttl <= 15 * 60, f"a dead worker's retrain lock lives {ttl} s more"
+        killed_at = time.monotonic()
+        assert _wait_for(lambda: not r.exists(loop.LOCK_KEY), 10, 0.05)
+        assert time.monotonic() - killed_at <= 2.5, "a dead holder's lock outlived its TTL"
+        with loop.retrain_lock() as held:  # the next retrain gets it
+            held.ensure_held()
     finally:
         _stop_group(proc, signal.SIGKILL)
         r.delete(loop.LOCK_KEY)

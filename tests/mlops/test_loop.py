@@ -76,6 +76,67 @@ def test_a_second_retrain_while_one_holds_the_lock_is_skipped(snapshot):
     assert run.status == TrainingRun.Status.SKIPPED and "another retrain" in run.result
 
 
+def test_the_retrain_task_tries_again_after_one_lock_ttl_when_the_lock_is_held(settings, monkeypatch):
+    """A redelivered retrain (its worker was killed) finds the dead holder's lock until the TTL
+    lapses: it must come back after that instead of being dropped."""
+    from unittest import mock
+
+    from mlops.tasks import retrain_task
+
+    settings.RETRAIN_LOCK_TTL = 7
+    calls = []
+
+    def locked(**kwargs):
+        calls.append(kwargs)
+        raise loop.RetrainInProgress("another retrain holds the lock")
+
+    monkeypatch.setattr(loop, "retrain", locked)
+    retry_signal = RuntimeError("retry scheduled")
+    with mock.patch.object(retrain_task, "retry", return_value=retry_signal) as retry:
+        retrain_task.push_request(is_eager=False, retries=0)
+        try:
+            with pytest.raises(RuntimeError, match="retry scheduled"):
+                retrain_task.run(trigger="labels")
+        finally:
+            retrain_task.pop_request()
+    assert calls[0]["raise_if_locked"] is True
+    assert retry.call_args.kwargs["countdown"] == 7
+    assert TrainingRun.objects.count() == 0  # nothing recorded for an attempt that will run again
+
+
+def test_the_last_attempt_of_a_locked_retrain_is_recorded_as_skipped(snapshot):
+    from mlops.tasks import retrain_task
+
+    retrain_task.push_request(is_eager=False, retries=retrain_task.max_retries)
+    try:
+        with loop.retrain_lock():
+            result = retrain_task.run(trigger="labels", **SMALL)
+    finally:
+        retrain_task.pop_request()
+    assert result["status"] == TrainingRun.Status.SKIPPED
+    assert "another retrain" in result["result"]
+
+
+def test_a_run_whose_lock_lapsed_fails_instead_of_promoting(snapshot, monkeypatch):
+    """If the heartbeat could not keep the lock (Redis gone, process starved), another retrain may
+    be running: this one records a failure and leaves the registry alone."""
+    import contextlib
+    from types import SimpleNamespace
+
+    lapsed = SimpleNamespace(lost=True, lock=SimpleNamespace(owned=lambda: False))
+
+    @contextlib.contextmanager
+    def lapsed_lock():
+        yield loop.HeldLock("redis", lapsed)
+
+    monkeypatch.setattr(loop, "retrain_lock", lapsed_lock)
+    with pytest.raises(loop.RetrainLockLost):
+        loop.retrain(trigger="manual", **SMALL)
+    run = TrainingRun.objects.get()
+    assert run.status == TrainingRun.Status.FAILED and "RetrainLockLost" in run.result
+    assert not ModelVersion.objects.filter(alias="champion").exists()
+
+
 def test_confirmed_outcomes_with_consent_join_training_and_trigger_a_label_check(alice, trained_champion):
     from accounts.services import consent_set
     from mlops.services import confirmed_case_record
