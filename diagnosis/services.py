@@ -94,9 +94,11 @@ def symptom_check_start(*, user, text: str | None = "", chips=()) -> SymptomSess
         pregnant="yes" if profile["pregnant"] else "",
     )
     _apply(session, result)
-    session.full_clean()
+    # The user is the signed-in one and the model version was just read from the registry: skip
+    # the two existence queries full_clean would spend on them (this is the hottest write).
+    session.full_clean(exclude=["user", "model_version"])
     session.save()
-    review_flag(session=session)
+    review_flag(session=session, new_session=True)
     return session
 
 

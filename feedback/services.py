@@ -108,21 +108,34 @@ def _automatic_reasons(session: SymptomSession) -> list[str]:
     return reasons
 
 
-@transaction.atomic
-def review_flag(*, session: SymptomSession, reason: str | None = None) -> ClinicianReview | None:
+def review_flag(
+    *, session: SymptomSession, reason: str | None = None, new_session: bool = False
+) -> ClinicianReview | None:
     """Send a check to the clinician review queue, or add a reason to its open review.
 
     Red flags and a low-confidence complete result are picked up from the session itself, so
     the diagnosis services call this with no reason after every change of a check. Idempotent;
     a closed review is left as it is (a new reason never re-opens it). Returns the review, or
-    None when there is nothing to flag.
+    None when there is nothing to flag. ``new_session``: the check was created in this
+    transaction, so it has no review yet and the locked look-up can be skipped.
     """
     reasons = _automatic_reasons(session)
     if reason is not None:
         if reason not in ClinicianReview.Reason.values:
             raise ValidationError(_("Unknown reason for a review."), code="bad_reason")
         reasons.append(reason)
-    review = ClinicianReview.objects.select_for_update().filter(session=session).first()
+    if new_session and not reasons:
+        return None  # before any savepoint: this is every ordinary new check
+    with transaction.atomic():
+        return _review_merge(session, reasons, new_session=new_session)
+
+
+def _review_merge(
+    session: SymptomSession, reasons: list[str], *, new_session: bool
+) -> ClinicianReview | None:
+    review = (
+        None if new_session else ClinicianReview.objects.select_for_update().filter(session=session).first()
+    )
     if review is None:
         if not reasons:
             return None

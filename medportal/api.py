@@ -6,6 +6,10 @@ Kept free of ``rest_framework.views`` imports: DRF imports the classes named in
 
 from __future__ import annotations
 
+import logging
+import time
+
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections
@@ -17,6 +21,8 @@ from rest_framework import authentication, exceptions, serializers, status, thro
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
+
+logger = logging.getLogger(__name__)
 
 
 class ApiError(exceptions.APIException):
@@ -51,23 +57,55 @@ class TokenAuthentication(authentication.TokenAuthentication):
 # --- throttling ---------------------------------------------------------------------
 
 
-class _RatesFromSettings:
-    """Read the rates on every request, not once at import as DRF does, so settings overrides apply."""
+# After the throttle cache fails, skip it until this time.monotonic() value.
+_throttle_cache_down_until = 0.0
+THROTTLE_CACHE_RETRY_SECONDS = 10.0
+
+
+class _ThrottleBase:
+    """Counters in the "throttle" cache (Redis in production), rates read on every request (not
+    once at import as DRF does, so settings overrides apply), and fail-open.
+
+    A throttle guards against abuse; a symptom check may be someone deciding whether to call an
+    ambulance. If the cache is unreachable the request passes, and the cache is left alone for
+    THROTTLE_CACHE_RETRY_SECONDS so an unreachable host does not cost every request a timeout.
+    Password guessing stays limited by allauth's per-account limit in the database cache.
+    """
+
+    @property
+    def cache(self):
+        return caches["throttle"]
 
     @property
     def THROTTLE_RATES(self):  # noqa: N802 - the name DRF looks up
         return api_settings.DEFAULT_THROTTLE_RATES
 
+    def allow_request(self, request, view) -> bool:
+        global _throttle_cache_down_until
+        if time.monotonic() < _throttle_cache_down_until:
+            return True
+        try:
+            return super().allow_request(request, view)
+        except Exception as exc:  # any cache backend error: the request must not fail for it
+            _throttle_cache_down_until = time.monotonic() + THROTTLE_CACHE_RETRY_SECONDS
+            logger.warning(
+                "throttle cache unreachable (%s: %s); letting requests through for %.0f s",
+                exc.__class__.__name__,
+                exc,
+                THROTTLE_CACHE_RETRY_SECONDS,
+            )
+            return True
 
-class AnonRateThrottle(_RatesFromSettings, throttling.AnonRateThrottle):
+
+class AnonRateThrottle(_ThrottleBase, throttling.AnonRateThrottle):
     pass
 
 
-class UserRateThrottle(_RatesFromSettings, throttling.UserRateThrottle):
+class UserRateThrottle(_ThrottleBase, throttling.UserRateThrottle):
     pass
 
 
-class ScopedRateThrottle(_RatesFromSettings, throttling.ScopedRateThrottle):
+class ScopedRateThrottle(_ThrottleBase, throttling.ScopedRateThrottle):
     pass
 
 

@@ -56,10 +56,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _model_store(settings, tmp_path):
     """Model artefacts of a test go to its own temp dir; in-process caches start clean."""
+    from django.core.cache import caches
+
+    import medportal.api
     from diagnosis.engine.predictor import clear_model_cache
 
     settings.MODEL_STORE_DIR = tmp_path / "models"
     clear_model_cache()
+    # Throttle counters live in process memory in tests (the database cache rolls back by itself).
+    caches["throttle"].clear()
+    medportal.api._throttle_cache_down_until = 0.0
     yield
     clear_model_cache()
 

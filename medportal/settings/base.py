@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,11 +129,21 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "medportal_cache",
     },
+    # API throttle counters: written on every API request, so not the database cache (six
+    # statements and a commit a request). Per process here; Redis in production. The throttles
+    # fail open if it is unreachable (medportal.api).
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "throttle",
+    },
 }
 
 # --- sessions ------------------------------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60  # 30 minutes of inactivity
-SESSION_SAVE_EVERY_REQUEST = True
+# Not every request: accounts.middleware.SessionIdleRefreshMiddleware pushes the expiry forward
+# at most once a minute, which spares most requests a database write.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_IDLE_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
@@ -285,7 +296,7 @@ _insert_middleware_after(
     "accounts.middleware.SessionAbsoluteTimeoutMiddleware",
 )
 
-# Sessions: SESSION_COOKIE_AGE (30 min, refreshed on each request) ends idle sessions; this ends
+# Sessions: SESSION_COOKIE_AGE (30 min, refreshed at most once a minute) ends idle sessions; this ends
 # every session 12 hours after login however active (accounts.middleware).
 SESSION_ABSOLUTE_MAX_AGE = 12 * 60 * 60
 # No "remember me": the session cookie dies with the browser (shared computers).

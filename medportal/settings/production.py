@@ -17,6 +17,14 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 REDIS_URL = env.str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
+# API throttle counters shared by every gunicorn worker; short timeouts because the throttles
+# let requests through when this cache is unreachable (medportal.api).
+CACHES["throttle"] = {  # noqa: F405
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": env.str("THROTTLE_CACHE_URL", default=REDIS_URL),
+    "KEY_PREFIX": "throttle",
+    "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

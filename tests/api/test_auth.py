@@ -95,6 +95,44 @@ def test_throttle_rates_follow_settings(settings, alice_api):
     assert statuses == [200, 200, 429]
 
 
+def test_the_throttles_keep_counting_in_their_own_cache_not_the_database(settings, alice_api):
+    from django.core.cache import caches
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "user": "2/min"},
+    }
+    alice_api.get("/api/v1/profile/")
+    caches["default"].clear()  # the database cache holds no throttle state...
+    assert [alice_api.get("/api/v1/profile/").status_code for _ in range(2)] == [200, 429]
+    caches["throttle"].clear()  # ...the throttle cache does
+    assert alice_api.get("/api/v1/profile/").status_code == 200
+
+
+def test_an_unreachable_throttle_cache_lets_checks_through_quickly(settings, alice_api, snapshot, caplog):
+    """Redis down in production must not turn a symptom check into a 500 (or a long wait)."""
+    import time
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        },
+    }
+    t0 = time.monotonic()
+    statuses = [
+        alice_api.post("/api/v1/checks/", {"text": "runny nose and sneezing"}, format="json").status_code
+        for _ in range(3)
+    ]
+    elapsed = time.monotonic() - t0
+    assert statuses == [201, 201, 201]
+    assert elapsed < 3
+    assert "throttle cache unreachable" in caplog.text
+    assert caplog.text.count("throttle cache unreachable") == 1  # left alone after the first failure
+
+
 def test_token_can_be_revoked(alice_api, alice):
     assert alice_api.delete(TOKEN_URL).status_code == 204
     assert not Token.objects.filter(user=alice).exists()

@@ -130,3 +130,27 @@ def test_session_records_profile_snapshot_and_pregnancy_affects_red_flags(alice,
     assert session.sex == "f" and session.pregnant == "yes"
     assert session.age_band in ("18-39", "40-64")
     assert session.triage == "emergency"
+
+
+def test_an_ordinary_new_check_stays_a_handful_of_statements(alice, trained_champion, snapshot):
+    """The hottest write of the portal (see benchmarks/load.py): the profile, the knowledge-base
+    and model versions, the insert. No existence look-ups for the user or model version and no
+    review look-up for a check that cannot have a review yet."""
+    from django.test.utils import CaptureQueriesContext
+
+    symptom_check_start(user=alice, text="runny nose")  # warm the model and snapshot caches
+    with CaptureQueriesContext(connection) as ctx:
+        session = symptom_check_start(user=alice, text="runny nose and sneezing")
+    statements = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 4, statements
+    assert statements[-1].startswith('INSERT INTO "diagnosis_symptomsession"')
+    assert session.pk and not session.is_emergency
+
+
+def test_a_new_red_flag_check_still_reaches_the_review_queue(alice, trained_champion, snapshot):
+    from feedback.models import ClinicianReview
+
+    session = symptom_check_start(user=alice, text="crushing chest pain and sweating")
+    assert session.is_emergency
+    review = ClinicianReview.objects.get(session=session)
+    assert "red_flag" in review.reasons
