@@ -3,9 +3,11 @@
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Two cores: two sync workers with a few threads each keep p99 low without oversubscribing.
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Two cores: four processes of two threads. A check is mostly CPU under the GIL, so more threads
+# per process queue behind each other (2 x 4 measured p99 135-170 ms at concurrency 8, 4 x 2
+# 113-139 ms: benchmarks/load.py). Scale workers with cores (about 2 per core).
+workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"
 timeout = 30
 graceful_timeout = 20
@@ -14,3 +16,28 @@ max_requests_jitter = 200
 # Load the app once in the master: a recycled worker starts at once and shares library memory.
 preload_app = True
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") else None
+
+
+def when_ready(server):
+    """Load the knowledge snapshot and the champion model in the master, before the workers fork:
+    they start with it in shared (copy-on-write) memory instead of each loading it on its first
+    request. If the database is not reachable yet, the workers load it lazily as before. (The
+    load benchmark's Flask baseline shares this file: no Django there, nothing to do.)"""
+    from django.conf import settings
+
+    if not settings.configured:
+        return
+    from django.db import connections
+
+    try:
+        from diagnosis.engine.knowledge import current_snapshot
+        from diagnosis.engine.predictor import current_model
+
+        model = current_model(current_snapshot())
+        server.log.info("preloaded model %s", model.label)
+    except Exception as exc:  # never stop the server for a warm-up
+        server.log.warning(
+            "model not preloaded (%s: %s); workers load it on first use", type(exc).__name__, exc
+        )
+    finally:
+        connections.close_all()  # no database socket may be shared by forked workers

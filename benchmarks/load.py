@@ -10,10 +10,10 @@ error):
 2. production settings (`medportal.settings.production`, plain HTTP on loopback): migrate,
    createcachetable, collectstatic, load_knowledge_base, `train_models --algorithms
    logistic_regression --promote`, then N patient users with API tokens and M signed-in web
-   sessions (sessions live in PostgreSQL: `django.contrib.sessions` database backend, saved on
-   every request);
-3. gunicorn with gunicorn.conf.py (2 gthread workers x 4 threads unless GUNICORN_WORKERS/THREADS say
-   otherwise);
+   sessions (sessions live in PostgreSQL: `django.contrib.sessions` database backend, written
+   when they change and at least once a minute to push the idle expiry forward);
+3. gunicorn with gunicorn.conf.py (4 gthread workers x 2 threads unless GUNICORN_WORKERS/THREADS say
+   otherwise; the model is loaded in the master before the workers fork);
 4. three request paths, each at concurrency 1, 8 and 32 for a bounded time, with an async httpx
    client: `POST /api/v1/checks/` with a token, the website's `POST /check/` form with a session
    cookie and CSRF token (the 302 is measured, the redirect is not followed), and the seed-style
@@ -589,8 +589,8 @@ class Config:
     api_users: int = 100
     web_users: int = 24  # allauth allows 30 logins a minute from one IP (its default "login" limit)
     targets: tuple[str, ...] = ("api", "web", "flask")
-    workers: int = int(os.environ.get("GUNICORN_WORKERS", "2"))
-    threads: int = int(os.environ.get("GUNICORN_THREADS", "4"))
+    workers: int = int(os.environ.get("GUNICORN_WORKERS", "4"))
+    threads: int = int(os.environ.get("GUNICORN_THREADS", "2"))
     per_disease: int | None = None  # train_models' default unless set
     profile: bool = True
     max_requests: int = 100_000

@@ -252,7 +252,7 @@ class Gunicorn:
 
 @pytest.fixture
 def live_gunicorn(postgres_required, redis_required, kb, settings, static_manifest, tmp_path):
-    """gunicorn (gunicorn.conf.py: 2 gthread workers) with production settings: persistent
+    """gunicorn (gunicorn.conf.py, here 2 workers x 4 threads) with production settings: persistent
     connections (CONN_MAX_AGE 60) with CONN_HEALTH_CHECKS, as deployed."""
     port = _free_port()
     env = {
@@ -286,6 +286,14 @@ def live_gunicorn(postgres_required, redis_required, kb, settings, static_manife
     finally:
         _stop_group(proc)
         print(log.read_text()[-3000:])
+
+
+def test_the_gunicorn_master_loads_the_model_before_the_workers_fork(live_gunicorn):
+    """Workers start with the model in shared memory instead of loading it on a first request."""
+    log = live_gunicorn.log.read_text()
+    assert "preloaded model " in log, log[-3000:]
+    assert log.index("preloaded model ") < log.index("Booting worker")
+    assert live_gunicorn.get("/health/").json()["model"]["serving"]
 
 
 def _patients_with_tokens(n: int) -> list[tuple]:

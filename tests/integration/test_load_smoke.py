@@ -20,6 +20,8 @@ def test_quick_load_run_completes_without_errors_and_stops_everything(postgres_r
         web_users=4,
         per_disease=40,  # a small model: this checks the machinery, not the numbers
         profile=False,
+        workers=2,
+        threads=2,
     )
     out = StringIO()
     results = run(config, out=out)
