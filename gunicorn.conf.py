@@ -4,8 +4,8 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Two cores: four processes of two threads. A check is mostly CPU under the GIL, so more threads
-# per process queue behind each other (2 x 4 measured p99 135-170 ms at concurrency 8, 4 x 2
-# 113-139 ms: benchmarks/load.py). Scale workers with cores (about 2 per core).
+# per process queue behind each other (p99 at concurrency 8 over three runs of benchmarks/load.py:
+# 2 x 4 103-170 ms, 4 x 2 113-138 ms). Scale workers with cores (about 2 per core).
 workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"
