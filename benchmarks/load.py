@@ -42,13 +42,11 @@ import contextlib
 import json
 import os
 import platform
-import pwd
 import random
 import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -61,7 +59,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
-from with_services import free_port, pg_bin, redis_server  # noqa: E402
+from with_services import free_port, postgres_server, redis_server  # noqa: E402
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "load.md"
 BASELINE_APP_DIR = ROOT / "benchmarks" / "baseline_flask"
@@ -85,72 +83,16 @@ def loadavg() -> str:
 # --- services ---------------------------------------------------------------------------------
 
 
-def _wait_port(port: int, seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.3).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing is listening on 127.0.0.1:{port}")
-
-
 @contextlib.contextmanager
 def postgres_cluster() -> Iterator[dict]:
     """A throw-away cluster like with_services' but with PostgreSQL's default durability (fsync on),
     as production runs it: commit latency is part of what a check costs."""
-    initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
-    if not initdb or not pg_ctl:
-        raise RuntimeError("PostgreSQL is not installed (initdb/pg_ctl not found)")
-    tmp = Path(tempfile.mkdtemp(prefix="medportal-load-pg-"))
-    data, port = tmp / "data", free_port()
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        user = pwd.getpwnam("postgres")
-        os.chown(tmp, user.pw_uid, user.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    started = False
-    try:
-        subprocess.run(
-            [*prefix, initdb, "-D", str(data), "-U", "medportal", "--auth=trust", "-E", "UTF8"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        opts = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c max_connections=200"
-        subprocess.run(
-            [*prefix, pg_ctl, "-D", str(data), "-l", str(tmp / "server.log"), "-o", opts, "-w", "start"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        started = True
-        subprocess.run(
-            [
-                *prefix,
-                pg_bin("createdb") or "createdb",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "-U",
-                "medportal",
-                "medportal",
-            ],
-            check=True,
-        )
-        yield {
-            "DATABASE_URL": f"postgres://medportal@127.0.0.1:{port}/medportal",
-            "PG_PORT": str(port),
-            "PG_DATA": str(data),
-        }
-    finally:
-        if started:
-            subprocess.run(
-                [*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        shutil.rmtree(tmp, ignore_errors=True)
+    with postgres_server(
+        durable=True, options="-c max_connections=200", prefix_name="medportal-load-pg-"
+    ) as pg:
+        if pg is None:
+            raise RuntimeError("PostgreSQL is not installed (initdb/pg_ctl not found)")
+        yield pg
 
 
 @contextlib.contextmanager

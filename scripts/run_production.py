@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import json
 import os
-import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,69 +25,33 @@ REDIS_PORT = int(os.environ.get("PROD_REDIS_PORT", "56379"))
 VENV_BIN = Path(sys.executable).parent
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from with_services import pg_bin  # noqa: E402
+from with_services import (  # noqa: E402
+    postgres_cluster_start,
+    postgres_cluster_stop,
+    postgres_run_prefix,
+    wait_port,
+)
 
 
-def _as_postgres() -> list[str]:
-    return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-
-
-def _wait_port(port: int, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.3).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"nothing is listening on port {port}")
+def _pg_prefix() -> list[str]:
+    return postgres_run_prefix(STATE, STATE / "pgdata")
 
 
 def start_postgres() -> str:
-    data = STATE / "pgdata"
-    prefix = _as_postgres()
-    if not (data / "PG_VERSION").exists():
-        STATE.mkdir(parents=True, exist_ok=True)
-        data.mkdir(parents=True, exist_ok=True)
-        if prefix:
-            user = pwd.getpwnam("postgres")
-            for path in (STATE, data):
-                os.chown(path, user.pw_uid, user.pw_gid)
-        subprocess.run(
-            [*prefix, pg_bin("initdb"), "-D", str(data), "-U", "medportal", "--auth=trust", "-E", "UTF8"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    opts = f"-p {PG_PORT} -k {STATE} -c listen_addresses=127.0.0.1"
-    subprocess.run(
-        [
-            *prefix,
-            pg_bin("pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(STATE / "postgres.log"),
-            "-o",
-            opts,
-            "-w",
-            "start",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
+    """The cluster in var/prod/pgdata (created on first use, kept between runs), durable."""
+    (STATE / "pgdata").mkdir(parents=True, exist_ok=True)
+    return postgres_cluster_start(
+        STATE / "pgdata",
+        PG_PORT,
+        socket_dir=STATE,
+        log=STATE / "postgres.log",
+        prefix=_pg_prefix(),
+        durable=True,
     )
-    subprocess.run(
-        [*prefix, pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "medportal", "medportal"],
-        stderr=subprocess.DEVNULL,
-    )
-    return f"postgres://medportal@127.0.0.1:{PG_PORT}/medportal"
 
 
 def stop_postgres() -> None:
-    subprocess.run(
-        [*_as_postgres(), pg_bin("pg_ctl"), "-D", str(STATE / "pgdata"), "-m", "fast", "stop"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    postgres_cluster_stop(STATE / "pgdata", prefix=_pg_prefix())
 
 
 def start_redis() -> subprocess.Popen:
@@ -113,7 +74,7 @@ def start_redis() -> subprocess.Popen:
         ],
         stdout=subprocess.DEVNULL,
     )
-    _wait_port(REDIS_PORT)
+    wait_port(REDIS_PORT)
     return proc
 
 
@@ -154,6 +115,7 @@ def main() -> int:
         "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '')}",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
+    honcho = None
     try:
         for args in (
             ["migrate", "--noinput"],
@@ -172,6 +134,14 @@ def main() -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        # Ctrl+C in a terminal reaches honcho too; a signal to this process alone (a supervisor,
+        # `kill -INT`) does not: stop the app processes before the services they use.
+        if honcho is not None and honcho.poll() is None:
+            honcho.terminate()
+            try:
+                honcho.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                honcho.kill()
         redis_proc.terminate()
         stop_postgres()
 

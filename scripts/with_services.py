@@ -39,62 +39,107 @@ def pg_bin(name: str) -> str | None:
     return candidates[-1] if candidates else None
 
 
-@contextmanager
-def postgres_server():
+def wait_port(port: int, seconds: float = 20.0) -> None:
+    """Return once something accepts connections on 127.0.0.1:port."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.3).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing is listening on 127.0.0.1:{port}")
+
+
+def postgres_run_prefix(*owned_dirs: Path) -> list[str]:
+    """PostgreSQL refuses to run as root: then run it as the postgres system user, who must own
+    the directories it writes to."""
+    if os.geteuid() != 0:
+        return []
+    user = pwd.getpwnam("postgres")
+    for path in owned_dirs:
+        os.chown(path, user.pw_uid, user.pw_gid)
+    return ["runuser", "-u", "postgres", "--"]
+
+
+def postgres_cluster_start(
+    data: Path, port: int, *, socket_dir: Path, log: Path, prefix: list[str], durable: bool, options: str = ""
+) -> str:
+    """initdb `data` unless it holds a cluster, start it on loopback `port`, create the
+    "medportal" database (if missing) and return its URL. `durable=False` turns fsync off:
+    for throw-away test clusters only."""
     initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
-    if not initdb or not pg_ctl:
+    if not (data / "PG_VERSION").exists():
+        subprocess.run(
+            [*prefix, initdb, "-D", str(data), "-U", "medportal", "--auth=trust", "-E", "UTF8"]
+            + ([] if durable else ["--no-sync"]),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    opts = f"-p {port} -k {socket_dir} -c listen_addresses=127.0.0.1"
+    if not durable:
+        opts += " -c fsync=off -c full_page_writes=off"
+    if options:
+        opts += f" {options}"
+    subprocess.run(
+        [*prefix, pg_ctl, "-D", str(data), "-l", str(log), "-o", opts, "-w", "start"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    created = subprocess.run(
+        [
+            *prefix,
+            pg_bin("createdb") or "createdb",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-U",
+            "medportal",
+            "medportal",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if created.returncode != 0 and "already exists" not in created.stderr:
+        raise RuntimeError(f"createdb failed: {created.stderr.strip()}")
+    return f"postgres://medportal@127.0.0.1:{port}/medportal"
+
+
+def postgres_cluster_stop(data: Path, *, prefix: list[str], mode: str = "fast") -> None:
+    subprocess.run(
+        [*prefix, pg_bin("pg_ctl") or "pg_ctl", "-D", str(data), "-m", mode, "stop"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+@contextmanager
+def postgres_server(*, durable: bool = False, options: str = "", prefix_name: str = "medportal-pg-"):
+    """A throw-away cluster in a temp directory on a free port, stopped and deleted afterwards;
+    None when PostgreSQL is not installed."""
+    if not pg_bin("initdb") or not pg_bin("pg_ctl"):
         yield None
         return
-    tmp = Path(tempfile.mkdtemp(prefix="medportal-pg-"))
-    data, port = tmp / "data", free_port()
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        # PostgreSQL refuses to run as root: run it as the postgres system user.
-        user = pwd.getpwnam("postgres")
-        os.chown(tmp, user.pw_uid, user.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    log = tmp / "server.log"
+    tmp = Path(tempfile.mkdtemp(prefix=prefix_name))
+    data, port, log = tmp / "data", free_port(), tmp / "server.log"
+    prefix = postgres_run_prefix(tmp)
     try:
-        subprocess.run(
-            [*prefix, initdb, "-D", str(data), "-U", "medportal", "--auth=trust", "-E", "UTF8", "--no-sync"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        opts = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-        subprocess.run(
-            [*prefix, pg_ctl, "-D", str(data), "-l", str(log), "-o", opts, "-w", "start"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        subprocess.run(
-            [
-                *prefix,
-                pg_bin("createdb") or "createdb",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "-U",
-                "medportal",
-                "medportal",
-            ],
-            check=True,
+        url = postgres_cluster_start(
+            data, port, socket_dir=tmp, log=log, prefix=prefix, durable=durable, options=options
         )
         yield {
-            "DATABASE_URL": f"postgres://medportal@127.0.0.1:{port}/medportal",
+            "DATABASE_URL": url,
             "PG_PORT": str(port),
             "PG_DATA": str(data),
-            "PG_CTL": pg_ctl,
+            "PG_CTL": pg_bin("pg_ctl"),
             "PG_LOG": str(log),
             "PG_SOCKET_DIR": str(tmp),
             "PG_RUN_PREFIX": " ".join(prefix),
         }
     finally:
-        subprocess.run(
-            [*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        if (data / "postmaster.pid").exists():
+            postgres_cluster_stop(data, prefix=prefix, mode="immediate")
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -123,13 +168,7 @@ def redis_server():
         stdout=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_port(port, 10)
         yield {"REDIS_URL": f"redis://127.0.0.1:{port}/0", "REDIS_PORT": str(port), "REDIS_SERVER": binary}
     finally:
         proc.terminate()
