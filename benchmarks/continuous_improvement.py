@@ -59,6 +59,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks._common import Report, load_average  # noqa: E402
+
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "continuous_improvement.md"
 TMP_ENV = "MEDPORTAL_CI_BENCH_TMP"
 
@@ -166,60 +168,6 @@ def setup_django(*, create: bool) -> str:
         out = StringIO()
         call_command("load_knowledge_base", stdout=out)
     return name
-
-
-def load_average() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "-"
-
-
-# --- reporting ------------------------------------------------------------------------------------
-
-
-class Report:
-    """Writes to `out` as it goes and keeps the text for the results file."""
-
-    def __init__(self, out):
-        self.out = out
-        self.lines: list[str] = []
-
-    def line(self, text: str = "") -> None:
-        self.lines.append(text)
-        self.out.write(text + "\n")
-        self.out.flush()
-
-    def section(self, title: str) -> None:
-        self.line()
-        self.line(title)
-        self.line("=" * len(title))
-
-    def table(self, headers: list[str], rows: list[list]) -> None:
-        cells = [headers] + [[_cell(v) for v in row] for row in rows]
-        widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-
-        def fmt(row):
-            first = row[0].ljust(widths[0])
-            rest = [v.rjust(w) for v, w in zip(row[1:], widths[1:], strict=True)]
-            return "  ".join([first, *rest]).rstrip()
-
-        self.line(fmt(cells[0]))
-        self.line("  ".join("-" * w for w in widths))
-        for row in cells[1:]:
-            self.line(fmt(row))
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.lines) + "\n"
-
-
-def _cell(value) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
 
 
 def command_line(args) -> str:

@@ -17,11 +17,9 @@ import argparse
 import json
 import os
 import platform
-import re
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 
@@ -42,6 +40,7 @@ import sklearn  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from benchmarks._common import Report, read_only_database  # noqa: E402
 from diagnosis.engine.algorithms import ALGORITHMS  # noqa: E402
 from diagnosis.engine.check import MAX_QUESTIONS, run_check  # noqa: E402
 from diagnosis.engine.knowledge import KnowledgeSnapshot, current_snapshot  # noqa: E402
@@ -81,63 +80,6 @@ SECTION_TITLES = (
     "4. predict --batch throughput",
     "5. Adaptive questions",
 )
-
-_WRITE_SQL = re.compile(r"^\s*(insert|update|delete|replace|create|drop|alter)\b", re.IGNORECASE)
-
-
-@contextmanager
-def read_only_database():
-    def guard(execute, sql, params, many, context):
-        if _WRITE_SQL.match(sql):
-            raise RuntimeError(f"the benchmark must not write to the database: {sql[:120]}")
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(guard):
-        yield
-
-
-class Report:
-    """Writes to `out` as it goes (a full run takes minutes) and keeps the text for the results file."""
-
-    def __init__(self, out):
-        self.out = out
-        self.lines: list[str] = []
-
-    def line(self, text: str = "") -> None:
-        self.lines.append(text)
-        self.out.write(text + "\n")
-        self.out.flush()
-
-    def section(self, title: str) -> None:
-        self.line()
-        self.line(title)
-        self.line("=" * len(title))
-
-    def table(self, headers: list[str], rows: list[list]) -> None:
-        cells = [headers] + [[_cell(v) for v in row] for row in rows]
-        widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-
-        def fmt(row):
-            first = row[0].ljust(widths[0])
-            rest = [v.rjust(w) for v, w in zip(row[1:], widths[1:], strict=True)]
-            return "  ".join([first, *rest]).rstrip()
-
-        self.line(fmt(cells[0]))
-        self.line("  ".join("-" * w for w in widths))
-        for row in cells[1:]:
-            self.line(fmt(row))
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.lines) + "\n"
-
-
-def _cell(value) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
 
 
 def _pct(part: int, whole: int) -> str:

@@ -61,6 +61,10 @@ if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
 from with_services import free_port, postgres_server, redis_server  # noqa: E402
 
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from benchmarks._common import load_average  # noqa: E402
+
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "load.md"
 BASELINE_APP_DIR = ROOT / "benchmarks" / "baseline_flask"
 KB_DIR = ROOT / "diagnosis" / "knowledge_base"
@@ -73,11 +77,6 @@ TARGET_RSS_MB = 300.0  # per gunicorn worker
 
 def log(msg: str) -> None:
     print(f"[load {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def loadavg() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 # --- services ---------------------------------------------------------------------------------
@@ -318,7 +317,7 @@ async def measure(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
     result.target = target
-    result.loadavg = loadavg()
+    result.loadavg = load_average()
     if cpu is not None:
         result.cpu_seconds = cpu.stop()
         result.recycled_workers = cpu.started_workers
@@ -542,7 +541,7 @@ def run(config: Config, out=sys.stdout) -> dict:
     """Start everything, measure, stop everything. Returns the numbers (and prints the tables)."""
     t_start = time.monotonic()
     results: dict = {"phases": [], "memory": {}, "config": dict(config.__dict__), "loadavg": {}, "pids": []}
-    results["loadavg"]["start"] = loadavg()
+    results["loadavg"]["start"] = load_average()
     payloads = symptom_sets()
     tmp = Path(tempfile.mkdtemp(prefix="medportal-load-"))
     with contextlib.ExitStack() as stack:
@@ -641,7 +640,7 @@ def run(config: Config, out=sys.stdout) -> dict:
             )
             results["memory"]["flask"] = worker_memory(proc.pid)
             stop_process_group(proc)
-    results["loadavg"]["end"] = loadavg()
+    results["loadavg"]["end"] = load_average()
     results["total_seconds"] = round(time.monotonic() - t_start, 1)
     results["text"] = render(results, config)
     out.write(results["text"])

@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks._common import read_only_database  # noqa: E402
+
 RESULTS_PATH = ROOT / "benchmarks" / "results" / "recommendations.md"
 
 # ======================================================================================
@@ -176,13 +178,6 @@ class _Item:
 # ======================================================================================
 # Knowledge base (read only).
 # ======================================================================================
-def _read_only(execute, sql, params, many, context):
-    verb = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
-    if verb in {"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "TRUNCATE"}:
-        raise RuntimeError(f"benchmark must not write to the database: {sql[:80]}")
-    return execute(sql, params, many, context)
-
-
 def load_knowledge_base() -> dict:
     from diagnosis.models import Disease
     from recommendations.models import ConditionMedicine, Medicine, ProfileCondition
@@ -401,13 +396,12 @@ def _margin(scores: dict, key: str) -> tuple[float, float]:
 
 def run(quick: bool, out=sys.stdout) -> dict:
     """Simulate, train, evaluate; print the table to `out` and return the numbers."""
-    from django.db import connection
 
     from recommendations.hybrid import HybridMF, RatingRow, item_features, user_features
     from recommendations.ranking import HybridRanker
 
     started = time.perf_counter()
-    with connection.execute_wrapper(_read_only):
+    with read_only_database():
         kb = load_knowledge_base()
         meds = kb["medicines"]
         users, ratings = simulate(kb, N_USERS["quick" if quick else "full"])
