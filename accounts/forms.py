@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from medportal.text import word_list
+
 from .models import Pregnancy, Sex
 
 
@@ -16,9 +18,7 @@ class ListField(forms.CharField):
         return value
 
     def to_python(self, value):
-        text = super().to_python(value)
-        words = [" ".join(w.split()) for w in text.replace(";", ",").replace("\n", ",").split(",")]
-        return [w for w in words if w]
+        return word_list(super().to_python(value))
 
 
 class HealthProfileForm(forms.Form):

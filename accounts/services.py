@@ -10,23 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from medportal.encryption import all_encrypted_fields
+from medportal.text import word_list
 
 from .models import ConsentEvent, HealthProfile, Pregnancy, Role, Sex, User, age_band_for
 from .selectors import user_data_export
 
 logger = logging.getLogger(__name__)
-
-
-def _clean_words(values) -> list[str]:
-    """Normalise a free-text list ("Penicillin, peanuts") to distinct lower-case words."""
-    if isinstance(values, str):
-        values = values.replace(";", ",").replace("\n", ",").split(",")
-    seen: list[str] = []
-    for value in values or []:
-        word = " ".join(str(value).split()).strip().lower()
-        if word and word not in seen:
-            seen.append(word)
-    return seen
 
 
 @transaction.atomic
@@ -73,9 +62,9 @@ def health_profile_update(
     profile.sex = sex or ""
     # Pregnancy only applies to people who can be pregnant; anything else is stored as n/a.
     profile.pregnancy = pregnancy if sex == Sex.FEMALE else Pregnancy.NOT_APPLICABLE
-    profile.allergies = _clean_words(allergies)
-    profile.conditions = _clean_words(conditions)
-    profile.medications = _clean_words(medications)
+    profile.allergies = word_list(allergies)
+    profile.conditions = word_list(conditions)
+    profile.medications = word_list(medications)
     profile.height_cm = height_cm
     profile.weight_kg = weight_kg
     profile.age_band = age_band_for(profile.age())

@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from medportal.text import word_list
 from recommendations.ranking import current_ranker
 from recommendations.safety import Profile
 from recommendations.selectors import disease_by_name_or_alias
@@ -13,11 +14,9 @@ from recommendations.services import advice_build
 def _words(value, field):
     if value is None:
         return []
-    if isinstance(value, str):
-        value = [v for v in value.split(",")]
-    if not isinstance(value, list):
+    if not isinstance(value, (str, list)):
         raise ValueError(f"profile.{field} must be a list of strings")
-    return [" ".join(str(v).split()).lower() for v in value if str(v).strip()]
+    return word_list(value)
 
 
 def profile_from_json(data) -> Profile:
