@@ -21,7 +21,7 @@ class KnowledgeBaseOrder:
     label = "knowledge-base order"
     version_id = None
 
-    def order(self, items, *, profile=None, disease=None):
+    def order(self, items, *, profile=None, disease=None, resolved=None):
         return list(items)
 
 
@@ -29,16 +29,18 @@ class HybridRanker:
     def __init__(self, model: HybridMF, label: str, version_id: int | None):
         self.model, self.label, self.version_id = model, label, version_id
 
-    def order(self, items, *, profile=None, disease=None):
+    def order(self, items, *, profile=None, disease=None, resolved=None):
+        """`resolved`: the profile already resolved against the safety vocabulary (the caller
+        has it from the safety filter), so it is not resolved a second time."""
         if not items:
             return []
         from accounts.models import age_band_for
 
         from .safety import current_vocabulary, resolve_profile
 
-        conditions = []
-        if profile is not None:
-            conditions = sorted(resolve_profile(current_vocabulary(), profile).conditions)
+        if resolved is None and profile is not None:
+            resolved = resolve_profile(current_vocabulary(), profile)
+        conditions = sorted(resolved.conditions) if resolved is not None else []
         ufeats = user_features(
             age_band=age_band_for(getattr(profile, "age", None)),
             sex=getattr(profile, "sex", ""),

@@ -6,7 +6,15 @@ from dataclasses import asdict, dataclass, field
 
 from diagnosis.models import Disease, TriageLevel
 
-from .safety import Profile, caution_notes, current_vocabulary, resolve_profile, withhold_reason
+from .safety import (
+    Profile,
+    ResolvedProfile,
+    SafetyVocabulary,
+    caution_notes,
+    current_vocabulary,
+    resolve_profile,
+    withhold_reason,
+)
 from .selectors import advice_for_disease
 
 MAX_MEDICINES = 5
@@ -59,8 +67,19 @@ class Advice:
         return asdict(self)
 
 
-def advice_build(*, disease: Disease, profile: Profile, emergency: bool = False, ranker=None) -> Advice:
-    """Advice for one condition. Emergencies get guidance only, never a medicine list."""
+def advice_build(
+    *,
+    disease: Disease,
+    profile: Profile,
+    emergency: bool = False,
+    ranker=None,
+    vocab: SafetyVocabulary | None = None,
+    resolved: ResolvedProfile | None = None,
+) -> Advice:
+    """Advice for one condition. Emergencies get guidance only, never a medicine list.
+
+    `vocab` and `resolved` (the profile resolved against that vocabulary) may be passed in when
+    advice for several conditions is built for the same person."""
     emergency = emergency or disease.default_triage == TriageLevel.EMERGENCY
     kb = advice_for_disease(disease)
     advice = Advice(
@@ -72,8 +91,10 @@ def advice_build(*, disease: Disease, profile: Profile, emergency: bool = False,
         diet=kb["diet"],
         activity=kb["activity"],
     )
-    vocab = current_vocabulary()
-    resolved = resolve_profile(vocab, profile)
+    if vocab is None:
+        vocab = current_vocabulary()
+    if resolved is None:
+        resolved = resolve_profile(vocab, profile)
     advice.unrecognised_profile_words = {k: v for k, v in resolved.unrecognised.items() if v}
     if emergency:
         return advice
@@ -97,7 +118,7 @@ def advice_build(*, disease: Disease, profile: Profile, emergency: bool = False,
             )
         )
     if ranker is not None:
-        allowed = ranker.order(allowed, profile=profile, disease=disease)
+        allowed = ranker.order(allowed, profile=profile, disease=disease, resolved=resolved)
     advice.medicines = allowed[:MAX_MEDICINES]
     return advice
 
@@ -132,9 +153,16 @@ def recommendations_for_session(*, session, user) -> list[Advice]:
     from .ranking import current_ranker
 
     ranker = current_ranker()
+    vocab = current_vocabulary()
+    resolved = resolve_profile(vocab, profile)
     return [
         advice_build(
-            disease=diseases[c["slug"]], profile=profile, emergency=session.is_emergency, ranker=ranker
+            disease=diseases[c["slug"]],
+            profile=profile,
+            emergency=session.is_emergency,
+            ranker=ranker,
+            vocab=vocab,
+            resolved=resolved,
         )
         for c in chosen
         if c["slug"] in diseases

@@ -5,7 +5,11 @@ from medportal.text import word_list
 
 
 def test_a_typed_list_becomes_distinct_lower_case_entries_in_order():
-    assert word_list("Penicillin;  peanuts,\nHay   Fever, penicillin,,") == ["penicillin", "peanuts", "hay fever"]
+    assert word_list("Penicillin;  peanuts,\nHay   Fever, penicillin,,") == [
+        "penicillin",
+        "peanuts",
+        "hay fever",
+    ]
 
 
 def test_lists_none_and_blanks():

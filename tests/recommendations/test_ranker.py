@@ -75,3 +75,32 @@ def test_ranker_only_reorders_what_the_safety_filter_allows(alice, trained_champ
         disease=migraine, profile=Profile(allergies=[kb.medicines[-1].name]), ranker=current_ranker()
     )
     assert last not in {m.slug for m in filtered.medicines}
+
+
+@pytest.mark.django_db
+def test_a_result_page_resolves_the_profile_once_for_the_filter_and_the_ranker(alice, trained_champion):
+    """Two conditions and a learned ranker: the safety filter's resolution of the profile is
+    reused by both advice blocks and by the ranker (and the ranker still orders by it)."""
+    from unittest import mock
+
+    from diagnosis.services import symptom_check_start
+    from feedback.models import ItemRating
+    from recommendations import safety, services
+    from recommendations.ranking import HybridRanker
+
+    session = symptom_check_start(user=alice, chips=["headache", "nausea", "pain behind the eyes"])
+    migraine = Disease.objects.get(slug="migraine")
+    for i in range(60):
+        ItemRating.objects.create(
+            user=alice, disease=migraine, item_type="medicine", item_key="ibuprofen", rating=1 + i % 5
+        )
+    assert ranker_train() is not None and isinstance(current_ranker(), HybridRanker)
+    top = session.conditions[0]
+    session.conditions = [top, {**session.conditions[1], "probability": top["probability"]}]
+    with (
+        mock.patch.object(services, "resolve_profile", wraps=safety.resolve_profile) as in_services,
+        mock.patch.object(safety, "resolve_profile", wraps=safety.resolve_profile) as in_safety,
+    ):
+        advice = services.recommendations_for_session(session=session, user=alice)
+    assert len(advice) == 2 and any(a.medicines for a in advice)
+    assert in_services.call_count + in_safety.call_count == 1
