@@ -20,6 +20,41 @@ class ApplicationError(Exception):
         self.extra = extra or {}
 
 
+def model_version_save_and_register(
+    *,
+    payload: dict,
+    model_dir,
+    name: str,
+    algorithm: str,
+    params: dict,
+    data_fingerprint: str,
+    data_sources: dict,
+    metrics: dict,
+    kb_version: int,
+) -> ModelVersion:
+    """Write a trained model's artefact (atomically, with its checksum) and register it.
+
+    The file name carries the registry name, data fingerprint, algorithm and a millisecond stamp,
+    so two runs never write the same file."""
+    import time
+
+    from diagnosis.engine.artefacts import save_artefact
+
+    filename = f"{name}-{data_fingerprint[:12]}-{algorithm}-{int(time.time() * 1000)}.skops"
+    path, checksum = save_artefact(payload, model_dir, filename)
+    return model_version_register(
+        name=name,
+        algorithm=algorithm,
+        params=params,
+        data_fingerprint=data_fingerprint,
+        data_sources=data_sources,
+        metrics=metrics,
+        artefact_path=path.name,
+        checksum=checksum,
+        kb_version=kb_version,
+    )
+
+
 @transaction.atomic
 def model_version_register(
     *,

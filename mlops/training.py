@@ -19,7 +19,6 @@ from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import train_test_split
 
 from diagnosis.engine.algorithms import ALGORITHMS, make_estimator, params_of
-from diagnosis.engine.artefacts import save_artefact
 from diagnosis.engine.features import AGE_BANDS, featurise
 from diagnosis.engine.knowledge import KnowledgeSnapshot
 from diagnosis.engine.synthetic import Case, generate_cases, partial_presentation
@@ -221,23 +220,22 @@ def train_candidate(
 
 
 def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: KnowledgeSnapshot, model_dir):
-    from mlops.services import model_version_register
+    from mlops.services import model_version_save_and_register
 
     payload = {
         "estimator": candidate.estimator,
         "symptoms": list(snapshot.symptoms),
         "classes": [str(c) for c in candidate.estimator.classes_],
     }
-    filename = f"diagnosis-{dataset.fingerprint[:12]}-{candidate.algorithm}-{int(time.time() * 1000)}.skops"
-    path, checksum = save_artefact(payload, model_dir, filename)
-    return model_version_register(
+    return model_version_save_and_register(
+        payload=payload,
+        model_dir=model_dir,
+        name="diagnosis",
         algorithm=candidate.algorithm,
         params=candidate.params,
         data_fingerprint=dataset.fingerprint,
         data_sources=dataset.sources,
         metrics=candidate.metrics,
-        artefact_path=path.name,
-        checksum=checksum,
         kb_version=snapshot.version,
     )
 

@@ -171,13 +171,13 @@ def recommendations_for_session(*, session, user) -> list[Advice]:
 
 def ranker_train(*, min_ratings: int | None = None, promote: bool = True):
     """Train the hybrid ranker on all medicine ratings; None when there are too few."""
+    import hashlib
     import time
 
     from django.conf import settings
 
-    from diagnosis.engine.artefacts import save_artefact
     from diagnosis.selectors import knowledge_base_version
-    from mlops.services import model_version_promote, model_version_register
+    from mlops.services import model_version_promote, model_version_save_and_register
 
     from .hybrid import HybridMF
     from .ranking import MIN_RATINGS, RANKER_NAME, rating_rows
@@ -188,25 +188,18 @@ def ranker_train(*, min_ratings: int | None = None, promote: bool = True):
     started = time.perf_counter()
     model = HybridMF().fit(rows)
     seconds = time.perf_counter() - started
-    import hashlib
-
     fingerprint = hashlib.sha256(
         repr(sorted((r.user_features, r.item_features, r.rating) for r in rows)).encode()
     ).hexdigest()
-    path, checksum = save_artefact(
-        model.to_payload(),
-        settings.MODEL_STORE_DIR,
-        f"ranker-{fingerprint[:12]}-{int(time.time() * 1000)}.skops",
-    )
-    mv = model_version_register(
+    mv = model_version_save_and_register(
+        payload=model.to_payload(),
+        model_dir=settings.MODEL_STORE_DIR,
         name=RANKER_NAME,
         algorithm="hybrid_mf",
         params={"k": model.k, "reg": model.reg},
         data_fingerprint=fingerprint,
         data_sources={"medicine_ratings": len(rows)},
         metrics={"train_rmse": model.train_rmse_, "train_seconds": seconds},
-        artefact_path=path.name,
-        checksum=checksum,
         kb_version=knowledge_base_version(),
     )
     if promote:
