@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -93,8 +92,7 @@ class AuthTokenView(APIView):
                 code="email_unverified",
                 status_code=status.HTTP_403_FORBIDDEN,
             )
-        # One token per user (DRF's model); issuing is idempotent so two devices share it.
-        token, _created = Token.objects.get_or_create(user=user)
+        token = services.api_token_issue(user=user)
         return Response(TokenOutputSerializer({"token": token.key}).data)
 
     @extend_schema(
@@ -108,7 +106,7 @@ class AuthTokenView(APIView):
         },
     )
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        services.api_token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -151,3 +153,30 @@ def account_delete(*, user: User) -> None:
     user_id = user.pk
     user.delete()
     logger.info("account %s deleted at the owner's request", user_id)
+
+
+def api_token_expired(token) -> bool:
+    return token.created < timezone.now() - timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
+
+
+@transaction.atomic
+def api_token_issue(*, user: User):
+    """The user's API token: one per user (DRF's model), so two devices share it; an expired one
+    is replaced by a new key."""
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and api_token_expired(token):
+        token.delete()
+        token = None
+    if token is None:
+        token = Token.objects.create(user=user)
+    return token
+
+
+def api_token_revoke(*, user: User) -> int:
+    """Sign every API client of this user out (logout from the API, password change or reset)."""
+    from rest_framework.authtoken.models import Token
+
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return deleted

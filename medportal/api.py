@@ -45,7 +45,14 @@ class TokenAuthentication(authentication.TokenAuthentication):
     """
 
     def authenticate_credentials(self, key):
+        from accounts.services import api_token_expired
+
         user, token = super().authenticate_credentials(key)
+        if api_token_expired(token):
+            raise exceptions.AuthenticationFailed(
+                _("This API token has expired. Request a new one with your e-mail and password."),
+                code="token_expired",
+            )
         if user.needs_mfa:
             raise exceptions.AuthenticationFailed(
                 _("Staff accounts sign in on the website with two-factor authentication."),
@@ -195,7 +202,7 @@ class ApiErrorSerializer(serializers.Serializer):
     error = serializers.CharField(
         help_text=gettext_lazy(
             "Machine-readable code: invalid, parse_error, not_authenticated, authentication_failed, "
-            "mfa_required, permission_denied, not_found, throttled, ..."
+            "token_expired, mfa_required, permission_denied, not_found, throttled, ..."
         )
     )
     detail = serializers.CharField(help_text=gettext_lazy("A message that can be shown to a person."))

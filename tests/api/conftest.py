@@ -5,10 +5,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 
-def token_client(user) -> APIClient:
+def token_client(user, key: str | None = None) -> APIClient:
+    """A client sending `key`, or the user's token (created if needed)."""
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    if key is None:
+        key = Token.objects.get_or_create(user=user)[0].key
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

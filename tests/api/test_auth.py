@@ -168,3 +168,36 @@ def test_session_login_works_with_csrf(alice):
     response = session_client.post("/api/v1/profile/consent/", {"granted": True}, format="json")
     assert response.status_code == 403
     assert response.json()["error"] == "permission_denied"
+
+
+def test_an_expired_token_is_refused_with_a_clear_code_and_a_new_one_is_issued(settings, api, alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    first = api.post(TOKEN_URL, {"email": alice.email, "password": PASSWORD}, format="json").json()["token"]
+    again = api.post(TOKEN_URL, {"email": alice.email, "password": PASSWORD}, format="json").json()["token"]
+    assert again == first  # one token per user while it is valid
+    Token.objects.filter(key=first).update(
+        created=timezone.now() - timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS, seconds=1)
+    )
+    response = token_client(alice, key=first).get("/api/v1/profile/")
+    assert response.status_code == 401
+    assert response.json()["error"] == "token_expired"
+    fresh = api.post(TOKEN_URL, {"email": alice.email, "password": PASSWORD}, format="json").json()["token"]
+    assert fresh != first
+    assert token_client(alice, key=fresh).get("/api/v1/profile/").status_code == 200
+
+
+def test_changing_the_password_signs_api_clients_out(alice_client, alice):
+    from django.urls import reverse
+
+    key = Token.objects.create(user=alice).key
+    new_password = "a-new-Passw0rd-for-alice"
+    response = alice_client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": new_password, "password2": new_password},
+    )
+    assert response.status_code == 302
+    assert not Token.objects.filter(key=key).exists()
+    assert token_client(alice, key=key).get("/api/v1/profile/").status_code == 401
