@@ -33,6 +33,9 @@ FROZEN_PER_DISEASE = 40
 # A challenger may be this much worse than the champion on the frozen set and still be promoted
 # (noise between two fits on the same data is about half a point on this set).
 PROMOTION_TOLERANCE = 0.01
+# ...but never more than this below the best model ever promoted, so small losses within the
+# tolerance cannot add up over many rounds.
+MAX_BELOW_BEST_PROMOTED = 2 * PROMOTION_TOLERANCE
 LOCK_KEY = "medportal:retrain-lock"
 
 
@@ -348,6 +351,11 @@ def _retrain_locked(
             reasons.append(
                 f"frozen-set top-3 {challenger.top3:.3f} < champion {champion.top3:.3f} - {PROMOTION_TOLERANCE}"
             )
+    best = best_promoted_frozen_top1(exclude_pk=challenger_mv.pk)
+    if best is not None and challenger.top1 < best - MAX_BELOW_BEST_PROMOTED:
+        reasons.append(
+            f"frozen-set top-1 {challenger.top1:.3f} < best promoted {best:.3f} - {MAX_BELOW_BEST_PROMOTED}"
+        )
     if reasons:
         decision = "not promoted: " + "; ".join(reasons)
         challenger_mv.alias = ModelVersion.Alias.ARCHIVED
@@ -364,6 +372,18 @@ def _retrain_locked(
     held.ensure_held()  # a lapsed lock means another retrain may be promoting: leave it to that one
     model_version_promote(model_version=challenger_mv, reason=decision)
     return _finish(run, TrainingRun.Status.PROMOTED, decision, model_version=challenger_mv, metrics=metrics)
+
+
+def best_promoted_frozen_top1(*, exclude_pk: int | None = None) -> float | None:
+    """The highest frozen-set top-1 of any diagnosis model that was ever champion."""
+    values = [
+        mv.metrics.get("frozen_top1")
+        for mv in ModelVersion.objects.filter(name="diagnosis", promoted_at__isnull=False).exclude(
+            pk=exclude_pk
+        )
+    ]
+    values = [float(v) for v in values if isinstance(v, (int, float))]
+    return max(values) if values else None
 
 
 def trigger_text(trigger: str) -> str:

@@ -70,6 +70,23 @@ def test_safety_gate_blocks_promotion_when_a_red_flag_case_is_no_longer_an_emerg
     assert not ModelVersion.objects.filter(alias="champion").exists()
 
 
+def test_small_losses_cannot_add_up_below_the_best_model_ever_promoted(snapshot):
+    """Each challenger may be a point worse than the champion, but not two below the best ever."""
+    first = loop.retrain(trigger="manual", **SMALL)
+    assert first.status == TrainingRun.Status.PROMOTED
+    best = first.model_version
+    # Pretend an earlier champion did much better on the frozen set than anything since.
+    best.metrics = {**best.metrics, "frozen_top1": best.metrics["frozen_top1"] + 0.2}
+    best.save(update_fields=["metrics"])
+    TrainingCase.objects.create(
+        source="imported", disease=Disease.objects.get(slug="common_cold"), symptoms=["runny_nose"], age=30
+    )  # new data, so the retrain is not skipped as unchanged
+    run = loop.retrain(trigger="manual", **SMALL)
+    assert run.status == TrainingRun.Status.REJECTED, run.result
+    assert "best promoted" in run.result
+    assert ModelVersion.objects.get(alias="champion") == best
+
+
 def test_a_second_retrain_while_one_holds_the_lock_is_skipped(snapshot):
     with loop.retrain_lock():
         run = loop.retrain(trigger="manual", **SMALL)
