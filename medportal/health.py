@@ -2,10 +2,11 @@
 
 200 when the portal can serve checks (database up and some model loaded, even a fallback);
 503 when it cannot. A down broker is reported but does not fail the check: the portal keeps
-serving and queues work in the outbox.
+serving and queues work in the outbox. Nor does a down throttle cache: the API's rate limits
+then let requests through (medportal.api).
 """
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -28,6 +29,15 @@ def _cache() -> str:
         return f"down: {exc.__class__.__name__}"
 
 
+def _throttle_cache() -> str:
+    try:
+        throttle = caches["throttle"]
+        throttle.set("health-check", "1", 5)
+        return "ok" if throttle.get("health-check") == "1" else "not working"
+    except Exception as exc:
+        return f"down: {exc.__class__.__name__} (API rate limits are not enforced)"
+
+
 def _broker() -> str:
     from django.conf import settings
 
@@ -44,7 +54,13 @@ def _broker() -> str:
 
 @never_cache
 def health(request):
-    body = {"database": _database(), "cache": "skipped", "broker": _broker(), "model": None}
+    body = {
+        "database": _database(),
+        "cache": "skipped",
+        "throttle_cache": _throttle_cache(),
+        "broker": _broker(),
+        "model": None,
+    }
     if body["database"] == "ok":
         body["cache"] = _cache()
         try:

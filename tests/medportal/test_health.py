@@ -10,6 +10,7 @@ def test_health_reports_database_cache_broker_and_model(client, trained_champion
     body = response.json()
     assert response.status_code == 200
     assert body["status"] == "ok" and body["database"] == "ok" and body["cache"] == "ok"
+    assert body["throttle_cache"] == "ok"
     assert body["model"]["serving"] == trained_champion.label
     assert body["broker"].startswith("eager")
     assert (
@@ -41,3 +42,18 @@ def test_health_reports_a_down_broker_without_failing(client, settings):
     body = client.get("/health/").json()
     assert body["broker"].startswith("down")
     assert body["status"] == "ok"
+
+
+def test_health_reports_a_down_throttle_cache_without_failing(client, settings, trained_champion):
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        },
+    }
+    response = client.get("/health/")
+    body = response.json()
+    assert response.status_code == 200 and body["status"] == "ok"
+    assert body["throttle_cache"].startswith("down") and "not enforced" in body["throttle_cache"]
