@@ -49,7 +49,10 @@ class AuthTokenView(APIView):
         description=(
             "For patient accounts. Clinicians and admins must sign in on the website with "
             "two-factor authentication and get 403 mfa_required here. A wrong e-mail and a wrong "
-            "password give the same 400 invalid_credentials. Limited to a few attempts a minute."
+            "password give the same 400 invalid_credentials. Limited to a few attempts a minute. "
+            "Each call issues a new token for one client; it expires after API_TOKEN_MAX_AGE_DAYS "
+            "(30 days: then 401 token_expired) and a password change or reset revokes it. Only a "
+            "digest is stored, so a lost token cannot be shown again: ask for a new one."
         ),
         auth=[],
         request=TokenObtainInputSerializer,
@@ -92,13 +95,16 @@ class AuthTokenView(APIView):
                 code="email_unverified",
                 status_code=status.HTTP_403_FORBIDDEN,
             )
-        token = services.api_token_issue(user=user)
-        return Response(TokenOutputSerializer({"token": token.key}).data)
+        key = services.api_token_issue(user=user)
+        return Response(TokenOutputSerializer({"token": key}).data)
 
     @extend_schema(
         operation_id="auth_token_destroy",
         summary="Revoke your API token",
-        description="Every client using the token is signed out.",
+        description=(
+            "Revokes the token the request was made with. From a signed-in browser session "
+            "(no token), revokes every API token of the account."
+        ),
         request=None,
         responses={
             204: OpenApiResponse(description="Revoked (or there was none)."),
@@ -106,7 +112,10 @@ class AuthTokenView(APIView):
         },
     )
     def delete(self, request):
-        services.api_token_revoke(user=request.user)
+        from knox.models import get_token_model
+
+        token = request.auth if isinstance(request.auth, get_token_model()) else None
+        services.api_token_revoke(user=request.user, token=token)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -35,9 +35,9 @@ def profile_snapshot(*, user: User | None) -> dict:
 
 # --- personal data export -------------------------------------------------------------------
 
-# Fields never exported, whatever model they are on: credentials and one-time keys.
+# Fields never exported, whatever model they are on: credentials, one-time keys and token digests.
 _SECRET_FIELD_RE = re.compile(
-    r"password|secret|token|^key$|(api|private|signing)_key|otp|recovery", re.IGNORECASE
+    r"password|secret|token|^key$|(api|private|signing)_key|otp|recovery|digest", re.IGNORECASE
 )
 # Models whose rows hold secrets in innocuously named fields: only these fields are exported.
 _EXPORT_ONLY_FIELDS = {

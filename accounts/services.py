@@ -155,28 +155,25 @@ def account_delete(*, user: User) -> None:
     logger.info("account %s deleted at the owner's request", user_id)
 
 
-def api_token_expired(token) -> bool:
-    return token.created < timezone.now() - timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
+def api_token_issue(*, user: User) -> str:
+    """A new API token for one client (each device gets its own). Only a digest is stored
+    (django-rest-knox), so the key returned here is the only copy; it expires after
+    API_TOKEN_MAX_AGE_DAYS."""
+    from knox.models import get_token_model
+
+    _token, key = get_token_model().objects.create(
+        user=user, expiry=timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
+    )
+    return key
 
 
-@transaction.atomic
-def api_token_issue(*, user: User):
-    """The user's API token: one per user (DRF's model), so two devices share it; an expired one
-    is replaced by a new key."""
-    from rest_framework.authtoken.models import Token
+def api_token_revoke(*, user: User, token=None) -> int:
+    """Sign out one API client (`token`, the one a request came with) or, without it, all of the
+    user's clients (a browser session revoking, a password change or reset)."""
+    from knox.models import get_token_model
 
-    token = Token.objects.select_for_update().filter(user=user).first()
-    if token is not None and api_token_expired(token):
-        token.delete()
-        token = None
-    if token is None:
-        token = Token.objects.create(user=user)
-    return token
-
-
-def api_token_revoke(*, user: User) -> int:
-    """Sign every API client of this user out (logout from the API, password change or reset)."""
-    from rest_framework.authtoken.models import Token
-
-    deleted, _ = Token.objects.filter(user=user).delete()
+    tokens = get_token_model().objects.filter(user=user)
+    if token is not None:
+        tokens = tokens.filter(pk=token.pk)
+    deleted, _ = tokens.delete()
     return deleted

@@ -881,7 +881,7 @@ def _setup(options: dict) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.db import transaction
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from accounts.models import Role
     from accounts.services import user_create
@@ -916,7 +916,7 @@ def _setup(options: dict) -> dict:
             user.save(update_fields=["password"])
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             if i < n_api:
-                tokens.append(Token.objects.create(user=user).key)
+                tokens.append(AuthToken.objects.create(user=user)[1])
             elif i < n_api + n_web:
                 web.append(email)
     steps["users"] = round(time.monotonic() - t0, 1)
@@ -997,8 +997,8 @@ def _profile(email: str, repeat: int = 30) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from knox.models import AuthToken
     from pyinstrument import Profiler
-    from rest_framework.authtoken.models import Token
 
     from accounts.models import User
     from diagnosis.services import symptom_check_start
@@ -1042,8 +1042,8 @@ def _profile(email: str, repeat: int = 30) -> dict:
     ]
 
     # Whole requests through the middleware stack, as gunicorn runs them (minus the socket).
-    token, _ = Token.objects.get_or_create(user=user)
-    api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = AuthToken.objects.create(user=user)
+    api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {key}")
     web = Client(HTTP_HOST="127.0.0.1")
     web.force_login(user)
     requests = {}

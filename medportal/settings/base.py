@@ -4,6 +4,7 @@ Configuration comes from the environment through one django-environ ``env``.
 Environment-specific modules (dev, test, production) import this and override.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -239,7 +240,13 @@ LOGGING = {
 }
 
 # --- API (added by API work) ---
-INSTALLED_APPS += ["rest_framework.authtoken"]
+INSTALLED_APPS += ["knox"]
+# API tokens (django-rest-knox): only a digest is stored; sent as "Authorization: Token <key>".
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": timedelta(days=API_TOKEN_MAX_AGE_DAYS),
+    "AUTO_REFRESH": False,
+}
 REST_FRAMEWORK.update(
     {
         # Token first so an anonymous request gets 401 with WWW-Authenticate; still no

@@ -1,15 +1,16 @@
 """API clients for the cast. Patients authenticate with a real token, as an app would."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 
 def token_client(user, key: str | None = None) -> APIClient:
-    """A client sending `key`, or the user's token (created if needed)."""
+    """A client sending `key`, or a new token of the user's (made directly, as the admin could)."""
+    from knox.models import AuthToken
+
     client = APIClient()
     if key is None:
-        key = Token.objects.get_or_create(user=user)[0].key
+        key = AuthToken.objects.create(user=user)[1]
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 

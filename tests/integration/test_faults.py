@@ -297,13 +297,13 @@ def test_the_gunicorn_master_loads_the_model_before_the_workers_fork(live_gunico
 
 
 def _patients_with_tokens(n: int) -> list[tuple]:
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from accounts.models import Role
     from accounts.services import user_create
 
     users = [user_create(email=f"p{i:03d}@example.test", password=None, role=Role.PATIENT) for i in range(n)]
-    return [(u, Token.objects.create(user=u).key) for u in users]
+    return [(u, AuthToken.objects.create(user=u)[1]) for u in users]
 
 
 # --- (b) PostgreSQL restarted under a live gunicorn ------------------------------------------
