@@ -20,7 +20,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 # API throttle counters shared by every gunicorn worker; short timeouts because the throttles
 # let requests through when this cache is unreachable (medportal.api).
 CACHES["throttle"] = {  # noqa: F405
-    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "BACKEND": "medportal.cache.ReusedClientRedisCache",
     "LOCATION": env.str("THROTTLE_CACHE_URL", default=REDIS_URL),
     "KEY_PREFIX": "throttle",
     "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},

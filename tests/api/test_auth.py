@@ -119,7 +119,7 @@ def test_an_unreachable_throttle_cache_lets_checks_through_quickly(settings, ali
     settings.CACHES = {
         **settings.CACHES,
         "throttle": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "medportal.cache.ReusedClientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         },
