@@ -55,10 +55,13 @@ def test_a_worse_challenger_is_not_promoted(snapshot):
 
 def test_safety_gate_blocks_promotion_when_a_red_flag_case_is_no_longer_an_emergency(snapshot):
     loop.frozen_set_ensure(snapshot)
-    # Someone disables the stroke rules in admin: the frozen red-flag cases now fail the gate.
+    # Someone disables the stroke rules in admin and downgrades the emergency conditions (a good
+    # model ranks brain haemorrhage first for stroke signs, an emergency by itself): the frozen
+    # stroke cases are no longer emergencies and the gate must refuse the challenger.
     RedFlagRule.objects.filter(
         slug__in=["stroke_facial_droop", "stroke_slurred_speech", "stroke_one_sided_weakness"]
     ).update(is_active=False)
+    Disease.objects.filter(default_triage="emergency").update(default_triage="urgent")
     from diagnosis.services import knowledge_base_bump
 
     knowledge_base_bump(reason="test: rules disabled")
