@@ -118,3 +118,13 @@ def test_consent_set_twice_records_one_event(alice):
     consent_set(user=alice, granted=True)
     consent_set(user=alice, granted=True)
     assert ConsentEvent.objects.filter(user=alice).count() == 1
+
+
+def test_every_help_text_on_the_profile_page_is_linked_to_its_field(alice_client):
+    """Screen readers read a field's help through aria-describedby: the ids must match."""
+    import re
+
+    html = alice_client.get(reverse("accounts:profile")).content.decode()
+    help_ids = re.findall(r'<small class="help" id="([^"]+)"', html)
+    described = set(re.findall(r'aria-describedby="([^"]+)"', html))
+    assert help_ids and set(help_ids) <= described
