@@ -6,7 +6,7 @@ serving and queues work in the outbox. Nor does a down throttle cache: the API's
 then let requests through (medportal.api).
 """
 
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -21,21 +21,14 @@ def _database() -> str:
         return f"down: {exc.__class__.__name__}"
 
 
-def _cache() -> str:
+def _cache(alias: str = "default", consequence: str = "") -> str:
+    """Round-trip a value through one configured cache; `consequence` says what a failure means."""
     try:
-        cache.set("health-check", "1", 5)
-        return "ok" if cache.get("health-check") == "1" else "not working"
+        probe = caches[alias]
+        probe.set("health-check", "1", 5)
+        return "ok" if probe.get("health-check") == "1" else "not working"
     except Exception as exc:
-        return f"down: {exc.__class__.__name__}"
-
-
-def _throttle_cache() -> str:
-    try:
-        throttle = caches["throttle"]
-        throttle.set("health-check", "1", 5)
-        return "ok" if throttle.get("health-check") == "1" else "not working"
-    except Exception as exc:
-        return f"down: {exc.__class__.__name__} (API rate limits are not enforced)"
+        return f"down: {exc.__class__.__name__}{consequence}"
 
 
 def _broker() -> str:
@@ -57,7 +50,7 @@ def health(request):
     body = {
         "database": _database(),
         "cache": "skipped",
-        "throttle_cache": _throttle_cache(),
+        "throttle_cache": _cache("throttle", " (API rate limits are not enforced)"),
         "broker": _broker(),
         "model": None,
     }
