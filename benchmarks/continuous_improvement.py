@@ -206,17 +206,11 @@ def regional_frequency(snapshot) -> tuple[np.ndarray, list[list]]:
 
 def regional_patient(snapshot, freq: np.ndarray, d: int, rng: np.random.Generator):
     """A SYNTHETIC regional patient: their full symptom set, and the 1-5 symptoms they report."""
-    from diagnosis.engine.synthetic import Case, sample_patient
+    from diagnosis.engine.synthetic import partial_presentation, sample_patient
 
     full = sample_patient(snapshot, d, rng, frequency=freq)
     k = int(rng.choice(PRESENTED_SIZES))
-    symptoms = list(full.symptoms)
-    if len(symptoms) > k:
-        col = {s: i for i, s in enumerate(snapshot.symptoms)}
-        weights = np.array([freq[d, col[s]] + 0.05 for s in symptoms])
-        chosen = rng.choice(len(symptoms), size=k, replace=False, p=weights / weights.sum())
-        symptoms = sorted(symptoms[i] for i in chosen)
-    return Case(full.disease, tuple(symptoms), full.age, full.sex)
+    return partial_presentation(full, k, rng, snapshot, frequency=freq)
 
 
 def regional_evaluation_sample(snapshot, freq: np.ndarray, per_condition: int) -> list:

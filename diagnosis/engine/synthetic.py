@@ -63,13 +63,22 @@ def generate_cases(snapshot: KnowledgeSnapshot, per_disease: int, seed: int, **k
     ]
 
 
-def partial_presentation(case: Case, k: int, rng: np.random.Generator, snapshot: KnowledgeSnapshot) -> Case:
-    """What a patient says first: k of their symptoms, the condition's more typical ones more likely."""
+def partial_presentation(
+    case: Case,
+    k: int,
+    rng: np.random.Generator,
+    snapshot: KnowledgeSnapshot,
+    *,
+    frequency: np.ndarray | None = None,
+) -> Case:
+    """What a patient says first: k of their symptoms, the condition's more typical ones more likely
+    (by the knowledge base's frequencies, or by `frequency` for another population)."""
     symptoms = list(case.symptoms)
     if len(symptoms) <= k:
         return case
+    freq = snapshot.frequency if frequency is None else frequency
     d = snapshot.disease_slugs.index(case.disease)
     col = {s: i for i, s in enumerate(snapshot.symptoms)}
-    weights = np.array([snapshot.frequency[d, col[s]] + 0.05 for s in symptoms])
+    weights = np.array([freq[d, col[s]] + 0.05 for s in symptoms])
     chosen = rng.choice(len(symptoms), size=k, replace=False, p=weights / weights.sum())
     return Case(case.disease, tuple(sorted(symptoms[i] for i in chosen)), case.age, case.sex)
