@@ -2,7 +2,7 @@
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import get_adapter
-from allauth.account.models import EmailAddress
+from allauth.account.utils import has_verified_email
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -88,7 +88,7 @@ class AuthTokenView(APIView):
             )
         if (
             allauth_settings.EMAIL_VERIFICATION == allauth_settings.EmailVerificationMethod.MANDATORY
-            and not EmailAddress.objects.filter(user=user, verified=True).exists()
+            and not has_verified_email(user)
         ):
             raise ApiError(
                 _("Confirm your e-mail address first, using the link we sent you."),

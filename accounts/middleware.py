@@ -91,7 +91,7 @@ class SessionIdleRefreshMiddleware:
 
 class SessionAbsoluteTimeoutMiddleware:
     """Ends a signed-in session SESSION_ABSOLUTE_MAX_AGE seconds (12 hours) after login, however
-    active it stays; SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST covers inactivity.
+    active it stays; SESSION_COOKIE_AGE with SessionIdleRefreshMiddleware covers inactivity.
 
     The login time is stamped into the session on the first request that sees the user signed in
     (the login request itself, as the response passes back out).

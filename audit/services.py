@@ -79,8 +79,3 @@ def audit_record(
         logger.exception("audit event %s could not be written", action)
         return None
     return event
-
-
-def object_label(obj) -> tuple[str, str]:
-    """``("app_label.model", "pk")`` for an instance: identifies it without showing its content."""
-    return obj._meta.label_lower, str(obj.pk)

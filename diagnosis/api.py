@@ -40,9 +40,9 @@ def not_a_diagnosis_notice() -> str:
     )
 
 
-def check_payload(session, snapshot=None) -> dict:
+def check_payload(session) -> dict:
     """What a client needs to show a check, with symptom slugs turned into display names."""
-    snapshot = snapshot or current_snapshot()
+    snapshot = current_snapshot()
     names = snapshot.symptom_names
     question = None
     if session.next_question:

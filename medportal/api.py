@@ -12,7 +12,6 @@ import time
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connections
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -164,13 +163,6 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     return {key: [str(detail)]}
 
 
-def _set_rollback() -> None:
-    # As DRF's own handler does: an error response must not commit a half-done ATOMIC_REQUESTS write.
-    for connection in connections.all(initialized_only=True):
-        if connection.settings_dict.get("ATOMIC_REQUESTS") and connection.in_atomic_block:
-            connection.set_rollback(True)
-
-
 def _code(exc: exceptions.APIException) -> str:
     detail = exc.detail
     if isinstance(detail, exceptions.ErrorDetail) and detail.code:
@@ -212,7 +204,11 @@ def exception_handler(exc, context):
     else:
         body = {"error": _code(exc), "detail": str(exc.detail)}
     body.update(getattr(exc, "extra", {}))
-    _set_rollback()
+    # As DRF's own handler does: an error response must not commit a half-done ATOMIC_REQUESTS write.
+    # (Imported here: rest_framework.views imports this module while it is being built.)
+    from rest_framework.views import set_rollback
+
+    set_rollback()
     return Response(body, status=exc.status_code, headers=headers)
 
 

@@ -85,10 +85,10 @@ class _Heartbeat:
 
 
 class HeldLock:
-    """What `retrain_lock` yields: where the lock lives and whether it is still ours."""
+    """What `retrain_lock` yields: whether the lock is still ours (a process lock always is)."""
 
-    def __init__(self, kind: str, heartbeat: _Heartbeat | None = None):
-        self.kind, self._heartbeat = kind, heartbeat
+    def __init__(self, heartbeat: _Heartbeat | None = None):
+        self._heartbeat = heartbeat
 
     def ensure_held(self) -> None:
         if self._heartbeat is None:
@@ -114,7 +114,7 @@ def retrain_lock():
             if not _local_lock.acquire(blocking=False):
                 raise RetrainInProgress("another retrain is running in this process") from None
             try:
-                yield HeldLock("process")
+                yield HeldLock()
             finally:
                 _local_lock.release()
             return
@@ -124,7 +124,7 @@ def retrain_lock():
     heartbeat = _Heartbeat(lock, ttl)
     heartbeat.start()
     try:
-        yield HeldLock("redis", heartbeat)
+        yield HeldLock(heartbeat)
     finally:
         heartbeat.stop()
         with contextlib.suppress(redis.exceptions.RedisError):
@@ -133,8 +133,9 @@ def retrain_lock():
 
 def frozen_set_ensure(snapshot: KnowledgeSnapshot) -> int:
     """Create the frozen evaluation set once (synthetic partial presentations + red-flag cases)."""
-    if EvaluationCase.objects.filter(set_name=FROZEN_SET).exists():
-        return EvaluationCase.objects.filter(set_name=FROZEN_SET).count()
+    existing = EvaluationCase.objects.filter(set_name=FROZEN_SET).count()
+    if existing:
+        return existing
     rng = np.random.default_rng(FROZEN_SEED + 1)
     rows = []
     for case in generate_cases(snapshot, FROZEN_PER_DISEASE, FROZEN_SEED):
@@ -290,11 +291,13 @@ def _retrain_locked(
     # The most recent fifth of confirmed cases is held out to check the challenger on today's patients.
     cut = len(confirmed) - len(confirmed) // 5
     train_confirmed, recent = confirmed[:cut], confirmed[cut:]
-    extra = list(train_confirmed)
-    kwargs = {"per_disease": per_disease or settings.RETRAIN_SYNTHETIC_PER_DISEASE}
     try:
         dataset = build_dataset(
-            snapshot, source="kb+imported", extra_cases=extra, exclude_keys=frozen_keys, **kwargs
+            snapshot,
+            source="kb+imported",
+            extra_cases=train_confirmed,
+            exclude_keys=frozen_keys,
+            per_disease=per_disease or settings.RETRAIN_SYNTHETIC_PER_DISEASE,
         )
     except TooFewCases as exc:
         return _finish(run, TrainingRun.Status.SKIPPED, str(exc))

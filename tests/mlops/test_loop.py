@@ -147,7 +147,7 @@ def test_a_run_whose_lock_lapsed_fails_instead_of_promoting(snapshot, monkeypatc
 
     @contextlib.contextmanager
     def lapsed_lock():
-        yield loop.HeldLock("redis", lapsed)
+        yield loop.HeldLock(lapsed)
 
     monkeypatch.setattr(loop, "retrain_lock", lapsed_lock)
     with pytest.raises(loop.RetrainLockLost):
