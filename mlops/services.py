@@ -21,18 +21,10 @@ class ApplicationError(Exception):
 
 
 def model_version_save_and_register(
-    *,
-    payload: dict,
-    model_dir,
-    name: str,
-    algorithm: str,
-    params: dict,
-    data_fingerprint: str,
-    data_sources: dict,
-    metrics: dict,
-    kb_version: int,
+    *, payload: dict, model_dir, name: str, algorithm: str, data_fingerprint: str, **fields
 ) -> ModelVersion:
-    """Write a trained model's artefact (atomically, with its checksum) and register it.
+    """Write a trained model's artefact (atomically, with its checksum) and register it;
+    `fields` are the rest of `model_version_register`'s arguments.
 
     The file name carries the registry name, data fingerprint, algorithm and a millisecond stamp,
     so two runs never write the same file."""
@@ -45,13 +37,10 @@ def model_version_save_and_register(
     return model_version_register(
         name=name,
         algorithm=algorithm,
-        params=params,
         data_fingerprint=data_fingerprint,
-        data_sources=data_sources,
-        metrics=metrics,
         artefact_path=path.name,
         checksum=checksum,
-        kb_version=kb_version,
+        **fields,
     )
 
 

@@ -42,9 +42,6 @@ class CheckRecommendationsView(APIView):
             "check_id": session.pk,
             "emergency": session.is_emergency,
             "notice": not_a_diagnosis_notice(),
-            "advice": [
-                {**a.as_dict(), "medicines": [{**m.__dict__, "label": m.label} for m in a.medicines]}
-                for a in advice
-            ],
+            "advice": advice,  # the serializer reads the dataclasses' fields and MedicineItem.label
         }
         return Response(CheckRecommendationsOutputSerializer(payload).data)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from diagnosis.models import Disease, TriageLevel
 
@@ -62,9 +62,6 @@ class Advice:
             "activity": self.activity,
             "emergency": self.emergency,
         }
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def advice_build(
