@@ -89,14 +89,14 @@ def check_payload(session) -> dict:
 
 
 def _summary(session) -> dict:
-    top = (session.conditions or [None])[0]
+    top = session.top_condition
     return {
         "id": session.pk,
         "created_at": session.created_at,
         "status": session.status,
         "triage": session.triage,
         "low_confidence": session.low_confidence,
-        "top_condition": top and {k: top[k] for k in ("name", "icd10", "probability")},
+        "top_condition": {k: top[k] for k in ("name", "icd10", "probability")} if top else None,
     }
 
 

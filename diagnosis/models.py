@@ -229,3 +229,8 @@ class SymptomSession(models.Model):
     @property
     def is_emergency(self) -> bool:
         return self.triage == TriageLevel.EMERGENCY
+
+    @property
+    def top_condition(self) -> dict:
+        """The highest-ranked condition of the result ({} when there is none)."""
+        return (self.conditions or [{}])[0]

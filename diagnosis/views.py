@@ -101,7 +101,7 @@ def history(request):
     rows = [
         {
             "session": s,
-            "top": (s.conditions or [{}])[0].get("name", ""),
+            "top": s.top_condition.get("name", ""),
             "symptoms": ", ".join(snapshot.symptom_names.get(x, x) for x in s.symptoms[:4]),
         }
         for s in page.object_list

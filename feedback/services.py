@@ -212,7 +212,7 @@ def review_close(
         raise ValidationError({"note": _("Please keep the note under %(n)s characters.") % {"n": MAX_NOTE}})
 
     session = review.session
-    top = (session.conditions or [{}])[0].get("slug")
+    top = session.top_condition.get("slug")
     now = timezone.now()
     if review.claimed_by_id is None:
         review.claimed_by = clinician

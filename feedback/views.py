@@ -118,7 +118,7 @@ def review_close(request, pk: int):
 
 def _close_form(review) -> ReviewCloseForm:
     session = review.session
-    top = (session.conditions or [{}])[0].get("slug")
+    top = session.top_condition.get("slug")
     return ReviewCloseForm(initial={"condition": top, "triage": session.triage})
 
 
