@@ -144,7 +144,7 @@ def throwaway_environment(tmp: Path) -> None:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
-def setup_django(*, create: bool) -> str:
+def setup_django(*, create: bool) -> None:
     import django
     from django.conf import settings
 
@@ -167,7 +167,6 @@ def setup_django(*, create: bool) -> str:
         call_command("migrate", verbosity=0)
         out = StringIO()
         call_command("load_knowledge_base", stdout=out)
-    return name
 
 
 def command_line(args) -> str:
@@ -278,11 +277,11 @@ def record_round(snapshot, freq, round_no: int, n_confirmed: int, diseases: dict
     return stats
 
 
-def measure(model, snapshot, regional_eval: list, red_flags: list) -> dict:
-    """Top-1/top-3 of `model` with the gate's own evaluation code (mlops.loop.evaluate_model)."""
-    from mlops.loop import evaluate_model, frozen_cases
+def measure(model, snapshot, regional_eval: list, frozen: list, red_flags: list) -> dict:
+    """Top-1/top-3 of `model` with the gate's own evaluation code (mlops.loop.evaluate_model) on
+    the regional sample and on the frozen set (`mlops.loop.frozen_cases()`)."""
+    from mlops.loop import evaluate_model
 
-    frozen, _ = frozen_cases()
     f = evaluate_model(model, snapshot, frozen, red_flags, [])
     r = evaluate_model(model, snapshot, regional_eval, [], [])
     s = evaluate_model(model, snapshot, [c for c in regional_eval if c.disease in REGIONAL_SHIFT], [], [])
@@ -306,7 +305,7 @@ def measure_champion(snapshot, regional_eval: list) -> dict:
     from mlops.loop import frozen_cases
 
     clear_model_cache()
-    return measure(current_model(snapshot), snapshot, regional_eval, frozen_cases()[1])
+    return measure(current_model(snapshot), snapshot, regional_eval, *frozen_cases())
 
 
 def control_fit(snapshot, n_outcomes: int, per_disease: int, regional_eval: list) -> dict:
@@ -345,7 +344,7 @@ def control_fit(snapshot, n_outcomes: int, per_disease: int, regional_eval: list
     return {
         "outcomes": n_outcomes,
         "trained_on": len(outcomes),
-        **measure(model, snapshot, regional_eval, red_flags),
+        **measure(model, snapshot, regional_eval, frozen, red_flags),
     }
 
 

@@ -59,7 +59,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
-from with_services import free_port, postgres_server, redis_server  # noqa: E402
+from with_services import free_port, postgres_server, redis_server, stop_process_group  # noqa: E402
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -95,9 +95,7 @@ def postgres_cluster() -> Iterator[dict]:
 
 
 @contextlib.contextmanager
-def process(
-    args: list[str], *, env: dict, cwd: Path, log_path: Path, name: str
-) -> Iterator[subprocess.Popen]:
+def process(args: list[str], *, env: dict, cwd: Path, log_path: Path) -> Iterator[subprocess.Popen]:
     """Run a server process in its own process group; stop the whole group on exit."""
     fh = open(log_path, "w")
     proc = subprocess.Popen(
@@ -587,7 +585,6 @@ def run(config: Config, out=sys.stdout) -> dict:
                     env={**gunicorn_env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
                     cwd=ROOT,
                     log_path=log_path,
-                    name="gunicorn (MedPortal)",
                 )
             )
             results["pids"].append(proc.pid)
@@ -627,7 +624,6 @@ def run(config: Config, out=sys.stdout) -> dict:
                     env=flask_env,
                     cwd=BASELINE_APP_DIR,
                     log_path=log_path,
-                    name="gunicorn (Flask baseline)",
                 )
             )
             results["pids"].append(proc.pid)
@@ -679,19 +675,6 @@ def _get_json(url: str) -> dict:
     import httpx
 
     return httpx.get(url, timeout=10).json()
-
-
-def stop_process_group(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
 
 
 def _phase_line(p: PhaseResult) -> str:
@@ -947,7 +930,7 @@ def _captured(queries) -> list[dict]:
     ]
 
 
-def _package(filename: str, function: str) -> str:
+def _package(filename: str) -> str:
     """Which library (or our app) a profiled function belongs to."""
     if filename == "~":
         return "C built-ins (incl. psycopg/numpy C calls)"
@@ -975,7 +958,7 @@ def _cpu_profile(send, n: int = 30) -> dict:
     by_package: Counter = Counter()
     by_function: Counter = Counter()
     for (filename, _line, function), (_cc, _nc, own, _cum, _callers) in pstats.Stats(profiler).stats.items():
-        by_package[_package(filename, function)] += own
+        by_package[_package(filename)] += own
         short = "/".join(Path(filename).parts[-2:]) if filename != "~" else ""
         by_function[(function, short)] += own
     return {

@@ -19,7 +19,6 @@ import os
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,14 +28,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from scripts.with_services import free_port, stop_process_group
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for(predicate, timeout: float, interval: float = 0.5):
@@ -52,18 +47,6 @@ def _wait_for(predicate, timeout: float, interval: float = 0.5):
 def _database_url() -> str:
     db = connection.settings_dict
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-def _stop_group(proc: subprocess.Popen, sig=signal.SIGTERM, timeout: float = 30) -> None:
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 @pytest.fixture
@@ -84,7 +67,7 @@ class RedisServer:
 
     def __init__(self) -> None:
         self.binary = os.environ.get("REDIS_SERVER") or shutil.which("redis-server")
-        self.port = _free_port()
+        self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="medportal-faults-redis-"))
         self.proc: subprocess.Popen | None = None
 
@@ -254,7 +237,7 @@ class Gunicorn:
 def live_gunicorn(postgres_required, redis_required, kb, settings, static_manifest, tmp_path):
     """gunicorn (gunicorn.conf.py, here 2 workers x 4 threads) with production settings: persistent
     connections (CONN_MAX_AGE 60) with CONN_HEALTH_CHECKS, as deployed."""
-    port = _free_port()
+    port = free_port()
     env = {
         **_production_env_base(),
         "DATABASE_URL": _database_url(),
@@ -284,7 +267,7 @@ def live_gunicorn(postgres_required, redis_required, kb, settings, static_manife
         assert _wait_for(up, 90), f"gunicorn not healthy:\n{log.read_text()[-3000:]}"
         yield server
     finally:
-        _stop_group(proc)
+        stop_process_group(proc)
         print(log.read_text()[-3000:])
 
 
@@ -560,7 +543,7 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
         # 2. The whole worker dies: the task stays unacknowledged in Redis until a worker takes it
         #    back after the visibility timeout (4 h as configured; 5 s for the new worker here).
         killed2, _ = enqueue_and_wait_until_training(1600, killed.pk, run.pk)
-        _stop_group(workers["w1"], signal.SIGKILL)
+        stop_process_group(workers["w1"], signal.SIGKILL)
         assert workers["w1"].returncode == -signal.SIGKILL
         assert ModelVersion.objects.get(alias="champion").pk == champion.pk
         _assert_registry_intact(store)
@@ -585,7 +568,7 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
         assert TrainingRun.objects.count() == 4, list(TrainingRun.objects.values("status", "result"))
     finally:
         for name, proc in workers.items():
-            _stop_group(proc, signal.SIGKILL)
+            stop_process_group(proc, signal.SIGKILL)
             print(f"--- {name}\n{logs[name].read_text()[-2500:]}")
         r.delete(loop.LOCK_KEY)
 
@@ -628,14 +611,14 @@ def test_the_retrain_lock_lives_as_long_as_its_holder_and_lapses_soon_after_it_d
         assert 0 < r.pttl(loop.LOCK_KEY) <= 2000
         time.sleep(5)  # two and a half TTLs
         assert r.exists(loop.LOCK_KEY), "the lock lapsed while its holder was alive"
-        _stop_group(proc, signal.SIGKILL)
+        stop_process_group(proc, signal.SIGKILL)
         killed_at = time.monotonic()
         assert _wait_for(lambda: not r.exists(loop.LOCK_KEY), 10, 0.05)
         assert time.monotonic() - killed_at <= 2.5, "a dead holder's lock outlived its TTL"
         with loop.retrain_lock() as held:  # the next retrain gets it
             held.ensure_held()
     finally:
-        _stop_group(proc, signal.SIGKILL)
+        stop_process_group(proc, signal.SIGKILL)
         r.delete(loop.LOCK_KEY)
 
 
