@@ -10,7 +10,15 @@ from .models import Pregnancy, Sex
 
 
 class ListField(forms.CharField):
-    """A comma-separated list typed by a person ("penicillin, peanuts")."""
+    """A comma-separated list typed by a person ("penicillin, peanuts").
+
+    ``max_length`` limits the list as stored (entries joined by ", "): CharField's own validator
+    would only count the entries of the cleaned list, so any length of text would pass."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length = max_length  # after super(): no MaxLengthValidator on the list
+        self.widget.attrs.update(self.widget_attrs(self.widget))
 
     def prepare_value(self, value):
         if isinstance(value, (list, tuple)):
@@ -18,7 +26,15 @@ class ListField(forms.CharField):
         return value
 
     def to_python(self, value):
-        return word_list(super().to_python(value))
+        words = word_list(super().to_python(value))
+        length = len(", ".join(words))
+        if length > self.max_length:
+            raise forms.ValidationError(
+                _("Ensure this list has at most %(limit)d characters (it has %(length)d)."),
+                code="max_length",
+                params={"limit": self.max_length, "length": length},
+            )
+        return words
 
 
 class HealthProfileForm(forms.Form):

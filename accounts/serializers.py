@@ -7,7 +7,6 @@ from .forms import HealthProfileForm
 from .models import AgeBand, Pregnancy, Sex
 
 _FORM_FIELDS = HealthProfileForm.base_fields
-_WORD_FIELDS = ("allergies", "conditions", "medications")
 
 
 class TokenObtainInputSerializer(serializers.Serializer):
@@ -59,17 +58,6 @@ class HealthProfileInputSerializer(serializers.Serializer):
         def text(value):
             return "" if value is None else str(value)
 
-        too_long = {}
-        for name in _WORD_FIELDS:
-            # The page's text box holds 500 characters; the form itself only sees the split list.
-            limit, length = _FORM_FIELDS[name].max_length, len(", ".join(attrs.get(name, [])))
-            if length > limit:
-                too_long[name] = [
-                    _("Ensure this list has at most %(limit)d characters (it has %(length)d).")
-                    % {"limit": limit, "length": length}
-                ]
-        if too_long:
-            raise serializers.ValidationError(too_long)
         dob = attrs.get("date_of_birth")
         form = HealthProfileForm(
             data={

@@ -80,6 +80,9 @@ def test_profile_page_saves_a_valid_form(alice_client, alice):
         ({"sex": "f", "pregnancy": "yes", "date_of_birth": "2020-01-01"}, "pregnancy", "unusual"),
         ({"height_cm": "9000"}, "height_cm", "less than or equal"),
         ({"date_of_birth": "not a date"}, "date_of_birth", "valid date"),
+        # The limit counts the text, not the number of entries (600 characters in two entries).
+        ({"allergies": "x" * 300 + ", " + "y" * 300}, "allergies", "at most 500 characters (it has 602)"),
+        ({"medications": "warfarin, " * 100 + "a" * 600}, "medications", "at most 500 characters"),
     ],
 )
 def test_profile_form_rejects_bad_input_with_a_message(alice_client, data, field, message):
@@ -88,6 +91,18 @@ def test_profile_form_rejects_bad_input_with_a_message(alice_client, data, field
     errors = response.context["form"].errors
     assert field in errors
     assert message in " ".join(errors[field])
+
+
+def test_a_list_of_exactly_the_limit_is_saved(alice_client, alice):
+    words = ", ".join([c * 98 for c in "abcd"] + ["e" * 100])  # 4 x 98 + 100 + 4 x 2 = 500
+    response = alice_client.post(reverse("accounts:profile"), {"allergies": words})
+    assert response.status_code == 302, response.context["form"].errors
+    assert len(", ".join(HealthProfile.objects.get(user=alice).allergies)) == 500
+
+
+def test_the_list_box_tells_the_browser_its_limit(alice_client):
+    html = alice_client.get(reverse("accounts:profile")).content.decode()
+    assert html.count('maxlength="500"') == 3
 
 
 def test_profile_page_needs_login(client):
