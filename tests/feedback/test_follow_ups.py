@@ -30,6 +30,33 @@ def test_follow_up_is_sent_once_after_three_days_without_health_data(alice, trai
     assert fresh.follow_up_sent_at is None
 
 
+def test_a_failed_mail_is_tried_again_next_time_and_does_not_stop_the_batch(
+    alice, trained_champion, monkeypatch, caplog
+):
+    from feedback import followups
+
+    first = symptom_check_start(user=alice, text="headache")
+    second = symptom_check_start(user=alice, text="headache")
+    _aged(first, 5)
+    _aged(second, 4)
+    real_send_mail, calls = followups.send_mail, []
+
+    def send_mail_failing_once(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise ConnectionRefusedError("SMTP server down")
+        return real_send_mail(*args, **kwargs)
+
+    monkeypatch.setattr(followups, "send_mail", send_mail_failing_once)
+    assert follow_ups_send() == 1  # the first mail failed, the second went out
+    assert "could not be sent" in caplog.text
+    assert SymptomSession.objects.filter(follow_up_sent_at=None, pk__in=[first.pk, second.pk]).count() == 1
+    assert follow_ups_send() == 1  # the failed one, on the next run
+    assert follow_ups_send() == 0
+    assert SymptomSession.objects.filter(follow_up_sent_at=None, pk__in=[first.pk, second.pk]).count() == 0
+    assert len(mail.outbox) == 2
+
+
 def test_no_follow_up_when_the_outcome_is_already_known_or_the_check_is_old(alice, trained_champion):
     answered = symptom_check_start(user=alice, text="headache")
     old = symptom_check_start(user=alice, text="headache")
