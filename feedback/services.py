@@ -6,6 +6,7 @@ Ratings and feedback are always stored, whatever else is down.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -67,7 +68,7 @@ def item_rating_submit(
         },
     )
     if rating <= POOR_ITEM_RATING:
-        review_flag(session=session, reason=ClinicianReview.Reason.POOR_RATING)
+        review_flag(session=session, reasons=[ClinicianReview.Reason.POOR_RATING])
     return obj
 
 
@@ -90,10 +91,13 @@ def check_feedback_submit(
         feedback.wants_clinician_review = wants_clinician_review
     feedback.full_clean()
     feedback.save()
+    reasons = []
     if helpful is False or top_correct == CheckFeedback.TopCorrect.NO:
-        review_flag(session=session, reason=ClinicianReview.Reason.POOR_RATING)
+        reasons.append(ClinicianReview.Reason.POOR_RATING)
     if wants_clinician_review:
-        review_flag(session=session, reason=ClinicianReview.Reason.PATIENT_REQUEST)
+        reasons.append(ClinicianReview.Reason.PATIENT_REQUEST)
+    if reasons:
+        review_flag(session=session, reasons=reasons)
     return feedback
 
 
@@ -109,9 +113,9 @@ def _automatic_reasons(session: SymptomSession) -> list[str]:
 
 
 def review_flag(
-    *, session: SymptomSession, reason: str | None = None, new_session: bool = False
+    *, session: SymptomSession, reasons: Iterable[str] = (), new_session: bool = False
 ) -> ClinicianReview | None:
-    """Send a check to the clinician review queue, or add a reason to its open review.
+    """Send a check to the clinician review queue, or add reasons to its open review.
 
     Red flags and a low-confidence complete result are picked up from the session itself, so
     the diagnosis services call this with no reason after every change of a check. Idempotent;
@@ -119,11 +123,9 @@ def review_flag(
     None when there is nothing to flag. ``new_session``: the check was created in this
     transaction, so it has no review yet and the locked look-up can be skipped.
     """
-    reasons = _automatic_reasons(session)
-    if reason is not None:
-        if reason not in ClinicianReview.Reason.values:
-            raise ValidationError(_("Unknown reason for a review."), code="bad_reason")
-        reasons.append(reason)
+    if any(reason not in ClinicianReview.Reason.values for reason in reasons):
+        raise ValidationError(_("Unknown reason for a review."), code="bad_reason")
+    reasons = _automatic_reasons(session) + list(reasons)
     if new_session and not reasons:
         return None  # before any savepoint: this is every ordinary new check
     with transaction.atomic():
@@ -136,15 +138,18 @@ def _review_merge(
     review = (
         None if new_session else ClinicianReview.objects.select_for_update().filter(session=session).first()
     )
+    reasons = list(dict.fromkeys(reasons))
     if review is None:
         if not reasons:
             return None
-        review, _created = ClinicianReview.objects.get_or_create(
-            session=session, defaults={"urgency": TRIAGE_ORDER[session.triage]}
+        review, created = ClinicianReview.objects.get_or_create(
+            session=session, defaults={"urgency": TRIAGE_ORDER[session.triage], "reasons": reasons}
         )
+        if created:
+            return review
     if review.is_closed:
         return review
-    merged = review.reasons + [r for r in dict.fromkeys(reasons) if r not in review.reasons]
+    merged = review.reasons + [r for r in reasons if r not in review.reasons]
     # The urgency follows the check's triage while the review is open (answers can change it).
     urgency = TRIAGE_ORDER[session.triage]
     if merged != review.reasons or urgency != review.urgency:

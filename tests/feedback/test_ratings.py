@@ -70,3 +70,20 @@ def test_check_feedback_and_review_request_are_saved(alice_client, cold_check):
     )
     fb = CheckFeedback.objects.get(session=cold_check)
     assert fb.helpful is False and fb.top_correct == "unsure" and fb.wants_clinician_review
+
+
+def test_a_poor_rating_with_a_review_request_flags_the_check_once_with_both_reasons(cold_check):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from feedback.models import ClinicianReview
+    from feedback.services import check_feedback_submit
+
+    with CaptureQueriesContext(connection) as queries:
+        check_feedback_submit(session=cold_check, helpful=False, wants_clinician_review=True)
+    review = ClinicianReview.objects.get(session=cold_check)
+    assert review.reasons == ["poor_rating", "patient_request"]
+    writes = [
+        q["sql"].split()[0] for q in queries.captured_queries if '"feedback_clinicianreview"' in q["sql"]
+    ]
+    assert writes.count("INSERT") == 1 and "UPDATE" not in writes, writes

@@ -127,13 +127,13 @@ def test_asking_a_clinician_flags_the_check_and_the_patient_sees_it_is_waiting(a
 
 
 def test_flagging_is_idempotent_and_never_reopens_a_closed_review(red_flag_check, bob):
-    review_flag(session=red_flag_check, reason="patient_request")
-    review_flag(session=red_flag_check, reason="patient_request")
+    review_flag(session=red_flag_check, reasons=["patient_request"])
+    review_flag(session=red_flag_check, reasons=["patient_request"])
     review_flag(session=red_flag_check)
     review = ClinicianReview.objects.get(session=red_flag_check)
     assert review.reasons == ["red_flag", "patient_request"]
     review_close(review=review, clinician=bob, condition_slug="heart_attack", triage="emergency", note=NOTE)
-    review_flag(session=red_flag_check, reason="poor_rating")
+    review_flag(session=red_flag_check, reasons=["poor_rating"])
     review.refresh_from_db()
     assert review.status == "closed"
     assert review.reasons == ["red_flag", "patient_request"]
@@ -155,10 +155,10 @@ def test_queue_is_ordered_by_urgency_then_oldest_first(alice, charlie, bob, bob_
     ]
     ids = {}
     for triage, hours in rows:
-        review = review_flag(session=_session(alice, triage), reason="patient_request")
+        review = review_flag(session=_session(alice, triage), reasons=["patient_request"])
         ClinicianReview.objects.filter(pk=review.pk).update(created_at=now - timedelta(hours=hours))
         ids[(triage, hours)] = review.pk
-    closed = review_flag(session=_session(charlie, "emergency"), reason="patient_request")
+    closed = review_flag(session=_session(charlie, "emergency"), reasons=["patient_request"])
     review_close(review=closed, clinician=bob, condition_slug="common_cold", triage="gp", note=NOTE)
 
     expected = [
@@ -238,7 +238,7 @@ def test_case_page_shows_denied_symptoms_answers_and_profile_facts(
     question = session.next_question
     session = symptom_check_answer(session=session, symptom=question, answer="no")
     session = symptom_check_finish(session=session)
-    review = review_flag(session=session, reason="patient_request")
+    review = review_flag(session=session, reasons=["patient_request"])
     html = bob_client.get(review.get_absolute_url()).content.decode()
     assert snapshot.symptom_names["high_fever"] in html
     assert f"{snapshot.symptom_names[question]}: No" in html
