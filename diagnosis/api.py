@@ -42,17 +42,7 @@ def not_a_diagnosis_notice() -> str:
 
 def check_payload(session) -> dict:
     """What a client needs to show a check, with symptom slugs turned into display names."""
-    snapshot = current_snapshot()
-    names = snapshot.symptom_names
-    question = None
-    if session.next_question:
-        slug = session.next_question
-        question = {
-            "symptom": slug,
-            "text": snapshot.symptom_questions.get(slug)
-            or _("Do you have %(s)s?") % {"s": names.get(slug, slug.replace("_", " "))},
-            "number": len(session.answers) + 1,
-        }
+    shown = selectors.session_display(session)
     emergency = None
     if session.is_emergency:
         # The result page's banner: a heading, then each fired rule's instruction.
@@ -76,13 +66,13 @@ def check_payload(session) -> dict:
         "emergency": emergency,
         "low_confidence": session.low_confidence,
         "notice": not_a_diagnosis_notice(),
-        "symptoms": [names.get(s, s) for s in session.symptoms],
-        "negated": [names.get(s, s) for s in session.negated],
+        "symptoms": shown.symptoms,
+        "negated": shown.negated,
         "unrecognised": list(session.unrecognised),
         "answers": list(session.answers),
         "conditions": list(session.conditions),
         "red_flags": list(session.red_flags),
-        "next_question": question,
+        "next_question": shown.question,
         "model_version": session.model_label,
         "kb_version": session.kb_version,
     }

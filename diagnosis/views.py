@@ -41,24 +41,13 @@ def check_start(request):
 @login_required
 def check_detail(request, pk: int):
     session = selectors.get_session_for_user(user=request.user, pk=pk)
-    snapshot = current_snapshot()
-    question = None
-    if session.next_question:
-        question = {
-            "slug": session.next_question,
-            "text": snapshot.symptom_questions.get(session.next_question)
-            or _("Do you have %(s)s?") % {"s": snapshot.symptom_names.get(session.next_question, "")},
-            "number": len(session.answers) + 1,
-        }
+    shown = selectors.session_display(session)
     context = {
         "session": session,
-        "question": question,
-        "symptom_names": [snapshot.symptom_names.get(s, s) for s in session.symptoms],
-        "negated_names": [snapshot.symptom_names.get(s, s) for s in session.negated],
-        "answers": [
-            {"name": snapshot.symptom_names.get(a["symptom"], a["symptom"]), "answer": a["answer"]}
-            for a in session.answers
-        ],
+        "question": shown.question,
+        "symptom_names": shown.symptoms,
+        "negated_names": shown.negated,
+        "answers": shown.answers,
         "emergency_number": settings.EMERGENCY_NUMBER,
         # Advice only once the questions are over: the leading condition can still change before that.
         "advice": recommendations_for_session(session=session, user=request.user)

@@ -8,8 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Sex
 from audit.services import Action, audit_record
-from diagnosis.engine.knowledge import current_snapshot
-from diagnosis.selectors import get_session_for_user
+from diagnosis.selectors import get_session_for_user, session_display
 from mlops.services import ApplicationError
 
 from . import selectors, services
@@ -133,21 +132,14 @@ def _render_case(request, review, form):
         object_id=review.pk,
         detail="case_page",
     )
-    names = current_snapshot().symptom_names
-    answer_labels = {"yes": _("Yes"), "no": _("No"), "dont_know": _("Don't know")}
+    shown = session_display(session)
     context = {
         "review": review,
         "session": session,
         "form": form,
-        "symptom_names": [names.get(s, s) for s in session.symptoms],
-        "negated_names": [names.get(s, s) for s in session.negated],
-        "answers": [
-            {
-                "name": names.get(a["symptom"], a["symptom"]),
-                "answer": answer_labels.get(a["answer"], a["answer"]),
-            }
-            for a in session.answers
-        ],
+        "symptom_names": shown.symptoms,
+        "negated_names": shown.negated,
+        "answers": shown.answers,
         "conditions": [
             {**c, "percent": round(100 * float(c.get("probability", 0)), 1)} for c in session.conditions
         ],

@@ -49,6 +49,37 @@ def test_adaptive_questions_can_be_answered_and_skipped(alice_client, trained_ch
     assert session.status == "complete" and session.next_question == ""
 
 
+def test_the_page_the_api_and_the_case_page_name_symptoms_alike(alice_client, alice, bob, trained_champion):
+    """Answers read as words ("Don't know", not dont_know) and a symptom that has since left the
+    knowledge base still reads as words, wherever the check is shown."""
+    from django.test import Client
+
+    from feedback.services import review_claim, review_flag
+    from tests.api.conftest import token_client
+
+    start(alice_client, text="headache")
+    session = SymptomSession.objects.get()
+    question = session.next_question
+    alice_client.post(
+        reverse("diagnosis:check_answer", args=[session.pk]), {"symptom": question, "answer": "dont_know"}
+    )
+    SymptomSession.objects.filter(pk=session.pk).update(
+        symptoms=[*SymptomSession.objects.get().symptoms, "retired_symptom_xyz"]
+    )
+    session.refresh_from_db()
+    html = alice_client.get(session.get_absolute_url()).content.decode()
+    assert "Don&#x27;t know" in html and "dont_know" not in html.replace('value="dont_know"', "")
+    assert "retired symptom xyz" in html
+    body = token_client(alice).get(f"/api/v1/checks/{session.pk}/").json()
+    assert "retired symptom xyz" in body["symptoms"]
+    review = review_flag(session=session, reasons=["patient_request"])
+    review_claim(review=review, clinician=bob)
+    bob_client = Client()
+    bob_client.force_login(bob)
+    case = bob_client.get(reverse("feedback:review_detail", args=[review.pk])).content.decode()
+    assert "retired symptom xyz" in case and "Don&#x27;t know" in case
+
+
 def test_bad_answer_gets_a_message_not_a_500(alice_client, trained_champion):
     start(alice_client, text="headache")
     session = SymptomSession.objects.get()
