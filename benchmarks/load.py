@@ -59,7 +59,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
-from with_services import free_port, postgres_server, redis_server, stop_process_group  # noqa: E402
+from with_services import (  # noqa: E402
+    free_port,
+    loopback_production_env,
+    postgres_server,
+    redis_server,
+    stop_process_group,
+)
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -130,28 +136,15 @@ def wait_http_ok(url: str, proc: subprocess.Popen, log_path: Path, seconds: floa
 def production_env(services: dict, model_dir: Path) -> dict:
     from cryptography.fernet import Fernet
 
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DJANGO_SETTINGS_MODULE", "CELERY_TASK_ALWAYS_EAGER", "DEBUG"}
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "medportal.settings.production",
-            "DATABASE_URL": services["DATABASE_URL"],
-            "REDIS_URL": services["REDIS_URL"],
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_COOKIES": "false",
-            "MODEL_STORE_DIR": str(model_dir),
-            "LOG_LEVEL": "WARNING",
-            "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '')}",
-            "PYTHONUNBUFFERED": "1",
-        }
+    return loopback_production_env(
+        redis_url=services["REDIS_URL"],
+        secret_key=secrets.token_urlsafe(50),
+        field_encryption_key=Fernet.generate_key().decode(),
+        DATABASE_URL=services["DATABASE_URL"],
+        MODEL_STORE_DIR=str(model_dir),
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
     )
-    return env
 
 
 def helper(env: dict, command: str, *args: str, timeout: float = 600) -> dict:

@@ -26,9 +26,11 @@ VENV_BIN = Path(sys.executable).parent
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from with_services import (  # noqa: E402
+    loopback_production_env,
     postgres_cluster_start,
     postgres_cluster_stop,
     postgres_run_prefix,
+    redis_command,
     wait_port,
 )
 
@@ -61,18 +63,7 @@ def start_redis() -> subprocess.Popen:
     if not binary:
         raise SystemExit("redis-server is not installed (apt-get install redis-server)")
     proc = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(REDIS_PORT),
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            str(redis_dir),
-            "--appendonly",
-            "yes",
-        ],
-        stdout=subprocess.DEVNULL,
+        redis_command(binary, REDIS_PORT, redis_dir, durable=True), stdout=subprocess.DEVNULL
     )
     wait_port(REDIS_PORT)
     return proc
@@ -101,19 +92,15 @@ def secrets() -> dict:
 def main() -> int:
     database_url = start_postgres()
     redis_proc = start_redis()
-    env = {
-        **os.environ,
-        **secrets(),
-        "DJANGO_SETTINGS_MODULE": "medportal.settings.production",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
-        "ALLOWED_HOSTS": os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost"),
-        # Plain HTTP on loopback: no TLS redirect or secure-only cookies here (a proxy adds TLS in real use).
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "MODEL_STORE_DIR": str(STATE / "models"),
-        "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '')}",
-    }
+    keys = secrets()
+    env = loopback_production_env(
+        redis_url=f"redis://127.0.0.1:{REDIS_PORT}/0",
+        secret_key=keys["SECRET_KEY"],
+        field_encryption_key=keys["FIELD_ENCRYPTION_KEY"],
+        DATABASE_URL=database_url,
+        ALLOWED_HOSTS=os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost"),
+        MODEL_STORE_DIR=str(STATE / "models"),
+    )
     manage = [sys.executable, str(ROOT / "manage.py")]
     honcho = None
     try:

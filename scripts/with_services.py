@@ -160,6 +160,42 @@ def postgres_server(*, durable: bool = False, options: str = "", prefix_name: st
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def redis_command(binary: str, port: int, data_dir: Path, *, durable: bool = False) -> list[str]:
+    """A loopback redis-server; `durable` keeps an append-only file in `data_dir` (make prod),
+    otherwise nothing is written to disk (tests, benchmarks)."""
+    persistence = ["--appendonly", "yes"] if durable else ["--save", "", "--appendonly", "no"]
+    return [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir), *persistence]
+
+
+def loopback_production_env(
+    *, redis_url: str, secret_key: str, field_encryption_key: str, base: dict | None = None, **extra: str
+) -> dict:
+    """Production settings served over plain HTTP on loopback (no TLS redirect, no secure-only
+    cookies: a proxy adds TLS in real use), for make prod, the load benchmark and the fault tests.
+    Dev/test switches in `base` (default: this environment) are dropped; `extra` adds or overrides
+    variables (DATABASE_URL, MODEL_STORE_DIR, LOG_LEVEL...)."""
+    base = os.environ if base is None else base
+    env = {
+        k: v
+        for k, v in base.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "CELERY_TASK_ALWAYS_EAGER", "DEBUG"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "medportal.settings.production",
+            "REDIS_URL": redis_url,
+            "SECRET_KEY": secret_key,
+            "FIELD_ENCRYPTION_KEY": field_encryption_key,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",
+            "PATH": f"{Path(sys.executable).parent}:{base.get('PATH', '')}",
+            **extra,
+        }
+    )
+    return env
+
+
 @contextmanager
 def redis_server():
     binary = shutil.which("redis-server")
@@ -168,22 +204,7 @@ def redis_server():
         return
     tmp = Path(tempfile.mkdtemp(prefix="medportal-redis-"))
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
+    proc = subprocess.Popen(redis_command(binary, port, tmp), stdout=subprocess.DEVNULL)
     try:
         wait_port(port, 10)
         yield {"REDIS_URL": f"redis://127.0.0.1:{port}/0", "REDIS_PORT": str(port), "REDIS_SERVER": binary}

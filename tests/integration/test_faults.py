@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from scripts.with_services import free_port, stop_process_group
+from scripts.with_services import free_port, loopback_production_env, redis_command, stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -77,10 +77,8 @@ class RedisServer:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.dir)],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+            redis_command(self.binary, self.port, self.dir), stdout=subprocess.DEVNULL
+        )
         assert _wait_for(lambda: self.client().ping(), 10, 0.1), "redis-server did not start"
 
     def stop(self) -> None:
@@ -205,22 +203,13 @@ def static_manifest():
 def _production_env_base() -> dict:
     from django.conf import settings
 
-    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_TASK_ALWAYS_EAGER", "DEBUG")}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "medportal.settings.production",
-            # The same keys as this process, so sessions and encrypted rows are shared.
-            "SECRET_KEY": settings.SECRET_KEY,
-            "FIELD_ENCRYPTION_KEY": ",".join(settings.FIELD_ENCRYPTION_KEY),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_COOKIES": "false",
-            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:1/0"),
-            "LOG_LEVEL": "WARNING",
-            "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
-        }
+    return loopback_production_env(
+        redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:1/0"),
+        # The same keys as this process, so sessions and encrypted rows are shared.
+        secret_key=settings.SECRET_KEY,
+        field_encryption_key=",".join(settings.FIELD_ENCRYPTION_KEY),
+        LOG_LEVEL="WARNING",
     )
-    return env
 
 
 class Gunicorn:
