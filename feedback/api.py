@@ -21,7 +21,12 @@ class ItemRatingCreateView(APIView):
     @extend_schema(
         operation_id="checks_ratings_create",
         summary="Rate one advice item 1-5",
-        description="Rating the same item again replaces the earlier rating.",
+        description=(
+            "Only an item of the advice for one of the check's conditions can be rated: a medicine "
+            "by its slug (medicines are never shown for an emergency), a precaution, diet or "
+            "activity item by its position in that list, 0 first. Rating the same item again "
+            "replaces the earlier rating: 201 for a new rating, 200 for a replaced one."
+        ),
         tags=["checks"],
         request=ItemRatingInputSerializer,
         examples=[
@@ -36,12 +41,16 @@ class ItemRatingCreateView(APIView):
                 request_only=True,
             )
         ],
-        responses={201: ItemRatingOutputSerializer, **error_responses(400, *PRIVATE_ERRORS, 404, 415)},
+        responses={
+            201: ItemRatingOutputSerializer,
+            200: ItemRatingOutputSerializer,
+            **error_responses(400, *PRIVATE_ERRORS, 404, 415),
+        },
     )
     def post(self, request, pk: int):
         session = get_session_for_user(user=request.user, pk=pk)
         data = validated(ItemRatingInputSerializer, request.data)
-        rating = services.item_rating_submit(
+        rating, created = services.item_rating_submit(
             user=request.user,
             session=session,
             disease_slug=data["condition"],
@@ -49,7 +58,10 @@ class ItemRatingCreateView(APIView):
             item_key=data["item_key"],
             rating=data["rating"],
         )
-        return Response(ItemRatingOutputSerializer(rating).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ItemRatingOutputSerializer(rating).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
 
 class CheckFeedbackView(APIView):

@@ -34,10 +34,49 @@ def _rated_disease(session: SymptomSession, disease_slug: str) -> Disease:
     return Disease.objects.get(slug=disease_slug)
 
 
+def _item_error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _check_rated_item(session: SymptomSession, disease: Disease, item_type: str, item_key: str) -> None:
+    """Only an item this check could have shown can be rated (the ranker learns from these rows).
+
+    Checked against the knowledge-base list for the condition, not the person's personalised
+    list: the profile may have changed since the page was shown. A medicine is its slug; a
+    precaution, diet or activity item is its position in that list (0 first, the KB rank), as
+    in ``advice[].precautions`` of the recommendations endpoint. Emergency advice never lists
+    medicines (an emergency check, or a condition whose own triage is emergency).
+    """
+    from recommendations.models import ActivityAdvice, ConditionMedicine, DietAdvice, Precaution
+
+    if item_type == ItemRating.ItemType.MEDICINE:
+        if session.is_emergency or disease.default_triage == TriageLevel.EMERGENCY:
+            raise _item_error(
+                "item_type",
+                _("Medicines are not shown for emergencies, so they cannot be rated."),
+                "no_medicines_in_emergency",
+            )
+        known = ConditionMedicine.objects.filter(disease=disease, medicine__slug=item_key).exists()
+    else:
+        model = {
+            ItemRating.ItemType.PRECAUTION: Precaution,
+            ItemRating.ItemType.DIET: DietAdvice,
+            ItemRating.ItemType.ACTIVITY: ActivityAdvice,
+        }[item_type]
+        known = item_key in {
+            str(rank) for rank in model.objects.filter(disease=disease).values_list("rank", flat=True)
+        }
+    if not known:
+        raise _item_error(
+            "item_key", _("That item is not part of the advice for this condition."), "bad_item_key"
+        )
+
+
 @transaction.atomic
 def item_rating_submit(
     *, user, session: SymptomSession, disease_slug: str, item_type: str, item_key: str, rating: int
-) -> ItemRating:
+) -> tuple[ItemRating, bool]:
+    """Store (or replace) a rating of one advice item; returns the rating and whether it is new."""
     from recommendations.safety import current_vocabulary, resolve_profile
     from recommendations.services import profile_from_user
 
@@ -50,16 +89,18 @@ def item_rating_submit(
     if not 1 <= rating <= 5:
         raise ValidationError(_("A rating is a whole number from 1 to 5."), code="bad_rating")
     disease = _rated_disease(session, disease_slug)
+    item_key = str(item_key).strip()
+    _check_rated_item(session, disease, item_type, item_key)
     profile = profile_from_user(user)
     resolved = resolve_profile(current_vocabulary(), profile)
     from accounts.models import age_band_for
 
-    obj, _created = ItemRating.objects.update_or_create(
+    obj, created = ItemRating.objects.update_or_create(
         user=user,
         session=session,
         disease=disease,
         item_type=item_type,
-        item_key=str(item_key)[:80],
+        item_key=item_key,
         defaults={
             "rating": rating,
             "age_band": age_band_for(profile.age),
@@ -69,7 +110,7 @@ def item_rating_submit(
     )
     if rating <= POOR_ITEM_RATING:
         review_flag(session=session, reasons=[ClinicianReview.Reason.POOR_RATING])
-    return obj
+    return obj, created
 
 
 @transaction.atomic
