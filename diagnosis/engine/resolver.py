@@ -14,8 +14,14 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 MAX_INPUT_CHARS = 2000
-# Words that negate what follows them within the same clause ("no fever or cough").
-NEGATION_CUES = {"no", "not", "without", "never", "denies", "deny", "nor", "none", "free", "absent"}
+# Words that negate what follows them within the same clause ("no fever or cough"). Only the
+# contractions that deny something count ("didn't vomit"); "can't breathe", "won't stop
+# hurting" and "couldn't move my arm" describe a symptom and must never hide it.
+NEGATION_CUES = {
+    "no", "not", "without", "never", "denies", "deny", "nor", "none", "free", "absent",
+    "don't", "dont", "doesn't", "doesnt", "didn't", "didnt", "haven't", "havent", "hasn't", "hasnt",
+    "hadn't", "hadnt", "isn't", "isnt", "aren't", "arent", "wasn't", "wasnt", "weren't", "werent",
+}  # fmt: skip
 NEGATION_PHRASES = (
     "don't have",
     "dont have",
@@ -29,12 +35,28 @@ NEGATION_PHRASES = (
     "did not have",
     "no sign of",
     "not any",
-    "isn't",
     "is not",
-    "aren't",
-    "wasn't",
     "no more",
 )
+# Phrases with a negation word that deny nothing: "not sure if I have chest pain", "no idea why my
+# chest hurts", "it's not just a headache". Removed before negation is looked for, so an unsure
+# mention counts as a mention (a possible red flag is never dropped for being hedged).
+HEDGE_PHRASES = (
+    "not sure if",
+    "not sure whether",
+    "not sure",
+    "unsure if",
+    "unsure whether",
+    "no idea why",
+    "no idea if",
+    "no idea whether",
+    "no idea",
+    "not just",
+    "not only",
+)
+_phrase_pattern = r"(?<![\w'])(?:{})(?![\w'])"
+HEDGE_RE = re.compile(_phrase_pattern.format("|".join(map(re.escape, HEDGE_PHRASES))))
+NEGATION_PHRASE_RE = re.compile(_phrase_pattern.format("|".join(map(re.escape, NEGATION_PHRASES))))
 # Clause boundaries: a negation does not reach past these.
 CLAUSE_SPLIT = re.compile(r"[,;.!?\n]+|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bapart from\b|\bexcept\b")
 # Filler that is never a symptom by itself.
@@ -124,6 +146,14 @@ STOPWORDS = {
     "did",
     "can",
     "cant",
+    "cannot",
+    "couldn't",
+    "couldnt",
+    "won't",
+    "wont",
+    "wouldn't",
+    "wouldnt",
+    "stop",
     "can't",
     "could",
     "about",
@@ -255,8 +285,7 @@ class SymptomIndex:
     def _resolve_clause(self, clause: str, result: Resolution) -> None:
         if not clause:
             return
-        for phrase in NEGATION_PHRASES:
-            clause = clause.replace(phrase, " no ")
+        clause = NEGATION_PHRASE_RE.sub(" no ", HEDGE_RE.sub(" ", clause))
         words = [w.strip("'") for w in clause.split()]
         words = [w for w in words if w]
         negated = False
@@ -264,7 +293,7 @@ class SymptomIndex:
         i = 0
         while i < len(words):
             word = words[i]
-            if word in NEGATION_CUES or word.endswith("n't"):
+            if word in NEGATION_CUES:
                 negated = True
                 i += 1
                 continue

@@ -52,6 +52,47 @@ def test_dont_have_and_word_order(snapshot):
     assert {"runny_nose", "continuous_sneezing"} <= set(r.present)
 
 
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        # Contractions that describe a symptom, not deny it.
+        ("I can't breathe", {"severe_breathlessness"}),
+        ("i can't move my arm and my face is drooping", {"facial_droop"}),
+        ("i can't stop coughing", {"cough"}),
+        ("my chest won't stop hurting and i'm sweating", {"sweating"}),
+        # Hedges: an unsure mention is a mention.
+        ("not sure if i have chest pain and sweating", {"chest_pain", "sweating"}),
+        ("no idea why i have chest pain and sweating", {"chest_pain", "sweating"}),
+        ("it's not just chest pain and sweating", {"chest_pain", "sweating"}),
+        ("not sure if chest pain, sweating", {"chest_pain", "sweating"}),
+    ],
+)
+def test_inability_and_hedges_never_hide_a_symptom(snapshot, text, present):
+    r = snapshot.index.resolve(text)
+    assert present <= set(r.present), (r.present, r.negated)
+    assert not set(r.negated) & present
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("i didn't vomit but i have a headache", {"vomiting"}),
+        ("doesn't have a cough", {"cough"}),
+        ("i haven't got a runny nose", {"runny_nose"}),
+        ("I dont have a fever", {"high_fever"}),
+        ("no fever or cough", {"high_fever", "cough"}),
+    ],
+)
+def test_denials_still_negate(snapshot, text, negated):
+    assert negated <= set(snapshot.index.resolve(text).negated)
+
+
+def test_negation_phrases_match_whole_words_only(snapshot):
+    # "is not" inside "this is nothing" / "his notable" is not a negation.
+    for text in ("this is nothing serious, headache", "his notable headache"):
+        assert "headache" in snapshot.index.resolve(text).present
+
+
 def test_negated_chip(snapshot):
     r = snapshot.index.resolve(chips=["no chest pain", "cough"])
     assert r.negated == ["chest_pain"] and r.present == ["cough"]
