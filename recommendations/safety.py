@@ -7,6 +7,7 @@ rules out is withheld with a reason the patient can read. Unknown words are repo
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -15,6 +16,22 @@ from rapidfuzz import fuzz, process
 from diagnosis.engine.resolver import normalise
 
 FUZZY_CUTOFF = 88
+# Doses and amounts in a profile entry ("5mg", "500 mg", "2 x 20mg", "0.5ml").
+_DOSE = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*(?:x\s*\d+(?:[.,]\d+)?\s*)?(?:mg|mcg|ug|µg|g|ml|iu|units?|%|puffs?|tablets?)?\b"
+)
+# Words around a medicine or condition name that name nothing themselves.
+_FILLER = {
+    "a", "an", "the", "and", "or", "to", "of", "on", "in", "for", "with", "my", "i", "am", "im", "i'm",
+    "allergic", "allergy", "allergies", "intolerant", "intolerance", "sensitive", "sensitivity",
+    "reaction", "reactions", "taking", "take", "takes", "use", "using", "daily", "day", "a day",
+    "once", "twice", "morning", "night", "nightly", "weekly", "tablet", "tablets", "pill", "pills",
+    "capsule", "capsules", "inhaler", "cream", "mild", "moderate", "severe", "very", "bad", "since",
+    "years", "year", "mg", "mcg", "ml", "dose", "doses", "when", "needed", "prn", "every", "per",
+    "have", "has", "had", "got", "rash", "hives", "itching", "swelling", "makes", "me", "sick",
+}  # fmt: skip
+# Short or common words never matched on their own (they would only fuzzy-match by accident).
+_NEVER_ALONE = {"high", "low", "blood", "heart", "disease", "pressure", "type", "problem", "problems"}
 
 
 @dataclass(frozen=True)
@@ -56,11 +73,36 @@ class SafetyVocabulary:
                 return table[best[0]]
         return None
 
-    def drug(self, word: str):
-        return self._lookup(self.drug_terms, word)
+    def _lookup_all(self, table: dict, entry: str) -> list:
+        """Everything an entry names. People write "warfarin 5mg", "allergic to penicillin",
+        "asthma (mild)" or "warfarin and aspirin": when the whole entry is not a known term, its
+        words are searched (longest runs first) once doses and filler words are set aside, so a
+        dose or a few extra words never hide a contraindication."""
+        whole = self._lookup(table, entry)
+        if whole is not None:
+            return [whole]
+        words = [w for w in _DOSE.sub(" ", normalise(entry)).split() if w not in _FILLER]
+        hits, i = [], 0
+        while i < len(words):
+            for size in range(min(4, len(words) - i), 0, -1):
+                phrase = " ".join(words[i : i + size])
+                if size == 1 and (len(phrase) < 3 or phrase in _NEVER_ALONE):
+                    continue
+                hit = self._lookup(table, phrase)
+                if hit is not None:
+                    if hit not in hits:
+                        hits.append(hit)
+                    i += size
+                    break
+            else:
+                i += 1
+        return hits
 
-    def condition(self, word: str):
-        return self._lookup(self.condition_terms, word)
+    def drugs(self, entry: str) -> list[tuple[str, str, frozenset[str]]]:
+        return self._lookup_all(self.drug_terms, entry)
+
+    def conditions(self, entry: str) -> list[str]:
+        return self._lookup_all(self.condition_terms, entry)
 
     def with_cross_reactive(self, classes) -> set[str]:
         out = set(classes)
@@ -165,29 +207,28 @@ def resolve_profile(vocab: SafetyVocabulary, profile: Profile) -> ResolvedProfil
     medication_classes: dict[str, str] = {}
     unrecognised: dict[str, list[str]] = {"allergies": [], "conditions": [], "medications": []}
     for word in profile.allergies:
-        hit = vocab.drug(word)
-        if hit is None:
+        hits = vocab.drugs(word)
+        if not hits:
             unrecognised["allergies"].append(word)
-            continue
-        kind, slug, classes = hit
-        if kind == "medicine":
-            allergy_medicines[slug] = word
-        # An allergy to one medicine is treated as an allergy to its class and cross-reacting classes.
-        for cls in vocab.with_cross_reactive(classes):
-            allergy_classes.setdefault(cls, word)
+        for kind, slug, classes in hits:
+            if kind == "medicine":
+                allergy_medicines.setdefault(slug, word)
+            # An allergy to one medicine is treated as an allergy to its class and cross-reacting classes.
+            for cls in vocab.with_cross_reactive(classes):
+                allergy_classes.setdefault(cls, word)
     for word in profile.conditions:
-        slug = vocab.condition(word)
-        if slug is None:
+        slugs = vocab.conditions(word)
+        if not slugs:
             unrecognised["conditions"].append(word)
-        else:
+        for slug in slugs:
             conditions.setdefault(slug, word)
     for word in profile.medications:
-        hit = vocab.drug(word)
-        if hit is None:
+        hits = vocab.drugs(word)
+        if not hits:
             unrecognised["medications"].append(word)
-            continue
-        for cls in hit[2]:
-            medication_classes.setdefault(cls, word)
+        for _kind, _slug, classes in hits:
+            for cls in classes:
+                medication_classes.setdefault(cls, word)
     return ResolvedProfile(
         profile, allergy_medicines, allergy_classes, conditions, medication_classes, unrecognised
     )

@@ -92,6 +92,43 @@ def test_emergency_triage_suppresses_medicines_for_any_condition():
     assert a.medicines == [] and a.emergency
 
 
+def test_emergency_advice_is_the_guidance_alone():
+    # "After a heart attack, attend cardiac rehabilitation" is for later, not while calling for help.
+    for a in (
+        advice("heart_attack"),
+        advice_build(disease=Disease.objects.get(slug="migraine"), profile=Profile(), emergency=True),
+    ):
+        assert a.precautions == [] and a.diet == [] and a.activity == []
+
+
+@pytest.mark.parametrize(
+    ("field", "entry", "slug", "medicine"),
+    [
+        ("medications", "warfarin 5mg", "osteoarthritis", "ibuprofen"),
+        ("medications", "on warfarin", "osteoarthritis", "ibuprofen"),
+        ("medications", "warfarin tablets daily", "osteoarthritis", "naproxen"),
+        ("medications", "sertraline 50 mg daily", "migraine", "sumatriptan"),
+        ("medications", "paracetamol 500mg", "migraine", "paracetamol"),
+        ("medications", "2 x 20mg omeprazole and warfarin", "osteoarthritis", "ibuprofen"),
+        ("allergies", "allergic to penicillin", "impetigo", "flucloxacillin"),
+        ("allergies", "penicillin allergy", "impetigo", "flucloxacillin"),
+        ("allergies", "penicillin (rash)", "impetigo", "flucloxacillin"),
+        ("allergies", "ibuprofen - hives", "migraine", "ibuprofen"),
+        ("conditions", "stomach ulcer (2019)", "osteoarthritis", "ibuprofen"),
+    ],
+)
+def test_a_dose_or_extra_words_never_hide_a_contraindication(field, entry, slug, medicine):
+    a = advice(slug, **{field: [entry]})
+    assert medicine not in names(a), entry
+    assert medicine in withheld(a)
+    assert not a.unrecognised_profile_words
+
+
+def test_paracetamol_brands_count_as_paracetamol():
+    for brand in ("Lemsip", "Beechams"):
+        assert "double dose" in withheld(advice("migraine", medications=[brand]))["paracetamol"]
+
+
 def test_prescription_items_are_labelled():
     a = advice("tuberculosis")
     assert a.medicines and all(m.rx for m in a.medicines)
