@@ -44,18 +44,18 @@ def _check_rated_item(session: SymptomSession, disease: Disease, item_type: str,
     Checked against the knowledge-base list for the condition, not the person's personalised
     list: the profile may have changed since the page was shown. A medicine is its slug; a
     precaution, diet or activity item is its position in that list (0 first, the KB rank), as
-    in ``advice[].precautions`` of the recommendations endpoint. Emergency advice never lists
-    medicines (an emergency check, or a condition whose own triage is emergency).
+    in ``advice[].precautions`` of the recommendations endpoint. Emergency advice (an emergency
+    check, or a condition whose own triage is emergency) lists no items at all.
     """
     from recommendations.models import ActivityAdvice, ConditionMedicine, DietAdvice, Precaution
 
+    if session.is_emergency or disease.default_triage == TriageLevel.EMERGENCY:
+        raise _item_error(
+            "item_type",
+            _("Emergency advice lists no medicines or self-care items, so there is nothing to rate."),
+            "no_items_in_emergency",
+        )
     if item_type == ItemRating.ItemType.MEDICINE:
-        if session.is_emergency or disease.default_triage == TriageLevel.EMERGENCY:
-            raise _item_error(
-                "item_type",
-                _("Medicines are not shown for emergencies, so they cannot be rated."),
-                "no_medicines_in_emergency",
-            )
         known = ConditionMedicine.objects.filter(disease=disease, medicine__slug=item_key).exists()
     else:
         model = {

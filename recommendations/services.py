@@ -73,7 +73,9 @@ def advice_build(
     vocab: SafetyVocabulary | None = None,
     resolved: ResolvedProfile | None = None,
 ) -> Advice:
-    """Advice for one condition. Emergencies get guidance only, never a medicine list.
+    """Advice for one condition. Emergencies get the emergency guidance only: no medicine list,
+    and no precautions, diet or activity (long-term advice such as "after a heart attack, attend
+    cardiac rehabilitation" only distracts from calling for help).
 
     `vocab` and `resolved` (the profile resolved against that vocabulary) may be passed in when
     advice for several conditions is built for the same person."""
@@ -84,9 +86,9 @@ def advice_build(
         condition_slug=disease.slug,
         emergency=emergency,
         emergency_guidance=disease.emergency_guidance,
-        precautions=kb["precautions"],
-        diet=kb["diet"],
-        activity=kb["activity"],
+        precautions=[] if emergency else kb["precautions"],
+        diet=[] if emergency else kb["diet"],
+        activity=[] if emergency else kb["activity"],
     )
     if vocab is None:
         vocab = current_vocabulary()

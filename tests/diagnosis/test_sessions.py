@@ -95,8 +95,19 @@ def test_emergency_result_shows_the_banner_first_and_no_medicines(alice_client, 
     assert "banner-emergency" in page
     assert page.index("banner-emergency") < page.index("not-a-diagnosis")
     assert "Medicine options" not in page
+    assert "<h3>Diet</h3>" not in page and "<h3>Precautions</h3>" not in page
     session = SymptomSession.objects.get()
     assert session.triage == "emergency" and session.status == "complete"
+
+
+def test_unrecognised_profile_words_are_flagged_before_the_medicines(alice_client, alice, trained_champion):
+    health_profile_update(user=alice, allergies=["peanuts"])
+    response = start(alice_client, text="runny nose and sneezing and sore throat")
+    session = SymptomSession.objects.get()
+    SymptomSession.objects.filter(pk=session.pk).update(status="complete", next_question="")
+    page = alice_client.get(response.headers["Location"]).content.decode()
+    assert page.index("peanuts") < page.index("Medicine options")
+    assert "Ask a pharmacist before taking any of them." in page
 
 
 @pytest.mark.parametrize("data", [{}, {"text": "   "}, {"text": "x" * 2001}])

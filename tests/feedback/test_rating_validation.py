@@ -103,25 +103,17 @@ def test_api_rates_precautions_by_their_position_in_the_advice(alice_api, cold_c
     ("condition", "item_key"),
     [("hypertension", "amlodipine"), ("heart_attack", "aspirin")],
 )
-def test_api_refuses_medicine_ratings_on_an_emergency_check(alice_api, emergency_check, condition, item_key):
+def test_api_refuses_ratings_on_an_emergency_check(alice_api, emergency_check, condition, item_key):
     response = _rate(alice_api, emergency_check, condition=condition, item_key=item_key)
     assert response.status_code == 400, response.json()
     assert "item_type" in response.json()["fields"]
     assert not ItemRating.objects.exists()
-    # The advice that is shown for an emergency (precautions) can still be rated.
-    ok = _rate(alice_api, emergency_check, condition="heart_attack", item_type="precaution", item_key="0")
-    assert ok.status_code == 201, ok.json()
-    assert (
-        _rate(
-            alice_api,
-            emergency_check,
-            condition="heart_attack",
-            item_type="precaution",
-            item_key="0",
-            rating=3,
-        ).status_code
-        == 200
+    # Emergency advice shows no precautions, diet or activity either: nothing can be rated.
+    refused = _rate(
+        alice_api, emergency_check, condition="heart_attack", item_type="precaution", item_key="0"
     )
+    assert refused.status_code == 400 and "item_type" in refused.json()["fields"]
+    assert not ItemRating.objects.exists()
 
 
 @pytest.mark.parametrize(
