@@ -27,6 +27,7 @@ from .serializers import (
     ConsentOutputSerializer,
     HealthProfileInputSerializer,
     HealthProfileOutputSerializer,
+    HealthProfileReplaceSerializer,
     TokenObtainInputSerializer,
     TokenOutputSerializer,
 )
@@ -134,8 +135,11 @@ class HealthProfileView(APIView):
     @extend_schema(
         operation_id="profile_update",
         summary="Replace your health profile",
-        description="Fields left out are cleared, as on the profile page. Same rules as the page.",
-        request=HealthProfileInputSerializer,
+        description=(
+            "Every field must be sent: null or an empty list clears one (a field left out is a 400, "
+            "so nothing is wiped by accident). Same rules as the profile page."
+        ),
+        request=HealthProfileReplaceSerializer,
         examples=[
             OpenApiExample(
                 "A profile",
@@ -155,7 +159,23 @@ class HealthProfileView(APIView):
         responses={200: HealthProfileOutputSerializer, **error_responses(400, *PRIVATE_ERRORS, 415)},
     )
     def put(self, request):
-        data = validated(HealthProfileInputSerializer, request.data)
+        data = validated(HealthProfileReplaceSerializer, request.data)
+        profile = services.health_profile_update(user=request.user, **data)
+        return Response(_profile_out(profile))
+
+    @extend_schema(
+        operation_id="profile_partial_update",
+        summary="Change some fields of your health profile",
+        description="Fields left out keep their values. Same rules as the profile page.",
+        request=HealthProfileInputSerializer,
+        responses={200: HealthProfileOutputSerializer, **error_responses(400, *PRIVATE_ERRORS, 415)},
+    )
+    def patch(self, request):
+        current = HealthProfileInputSerializer(services.health_profile_get_or_create(user=request.user)).data
+        changes = request.data
+        data = validated(
+            HealthProfileInputSerializer, {**current, **changes} if isinstance(changes, dict) else changes
+        )
         profile = services.health_profile_update(user=request.user, **data)
         return Response(_profile_out(profile))
 

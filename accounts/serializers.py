@@ -81,6 +81,20 @@ class HealthProfileInputSerializer(serializers.Serializer):
         return form.cleaned_data
 
 
+class HealthProfileReplaceSerializer(HealthProfileInputSerializer):
+    """PUT: every field must be sent (null or [] clears one), so a client that sends only what it
+    changed cannot silently wipe the allergies it left out; PATCH changes some fields only."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.required = True
+            field.error_messages["required"] = _(
+                "Send every field with PUT (null or an empty list clears one), or use PATCH to change only some."
+            )
+        return fields
+
+
 class HealthProfileOutputSerializer(serializers.Serializer):
     date_of_birth = serializers.DateField(allow_null=True)
     sex = serializers.ChoiceField(choices=[("", _("Prefer not to say")), *Sex.choices])

@@ -36,9 +36,46 @@ def test_replace_the_profile(alice_api, alice):
     assert out["pregnancy"] == "yes" and out["age_band"] in ("18-39", "40-64")
     profile = HealthProfile.objects.get(user=alice)
     assert profile.date_of_birth == datetime.date(1990, 5, 1) and profile.height_cm == 170
-    # Fields left out are cleared, as on the profile page.
-    cleared = alice_api.put(URL, {"sex": "m"}).json()
+    # Clearing is explicit: null or an empty list.
+    empty = {"date_of_birth": None, "sex": "m", "pregnancy": "na", "allergies": [], "conditions": [],
+             "medications": [], "height_cm": None, "weight_kg": None}  # fmt: skip
+    cleared = alice_api.put(URL, empty).json()
     assert cleared["allergies"] == [] and cleared["pregnancy"] == "na" and cleared["date_of_birth"] is None
+
+
+def test_a_put_that_leaves_fields_out_is_refused_and_wipes_nothing(alice_api, alice):
+    from accounts.services import health_profile_update
+
+    health_profile_update(user=alice, sex="f", allergies=["penicillin"], medications=["warfarin"])
+    response = alice_api.put(URL, {"sex": "f"})
+    assert response.status_code == 400
+    fields = response.json()["fields"]
+    assert {"allergies", "medications", "date_of_birth"} <= set(fields) and "sex" not in fields
+    assert "PATCH" in fields["allergies"][0]
+    profile = HealthProfile.objects.get(user=alice)
+    assert profile.allergies == ["penicillin"] and profile.medications == ["warfarin"]
+
+
+def test_patch_changes_only_the_fields_sent(alice_api, alice):
+    from accounts.services import health_profile_update
+
+    health_profile_update(
+        user=alice,
+        date_of_birth=datetime.date(1990, 5, 1),
+        sex="f",
+        pregnancy="yes",
+        allergies=["penicillin"],
+    )
+    response = alice_api.patch(URL, {"medications": ["warfarin 5mg"]})
+    assert response.status_code == 200, response.json()
+    out = response.json()
+    assert out["medications"] == ["warfarin 5mg"] and out["allergies"] == ["penicillin"]
+    assert out["pregnancy"] == "yes" and out["date_of_birth"] == "1990-05-01"
+    # The page's rules apply to the result: pregnancy cannot stay "yes" once sex is m.
+    refused = alice_api.patch(URL, {"sex": "m"})
+    assert refused.status_code == 400 and "pregnancy" in refused.json()["fields"]
+    assert alice_api.patch(URL, ["not", "an", "object"]).status_code == 400
+    assert HealthProfile.objects.get(user=alice).sex == "f"
 
 
 @pytest.mark.parametrize(
@@ -54,7 +91,7 @@ def test_replace_the_profile(alice_api, alice):
     ],
 )
 def test_the_profile_pages_rules_apply(alice_api, alice, body, field):
-    response = alice_api.put(URL, body)
+    response = alice_api.patch(URL, body)
     assert response.status_code == 400
     assert response.json()["error"] == "invalid"
     assert field in response.json()["fields"]
