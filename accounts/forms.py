@@ -26,7 +26,11 @@ class ListField(forms.CharField):
         return value
 
     def to_python(self, value):
-        words = word_list(super().to_python(value))
+        text = super().to_python(value)
+        # CharField's null-character check runs on the cleaned list, where it sees nothing.
+        if "\x00" in text:
+            raise forms.ValidationError(_("Null characters are not allowed."), code="null_characters_not_allowed")
+        words = word_list(text)
         length = len(", ".join(words))
         if length > self.max_length:
             raise forms.ValidationError(

@@ -83,6 +83,7 @@ def test_profile_page_saves_a_valid_form(alice_client, alice):
         # The limit counts the text, not the number of entries (600 characters in two entries).
         ({"allergies": "x" * 300 + ", " + "y" * 300}, "allergies", "at most 500 characters (it has 602)"),
         ({"medications": "warfarin, " * 100 + "a" * 600}, "medications", "at most 500 characters"),
+        ({"allergies": "pea\x00nuts"}, "allergies", "Null characters"),
     ],
 )
 def test_profile_form_rejects_bad_input_with_a_message(alice_client, data, field, message):

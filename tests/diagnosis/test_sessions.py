@@ -118,6 +118,13 @@ def test_empty_or_oversized_forms_get_a_clear_message(alice_client, data):
     assert not SymptomSession.objects.exists()
 
 
+def test_an_oversized_chip_list_gets_a_visible_message(alice_client):
+    response = start(alice_client, chips=",".join(["headache"] * 400))
+    assert response.status_code == 200
+    assert "Too many chosen symptoms" in response.content.decode()
+    assert not SymptomSession.objects.exists()
+
+
 def test_unrecognised_input_is_shown_with_suggestions(alice_client):
     response = start(alice_client, text="my elbowz feel purplish")
     assert response.status_code == 200
