@@ -100,6 +100,22 @@ def test_emergency_result_shows_the_banner_first_and_no_medicines(alice_client, 
     assert session.triage == "emergency" and session.status == "complete"
 
 
+def test_an_emergency_from_too_little_to_tell_conditions_apart_folds_the_list_away(
+    alice_client, trained_champion
+):
+    response = start(alice_client, text="severe difficulty breathing")
+    session = SymptomSession.objects.get()
+    assert session.is_emergency and session.low_confidence, (session.triage, session.conditions[:1])
+    page = alice_client.get(response.headers["Location"]).content.decode()
+    assert '<details class="conditions-uncertain">' in page
+    assert page.index("banner-emergency") < page.index("conditions-uncertain")
+    # A confident emergency keeps the list open.
+    start(alice_client, text="crushing chest pain spreading to my left arm with sweating and nausea")
+    confident = SymptomSession.objects.order_by("-pk").first()
+    assert confident.is_emergency and not confident.low_confidence, confident.conditions[:1]
+    assert "conditions-uncertain" not in alice_client.get(confident.get_absolute_url()).content.decode()
+
+
 def test_unrecognised_profile_words_are_flagged_before_the_medicines(alice_client, alice, trained_champion):
     health_profile_update(user=alice, allergies=["peanuts"])
     response = start(alice_client, text="runny nose and sneezing and sore throat")
