@@ -197,6 +197,17 @@ FUZZY_CHIP_CUTOFF = 80
 SUGGESTION_CUTOFF = 72
 
 
+# "pressure in my hips" is as close to "pressure in my chest" as a typo is: in phrases of several
+# words the last one (usually the body part) must itself match, allowing only for typos.
+LAST_WORD_CUTOFF = 60
+
+
+def _same_last_word(phrase: str, choice: str) -> bool:
+    if " " not in phrase or " " not in choice:
+        return True
+    return fuzz.ratio(phrase.rsplit(" ", 1)[1], choice.rsplit(" ", 1)[1]) >= LAST_WORD_CUTOFF
+
+
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", str(text)).lower().replace("’", "'")
     text = re.sub(r"[_/\\|()\[\]{}\"“”*#+=<>~^`@$%&]", " ", text)
@@ -259,9 +270,11 @@ class SymptomIndex:
             return slug, 100.0
         if len(phrase) < 4 or cutoff > 100:
             return None
-        best = process.extractOne(phrase, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if best:
-            return self.phrases[best[0]], best[1]
+        for choice, score, _index in process.extract(
+            phrase, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
+        ):
+            if _same_last_word(phrase, choice):
+                return self.phrases[choice], score
         return None
 
     def _resolve_chip(self, chip: str, result: Resolution) -> None:

@@ -146,3 +146,15 @@ def test_autocomplete_endpoint(client, db):
     assert response.status_code == 200
     assert any(r["slug"] == "vomiting" for r in response.json()["results"])
     assert client.get("/check/autocomplete/?q=" + "%00" * 50).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "text", ["pressure in my hips", "pressure in my throat", "pressure on my legs", "pressure in my toes"]
+)
+def test_a_phrase_about_another_body_part_is_not_a_chest_symptom(snapshot, text):
+    # As close to "pressure in my chest" as a typo is, but about another part of the body.
+    assert not {"chest_pain", "chest_tightness"} & set(snapshot.index.resolve(text).present)
+
+
+def test_typos_in_the_last_word_still_match(snapshot):
+    assert snapshot.index.resolve("pain in my chets").present == ["chest_pain"]
