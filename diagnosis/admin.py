@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 
 from audit.admin_mixins import StaffAccessAuditMixin
 
@@ -31,6 +32,14 @@ class SymptomAdmin(KnowledgeBaseAdmin):
     list_filter = ["body_system", "is_reviewed"]
     search_fields = ["name", "slug", "synonyms__phrase"]
     inlines = [SynonymInline]
+
+    def get_deleted_objects(self, objs, request):
+        """A symptom that a red-flag rule needs cannot be deleted (the rule would silently change
+        meaning, or with no symptom left match nothing): the admin lists the rules to edit first."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        rules = RedFlagRule.objects.filter(Q(all_of__in=objs) | Q(any_of__in=objs)).distinct()
+        protected = [*protected, *(f"Red-flag rule: {rule.name}" for rule in rules)]
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(Disease)

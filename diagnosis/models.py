@@ -1,6 +1,7 @@
 """The clinical knowledge base and the symptom sessions built on it."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +96,17 @@ class SymptomSynonym(models.Model):
     def __str__(self) -> str:
         return self.phrase
 
+    def clean(self) -> None:
+        """A synonym such as "a" or "!!" would match inside every sentence ("I have a sore throat")."""
+        from .engine.resolver import STOPWORDS, normalise
+
+        phrase = normalise(self.phrase or "")
+        if len(phrase) < 3 or not any(ch.isalpha() for ch in phrase) or phrase in STOPWORDS:
+            raise ValidationError(
+                {"phrase": _("A synonym needs at least three characters and must not be a common word.")}
+            )
+        self.phrase = phrase
+
 
 class Disease(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
@@ -125,6 +137,14 @@ class Disease(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            raise ValidationError({"age_max": _("The oldest age cannot be below the youngest.")})
+        if self.age_mode is not None and not (self.age_min or 0) <= self.age_mode <= (self.age_max or 120):
+            raise ValidationError(
+                {"age_mode": _("The typical age must lie between the youngest and the oldest.")}
+            )
 
 
 class DiseaseSymptom(models.Model):

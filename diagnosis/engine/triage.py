@@ -18,6 +18,8 @@ class FiredRule:
 
 
 def rule_applies(rule: RuleSpec, present: set[str], age: int | None, sex: str, pregnant: bool) -> bool:
+    if not rule.all_of and not rule.any_of:
+        return False  # a rule whose symptoms were all deleted names nothing: it must not fire on everything
     if not rule.all_of <= present:
         return False
     if rule.any_of and not (rule.any_of & present):

@@ -44,3 +44,49 @@ def test_admin_kb_pages_need_staff(client, alice):
     response = client.get(reverse("admin:diagnosis_disease_changelist"))
     assert response.status_code in (302, 403)
     assert Disease.objects.exists()
+
+
+def test_a_symptom_a_red_flag_rule_needs_cannot_be_deleted_in_admin(client, dana):
+    from diagnosis.models import RedFlagRule
+
+    client.force_login(dana)
+    sweating = Symptom.objects.get(slug="sweating")
+    url = reverse("admin:diagnosis_symptom_delete", args=[sweating.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Chest pain with sweating" in page.content.decode()  # listed as what protects it
+    client.post(url, {"post": "yes"})
+    assert Symptom.objects.filter(slug="sweating").exists()
+    assert RedFlagRule.objects.get(slug="chest_pain_with_sweating").any_of.filter(slug="sweating").exists()
+
+
+def test_a_rule_left_without_symptoms_fires_on_nothing(snapshot):
+    from dataclasses import replace
+
+    from diagnosis.engine.triage import fired_red_flags
+
+    empty = replace(snapshot.rules[0], all_of=frozenset(), any_of=frozenset())
+    assert fired_red_flags((empty,), ["cough", "runny_nose"], age=30, sex="", pregnant=False) == []
+
+
+@pytest.mark.parametrize("phrase", ["a", "i", "!!", "the", "12"])
+def test_a_synonym_that_would_match_every_sentence_is_refused(phrase):
+    from django.core.exceptions import ValidationError
+
+    from diagnosis.models import SymptomSynonym
+
+    with pytest.raises(ValidationError):
+        SymptomSynonym(symptom=Symptom.objects.get(slug="headache"), phrase=phrase).full_clean()
+    ok = SymptomSynonym(symptom=Symptom.objects.get(slug="headache"), phrase="  HEADACHE   Big ")
+    ok.full_clean()
+    assert ok.phrase == "headache big"
+
+
+def test_a_disease_age_range_must_make_sense():
+    from django.core.exceptions import ValidationError
+
+    disease = Disease.objects.get(slug="migraine")
+    disease.age_min, disease.age_max, disease.age_mode = 90, 10, 200
+    with pytest.raises(ValidationError) as raised:
+        disease.full_clean()
+    assert "age_max" in raised.value.message_dict
