@@ -1,23 +1,56 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.core.exceptions import ValidationError
 
 from audit.admin_mixins import StaffAccessAuditMixin
 
-from .models import ConsentEvent, HealthProfile, User
+from .models import ConsentEvent, HealthProfile, Role, User
+from .services import active_admins, last_admin_guard, user_set_role
+
+
+class UserChangeForm(BaseUserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            remains_admin = cleaned.get("is_active", False) and (
+                cleaned.get("role") == Role.ADMIN or cleaned.get("is_superuser", False)
+            )
+            try:
+                last_admin_guard(user=self.instance, remains_admin=bool(remains_admin))
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from exc
+        return cleaned
 
 
 @admin.register(User)
 class UserAdmin(StaffAccessAuditMixin, BaseUserAdmin):
+    """The role decides the group and staff status (``user_set_role``), so the groups are shown,
+    not edited; the last active admin can be neither demoted nor deleted."""
+
+    form = UserChangeForm
     ordering = ["email"]
     list_display = ["email", "role", "is_active", "is_staff", "date_joined"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["email"]
     fieldsets = [
         (None, {"fields": ["email", "password", "role"]}),
-        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        ("Permissions", {"fields": ["is_active", "is_superuser", "is_staff", "groups"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
+    readonly_fields = ["is_staff", "groups"]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "role", "password1", "password2"]})]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        user_set_role(user=obj, role=obj.role)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        remaining = active_admins().exclude(pk__in=[u.pk for u in objs])
+        if active_admins().filter(pk__in=[u.pk for u in objs]).exists() and not remaining.exists():
+            protected = [*protected, "MedPortal needs at least one active admin: make another admin first."]
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(HealthProfile)

@@ -29,7 +29,9 @@ class ListField(forms.CharField):
         text = super().to_python(value)
         # CharField's null-character check runs on the cleaned list, where it sees nothing.
         if "\x00" in text:
-            raise forms.ValidationError(_("Null characters are not allowed."), code="null_characters_not_allowed")
+            raise forms.ValidationError(
+                _("Null characters are not allowed."), code="null_characters_not_allowed"
+            )
         words = word_list(text)
         length = len(", ".join(words))
         if length > self.max_length:

@@ -8,8 +8,11 @@ from datetime import timedelta
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from medportal.encryption import all_encrypted_fields
 from medportal.text import word_list
@@ -31,6 +34,21 @@ def user_set_role(*, user: User, role: str) -> User:
     group, _ = Group.objects.get_or_create(name=role)
     user.groups.add(group)
     return user
+
+
+def active_admins():
+    """Accounts that can run the portal through Django admin."""
+    return User.objects.filter(is_active=True, is_staff=True).filter(
+        Q(role=Role.ADMIN) | Q(is_superuser=True)
+    )
+
+
+def last_admin_guard(*, user: User, remains_admin: bool) -> None:
+    """Refuse a change that would leave nobody able to run the portal (no admin left to fix it)."""
+    if remains_admin or not active_admins().filter(pk=user.pk).exists():
+        return
+    if not active_admins().exclude(pk=user.pk).exists():
+        raise ValidationError(_("MedPortal needs at least one active admin: make another admin first."))
 
 
 @transaction.atomic
