@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
@@ -72,6 +73,27 @@ class HealthProfileAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
 class ConsentEventAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
     list_display = ["user", "granted", "created_at"]
     readonly_fields = ["user", "granted", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# allauth's own admin shows (and lets anyone with admin access edit) each authenticator's data,
+# i.e. the TOTP secret and recovery-code seed of every clinician and admin. Ours shows who has
+# which kind, and allows only removing one (a staff member who lost their phone sets up again).
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    search_fields = ["user__email"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False

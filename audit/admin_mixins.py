@@ -39,6 +39,7 @@ class StaffAccessAuditMixin:
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
-        for pk in queryset.values_list("pk", flat=True):
-            self._audit(request, Action.STAFF_CHANGE, pk, "deleted")
+        # A queryset from the bulk action, a plain list from the single-object delete page.
+        for obj in queryset:
+            self._audit(request, Action.STAFF_CHANGE, obj.pk, "deleted")
         return super().log_deletions(request, queryset)

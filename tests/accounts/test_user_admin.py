@@ -55,3 +55,28 @@ def test_an_admin_can_be_demoted_when_another_remains(client, dana):
     assert response.status_code == 302, response.context["adminform"].form.errors
     other.refresh_from_db()
     assert other.role == Role.PATIENT and not other.is_staff
+
+
+def test_admin_never_shows_a_staff_members_totp_secret(client, dana, bob):
+    from allauth.mfa.models import Authenticator
+
+    from audit.models import AuditEvent
+
+    client.force_login(dana)
+    authenticator = Authenticator.objects.filter(user=bob).first()
+    secret = str(authenticator.data)
+    page = client.get(reverse("admin:mfa_authenticator_change", args=[authenticator.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert secret not in html and "secret" not in html.lower()
+    assert 'name="data"' not in html
+    assert AuditEvent.objects.filter(
+        object_type="mfa.authenticator", object_id=str(authenticator.pk)
+    ).exists()
+    # Removing it is allowed: the clinician then sets up two-factor authentication again.
+    response = client.post(
+        reverse("admin:mfa_authenticator_delete", args=[authenticator.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302  # the single-object delete page used to fail in the audit hook
+    assert not Authenticator.objects.filter(pk=authenticator.pk).exists()
+    assert AuditEvent.objects.filter(object_id=str(authenticator.pk), detail="deleted").exists()
