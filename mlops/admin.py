@@ -2,12 +2,12 @@ from django.contrib import admin, messages
 
 from audit.admin_mixins import StaffAccessAuditMixin
 
-from .models import ModelVersion, TrainingCase
+from .models import ModelVersion, TrainingCase, TrainingRun
 from .services import ApplicationError, model_version_promote, model_version_rollback
 
 
 @admin.register(ModelVersion)
-class ModelVersionAdmin(admin.ModelAdmin):
+class ModelVersionAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "version",
@@ -35,6 +35,19 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The serving champion cannot be deleted (promote another version first); deleting an
+        # archived one is fine: it only frees disk space.
+        return super().has_delete_permission(request, obj) and not (
+            obj is not None and obj.alias == ModelVersion.Alias.CHAMPION
+        )
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        champions = [mv for mv in objs if mv.alias == ModelVersion.Alias.CHAMPION]
+        protected = [*protected, *(f"{mv.label} is the serving champion" for mv in champions)]
+        return deleted, counts, perms_needed, protected
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "metrics_chart": metrics_chart()}
@@ -68,9 +81,47 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
 @admin.register(TrainingCase)
 class TrainingCaseAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
+    """Training rows as the model sees them: no link back to the check or its owner. Rows come
+    from consented outcomes and imports only, never typed in here."""
+
     list_display = ["id", "source", "disease", "created_at"]
     list_filter = ["source"]
-    readonly_fields = ["source", "disease", "symptoms", "age", "sex", "fingerprint", "session", "created_at"]
+    fields = ["source", "disease", "symptoms", "age", "sex", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TrainingRun)
+class TrainingRunAdmin(admin.ModelAdmin):
+    """Every retrain: what triggered it, what it decided and why."""
+
+    list_display = ["id", "trigger", "status", "model_version", "started_at", "finished_at"]
+    list_filter = ["status", "trigger"]
+    fields = [
+        "trigger",
+        "status",
+        "result",
+        "model_version",
+        "metrics",
+        "data_fingerprint",
+        "started_at",
+        "finished_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def metrics_chart(width: int = 720, height: int = 220) -> dict | None:

@@ -61,6 +61,14 @@ class ModelVersion(models.Model):
     decision = models.TextField(blank=True, help_text=_("Why it was or was not promoted."))
     created_at = models.DateTimeField(auto_now_add=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
+    replaced = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The champion this version replaced when it was promoted: what a rollback returns to."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-version"]

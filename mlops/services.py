@@ -79,37 +79,52 @@ def model_version_register(
 
 
 @transaction.atomic
-def model_version_promote(*, model_version: ModelVersion, reason: str) -> ModelVersion:
-    """Make this version the champion: one alias update, so web processes switch on the next check."""
+def model_version_promote(
+    *, model_version: ModelVersion, reason: str, rollback: bool = False
+) -> ModelVersion:
+    """Make this version the champion: one alias update, so web processes switch on the next check.
+
+    The champion it replaces is remembered on it (``replaced``), so rollbacks walk back through
+    the promotion history; a rollback keeps the pointer the version already had."""
     mv = ModelVersion.objects.select_for_update().get(pk=model_version.pk)
     if mv.status != ModelVersion.Status.READY:
         raise ApplicationError(f"{mv} is not ready and cannot be promoted.")
-    ModelVersion.objects.filter(name=mv.name, alias=ModelVersion.Alias.CHAMPION).exclude(pk=mv.pk).update(
-        alias=ModelVersion.Alias.ARCHIVED
-    )
+    current = ModelVersion.objects.filter(name=mv.name, alias=ModelVersion.Alias.CHAMPION).exclude(pk=mv.pk)
+    previous = current.first()
+    current.update(alias=ModelVersion.Alias.ARCHIVED)
     mv.alias = ModelVersion.Alias.CHAMPION
     mv.promoted_at = timezone.now()
     mv.decision = reason
-    mv.save(update_fields=["alias", "promoted_at", "decision"])
+    fields = ["alias", "promoted_at", "decision"]
+    if not rollback and previous is not None:
+        mv.replaced = previous
+        fields.append("replaced")
+    mv.save(update_fields=fields)
     logger.info("promoted %s: %s", mv.label, reason)
     return mv
 
 
 @transaction.atomic
 def model_version_rollback(*, name: str = "diagnosis") -> ModelVersion:
-    """Re-promote the previously promoted version."""
+    """Re-promote the champion the current one replaced; called again, it keeps walking back."""
     current = ModelVersion.objects.filter(name=name, alias=ModelVersion.Alias.CHAMPION).first()
-    previous = (
-        ModelVersion.objects.filter(name=name, status=ModelVersion.Status.READY)
-        .exclude(pk=getattr(current, "pk", None))
-        .exclude(promoted_at=None)
-        .order_by("-promoted_at")
-        .first()
-    )
+    if current is None:
+        previous = (
+            ModelVersion.objects.filter(name=name, status=ModelVersion.Status.READY)
+            .exclude(promoted_at=None)
+            .order_by("-promoted_at")
+            .first()
+        )
+    else:
+        previous = current.replaced
+        if previous is not None and previous.status != ModelVersion.Status.READY:
+            raise ApplicationError(f"The version before {current.label} ({previous.label}) is not usable.")
     if previous is None:
         raise ApplicationError("There is no earlier promoted version to roll back to.")
     return model_version_promote(
-        model_version=previous, reason=f"rolled back from {current.label if current else 'none'}"
+        model_version=previous,
+        reason=f"rolled back from {current.label if current else 'none'}",
+        rollback=True,
     )
 
 

@@ -247,3 +247,41 @@ def test_eager_outbox_runs_registered_tasks_in_a_web_process(
         confirmed_case_record(session=session, disease=Disease.objects.get(slug="common_cold"))
     message = OutboxMessage.objects.get(task_name="mlops.retrain_if_enough_labels")
     assert message.sent_at is not None and message.last_error == ""
+
+
+def test_rollbacks_walk_back_through_the_promotion_history(snapshot, settings):
+    from mlops.services import ApplicationError, model_version_promote, model_version_rollback
+    from mlops.training import build_dataset, register_candidate, train_candidate
+
+    dataset = build_dataset(snapshot, per_disease=20, seed=9)
+    candidate = train_candidate("naive_bayes", dataset, snapshot)
+    v1, v2, v3 = (
+        register_candidate(candidate, dataset, snapshot, settings.MODEL_STORE_DIR) for _ in range(3)
+    )
+    for mv in (v1, v2, v3):
+        model_version_promote(model_version=mv, reason="test")
+    assert model_version_rollback().pk == v2.pk
+    assert model_version_rollback().pk == v1.pk  # was: back to v3, flipping between the newest two
+    with pytest.raises(ApplicationError):
+        model_version_rollback()
+    assert ModelVersion.objects.get(alias="champion").pk == v1.pk
+
+
+def test_admin_keeps_the_champion_and_shows_training_runs_read_only(client, dana, trained_champion):
+    from mlops.models import TrainingCase, TrainingRun
+
+    TrainingRun.objects.create(trigger="manual", status="promoted", result="promoted: frozen-set top-1 0.75")
+    client.force_login(dana)
+    url = f"/admin/mlops/modelversion/{trained_champion.pk}/delete/"
+    assert client.get(url).status_code == 403
+    client.post(url, {"post": "yes"})
+    bulk = client.post(
+        "/admin/mlops/modelversion/",
+        {"action": "delete_selected", "_selected_action": [trained_champion.pk], "post": "yes"},
+    )
+    assert bulk.status_code in (200, 302)
+    assert ModelVersion.objects.filter(pk=trained_champion.pk, alias="champion").exists()
+    runs = client.get("/admin/mlops/trainingrun/")
+    assert runs.status_code == 200 and "promoted" in runs.content.decode()
+    assert client.get("/admin/mlops/trainingcase/add/").status_code == 403
+    assert not TrainingCase.objects.exists()
