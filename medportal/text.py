@@ -22,3 +22,21 @@ def word_list(values: str | Iterable | None) -> list[str]:
         if word and word not in words:
             words.append(word)
     return words
+
+
+def age_from_input(value, field: str = "age") -> int | None:
+    """An age in whole years from JSON or a command line ("30", 30, 30.0); None when not given.
+
+    Anything else (true, 30.7, Infinity, 1e400, "old") raises ValueError with a message naming
+    `field`, for the batch commands to report as one line."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"{field} must be a whole number of years")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{field} must be a whole number of years") from None
+    if not number.is_integer() or not 0 <= number <= 130:
+        raise ValueError(f"{field} must be a whole number of years between 0 and 130")
+    return int(number)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from diagnosis.engine.check import run_check
 from diagnosis.engine.knowledge import current_snapshot
 from diagnosis.engine.predictor import current_model
+from medportal.text import age_from_input
 
 
 def result_line(snapshot, model, *, case_id, symptoms, age, sex) -> dict:
@@ -26,12 +27,7 @@ def result_line(snapshot, model, *, case_id, symptoms, age, sex) -> dict:
 
 
 def _age(value):
-    if value in (None, ""):
-        return None
-    age = int(value)
-    if not 0 <= age <= 130:
-        raise ValueError("age must be between 0 and 130")
-    return age
+    return age_from_input(value)
 
 
 def _sex(value):

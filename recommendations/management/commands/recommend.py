@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from medportal.text import word_list
+from medportal.text import age_from_input, word_list
 from recommendations.ranking import current_ranker
 from recommendations.safety import Profile
 from recommendations.selectors import disease_by_name_or_alias
@@ -24,15 +24,7 @@ def profile_from_json(data) -> Profile:
         return Profile()
     if not isinstance(data, dict):
         raise ValueError("profile must be an object")
-    age = data.get("age")
-    if age not in (None, ""):
-        if isinstance(age, bool) or not isinstance(age, (int, float, str)):
-            raise ValueError("profile.age must be a number")
-        age = int(float(age))
-        if not 0 <= age <= 130:
-            raise ValueError("profile.age must be between 0 and 130")
-    else:
-        age = None
+    age = age_from_input(data.get("age"), "profile.age")
     sex = str(data.get("sex") or "").strip().lower()[:1]
     if sex not in ("", "f", "m"):
         raise ValueError("profile.sex must be f or m")
