@@ -63,7 +63,10 @@ def rating_rows() -> list[RatingRow]:
 
     meds = {m.slug: (m.drug_class.slug, m.rx) for m in Medicine.objects.select_related("drug_class")}
     rows = []
-    for r in ItemRating.objects.filter(item_type="medicine").select_related("disease").iterator():
+    # Ratings carry profile facts (age band, sex, long-term conditions): like confirmed outcomes,
+    # they train a model only for people who allowed it, and stop the moment they withdraw.
+    consented = ItemRating.objects.filter(item_type="medicine", user__health_profile__training_consent=True)
+    for r in consented.select_related("disease").iterator():
         if r.item_key not in meds:
             continue
         cls, rx = meds[r.item_key]

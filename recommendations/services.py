@@ -169,7 +169,7 @@ def recommendations_for_session(*, session, user) -> list[Advice]:
 
 
 def ranker_train(*, min_ratings: int | None = None, promote: bool = True):
-    """Train the hybrid ranker on all medicine ratings; None when there are too few."""
+    """Train the hybrid ranker on the medicine ratings of consenting users; None when there are too few."""
     import hashlib
     import time
 

@@ -48,9 +48,11 @@ def test_ranker_falls_back_to_kb_order_with_too_few_ratings():
 
 @pytest.mark.django_db
 def test_ranker_only_reorders_what_the_safety_filter_allows(alice, trained_champion):
+    from accounts.services import consent_set
     from diagnosis.services import symptom_check_start
     from feedback.models import ItemRating
 
+    consent_set(user=alice, granted=True)
     session = symptom_check_start(user=alice, chips=["headache", "nausea", "pain behind the eyes"])
     migraine = Disease.objects.get(slug="migraine")
     kb = advice_build(disease=migraine, profile=Profile())
@@ -83,11 +85,13 @@ def test_a_result_page_resolves_the_profile_once_for_the_filter_and_the_ranker(a
     reused by both advice blocks and by the ranker (and the ranker still orders by it)."""
     from unittest import mock
 
+    from accounts.services import consent_set
     from diagnosis.services import symptom_check_start
     from feedback.models import ItemRating
     from recommendations import safety, services
     from recommendations.ranking import HybridRanker
 
+    consent_set(user=alice, granted=True)
     session = symptom_check_start(user=alice, chips=["headache", "nausea", "pain behind the eyes"])
     migraine = Disease.objects.get(slug="migraine")
     for i in range(60):
@@ -104,3 +108,20 @@ def test_a_result_page_resolves_the_profile_once_for_the_filter_and_the_ranker(a
         advice = services.recommendations_for_session(session=session, user=alice)
     assert len(advice) == 2 and any(a.medicines for a in advice)
     assert in_services.call_count + in_safety.call_count == 1
+
+
+@pytest.mark.django_db
+def test_only_consenting_users_ratings_train_the_ranker(alice, charlie):
+    from accounts.services import consent_set
+    from feedback.models import ItemRating
+    from recommendations.ranking import rating_rows
+
+    migraine = Disease.objects.get(slug="migraine")
+    for user in (alice, charlie):
+        ItemRating.objects.create(
+            user=user, disease=migraine, item_type="medicine", item_key="ibuprofen", rating=4
+        )
+    consent_set(user=alice, granted=True)
+    assert len(rating_rows()) == 1
+    consent_set(user=alice, granted=False)
+    assert rating_rows() == []
