@@ -106,7 +106,10 @@ def review_close(request, pk: int):
                 check_url=request.build_absolute_uri(review.session.get_absolute_url()),
             )
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            # Another clinician's case, or already closed: the form is not on the page then, so
+            # the reason must be a message on the case page, not a form error nobody sees.
+            messages.error(request, exc.message)
+            return redirect(review)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
