@@ -227,6 +227,26 @@ def review_claim(*, review: ClinicianReview, clinician) -> ClinicianReview:
 
 
 @transaction.atomic
+def review_release(*, review: ClinicianReview, clinician) -> ClinicianReview:
+    """Give a claimed case back to the queue (going off shift, or the wrong speciality), so it is
+    never stuck with someone who is away. Only the clinician who claimed it can."""
+    _require_clinician(clinician)
+    review = ClinicianReview.objects.select_for_update().get(pk=review.pk)
+    if review.is_closed:
+        raise ApplicationError(_("This check has already been reviewed."), {"review": review.pk})
+    if review.claimed_by_id != clinician.pk:
+        raise ApplicationError(
+            _("Only the clinician reviewing this check can give it back."), {"review": review.pk}
+        )
+    review.status = ClinicianReview.Status.OPEN
+    review.claimed_by = None
+    review.claimed_at = None
+    review.save(update_fields=["status", "claimed_by", "claimed_at"])
+    _audit_change(review, clinician, "released")
+    return review
+
+
+@transaction.atomic
 def review_close(
     *,
     review: ClinicianReview,

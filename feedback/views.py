@@ -92,6 +92,20 @@ def review_claim(request, pk: int):
 @never_cache
 @login_required
 @require_POST
+def review_release(request, pk: int):
+    review = selectors.get_review_for_clinician(user=request.user, pk=pk)
+    try:
+        services.review_release(review=review, clinician=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(review)
+    messages.success(request, _("The case is back in the queue for any clinician."))
+    return redirect("feedback:review_queue")
+
+
+@never_cache
+@login_required
+@require_POST
 def review_close(request, pk: int):
     review = selectors.get_review_for_clinician(user=request.user, pk=pk)
     form = ReviewCloseForm(request.POST)

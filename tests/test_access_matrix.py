@@ -91,6 +91,7 @@ MATRIX: dict[str, list[Row]] = {
     "feedback:review_detail": [row("get", f"/feedback/review/{R}/", L, 404, 404, 200, 404)],
     "feedback:review_claim": [row("post", f"/feedback/review/{R}/claim/", L, 404, 404, 302, 404)],
     "feedback:review_close": [row("post", f"/feedback/review/{R}/close/", L, 404, 404, 200, 404)],
+    "feedback:review_release": [row("post", f"/feedback/review/{R}/release/", L, 404, 404, 302, 404)],
     # --- allauth pages a person uses directly ------------------------------------------------------
     "account_login": [row("get", "/accounts/login/", 200, 302, 302, 302, 302)],
     "account_signup": [row("get", "/accounts/signup/", 200, 302, 302, 302, 302)],

@@ -47,7 +47,9 @@ def test_patient_signs_up_verifies_fills_profile_checks_symptoms_and_rates_advic
     expect(page.locator("meter.probability").first).to_be_visible()
     # The profile's ibuprofen allergy withholds it, with the reason; unknown "peanuts" is reported.
     expect(page.locator(".withheld")).to_contain_text("Ibuprofen")
-    expect(page.get_by_text(re.compile("not recognised, so the medicines below could not be checked"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("not recognised, so the medicines below could not be checked"))
+    ).to_be_visible()
     shot(page, "result")
 
     page.locator("form.rating").first.get_by_role("button", name="Rate 5 out of 5").click()

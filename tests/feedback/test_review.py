@@ -428,3 +428,19 @@ def test_opening_claiming_and_closing_a_case_is_audited_without_health_data(bob,
     ]
     for event in events:
         assert "gerd" not in event.detail.lower() and NOTE not in event.detail
+
+
+def test_a_clinician_can_give_a_claimed_case_back_to_the_queue(bob, erin, red_flag_check, client):
+    review = review_claim(review=red_flag_check.clinician_review, clinician=bob)
+    client.force_login(erin)
+    client.post(reverse("feedback:review_release", args=[review.pk]))
+    review.refresh_from_db()
+    assert review.claimed_by == bob  # only the clinician reviewing it can give it back
+    client.force_login(bob)
+    page = client.get(reverse("feedback:review_detail", args=[review.pk])).content.decode()
+    assert "Give back to the queue" in page
+    response = client.post(reverse("feedback:review_release", args=[review.pk]))
+    assert response.status_code == 302 and response.headers["Location"] == reverse("feedback:review_queue")
+    review.refresh_from_db()
+    assert review.status == "open" and review.claimed_by is None
+    assert review_claim(review=review, clinician=erin).claimed_by == erin
