@@ -44,8 +44,9 @@ _EXPORT_ONLY_FIELDS = {
     "mfa.authenticator": ("id", "type", "created_at", "last_used_at"),
 }
 # Links that do not cascade but still make the row the user's own: their audit events are about
-# what they did (and by design hold no one's health content).
-_OWNER_LINKS = {("audit.auditevent", "actor")}
+# what they did (and by design hold no one's health content); a training case made from their
+# check is their data while it still links to them (account deletion cuts the link).
+_OWNER_LINKS = {("audit.auditevent", "actor"), ("mlops.trainingcase", "session")}
 _MAX_PATH_HOPS = 3
 
 

@@ -100,6 +100,9 @@ def test_export_holds_all_of_alices_data_decrypted(alice_client, alice, alice_da
     assert records["feedback.CheckFeedback"][0]["top_correct"] == "yes"
     assert records["feedback.ClinicianReview"][0]["note_to_patient"] == "Go now"
     assert records["mlops.TrainingCase"][0]["session"] == alice_data.pk
+    # A training case made from your check is your data: its content is exported too.
+    assert records["mlops.TrainingCase"][0]["symptoms"] == ["chest_pain"]
+    assert "_about" not in records["mlops.TrainingCase"][0]
     assert records["account.EmailAddress"][0]["email"] == alice.email
 
 
