@@ -55,6 +55,12 @@ def test_lay_wording_of_a_red_flag_is_an_emergency(alice, trained_champion, text
     assert session.red_flags and session.red_flags[0]["level"] == "emergency"
 
 
+def test_a_swelling_throat_gets_the_allergic_reaction_instruction(alice, trained_champion):
+    session = symptom_check_start(user=alice, text="my throat is closing up")
+    assert session.triage == "emergency"
+    assert "adrenaline auto-injector" in " ".join(f["instruction"] for f in session.red_flags)
+
+
 @pytest.mark.parametrize("text", ["pressure in my chest", "pressure on my chest", "my chest is hurting"])
 def test_chest_pressure_alone_is_chest_pain_not_sinus_pressure(alice, trained_champion, text):
     session = symptom_check_start(user=alice, text=text)
