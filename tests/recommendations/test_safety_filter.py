@@ -114,6 +114,7 @@ def test_emergency_advice_is_the_guidance_alone():
         ("allergies", "penicillin allergy", "impetigo", "flucloxacillin"),
         ("allergies", "penicillin (rash)", "impetigo", "flucloxacillin"),
         ("allergies", "ibuprofen - hives", "migraine", "ibuprofen"),
+        ("allergies", "allergic to sulphur", "arthritis", "sulfasalazine"),
         ("conditions", "stomach ulcer (2019)", "osteoarthritis", "ibuprofen"),
     ],
 )
