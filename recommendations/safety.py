@@ -30,6 +30,12 @@ _FILLER = {
     "years", "year", "mg", "mcg", "ml", "dose", "doses", "when", "needed", "prn", "every", "per",
     "have", "has", "had", "got", "rash", "hives", "itching", "swelling", "makes", "me", "sick",
 }  # fmt: skip
+# What people type in a list box that has nothing to list: not a word to report as unrecognised.
+_NOTHING_TO_LIST = {
+    "none", "nil", "n a", "na", "nothing", "no", "not known", "unknown", "no allergies",
+    "no known allergies", "nka", "nkda", "no known drug allergies", "no medication", "no medications",
+    "no medicines", "no conditions", "none known",
+}  # fmt: skip
 # Short or common words never matched on their own (they would only fuzzy-match by accident).
 _NEVER_ALONE = {"high", "low", "blood", "heart", "disease", "pressure", "type", "problem", "problems"}
 
@@ -206,7 +212,11 @@ def resolve_profile(vocab: SafetyVocabulary, profile: Profile) -> ResolvedProfil
     conditions: dict[str, str] = {}
     medication_classes: dict[str, str] = {}
     unrecognised: dict[str, list[str]] = {"allergies": [], "conditions": [], "medications": []}
-    for word in profile.allergies:
+
+    def listed(words):
+        return [w for w in words if normalise(w) not in _NOTHING_TO_LIST]
+
+    for word in listed(profile.allergies):
         hits = vocab.drugs(word)
         if not hits:
             unrecognised["allergies"].append(word)
@@ -216,13 +226,13 @@ def resolve_profile(vocab: SafetyVocabulary, profile: Profile) -> ResolvedProfil
             # An allergy to one medicine is treated as an allergy to its class and cross-reacting classes.
             for cls in vocab.with_cross_reactive(classes):
                 allergy_classes.setdefault(cls, word)
-    for word in profile.conditions:
+    for word in listed(profile.conditions):
         slugs = vocab.conditions(word)
         if not slugs:
             unrecognised["conditions"].append(word)
         for slug in slugs:
             conditions.setdefault(slug, word)
-    for word in profile.medications:
+    for word in listed(profile.medications):
         hits = vocab.drugs(word)
         if not hits:
             unrecognised["medications"].append(word)

@@ -125,6 +125,12 @@ def test_a_dose_or_extra_words_never_hide_a_contraindication(field, entry, slug,
     assert not a.unrecognised_profile_words
 
 
+def test_none_in_a_list_box_is_not_reported_as_an_unknown_word():
+    a = advice("migraine", allergies=["None", "no known allergies"], medications=["n/a"], conditions=["nil"])
+    assert a.unrecognised_profile_words == {}
+    assert advice("migraine", allergies=["latex"]).unrecognised_profile_words == {"allergies": ["latex"]}
+
+
 def test_paracetamol_brands_count_as_paracetamol():
     for brand in ("Lemsip", "Beechams"):
         assert "double dose" in withheld(advice("migraine", medications=[brand]))["paracetamol"]
