@@ -433,16 +433,23 @@ def web_sender(sessions: WebSessions, payloads: list[dict]):
 # --- memory ---------------------------------------------------------------------------------
 
 
-def worker_memory(master_pid: int) -> list[dict]:
+def worker_memory(master_pid: int, attempts: int = 20) -> list[dict]:
+    """Memory of each worker. A worker caught while exiting (recycled by max_requests at the end
+    of a phase) reads as 0 MB: sample again until every worker is a live one."""
     import psutil
 
-    rows = []
-    for child in psutil.Process(master_pid).children():
-        try:
-            info = child.memory_full_info()
+    rows: list[dict] = []
+    for _ in range(attempts):
+        rows = []
+        for child in psutil.Process(master_pid).children():
+            try:
+                info = child.memory_full_info()
+            except psutil.Error:
+                continue
             rows.append({"pid": child.pid, "rss_mb": info.rss / 2**20, "uss_mb": info.uss / 2**20})
-        except psutil.Error:
-            continue
+        if rows and all(row["rss_mb"] > 0 for row in rows):
+            return rows
+        time.sleep(0.25)
     return rows
 
 
