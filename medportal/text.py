@@ -40,3 +40,16 @@ def age_from_input(value, field: str = "age") -> int | None:
     if not number.is_integer() or not 0 <= number <= 130:
         raise ValueError(f"{field} must be a whole number of years between 0 and 130")
     return int(number)
+
+
+def positive_int(value: str) -> int:
+    """argparse type for counts such as --per-disease: a whole number of at least 1."""
+    import argparse
+
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number

@@ -191,3 +191,13 @@ def test_train_models_on_imported_cases(settings):
     assert (Path(settings.MODEL_STORE_DIR) / mv.artefact_path).exists()
     assert "naive_bayes" in out.getvalue()
     assert f"v{mv.version}" in out.getvalue()
+
+
+@pytest.mark.parametrize("command", ["train_models", "retrain"])
+@pytest.mark.parametrize("value", ["-1", "0", "many"])
+def test_per_disease_must_be_a_positive_whole_number(command, value):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="per-disease"):
+        call_command(command, "--per-disease", value)
+    assert not ModelVersion.objects.exists()

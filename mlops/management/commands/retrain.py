@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from medportal.text import positive_int
 from mlops.loop import retrain
 
 
@@ -8,7 +9,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--algorithm")
-        parser.add_argument("--per-disease", type=int)
+        parser.add_argument("--per-disease", type=positive_int)
 
     def handle(self, *args, algorithm=None, per_disease=None, **options):
         run = retrain(trigger="manual", algorithm=algorithm, per_disease=per_disease)

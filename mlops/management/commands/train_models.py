@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from diagnosis.engine.algorithms import ALGORITHMS
 from diagnosis.engine.knowledge import current_snapshot
+from medportal.text import positive_int
 from mlops.services import model_version_promote
 from mlops.training import TooFewCases, build_dataset, register_candidate, train_candidate
 
@@ -17,7 +18,9 @@ class Command(BaseCommand):
             default=",".join(ALGORITHMS),
             help=f"comma-separated subset of {', '.join(ALGORITHMS)}",
         )
-        parser.add_argument("--per-disease", type=int, default=None, help="synthetic cases per condition")
+        parser.add_argument(
+            "--per-disease", type=positive_int, default=None, help="synthetic cases per condition"
+        )
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--promote", action="store_true", help="make the best version the champion")
 
