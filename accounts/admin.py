@@ -5,6 +5,7 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.core.exceptions import ValidationError
 
 from audit.admin_mixins import StaffAccessAuditMixin
+from medportal.admin_mixins import ViewOnlyAdminMixin
 
 from .models import ConsentEvent, HealthProfile, Role, User
 from .services import active_admins, last_admin_guard, user_set_role
@@ -55,30 +56,18 @@ class UserAdmin(StaffAccessAuditMixin, BaseUserAdmin):
 
 
 @admin.register(HealthProfile)
-class HealthProfileAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
+class HealthProfileAdmin(StaffAccessAuditMixin, ViewOnlyAdminMixin, admin.ModelAdmin):
     """Admins see that a profile exists, never its health content."""
 
     list_display = ["id", "age_band", "training_consent", "updated_at"]
     fields = ["age_band", "training_consent", "training_consent_at", "updated_at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ConsentEvent)
-class ConsentEventAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
+class ConsentEventAdmin(StaffAccessAuditMixin, ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "granted", "created_at"]
     readonly_fields = ["user", "granted", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # allauth's own admin shows (and lets anyone with admin access edit) each authenticator's data,
@@ -88,15 +77,9 @@ admin.site.unregister(Authenticator)
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
+class AuthenticatorAdmin(StaffAccessAuditMixin, ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "type", "created_at", "last_used_at"]
     list_filter = ["type"]
     search_fields = ["user__email"]
     fields = ["user", "type", "created_at", "last_used_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -1,11 +1,15 @@
 from django.contrib import admin
 
+from medportal.admin_mixins import ViewOnlyAdminMixin
+
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: the trail is append-only."""
+
+    deletable = False
 
     list_display = ["created_at", "action", "actor_email", "object_type", "object_id", "detail", "ip"]
     list_filter = ["action", "created_at", "object_type"]
@@ -23,12 +27,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
     list_select_related = ["actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

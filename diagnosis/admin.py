@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Q
 
 from audit.admin_mixins import StaffAccessAuditMixin
+from medportal.admin_mixins import ViewOnlyAdminMixin
 
 from .admin_mixins import KnowledgeBaseAdmin
 from .models import (
@@ -59,31 +60,17 @@ class RedFlagRuleAdmin(KnowledgeBaseAdmin):
 
 
 @admin.register(KnowledgeBaseVersion)
-class KnowledgeBaseVersionAdmin(admin.ModelAdmin):
+class KnowledgeBaseVersionAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    deletable = False
     list_display = ["id", "reason", "changed_by", "created_at"]
     readonly_fields = ["reason", "changed_by", "content_hash", "created_at"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SymptomSession)
-class SymptomSessionAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
+class SymptomSessionAdmin(StaffAccessAuditMixin, ViewOnlyAdminMixin, admin.ModelAdmin):
     """Admins see metadata of checks, never their health content."""
 
     list_display = ["id", "triage", "status", "low_confidence", "model_label", "kb_version", "created_at"]
     list_filter = ["triage", "status", "low_confidence"]
     fields = ["triage", "status", "low_confidence", "model_label", "kb_version", "age_band", "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from audit.admin_mixins import StaffAccessAuditMixin
+from medportal.admin_mixins import ViewOnlyAdminMixin
 
 from .models import CheckFeedback, ClinicianReview, ItemRating
 
@@ -21,9 +22,11 @@ class CheckFeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClinicianReview)
-class ClinicianReviewAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
+class ClinicianReviewAdmin(StaffAccessAuditMixin, ViewOnlyAdminMixin, admin.ModelAdmin):
     """Read-only oversight of the queue. The clinical content (condition, triage, note) is left out:
     it belongs on the clinician's case page, not in admin."""
+
+    deletable = False
 
     list_display = ["id", "status", "urgency", "reasons", "created_at", "claimed_by"]
     list_filter = ["status", "urgency"]
@@ -41,12 +44,3 @@ class ClinicianReviewAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
         "closed_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

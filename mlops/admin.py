@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
 from audit.admin_mixins import StaffAccessAuditMixin
+from medportal.admin_mixins import ViewOnlyAdminMixin
 
 from .models import ModelVersion, TrainingCase, TrainingRun
 from .services import ApplicationError, model_version_promote, model_version_rollback
@@ -80,7 +81,7 @@ class ModelVersionAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
 
 
 @admin.register(TrainingCase)
-class TrainingCaseAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
+class TrainingCaseAdmin(StaffAccessAuditMixin, ViewOnlyAdminMixin, admin.ModelAdmin):
     """Training rows as the model sees them: no link back to the check or its owner. Rows come
     from consented outcomes and imports only, never typed in here."""
 
@@ -89,16 +90,12 @@ class TrainingCaseAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
     fields = ["source", "disease", "symptoms", "age", "sex", "created_at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(TrainingRun)
-class TrainingRunAdmin(admin.ModelAdmin):
+class TrainingRunAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Every retrain: what triggered it, what it decided and why."""
+
+    deletable = False
 
     list_display = ["id", "trigger", "status", "model_version", "started_at", "finished_at"]
     list_filter = ["status", "trigger"]
@@ -113,15 +110,6 @@ class TrainingRunAdmin(admin.ModelAdmin):
         "finished_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def metrics_chart(width: int = 720, height: int = 220) -> dict | None:

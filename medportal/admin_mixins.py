@@ -1,0 +1,18 @@
+"""Admin building blocks shared by the apps."""
+
+
+class ViewOnlyAdminMixin:
+    """Rows the application writes (audit events, training runs, profiles...): admin shows them
+    and never adds or edits them. ``deletable = False`` forbids deleting too, for records kept
+    for the record (the audit trail, retrain decisions)."""
+
+    deletable = True
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.deletable and super().has_delete_permission(request, obj)
