@@ -20,15 +20,18 @@ FUZZY_CUTOFF = 88
 _DOSE = re.compile(
     r"\b\d+(?:[.,]\d+)?\s*(?:x\s*\d+(?:[.,]\d+)?\s*)?(?:mg|mcg|ug|µg|g|ml|iu|units?|%|puffs?|tablets?)?\b"
 )
-# Words around a medicine or condition name that name nothing themselves.
-_FILLER = {
+# Words never matched on their own: around a name they name nothing ("allergic to", "tablets",
+# "mild"), or are too common to mean one thing ("heart", "pressure"). Inside a longer phrase they
+# still count ("the pill", "blood thinners", "high blood pressure").
+_NEVER_ALONE = {
     "a", "an", "the", "and", "or", "to", "of", "on", "in", "for", "with", "my", "i", "am", "im", "i'm",
     "allergic", "allergy", "allergies", "intolerant", "intolerance", "sensitive", "sensitivity",
-    "reaction", "reactions", "taking", "take", "takes", "use", "using", "daily", "day", "a day",
+    "reaction", "reactions", "taking", "take", "takes", "use", "using", "daily", "day",
     "once", "twice", "morning", "night", "nightly", "weekly", "tablet", "tablets", "pill", "pills",
     "capsule", "capsules", "inhaler", "cream", "mild", "moderate", "severe", "very", "bad", "since",
     "years", "year", "mg", "mcg", "ml", "dose", "doses", "when", "needed", "prn", "every", "per",
     "have", "has", "had", "got", "rash", "hives", "itching", "swelling", "makes", "me", "sick",
+    "high", "low", "blood", "heart", "disease", "pressure", "type", "problem", "problems",
 }  # fmt: skip
 # What people type in a list box that has nothing to list: not a word to report as unrecognised.
 _NOTHING_TO_LIST = {
@@ -36,8 +39,6 @@ _NOTHING_TO_LIST = {
     "no known allergies", "nka", "nkda", "no known drug allergies", "no medication", "no medications",
     "no medicines", "no conditions", "none known",
 }  # fmt: skip
-# Short or common words never matched on their own (they would only fuzzy-match by accident).
-_NEVER_ALONE = {"high", "low", "blood", "heart", "disease", "pressure", "type", "problem", "problems"}
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,12 @@ class SafetyVocabulary:
     def _lookup_all(self, table: dict, entry: str) -> list:
         """Everything an entry names. People write "warfarin 5mg", "allergic to penicillin",
         "asthma (mild)" or "warfarin and aspirin": when the whole entry is not a known term, its
-        words are searched (longest runs first) once doses and filler words are set aside, so a
-        dose or a few extra words never hide a contraindication."""
+        words are searched (longest runs first) once doses are set aside, a word in _NEVER_ALONE
+        only inside a longer run, so a dose or a few extra words never hide a contraindication."""
         whole = self._lookup(table, entry)
         if whole is not None:
             return [whole]
-        words = [w for w in _DOSE.sub(" ", normalise(entry)).split() if w not in _FILLER]
+        words = _DOSE.sub(" ", normalise(entry)).split()
         hits, i = [], 0
         while i < len(words):
             for size in range(min(4, len(words) - i), 0, -1):

@@ -110,6 +110,8 @@ def test_emergency_advice_is_the_guidance_alone():
         ("medications", "sertraline 50 mg daily", "migraine", "sumatriptan"),
         ("medications", "paracetamol 500mg", "migraine", "paracetamol"),
         ("medications", "2 x 20mg omeprazole and warfarin", "osteoarthritis", "ibuprofen"),
+        # A word never matched alone still counts inside a phrase: "pill" in "on the pill".
+        ("medications", "on the pill", "tuberculosis", "rifampicin"),
         ("allergies", "allergic to penicillin", "impetigo", "flucloxacillin"),
         ("allergies", "penicillin allergy", "impetigo", "flucloxacillin"),
         ("allergies", "penicillin (rash)", "impetigo", "flucloxacillin"),
