@@ -8,7 +8,7 @@ from audit.admin_mixins import StaffAccessAuditMixin
 from medportal.admin_mixins import ViewOnlyAdminMixin
 
 from .models import ConsentEvent, HealthProfile, Role, User
-from .services import active_admins, last_admin_guard, user_set_role
+from .services import last_admin_guard, user_set_role
 
 
 class UserChangeForm(BaseUserChangeForm):
@@ -18,10 +18,7 @@ class UserChangeForm(BaseUserChangeForm):
             remains_admin = cleaned.get("is_active", False) and (
                 cleaned.get("role") == Role.ADMIN or cleaned.get("is_superuser", False)
             )
-            try:
-                last_admin_guard(user=self.instance, remains_admin=bool(remains_admin))
-            except ValidationError as exc:
-                raise ValidationError(exc.messages) from exc
+            last_admin_guard(leaving=[] if remains_admin else [self.instance])
         return cleaned
 
 
@@ -49,9 +46,10 @@ class UserAdmin(StaffAccessAuditMixin, BaseUserAdmin):
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        remaining = active_admins().exclude(pk__in=[u.pk for u in objs])
-        if active_admins().filter(pk__in=[u.pk for u in objs]).exists() and not remaining.exists():
-            protected = [*protected, "MedPortal needs at least one active admin: make another admin first."]
+        try:
+            last_admin_guard(leaving=objs)
+        except ValidationError as exc:
+            protected = [*protected, *exc.messages]
         return deleted, counts, perms_needed, protected
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.apps import apps
@@ -43,11 +44,11 @@ def active_admins():
     )
 
 
-def last_admin_guard(*, user: User, remains_admin: bool) -> None:
-    """Refuse a change that would leave nobody able to run the portal (no admin left to fix it)."""
-    if remains_admin or not active_admins().filter(pk=user.pk).exists():
-        return
-    if not active_admins().exclude(pk=user.pk).exists():
+def last_admin_guard(*, leaving: Iterable[User]) -> None:
+    """Refuse to demote or delete `leaving` if no active admin would be left to run the portal."""
+    pks = [user.pk for user in leaving]
+    admins = active_admins()
+    if admins.filter(pk__in=pks).exists() and not admins.exclude(pk__in=pks).exists():
         raise ValidationError(_("MedPortal needs at least one active admin: make another admin first."))
 
 
