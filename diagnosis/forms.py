@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .selectors import ANSWER_LABELS
 from .services import MAX_TEXT
 
 
@@ -19,4 +20,4 @@ class CheckStartForm(forms.Form):
 
 class AnswerForm(forms.Form):
     symptom = forms.CharField(max_length=80)
-    answer = forms.ChoiceField(choices=[("yes", _("Yes")), ("no", _("No")), ("dont_know", _("Don't know"))])
+    answer = forms.ChoiceField(choices=list(ANSWER_LABELS.items()))

@@ -15,12 +15,13 @@ from .engine.check import CheckResult, run_check
 from .engine.knowledge import current_snapshot
 from .engine.predictor import current_model
 from .models import SymptomSession
+from .selectors import ANSWER_LABELS
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
 MAX_CHIPS = 30
-ANSWERS = ("yes", "no", "dont_know")
+ANSWERS = tuple(ANSWER_LABELS)
 
 
 class NoSymptomsRecognised(ValidationError):
