@@ -5,7 +5,7 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.core.exceptions import ValidationError
 
 from audit.admin_mixins import StaffAccessAuditMixin
-from medportal.admin_mixins import ViewOnlyAdminMixin
+from medportal.admin_mixins import DeletionGuardAdminMixin, ViewOnlyAdminMixin
 
 from .models import ConsentEvent, HealthProfile, Role, User
 from .services import last_admin_guard, user_set_role
@@ -23,7 +23,7 @@ class UserChangeForm(BaseUserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(StaffAccessAuditMixin, BaseUserAdmin):
+class UserAdmin(StaffAccessAuditMixin, DeletionGuardAdminMixin, BaseUserAdmin):
     """The role decides the group and staff status (``user_set_role``), so the groups are shown,
     not edited; the last active admin can be neither demoted nor deleted."""
 
@@ -44,13 +44,12 @@ class UserAdmin(StaffAccessAuditMixin, BaseUserAdmin):
         super().save_model(request, obj, form, change)
         user_set_role(user=obj, role=obj.role)
 
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+    def deletion_refusals(self, objs) -> list[str]:
         try:
             last_admin_guard(leaving=objs)
         except ValidationError as exc:
-            protected = [*protected, *exc.messages]
-        return deleted, counts, perms_needed, protected
+            return exc.messages
+        return []
 
 
 @admin.register(HealthProfile)

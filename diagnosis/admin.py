@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Q
 
 from audit.admin_mixins import StaffAccessAuditMixin
-from medportal.admin_mixins import ViewOnlyAdminMixin
+from medportal.admin_mixins import DeletionGuardAdminMixin, ViewOnlyAdminMixin
 
 from .admin_mixins import KnowledgeBaseAdmin
 from .models import (
@@ -28,19 +28,17 @@ class DiseaseSymptomInline(admin.TabularInline):
 
 
 @admin.register(Symptom)
-class SymptomAdmin(KnowledgeBaseAdmin):
+class SymptomAdmin(DeletionGuardAdminMixin, KnowledgeBaseAdmin):
     list_display = ["name", "slug", "body_system", "is_reviewed"]
     list_filter = ["body_system", "is_reviewed"]
     search_fields = ["name", "slug", "synonyms__phrase"]
     inlines = [SynonymInline]
 
-    def get_deleted_objects(self, objs, request):
+    def deletion_refusals(self, objs) -> list[str]:
         """A symptom that a red-flag rule needs cannot be deleted (the rule would silently change
         meaning, or with no symptom left match nothing): the admin lists the rules to edit first."""
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         rules = RedFlagRule.objects.filter(Q(all_of__in=objs) | Q(any_of__in=objs)).distinct()
-        protected = [*protected, *(f"Red-flag rule: {rule.name}" for rule in rules)]
-        return deleted, counts, perms_needed, protected
+        return [f"Red-flag rule: {rule.name}" for rule in rules]
 
 
 @admin.register(Disease)

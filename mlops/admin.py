@@ -1,14 +1,14 @@
 from django.contrib import admin, messages
 
 from audit.admin_mixins import StaffAccessAuditMixin
-from medportal.admin_mixins import ViewOnlyAdminMixin
+from medportal.admin_mixins import DeletionGuardAdminMixin, ViewOnlyAdminMixin
 
 from .models import ModelVersion, TrainingCase, TrainingRun
 from .services import ApplicationError, model_version_promote, model_version_rollback
 
 
 @admin.register(ModelVersion)
-class ModelVersionAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
+class ModelVersionAdmin(StaffAccessAuditMixin, DeletionGuardAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "version",
@@ -44,11 +44,10 @@ class ModelVersionAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
             obj is not None and obj.alias == ModelVersion.Alias.CHAMPION
         )
 
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        champions = [mv for mv in objs if mv.alias == ModelVersion.Alias.CHAMPION]
-        protected = [*protected, *(f"{mv.label} is the serving champion" for mv in champions)]
-        return deleted, counts, perms_needed, protected
+    def deletion_refusals(self, objs) -> list[str]:
+        return [
+            f"{mv.label} is the serving champion" for mv in objs if mv.alias == ModelVersion.Alias.CHAMPION
+        ]
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "metrics_chart": metrics_chart()}
