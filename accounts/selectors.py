@@ -24,12 +24,15 @@ def profile_snapshot(*, user: User | None) -> dict:
     """The non-identifying facts a check needs: age, age band, sex and pregnancy."""
     profile = health_profile_for_user(user=user) if user and user.is_authenticated else None
     if profile is None:
-        return {"age": None, "age_band": "", "sex": "", "pregnant": False}
+        return {"age": None, "age_band": "", "sex": "", "pregnant": False, "pregnancy": "", "notes": []}
     return {
         "age": profile.age(),
         "age_band": profile.age_band,
         "sex": profile.sex,
         "pregnant": profile.is_pregnant,
+        "pregnancy": profile.pregnancy,
+        # Free-text entries ("I'm pregnant", "breastfeeding") the triage layer reads for pregnancy.
+        "notes": [str(x) for x in [*(profile.conditions or []), *(profile.medications or [])]],
     }
 
 
@@ -164,6 +167,43 @@ def _plain_health_profile(profile: HealthProfile | None) -> dict:
     return out
 
 
+# Session keys under which allauth and Django store who a session belongs to (a signed-in user, a
+# login waiting for its second factor, the user whose sign-in methods are recorded).
+_SESSION_USER_KEYS = frozenset({"_auth_user_id", "user_pk", "account_authentication_methods_user"})
+
+
+def _session_mentions(value, *, pk: str, email: str) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if key in _SESSION_USER_KEYS and str(child) == pk:
+                    return True
+                stack.append(child)
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, str) and email and item.strip().lower() == email:
+            return True
+    return False
+
+
+def sessions_for_user(*, user: User) -> list:
+    """Every stored session (expired or not) that holds ``user``'s id or e-mail address.
+
+    Session rows do not link to the user, so every row is decoded: fine for the rare erasure or
+    export, not for a request path.
+    """
+    from django.contrib.sessions.models import Session
+
+    pk, email = str(user.pk), (user.email or "").strip().lower()
+    return [
+        session
+        for session in Session.objects.iterator(chunk_size=500)
+        if _session_mentions(session.get_decoded(), pk=pk, email=email)
+    ]
+
+
 def user_data_export(*, user: User) -> dict:
     """Everything stored about ``user``, decrypted, as JSON-ready data (see personal_data_export)."""
     records = {
@@ -175,8 +215,9 @@ def user_data_export(*, user: User) -> dict:
         "generated_at": timezone.now(),
         "about": _(
             "This file holds everything MedPortal stores about you. Health details are shown decrypted. "
-            "'records' lists every stored row linked to your account, grouped by kind. Security secrets "
-            "(your password, two-factor keys, sign-in tokens) are never included."
+            "'records' lists every stored row linked to your account, grouped by kind; 'sessions' when "
+            "each of your browser sessions expires. Security secrets (your password, two-factor keys, "
+            "sign-in tokens, session keys) are never included."
         ),
         "account": {
             "email": user.email,
@@ -188,4 +229,9 @@ def user_data_export(*, user: User) -> dict:
         },
         "health_profile": _plain_health_profile(health_profile_for_user(user=user)),
         "records": records,
+        # Only when each expires: a session key would let its holder act as you.
+        "sessions": [
+            {"expire_date": session.expire_date}
+            for session in sorted(sessions_for_user(user=user), key=lambda s: s.expire_date)
+        ],
     }

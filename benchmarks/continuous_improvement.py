@@ -231,7 +231,7 @@ def record_round(snapshot, freq, round_no: int, n_confirmed: int, diseases: dict
     from django.utils import timezone
 
     from accounts.services import consent_set, health_profile_update, user_create
-    from diagnosis.services import NoSymptomsRecognised, symptom_check_start
+    from diagnosis.services import symptom_check_start
     from mlops.services import confirmed_case_record
 
     rng = np.random.default_rng(OUTCOME_SEED + round_no)
@@ -250,9 +250,8 @@ def record_round(snapshot, freq, round_no: int, n_confirmed: int, diseases: dict
         consenting = i not in declined
         if consenting:
             consent_set(user=user, granted=True)
-        try:
-            session = symptom_check_start(user=user, text="", chips=[names[s] for s in patient.symptoms])
-        except NoSymptomsRecognised:
+        session = symptom_check_start(user=user, text="", chips=[names[s] for s in patient.symptoms])
+        if not session.symptoms:
             stats["no_symptoms"] += 1
             continue
         stats["checks"] += 1

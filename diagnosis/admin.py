@@ -6,9 +6,12 @@ from medportal.admin_mixins import DeletionGuardAdminMixin, ViewOnlyAdminMixin
 
 from .admin_mixins import KnowledgeBaseAdmin
 from .models import (
+    ComplaintConcept,
+    ComplaintDiscriminator,
     Disease,
     DiseaseSymptom,
     KnowledgeBaseVersion,
+    PresentingComplaint,
     RedFlagRule,
     Symptom,
     SymptomSession,
@@ -55,6 +58,36 @@ class RedFlagRuleAdmin(KnowledgeBaseAdmin):
     list_filter = ["level", "is_active"]
     filter_horizontal = ["all_of", "any_of"]
     search_fields = ["name", "slug"]
+
+
+class DiscriminatorInline(admin.StackedInline):
+    model = ComplaintDiscriminator
+    extra = 0
+    fields = [
+        ("slug", "name", "level", "is_active"),
+        "instruction",
+        "all_of",
+        ("standalone", "sex", "pregnant"),
+        ("age_below_months", "age_from_months"),
+        ("min_temperature_c", "min_duration_days", "min_tablets"),
+    ]
+
+
+@admin.register(PresentingComplaint)
+class PresentingComplaintAdmin(KnowledgeBaseAdmin):
+    """The complaint-first triage layer: phrases, level, instruction and red flags per complaint.
+    Every save is kept in history and raises the knowledge-base version (checks use it at once)."""
+
+    list_display = ["name", "body_system", "level", "is_active"]
+    list_filter = ["level", "body_system", "is_active"]
+    search_fields = ["name", "slug", "discriminators__name"]
+    inlines = [DiscriminatorInline]
+
+
+@admin.register(ComplaintConcept)
+class ComplaintConceptAdmin(KnowledgeBaseAdmin):
+    list_display = ["__str__"]
+    search_fields = ["name"]
 
 
 @admin.register(KnowledgeBaseVersion)

@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from medportal.api import COMMON_ERRORS, PRIVATE_ERRORS, ApiError, error_responses, validated
+from medportal.api import COMMON_ERRORS, PRIVATE_ERRORS, error_responses, validated
 
 from . import selectors, services
 from .engine.knowledge import current_snapshot
@@ -21,7 +21,6 @@ from .serializers import (
     CheckOutputSerializer,
     CheckStartInputSerializer,
     CheckSummaryOutputSerializer,
-    NoSymptomsErrorSerializer,
 )
 
 TAG = "checks"
@@ -75,6 +74,13 @@ def check_payload(session) -> dict:
         "next_question": shown.question,
         "model_version": session.model_label,
         "kb_version": session.kb_version,
+        "in_scope": session.in_scope,
+        "complaints": [
+            {k: c[k] for k in ("slug", "name", "level", "instruction")} for c in session.complaints or []
+        ],
+        "findings": list(session.findings or []),
+        "safety_net": selectors.safety_net_for(session),
+        "suggestions": selectors.suggestions_for(session),
     }
 
 
@@ -132,8 +138,9 @@ class CheckListCreateView(GenericAPIView):
         operation_id="checks_create",
         summary="Start a symptom check",
         description=(
-            "Give `text`, `symptoms` or both. 400 with error=no_symptoms, `unrecognised` and "
-            "`suggestions` when no symptom was recognised; error=invalid when the body is empty."
+            "Give `text`, `symptoms` or both, and optionally `subject` (who the check is for). Words "
+            "nothing recognises still get a result (triage never self_care, `in_scope` false, "
+            "`unrecognised` with `suggestions`); error=invalid when the body is empty."
         ),
         tags=[TAG],
         request=CheckStartInputSerializer,
@@ -152,21 +159,17 @@ class CheckListCreateView(GenericAPIView):
         ],
         responses={
             201: CheckOutputSerializer,
-            **error_responses(400, *PRIVATE_ERRORS, 415, r400=NoSymptomsErrorSerializer),
+            **error_responses(400, *PRIVATE_ERRORS, 415),
         },
     )
     def post(self, request):
         data = validated(CheckStartInputSerializer, request.data)
-        try:
-            session = services.symptom_check_start(
-                user=request.user, text=data.get("text", ""), chips=data.get("symptoms", [])
-            )
-        except services.NoSymptomsRecognised as exc:
-            raise ApiError(
-                exc.message,
-                code="no_symptoms",
-                extra={"unrecognised": exc.unrecognised, "suggestions": exc.suggestions},
-            ) from None
+        session = services.symptom_check_start(
+            user=request.user,
+            text=data.get("text", ""),
+            chips=data.get("symptoms", []),
+            subject=data.get("subject"),
+        )
         response = _check_response(session, status.HTTP_201_CREATED)
         response["Location"] = request.build_absolute_uri(reverse("api-check", args=[session.pk]))
         return response

@@ -16,6 +16,49 @@ class CheckStartForm(forms.Form):
         help_text=_('Describe it in your own words. Say what you do not have too ("no fever").'),
     )
     chips = forms.CharField(required=False, widget=forms.HiddenInput, max_length=3000)
+    subject_for = forms.ChoiceField(
+        label=_("Who is this check for?"),
+        choices=[("me", _("Me")), ("child", _("My child")), ("other", _("Someone else"))],
+        initial="me",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    age_years = forms.IntegerField(label=_("Their age in years"), required=False, min_value=0, max_value=120)
+    age_months = forms.IntegerField(
+        label=_("Or, for a baby under 2, age in months"), required=False, min_value=0, max_value=23
+    )
+    sex = forms.ChoiceField(
+        label=_("Their sex"),
+        choices=[("", _("Prefer not to say")), ("f", _("Female")), ("m", _("Male"))],
+        required=False,
+    )
+    pregnant = forms.ChoiceField(
+        label=_("Pregnant?"),
+        choices=[("", _("Not asked / no")), ("yes", _("Yes")), ("unsure", _("Might be")), ("no", _("No"))],
+        required=False,
+    )
+    breastfeeding = forms.ChoiceField(
+        label=_("Breastfeeding?"),
+        choices=[("", _("Not asked / no")), ("yes", _("Yes")), ("no", _("No"))],
+        required=False,
+    )
+
+    def subject(self) -> dict:
+        """The subject as the check service takes it; "me" keeps the profile's facts."""
+        data = self.cleaned_data
+        who = data.get("subject_for") or "me"
+        subject = {
+            "for": who,
+            "pregnant": data.get("pregnant") or "",
+            "breastfeeding": data.get("breastfeeding") or "",
+        }
+        if who != "me":
+            subject.update(
+                sex=data.get("sex") or "", age_years=data.get("age_years"), age_months=data.get("age_months")
+            )
+            if data.get("age_months") is not None:
+                subject["age_years"] = None
+        return subject
 
 
 class AnswerForm(forms.Form):

@@ -21,12 +21,19 @@ from recommendations.models import (
     Precaution,
     ProfileCondition,
 )
+from recommendations.safety import safety_facts_validate
+from recommendations.services import safety_facts_load
 
+from .engine.complaints import CatalogueError, complaint_from_dict
 from .models import (
+    TRIAGE_ORDER,
     BodySystem,
+    ComplaintConcept,
+    ComplaintDiscriminator,
     Disease,
     DiseaseSymptom,
     KnowledgeBaseVersion,
+    PresentingComplaint,
     RedFlagRule,
     Symptom,
     SymptomSynonym,
@@ -65,6 +72,8 @@ class KnowledgeBaseFiles:
     vocabulary: dict
     conditions: list[dict]
     content_hash: str
+    complaints: list[dict] = field(default_factory=list)
+    concepts: dict[str, list[str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
 
@@ -85,8 +94,9 @@ def read_files(directory: Path | None = None) -> KnowledgeBaseFiles:
         directory / "vocabulary.yaml",
     ]
     condition_paths = sorted((directory / "conditions").glob("*.yaml"))
+    complaint_paths = sorted((directory / "complaints").glob("*.yaml"))
     digest = hashlib.sha256()
-    for path in paths + condition_paths:
+    for path in paths + condition_paths + complaint_paths:
         if not path.exists():
             raise KnowledgeBaseError(f"{path.name} is missing")
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -101,8 +111,97 @@ def read_files(directory: Path | None = None) -> KnowledgeBaseFiles:
         conditions=[_read_yaml(p) for p in condition_paths],
         content_hash=digest.hexdigest(),
     )
-    files.errors = validate(files)
+    concept_errors = _read_complaints(files, complaint_paths)
+    files.errors = concept_errors + validate(files)
     return files
+
+
+def _read_complaints(files: KnowledgeBaseFiles, paths: list[Path]) -> list[str]:
+    errors = []
+    for path in paths:
+        data = _read_yaml(path) or {}
+        for name, terms in (data.get("concepts") or {}).items():
+            if name in files.concepts:
+                errors.append(f"concept @{name}: defined twice ({path.name})")
+            files.concepts[name] = list(terms or [])
+        files.complaints.extend(data.get("complaints") or [])
+    return errors
+
+
+COMPLAINT_KEYS = {"slug", "name", "body_system", "source", "terms", "level", "instruction", "safety_net"}
+DISCRIMINATOR_KEYS = {"slug", "name", "level", "instruction"}
+DISCRIMINATOR_OPTIONAL = {
+    "all_of", "standalone", "sex", "pregnant", "age_below_months", "age_from_months",
+    "min_temperature_c", "min_duration_days", "min_tablets",
+}  # fmt: skip
+
+
+_ALTERNATION = re.compile(r"\(([^)]*)\)")
+
+
+def _term_problems(term: str) -> list[str]:
+    """Term syntax the matcher would silently misread: multi-word options, short wildcards."""
+    problems = []
+    for options in _ALTERNATION.findall(term):
+        if any(not option.strip() for option in options.split("|")):
+            problems.append(f"{term!r}: an empty ( | ) option")
+    for word in term.replace("(", " ").replace(")", " ").replace("|", " ").split():
+        if word.endswith("*") and len(word.rstrip("*")) < 2:
+            problems.append(f"{term!r}: a word* needs at least 2 characters")
+    return problems
+
+
+def validate_complaints(files: KnowledgeBaseFiles) -> list[str]:
+    """Presenting complaints: complete, unique, valid levels, every @concept known."""
+    errors: list[str] = []
+    slugs: set[str] = set()
+    for c in files.complaints:
+        slug = c.get("slug")
+        where = f"complaint {slug}"
+        missing = COMPLAINT_KEYS - set(c)
+        if missing:
+            errors.append(f"{where}: missing {', '.join(sorted(missing))}")
+            continue
+        if slug in slugs:
+            errors.append(f"{where}: slug used twice")
+        slugs.add(slug)
+        if c["level"] not in TriageLevel.values:
+            errors.append(f"{where}: unknown level {c['level']!r}")
+        if c["body_system"] not in BodySystem.values:
+            errors.append(f"{where}: unknown body_system {c['body_system']!r}")
+        if not c["terms"] or not c["safety_net"]:
+            errors.append(f"{where}: needs terms and at least one safety_net line")
+        for d in c.get("discriminators") or []:
+            dwhere = f"{where} discriminator {d.get('slug')}"
+            missing = DISCRIMINATOR_KEYS - set(d)
+            unknown = set(d) - DISCRIMINATOR_KEYS - DISCRIMINATOR_OPTIONAL
+            if missing or unknown:
+                errors.append(f"{dwhere}: missing {sorted(missing)} / unknown keys {sorted(unknown)}")
+                continue
+            if d["slug"] in slugs:
+                errors.append(f"{dwhere}: slug used twice")
+            slugs.add(d["slug"])
+            if d["level"] not in TriageLevel.values:
+                errors.append(f"{dwhere}: unknown level {d['level']!r}")
+            groups = d.get("all_of") or []
+            if not isinstance(groups, list) or not all(isinstance(g, list) and g for g in groups):
+                errors.append(f"{dwhere}: all_of must be a list of non-empty lists")
+            if d.get("standalone") and not groups:
+                errors.append(f"{dwhere}: a standalone discriminator needs all_of phrases")
+            if d["level"] in TriageLevel.values and c["level"] in TriageLevel.values:
+                if TRIAGE_ORDER[TriageLevel(d["level"])] > TRIAGE_ORDER[TriageLevel(c["level"])]:
+                    errors.append(
+                        f"{dwhere}: less urgent than its complaint, so it could never change a result"
+                    )
+            for term in [t for g in groups if isinstance(g, list) for t in g]:
+                errors.extend(f"{dwhere}: {problem}" for problem in _term_problems(str(term)))
+        for term in c["terms"] or []:
+            errors.extend(f"{where}: {problem}" for problem in _term_problems(str(term)))
+        try:
+            complaint_from_dict(c, files.concepts)
+        except (CatalogueError, KeyError, TypeError) as exc:
+            errors.append(f"{where}: {exc}")
+    return errors
 
 
 def validate(files: KnowledgeBaseFiles) -> list[str]:  # noqa: C901 - one flat list of checks reads best
@@ -199,7 +298,8 @@ def validate(files: KnowledgeBaseFiles) -> list[str]:  # noqa: C901 - one flat l
                 errors.append(f"{where}: emergency conditions need emergency_guidance")
             if c["medicines"]:
                 errors.append(f"{where}: emergency conditions must not list self-care medicines")
-    return errors
+    errors += safety_facts_validate(files.vocabulary, files.medicines)
+    return errors + validate_complaints(files)
 
 
 @dataclass
@@ -287,6 +387,8 @@ def load(files: KnowledgeBaseFiles, *, force: bool = False) -> LoadResult:
         obj.contraindicated_conditions.set([conditions[c] for c in m.get("contraindicated_conditions") or []])
         medicines[obj.slug] = obj
 
+    safety_facts_load(vocabulary=files.vocabulary, medicines=files.medicines)
+
     for c in files.conditions:
         demo = c.get("demographics") or {}
         disease, _ = Disease.objects.update_or_create(
@@ -342,6 +444,7 @@ def load(files: KnowledgeBaseFiles, *, force: bool = False) -> LoadResult:
         rule.all_of.set([symptoms[s] for s in r["all_of"]])
         rule.any_of.set([symptoms[s] for s in r.get("any_of") or []])
 
+    _load_complaints(files)
     version = KnowledgeBaseVersion.objects.create(
         reason="loaded fixture files", content_hash=files.content_hash
     )
@@ -354,5 +457,47 @@ def load(files: KnowledgeBaseFiles, *, force: bool = False) -> LoadResult:
             "conditions": len(files.conditions),
             "medicines": len(medicines),
             "red_flags": len(files.red_flags),
+            "complaints": len(files.complaints),
         },
     )
+
+
+def _load_complaints(files: KnowledgeBaseFiles) -> None:
+    for name, terms in files.concepts.items():
+        ComplaintConcept.objects.update_or_create(name=name, defaults={"terms": terms})
+    for c in files.complaints:
+        complaint, _ = PresentingComplaint.objects.update_or_create(
+            slug=c["slug"],
+            defaults={
+                "name": c["name"],
+                "body_system": c["body_system"],
+                "level": c["level"],
+                "instruction": c["instruction"].strip(),
+                "safety_net": [line.strip() for line in c["safety_net"]],
+                "source": c["source"].strip(),
+                "terms": [str(t) for t in c["terms"]],
+                "is_active": True,
+            },
+        )
+        wanted = [d["slug"] for d in c.get("discriminators") or []]
+        complaint.discriminators.exclude(slug__in=wanted).delete()
+        for d in c.get("discriminators") or []:
+            ComplaintDiscriminator.objects.update_or_create(
+                slug=d["slug"],
+                defaults={
+                    "complaint": complaint,
+                    "name": d["name"],
+                    "level": d["level"],
+                    "instruction": d["instruction"].strip(),
+                    "all_of": [[str(t) for t in group] for group in d.get("all_of") or []],
+                    "standalone": bool(d.get("standalone")),
+                    "sex": d.get("sex") or "",
+                    "pregnant": bool(d.get("pregnant")),
+                    "age_below_months": d.get("age_below_months"),
+                    "age_from_months": d.get("age_from_months"),
+                    "min_temperature_c": d.get("min_temperature_c"),
+                    "min_duration_days": d.get("min_duration_days"),
+                    "min_tablets": d.get("min_tablets"),
+                    "is_active": True,
+                },
+            )

@@ -196,6 +196,105 @@ class RedFlagRule(models.Model):
         return f"{self.get_level_display()}: {self.name}"
 
 
+def _validate_terms(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(t, str) and t.strip() for t in value):
+        raise ValidationError(_("Enter a list of phrases."))
+
+
+def _validate_term_groups(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(g, list) and g for g in value):
+        raise ValidationError(_("Enter a list of groups, each a non-empty list of phrases."))
+    for group in value:
+        _validate_terms(group)
+
+
+class ComplaintConcept(models.Model):
+    """A named list of lay phrases ("@severe") that complaints and discriminators share."""
+
+    name = models.SlugField(max_length=60, unique=True)
+    terms = models.JSONField(default=list, validators=[_validate_terms])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"@{self.name}"
+
+
+class PresentingComplaint(models.Model):
+    """What a person comes with ("earache", "took too many tablets"), whether or not any condition
+    the model knows explains it. Its level applies when it is recognised and no discriminator fires."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=160)
+    body_system = models.CharField(max_length=32, choices=BodySystem.choices, default=BodySystem.GENERAL)
+    level = models.CharField(max_length=16, choices=TriageLevel.choices)
+    instruction = models.TextField()
+    safety_net = models.JSONField(default=list, blank=True, validators=[_validate_terms])
+    source = models.TextField(help_text=_("The public guidance this entry is based on."))
+    terms = models.JSONField(default=list, validators=[_validate_terms])
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        _check_concepts(self.terms, "terms")
+
+
+def _check_concepts(terms, field: str) -> None:
+    """An admin edit naming an unknown @concept is refused here rather than skipped at check time."""
+    from .engine.complaints import CatalogueError, expand_terms
+
+    concepts = dict(ComplaintConcept.objects.values_list("name", "terms"))
+    try:
+        expand_terms(terms or [], concepts, field)
+    except CatalogueError as exc:
+        raise ValidationError({field: str(exc)}) from exc
+
+
+class ComplaintDiscriminator(models.Model):
+    """A red flag of a presenting complaint: when found, the check is at least this urgent."""
+
+    complaint = models.ForeignKey(
+        PresentingComplaint, on_delete=models.CASCADE, related_name="discriminators"
+    )
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=160)
+    level = models.CharField(max_length=16, choices=TriageLevel.choices)
+    instruction = models.TextField()
+    all_of = models.JSONField(default=list, blank=True, validators=[_validate_term_groups])
+    standalone = models.BooleanField(
+        default=False, help_text=_("Fires on its own phrases, without the complaint's own phrases.")
+    )
+    sex = models.CharField(max_length=1, blank=True, choices=[("f", _("Female")), ("m", _("Male"))])
+    pregnant = models.BooleanField(
+        default=False, help_text=_("Only when the person is or might be pregnant.")
+    )
+    age_below_months = models.FloatField(null=True, blank=True)
+    age_from_months = models.FloatField(null=True, blank=True)
+    min_temperature_c = models.FloatField(null=True, blank=True)
+    min_duration_days = models.FloatField(null=True, blank=True)
+    min_tablets = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["complaint", "level", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint}: {self.name}"
+
+    def clean(self) -> None:
+        if isinstance(self.all_of, list):
+            _check_concepts([t for group in self.all_of if isinstance(group, list) for t in group], "all_of")
+
+
 class SymptomSession(models.Model):
     """One symptom check. What the patient typed and everything derived from it is encrypted;
     triage, status and the versions used stay in clear for queues and metrics."""
@@ -215,6 +314,14 @@ class SymptomSession(models.Model):
     answers = EncryptedJSONTextField(default=list, blank=True)
     conditions = EncryptedJSONTextField(default=list, blank=True)
     red_flags = EncryptedJSONTextField(default=list, blank=True)
+    # Who the check is about (me / a child / another adult; age, sex, pregnancy) and the presenting
+    # complaints the triage layer recognised, with what it found in the words.
+    subject = EncryptedJSONTextField(default=dict, blank=True)
+    complaints = EncryptedJSONTextField(default=list, blank=True)
+    findings = EncryptedJSONTextField(default=list, blank=True)
+    in_scope = models.BooleanField(
+        default=True, help_text=_("False when the condition model does not cover what was described.")
+    )
     next_question = EncryptedCharField(max_length=80, blank=True, default="")
     sex = EncryptedCharField(max_length=1, blank=True, default="")
     pregnant = EncryptedCharField(max_length=5, blank=True, default="")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -91,3 +92,99 @@ def sessions_for_user(*, user):
     from .models import SymptomSession
 
     return SymptomSession.objects.filter(user=user).order_by("-created_at")
+
+
+def generic_safety_net() -> list[str]:
+    """Said on every result whatever was recognised, so nobody leaves without knowing when to act."""
+    number = settings.EMERGENCY_NUMBER
+    urgent = getattr(settings, "URGENT_NUMBER", "111")
+    return [
+        _(
+            "Call %(n)s now if someone has chest pain, struggles to breathe, has a face drooping or an arm "
+            "they cannot lift, is fitting, will not wake up, has a rash that does not fade under a glass, or "
+            "has taken too much of a medicine."
+        )
+        % {"n": number},
+        _("Get help from %(u)s or a doctor today if you get worse, or if you are worried.") % {"u": urgent},
+    ]
+
+
+def safety_net_for(session) -> list[str]:
+    """The "get help now if ..." lines of the complaints a check recognised, then the general ones."""
+    lines: list[str] = []
+    for complaint in session.complaints or []:
+        for line in complaint.get("safety_net") or []:
+            if line not in lines:
+                lines.append(line)
+    return lines[:4] + [line for line in generic_safety_net() if line not in lines]
+
+
+def suggestions_for(session) -> dict[str, list[str]]:
+    """Did-you-mean symptom names for each phrase of a check that nothing recognised."""
+    from .engine.knowledge import current_snapshot
+
+    index = current_snapshot().index
+    return {text: index.suggest(text) for text in session.unrecognised or []}
+
+
+@dataclass(frozen=True)
+class WhatToDo:
+    """The top of every result: one action for the level, the instructions that decided it, and
+    when to get help sooner."""
+
+    level: str
+    heading: str
+    actions: list[str]
+    safety_net: list[str]
+    emergency_tel: str
+    urgent_number: str
+
+
+def emergency_tel() -> str:
+    """The dialable part of the configured emergency number ("999 (UK) / 112 (EU)" -> "999")."""
+    import re
+
+    match = re.search(r"\d+", settings.EMERGENCY_NUMBER)
+    return match.group(0) if match else "999"
+
+
+def what_to_do(session) -> WhatToDo:
+    level = session.triage
+    urgent = settings.URGENT_NUMBER
+    tel = emergency_tel()
+    headings = {
+        "emergency": _("Call %(n)s now") % {"n": tel},
+        "urgent": _("Get medical help today"),
+        "gp": _("Book an appointment with a GP"),
+        "self_care": _("You can probably look after this at home"),
+    }
+    generic = {
+        "emergency": _("Call %(n)s or go to the nearest emergency department (A&E) now.") % {"n": tel},
+        "urgent": _(
+            "Call %(u)s, or contact your GP surgery or an urgent care service, today. Do not wait for a "
+            "routine appointment."
+        )
+        % {"u": urgent},
+        "gp": _("Book a GP appointment in the next few days (a dentist for teeth, an optician for eyes)."),
+        "self_care": _(
+            "Rest and look after yourself. A pharmacist can advise you and tell you what can help."
+        ),
+    }
+    actions: list[str] = []
+    for flag in session.red_flags or []:
+        if flag.get("level") == level and flag.get("instruction") and flag["instruction"] not in actions:
+            actions.append(flag["instruction"])
+    if not actions:
+        for complaint in session.complaints or []:
+            if complaint.get("level") == level and complaint.get("instruction") not in actions:
+                actions.append(complaint["instruction"])
+    if not actions:
+        actions.append(generic[level])
+    return WhatToDo(
+        level=level,
+        heading=headings[level],
+        actions=actions[:3],
+        safety_net=[] if level == "emergency" else safety_net_for(session),
+        emergency_tel=tel,
+        urgent_number=urgent,
+    )

@@ -3,8 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from medportal.api import ApiErrorSerializer
-
 from .models import SymptomSession, TriageLevel
 from .services import ANSWERS, MAX_CHIPS, MAX_TEXT
 
@@ -34,6 +32,32 @@ class AutocompleteOutputSerializer(serializers.Serializer):
 # --- checks: input ------------------------------------------------------------------
 
 
+class SubjectInputSerializer(serializers.Serializer):
+    """Who the check is about; absent means the account holder, with their profile's facts."""
+
+    YES_NO_UNSURE = [("yes", "yes"), ("no", "no"), ("unsure", "unsure")]
+
+    for_ = serializers.ChoiceField(
+        choices=[("me", "me"), ("child", "child"), ("other", "other")], required=False, default="me"
+    )
+    age_years = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=120)
+    age_months = serializers.FloatField(
+        required=False, allow_null=True, min_value=0, max_value=1440, help_text=_("For babies.")
+    )
+    sex = serializers.ChoiceField(
+        choices=[("f", "f"), ("m", "m"), ("", "")], required=False, allow_blank=True
+    )
+    pregnant = serializers.ChoiceField(choices=YES_NO_UNSURE, required=False, allow_blank=True)
+    breastfeeding = serializers.ChoiceField(choices=YES_NO_UNSURE, required=False, allow_blank=True)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and "for" in data:
+            data = {**data, "for_": data["for"]}
+        value = super().to_internal_value(data)
+        value["for"] = value.pop("for_", "me")
+        return value
+
+
 class CheckStartInputSerializer(serializers.Serializer):
     text = serializers.CharField(
         required=False,
@@ -46,6 +70,9 @@ class CheckStartInputSerializer(serializers.Serializer):
         required=False,
         max_length=MAX_CHIPS,
         help_text=_("Symptom names, synonyms or slugs, e.g. from autocomplete."),
+    )
+    subject = SubjectInputSerializer(
+        required=False, help_text=_('Who the check is for: {"for": "child", "age_months": 5, "sex": "f"}.')
     )
 
 
@@ -79,8 +106,25 @@ class ConditionOutputSerializer(serializers.Serializer):
 class RedFlagOutputSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
-    level = serializers.ChoiceField(choices=[TriageLevel.EMERGENCY, TriageLevel.URGENT])
+    level = serializers.ChoiceField(choices=TriageLevel.choices)
     instruction = serializers.CharField()
+    complaint = serializers.CharField(
+        required=False, help_text=_("The presenting complaint this red flag belongs to, if any.")
+    )
+
+
+class ComplaintOutputSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.ChoiceField(choices=TriageLevel.choices)
+    instruction = serializers.CharField()
+
+
+class FindingOutputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    assertion = serializers.ChoiceField(
+        choices=["present", "possible", "negated", "family", "historical", "hypothetical"]
+    )
 
 
 class NextQuestionOutputSerializer(serializers.Serializer):
@@ -121,6 +165,16 @@ class CheckOutputSerializer(serializers.Serializer):
     next_question = NextQuestionOutputSerializer(allow_null=True)
     model_version = serializers.CharField(help_text=_("The model that produced the result."))
     kb_version = serializers.IntegerField(help_text=_("The knowledge-base version used."))
+    in_scope = serializers.BooleanField(
+        help_text=_("False when the condition model does not cover what was described (no conditions).")
+    )
+    complaints = ComplaintOutputSerializer(many=True, help_text=_("Presenting complaints recognised."))
+    findings = FindingOutputSerializer(many=True, help_text=_("What was read in the words, and how."))
+    safety_net = serializers.ListField(child=serializers.CharField(), help_text=_("Get help now if ..."))
+    suggestions = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=_("Did-you-mean symptom names for each unrecognised phrase."),
+    )
 
 
 class TopConditionOutputSerializer(serializers.Serializer):
@@ -136,16 +190,3 @@ class CheckSummaryOutputSerializer(serializers.Serializer):
     triage = serializers.ChoiceField(choices=TriageLevel.choices)
     low_confidence = serializers.BooleanField()
     top_condition = TopConditionOutputSerializer(allow_null=True)
-
-
-class NoSymptomsErrorSerializer(ApiErrorSerializer):
-    """400 from starting a check: invalid input, or error=no_symptoms when nothing was recognised."""
-
-    unrecognised = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text=_("Only for error=no_symptoms.")
-    )
-    suggestions = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text=_("Did-you-mean symptom names for each unrecognised word; only for error=no_symptoms."),
-    )

@@ -12,6 +12,8 @@ from accounts.selectors import profile_snapshot
 from feedback.services import review_flag
 
 from .engine.check import CheckResult, run_check
+from .engine.complaints import Subject
+from .engine.context import mentions_breastfeeding, mentions_pregnancy, tokenise
 from .engine.knowledge import current_snapshot
 from .engine.predictor import current_model
 from .models import SymptomSession
@@ -22,17 +24,9 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 2000
 MAX_CHIPS = 30
 ANSWERS = tuple(ANSWER_LABELS)
-
-
-class NoSymptomsRecognised(ValidationError):
-    """Nothing the patient typed matched a known symptom; carries suggestions to show."""
-
-    def __init__(self, unrecognised: list[str], suggestions: dict[str, list[str]]):
-        super().__init__(
-            _("We could not recognise a symptom you have in what you typed."), code="no_symptoms"
-        )
-        self.unrecognised = unrecognised
-        self.suggestions = suggestions
+SUBJECTS = ("me", "child", "other")
+YES_NO_UNSURE = ("yes", "no", "unsure", "")
+MAX_AGE_YEARS = 120
 
 
 def _clean_input(text: str | None, chips) -> tuple[str, list[str]]:
@@ -49,19 +43,99 @@ def _clean_input(text: str | None, chips) -> tuple[str, list[str]]:
     return text, chips
 
 
-def _evaluate(*, text: str, chips: list[str], profile: dict, answers: list[dict]) -> CheckResult:
+def _yes_no_unsure(value, field: str) -> str:
+    if value is True:
+        return "yes"
+    if value is False or value is None:
+        return "no" if value is False else ""
+    value = str(value).strip().lower()
+    if value not in YES_NO_UNSURE:
+        raise ValidationError({field: _("Answer yes, no or unsure.")}, code="invalid")
+    return value
+
+
+def _age_months(given: dict) -> float | None:
+    months, years = given.get("age_months"), given.get("age_years", given.get("age"))
+    try:
+        if months not in (None, ""):
+            value = float(months)
+            if not 0 <= value <= MAX_AGE_YEARS * 12 or value != value:
+                raise ValueError
+            return value
+        if years not in (None, ""):
+            value = float(years)
+            if not 0 <= value <= MAX_AGE_YEARS or value != value:
+                raise ValueError
+            return value * 12
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"age": _("Enter an age between 0 and %(n)s years (months for babies).") % {"n": MAX_AGE_YEARS}},
+            code="invalid",
+        ) from None
+    return None
+
+
+def subject_for_check(*, profile: dict, given: dict | None) -> dict:
+    """Who the check is about, as stored on the session: the account holder by default (their
+    profile's age, sex and pregnancy, with pregnancy or breastfeeding written in its free text
+    counted, conservatively), or a child or another adult described in the check itself."""
+    given = dict(given or {})
+    who = given.get("for") or "me"
+    if who not in SUBJECTS:
+        raise ValidationError({"for": _("Choose me, my child or someone else.")}, code="invalid")
+    sex = str(given.get("sex") or "").strip().lower()[:1]
+    if sex not in ("f", "m", ""):
+        raise ValidationError({"sex": _("Choose female, male or not say.")}, code="invalid")
+    pregnant = _yes_no_unsure(given.get("pregnant"), "pregnant")
+    breastfeeding = _yes_no_unsure(given.get("breastfeeding"), "breastfeeding")
+    age_months = _age_months(given)
+    if who == "me":
+        notes = tokenise(" . ".join(profile.get("notes") or []))
+        sex = sex or profile.get("sex") or ""
+        if age_months is None and profile.get("age") is not None:
+            age_months = float(profile["age"]) * 12
+        if not pregnant:
+            if profile.get("pregnant") or mentions_pregnancy(notes):
+                pregnant = "yes"
+            elif profile.get("pregnancy") == "unsure":
+                pregnant = "unsure"
+        if not breastfeeding and mentions_breastfeeding(notes):
+            breastfeeding = "yes"
+    elif age_months is None and who == "child":
+        raise ValidationError({"age": _("Tell us the child's age (in months for a baby).")}, code="required")
+    if sex == "m" and pregnant in ("yes", "unsure"):
+        raise ValidationError({"pregnant": _("Pregnancy only applies to someone who could be pregnant.")})
+    return {
+        "for": who,
+        "age_months": age_months,
+        "sex": sex,
+        "pregnant": pregnant,
+        "breastfeeding": breastfeeding,
+    }
+
+
+def _engine_subject(subject: dict) -> Subject:
+    return Subject(
+        age_months=subject.get("age_months"),
+        sex=subject.get("sex") or "",
+        pregnant=True if subject.get("pregnant") in ("yes", "unsure") else None,
+        breastfeeding=True if subject.get("breastfeeding") in ("yes", "unsure") else None,
+    )
+
+
+def _evaluate(*, text: str, chips: list[str], subject: dict, answers: list[dict]) -> CheckResult:
     snapshot = current_snapshot()
     model = current_model(snapshot)
     return run_check(
-        snapshot,
-        model,
-        text=text,
-        chips=chips,
-        age=profile["age"],
-        sex=profile["sex"],
-        pregnant=profile["pregnant"],
-        answers=answers,
+        snapshot, model, text=text, chips=chips, answers=answers, subject=_engine_subject(subject)
     )
+
+
+def _age_band(subject: dict) -> str:
+    from accounts.models import age_band_for
+
+    months = subject.get("age_months")
+    return age_band_for(int(months // 12) if months is not None else None)
 
 
 def _apply(session: SymptomSession, result: CheckResult) -> None:
@@ -70,6 +144,9 @@ def _apply(session: SymptomSession, result: CheckResult) -> None:
     session.unrecognised = result.unrecognised
     session.conditions = [c.__dict__ for c in result.conditions]
     session.red_flags = result.red_flags
+    session.complaints = result.complaints
+    session.findings = result.findings
+    session.in_scope = result.in_scope
     session.triage = result.triage
     session.low_confidence = result.low_confidence
     session.next_question = result.next_question or ""
@@ -80,19 +157,22 @@ def _apply(session: SymptomSession, result: CheckResult) -> None:
 
 
 @transaction.atomic
-def symptom_check_start(*, user, text: str | None = "", chips=()) -> SymptomSession:
+def symptom_check_start(
+    *, user, text: str | None = "", chips=(), subject: dict | None = None
+) -> SymptomSession:
+    """Run and store a check. Words nothing recognises still get a result (never self-care) with
+    suggestions and when to get help: a person is never left with a bare "not recognised"."""
     text, chips = _clean_input(text, chips)
-    profile = profile_snapshot(user=user)
-    result = _evaluate(text=text, chips=chips, profile=profile, answers=[])
-    if not result.present:
-        raise NoSymptomsRecognised(result.unrecognised, result.suggestions)
+    facts = subject_for_check(profile=profile_snapshot(user=user), given=subject)
+    result = _evaluate(text=text, chips=chips, subject=facts, answers=[])
     session = SymptomSession(
         user=user,
         entered_text=text,
         chips=chips,
-        age_band=profile["age_band"],
-        sex=profile["sex"],
-        pregnant="yes" if profile["pregnant"] else "",
+        subject=facts,
+        age_band=_age_band(facts),
+        sex=facts["sex"],
+        pregnant="yes" if facts["pregnant"] in ("yes", "unsure") else "",
     )
     _apply(session, result)
     # The user is the signed-in one and the model version was just read from the registry: skip
@@ -130,15 +210,19 @@ def symptom_check_finish(*, session: SymptomSession) -> SymptomSession:
 
 
 def _rerun(session: SymptomSession) -> None:
-    from accounts.models import AgeBand
-
-    profile = profile_snapshot(user=session.user)
-    # Keep the demographics the check started with.
-    profile.update(sex=session.sex, pregnant=session.pregnant == "yes")
-    if session.age_band != profile["age_band"] and session.age_band == AgeBand.UNKNOWN:
-        profile["age"] = None
+    """Answering a question re-runs the check for the same subject the check started with."""
+    subject = session.subject
+    if not subject:  # a check stored before subjects were recorded
+        profile = profile_snapshot(user=session.user)
+        subject = {
+            "for": "me",
+            "age_months": profile["age"] * 12 if profile["age"] is not None and session.age_band else None,
+            "sex": session.sex,
+            "pregnant": "yes" if session.pregnant == "yes" else "",
+            "breastfeeding": "",
+        }
     result = _evaluate(
-        text=session.entered_text, chips=session.chips, profile=profile, answers=session.answers
+        text=session.entered_text, chips=session.chips, subject=subject, answers=session.answers
     )
     _apply(session, result)
 

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from feedback.selectors import review_for_session
+from medportal.limits import check_submission_limits
 from recommendations.services import recommendations_for_session
 
 from . import selectors, services
@@ -19,22 +20,37 @@ from .forms import AnswerForm, CheckStartForm
 
 @never_cache
 @login_required
+@check_submission_limits
 def check_start(request):
     form = CheckStartForm(request.POST or None)
     problem = None
     if request.method == "POST" and form.is_valid():
         try:
             session = services.symptom_check_start(
-                user=request.user, text=form.cleaned_data["text"], chips=form.cleaned_data["chips"]
+                user=request.user,
+                text=form.cleaned_data["text"],
+                chips=form.cleaned_data["chips"],
+                subject=form.subject(),
             )
-        except services.NoSymptomsRecognised as exc:
-            problem = exc
-            form.add_error(None, exc.message)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_service_errors(form, exc)
         else:
             return redirect(session)
     return render(request, "diagnosis/check_start.html", {"form": form, "problem": problem})
+
+
+_SUBJECT_FIELDS = {"for": "subject_for", "age": "age_years", "sex": "sex", "pregnant": "pregnant"}
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """Service errors keyed by subject field go next to that field; the rest on top of the form."""
+    if hasattr(exc, "error_dict"):
+        for key, errors in exc.error_dict.items():
+            field = _SUBJECT_FIELDS.get(key)
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        form.add_error(None, exc)
 
 
 @never_cache
@@ -49,6 +65,8 @@ def check_detail(request, pk: int):
         "negated_names": shown.negated,
         "answers": shown.answers,
         "emergency_number": settings.EMERGENCY_NUMBER,
+        "what_to_do": selectors.what_to_do(session),
+        "suggestions": selectors.suggestions_for(session) if session.unrecognised else {},
         # Advice only once the questions are over: the leading condition can still change before that.
         "advice": recommendations_for_session(session=session, user=request.user)
         if session.status == session.Status.COMPLETE

@@ -15,6 +15,12 @@ class DrugClass(models.Model):
     cross_reactive = models.ManyToManyField(
         "self", symmetrical=False, blank=True, help_text=_("An allergy to this class also rules these out.")
     )
+    implies_conditions = models.ManyToManyField(
+        "ProfileCondition",
+        blank=True,
+        related_name="implied_by_classes",
+        help_text=_("Taking a medicine of this class means the person very likely has these conditions."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -47,6 +53,12 @@ class OtherMedication(models.Model):
     name = models.CharField(max_length=160)
     synonyms = models.JSONField(default=list, blank=True)
     classes = models.ManyToManyField(DrugClass, related_name="other_medications")
+    implies_conditions = models.ManyToManyField(
+        ProfileCondition,
+        blank=True,
+        related_name="implied_by_medications",
+        help_text=_("Taking it means the person very likely has these conditions."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -62,6 +74,11 @@ class Medicine(models.Model):
         CAUTION = "caution", _("Only if a doctor or pharmacist agrees")
         AVOID = "avoid", _("Avoid in pregnancy")
 
+    class Breastfeeding(models.TextChoices):
+        OK = "ok", _("Generally considered safe")
+        CAUTION = "caution", _("Only if a doctor or pharmacist agrees")
+        AVOID = "avoid", _("Avoid while breastfeeding")
+
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=160)
     brand_names = models.JSONField(default=list, blank=True)
@@ -69,6 +86,9 @@ class Medicine(models.Model):
     drug_class = models.ForeignKey(DrugClass, on_delete=models.PROTECT, related_name="medicines")
     allergy_classes = models.ManyToManyField(DrugClass, blank=True, related_name="allergy_medicines")
     pregnancy = models.CharField(max_length=8, choices=Pregnancy.choices, default=Pregnancy.CAUTION)
+    breastfeeding = models.CharField(
+        max_length=8, choices=Breastfeeding.choices, default=Breastfeeding.CAUTION
+    )
     min_age_years = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(120)])
     contraindicated_conditions = models.ManyToManyField(
         ProfileCondition, blank=True, related_name="medicines"

@@ -3,14 +3,21 @@
 Profile words (allergies, long-term conditions, current medicines) are resolved to medicines,
 drug classes and conditions from the knowledge base; every candidate medicine the profile
 rules out is withheld with a reason the patient can read. Unknown words are reported back.
+
+Free-text entries that mean pregnancy or breastfeeding set those flags (`profile_flags_from_words`,
+pure and free of the database so triage can use it too), and medicines that imply a condition
+(a reliever inhaler means asthma) bring that condition's rules with them.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import yaml
 from rapidfuzz import fuzz, process
 
 from diagnosis.engine.resolver import normalise
@@ -55,6 +62,7 @@ class MedicineSpec:
     contraindicated_conditions: frozenset[str]
     interacting_classes: frozenset[str]
     note: str
+    breastfeeding: str = "caution"
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,9 @@ class SafetyVocabulary:
     # normalised phrase -> ("medicine"|"class"|"other", slug, classes)
     drug_terms: dict[str, tuple[str, str, frozenset[str]]]
     condition_terms: dict[str, str]
+    # What taking a medicine of a class, or one other medication, says about the person's conditions.
+    class_implies: dict[str, frozenset[str]] = field(default_factory=dict)
+    other_implies: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def _lookup(self, table: dict, word: str):
         key = normalise(word)
@@ -111,6 +122,13 @@ class SafetyVocabulary:
     def conditions(self, entry: str) -> list[str]:
         return self._lookup_all(self.condition_terms, entry)
 
+    def implied_conditions(self, kind: str, slug: str, classes) -> set[str]:
+        """Profile conditions that taking this (a `drugs()` hit) implies."""
+        out = set(self.other_implies.get(slug, frozenset())) if kind == "other" else set()
+        for cls in classes:
+            out |= self.class_implies.get(cls, frozenset())
+        return out
+
     def with_cross_reactive(self, classes) -> set[str]:
         out = set(classes)
         for cls in classes:
@@ -123,17 +141,25 @@ def build_vocabulary() -> SafetyVocabulary:
 
     from .models import DrugClass, Medicine, OtherMedication, ProfileCondition
 
-    classes = list(DrugClass.objects.prefetch_related("cross_reactive"))
+    classes = list(DrugClass.objects.prefetch_related("cross_reactive", "implies_conditions"))
     class_names = {c.slug: c.name for c in classes}
     cross = {c.slug: frozenset(x.slug for x in c.cross_reactive.all()) for c in classes}
+    class_implies = {
+        c.slug: frozenset(x.slug for x in c.implies_conditions.all())
+        for c in classes
+        if c.implies_conditions.all()
+    }
+    other_implies: dict[str, frozenset[str]] = {}
     medicines = {}
     terms: dict[str, tuple[str, str, frozenset[str]]] = {}
     for c in classes:
         for phrase in [c.slug, c.slug.replace("_", " "), c.name, *c.synonyms]:
             terms.setdefault(normalise(phrase), ("class", c.slug, frozenset({c.slug})))
-    for om in OtherMedication.objects.prefetch_related("classes"):
+    for om in OtherMedication.objects.prefetch_related("classes", "implies_conditions"):
         for phrase in [om.slug, om.slug.replace("_", " "), om.name, *om.synonyms]:
             terms[normalise(phrase)] = ("other", om.slug, frozenset(x.slug for x in om.classes.all()))
+        if om.implies_conditions.all():
+            other_implies[om.slug] = frozenset(x.slug for x in om.implies_conditions.all())
     qs = Medicine.objects.select_related("drug_class").prefetch_related(
         "allergy_classes", "contraindicated_conditions", "interacting_classes"
     )
@@ -147,6 +173,7 @@ def build_vocabulary() -> SafetyVocabulary:
             drug_class_name=m.drug_class.name,
             allergy_classes=frozenset(c.slug for c in m.allergy_classes.all()) | {m.drug_class.slug},
             pregnancy=m.pregnancy,
+            breastfeeding=m.breastfeeding,
             min_age_years=m.min_age_years,
             contraindicated_conditions=frozenset(c.slug for c in m.contraindicated_conditions.all()),
             interacting_classes=frozenset(c.slug for c in m.interacting_classes.all()),
@@ -168,6 +195,8 @@ def build_vocabulary() -> SafetyVocabulary:
         condition_names={c.slug: c.name for c in conditions},
         drug_terms=terms,
         condition_terms=condition_terms,
+        class_implies=class_implies,
+        other_implies=other_implies,
     )
 
 
@@ -187,6 +216,226 @@ def current_vocabulary() -> SafetyVocabulary:
     return _cached
 
 
+# ------------------------------------------------------------------ free-text profile words
+# Pregnancy and breastfeeding words, their denials and hedges, and allergy-only abbreviations live in
+# vocabulary.yaml. They are read from the file rather than the database so that
+# `profile_flags_from_words` stays a pure function the diagnosis engine can call without the ORM.
+
+_BREAKS = re.compile("[a-z0-9]+|[,;:.!?/\u2013\u2014-]")  # words, or punctuation (en and em dashes too)
+# Words that may stand between a denial and the term it denies ("not currently pregnant", "no longer
+# breastfeeding", "not pregnant or breastfeeding").
+_FILLERS = {
+    "currently", "longer", "been", "be", "am", "i", "im", "a", "an", "yet", "now", "really",
+    "actually", "any", "more", "anymore", "is", "was", "were", "are", "she", "he", "they", "we",
+    "at", "the", "moment", "present", "presently", "or", "nor", "and", "shes", "hes",
+}  # fmt: skip
+# Misspellings: a single word of at least this length counts when this close to a one-word term
+# ("pregant", "brestfeeding"); shorter words are too easily something else.
+_FLAG_FUZZY_MIN_LEN = 7
+_FLAG_FUZZY_CUTOFF = 85
+
+
+@dataclass(frozen=True)
+class ProfileLexicon:
+    pregnancy: tuple[tuple[str, ...], ...] = ()
+    breastfeeding: tuple[tuple[str, ...], ...] = ()
+    denials: frozenset[str] = frozenset()
+    hedges: frozenset[str] = frozenset()
+    exceptions: tuple[tuple[str, ...], ...] = ()  # "nursing home" is not nursing a baby
+    allergy_only: dict[str, str] = field(default_factory=dict)  # abbreviation -> the word it stands for
+
+    @property
+    def flag_words(self) -> frozenset[str]:
+        return frozenset(t[0] for t in self.pregnancy + self.breastfeeding if len(t) == 1)
+
+
+def _words_and_breaks(text: str) -> tuple[list[str], list[bool]]:
+    """Lower-case words, and for each whether punctuation ("," ":" "-") comes right before it."""
+    text = normalise(text).replace("'", "")
+    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # "breast-feeding" is "breast feeding"
+    words: list[str] = []
+    breaks: list[bool] = []
+    pending = False
+    for token in _BREAKS.findall(text):
+        if token[0].isalnum():
+            words.append(token)
+            breaks.append(pending)
+            pending = False
+        else:
+            pending = True
+    return words, breaks
+
+
+def profile_lexicon(vocabulary: dict) -> ProfileLexicon:
+    """The free-text profile words of a parsed vocabulary.yaml (a dict); pure."""
+
+    def terms(key: str) -> tuple[tuple[str, ...], ...]:
+        out = []
+        for phrase in vocabulary.get(key) or []:
+            words = tuple(_words_and_breaks(str(phrase))[0])
+            if words and words not in out:
+                out.append(words)
+        return tuple(out)
+
+    return ProfileLexicon(
+        pregnancy=terms("pregnancy_words"),
+        breastfeeding=terms("breastfeeding_words"),
+        denials=frozenset(w for t in terms("flag_denials") for w in t),
+        hedges=frozenset(w for t in terms("flag_hedges") for w in t),
+        exceptions=terms("flag_exceptions"),
+        allergy_only={
+            normalise(k): normalise(v) for k, v in (vocabulary.get("allergy_only_words") or {}).items()
+        },
+    )
+
+
+_lexicon_lock = threading.Lock()
+_lexicon_cache: tuple[Path, float, ProfileLexicon] | None = None
+
+
+def _vocabulary_path() -> Path:
+    from django.conf import settings
+
+    if settings.configured and getattr(settings, "KNOWLEDGE_BASE_DIR", None):
+        return Path(settings.KNOWLEDGE_BASE_DIR) / "vocabulary.yaml"
+    return Path(__file__).resolve().parent.parent / "diagnosis" / "knowledge_base" / "vocabulary.yaml"
+
+
+def shipped_profile_lexicon() -> ProfileLexicon:
+    """The lexicon of the shipped vocabulary.yaml, read once and again whenever the file changes."""
+    global _lexicon_cache
+    path = _vocabulary_path()
+    mtime = path.stat().st_mtime
+    cached = _lexicon_cache
+    if cached is None or cached[0] != path or cached[1] != mtime:
+        with _lexicon_lock:
+            with path.open(encoding="utf-8") as fh:
+                lexicon = profile_lexicon(yaml.safe_load(fh) or {})
+            _lexicon_cache = cached = (path, mtime, lexicon)
+    return cached[2]
+
+
+def _term_at(words: list[str], term: tuple[str, ...]) -> list[int]:
+    n = len(term)
+    hits = [i for i in range(len(words) - n + 1) if tuple(words[i : i + n]) == term]
+    if not hits and n == 1 and len(term[0]) >= _FLAG_FUZZY_MIN_LEN:
+        hits = [
+            i
+            for i, w in enumerate(words)
+            if len(w) >= _FLAG_FUZZY_MIN_LEN - 1 and fuzz.ratio(w, term[0]) >= _FLAG_FUZZY_CUTOFF
+        ]
+    return hits
+
+
+def _denied(words: list[str], breaks: list[bool], start: int, end: int, lexicon: ProfileLexicon) -> bool:
+    """True when the term at words[start:end] is denied: "not pregnant", "no longer breastfeeding",
+    "pregnant: no". Punctuation before the term stops the search for a denial ("not pregnant,
+    breastfeeding" still says breastfeeding)."""
+    skippable = _FILLERS | lexicon.flag_words
+    j = start - 1
+    while j >= 0 and not breaks[j + 1]:
+        if words[j] in lexicon.denials:
+            return True
+        if words[j] not in skippable:
+            break
+        j -= 1
+    rest = words[end:]
+    return (
+        bool(rest)
+        and all(w in lexicon.denials or w in _FILLERS for w in rest)
+        and bool(lexicon.denials & set(rest))
+    )
+
+
+def _entry_flags(entry: str, lexicon: ProfileLexicon) -> tuple[bool, bool, bool]:
+    """(says pregnant, says breastfeeding, mentions either at all: "not pregnant" is understood too)."""
+    words, breaks = _words_and_breaks(entry)
+    for phrase in lexicon.exceptions:
+        for start in _term_at(words, phrase):
+            words[start : start + len(phrase)] = ["|"] * len(phrase)  # "|" matches no term
+    hedged = bool(lexicon.hedges & set(words))
+    mentioned = False
+
+    def said(terms) -> bool:
+        nonlocal mentioned
+        for term in terms:
+            for start in _term_at(words, term):
+                mentioned = True
+                if hedged or not _denied(words, breaks, start, start + len(term), lexicon):
+                    return True
+        return False
+
+    return said(lexicon.pregnancy), said(lexicon.breastfeeding), mentioned
+
+
+def flag_entries(words: Iterable[str], lexicon: ProfileLexicon | None = None) -> tuple[str, str]:
+    """The first entry that says the person is pregnant, and the first that says they breastfeed
+    ("" when none does), so that a reason can quote the patient's own words."""
+    lexicon = lexicon or shipped_profile_lexicon()
+    pregnant = breastfeeding = ""
+    for entry in words:
+        if not isinstance(entry, str) or not entry.strip():
+            continue
+        is_pregnant, is_breastfeeding, _ = _entry_flags(entry, lexicon)
+        if is_pregnant and not pregnant:
+            pregnant = entry
+        if is_breastfeeding and not breastfeeding:
+            breastfeeding = entry
+    return pregnant, breastfeeding
+
+
+def profile_flags_from_words(
+    words: Iterable[str], lexicon: ProfileLexicon | None = None
+) -> tuple[bool, bool]:
+    """(pregnant, breastfeeding) from free-text profile entries such as "12 weeks pregnant",
+    "possibly pregnant", "nursing my baby" or "bf my 3 month old". Conservative: a hedge ("might
+    be", "not sure if") counts as yes, and only a plain denial ("not pregnant", "stopped
+    breastfeeding") does not. Pure: no database; `lexicon` defaults to the shipped vocabulary.yaml."""
+    pregnant, breastfeeding = flag_entries(words, lexicon)
+    return bool(pregnant), bool(breastfeeding)
+
+
+def _for_lookup(entry: str, allergy_only: dict[str, str] | None = None) -> str:
+    """An entry ready for the term lookup: dashes, colons and the like split words ("penicillin—rash"),
+    and in the allergies list abbreviations that only mean a medicine there are spelt out ("pen")."""
+    text = re.sub("[\u2013\u2014:;!?,]", " ", entry)
+    if allergy_only:
+        text = " ".join(allergy_only.get(w, w) for w in normalise(text).split())
+    return text
+
+
+def safety_facts_validate(vocabulary: dict, medicines: list[dict]) -> list[str]:
+    """Problems with the knowledge-base fields this module adds (breastfeeding, implies_conditions
+    and the free-text profile words); human-readable, empty when the files are sound."""
+    errors = []
+    conditions = set((vocabulary.get("profile_conditions") or {}).keys())
+    for section in ("drug_classes", "other_medications"):
+        for slug, entry in (vocabulary.get(section) or {}).items():
+            for cond in (entry or {}).get("implies_conditions") or []:
+                if cond not in conditions:
+                    errors.append(f"{section} {slug}: implies unknown profile condition {cond}")
+    for m in medicines:
+        if m.get("breastfeeding") not in ("ok", "caution", "avoid"):
+            errors.append(f"medicine {m.get('slug')}: breastfeeding must be ok, caution or avoid")
+    for key in ("pregnancy_words", "breastfeeding_words", "flag_denials", "flag_hedges"):
+        value = vocabulary.get(key)
+        if (
+            not value
+            or not isinstance(value, list)
+            or not all(isinstance(w, str) and w.strip() for w in value)
+        ):
+            errors.append(f"{key} must be a non-empty list of words")
+    allergy_only = vocabulary.get("allergy_only_words") or {}
+    if not isinstance(allergy_only, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in allergy_only.items()
+    ):
+        errors.append("allergy_only_words must map a word to the word it stands for")
+    return errors
+
+
+# ------------------------------------------------------------------ profiles
+
+
 @dataclass
 class Profile:
     age: int | None = None
@@ -195,6 +444,7 @@ class Profile:
     allergies: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     medications: list[str] = field(default_factory=list)
+    breastfeeding: bool = False
 
 
 @dataclass
@@ -202,24 +452,44 @@ class ResolvedProfile:
     profile: Profile
     allergy_medicines: dict[str, str]  # medicine slug -> the word the patient typed
     allergy_classes: dict[str, str]  # class slug -> word
-    conditions: dict[str, str]  # profile condition slug -> word
+    conditions: dict[str, str]  # profile condition slug -> word (listed, or implied by a medicine)
     medication_classes: dict[str, str]  # class slug -> word
     unrecognised: dict[str, list[str]]  # field -> words
+    pregnant: bool = False  # the profile's flag, or a free-text entry that means it
+    breastfeeding: bool = False
+    flag_words: dict[str, str] = field(default_factory=dict)  # "pregnancy"/"breastfeeding" -> the entry
+    implied_by: dict[str, str] = field(default_factory=dict)  # condition slug -> the medicine word
 
 
-def resolve_profile(vocab: SafetyVocabulary, profile: Profile) -> ResolvedProfile:
+def resolve_profile(
+    vocab: SafetyVocabulary, profile: Profile, lexicon: ProfileLexicon | None = None
+) -> ResolvedProfile:
+    lexicon = lexicon or shipped_profile_lexicon()
     allergy_medicines: dict[str, str] = {}
     allergy_classes: dict[str, str] = {}
     conditions: dict[str, str] = {}
+    implied_by: dict[str, str] = {}
     medication_classes: dict[str, str] = {}
     unrecognised: dict[str, list[str]] = {"allergies": [], "conditions": [], "medications": []}
 
     def listed(words):
         return [w for w in words if normalise(w) not in _NOTHING_TO_LIST]
 
+    everything = [*listed(profile.allergies), *listed(profile.conditions), *listed(profile.medications)]
+    pregnancy_word, breastfeeding_word = flag_entries(everything, lexicon)
+    # Entries about pregnancy or breastfeeding, said or denied, are understood: never "unrecognised".
+    flagging = {w for w in everything if _entry_flags(w, lexicon)[2]}
+
+    def drugs(word, allergy_only=None):
+        text = _for_lookup(word, allergy_only)
+        hits = vocab.drugs(text)
+        if not hits and "-" in text:  # "penicillin-rash": only now, since "co-codamol" needs its hyphen
+            hits = vocab.drugs(text.replace("-", " "))
+        return hits
+
     for word in listed(profile.allergies):
-        hits = vocab.drugs(word)
-        if not hits:
+        hits = drugs(word, lexicon.allergy_only)
+        if not hits and word not in flagging:
             unrecognised["allergies"].append(word)
         for kind, slug, classes in hits:
             if kind == "medicine":
@@ -228,21 +498,42 @@ def resolve_profile(vocab: SafetyVocabulary, profile: Profile) -> ResolvedProfil
             for cls in vocab.with_cross_reactive(classes):
                 allergy_classes.setdefault(cls, word)
     for word in listed(profile.conditions):
-        slugs = vocab.conditions(word)
-        if not slugs:
+        slugs = vocab.conditions(_for_lookup(word))
+        if not slugs and word not in flagging:
             unrecognised["conditions"].append(word)
         for slug in slugs:
             conditions.setdefault(slug, word)
     for word in listed(profile.medications):
-        hits = vocab.drugs(word)
-        if not hits:
+        hits = drugs(word)
+        if not hits and word not in flagging:
             unrecognised["medications"].append(word)
-        for _kind, _slug, classes in hits:
+        for kind, slug, classes in hits:
             for cls in classes:
                 medication_classes.setdefault(cls, word)
+            for cond in sorted(vocab.implied_conditions(kind, slug, classes)):
+                if cond not in conditions:
+                    conditions[cond] = word
+                    implied_by[cond] = word
+    flag_words = {
+        k: v for k, v in (("pregnancy", pregnancy_word), ("breastfeeding", breastfeeding_word)) if v
+    }
     return ResolvedProfile(
-        profile, allergy_medicines, allergy_classes, conditions, medication_classes, unrecognised
+        profile,
+        allergy_medicines,
+        allergy_classes,
+        conditions,
+        medication_classes,
+        unrecognised,
+        pregnant=bool(profile.pregnant or pregnancy_word),
+        breastfeeding=bool(profile.breastfeeding or breastfeeding_word),
+        flag_words=flag_words,
+        implied_by=implied_by,
     )
+
+
+def _quoting(rp: ResolvedProfile, flag: str) -> str:
+    word = rp.flag_words.get(flag)
+    return f' ("{word}" in your profile)' if word else ""
 
 
 def withhold_reason(vocab: SafetyVocabulary, med: MedicineSpec, rp: ResolvedProfile) -> str | None:
@@ -255,14 +546,22 @@ def withhold_reason(vocab: SafetyVocabulary, med: MedicineSpec, rp: ResolvedProf
                 f"you told us you are allergic to {rp.allergy_classes[cls]}, and {med.name} belongs to "
                 f"or reacts with the same group ({vocab.class_names.get(cls, cls)})"
             )
-    if rp.profile.pregnant and med.pregnancy == "avoid":
-        return "it is not recommended in pregnancy"
+    if rp.pregnant and med.pregnancy == "avoid":
+        return "it is not recommended in pregnancy" + _quoting(rp, "pregnancy")
+    if rp.breastfeeding and med.breastfeeding == "avoid":
+        return "it is not recommended while breastfeeding" + _quoting(rp, "breastfeeding")
     age = rp.profile.age
     if age is not None and age < med.min_age_years:
         return f"it is not for people under {med.min_age_years}"
     for cond in sorted(med.contraindicated_conditions):
         if cond in rp.conditions:
-            return f"it is not suitable for people with {vocab.condition_names.get(cond, cond).lower()}"
+            name = vocab.condition_names.get(cond, cond).lower()
+            if cond in rp.implied_by:
+                return (
+                    f"it is not suitable for people with {name}, and {rp.implied_by[cond]}, "
+                    f"which you take, is usually a treatment for it"
+                )
+            return f"it is not suitable for people with {name}"
     if med.drug_class in rp.medication_classes:
         return (
             f"you already take {rp.medication_classes[med.drug_class]}, which is the same kind of medicine "
@@ -277,8 +576,10 @@ def withhold_reason(vocab: SafetyVocabulary, med: MedicineSpec, rp: ResolvedProf
 def caution_notes(med: MedicineSpec, rp: ResolvedProfile) -> list[str]:
     """Things to check that do not rule the medicine out."""
     notes = []
-    if rp.profile.pregnant and med.pregnancy == "caution":
-        notes.append("You are pregnant: only use it if a doctor or pharmacist agrees.")
+    if rp.pregnant and med.pregnancy == "caution":
+        notes.append("In pregnancy, only use it if a doctor or pharmacist agrees.")
+    if rp.breastfeeding and med.breastfeeding == "caution":
+        notes.append("While breastfeeding, only use it if a doctor or pharmacist agrees.")
     if rp.profile.age is None and med.min_age_years > 0:
         notes.append(f"Not for people under {med.min_age_years}.")
     return notes

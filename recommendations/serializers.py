@@ -33,6 +33,12 @@ class AdviceOutputSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         help_text=_("Profile words that could not be checked, by profile field."),
     )
+    notes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_(
+            "About the whole list, e.g. that a check for someone else could not use their allergies."
+        ),
+    )
 
 
 class CheckRecommendationsOutputSerializer(serializers.Serializer):

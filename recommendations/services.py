@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 from diagnosis.models import Disease, TriageLevel
 
@@ -48,6 +52,8 @@ class Advice:
     diet: list[str] = field(default_factory=list)
     activity: list[str] = field(default_factory=list)
     unrecognised_profile_words: dict[str, list[str]] = field(default_factory=dict)
+    # About the whole list, e.g. that a check for someone else could not use their allergies.
+    notes: list[str] = field(default_factory=list)
 
     def as_contract(self) -> dict:
         """The `recommend --json` output shape of ../shared/DESIGN.md."""
@@ -61,6 +67,7 @@ class Advice:
             "diet": self.diet,
             "activity": self.activity,
             "emergency": self.emergency,
+            "unrecognised_profile": [w for words in self.unrecognised_profile_words.values() for w in words],
         }
 
 
@@ -139,22 +146,88 @@ def profile_from_user(user) -> Profile:
     )
 
 
+def _said_yes(value) -> bool | None:
+    """A subject's "yes" / "no" / "unsure" ("unsure" counts as yes); None when not given."""
+    if value is True or value in ("yes", "unsure"):
+        return True
+    if value is False or value == "no":
+        return False
+    return None
+
+
+def _years(months) -> int | None:
+    """Whole years from an age in months (rounded down, so a child is never taken as older)."""
+    if months is None or isinstance(months, bool):
+        return None
+    try:
+        months = float(months)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(months) or months < 0:
+        return None
+    return int(months // 12)
+
+
+def profile_for_session(*, session, user) -> tuple[Profile, list[str]]:
+    """The profile the safety filter applies to a check, and notes for its advice.
+
+    A check about a child or another adult uses what the check says about them (age, sex,
+    pregnancy, breastfeeding), never the account holder's allergies, conditions or medicines,
+    and says that their own are unknown. A check about the account holder uses their profile,
+    with what the check itself says taking precedence over its fields (a pregnancy written in
+    the profile's lists still counts: conservative, and the reason quotes it so it can be
+    corrected). Sessions from before checks had a subject have none (or an empty one) and
+    mean the account holder."""
+    subject = getattr(session, "subject", None) or {}
+    if not isinstance(subject, dict):
+        subject = {}
+    sex = subject.get("sex") if subject.get("sex") in ("f", "m") else ""
+    pregnant = _said_yes(subject.get("pregnant"))
+    breastfeeding = _said_yes(subject.get("breastfeeding"))
+    age = _years(subject.get("age_months"))
+    who = subject.get("for")
+    if who in ("child", "other"):
+        profile = Profile(age=age, sex=sex, pregnant=bool(pregnant), breastfeeding=bool(breastfeeding))
+        if who == "child":
+            note = _(
+                "We don't know this child's allergies, conditions or medicines: "
+                "check with a pharmacist before giving any medicine."
+            )
+        else:
+            note = _(
+                "We don't know this person's allergies, conditions or medicines: "
+                "check with a pharmacist before giving any medicine."
+            )
+        return profile, [note]
+    profile = profile_from_user(user)
+    if age is not None:
+        profile.age = age
+    if sex:
+        profile.sex = sex
+    if pregnant is not None:
+        profile.pregnant = pregnant
+    if breastfeeding is not None:
+        profile.breastfeeding = breastfeeding
+    return profile, []
+
+
 def recommendations_for_session(*, session, user) -> list[Advice]:
-    """Advice for the leading condition, and the runner-up when the two are close."""
+    """Advice for the leading condition, and the runner-up when the two are close, for whoever
+    the check is about (see `profile_for_session`)."""
     conditions = session.conditions or []
     if not conditions:
         return []
     chosen = [conditions[0]]
     if len(conditions) > 1 and conditions[1]["probability"] >= RUNNER_UP_RATIO * conditions[0]["probability"]:
         chosen.append(conditions[1])
-    profile = profile_from_user(user)
+    profile, notes = profile_for_session(session=session, user=user)
     diseases = {d.slug: d for d in Disease.objects.filter(slug__in=[c["slug"] for c in chosen])}
     from .ranking import current_ranker
 
     ranker = current_ranker()
     vocab = current_vocabulary()
     resolved = resolve_profile(vocab, profile)
-    return [
+    advice = [
         advice_build(
             disease=diseases[c["slug"]],
             profile=profile,
@@ -166,6 +239,37 @@ def recommendations_for_session(*, session, user) -> list[Advice]:
         for c in chosen
         if c["slug"] in diseases
     ]
+    for a in advice:
+        if not a.emergency:
+            a.notes = [*notes, *a.notes]
+    return advice
+
+
+@transaction.atomic
+def safety_facts_load(*, vocabulary: dict, medicines: list[dict]) -> None:
+    """Store the safety facts of the knowledge-base files that the generic loader does not know:
+    each medicine's `breastfeeding` level and the conditions drug classes and other medications
+    imply (`implies_conditions`). Idempotent; to be called by the knowledge-base loader after it
+    has upserted the medicines and the vocabulary (see `diagnosis.kb_loader.load`). Only rows that
+    change are saved, so the admin history shows real edits only."""
+    from .models import DrugClass, Medicine, OtherMedication, ProfileCondition
+
+    conditions = {c.slug: c for c in ProfileCondition.objects.all()}
+    for model, section in ((DrugClass, "drug_classes"), (OtherMedication, "other_medications")):
+        rows = {r.slug: r for r in model.objects.prefetch_related("implies_conditions")}
+        for slug, entry in (vocabulary.get(section) or {}).items():
+            row = rows.get(slug)
+            if row is None:
+                continue
+            wanted = {c for c in (entry or {}).get("implies_conditions") or [] if c in conditions}
+            if wanted != {c.slug for c in row.implies_conditions.all()}:
+                row.implies_conditions.set([conditions[c] for c in sorted(wanted)])
+    levels = {m["slug"]: m.get("breastfeeding") or Medicine.Breastfeeding.CAUTION for m in medicines}
+    for med in Medicine.objects.filter(slug__in=list(levels)):
+        if med.breastfeeding != levels[med.slug]:
+            med.breastfeeding = levels[med.slug]
+            med.full_clean()
+            med.save()
 
 
 def ranker_train(*, min_ratings: int | None = None, promote: bool = True):

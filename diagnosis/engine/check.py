@@ -1,4 +1,8 @@
-"""One symptom check: resolve → red flags → model → explanation → next question.
+"""One symptom check: complaints and red flags → resolve → model → explanation → next question.
+
+Urgency is decided first by the complaint-first triage layer (complaints.py) and the symptom
+red-flag rules; the condition model then ranks conditions where the presentation is in its scope
+and can only add urgency, never lower it.
 
 Pure computation over a knowledge snapshot and a loaded model; storing it is the services'
 job, so the same code serves the portal, the API and `manage.py predict`.
@@ -12,6 +16,8 @@ import numpy as np
 
 from diagnosis.models import TriageLevel
 
+from .complaints import Subject, TriageAssessment
+from .context import tokenise
 from .knowledge import KnowledgeSnapshot
 from .predictor import LoadedModel
 from .questions import apply_denials, best_question, likelihood_matrix
@@ -25,6 +31,11 @@ LOW_CONFIDENCE = 0.40
 CONFIDENT = 0.75
 # A condition this likely contributes its default triage level (safety: the most urgent wins).
 TRIAGE_CONTRIBUTION = 0.20
+# A condition below this probability is not shown: it would be noise, not a suggestion.
+MIN_SHOWN = 0.05
+# Below this top probability the evidence is too thin to name conditions at all: the result says
+# so plainly and triage rests on the complaint layer (honest scope).
+THIN_EVIDENCE = 0.20
 
 
 @dataclass
@@ -54,6 +65,11 @@ class CheckResult:
     model_version_id: int | None
     kb_version: int
     fallback_reason: str = ""
+    in_scope: bool = True
+    complaints: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    subject: dict = field(default_factory=dict)
+    safety_net: list[str] = field(default_factory=list)
 
     @property
     def is_emergency(self) -> bool:
@@ -74,7 +90,9 @@ def run_check(
     pregnant: bool = False,
     answers: list[dict] | None = None,
     ask_questions: bool = True,
+    subject: Subject | None = None,
 ) -> CheckResult:
+    subject = subject or Subject(age_years=age, sex=sex or "", pregnant=True if pregnant else None)
     resolution = snapshot.index.resolve(text, chips)
     present, negated = list(resolution.present), list(resolution.negated)
     asked: list[str] = []
@@ -88,50 +106,127 @@ def run_check(
         elif value == "no" and slug not in negated and slug not in present:
             negated.append(slug)
 
-    fired = fired_red_flags(snapshot.rules, present, age=age, sex=sex, pregnant=pregnant)
+    answered_yes = [a.get("symptom") for a in answers or [] if a.get("answer") == "yes"]
+    assessment = _assess(snapshot, text, chips, answered_yes, subject)
+    months = assessment.age_months
+    age_years = int(months // 12) if months is not None else None
+    fired = fired_red_flags(
+        snapshot.rules, present, age=age_years, sex=subject.sex, pregnant=assessment.pregnant
+    )
     conditions: list[ConditionResult] = []
     next_question = None
     low_confidence = True
     probabilities = None
     if present:
-        probabilities = _posterior(snapshot, model, present, negated, age, sex)
-        order = np.argsort(-probabilities)[:MAX_CONDITIONS]
+        probabilities = _posterior(snapshot, model, present, negated, age_years, subject.sex)
+        order = np.argsort(-probabilities)[: MAX_CONDITIONS * 3]
         col = {s: i for i, s in enumerate(snapshot.symptoms)}
         for d in order:
             p = float(probabilities[d])
-            if p < 0.01 and conditions:
+            if p < MIN_SHOWN or len(conditions) == MAX_CONDITIONS:
                 break
-            conditions.append(_explain(snapshot, int(d), p, present, negated, col))
+            explained = _explain(snapshot, int(d), p, present, negated, col)
+            if explained.supporting:  # never a condition none of the findings supports
+                conditions.append(explained)
+        if conditions and conditions[0].probability < THIN_EVIDENCE:
+            conditions = []
         top = conditions[0].probability if conditions else 0.0
         low_confidence = top < LOW_CONFIDENCE
-        if ask_questions and len(asked) < MAX_QUESTIONS and top < CONFIDENT and not fired:
+        decided = bool(fired) or any(f.level == TriageLevel.EMERGENCY for f in assessment.fired)
+        if ask_questions and conditions and len(asked) < MAX_QUESTIONS and top < CONFIDENT and not decided:
             likelihood = likelihood_matrix(snapshot.frequency)
             exclude = {col[s] for s in present + negated + asked if s in col}
             q = best_question(probabilities, likelihood, exclude)
             next_question = snapshot.symptoms[q] if q is not None else None
-
-    levels = [f.level for f in fired]
-    if conditions:
-        levels.append(conditions[0].default_triage)
-        levels += [c.default_triage for c in conditions if c.probability >= TRIAGE_CONTRIBUTION]
-    if low_confidence and not fired:
-        # Unsure results never say "just self-care".
-        levels.append(TriageLevel.GP)
+    in_scope = bool(conditions)
+    unrecognised = _still_unrecognised(resolution.unrecognised, assessment)
     return CheckResult(
         present=present,
         negated=negated,
-        unrecognised=resolution.unrecognised,
-        suggestions=resolution.suggestions,
+        unrecognised=unrecognised,
+        suggestions={k: v for k, v in resolution.suggestions.items() if k in unrecognised},
         conditions=conditions,
-        triage=most_urgent(levels),
-        red_flags=[asdict(f) for f in fired],
+        triage=_triage(assessment, fired, conditions, present, low_confidence),
+        red_flags=[asdict(f) for f in fired] + [asdict(f) for f in assessment.fired],
         low_confidence=low_confidence,
         next_question=next_question,
         model_label=model.label,
         model_version_id=model.version_id,
         kb_version=snapshot.version,
         fallback_reason=model.fallback_reason,
+        in_scope=in_scope,
+        complaints=[asdict(c) for c in assessment.complaints],
+        findings=[asdict(f) for f in assessment.findings],
+        subject=_subject_facts(subject, assessment),
+        safety_net=_safety_net(assessment),
     )
+
+
+def _still_unrecognised(phrases: list[str], assessment: TriageAssessment) -> list[str]:
+    """Phrases the symptom resolver could not use, less those the complaint layer understood
+    ("earache" is not a symptom the model knows, but it is a complaint with advice)."""
+    if not assessment.recognised:
+        return phrases
+    understood = {word for f in assessment.findings for word in tokenise(f.text)}
+    out = []
+    for phrase in phrases:
+        words = [w for w in tokenise(phrase) if w.isalpha() and len(w) > 2]
+        if not words or sum(w in understood for w in words) * 2 < len(words):
+            out.append(phrase)
+    return out
+
+
+def _assess(snapshot, text, chips, answered_yes, subject) -> TriageAssessment:
+    """The complaint layer reads the words, the chips and every question answered yes."""
+    names = [snapshot.symptom_names.get(slug, "") for slug in answered_yes]
+    return snapshot.complaints.assess(". ".join([text or "", *map(str, chips or ()), *names]), subject)
+
+
+def _triage(assessment, fired, conditions, present, low_confidence) -> str:
+    """The most urgent of: the complaint layer, the red-flag rules and the conditions the model
+    ranks. Nothing unrecognised, outside the model's scope or uncertain is ever self-care."""
+    levels = [assessment.level] + [f.level for f in fired]
+    serious = (TriageLevel.EMERGENCY, TriageLevel.URGENT)
+    if conditions and assessment.complaints:
+        # A recognised complaint already says what to do; the model may only make it more urgent:
+        # a likely serious condition, or a confident one whose usual level is higher.
+        levels += [
+            c.default_triage
+            for c in conditions
+            if c.probability >= TRIAGE_CONTRIBUTION and c.default_triage in serious
+        ]
+        if not low_confidence:
+            levels.append(conditions[0].default_triage)
+    elif conditions:
+        levels.append(conditions[0].default_triage)
+        levels += [c.default_triage for c in conditions if c.probability >= TRIAGE_CONTRIBUTION]
+        if low_confidence:
+            levels.append(TriageLevel.GP)
+    elif assessment.level is None:
+        # Symptoms the model cannot rank, or nothing recognised at all: a person must still be told
+        # where to go, and it is never "look after yourself".
+        levels.append(TriageLevel.GP)
+    return most_urgent(levels)
+
+
+def _subject_facts(subject: Subject, assessment: TriageAssessment) -> dict:
+    return {
+        "age_months": assessment.age_months,
+        "sex": subject.sex,
+        "pregnant": assessment.pregnant,
+        "breastfeeding": bool(subject.breastfeeding),
+        "temperature_c": assessment.temperature_c,
+        "duration_days": assessment.duration_days,
+    }
+
+
+def _safety_net(assessment: TriageAssessment) -> list[str]:
+    lines: list[str] = []
+    for complaint in assessment.complaints:
+        for line in complaint.safety_net:
+            if line not in lines:
+                lines.append(line)
+    return lines[:6]
 
 
 def _posterior(snapshot, model, present, negated, age, sex) -> np.ndarray:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .complaints import ComplaintCatalogue
 from .resolver import SymptomIndex
 
 
@@ -53,6 +54,7 @@ class KnowledgeSnapshot:
     rules: tuple[RuleSpec, ...]
     index: SymptomIndex
     disease_aliases: dict[str, str]  # normalised alias or name -> disease slug
+    complaints: ComplaintCatalogue = ComplaintCatalogue(())
 
     @property
     def disease_slugs(self) -> tuple[str, ...]:
@@ -63,7 +65,15 @@ class KnowledgeSnapshot:
 
 
 def build_snapshot() -> KnowledgeSnapshot:
-    from diagnosis.models import Disease, DiseaseSymptom, RedFlagRule, Symptom, SymptomSynonym
+    from diagnosis.models import (
+        ComplaintConcept,
+        Disease,
+        DiseaseSymptom,
+        PresentingComplaint,
+        RedFlagRule,
+        Symptom,
+        SymptomSynonym,
+    )
 
     from ..selectors import knowledge_base_version
     from .resolver import normalise
@@ -118,6 +128,40 @@ def build_snapshot() -> KnowledgeSnapshot:
     for d in Disease.objects.all():
         for alias in [d.name, d.slug, d.slug.replace("_", " ")] + list(d.aliases or []):
             aliases[normalise(alias)] = d.slug
+    concepts = dict(ComplaintConcept.objects.values_list("name", "terms"))
+    complaint_rows = []
+    for complaint in PresentingComplaint.objects.filter(is_active=True).prefetch_related("discriminators"):
+        complaint_rows.append(
+            {
+                "slug": complaint.slug,
+                "name": complaint.name,
+                "body_system": complaint.body_system,
+                "level": complaint.level,
+                "instruction": complaint.instruction,
+                "safety_net": complaint.safety_net,
+                "source": complaint.source,
+                "terms": complaint.terms,
+                "discriminators": [
+                    {
+                        "slug": d.slug,
+                        "name": d.name,
+                        "level": d.level,
+                        "instruction": d.instruction,
+                        "all_of": d.all_of,
+                        "standalone": d.standalone,
+                        "sex": d.sex,
+                        "pregnant": d.pregnant,
+                        "age_below_months": d.age_below_months,
+                        "age_from_months": d.age_from_months,
+                        "min_temperature_c": d.min_temperature_c,
+                        "min_duration_days": d.min_duration_days,
+                        "min_tablets": d.min_tablets,
+                    }
+                    for d in complaint.discriminators.all()
+                    if d.is_active
+                ],
+            }
+        )
     return KnowledgeSnapshot(
         version=version,
         symptoms=slugs,
@@ -128,6 +172,7 @@ def build_snapshot() -> KnowledgeSnapshot:
         rules=tuple(rules),
         index=SymptomIndex(phrases, names),
         disease_aliases=aliases,
+        complaints=ComplaintCatalogue.from_dicts(complaint_rows, concepts, skip_invalid=True),
     )
 
 

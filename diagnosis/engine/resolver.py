@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from .context import ClauseContext, is_real_word, speaks_of_self, tokenise
+
 MAX_INPUT_CHARS = 2000
 # Words that negate what follows them within the same clause ("no fever or cough"). Only the
 # contractions that deny something count ("didn't vomit"); "can't breathe", "won't stop
 # hurting" and "couldn't move my arm" describe a symptom and must never hide it.
 NEGATION_CUES = {
-    "no", "not", "without", "never", "denies", "deny", "nor", "none", "free", "absent",
+    "no", "not", "without", "never", "denies", "deny", "nor", "neither", "none", "free", "absent",
     "don't", "dont", "doesn't", "doesnt", "didn't", "didnt", "haven't", "havent", "hasn't", "hasnt",
     "hadn't", "hadnt", "isn't", "isnt", "aren't", "arent", "wasn't", "wasnt", "weren't", "werent",
 }  # fmt: skip
@@ -53,12 +55,42 @@ HEDGE_PHRASES = (
     "no idea",
     "not just",
     "not only",
+    # Pseudo-negations: the symptom is there and not getting better ("no improvement in my cough").
+    "no improvement in",
+    "no improvement",
+    "not improving",
+    "not getting better",
+    "no better",
+    "not going away",
+    "not gone away",
+    "not helping",
+    "no relief from",
+    "no relief",
+)
+# Names that contain a symptom word but are not that symptom: "hay fever" is not a fever.
+MASKED_PHRASES = (
+    "hay fever",
+    "hayfever",
+    "glandular fever",
+    "scarlet fever",
+    "yellow fever",
+    "fever blister",
+    "keep fit",
+    "keeping fit",
+)
+# "any chest pain? no." — a question answered no in the next sentence denies what it asked.
+ANSWERED_NO_RE = re.compile(
+    r"([^.?!:\n]*)[?:]\s*(?:no|nope|nah|none|never|negative)\b(?=\s*(?:[.,;!\n]|just|$))"
 )
 _phrase_pattern = r"(?<![\w'])(?:{})(?![\w'])"
 HEDGE_RE = re.compile(_phrase_pattern.format("|".join(map(re.escape, HEDGE_PHRASES))))
 NEGATION_PHRASE_RE = re.compile(_phrase_pattern.format("|".join(map(re.escape, NEGATION_PHRASES))))
+MASKED_RE = re.compile(_phrase_pattern.format("|".join(map(re.escape, MASKED_PHRASES))))
 # Clause boundaries: a negation does not reach past these.
-CLAUSE_SPLIT = re.compile(r"[,;.!?\n]+|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bapart from\b|\bexcept\b")
+CLAUSE_SPLIT = re.compile(
+    r"[,;.!?\n]+|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bapart from\b|\bexcept\b"
+    r"|\band (?=(?:i|i'm|im|my|me|he|she|they|we|his|her|now)\b)"
+)
 # Filler that is never a symptom by itself.
 STOPWORDS = {
     "i",
@@ -191,6 +223,9 @@ STOPWORDS = {
     "problems",
     "issues",
     "issue",
+    "yes",
+    "yeah",
+    "every",
 }
 FUZZY_PHRASE_CUTOFF = 87  # best balance of typo recall vs false matches on tests/diagnosis/test_resolver.py
 FUZZY_CHIP_CUTOFF = 80
@@ -200,6 +235,13 @@ SUGGESTION_CUTOFF = 72
 # "pressure in my hips" is as close to "pressure in my chest" as a typo is: in phrases of several
 # words the last one (usually the body part) must itself match, allowing only for typos.
 LAST_WORD_CUTOFF = 60
+
+
+def _typo_only(phrase: str, choice: str) -> bool:
+    """A fuzzy match may only correct misspellings: every word that differs from the choice must
+    be a non-word ("vomitting"), never a real word ("earache" is not "headache", "hips" not "lips")."""
+    wanted = set(choice.split())
+    return all(word in wanted or not is_real_word(word) for word in phrase.split() if word.isalpha())
 
 
 def _same_last_word(phrase: str, choice: str) -> bool:
@@ -240,6 +282,15 @@ class Resolution:
             other.remove(slug)
 
 
+def _not_current(clause: str, first_person: bool) -> bool:
+    """Family history, past history or a hypothetical: not a symptom the person has now."""
+    words = tokenise(clause)
+    if not words:
+        return False
+    context = ClauseContext.build(words, [], question=False, first_person=first_person)
+    return context.family or context.history or context.hypothetical_from is not None
+
+
 class SymptomIndex:
     """An in-memory phrase index built from the knowledge base (a few thousand phrases)."""
 
@@ -261,7 +312,12 @@ class SymptomIndex:
         return result
 
     def _resolve_text(self, text: str, result: Resolution) -> None:
-        for clause in CLAUSE_SPLIT.split(normalise(text)):
+        text = MASKED_RE.sub(" ", normalise(text))
+        text = ANSWERED_NO_RE.sub(lambda m: f" no {m.group(1)}. ", text)
+        first_person = speaks_of_self(tokenise(text))
+        for clause in CLAUSE_SPLIT.split(text):
+            if _not_current(clause, first_person):
+                continue
             self._resolve_clause(clause.strip(), result)
 
     def _exact_or_fuzzy(self, phrase: str, cutoff: float) -> tuple[str, float] | None:
@@ -273,7 +329,7 @@ class SymptomIndex:
         for choice, score, _index in process.extract(
             phrase, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
         ):
-            if _same_last_word(phrase, choice):
+            if _same_last_word(phrase, choice) and _typo_only(phrase, choice):
                 return self.phrases[choice], score
         return None
 
@@ -344,7 +400,7 @@ class SymptomIndex:
                 best = process.extractOne(
                     leftover, self._choices, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_PHRASE_CUTOFF
                 )
-            if best:
+            if best and _typo_only(leftover, best[0]):
                 result.add(self.phrases[best[0]], leftover, best[1], negated)
             else:
                 self._unrecognised(leftover, result)

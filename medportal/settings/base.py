@@ -110,8 +110,13 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Failed sign-ins are limited per client IP and per (account, IP) pair, never per account alone:
+# an account-wide lock lets anyone lock a clinician out by typing five wrong passwords. The pair key
+# is built in accounts.adapters.AccountAdapter; the reasoning against OWASP ASVS is in the README.
+# Per pair: 5 failures then a 5-minute pause, and at most 20 an hour (a second, longer pause).
+# Per IP, across accounts (password spraying): 30 in 5 minutes and 100 an hour.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMITS", default="30/5m/ip,100/h/ip,5/5m/key,20/h/key"),
     "signup": "20/h/ip",
     "reset_password": "10/h/ip,5/h/key",
 }
@@ -219,6 +224,8 @@ MODEL_STORE_DIR = Path(env.str("MODEL_STORE_DIR", default=str(BASE_DIR / "var" /
 KNOWLEDGE_BASE_DIR = BASE_DIR / "diagnosis" / "knowledge_base"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # links in e-mails
 EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="999 (UK) / 112 (EU) / 911 (US)")
+# The non-emergency urgent line named in advice ("get help from 111 today"); per deployment.
+URGENT_NUMBER = env.str("URGENT_NUMBER", default="111")
 # Continuous improvement: retrain once this many new confirmed labels exist, on this many
 # synthetic cases per condition (plus imported and confirmed cases).
 RETRAIN_NEW_LABELS_TRIGGER = env.int("RETRAIN_NEW_LABELS_TRIGGER", default=25)
@@ -255,9 +262,15 @@ REST_FRAMEWORK.update(
             "medportal.api.TokenAuthentication",
             "rest_framework.authentication.SessionAuthentication",
         ],
-        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        # Bounded body size and nesting depth, JSON 400/413 errors (medportal.api.JSONParser).
+        "DEFAULT_PARSER_CLASSES": ["medportal.api.JSONParser"],
         "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-        "DEFAULT_THROTTLE_CLASSES": ["medportal.api.AnonRateThrottle", "medportal.api.UserRateThrottle"],
+        "DEFAULT_THROTTLE_CLASSES": [
+            "medportal.api.AnonRateThrottle",
+            "medportal.api.UserRateThrottle",
+            # CHECKS_PER_DAY for POST /api/v1/checks/ only (medportal.limits).
+            "medportal.limits.DailyCheckCapThrottle",
+        ],
         # Per client; a symptom check with its questions is about 10 requests. auth_token guards
         # the password endpoint on top of allauth's per-account login_failed limit.
         "DEFAULT_THROTTLE_RATES": {
@@ -283,6 +296,9 @@ SPECTACULAR_SETTINGS.update(
     }
 )
 REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"  # the API parses JSON only
+# No API request needs more than a few kilobytes or four levels of nesting (medportal.api.JSONParser).
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1_000_000)
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=50)
 
 # --- Security and privacy (added by hardening work) ---
 from csp.constants import NONE, SELF  # noqa: E402
@@ -355,3 +371,20 @@ LOGGING["loggers"].update(
     }
 )
 DEFAULT_EXCEPTION_REPORTER_FILTER = "audit.redaction.HealthDataSafeExceptionReporterFilter"
+
+# --- Abuse controls and reliability (added by the second security round) ---
+# Web symptom checks (POST /check/) share the API's per-user rate (REST_FRAMEWORK "user", i.e.
+# API_THROTTLE_USER) and a per-user cap over any 24 hours, also applied to POST /api/v1/checks/:
+# every emergency check can reach the clinician review queue, so one account must not be able to
+# flood it. 0 turns the cap off. (medportal.limits)
+CHECKS_PER_DAY = env.int("CHECKS_PER_DAY", default=50)
+# /health/ready/ (database, cache, broker and model state) is shown to staff sessions and to
+# requests sending this value in the X-Health-Token header; empty: staff only (medportal.health).
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
+# Seconds a client is told to wait (Retry-After) when the database is unreachable (medportal.errors).
+DATABASE_RETRY_AFTER_SECONDS = 30
+# A database outage answers 503 (JSON with Retry-After under /api/, a short page elsewhere) instead
+# of a 500; early in the chain so that it also sees errors raised by the session and auth middleware.
+_insert_middleware_after(
+    "whitenoise.middleware.WhiteNoiseMiddleware", "medportal.errors.DatabaseUnavailableMiddleware"
+)

@@ -22,7 +22,14 @@ def test_single_prediction_json_follows_the_contract(trained_champion):
             as_json=True,
         )
     )
-    assert set(line) == {"id", "triage", "conditions", "unrecognised", "model_version"}
+    # The contract's fields, plus the optional ones it allows (in_scope, red_flags, prediction_set, coverage).
+    assert {"id", "triage", "conditions", "unrecognised", "model_version"} <= set(line)
+    assert set(line) - {"id", "triage", "conditions", "unrecognised", "model_version"} <= {
+        "in_scope",
+        "red_flags",
+        "prediction_set",
+        "coverage",
+    }
     assert line["triage"] in ("emergency", "urgent", "gp", "self_care")
     assert line["conditions"][0]["name"] == "Fungal skin infection (ringworm, athlete's foot, jock itch)"
     assert set(line["conditions"][0]) == {"name", "icd10", "probability"}

@@ -99,8 +99,10 @@ def test_a_result_page_resolves_the_profile_once_for_the_filter_and_the_ranker(a
             user=alice, disease=migraine, item_type="medicine", item_key="ibuprofen", rating=1 + i % 5
         )
     assert ranker_train() is not None and isinstance(current_ranker(), HybridRanker)
+    # Two close conditions, whatever the checker now lists for these symptoms.
     top = session.conditions[0]
-    session.conditions = [top, {**session.conditions[1], "probability": top["probability"]}]
+    other = Disease.objects.get(slug="common_cold")
+    session.conditions = [top, {**top, "slug": other.slug, "name": other.name}]
     with (
         mock.patch.object(services, "resolve_profile", wraps=safety.resolve_profile) as in_services,
         mock.patch.object(safety, "resolve_profile", wraps=safety.resolve_profile) as in_safety,

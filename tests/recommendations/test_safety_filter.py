@@ -158,3 +158,162 @@ def test_resolution_maps_words_to_classes():
     assert "nsaid" in rp.allergy_classes
     assert "anticoagulant" in rp.medication_classes
     assert "kidney_disease" in rp.conditions
+
+
+# --- breastfeeding ------------------------------------------------------------------------------
+
+
+def test_breastfeeding_withholds_decongestants_and_says_why():
+    a = advice("common_cold", breastfeeding=True)
+    for name in ("pseudoephedrine", "xylometazoline nasal spray"):
+        assert name not in names(a)
+        assert "breastfeeding" in withheld(a)[name]
+    assert {"paracetamol", "ibuprofen"} <= set(names(a))  # both fine while breastfeeding
+
+
+def test_breastfeeding_withholds_aspirin_and_doxycycline():
+    assert "breastfeeding" in withheld(advice("migraine", breastfeeding=True))["aspirin"]
+    assert "breastfeeding" in withheld(advice("acne", breastfeeding=True))["doxycycline"]
+
+
+def test_a_breastfeeding_caution_is_a_note_not_a_withholding():
+    a = advice("migraine", age=30, breastfeeding=True)
+    naproxen = next(m for m in a.medicines if m.slug == "naproxen")
+    assert any("breastfeeding" in n for n in naproxen.notes)
+    paracetamol = next(m for m in a.medicines if m.slug == "paracetamol")
+    assert not any("breastfeeding" in n for n in paracetamol.notes)
+
+
+def test_without_breastfeeding_nothing_is_withheld_for_it():
+    a = advice("common_cold", age=30)
+    assert "pseudoephedrine" in names(a)
+
+
+# --- free-text pregnancy and breastfeeding ------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["conditions", "medications", "allergies"])
+@pytest.mark.parametrize(
+    "entry", ["I'm pregnant", "possibly pregnant", "12 weeks pregnant", "expecting", "trying for a baby"]
+)
+def test_pregnancy_written_in_any_list_counts_as_pregnancy(field, entry):
+    a = advice("migraine", age=30, sex="f", **{field: [entry]})
+    assert "ibuprofen" not in names(a) and "naproxen" not in names(a)
+    assert "pregnancy" in withheld(a)["ibuprofen"] and entry in withheld(a)["ibuprofen"]
+    assert "doxycycline" in withheld(advice("acne", age=30, **{field: [entry]}))
+    assert not a.unrecognised_profile_words
+
+
+@pytest.mark.parametrize(
+    "entry", ["nursing my baby", "breastfeeding", "breast feeding", "bf my 3 month old", "chestfeeding"]
+)
+def test_breastfeeding_written_in_a_list_counts_as_breastfeeding(entry):
+    a = advice("common_cold", age=30, conditions=[entry])
+    assert "pseudoephedrine" not in names(a)
+    assert entry in withheld(a)["pseudoephedrine"]
+    assert "doxycycline" in withheld(advice("acne", age=30, medications=[entry]))
+    assert not a.unrecognised_profile_words
+
+
+def test_a_denied_pregnancy_is_understood_and_rules_nothing_out():
+    a = advice("migraine", age=30, sex="f", conditions=["not pregnant", "no longer breastfeeding"])
+    assert "ibuprofen" in names(a)
+    assert not a.unrecognised_profile_words
+
+
+def test_an_entry_can_say_pregnant_and_name_a_condition():
+    rp = resolve_profile(current_vocabulary(), Profile(conditions=["asthma, and 12 weeks pregnant"]))
+    assert rp.pregnant and "asthma" in rp.conditions
+
+
+# --- medicines that imply a condition -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "inhaler",
+    ["salbutamol", "Ventolin", "blue inhaler", "brown inhaler", "beclometasone", "Seretide", "Symbicort",
+     "clenil 2 puffs twice a day", "montelukast"],
+)  # fmt: skip
+def test_asthma_medicines_bring_the_asthma_rules_with_them(inhaler):
+    a = advice("migraine", age=30, medications=[inhaler])
+    for name in ("ibuprofen", "naproxen", "aspirin", "propranolol"):
+        assert name not in names(a), (inhaler, name)
+        assert "asthma" in withheld(a)[name]
+    assert inhaler in withheld(a)["propranolol"]
+    assert not a.unrecognised_profile_words
+
+
+@pytest.mark.parametrize("medicine", ["metformin", "insulin", "Lantus", "gliclazide 80mg"])
+def test_diabetes_medicines_bring_the_diabetes_rules_with_them(medicine):
+    a = advice("common_cold", age=30, medications=[medicine])
+    assert "pseudoephedrine" not in names(a)
+    assert "diabetes" in withheld(a)["pseudoephedrine"]
+
+
+def test_an_allergy_to_an_inhaler_does_not_mean_asthma():
+    rp = resolve_profile(current_vocabulary(), Profile(allergies=["salbutamol"]))
+    assert "asthma" not in rp.conditions and "beta2_agonist" in rp.allergy_classes
+
+
+def test_warfarin_still_implies_anticoagulation():
+    assert "interact" in withheld(advice("migraine", medications=["warfarin"]))["ibuprofen"]
+
+
+# --- loose allergy words ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entry", "slug", "medicine"),
+    [
+        ("pcn", "impetigo", "flucloxacillin"),
+        ("PCN allergy", "impetigo", "flucloxacillin"),
+        ("pen", "impetigo", "flucloxacillin"),
+        ("allergic to pen (hives)", "impetigo", "flucloxacillin"),
+        ("amox", "pneumonia", "amoxicillin"),
+        ("augmentin", "pneumonia", "amoxicillin"),
+        ("co-amox", "pneumonia", "amoxicillin"),
+        ("fluclox", "impetigo", "flucloxacillin"),
+        ("penicillin (rash)", "impetigo", "flucloxacillin"),
+        ("penicillin-rash", "impetigo", "flucloxacillin"),
+        ("penicillin\N{EM DASH}anaphylaxis", "impetigo", "flucloxacillin"),
+        ("nurofen", "migraine", "ibuprofen"),
+        ("advil", "migraine", "aspirin"),
+        ("brufen", "migraine", "naproxen"),
+        ("asprin", "migraine", "ibuprofen"),
+        ("allergic to NSAIDs", "migraine", "ibuprofen"),
+        ("nsaid allergy", "migraine", "aspirin"),
+        ("ibuprofen - wheezy", "migraine", "naproxen"),
+        ("sulfa", "arthritis", "sulfasalazine"),
+        ("sulpha", "arthritis", "sulfasalazine"),
+        ("septra", "arthritis", "sulfasalazine"),
+        ("doxy", "acne", "doxycycline"),
+    ],
+)
+def test_loose_allergy_words_withhold_the_medicine(entry, slug, medicine):
+    a = advice(slug, age=30, allergies=[entry])
+    assert medicine in withheld(a), entry
+    assert "allergic" in withheld(a)[medicine]
+    assert not a.unrecognised_profile_words
+
+
+def test_pen_means_penicillin_only_in_the_allergies_list():
+    a = advice("pneumonia", age=30, medications=["ozempic pen"])
+    assert "amoxicillin" in names(a)
+    assert a.unrecognised_profile_words == {"medications": ["ozempic pen"]}
+
+
+# --- gastrointestinal bleeding ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["stomach bleed", "GI bleed", "bleeding ulcer", "had a bleed from my stomach", "upper GI bleed",
+     "vomited blood before", "melaena", "melena (2021)", "gastrointestinal bleeding"],
+)  # fmt: skip
+def test_a_past_gastrointestinal_bleed_rules_out_nsaid_tablets_and_aspirin(entry):
+    a = advice("migraine", age=30, conditions=[entry])
+    for name in ("ibuprofen", "naproxen", "aspirin"):
+        assert name not in names(a), (entry, name)
+        assert withheld(a)[name].startswith("it is not suitable for people with")
+    assert "paracetamol" in names(a)
+    assert not a.unrecognised_profile_words

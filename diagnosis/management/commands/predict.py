@@ -5,15 +5,21 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from diagnosis.engine.check import run_check
+from diagnosis.engine.complaints import Subject
 from diagnosis.engine.knowledge import current_snapshot
 from diagnosis.engine.predictor import current_model
 from medportal.text import age_from_input
 
 
-def result_line(snapshot, model, *, case_id, symptoms, age, sex) -> dict:
+def result_line(
+    snapshot, model, *, case_id, symptoms, age, sex, age_months=None, pregnant=None, breastfeeding=None
+) -> dict:
     chips = symptoms if isinstance(symptoms, list) else []
     text = symptoms if isinstance(symptoms, str) else ""
-    result = run_check(snapshot, model, chips=chips, text=text, age=age, sex=sex or "", ask_questions=False)
+    subject = Subject(
+        age_years=age, age_months=age_months, sex=sex or "", pregnant=pregnant, breastfeeding=breastfeeding
+    )
+    result = run_check(snapshot, model, chips=chips, text=text, subject=subject, ask_questions=False)
     return {
         "id": case_id,
         "triage": result.triage,
@@ -23,11 +29,42 @@ def result_line(snapshot, model, *, case_id, symptoms, age, sex) -> dict:
         ],
         "unrecognised": result.unrecognised,
         "model_version": result.model_label,
+        "in_scope": result.in_scope,
+        "red_flags": [flag["name"] for flag in result.red_flags],
     }
 
 
 def _age(value):
     return age_from_input(value)
+
+
+def _months(value):
+    """Age in months for babies: a number from 0 to 1440, or absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError("age_months must be a number of months")
+    try:
+        months = float(value)
+    except (TypeError, ValueError):
+        raise ValueError("age_months must be a number of months") from None
+    if not 0 <= months <= 1440:
+        raise ValueError("age_months must be between 0 and 1440")
+    return months
+
+
+def _flag(value, name):
+    """true / false / "unsure" (unsure counts as yes: the cautious reading); absent = unknown."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value or None
+    text = str(value).strip().lower()
+    if text in ("yes", "true", "unsure", "maybe", "1"):
+        return True
+    if text in ("no", "false", "0"):
+        return None
+    raise ValueError(f'{name} must be true, false or "unsure"')
 
 
 def _sex(value):
@@ -44,10 +81,14 @@ class Command(BaseCommand):
         parser.add_argument("--symptoms", help='comma-separated symptoms, e.g. "itching, skin rash"')
         parser.add_argument("--age", type=int)
         parser.add_argument("--sex", choices=["f", "m"])
+        parser.add_argument("--age-months", dest="age_months", help="age in months (babies)")
+        parser.add_argument("--pregnant", choices=["yes", "no", "unsure"])
+        parser.add_argument("--breastfeeding", choices=["yes", "no", "unsure"])
         parser.add_argument("--batch", help="JSONL file: one {id, symptoms, age?, sex?} per line")
         parser.add_argument("--json", action="store_true", dest="as_json", help="print JSON lines")
 
     def handle(self, *args, symptoms=None, age=None, sex=None, batch=None, as_json=False, **options):
+        extra = options
         if bool(symptoms) == bool(batch):
             raise CommandError("give exactly one of --symptoms or --batch")
         snapshot = current_snapshot()
@@ -65,6 +106,9 @@ class Command(BaseCommand):
                     symptoms=[s for s in symptoms.split(",") if s.strip()],
                     age=_age(age),
                     sex=_sex(sex),
+                    age_months=_months(extra.get("age_months")),
+                    pregnant=_flag(extra.get("pregnant"), "pregnant"),
+                    breastfeeding=_flag(extra.get("breastfeeding"), "breastfeeding"),
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
@@ -95,13 +139,20 @@ class Command(BaseCommand):
                 if not isinstance(symptoms, list):
                     raise ValueError("symptoms must be a list of strings")
                 parsed.append(
-                    (case.get("id"), [str(s) for s in symptoms], _age(case.get("age")), _sex(case.get("sex")))
+                    {
+                        "case_id": case.get("id"),
+                        "symptoms": [str(s) for s in symptoms],
+                        "age": _age(case.get("age")),
+                        "sex": _sex(case.get("sex")),
+                        "age_months": _months(case.get("age_months")),
+                        "pregnant": _flag(case.get("pregnant"), "pregnant"),
+                        "breastfeeding": _flag(case.get("breastfeeding"), "breastfeeding"),
+                    }
                 )
             except (ValueError, TypeError) as exc:
                 raise CommandError(f"{path} line {number}: {exc}") from exc
-        for case_id, symptoms, age, sex in parsed:
-            line = result_line(snapshot, model, case_id=case_id, symptoms=symptoms, age=age, sex=sex)
-            self.stdout.write(json.dumps(line))
+        for case in parsed:
+            self.stdout.write(json.dumps(result_line(snapshot, model, **case)))
 
     def _emit(self, line, as_json):
         if as_json:

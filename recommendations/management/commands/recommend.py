@@ -19,6 +19,17 @@ def _words(value, field):
     return word_list(value)
 
 
+def _yes_no_unsure(value, field) -> bool:
+    """true / false / "unsure" (which counts as true: the filter assumes the worst); absent = false."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() == "unsure":
+        return True
+    raise ValueError(f'profile.{field} must be true, false or "unsure"')
+
+
 def profile_from_json(data) -> Profile:
     if data is None:
         return Profile()
@@ -28,13 +39,11 @@ def profile_from_json(data) -> Profile:
     sex = str(data.get("sex") or "").strip().lower()[:1]
     if sex not in ("", "f", "m"):
         raise ValueError("profile.sex must be f or m")
-    pregnant = data.get("pregnant", False)
-    if not isinstance(pregnant, bool):
-        raise ValueError("profile.pregnant must be true or false")
     return Profile(
         age=age,
         sex=sex,
-        pregnant=pregnant,
+        pregnant=_yes_no_unsure(data.get("pregnant"), "pregnant"),
+        breastfeeding=_yes_no_unsure(data.get("breastfeeding"), "breastfeeding"),
         allergies=_words(data.get("allergies"), "allergies"),
         conditions=_words(data.get("conditions"), "conditions"),
         medications=_words(data.get("medications"), "medications"),

@@ -1,0 +1,222 @@
+"""Triage benchmark: the patient-written corpus in benchmarks/triage_corpus/ through the real check.
+
+Every case goes through `run_check` (complaint layer, red-flag rules, condition model) with the
+knowledge base loaded from the repo's fixtures. Two splits are reported separately: `dev` (the
+cases the knowledge base was tuned on) and `heldout` (written by someone else, never tuned on).
+The cases are written by us in the way patients write; they are not real patients' words, and
+the expected levels are our reading of NHS / NICE guidance (each case names its source).
+
+    .venv/bin/python benchmarks/triage.py            # full corpus, writes benchmarks/results/triage.md
+    .venv/bin/python benchmarks/triage.py --split dev
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medportal.settings.dev")
+
+import django  # noqa: E402
+from django.apps import apps  # noqa: E402
+
+if not apps.ready:
+    django.setup()
+
+from scipy.stats import beta  # noqa: E402
+
+from benchmarks._common import Report, load_average  # noqa: E402
+from diagnosis.engine.check import run_check  # noqa: E402
+from diagnosis.engine.complaints import LEVEL_ORDER, Subject  # noqa: E402
+
+CORPUS = ROOT / "benchmarks" / "triage_corpus"
+RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
+SPLITS = {"dev": CORPUS / "dev", "heldout": CORPUS / "heldout"}
+
+
+def load_cases(split: str) -> list[dict]:
+    cases = []
+    for path in sorted(SPLITS[split].glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                cases.append(json.loads(line))
+    return cases
+
+
+def miss_rate_upper_bound(misses: int, n: int, confidence: float = 0.95) -> float:
+    """One-sided Clopper–Pearson upper bound of a miss rate (0 misses in 300 gives < 1%)."""
+    if n == 0:
+        return 1.0
+    if misses >= n:
+        return 1.0
+    return float(beta.ppf(confidence, misses + 1, n - misses))
+
+
+def subject_for(case: dict) -> Subject:
+    pregnant = case.get("pregnant")
+    return Subject(
+        age_years=case.get("age"),
+        age_months=case.get("age_months"),
+        sex=case.get("sex") or "",
+        pregnant=True if pregnant else None,
+    )
+
+
+def evaluate(cases: list[dict], snapshot, model) -> list[dict]:
+    rows = []
+    for case in cases:
+        start = time.perf_counter()
+        result = run_check(snapshot, model, text=case["text"], subject=subject_for(case), ask_questions=False)
+        elapsed = time.perf_counter() - start
+        rows.append(
+            {
+                **case,
+                "got": result.triage,
+                "ms": elapsed * 1000,
+                "recognised": bool(result.complaints or result.present or result.red_flags),
+                "fired": [f["slug"] for f in result.red_flags],
+            }
+        )
+    return rows
+
+
+def more_urgent(a: str, b: str) -> bool:
+    return LEVEL_ORDER[a] < LEVEL_ORDER[b]
+
+
+def summarise(rows: list[dict]) -> dict:
+    emergencies = [r for r in rows if r["expected"] == "emergency"]
+    by_category: dict[str, list[dict]] = defaultdict(list)
+    for r in emergencies:
+        by_category[r["category"]].append(r)
+    non_urgent = [r for r in rows if r["kind"] == "everyday" and r["expected"] in ("self_care", "gp")]
+    controls = [r for r in rows if r["kind"] == "control"]
+    urgent_gp = [r for r in rows if r["kind"] == "urgent_gp" and r["expected"] != "emergency"]
+    not_self_care = [r for r in rows if r["expected"] in ("emergency", "urgent")]
+    misses = [r for r in emergencies if r["got"] != "emergency"]
+    latencies = sorted(r["ms"] for r in rows)
+    return {
+        "cases": len(rows),
+        "emergencies": len(emergencies),
+        "emergency_misses": misses,
+        "by_category": {
+            c: (len(rs), sum(r["got"] == "emergency" for r in rs)) for c, rs in sorted(by_category.items())
+        },
+        "sensitivity": 1 - len(misses) / len(emergencies) if emergencies else None,
+        "miss_upper_bound": miss_rate_upper_bound(len(misses), len(emergencies)),
+        "self_care_when_urgent": [r for r in not_self_care if r["got"] == "self_care"],
+        "non_urgent": len(non_urgent),
+        "over_triage": [r for r in non_urgent if more_urgent(r["got"], r["expected"])],
+        "urgent_gp": len(urgent_gp),
+        "under_triage_urgent_gp": [r for r in urgent_gp if more_urgent(r["expected"], r["got"])],
+        "controls": len(controls),
+        "controls_escalated": [r for r in controls if more_urgent(r["got"], r["expected"])],
+        "controls_to_emergency": [r for r in controls if r["got"] == "emergency"],
+        "nothing_recognised": [r for r in rows if not r["recognised"]],
+        "exact": sum(r["got"] == r["expected"] for r in rows),
+        "p99_ms": latencies[int(0.99 * (len(latencies) - 1))] if latencies else 0.0,
+    }
+
+
+def _share(part, whole) -> str:
+    return f"{len(part)}/{whole} ({len(part) / whole:.1%})" if whole else "-"
+
+
+def report(split: str, summary: dict, out: Report, show_misses: bool) -> None:
+    out.section(f"{split}: {summary['cases']} cases")
+    out.table(
+        ["measure", "value"],
+        [
+            [
+                "emergency sensitivity",
+                f"{summary['emergencies'] - len(summary['emergency_misses'])}/{summary['emergencies']}"
+                f" ({summary['sensitivity']:.1%})",
+            ],
+            ["95% upper bound of the emergency miss rate", f"{summary['miss_upper_bound']:.2%}"],
+            [
+                "emergency or urgent answered self_care",
+                _share(summary["self_care_when_urgent"], summary["cases"]),
+            ],
+            [
+                "over-triage of non-urgent everyday cases",
+                _share(summary["over_triage"], summary["non_urgent"]),
+            ],
+            [
+                "urgent/GP cases under-triaged",
+                _share(summary["under_triage_urgent_gp"], summary["urgent_gp"]),
+            ],
+            ["controls escalated above expected", _share(summary["controls_escalated"], summary["controls"])],
+            [
+                "controls escalated to emergency",
+                _share(summary["controls_to_emergency"], summary["controls"]),
+            ],
+            ["cases with no finding recognised", _share(summary["nothing_recognised"], summary["cases"])],
+            ["exact level agreement", f"{summary['exact']}/{summary['cases']}"],
+            ["p99 check latency (ms, in-process)", f"{summary['p99_ms']:.1f}"],
+        ],
+    )
+    out.line()
+    out.table(
+        ["emergency category", "n", "caught", "sensitivity"],
+        [[c, n, k, f"{k / n:.0%}"] for c, (n, k) in summary["by_category"].items()],
+    )
+    if show_misses:
+        for title, key in (
+            ("missed emergencies", "emergency_misses"),
+            ("controls escalated", "controls_escalated"),
+            ("over-triaged everyday cases", "over_triage"),
+            ("under-triaged urgent/GP cases", "under_triage_urgent_gp"),
+        ):
+            if summary[key]:
+                out.line()
+                out.line(f"{title}:")
+                for r in summary[key]:
+                    out.line(f"  {r['id']}: expected {r['expected']}, got {r['got']}: {r['text'][:110]}")
+
+
+def run(splits=("dev", "heldout"), out=sys.stdout, show_misses: bool = True) -> dict:
+    from django.core.management import call_command
+
+    from diagnosis.engine.knowledge import current_snapshot
+    from diagnosis.engine.predictor import current_model
+
+    call_command("load_knowledge_base", verbosity=0)
+    snapshot = current_snapshot()
+    model = current_model(snapshot)
+    rep = Report(out)
+    rep.line("Triage benchmark on the patient-style corpus (written by us, not real patients).")
+    rep.line(f"Condition model: {model.label}; knowledge base v{snapshot.version}; load {load_average()}.")
+    results = {}
+    for split in splits:
+        summary = summarise(evaluate(load_cases(split), snapshot, model))
+        report(split, summary, rep, show_misses=show_misses and split == "dev")
+        results[split] = summary
+    results["text"] = rep.text
+    return results
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=list(SPLITS), action="append")
+    parser.add_argument("--no-write", action="store_true", help="do not rewrite benchmarks/results/triage.md")
+    args = parser.parse_args(argv)
+    results = run(tuple(args.split or SPLITS))
+    if not args.no_write and not args.split:
+        RESULTS_FILE.write_text(
+            "# Triage benchmark\n\nGenerated by `benchmarks/triage.py`. The corpus is written by us in the way"
+            " patients write; it is not real patients' words.\n\n```text\n" + results["text"] + "```\n",
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,569 @@
+"""Complaint-first triage: presenting complaints and their discriminators decide a minimum urgency.
+
+Runs before, and independently of, the condition model: it covers anything a person may bring
+(earache, an overdose, a baby with a fever), not only the conditions the model knows. Terms come
+from the knowledge base (diagnosis/knowledge_base/complaints/, format in SCHEMA.md); each term
+found in the text gets a ConText assertion, and only present or possible findings count.
+
+Pure Python over plain data. `python -m diagnosis.engine.complaints "text"` reads the YAML files
+directly and prints what the layer finds, for people writing knowledge-base content.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from .context import (
+    NEGATION_WORDS,
+    Assertion,
+    ClauseContext,
+    Span,
+    age_months_from_text,
+    clauses,
+    duration_days,
+    is_real_word,
+    mentions_pregnancy,
+    sentence_answers,
+    speaks_of_self,
+    tablets_taken,
+    temperature_c,
+    tokenise,
+)
+
+logger = logging.getLogger(__name__)
+
+LEVEL_ORDER = {"emergency": 0, "urgent": 1, "gp": 2, "self_care": 3}
+MAX_GAP = 3
+
+
+def most_urgent_level(levels) -> str | None:
+    levels = [level for level in levels if level]
+    return min(levels, key=LEVEL_ORDER.__getitem__) if levels else None
+
+
+# --- the catalogue --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DiscriminatorSpec:
+    slug: str
+    name: str
+    level: str
+    instruction: str
+    groups: tuple[tuple[str, ...], ...]  # every group must be found; a group is any of its terms
+    standalone: bool = False
+    sex: str = ""
+    pregnant: bool = False
+    age_below_months: float | None = None
+    age_from_months: float | None = None
+    min_temperature_c: float | None = None
+    min_duration_days: float | None = None
+    min_tablets: int | None = None
+
+
+@dataclass(frozen=True)
+class ComplaintSpec:
+    slug: str
+    name: str
+    body_system: str
+    level: str
+    instruction: str
+    safety_net: tuple[str, ...]
+    source: str
+    terms: tuple[str, ...]
+    discriminators: tuple[DiscriminatorSpec, ...]
+
+
+class CatalogueError(ValueError):
+    """A complaint, term or concept that cannot be used (reported by the loader's validation)."""
+
+
+def expand_terms(terms, concepts: dict[str, list[str]], where: str) -> tuple[str, ...]:
+    """Terms with every "@concept" replaced by each of the concept's terms (also inside a term),
+    and every ( | ) group with a multi-word option spelled out as separate terms."""
+    out: list[str] = []
+    for term in terms or []:
+        for expanded in _expand_one(str(term).strip().lower(), concepts, where, depth=0):
+            out.extend(_expand_alternations(expanded))
+    return tuple(dict.fromkeys(t for t in out if t))
+
+
+_MULTIWORD_GROUP = re.compile(r"\(([^()]*\s[^()]*)\)")
+
+
+def _expand_alternations(term: str) -> list[str]:
+    match = _MULTIWORD_GROUP.search(term)
+    if not match:
+        return [term]
+    out = []
+    for option in match.group(1).split("|"):
+        out.extend(_expand_alternations(term[: match.start()] + option.strip() + term[match.end() :]))
+    return out
+
+
+def _expand_one(term: str, concepts: dict[str, list[str]], where: str, depth: int) -> list[str]:
+    if "@" not in term:
+        return [term]
+    if depth > 3:
+        raise CatalogueError(f"{where}: concepts refer to each other too deeply in {term!r}")
+    parts = term.split()
+    for i, part in enumerate(parts):
+        if part.startswith("@"):
+            name = part[1:]
+            if name not in concepts:
+                raise CatalogueError(f"{where}: unknown concept @{name}")
+            out = []
+            for option in concepts[name]:
+                replaced = " ".join(parts[:i] + [str(option).strip().lower()] + parts[i + 1 :])
+                out.extend(_expand_one(replaced, concepts, where, depth + 1))
+            return out
+    return [term]
+
+
+def complaint_from_dict(row: dict, concepts: dict[str, list[str]]) -> ComplaintSpec:
+    slug = row["slug"]
+    discriminators = []
+    for d in row.get("discriminators") or []:
+        groups = tuple(
+            expand_terms(group if isinstance(group, list) else [group], concepts, f"{slug}/{d['slug']}")
+            for group in d.get("all_of") or []
+        )
+        discriminators.append(
+            DiscriminatorSpec(
+                slug=d["slug"],
+                name=d["name"],
+                level=d["level"],
+                instruction=d.get("instruction") or "",
+                groups=groups,
+                standalone=bool(d.get("standalone")),
+                sex=d.get("sex") or "",
+                pregnant=bool(d.get("pregnant")),
+                age_below_months=d.get("age_below_months"),
+                age_from_months=d.get("age_from_months"),
+                min_temperature_c=d.get("min_temperature_c"),
+                min_duration_days=d.get("min_duration_days"),
+                min_tablets=d.get("min_tablets"),
+            )
+        )
+    return ComplaintSpec(
+        slug=slug,
+        name=row["name"],
+        body_system=row.get("body_system") or "general",
+        level=row["level"],
+        instruction=row.get("instruction") or "",
+        safety_net=tuple(row.get("safety_net") or ()),
+        source=row.get("source") or "",
+        terms=expand_terms(row.get("terms"), concepts, slug),
+        discriminators=tuple(discriminators),
+    )
+
+
+# --- term patterns ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Element:
+    gap: bool = False
+    words: frozenset[str] = frozenset()
+    stems: tuple[str, ...] = ()  # "vomit*": any word starting so
+
+    def matches(self, token: str) -> bool:
+        return token in self.words or any(token.startswith(stem) for stem in self.stems)
+
+
+def _word_element(options: list[str]) -> _Element:
+    words, stems = set(), []
+    for option in options:
+        if option.endswith("*") and len(option) > 1:
+            stems.append(tokenise(option[:-1])[0] if tokenise(option[:-1]) else option[:-1])
+        else:
+            words.update(tokenise(option)[:1])
+    return _Element(words=frozenset(words), stems=tuple(stems))
+
+
+def compile_term(term: str) -> tuple[_Element, ...]:
+    elements: list[_Element] = []
+    for raw in tokenise_term(term):
+        if raw == "...":
+            elements.append(_Element(gap=True))
+        elif raw.startswith("(") and raw.endswith(")"):
+            elements.append(_word_element([o.strip() for o in raw[1:-1].split("|") if o.strip()]))
+        elif raw.endswith("*"):
+            elements.append(_word_element([raw]))
+        else:
+            elements.extend(_Element(words=frozenset([w])) for w in tokenise(raw))
+    while elements and elements[0].gap:
+        elements.pop(0)
+    while elements and elements[-1].gap:
+        elements.pop()
+    return tuple(e for e in elements if e.gap or e.words or e.stems)
+
+
+_TERM_PART = re.compile(r"\([^)]*\)|\.\.\.|[^\s]+")
+
+
+def tokenise_term(term: str) -> list[str]:
+    parts = []
+    for part in _TERM_PART.findall(term.lower()):
+        if part == "...":
+            parts.append(part)
+        elif part.startswith("(") or part.endswith("*"):
+            parts.append(part.rstrip(",."))
+        else:
+            parts.append(part)
+    return parts
+
+
+def _match_at(elements: tuple[_Element, ...], words: list[str], start: int) -> int | None:
+    """End index (exclusive) of the shortest match of the elements starting at `start`."""
+    if not elements:
+        return start
+    head, rest = elements[0], elements[1:]
+    if head.gap:
+        for skip in range(MAX_GAP + 1):
+            position = start + skip
+            if skip and words[position - 1] in NEGATION_WORDS:
+                return None
+            if position >= len(words):
+                return None
+            end = _match_at(rest, words, position)
+            if end is not None:
+                return end
+        return None
+    if start < len(words) and head.matches(words[start]):
+        return _match_at(rest, words, start + 1)
+    return None
+
+
+@dataclass
+class TermHit:
+    term: str
+    clause: int
+    span: Span
+    assertion: Assertion = Assertion.PRESENT
+
+
+class TermIndex:
+    """Every distinct term of the catalogue, indexed by its first word for fast scanning."""
+
+    def __init__(self, terms):
+        self.patterns: dict[str, tuple[_Element, ...]] = {}
+        self.by_word: dict[str, list[str]] = {}
+        self.by_stem: dict[str, list[tuple[str, str]]] = {}
+        self.vocabulary: set[str] = set()
+        self.with_negation: set[str] = set()
+        self.stems: set[str] = set()
+        for term in terms:
+            if term in self.patterns:
+                continue
+            elements = compile_term(term)
+            if not elements:
+                continue
+            self.patterns[term] = elements
+            head = elements[0]
+            for stem in head.stems:
+                self.by_stem.setdefault(stem[:2], []).append((stem, term))
+            for word in head.words:
+                self.by_word.setdefault(word, []).append(term)
+            for element in elements:
+                self.vocabulary |= element.words
+                for stem in element.stems:
+                    self.vocabulary |= {stem + s for s in ("", "s", "ed", "ing", "y", "ness")}
+                    self.stems.add(stem)
+                if element.words & NEGATION_WORDS:
+                    self.with_negation.add(term)
+        self._vocabulary_list = sorted(w for w in self.vocabulary if len(w) >= 4 and w.isalpha())
+
+    def candidates(self, token: str) -> list[str]:
+        found = list(self.by_word.get(token, ()))
+        for stem, term in self.by_stem.get(token[:2], ()):
+            if token.startswith(stem):
+                found.append(term)
+        return found
+
+    def correct(self, token: str) -> str:
+        """A typo of a knowledge-base word ("vommiting", "testical"), else the token unchanged."""
+        if len(token) < 5 or not token.isalpha() or token in self.vocabulary or is_real_word(token):
+            return token
+        if any(token.startswith(stem) for stem in self.stems if stem[:2] == token[:2]):
+            return token
+        limit = 1 if len(token) <= 7 else 2
+        best = process.extractOne(
+            token,
+            [w for w in self._vocabulary_list if w[0] == token[0] and abs(len(w) - len(token)) <= limit],
+            scorer=Levenshtein.distance,
+            score_cutoff=limit,
+        )
+        if best is None or best[0] in NEGATION_WORDS:
+            return token
+        return best[0]
+
+    def find(self, clause_words: list[str], clause_number: int) -> list[TermHit]:
+        hits = []
+        for start, token in enumerate(clause_words):
+            for term in self.candidates(token):
+                end = _match_at(self.patterns[term], clause_words, start)
+                if end is not None:
+                    hits.append(TermHit(term, clause_number, Span(start, end)))
+        return hits
+
+
+# --- the subject ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Subject:
+    """Who the check is about. Unknown facts stay None/"" and never exclude a red flag."""
+
+    age_years: float | None = None
+    age_months: float | None = None
+    sex: str = ""
+    pregnant: bool | None = None  # None = unknown; "might be" is passed as True (conservative)
+    breastfeeding: bool | None = None
+
+    @property
+    def months(self) -> float | None:
+        if self.age_months is not None:
+            return float(self.age_months)
+        if self.age_years is not None:
+            return float(self.age_years) * 12
+        return None
+
+
+# --- assessing ----------------------------------------------------------------------------------------
+@dataclass
+class Finding:
+    text: str
+    assertion: str
+    complaint: str = ""
+
+
+@dataclass
+class Fired:
+    slug: str
+    name: str
+    level: str
+    instruction: str
+    complaint: str
+
+
+@dataclass
+class RecognisedComplaint:
+    slug: str
+    name: str
+    level: str
+    instruction: str
+    safety_net: list[str]
+
+
+@dataclass
+class TriageAssessment:
+    level: str | None  # None: no complaint recognised at all
+    complaints: list[RecognisedComplaint] = field(default_factory=list)
+    fired: list[Fired] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    temperature_c: float | None = None
+    duration_days: float | None = None
+    tablets: int | None = None
+    age_months: float | None = None
+    pregnant: bool = False
+
+    @property
+    def recognised(self) -> bool:
+        return bool(self.complaints or self.fired)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class ComplaintCatalogue:
+    def __init__(self, complaints: tuple[ComplaintSpec, ...]):
+        self.complaints = complaints
+        terms: list[str] = []
+        for c in complaints:
+            terms.extend(c.terms)
+            for d in c.discriminators:
+                for group in d.groups:
+                    terms.extend(group)
+        self.index = TermIndex(terms)
+
+    @classmethod
+    def from_dicts(
+        cls, rows: list[dict], concepts: dict[str, list[str]], *, skip_invalid: bool = False
+    ) -> ComplaintCatalogue:
+        """The catalogue; with ``skip_invalid`` a complaint whose phrases cannot be read (an admin
+        edit naming an unknown concept) is left out and logged instead of failing every check."""
+        complaints = []
+        for row in rows:
+            try:
+                complaints.append(complaint_from_dict(row, concepts))
+            except (CatalogueError, KeyError, TypeError) as exc:
+                if not skip_invalid:
+                    raise
+                logger.error("complaint %s left out of triage: %s", row.get("slug"), exc)
+        return cls(tuple(complaints))
+
+    def read(self, text: str) -> tuple[list[str], list[TermHit]]:
+        """Tokens (typos corrected) and every term hit with its assertion."""
+        tokens = [self.index.correct(t) for t in tokenise(text)]
+        first_person = speaks_of_self(tokens)
+        answered = sentence_answers(tokens)
+        hits: list[TermHit] = []
+        for number, clause in enumerate(clauses(tokens)):
+            clause_hits = _drop_denials_read_as_findings(
+                self.index.find(clause.tokens, number), clause.tokens, self.index.with_negation
+            )
+            protected = [h.span for h in clause_hits if h.term in self.index.with_negation]
+            context = ClauseContext.build(clause.tokens, protected, clause.question, first_person)
+            for hit in clause_hits:
+                hit.assertion = context.assertion(hit.span)
+                override = answered.get(clause.sentence)
+                if override is not None and hit.assertion in (Assertion.PRESENT, Assertion.POSSIBLE):
+                    hit.assertion = override
+            hits.extend(clause_hits)
+        return tokens, hits
+
+    def assess(self, text: str, subject: Subject | None = None) -> TriageAssessment:
+        subject = subject or Subject()
+        tokens, hits = self.read(text)
+        found = {h.term for h in hits if h.assertion.counts}
+        months = subject.months
+        text_months = age_months_from_text(tokens)
+        if text_months is not None and (months is None or text_months < months):
+            months = text_months  # the words describe someone younger: a child's rules apply
+        pregnant = bool(subject.pregnant) or mentions_pregnancy(tokens)
+        facts = {
+            "temperature": temperature_c(tokens),
+            "duration": duration_days(tokens),
+            "tablets": tablets_taken(tokens),
+        }
+        result = TriageAssessment(
+            level=None,
+            temperature_c=facts["temperature"],
+            duration_days=facts["duration"],
+            tablets=facts["tablets"],
+            age_months=months,
+            pregnant=pregnant,
+        )
+        levels = []
+        for complaint in self.complaints:
+            recognised = any(t in found for t in complaint.terms)
+            if recognised:
+                result.complaints.append(
+                    RecognisedComplaint(
+                        complaint.slug,
+                        complaint.name,
+                        complaint.level,
+                        complaint.instruction,
+                        list(complaint.safety_net),
+                    )
+                )
+                levels.append(complaint.level)
+            for d in complaint.discriminators:
+                if (recognised or d.standalone) and _fires(d, found, subject, months, pregnant, facts):
+                    result.fired.append(Fired(d.slug, d.name, d.level, d.instruction, complaint.slug))
+                    levels.append(d.level)
+        result.fired.sort(key=lambda f: LEVEL_ORDER[f.level])
+        result.level = most_urgent_level(levels)
+        result.findings = [Finding(_span_text(tokens, hits, h), h.assertion.value) for h in _distinct(hits)]
+        return result
+
+
+def _drop_denials_read_as_findings(
+    hits: list[TermHit], words: list[str], with_negation: set[str]
+) -> list[TermHit]:
+    """A finding that contains its own negation ("not coughing", "not sleeping") is a denial after
+    all when a longer finding starts inside it ("not coughing up any blood") or it heads a list
+    ("not sleepy or floppy"): then the negation word denies, and that finding is dropped."""
+    dropped = set()
+    for i, hit in enumerate(hits):
+        if hit.term not in with_negation:
+            continue
+        start, end = hit.span.start, hit.span.end
+        superseded = any(o.span.start > start and o.span.start < end < o.span.end for o in hits)
+        listed = words[end : end + 1] in (["or"], ["nor"]) and any(
+            o.span.start in (end + 1, end + 2) for o in hits if o is not hit
+        )
+        if superseded or listed:
+            dropped.add(i)
+    return [h for i, h in enumerate(hits) if i not in dropped]
+
+
+def _fires(d: DiscriminatorSpec, found: set[str], subject: Subject, months, pregnant: bool, facts) -> bool:
+    if not all(any(t in found for t in group) for group in d.groups):
+        return False
+    if d.sex and subject.sex and subject.sex != d.sex:
+        return False
+    if d.pregnant and not pregnant:
+        return False
+    if d.age_below_months is not None and (months is None or months >= d.age_below_months):
+        return False
+    if d.age_from_months is not None and (months is None or months < d.age_from_months):
+        return False
+    for attr, key in (
+        ("min_temperature_c", "temperature"),
+        ("min_duration_days", "duration"),
+        ("min_tablets", "tablets"),
+    ):
+        limit = getattr(d, attr)
+        if limit is not None and (facts[key] is None or facts[key] < limit):
+            return False
+    return True
+
+
+def _distinct(hits: list[TermHit]) -> list[TermHit]:
+    """The longest hit at each place, once."""
+    best: dict[tuple[int, int], TermHit] = {}
+    for hit in hits:
+        key = (hit.clause, hit.span.start)
+        if key not in best or hit.span.end > best[key].span.end:
+            best[key] = hit
+    kept, covered = [], set()
+    for hit in sorted(best.values(), key=lambda h: (h.clause, h.span.start, -(h.span.end - h.span.start))):
+        positions = {(hit.clause, i) for i in range(hit.span.start, hit.span.end)}
+        if positions & covered:
+            continue
+        covered |= positions
+        kept.append(hit)
+    return kept
+
+
+def _span_text(tokens, hits, hit: TermHit) -> str:
+    clause_tokens = clauses(tokens)[hit.clause].tokens
+    return " ".join(clause_tokens[hit.span.start : hit.span.end])
+
+
+# --- reading the YAML directly (content authors, benchmarks without a database) -------------------------
+def catalogue_from_files(directory=None) -> ComplaintCatalogue:
+    from pathlib import Path
+
+    import yaml
+
+    directory = Path(directory or Path(__file__).resolve().parent.parent / "knowledge_base" / "complaints")
+    concepts: dict[str, list[str]] = {}
+    rows: list[dict] = []
+    for path in sorted(directory.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        concepts.update(data.get("concepts") or {})
+        rows.extend(data.get("complaints") or [])
+    return ComplaintCatalogue.from_dicts(rows, concepts)
+
+
+def main(argv=None) -> int:  # pragma: no cover - a helper for content authors
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description="What the complaint layer finds in a text.")
+    parser.add_argument("text")
+    parser.add_argument("--age-months", type=float)
+    parser.add_argument("--age", type=float)
+    parser.add_argument("--sex", default="")
+    parser.add_argument("--pregnant", action="store_true")
+    args = parser.parse_args(argv)
+    catalogue = catalogue_from_files()
+    subject = Subject(args.age, args.age_months, args.sex, args.pregnant or None)
+    print(json.dumps(catalogue.assess(args.text, subject).as_dict(), indent=2))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,541 @@
+"""Clinical text understanding: tokens, clauses, ConText assertions, numbers and the subject.
+
+A small implementation of the ConText algorithm (Harkema et al. 2009) with our own trigger
+lexicon: each finding a matcher locates is asserted present, possible, negated, family history,
+past history or hypothetical, by trigger words within its clause. medspaCy implements ConText
+too, but on Python 3.11 it pins numpy below 2 (our pandas needs 2) and its default rules miss
+"any headache? no.", "neither ... nor" and treat "he isn't responding" as a denial, which are
+exactly the cases that matter for red flags (tests/diagnosis/test_context.py).
+
+Pure Python: no Django, no database.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+MAX_INPUT_CHARS = 2000
+
+
+# A word is corrected as a typo only if it is not itself a common English word (wordfreq Zipf
+# frequency below this), so "hips" never becomes "lips", "earache" never becomes "headache" and
+# "grasping" never becomes "gasping".
+REAL_WORD_ZIPF = 2.0
+
+
+@functools.lru_cache(maxsize=20000)
+def is_real_word(token: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(token, "en") >= REAL_WORD_ZIPF
+
+
+class Assertion(StrEnum):
+    PRESENT = "present"
+    POSSIBLE = "possible"  # hedged or asked about: counts as present for red flags
+    NEGATED = "negated"
+    FAMILY = "family"
+    HISTORICAL = "historical"
+    HYPOTHETICAL = "hypothetical"
+
+    @property
+    def counts(self) -> bool:
+        return self in (Assertion.PRESENT, Assertion.POSSIBLE)
+
+
+# --- normalising --------------------------------------------------------------------------------
+_CONTRACTIONS = [
+    (r"\bcan'?t\b", "cannot"),
+    (r"\bwon'?t\b", "will not"),
+    (r"\bain'?t\b", "is not"),
+    (r"\b(do|does|did|is|are|was|were|have|has|had|would|could|should|must|need)n'?t\b", r"\1 not"),
+    (r"\b(i)'?m\b", r"\1 am"),
+    (r"\b(he|she|it|that|there|what|who)'s\b", r"\1 is"),
+    (r"\b(i|you|we|they)'ve\b", r"\1 have"),
+    (r"\b(i|you|we|they|he|she)'ll\b", r"\1 will"),
+    (r"\b(you|we|they)'re\b", r"\1 are"),
+    (r"\b(i|you|we|they|he|she)'d\b", r"\1 would"),
+    (r"'s\b", ""),  # possessive: "baby's lips" -> "baby lips"
+    (r"s'(?=\s|$)", "s"),
+]
+_CONTRACTION_RES = [(re.compile(p), r) for p, r in _CONTRACTIONS]
+# Words as people type them without the apostrophe that are not words of their own.
+_BARE_CONTRACTIONS = {
+    "dont": "do not", "doesnt": "does not", "didnt": "did not", "isnt": "is not", "arent": "are not",
+    "wasnt": "was not", "werent": "were not", "havent": "have not", "hasnt": "has not", "hadnt": "had not",
+    "wouldnt": "would not", "couldnt": "could not", "shouldnt": "should not", "cant": "cannot",
+    "im": "i am", "ive": "i have", "cnt": "cannot", "dnt": "do not", "wont": "will not",
+}  # fmt: skip
+_TOKEN_RE = re.compile(r"\d+(?:\.\d+)?|[a-z]+|[?!.;:,\n]|\s-\s")
+
+
+def normalise_text(text: str) -> str:
+    text = unicodedata.normalize("NFKC", str(text or ""))[:MAX_INPUT_CHARS].lower()
+    text = text.replace("’", "'").replace("‘", "'").replace("`", "'").replace("°", " degrees ")
+    for pattern, replacement in _CONTRACTION_RES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# Names that contain a symptom word but are not that symptom: read as one word ("hay fever" is
+# not a fever, "keep fit" is not a fit).
+_COMPOUNDS = re.compile(r"\b(hay|glandular|scarlet|yellow) fever\b|\bkeep(ing)? fit\b|\bcollapsed lung\b")
+
+
+def tokenise(text: str) -> list[str]:
+    """Lower-case word, number and punctuation tokens; contractions expanded."""
+    out: list[str] = []
+    text = _COMPOUNDS.sub(lambda m: m.group(0).replace(" ", ""), normalise_text(text))
+    for token in _TOKEN_RE.findall(text):
+        token = token.strip() or "\n"
+        if token == "-":
+            token = ":"  # "chest pain - no" reads like "chest pain: no"
+        expanded = _BARE_CONTRACTIONS.get(token)
+        out.extend(expanded.split() if expanded else [token])
+    return out
+
+
+# --- clauses -----------------------------------------------------------------------------------
+SENTENCE_END = {".", "!", "?", ";", "\n", ":"}
+# Words that end the scope of a trigger (ConText "terminators").
+TERMINATORS = {
+    "but", "however", "although", "though", "except", "apart", "whereas", "yet", "now", "currently",
+    "today", "tonight", "anyway", "otherwise", "instead", "because", "cos", "coz",
+}  # fmt: skip
+
+
+# "my dad had a stroke and I have a headache": a new subject after "and" starts a new clause.
+_NEW_SUBJECT = [[w] for w in ("i", "my", "me", "he", "she", "they", "we", "his", "her")]
+
+
+@dataclass
+class Clause:
+    tokens: list[str]
+    sentence: int
+    question: bool  # the sentence ends with "?"
+
+
+def clauses(tokens: list[str]) -> list[Clause]:
+    """Split into clauses at punctuation and terminator words; remember questions and answers."""
+    sentences: list[tuple[list[str], str]] = []
+    current: list[str] = []
+    for token in tokens:
+        if token in SENTENCE_END:
+            if current:
+                sentences.append((current, token))
+            current = []
+        else:
+            current.append(token)
+    if current:
+        sentences.append((current, ""))
+    out: list[Clause] = []
+    for number, (words, end) in enumerate(sentences):
+        part: list[str] = []
+        for position, word in enumerate(words):
+            new_subject = word == "and" and words[position + 1 : position + 2] in _NEW_SUBJECT
+            if word == "," or word in TERMINATORS or new_subject:
+                if part:
+                    out.append(Clause(part, number, end == "?"))
+                part = [] if word == "," else [word]
+            else:
+                part.append(word)
+        if part:
+            out.append(Clause(part, number, end in ("?", ":")))
+    return out
+
+
+def sentence_answers(tokens: list[str]) -> dict[int, Assertion]:
+    """Sentences answered by the next one: "any chest pain? no." negates the question."""
+    sentences: list[tuple[list[str], str]] = []
+    current: list[str] = []
+    for token in tokens:
+        if token in SENTENCE_END:
+            if current:
+                sentences.append((current, token))
+            current = []
+        elif token != ",":
+            current.append(token)
+    if current:
+        sentences.append((current, ""))
+    answers: dict[int, Assertion] = {}
+    for i in range(len(sentences) - 1):
+        words, end = sentences[i]
+        if end not in ("?", ":"):
+            continue
+        reply = sentences[i + 1][0]
+        if reply[:1] and reply[0] in NEGATIVE_ANSWERS and (len(reply) <= 3 or reply[1:2] == ["just"]):
+            answers[i] = Assertion.NEGATED
+        elif reply[:1] and reply[0] in POSITIVE_ANSWERS:
+            answers[i] = Assertion.PRESENT
+    return answers
+
+
+NEGATIVE_ANSWERS = {"no", "nope", "nah", "none", "never", "negative", "nil"}
+POSITIVE_ANSWERS = {"yes", "yeah", "yep", "yup", "definitely", "loads"}
+
+# --- triggers ----------------------------------------------------------------------------------
+NEGATION_WORDS = {
+    "no", "not", "never", "without", "nor", "neither", "none", "denies", "deny", "denied", "nil", "nothing",
+}  # fmt: skip
+# A negation word followed by these denies nothing ("not sure", "no improvement in my cough").
+PSEUDO_NEGATION_NEXT = {
+    "sure", "just", "only", "idea", "improvement", "improving", "improved", "better", "getting",
+    "go", "going", "gone", "help", "helping", "helped", "work", "working", "worked", "doing", "relief",
+    "able", "longer", "stop", "stopping", "stopped", "settle", "settling", "settled", "ease", "easing",
+    "eased", "change", "changed", "budging", "clear", "clearing", "much", "really", "easy", "matter",
+    "responding", "respond", "reacting", "waking", "wake", "breathing", "feeding", "eating", "drinking",
+    "moving", "making", "fade", "fading", "leaving", "let", "letting", "enough", "use", "doubt",
+    "normal", "himself", "herself", "myself", "themselves", "coming", "touch", "lift",
+    "raise", "keep", "keeping", "holding", "hold", "pass", "passing", "passed", "peed", "weeing",
+    "peeing", "wee", "pee", "wet", "feel", "feeling", "see", "seeing", "speak", "speaking", "talk",
+    "talking", "walk", "walking", "stand", "standing", "swallow", "swallowing", "recognise", "recognising",
+    "know", "knowing", "make", "right", "okay", "ok", "well", "good", "great", "fine", "sleep", "sleeping",
+}  # fmt: skip
+# "not sure", "no idea": the mention is uncertain, which counts as a mention.
+UNCERTAINTY_WORDS = {
+    "maybe",
+    "might",
+    "possibly",
+    "possible",
+    "perhaps",
+    "unsure",
+    "suspect",
+    "probably",
+    "think",
+}
+OLDER_RELATIVES = {
+    "mum", "mom", "mother", "mam", "mummy", "dad", "father", "daddy", "grandma", "grandmother",
+    "granny", "nan", "nana", "nanna", "gran", "grandad", "granddad", "grandpa", "grandfather",
+    "uncle", "aunt", "auntie", "aunty", "cousin", "brother", "sister", "parents", "grandparents",
+    "siblings", "family", "relatives",
+}  # fmt: skip
+# "My mum had a fall and can't get up" is about mum now; family history needs a condition people
+# inherit or a death, so a relative's current emergency is never discounted.
+FAMILY_DEATH_VERBS = {"died", "passed", "diagnosed", "history"}
+FAMILY_CONDITIONS = {
+    "heart", "attack", "attacks", "stroke", "strokes", "cancer", "clot", "clots", "aneurysm", "diabetes",
+    "diabetic", "haemorrhage", "hemorrhage", "bleed", "disease", "dvt", "embolism", "cholesterol",
+    "epilepsy", "meningitis", "thrombosis", "tumour", "tumor", "dementia", "glaucoma", "asthma",
+}  # fmt: skip
+# Words that place an event now, so "my dad had a fit 5 minutes ago" is not family history.
+NOW_MARKERS = {
+    "just",
+    "now",
+    "ago",
+    "today",
+    "tonight",
+    "currently",
+    "right",
+    "minutes",
+    "mins",
+    "hour",
+    "hours",
+}
+HISTORY_PHRASES = [
+    ("years", "ago"), ("year", "ago"), ("last", "year"), ("as", "a", "child"), ("as", "a", "kid"),
+    ("as", "a", "baby"), ("as", "a", "teenager"), ("when", "i", "was"), ("in", "the", "past"),
+    ("history", "of"), ("used", "to"), ("previously",), ("years", "back"), ("long", "time", "ago"),
+    ("months", "ago"), ("month", "ago"), ("in", "my", "childhood"), ("as", "a", "youngster"),
+    ("when", "he", "was"), ("when", "she", "was"), ("when", "they", "were"), ("when", "we", "were"),
+    ("grew", "out", "of"), ("all", "clear"), ("fully", "recovered"), ("years", "before"),
+]  # fmt: skip
+HYPOTHETICAL_PHRASES = [
+    ("what", "if"), ("in", "case"), ("if", "ever"), ("ever",), ("hypothetically",), ("suppose",),
+    ("supposing",), ("what", "are", "the", "signs"), ("signs", "of", "a"), ("how", "would", "i", "know"),
+    ("how", "do", "i", "know"), ("how", "would", "you", "know"), ("what", "happens", "if"),
+    ("what", "do", "you", "do", "if"), ("what", "would", "i", "do", "if"), ("just", "curious"),
+    ("asking", "ahead"), ("reading", "up"), ("would", "a"), ("what", "temperature", "is", "too"),
+    ("who", "do", "they", "call"), ("when", "should", "you"), ("when", "should", "i", "worry"),
+    ("what", "should", "i", "do", "if"), ("what", "do", "i", "do", "if"), ("what", "to", "do", "if"),
+    ("how", "to", "prevent"), ("how", "do", "i", "prevent"), ("how", "can", "i", "avoid"),
+]  # fmt: skip
+NEGATION_WINDOW = 6  # tokens after a negation word it reaches, within its clause
+
+
+def _contains(words: list[str], phrase: tuple[str, ...]) -> int:
+    n = len(phrase)
+    for i in range(len(words) - n + 1):
+        if tuple(words[i : i + n]) == phrase:
+            return i
+    return -1
+
+
+@dataclass
+class Span:
+    start: int
+    end: int  # exclusive
+
+
+@dataclass
+class ClauseContext:
+    """Trigger positions within one clause, computed once and asked about many spans."""
+
+    words: list[str]
+    protected: list[Span] = field(default_factory=list)  # spans of findings that contain their own negation
+    negations: list[int] = field(default_factory=list)
+    family: bool = False
+    history: bool = False
+    hypothetical_from: int | None = None
+    uncertain: bool = False
+
+    @classmethod
+    def build(
+        cls, words: list[str], protected: list[Span], question: bool, first_person: bool = True
+    ) -> ClauseContext:
+        ctx = cls(words, protected)
+        inside = {i for span in protected for i in range(span.start, span.end)}
+        for i, word in enumerate(words):
+            if word in UNCERTAINTY_WORDS or (word == "not" and words[i + 1 : i + 2] == ["sure"]):
+                ctx.uncertain = True
+            if word in NEGATION_WORDS and i not in inside:
+                following = words[i + 1] if i + 1 < len(words) else ""
+                if word == "not" and following in PSEUDO_NEGATION_NEXT:
+                    continue
+                if word == "no" and following in {
+                    "idea",
+                    "improvement",
+                    "better",
+                    "relief",
+                    "change",
+                    "longer",
+                }:
+                    continue
+                if word == "nothing" and following not in {"looks", "seems", "is", "was", "feels"}:
+                    continue  # "nothing helps", "nothing works": the complaint is there
+                ctx.negations.append(i)
+        ctx.uncertain = ctx.uncertain or question
+        ctx.family = _family_history(words, first_person)
+        ctx.history = _past_history(words)
+        for phrase in HYPOTHETICAL_PHRASES:
+            at = _contains(words, phrase)
+            if at >= 0:
+                ctx.hypothetical_from = (
+                    at if ctx.hypothetical_from is None else min(ctx.hypothetical_from, at)
+                )
+        return ctx
+
+    def assertion(self, span: Span) -> Assertion:
+        if self.family:
+            return Assertion.FAMILY
+        if self.history:
+            return Assertion.HISTORICAL
+        if self.hypothetical_from is not None and self.hypothetical_from <= span.start:
+            return Assertion.HYPOTHETICAL
+        for at in self.negations:
+            if at < span.start and span.start - at <= NEGATION_WINDOW:
+                return Assertion.NEGATED
+        return Assertion.POSSIBLE if self.uncertain else Assertion.PRESENT
+
+
+def _past_history(words: list[str]) -> bool:
+    """ "had shingles years ago" is history; "worse over the last year" is how long it has lasted."""
+    if set(words) & {"now", "currently", "again", "today", "tonight", "still"}:
+        return False
+    if "had" in words:
+        at = words.index("had")
+        for i in range(at + 1, len(words) - 1):
+            if words[i] in {"at", "in", "aged", "age"} and words[i + 1][:1].isdigit():
+                value = float(words[i + 1]) if words[i + 1].replace(".", "", 1).isdigit() else 0
+                if words[i] != "in" or 1900 <= value <= 2100:
+                    return True  # "had a collapsed lung at 19", "had my appendix out in 2015"
+    for phrase in HISTORY_PHRASES:
+        at = _contains(words, phrase)
+        if at < 0:
+            continue
+        if phrase[0] == "last" and at > 0 and words[at - 1] in {"the", "over", "for", "past", "this"}:
+            continue
+        return True
+    return False
+
+
+def _family_history(words: list[str], first_person: bool) -> bool:
+    if _contains(words, ("runs", "in")) >= 0 or _contains(words, ("family", "history")) >= 0:
+        return True
+    if set(words) & NOW_MARKERS:
+        return False
+    for i, word in enumerate(words):
+        if word not in OLDER_RELATIVES:
+            continue
+        following = words[i + 1 : i + 4]
+        if set(following) & FAMILY_DEATH_VERBS:
+            return True
+        if first_person and "had" in following and set(words[i + 1 :]) & FAMILY_CONDITIONS:
+            return True
+    return False
+
+
+FIRST_PERSON = {"i", "me", "myself"}
+
+
+def speaks_of_self(tokens: list[str]) -> bool:
+    """The writer talks about themselves somewhere ("I", "me"), so a relative's past is history."""
+    return bool(FIRST_PERSON & set(tokens))
+
+
+# --- numbers -------------------------------------------------------------------------------------
+_DURATION_UNITS = {
+    "minute": 1 / 1440, "minutes": 1 / 1440, "mins": 1 / 1440, "min": 1 / 1440,
+    "hour": 1 / 24, "hours": 1 / 24, "hrs": 1 / 24, "hr": 1 / 24,
+    "day": 1, "days": 1, "week": 7, "weeks": 7, "wk": 7, "wks": 7,
+    "month": 30, "months": 30, "year": 365, "years": 365,
+}  # fmt: skip
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "few": 3, "couple": 2, "several": 3,
+}  # fmt: skip
+_TABLET_WORDS = {
+    "tablets", "tablet", "pills", "pill", "tabs", "capsules", "caps", "paracetamol", "paracetamols",
+    "ibuprofen", "aspirin", "co", "codeine", "sleeping", "antidepressants", "painkillers", "of",
+}  # fmt: skip
+_TEMPERATURE_WORDS = {"temp", "temperature", "fever", "degrees", "c", "f", "celsius", "fahrenheit", "pyrexia"}
+
+
+def _number(token: str) -> float | None:
+    if token in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[token])
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+def temperature_c(tokens: list[str]) -> float | None:
+    """The highest body temperature given, in °C: "38.5", "temp of 39", "101 F", "102.3"."""
+    best = None
+    for i, token in enumerate(tokens):
+        value = _number(token) if token[:1].isdigit() else None
+        if value is None:
+            continue
+        near = set(tokens[max(0, i - 4) : i + 3])
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        celsius = None
+        if 35 <= value <= 43.5 and (near & _TEMPERATURE_WORDS or "." in token):
+            celsius = value
+        elif 95 <= value <= 110 and (near & _TEMPERATURE_WORDS or after in {"f", "fahrenheit"}):
+            celsius = round((value - 32) * 5 / 9, 1)
+        if celsius is not None and after not in {"weeks", "years", "days", "kg", "mg", "minutes"}:
+            best = celsius if best is None else max(best, celsius)
+    return best
+
+
+def duration_days(tokens: list[str]) -> float | None:
+    """The longest duration given: "for 3 weeks", "since 2 days", "for a month", "5 days now"."""
+    best = None
+    for i, token in enumerate(tokens[:-1]):
+        unit = tokens[i + 1]
+        if unit not in _DURATION_UNITS:
+            continue
+        value = _number(token)
+        if value is None:
+            continue
+        after = tokens[i + 2] if i + 2 < len(tokens) else ""
+        before = tokens[i - 1] if i > 0 else ""
+        if after in {"old", "pregnant", "gone", "ago", "postpartum", "later"} or before in {
+            "every",
+            "is",
+            "aged",
+            "age",
+            "am",
+            "turned",
+            "at",
+            "was",
+            "baby",
+            "son",
+            "daughter",
+            "she",
+            "he",
+        }:
+            continue  # an age, a pregnancy or a time point, not how long it has lasted
+        days = value * _DURATION_UNITS[unit]
+        best = days if best is None else max(best, days)
+    for i, token in enumerate(tokens[:-1]):  # "for months", "for weeks"
+        if token in {"for", "since"} and tokens[i + 1] in {"weeks", "months", "years", "ages"}:
+            days = {"weeks": 14, "months": 60, "years": 365, "ages": 30}[tokens[i + 1]]
+            best = days if best is None else max(best, days)
+    return best
+
+
+def tablets_taken(tokens: list[str]) -> int | None:
+    """How many tablets someone says were taken or swallowed: "took 30 paracetamol"."""
+    best = None
+    for i, token in enumerate(tokens):
+        if token not in {"took", "taken", "take", "swallowed", "ate", "had", "necked", "downed"}:
+            continue
+        for j in range(i + 1, min(i + 4, len(tokens) - 1)):
+            value = _number(tokens[j])
+            if value is not None and tokens[j] not in {"a", "an"} and tokens[j + 1] in _TABLET_WORDS:
+                best = int(value) if best is None else max(best, int(value))
+    return best
+
+
+# --- the subject -----------------------------------------------------------------------------------
+_CHILD_WORDS = {"newborn": 0, "newborns": 0}
+_AGE_UNIT_MONTHS = {"day": 1 / 30, "days": 1 / 30, "week": 7 / 30, "weeks": 7 / 30, "wk": 7 / 30,
+                    "month": 1, "months": 1, "mth": 1, "mo": 1, "year": 12, "years": 12, "yr": 12,
+                    "yrs": 12, "yo": 12}  # fmt: skip
+
+
+def age_months_from_text(tokens: list[str]) -> float | None:
+    """The age of the person described, when the words give it: "my 6 week old", "2 year old"."""
+    for i, token in enumerate(tokens):
+        if token in _CHILD_WORDS:
+            return float(_CHILD_WORDS[token])
+        value = _number(token) if token[:1].isdigit() or token in _NUMBER_WORDS else None
+        if value is None or i + 1 >= len(tokens):
+            continue
+        unit = tokens[i + 1]
+        after = tokens[i + 2] if i + 2 < len(tokens) else ""
+        before = tokens[i - 1] if i > 0 else ""
+        if unit == "yo" or (unit in _AGE_UNIT_MONTHS and after in {"old", "baby"}):
+            return round(value * _AGE_UNIT_MONTHS[unit], 2)
+        if unit in _AGE_UNIT_MONTHS and before in {"is", "aged", "age", "turned"} and after != "pregnant":
+            return round(value * _AGE_UNIT_MONTHS[unit], 2)  # "baby is 9 months"
+    if "toddler" in tokens:
+        return 24.0
+    return None
+
+
+PREGNANCY_PHRASES = [
+    ("pregnant",), ("pregnancy",), ("weeks", "gone"), ("i", "am", "expecting"), ("expecting", "a", "baby"),
+    ("positive", "pregnancy", "test"), ("positive", "test"), ("baby", "moving"), ("baby", "movements"),
+    ("baby", "kicking"), ("bump",), ("antenatal",), ("midwife",),
+]  # fmt: skip
+
+
+def mentions_pregnancy(tokens: list[str]) -> bool:
+    """Words that place the check in a pregnancy ("I'm 30 weeks pregnant"), unless denied."""
+    for clause in clauses(tokens):
+        words = clause.tokens
+        for phrase in PREGNANCY_PHRASES:
+            at = _contains(words, phrase)
+            if at < 0:
+                continue
+            before = words[max(0, at - 3) : at]
+            if ("not" in before or "no" in before) and "sure" not in words[at - 2 : at + 1]:
+                continue
+            if phrase == ("bump",) and not ({"baby", "pregnant"} & set(words)):
+                continue
+            return True
+    return False
+
+
+BREASTFEEDING_PHRASES = [
+    ("breastfeeding",), ("breast", "feeding"), ("breastfed",), ("breast", "fed"), ("breastfeed",),
+    ("nursing", "my"), ("nursing", "a"), ("chestfeeding",), ("expressing", "milk"), ("bf", "my"),
+]  # fmt: skip
+
+
+def mentions_breastfeeding(tokens: list[str]) -> bool:
+    """Words that say the person breastfeeds ("nursing my baby"), unless denied."""
+    for clause in clauses(tokens):
+        words = clause.tokens
+        for phrase in BREASTFEEDING_PHRASES:
+            at = _contains(words, phrase)
+            if at >= 0 and not ({"not", "no", "stopped"} & set(words[max(0, at - 3) : at])):
+                return True
+    return False

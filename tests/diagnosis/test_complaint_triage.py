@@ -1,0 +1,173 @@
+"""The complaint-first triage layer over the shipped knowledge base, through the whole check."""
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from diagnosis.engine.check import run_check
+from diagnosis.engine.complaints import LEVEL_ORDER, Subject, catalogue_from_files
+from diagnosis.engine.predictor import kb_model
+
+CORPUS = Path(__file__).resolve().parents[2] / "benchmarks" / "triage_corpus"
+
+
+def check(snapshot, text, **subject):
+    return run_check(snapshot, kb_model(snapshot), text=text, subject=Subject(**subject), ask_questions=False)
+
+
+# Examples from issue 14 (each was gp, self_care or refused before the complaint layer) and one
+# everyday phrasing of every emergency presentation the layer must cover.
+EMERGENCIES = [
+    ("feels like a heavy weight pressing on my chest and I'm clammy", {"age_years": 58}),
+    ("her speech went slurry all of a sudden and her mouth is lopsided", {"age_years": 70, "sex": "f"}),
+    ("temperature and I can't touch my chin to my chest, light hurts my eyes", {"age_years": 19}),
+    ("reliever inhaler isn't doing anything and I can only say a few words", {"age_years": 30}),
+    ("swallowed a whole bottle of my mum's sleeping tablets", {"age_years": 17}),
+    ("sudden agony in my left testicle and I'm being sick", {"age_years": 15, "sex": "m"}),
+    ("my toddler is burning up, temp 39.8, and floppy", {}),
+    ("I can't breathe", {}),
+    ("numb around my bum and privates and I can't pee, bad back pain", {"age_years": 45}),
+    ("took 30 paracetamol an hour ago but I feel fine", {"age_years": 22}),
+    ("positive pregnancy test and sharp pain low down on one side, shoulder tip pain", {"sex": "f"}),
+    ("poured boiling water over my arm, the skin has gone white and I can't feel it", {}),
+    ("he's choking on a sweet and can't cough or speak", {}),
+    ("my dad fell off a ladder, hit his head, keeps being sick and is drowsy", {"age_years": 66}),
+    ("she collapsed and isn't breathing", {}),
+    ("my 5 week old has a temperature of 38.1", {}),
+    ("baby hasn't had a wet nappy all day and the soft spot on his head is sunken", {"age_months": 7}),
+    ("started new tablets last week, now my skin is peeling and I have sores in my mouth and eyes", {}),
+    ("I've been throwing up blood", {}),
+    ("my poo is black and sticky like tar", {}),
+    ("lots of blood coming from my bum and I feel faint", {}),
+    ("coughing up blood and really short of breath", {}),
+    ("cut my hand, it won't stop bleeding after 15 minutes of pressing", {}),
+    ("stomach is rock hard and I'm in agony", {}),
+    ("my face dropped on one side and I can't lift my arm", {}),
+    ("ate a peanut, lips and tongue swelling, throat feels tight", {}),
+    ("spots that don't fade when I press a glass on them and he's got a fever", {}),
+    ("my son's chest is sucking in under his ribs when he breathes", {"age_months": 20}),
+    ("bad indigestion, sweating and feeling sick, I'm diabetic", {"age_years": 62, "sex": "f"}),
+    ("calf is swollen and painful and now I'm breathless, flew back from Australia", {}),
+    ("type 1 diabetic, vomiting, breath smells like pear drops, breathing fast", {}),
+    ("worst headache of my life, came on in seconds like being hit with a bat", {}),
+    ("having a fit for more than 5 minutes", {}),
+    ("suddenly can't see out of my right eye", {}),
+    ("hot dry skin, confused, temp 40.5 after working in the sun", {}),
+    ("32 weeks pregnant, bad headache, seeing flashing lights and my face is swollen", {"sex": "f"}),
+    ("34 weeks pregnant and the baby hasn't moved today", {"sex": "f"}),
+    ("I have a plan to end my life tonight", {}),
+]
+
+
+@pytest.mark.parametrize("text, subject", EMERGENCIES)
+def test_emergencies_in_everyday_words_are_emergencies(snapshot, text, subject):
+    result = check(snapshot, text, **subject)
+    assert result.triage == "emergency", (result.triage, result.complaints, result.red_flags, result.findings)
+
+
+def test_negations_and_family_history_do_not_raise_urgency(snapshot):
+    assert check(snapshot, "any chest pain? no. just a sore throat").triage != "emergency"
+    result = check(snapshot, "I have neither a rash nor a headache, just a cough")
+    assert "skin_rash" not in result.present and "headache" not in result.present
+    assert (
+        check(snapshot, "my dad had a heart attack at 50, I feel fine, just want a cholesterol test").triage
+        != "emergency"
+    )
+
+
+def test_hay_fever_is_not_a_fever_and_earache_is_not_migraine(snapshot):
+    result = check(snapshot, "I get hay fever every spring")
+    assert all("fever" not in c.name.lower() for c in result.conditions)
+    earache = check(snapshot, "earache")
+    assert all(c.name != "Migraine" for c in earache.conditions)
+    assert any("ear" in c["name"].lower() for c in earache.complaints)
+
+
+def test_a_check_about_a_child_uses_the_childs_age(snapshot):
+    # The account holder is an adult; the words say who the check is about.
+    result = check(snapshot, "my 6 week old has a temp of 38.3", age_years=34, sex="f")
+    assert result.triage == "emergency" and result.subject["age_months"] < 3
+
+
+def test_nothing_recognised_is_never_self_care_and_names_no_condition(snapshot):
+    result = check(snapshot, "blorp zzkt")
+    assert result.triage == "gp" and not result.conditions and not result.in_scope
+
+
+def test_a_condition_is_shown_only_with_a_supporting_finding(snapshot):
+    result = check(snapshot, "headache")
+    assert result.conditions and all(c.supporting for c in result.conditions)
+
+
+# --- adding a finding never lowers the urgency ---------------------------------------------------
+_CATALOGUE = catalogue_from_files()
+_PHRASES = sorted(
+    {
+        t
+        for c in _CATALOGUE.complaints
+        for t in (*c.terms, *(term for d in c.discriminators for g in d.groups for term in g))
+        if "*" not in t and "..." not in t and "(" not in t
+    }
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    base=st.lists(st.sampled_from(_PHRASES), min_size=0, max_size=4),
+    extra=st.sampled_from(_PHRASES),
+    months=st.one_of(st.none(), st.integers(0, 1200)),
+    pregnant=st.sampled_from([None, True]),
+)
+def test_adding_a_finding_never_lowers_the_triage_layers_urgency(base, extra, months, pregnant):
+    subject = Subject(age_months=months, pregnant=pregnant)
+    before = _CATALOGUE.assess(". ".join(base), subject).level or "self_care"
+    after = _CATALOGUE.assess(". ".join([*base, extra]), subject).level or "self_care"
+    assert LEVEL_ORDER[after] <= LEVEL_ORDER[before], (base, extra, before, after)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(findings=st.lists(st.sampled_from(_PHRASES), min_size=1, max_size=4))
+def test_the_condition_model_never_lowers_the_triage_layers_urgency(snapshot, findings):
+    text = ". ".join(findings)
+    layer = _CATALOGUE.assess(text).level or "self_care"
+    assert LEVEL_ORDER[check(snapshot, text).triage] <= LEVEL_ORDER[layer]
+
+
+# --- the corpus: a fast slice of benchmarks/triage.py -----------------------------------------------
+def _cases(split):
+    for path in sorted((CORPUS / split).glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                yield json.loads(line)
+
+
+def _run(snapshot, case):
+    subject = Subject(
+        age_years=case.get("age"),
+        age_months=case.get("age_months"),
+        sex=case.get("sex") or "",
+        pregnant=True if case.get("pregnant") else None,
+    )
+    return run_check(snapshot, kb_model(snapshot), text=case["text"], subject=subject, ask_questions=False)
+
+
+@pytest.mark.parametrize("split", ["dev", "heldout"])
+def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, split):
+    cases = list(_cases(split))
+    emergencies = [c for c in cases if c["expected"] == "emergency"]
+    missed = [c["id"] for c in emergencies if _run(snapshot, c).triage != "emergency"]
+    controls = [c for c in cases if c["kind"] == "control"]
+    alarmed = [c["id"] for c in controls if _run(snapshot, c).triage == "emergency"]
+    urgent = [c for c in cases if c["expected"] in ("emergency", "urgent")]
+    self_care = [c["id"] for c in urgent if _run(snapshot, c).triage == "self_care"]
+    assert len(missed) <= MAX_MISSED[split], missed
+    assert len(alarmed) <= MAX_ALARMED[split], alarmed
+    assert not self_care, self_care
+
+
+# Floors set from the measured run (benchmarks/results/triage.md): a regression fails the suite.
+MAX_MISSED = {"dev": 0, "heldout": 0}
+MAX_ALARMED = {"dev": 0, "heldout": 0}
