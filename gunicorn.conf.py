@@ -2,6 +2,8 @@
 
 import os
 
+from gunicorn.glogging import Logger
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Two cores: four processes of two threads. A check is mostly CPU under the GIL, so more threads
 # per process queue behind each other (p99 at concurrency 8 over three runs of benchmarks/load.py:
@@ -16,6 +18,38 @@ max_requests_jitter = 200
 # Load the app once in the master: a recycled worker starts at once and shares library memory.
 preload_app = True
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") else None
+# The path only (%(U)s), never the query string: %(r)s would log "/api/v1/symptoms/autocomplete/
+# ?q=suicidal+thoughts". No referer (it carries the previous page's URL) and no user agent.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
+
+def _scrub(text: str) -> str:
+    """A URL without its query string and with one-time keys in the path (password reset, e-mail
+    confirmation) replaced, by the same rules as the application's logs (audit.redaction)."""
+    text = text.split("?", 1)[0]
+    try:
+        from audit.redaction import redact_text
+    except ImportError:  # the Flask baseline of benchmarks/load.py shares this file
+        return text
+    return redact_text(text)
+
+
+class RedactingLogger(Logger):
+    """Every access-log field that can hold a URL is scrubbed, whatever access_log_format says."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = _scrub(atoms["U"] or "")
+        atoms["r"] = f"{atoms['m']} {atoms['U']} {atoms['H']}"
+        atoms["q"] = "-"
+        atoms["f"] = _scrub(atoms["f"]) if atoms["f"] != "-" else "-"
+        for name in ("{authorization}i", "{cookie}i", "{set-cookie}o", "{x-health-token}i"):
+            if name in atoms:
+                atoms[name] = "[redacted]"
+        return atoms
+
+
+logger_class = RedactingLogger
 
 
 def when_ready(server):

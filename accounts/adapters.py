@@ -1,4 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.ratelimit import get_ip
+from django.urls import reverse
 
 from .models import Role
 from .services import health_profile_get_or_create, user_set_role
@@ -13,3 +15,23 @@ class AccountAdapter(DefaultAccountAdapter):
             user_set_role(user=user, role=Role.PATIENT)
             health_profile_get_or_create(user=user)
         return user
+
+    def get_login_redirect_url(self, request) -> str:
+        """Clinicians start at their review queue; everyone else at ``LOGIN_REDIRECT_URL`` (home).
+
+        Only when the login carries no ``?next=``: allauth prefers that, so a link into a case
+        still opens the case."""
+        if getattr(request.user, "is_clinician", False):
+            return reverse("feedback:review_queue")
+        return super().get_login_redirect_url(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The "key" of ACCOUNT_RATE_LIMITS["login_failed"]: the account *and* the client IP.
+
+        allauth keys it on the account alone, so five wrong passwords from anywhere lock the owner
+        out everywhere. Keyed on the pair, guessing from one address pauses that address for that
+        account while the owner signs in from their own (the per-IP limits still cap one address
+        across all accounts). A successful password reset clears the pair of the address it was
+        completed from. Not a public allauth hook: tests/accounts/test_login_throttling.py pins it.
+        """
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{get_ip(request)}"

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and health profiles"
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects the signal receivers
+        from . import checks, receivers  # noqa: F401 - registers the deploy checks, connects the receivers

@@ -16,8 +16,10 @@ from medportal.encryption import EncryptionKeyError
 logger = logging.getLogger(__name__)
 
 # Pages a clinician or admin may open before setting up MFA: the account pages
-# (which include MFA setup), static files and the health check.
-_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/health/", "/favicon.ico")
+# (which include MFA setup), static files and the public liveness check (not /health/ready/,
+# whose details are for staff who have passed MFA, or for the token).
+_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/favicon.ico")
+_MFA_EXEMPT_PATHS = frozenset({"/health/"})
 
 
 class StaffMFARequiredMiddleware:
@@ -33,6 +35,7 @@ class StaffMFARequiredMiddleware:
             and user.is_authenticated
             and getattr(user, "needs_mfa", False)
             and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
+            and request.path not in _MFA_EXEMPT_PATHS
             and not is_mfa_enabled(user)
         ):
             if request.path.startswith("/api/"):

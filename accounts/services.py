@@ -1,4 +1,4 @@
-"""Writes for accounts: users, roles, health profiles, consent and key rotation."""
+"""Writes for accounts: users, roles, health profiles, consent, key rotation, erasure and sessions."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from medportal.encryption import all_encrypted_fields
 from medportal.text import word_list
 
 from .models import ConsentEvent, HealthProfile, Pregnancy, Role, Sex, User, age_band_for
-from .selectors import user_data_export
+from .selectors import sessions_for_user, user_data_export
 
 logger = logging.getLogger(__name__)
 
@@ -160,14 +160,25 @@ def training_cases_anonymise(*, user: User) -> int:
     return TrainingCase.objects.filter(session__user=user).update(session=None)
 
 
+def user_sessions_delete(*, user: User) -> int:
+    """Delete every stored session holding ``user``'s id or e-mail address (all their browsers,
+    and expired rows ``clearsessions`` has not removed yet). Returns how many."""
+    from django.contrib.sessions.models import Session
+
+    keys = [session.session_key for session in sessions_for_user(user=user)]
+    deleted, _ = Session.objects.filter(session_key__in=keys).delete()
+    return deleted
+
+
 @transaction.atomic
 def account_delete(*, user: User) -> None:
-    """Erase the account: profile, consent history, checks and everything hanging off them go;
-    training cases from consented checks stay only as anonymised rows. The audit trail keeps an
-    ``account_delete`` event with the e-mail snapshot but no link to the (deleted) user."""
+    """Erase the account: profile, consent history, checks, sessions and everything hanging off
+    them go; training cases from consented checks stay only as anonymised rows. The audit trail
+    keeps an ``account_delete`` event with the e-mail snapshot but no link to the (deleted) user."""
     from audit.services import Action, audit_record
 
     training_cases_anonymise(user=user)
+    user_sessions_delete(user=user)
     audit_record(action=Action.ACCOUNT_DELETE, actor=user, object_type="accounts.user", object_id=user.pk)
     user_id = user.pk
     user.delete()
@@ -196,3 +207,11 @@ def api_token_revoke(*, user: User, token=None) -> int:
         tokens = tokens.filter(pk=token.pk)
     deleted, _ = tokens.delete()
     return deleted
+
+
+def expired_sessions_clear() -> None:
+    """Remove expired sessions (what ``manage.py clearsessions`` does), run daily by beat: without it
+    expired rows, each holding a user id, stay in django_session forever."""
+    from django.core.management import call_command
+
+    call_command("clearsessions")

@@ -28,8 +28,10 @@ SECRET_WORDS = (
     "otp_code",
     "recovery_code",
 )
-# ...and "key" as a whole word or a suffix (key=, api_key, FIELD_ENCRYPTION_KEY; not KeyError).
-_KEY_NAME = r"(?:[\w-]*_)?key\b"
+# ...and "key" as a whole word or a suffix (key=, api_key, FIELD_ENCRYPTION_KEY; not KeyError), and
+# "code" as a whole name: one-time codes (allauth's e-mail and login codes, TOTP) sit under it in the
+# template contexts django.template logs at DEBUG; status_code and error codes are left alone.
+_KEY_NAME = r"(?:(?:[\w-]*_)?key|code)\b"
 # Health profile keys, known even before the app registry is ready; the encrypted fields of every
 # model are added once it is (see ``sensitive_keys``).
 HEALTH_WORDS = (

@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.models import Sex
+
 from .models import SymptomSession, TriageLevel
 from .services import ANSWERS, MAX_CHIPS, MAX_TEXT
 
@@ -44,9 +46,7 @@ class SubjectInputSerializer(serializers.Serializer):
     age_months = serializers.FloatField(
         required=False, allow_null=True, min_value=0, max_value=1440, help_text=_("For babies.")
     )
-    sex = serializers.ChoiceField(
-        choices=[("f", "f"), ("m", "m"), ("", "")], required=False, allow_blank=True
-    )
+    sex = serializers.ChoiceField(choices=[("", _("Prefer not to say")), *Sex.choices], required=False)
     pregnant = serializers.ChoiceField(choices=YES_NO_UNSURE, required=False, allow_blank=True)
     breastfeeding = serializers.ChoiceField(choices=YES_NO_UNSURE, required=False, allow_blank=True)
 

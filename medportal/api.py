@@ -6,20 +6,24 @@ Kept free of ``rest_framework.views`` imports: DRF imports the classes named in
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import authentication, exceptions, serializers, status, throttling
+from rest_framework import authentication, exceptions, parsers, serializers, status, throttling
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
+from rest_framework.utils.json import strict_constant
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,71 @@ class ApiError(exceptions.APIException):
         super().__init__(detail=detail, code=code)
         self.status_code = status_code
         self.extra = extra or {}
+
+
+# --- parsing ------------------------------------------------------------------------
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser with a bounded body size and nesting depth.
+
+    The standard library parser recurses once per nesting level: about 1,000 nested ``[`` (2 KB)
+    raise RecursionError, which DRF does not catch (an HTML 500 for anyone, signed in or not).
+    Here that is a JSON 400, as is anything nested deeper than ``API_MAX_JSON_DEPTH`` (no request
+    of this API needs more than four levels), and a body over ``API_MAX_BODY_BYTES`` is a 413.
+    Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE never get here: Django refuses to read them and
+    ``exception_handler`` turns that into the same 413.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.API_MAX_BODY_BYTES
+        # DRF hands JSON parsers the already-read body as a BytesIO; read one byte past the limit.
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise body_too_large()
+        encoding = parsers.get_encoding(parser_context or {})
+        try:
+            data = json.loads(raw.decode(encoding), parse_constant=strict_constant if self.strict else None)
+        except RecursionError:
+            raise too_deep() from None
+        except ValueError as exc:  # includes UnicodeDecodeError
+            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
+        if _depth_exceeds(data, settings.API_MAX_JSON_DEPTH):
+            raise too_deep()
+        return data
+
+
+def _depth_exceeds(value, limit: int) -> bool:
+    """True if ``value`` nests lists and objects more than ``limit`` deep (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def too_deep() -> ApiError:
+    return ApiError(
+        _("The JSON body is nested too deeply (at most %(depth)d levels).")
+        % {"depth": settings.API_MAX_JSON_DEPTH},
+        code="parse_error",
+    )
+
+
+def body_too_large() -> ApiError:
+    return ApiError(
+        _("The request body is too large (at most %(size)d bytes).") % {"size": settings.API_MAX_BODY_BYTES},
+        code="payload_too_large",
+        status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    )
 
 
 # --- authentication ---------------------------------------------------------------
@@ -183,6 +252,9 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # Django refused to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE (its own answer is an HTML 400).
+        exc = body_too_large()
     if not isinstance(exc, exceptions.APIException):
         return None
 
@@ -217,8 +289,9 @@ class ApiErrorSerializer(serializers.Serializer):
 
     error = serializers.CharField(
         help_text=gettext_lazy(
-            "Machine-readable code: invalid, parse_error, not_authenticated, authentication_failed, "
-            "token_expired, mfa_required, permission_denied, not_found, throttled, ..."
+            "Machine-readable code: invalid, parse_error, payload_too_large, not_authenticated, "
+            "authentication_failed, token_expired, mfa_required, permission_denied, not_found, "
+            "throttled, daily_limit, service_unavailable, server_error, ..."
         )
     )
     detail = serializers.CharField(help_text=gettext_lazy("A message that can be shown to a person."))
@@ -235,6 +308,7 @@ _DESCRIPTIONS = {
     403: gettext_lazy("Signed in but not allowed (e.g. CSRF failure, or a staff account without MFA)."),
     404: gettext_lazy("No such object, or it belongs to someone else."),
     409: gettext_lazy("The request conflicts with the object's state."),
+    413: gettext_lazy("The body is larger than the API accepts (error=payload_too_large)."),
     415: gettext_lazy("The body is not application/json."),
     429: gettext_lazy("Too many requests; retry after the Retry-After header's seconds."),
 }

@@ -70,10 +70,10 @@ def start_redis() -> subprocess.Popen:
 
 
 def secrets() -> dict:
+    import secrets as pysecrets
+
     path = STATE / "secrets.json"
     if not path.exists():
-        import secrets as pysecrets
-
         from cryptography.fernet import Fernet
 
         STATE.mkdir(parents=True, exist_ok=True)
@@ -86,7 +86,12 @@ def secrets() -> dict:
             )
         )
         path.chmod(0o600)
-    return json.loads(path.read_text())
+    keys = json.loads(path.read_text())
+    if "HEALTH_TOKEN" not in keys:  # files written before /health/ready/ existed
+        keys["HEALTH_TOKEN"] = pysecrets.token_urlsafe(24)
+        path.write_text(json.dumps(keys))
+        path.chmod(0o600)
+    return keys
 
 
 def main() -> int:
@@ -100,6 +105,9 @@ def main() -> int:
         DATABASE_URL=database_url,
         ALLOWED_HOSTS=os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost"),
         MODEL_STORE_DIR=str(STATE / "models"),
+        # No mail server here: mail (with its sign-up and reset links) goes to files; EMAIL_URL overrides.
+        EMAIL_URL=os.environ.get("EMAIL_URL", f"filemail:///{STATE / 'mail'}"),
+        HEALTH_TOKEN=os.environ.get("HEALTH_TOKEN", keys["HEALTH_TOKEN"]),
     )
     manage = [sys.executable, str(ROOT / "manage.py")]
     honcho = None
@@ -112,7 +120,11 @@ def main() -> int:
             ["ensure_model"],
         ):
             subprocess.run([*manage, *args], cwd=ROOT, env=env, check=True)
-        print("MedPortal (production settings) on http://127.0.0.1:8000/  health: /health/  (Ctrl+C stops)")
+        print("MedPortal (production settings) on http://127.0.0.1:8000/  (Ctrl+C stops)")
+        print(
+            "  readiness: /health/ready/ with the header X-Health-Token: <HEALTH_TOKEN in var/prod/secrets.json>"
+        )
+        print(f"  mail (sign-up and reset links) is written to {env['EMAIL_URL'].split(':///', 1)[-1]}")
         honcho = subprocess.Popen(
             [str(VENV_BIN / "honcho"), "start", "-f", str(ROOT / "Procfile")], cwd=ROOT, env=env
         )

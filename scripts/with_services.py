@@ -16,6 +16,7 @@ import contextlib
 import glob
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import socket
@@ -25,6 +26,8 @@ import tempfile
 import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -173,8 +176,18 @@ def loopback_production_env(
     """Production settings served over plain HTTP on loopback (no TLS redirect, no secure-only
     cookies: a proxy adds TLS in real use), for make prod, the load benchmark and the fault tests.
     Dev/test switches in `base` (default: this environment) are dropped; `extra` adds or overrides
-    variables (DATABASE_URL, MODEL_STORE_DIR, LOG_LEVEL...)."""
+    variables (DATABASE_URL, MODEL_STORE_DIR, LOG_LEVEL...).
+
+    Unless given: mail goes to files in var/mail (production refuses the console backend, which
+    would print reset links to the log, and there is no mail server here), and HEALTH_TOKEN is a
+    fresh random value, so the caller can read /health/ready/ with `X-Health-Token: env["HEALTH_TOKEN"]`.
+    """
     base = os.environ if base is None else base
+    defaults = {
+        # Four slashes: django-environ drops the first one of the path.
+        "EMAIL_URL": f"filemail:///{ROOT / 'var' / 'mail'}",
+        "HEALTH_TOKEN": secrets.token_urlsafe(24),
+    }
     env = {
         k: v
         for k, v in base.items()
@@ -182,6 +195,7 @@ def loopback_production_env(
     }
     env.update(
         {
+            **{k: v for k, v in defaults.items() if k not in base},
             "DJANGO_SETTINGS_MODULE": "medportal.settings.production",
             "REDIS_URL": redis_url,
             "SECRET_KEY": secret_key,

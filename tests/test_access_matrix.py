@@ -64,6 +64,15 @@ MATRIX: dict[str, list[Row]] = {
     # --- portal ---------------------------------------------------------------------------------
     "home": [row("get", "/", 200, 200, 200, 200, 200)],
     "health": [row("get", "/health/", 200, 200, 200, 200, 200)],
+    # Readiness details: staff sessions (or the X-Health-Token header, tests/medportal/test_health.py).
+    "health-ready": [row("get", "/health/ready/", 403, 403, 403, 403, 200)],
+    # Trust pages: public, about the service, never about anyone (medportal/pages.py).
+    "about": [row("get", "/about/", 200, 200, 200, 200, 200)],
+    "sources": [row("get", "/sources/", 200, 200, 200, 200, 200)],
+    "privacy-notice": [row("get", "/privacy/notice/", 200, 200, 200, 200, 200)],
+    "accessibility": [row("get", "/accessibility/", 200, 200, 200, 200, 200)],
+    "contact": [row("get", "/contact/", 200, 200, 200, 200, 200)],
+    "favicon": [row("get", "/favicon.ico", 301, 301, 301, 301, 301)],
     "accounts:profile": [row("get", "/profile/", L, 200, 200, 200, 200)],
     "accounts:consent": [
         row("post", "/profile/consent/", L, 302, 302, 302, 302, {"granted": ""}),

@@ -144,7 +144,7 @@ def run_check(
         present=present,
         negated=negated,
         unrecognised=unrecognised,
-        suggestions={k: v for k, v in resolution.suggestions.items() if k in unrecognised},
+        suggestions={},  # on demand: selectors.suggestions_for (costly, only pages show them)
         conditions=conditions,
         triage=_triage(assessment, fired, conditions, present, low_confidence),
         red_flags=[asdict(f) for f in fired] + [asdict(f) for f in assessment.fired],

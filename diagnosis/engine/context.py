@@ -215,7 +215,7 @@ OLDER_RELATIVES = {
 }  # fmt: skip
 # "My mum had a fall and can't get up" is about mum now; family history needs a condition people
 # inherit or a death, so a relative's current emergency is never discounted.
-FAMILY_DEATH_VERBS = {"died", "passed", "diagnosed", "history"}
+FAMILY_DEATH_VERBS = {"died", "diagnosed", "history"}  # and "passed away" ("passed out" is now)
 FAMILY_CONDITIONS = {
     "heart", "attack", "attacks", "stroke", "strokes", "cancer", "clot", "clots", "aneurysm", "diabetes",
     "diabetic", "haemorrhage", "hemorrhage", "bleed", "disease", "dvt", "embolism", "cholesterol",
@@ -361,7 +361,7 @@ def _family_history(words: list[str], first_person: bool) -> bool:
         if word not in OLDER_RELATIVES:
             continue
         following = words[i + 1 : i + 4]
-        if set(following) & FAMILY_DEATH_VERBS:
+        if set(following) & FAMILY_DEATH_VERBS or _contains(following, ("passed", "away")) >= 0:
             return True
         if first_person and "had" in following and set(words[i + 1 :]) & FAMILY_CONDITIONS:
             return True

@@ -270,7 +270,15 @@ class Resolution:
     negated: list[str] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
-    suggestions: dict[str, list[str]] = field(default_factory=dict)
+    index: SymptomIndex | None = field(default=None, repr=False)
+
+    @property
+    def suggestions(self) -> dict[str, list[str]]:
+        """Did-you-mean names per unrecognised phrase, computed on demand: fuzzy-scoring every
+        leftover against every phrase was most of a check's CPU, and only pages need them."""
+        if self.index is None:
+            return {}
+        return {text: self.index.suggest(text) for text in self.unrecognised}
 
     def add(self, slug: str, text: str, score: float, negated: bool) -> None:
         self.matches.append(Match(text, slug, score))
@@ -305,7 +313,7 @@ class SymptomIndex:
 
     # --- resolving ------------------------------------------------------------------------
     def resolve(self, text: str = "", chips: list[str] | tuple = ()) -> Resolution:
-        result = Resolution()
+        result = Resolution(index=self)
         for chip in chips or []:
             self._resolve_chip(str(chip)[:200], result)
         self._resolve_text(str(text or "")[:MAX_INPUT_CHARS], result)
@@ -410,7 +418,6 @@ class SymptomIndex:
         if text in result.unrecognised:
             return
         result.unrecognised.append(text)
-        result.suggestions[text] = self.suggest(text)
 
     # --- suggestions and autocomplete ---------------------------------------------------------
     def suggest(self, text: str, limit: int = 3) -> list[str]:

@@ -293,6 +293,11 @@ SPECTACULAR_SETTINGS.update(
         "SCHEMA_PATH_PREFIX": "/api/v1",
         # Ids are matched as at most 18 digits (see medportal/api_urls.py), so they fit a 64-bit column.
         "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 999999999999999999}},
+        # One name per choice set shared by several fields (triage levels, yes/no/unsure answers).
+        "ENUM_NAME_OVERRIDES": {
+            "TriageLevelEnum": "diagnosis.models.TriageLevel",
+            "YesNoUnsureEnum": [("yes", "yes"), ("no", "no"), ("unsure", "unsure")],
+        },
     }
 )
 REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"  # the API parses JSON only

@@ -1,8 +1,12 @@
 """Production settings: every secret and service address comes from the environment.
 
-Missing DATABASE_URL, REDIS_URL, SECRET_KEY, FIELD_ENCRYPTION_KEY or ALLOWED_HOSTS stops
-the process at import with django-environ's ImproperlyConfigured.
+Missing DATABASE_URL, REDIS_URL, SECRET_KEY, FIELD_ENCRYPTION_KEY, ALLOWED_HOSTS or EMAIL_URL
+(or an EMAIL_URL that prints or drops mail) stops the process at import with ImproperlyConfigured.
 """
+
+from django.core.exceptions import ImproperlyConfigured
+
+from accounts.checks import NON_DELIVERING_EMAIL_BACKENDS
 
 from .base import *  # noqa: F403
 from .base import env
@@ -27,7 +31,16 @@ CACHES["throttle"] = {  # noqa: F405
 }
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Mail carries password-reset and e-mail-confirmation links: a backend that prints them (console)
+# puts account takeovers in the logs, and one that drops them (locmem, dummy) breaks sign-up. No
+# default: a real server (smtp://, smtp+tls://...) or, for a one-machine demo, filemail:// (make prod).
+EMAIL_CONFIG = env.email_url("EMAIL_URL")
+if EMAIL_CONFIG["EMAIL_BACKEND"] in NON_DELIVERING_EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"EMAIL_URL must name a real mail server (smtp://, smtp+tls://, smtps://) under production "
+        f"settings, not {EMAIL_CONFIG['EMAIL_BACKEND'].rsplit('.', 2)[-2]}: that backend would print "
+        f"password-reset and confirmation links to the log or drop them."
+    )
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MedPortal <no-reply@medportal.invalid>")
 

@@ -35,6 +35,9 @@ def _filtered(msg, *args, exc_info=None) -> logging.LogRecord:
         ('"GET /check/autocomplete/?q=chest+pain HTTP/1.1" 200', "chest+pain"),
         ("GET /accounts/password/reset/key/1-abc-def123/ HTTP/1.1", "abc-def123"),
         ("GET /accounts/confirm-email/MQ:1t2:abc/ HTTP/1.1", "MQ:1t2:abc"),
+        # django.template at DEBUG logs whole contexts, one-time codes included.
+        ("{'email': 'a@b.test', 'code': '482913'}", "482913"),
+        ("code=482913", "482913"),
     ],
 )
 def test_text_is_scrubbed(text, secret):
@@ -44,8 +47,16 @@ def test_text_is_scrubbed(text, secret):
 
 
 def test_harmless_text_is_left_alone():
-    text = "promoted diagnosis-v3-logistic_regression: top1=0.91 status_code=200 KeyError: 'supporting'"
+    text = (
+        "promoted diagnosis-v3-logistic_regression: top1=0.91 status_code=200 error_code=E1 "
+        "KeyError: 'supporting' postcode"
+    )
     assert redact_text(text) == text
+
+
+def test_a_code_argument_is_scrubbed_by_key():
+    record = _filtered("context %(ctx)s", {"ctx": {"code": "482913", "status_code": 200}})
+    assert "482913" not in record.getMessage() and "200" in record.getMessage()
 
 
 def test_dict_arguments_are_scrubbed_by_key():

@@ -188,13 +188,17 @@ def test_a_check_result_page_has_nothing_the_csp_would_block(alice_client, alice
         user=alice,
         symptoms=["headache"],
         conditions=[{**condition, "supporting": ["Headache"], "typical_not_reported": [], "against": []}],
-        triage="emergency",
+        triage="urgent",
         status="complete",
         model_label="test",
     )
     page = alice_client.get(reverse("diagnosis:check_detail", args=[session.pk])).content.decode()
     assert "Malaria" in page
     assert _inline_violations(page) == []
+    session.triage = "emergency"  # the emergency page (no conditions shown) too
+    session.save()
+    page = alice_client.get(reverse("diagnosis:check_detail", args=[session.pk])).content.decode()
+    assert "banner-emergency" in page and _inline_violations(page) == []
 
 
 def test_admin_pages_have_nothing_the_csp_would_block(client, dana):

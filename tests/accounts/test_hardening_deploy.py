@@ -1,6 +1,7 @@
 """Production settings pass Django's deployment checks and set every secure-cookie/HSTS option.
 
-Runs in subprocesses: production settings read the environment at import.
+Runs in subprocesses: production settings read the environment at import (except the e-mail
+check, which runs in-process against overridden settings).
 """
 
 import json
@@ -9,6 +10,10 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -19,6 +24,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": secrets.token_urlsafe(64),
     "FIELD_ENCRYPTION_KEY": "nFoIiFwYVt0bXPjTbz3Wm3ezJi1G1vYwqsr6sYYbQ2o=",
     "ALLOWED_HOSTS": "medportal.example",
+    "EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.org:587",
 }
 
 
@@ -79,3 +85,32 @@ print(json.dumps({name: getattr(s, name) for name in [
         "audit.middleware.AuditMiddleware",
     ):
         assert middleware in values["MIDDLEWARE"]
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.locmem.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+    ],
+)
+def test_check_deploy_fails_when_mail_would_be_printed_or_dropped(settings, backend):
+    settings.EMAIL_BACKEND = backend
+    with pytest.raises(SystemCheckError, match="accounts.E001"):
+        call_command("check", deploy=True)
+
+
+def test_check_deploy_accepts_an_smtp_backend_and_warns_about_a_file_mailbox(settings, tmp_path):
+    from accounts.checks import email_backend_delivers
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert email_backend_delivers(None) == []
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    assert [m.id for m in email_backend_delivers(None)] == ["accounts.W002"]
+
+
+def test_the_email_check_runs_only_with_deploy(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    call_command("check")  # development keeps its console backend

@@ -259,3 +259,82 @@ def test_export_never_contains_an_api_token(alice_client, alice):
     assert key not in body and token.digest not in body and token.token_key not in body
     (row,) = json.loads(body)["records"]["knox.AuthToken"]
     assert row["user"] == alice.pk and {"created", "expiry"} <= set(row)
+
+
+# --- sessions -------------------------------------------------------------------------------------
+
+
+def _alices_sessions(alice) -> list:
+    from accounts.selectors import sessions_for_user
+
+    return sessions_for_user(user=alice)
+
+
+def _stored_session(data: dict, *, expired: bool = False) -> str:
+    from datetime import timedelta
+
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    store = SessionStore()
+    store.update(data)
+    store.create()
+    if expired:
+        Session.objects.filter(session_key=store.session_key).update(
+            expire_date=timezone.now() - timedelta(days=2)
+        )
+    return store.session_key
+
+
+def test_export_says_when_each_session_expires_but_never_gives_its_key(alice_client, alice):
+    from django.test import Client
+
+    phone = Client()
+    phone.force_login(alice)
+    response = alice_client.get(reverse("privacy:export"))
+    body = response.content.decode()
+    sessions = json.loads(body)["sessions"]
+    assert len(sessions) == 2 and all(set(s) == {"expire_date"} for s in sessions)
+    assert alice_client.session.session_key not in body
+    assert phone.session.session_key not in body
+
+
+def test_delete_removes_every_session_holding_the_account_and_no_one_elses(alice_client, alice, charlie):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    phone = Client()
+    phone.force_login(alice)
+    stranger = Client()
+    stranger.force_login(charlie)
+    # An expired row clearsessions has not reached yet, and a sign-in waiting for its second factor.
+    expired = _stored_session({"_auth_user_id": str(alice.pk)}, expired=True)
+    pending = _stored_session({"account_login": {"user_pk": str(alice.pk), "email": alice.email}})
+    assert len(_alices_sessions(alice)) == 4
+
+    response = alice_client.post(reverse("privacy:delete"), {"password": PASSWORD})
+    assert response.status_code == 302
+
+    assert not Session.objects.filter(session_key__in=[expired, pending]).exists()
+    assert not [s for s in Session.objects.all() if alice.email in str(s.get_decoded())]
+    assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(alice.pk)]
+    assert phone.get(reverse("accounts:profile")).status_code == 302  # the other browser is signed out
+    assert stranger.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_expired_sessions_are_cleared_by_a_daily_beat_task(alice_client, alice):
+    from django.contrib.sessions.models import Session
+    from django_celery_beat.models import PeriodicTask
+
+    from accounts.tasks import clear_expired_sessions_task
+
+    task = PeriodicTask.objects.get(task="accounts.clear_expired_sessions")
+    assert task.enabled and (task.crontab.hour, task.crontab.minute) == ("3", "45")
+    expired = _stored_session({"_auth_user_id": str(alice.pk)}, expired=True)
+    live = alice_client.session.session_key
+
+    clear_expired_sessions_task.delay()
+
+    assert not Session.objects.filter(session_key=expired).exists()
+    assert Session.objects.filter(session_key=live).exists()

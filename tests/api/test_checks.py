@@ -78,12 +78,35 @@ def test_bad_fields_get_a_400_with_fields(alice_api):
     assert set(body["fields"]) == {"text", "symptoms.1"}
 
 
-def test_nothing_recognised_is_a_400_with_the_words_and_suggestions(alice_api):
+def test_nothing_recognised_still_gets_a_result_with_the_words_and_suggestions(alice_api):
     response = alice_api.post(CHECKS, {"text": "my elbowz feel purplish"})
-    assert response.status_code == 400
+    assert response.status_code == 201
     body = response.json()
-    assert body["error"] == "no_symptoms" and body["unrecognised"]
-    assert "suggestions" in body
+    assert body["triage"] == "gp" and body["in_scope"] is False and not body["conditions"]
+    assert body["unrecognised"] and set(body["suggestions"]) == set(body["unrecognised"])
+    assert body["safety_net"]  # when to get help, even when nothing was understood
+
+
+def test_a_check_for_a_baby_uses_the_babys_age(alice_api):
+    response = alice_api.post(
+        CHECKS, {"text": "temperature of 38.4", "subject": {"for": "child", "age_months": 2, "sex": "f"}}
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["triage"] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "subject, field",
+    [
+        ({"for": "alien"}, "for"),
+        ({"for": "child", "age_months": -1}, "age_months"),
+        ({"for": "other", "sex": "m", "pregnant": "yes"}, "pregnant"),
+    ],
+)
+def test_a_bad_subject_is_a_400(alice_api, subject, field):
+    response = alice_api.post(CHECKS, {"text": "headache", "subject": subject})
+    assert response.status_code == 400
+    assert any(field in key for key in response.json().get("fields", {})), response.json()
 
 
 def test_list_shows_only_your_own_checks_paginated(alice_api, charlie_api, start_check):

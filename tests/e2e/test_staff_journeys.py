@@ -94,6 +94,6 @@ def test_admin_promotes_a_model_version_in_django_admin(kb_live, page, shot, set
     expect(page.locator(".messagelist")).to_contain_text("is now the champion")
     shot(page, "admin-promote")
     assert ModelVersion.objects.get(alias="champion") == second
-    # The portal serves the new champion on the next check.
-    health = page.goto(f"{base}/health/").json()
+    # The portal serves the new champion on the next check (readiness details: dana is staff).
+    health = page.goto(f"{base}/health/ready/").json()
     assert health["model"]["serving"] == second.label

@@ -1,0 +1,134 @@
+"""Abuse controls for symptom checks: a per-user rate and a per-user cap over 24 hours.
+
+Every emergency check can put a case on the clinicians' review queue, so one account must not be
+able to start hundreds of them. The website's ``POST /check/`` gets the API's per-user rate
+(``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"]``, counted separately from the API's own
+counter, failing open like it: medportal.api) and both the website and ``POST /api/v1/checks/``
+get the cap (``CHECKS_PER_DAY``). A refused patient is told why, when to try again, and what to
+do if they feel very unwell.
+
+Kept free of ``rest_framework.views`` imports (DRF imports the throttle named in settings while
+building ``APIView``).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from rest_framework import status, throttling
+
+from medportal.api import ApiError, _ThrottleBase
+
+DAY = timedelta(hours=24)
+
+
+class WebCheckRateThrottle(_ThrottleBase, throttling.SimpleRateThrottle):
+    """The API's per-user rate, for checks started on the website."""
+
+    scope = "user"
+
+    def get_cache_key(self, request, view):
+        return f"throttle_webcheck_{request.user.pk}"
+
+
+def checks_in_last_day(*, user) -> int:
+    from diagnosis.models import SymptomSession
+
+    return SymptomSession.objects.filter(user=user, created_at__gte=timezone.now() - DAY).count()
+
+
+def daily_cap_wait_seconds(*, user) -> float | None:
+    """None while ``user`` may start another check; otherwise seconds until the oldest check of the
+    last 24 hours ages out of the window."""
+    cap = settings.CHECKS_PER_DAY
+    if not cap or checks_in_last_day(user=user) < cap:
+        return None
+    from diagnosis.models import SymptomSession
+
+    window_start = timezone.now() - DAY
+    oldest = (
+        SymptomSession.objects.filter(user=user, created_at__gte=window_start)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return max(1.0, ((oldest or window_start) - window_start).total_seconds())
+
+
+def daily_cap_message(wait: float) -> str:
+    hours = max(1, math.ceil(wait / 3600))
+    return ngettext(
+        "You have started %(cap)d checks in the last 24 hours, the most one account can. You can "
+        "start a new one in about %(hours)d hour.",
+        "You have started %(cap)d checks in the last 24 hours, the most one account can. You can "
+        "start a new one in about %(hours)d hours.",
+        hours,
+    ) % {"cap": settings.CHECKS_PER_DAY, "hours": hours}
+
+
+def _refused(request, *, title: str, message: str, wait: float):
+    response = render(
+        request,
+        "rate_limited.html",
+        {"title": title, "message": message, "emergency_number": settings.EMERGENCY_NUMBER},
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+    )
+    response["Retry-After"] = str(math.ceil(wait))
+    return response
+
+
+def check_submission_limits(view):
+    """For the website's check form: a POST over the per-user rate or the daily cap gets a 429 page
+    saying so; GET (the empty form) is never limited. Goes inside ``login_required``."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST" and request.user.is_authenticated:
+            throttle = WebCheckRateThrottle()
+            if not throttle.allow_request(request, None):
+                wait = throttle.wait() or 60
+                return _refused(
+                    request,
+                    title=_("Too many checks at once"),
+                    message=_(
+                        "You have started a lot of checks in a short time. Please wait %(seconds)d "
+                        "seconds and try again."
+                    )
+                    % {"seconds": math.ceil(wait)},
+                    wait=wait,
+                )
+            wait = daily_cap_wait_seconds(user=request.user)
+            if wait is not None:
+                return _refused(
+                    request, title=_("Daily limit reached"), message=daily_cap_message(wait), wait=wait
+                )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class DailyCheckCapThrottle(throttling.BaseThrottle):
+    """The daily cap for ``POST /api/v1/checks/`` (URL name ``api-checks``); every other API request
+    passes. Refuses with 429 ``daily_limit`` and a Retry-After header."""
+
+    def allow_request(self, request, view) -> bool:
+        match = getattr(request._request, "resolver_match", None)
+        if request.method != "POST" or match is None or match.url_name != "api-checks":
+            return True
+        if not request.user or not request.user.is_authenticated:
+            return True
+        wait = daily_cap_wait_seconds(user=request.user)
+        if wait is None:
+            return True
+        error = ApiError(
+            daily_cap_message(wait), code="daily_limit", status_code=status.HTTP_429_TOO_MANY_REQUESTS
+        )
+        error.wait = wait
+        raise error

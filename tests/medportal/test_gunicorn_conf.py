@@ -1,0 +1,76 @@
+"""gunicorn's access log writes paths only: no query strings, no one-time keys (gunicorn.conf.py)."""
+
+import logging
+import runpy
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from gunicorn.config import Config
+
+CONF = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+
+
+def _access_line(path: str, query: str = "", referer: str = "-", fmt: str | None = None) -> str:
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    cfg.set("access_log_format", fmt or CONF["access_log_format"])
+    logger = CONF["logger_class"](cfg)
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.access_log.handlers = [handler]
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"{path}?{query}" if query else path,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "203.0.113.9",
+        "HTTP_REFERER": referer,
+        "HTTP_USER_AGENT": "test",
+    }
+    request = SimpleNamespace(
+        headers=[("AUTHORIZATION", "Token abc123secret"), ("COOKIE", "sessionid=s3cr3t")]
+    )
+    response = SimpleNamespace(status="200 OK", sent=512, headers=[])
+    logger.access(response, request, environ, timedelta(milliseconds=12))
+    (record,) = records
+    return record.getMessage()
+
+
+def test_the_format_uses_the_path_not_the_request_line():
+    fmt = CONF["access_log_format"]
+    assert "%(U)s" in fmt
+    assert "%(r)s" not in fmt and "%(q)s" not in fmt and "%(f)s" not in fmt
+
+
+def test_query_strings_never_reach_the_access_log():
+    line = _access_line("/api/v1/symptoms/autocomplete/", "q=suicidal+thoughts")
+    assert '"GET /api/v1/symptoms/autocomplete/ HTTP/1.1" 200 512' in line
+    assert "suicidal" not in line and "?" not in line
+
+
+@pytest.mark.parametrize(
+    "path, secret",
+    [
+        ("/accounts/password/reset/key/1-c3m4n5-0a1b2c3d4e5f/", "c3m4n5-0a1b2c3d4e5f"),
+        ("/accounts/confirm-email/MQ:1tXyZ:abcdefGHIJ/", "MQ:1tXyZ:abcdefGHIJ"),
+    ],
+)
+def test_one_time_keys_in_paths_are_redacted(path, secret):
+    line = _access_line(path)
+    assert secret not in line and "[redacted]" in line
+
+
+def test_a_format_asking_for_the_full_request_line_referer_or_credentials_still_gets_none():
+    fmt = '"%(r)s" %(q)s "%(f)s" %({authorization}i)s %({cookie}i)s'
+    line = _access_line(
+        "/accounts/confirm-email/MQ:1tXyZ:abcdefGHIJ/",
+        "next=/check/",
+        referer="https://medportal.example/accounts/password/reset/key/1-c3m4n5-0a1b2c3d4e5f/?x=chest+pain",
+        fmt=fmt,
+    )
+    for secret in ("MQ:1tXyZ", "next=", "c3m4n5", "chest", "abc123secret", "s3cr3t"):
+        assert secret not in line, secret
