@@ -142,6 +142,14 @@ _ALTERNATION = re.compile(r"\(([^)]*)\)")
 def _term_problems(term: str) -> list[str]:
     """Term syntax the matcher would silently misread: multi-word options, short wildcards."""
     problems = []
+    depth = 0
+    for char in term:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth > 1 or depth < 0:
+            problems.append(f"{term!r}: brackets inside brackets (or unbalanced) are not read")
+            break
+    if depth > 0 and not problems:
+        problems.append(f"{term!r}: an unclosed bracket")
     for options in _ALTERNATION.findall(term):
         if any(not option.strip() for option in options.split("|")):
             problems.append(f"{term!r}: an empty ( | ) option")

@@ -271,8 +271,10 @@ class TermIndex:
                 for stem in element.stems:
                     self.vocabulary |= {stem + s for s in ("", "s", "ed", "ing", "y", "ness")}
                     self.stems.add(stem)
-                if element.words & NEGATION_WORDS:
-                    self.with_negation.add(term)
+                if element.words & NEGATION_WORDS and not all(
+                    e.gap or (e.words and e.words <= NEGATION_WORDS) for e in elements
+                ):
+                    self.with_negation.add(term)  # a bare "nothing" describes nothing: it still denies
         self._vocabulary_list = sorted(w for w in self.vocabulary if len(w) >= 4 and w.isalpha())
 
     def candidates(self, token: str) -> list[str]:
@@ -288,7 +290,7 @@ class TermIndex:
             return token
         if any(token.startswith(stem) for stem in self.stems if stem[:2] == token[:2]):
             return token
-        limit = 1 if len(token) <= 7 else 2
+        limit = 1 if len(token) <= 9 else 2  # two edits at 8-9 letters made "ingrowing" "indrawing"
         best = process.extractOne(
             token,
             [w for w in self._vocabulary_list if w[0] == token[0] and abs(len(w) - len(token)) <= limit],

@@ -69,6 +69,8 @@ _BARE_CONTRACTIONS = {
     "wasnt": "was not", "werent": "were not", "havent": "have not", "hasnt": "has not", "hadnt": "had not",
     "wouldnt": "would not", "couldnt": "could not", "shouldnt": "should not", "cant": "cannot",
     "im": "i am", "ive": "i have", "cnt": "cannot", "dnt": "do not", "wont": "will not",
+    "hes": "he is", "shes": "she is", "theres": "there is", "thats": "that is", "whats": "what is",
+    "youre": "you are", "theyre": "they are", "didn": "did not", "doesn": "does not",
 }  # fmt: skip
 _TOKEN_RE = re.compile(r"\d+(?:\.\d+)?|[a-z]+|[?!.;:,\n]|\s-\s")
 
@@ -220,6 +222,7 @@ FAMILY_CONDITIONS = {
     "heart", "attack", "attacks", "stroke", "strokes", "cancer", "clot", "clots", "aneurysm", "diabetes",
     "diabetic", "haemorrhage", "hemorrhage", "bleed", "disease", "dvt", "embolism", "cholesterol",
     "epilepsy", "meningitis", "thrombosis", "tumour", "tumor", "dementia", "glaucoma", "asthma",
+    "alzheimers", "alzheimer", "parkinsons", "parkinson", "melanoma", "sepsis", "pressure",
 }  # fmt: skip
 # Words that place an event now, so "my dad had a fit 5 minutes ago" is not family history.
 NOW_MARKERS = {
@@ -335,6 +338,8 @@ def _past_history(words: list[str]) -> bool:
     """ "had shingles years ago" is history; "worse over the last year" is how long it has lasted."""
     if set(words) & {"now", "currently", "again", "today", "tonight", "still"}:
         return False
+    if "had" in words and "before" in words[words.index("had") :]:
+        return True  # "I've had depression before"
     if "had" in words:
         at = words.index("had")
         for i in range(at + 1, len(words) - 1):
@@ -355,6 +360,10 @@ def _past_history(words: list[str]) -> bool:
 def _family_history(words: list[str], first_person: bool) -> bool:
     if _contains(words, ("runs", "in")) >= 0 or _contains(words, ("family", "history")) >= 0:
         return True
+    if first_person and any(
+        _contains(words, p) >= 0 for p in (("in", "my", "family"), ("in", "the", "family"))
+    ):
+        return True  # "everyone in my family has high blood pressure"
     if set(words) & NOW_MARKERS:
         return False
     for i, word in enumerate(words):
@@ -435,7 +444,24 @@ def duration_days(tokens: list[str]) -> float | None:
             continue
         after = tokens[i + 2] if i + 2 < len(tokens) else ""
         before = tokens[i - 1] if i > 0 else ""
-        if after in {"old", "pregnant", "gone", "ago", "postpartum", "later"} or before in {
+        if after in {
+            "old",
+            "pregnant",
+            "gone",
+            "ago",
+            "postpartum",
+            "later",
+            "jabs",
+            "jab",
+            "vaccinations",
+            "vaccines",
+            "injections",
+            "check",
+            "checkup",
+            "scan",
+            "appointment",
+            "review",
+        } or before in {
             "every",
             "is",
             "aged",

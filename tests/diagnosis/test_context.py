@@ -154,7 +154,7 @@ def test_discriminators_need_their_modifiers(catalogue):
 
 
 def test_typos_are_corrected_but_real_words_never_become_other_words(catalogue):
-    assert catalogue.assess("my testical hurts").level == "gp"
+    assert catalogue.assess("my testcle hurts").level == "gp"
     assert catalogue.assess("my hips are blue").level is None  # "hips" is a word: never "lips"
     assert catalogue.assess("headach").level == "self_care"
 
