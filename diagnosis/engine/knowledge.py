@@ -170,7 +170,9 @@ def build_snapshot() -> KnowledgeSnapshot:
         diseases=diseases,
         frequency=frequency,
         rules=tuple(rules),
-        index=SymptomIndex(phrases, names),
+        index=SymptomIndex(
+            phrases, names, never_suggest=frozenset(s for rule in rules for s in rule.all_of | rule.any_of)
+        ),
         disease_aliases=aliases,
         complaints=ComplaintCatalogue.from_dicts(complaint_rows, concepts, skip_invalid=True),
     )

@@ -302,7 +302,12 @@ def _not_current(clause: str, first_person: bool) -> bool:
 class SymptomIndex:
     """An in-memory phrase index built from the knowledge base (a few thousand phrases)."""
 
-    def __init__(self, phrases: dict[str, str], names: dict[str, str]):
+    def __init__(
+        self, phrases: dict[str, str], names: dict[str, str], never_suggest: frozenset[str] = frozenset()
+    ):
+        # Red-flag symptoms are never offered as a "did you mean" for a typo: a guess must not put
+        # a danger sign in someone's mouth (they are still recognised when typed).
+        self.never_suggest = never_suggest
         self.phrases = {normalise(p): slug for p, slug in phrases.items() if normalise(p)}
         self.names = names  # slug -> display name
         self.max_words = max((len(p.split()) for p in self.phrases), default=1)
@@ -430,6 +435,8 @@ class SymptomIndex:
         )
         names: list[str] = []
         for choice, _score, _ in hits:
+            if self.phrases[choice] in self.never_suggest:
+                continue
             name = self.names.get(self.phrases[choice])
             if name and name not in names:
                 names.append(name)

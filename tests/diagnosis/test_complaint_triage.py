@@ -171,3 +171,45 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # Floors set from the measured run (benchmarks/results/triage.md): a regression fails the suite.
 MAX_MISSED = {"dev": 0, "heldout": 0}
 MAX_ALARMED = {"dev": 0, "heldout": 0}
+
+
+# --- who the check is for --------------------------------------------------------------------------
+def test_free_text_pregnancy_in_the_profile_counts_for_triage(alice):
+    from accounts.services import health_profile_update
+    from diagnosis.services import symptom_check_start
+
+    health_profile_update(
+        user=alice, sex="f", conditions=["I'm 30 weeks pregnant"], medications=["nursing my baby"]
+    )
+    session = symptom_check_start(user=alice, text="bad headache and my vision is blurry")
+    assert session.subject["pregnant"] == "yes" and session.subject["breastfeeding"] == "yes"
+    assert session.triage == "emergency"  # pre-eclampsia signs need the pregnancy to be known
+
+
+def test_a_check_for_someone_else_does_not_use_the_account_holders_profile(alice):
+    from django.core.exceptions import ValidationError
+
+    from accounts.services import health_profile_update
+    from diagnosis.services import symptom_check_start
+
+    health_profile_update(user=alice, sex="f", conditions=["pregnant"])
+    session = symptom_check_start(
+        user=alice, text="temperature 38.4", subject={"for": "child", "age_months": 2, "sex": "m"}
+    )
+    assert session.subject == {
+        "for": "child",
+        "age_months": 2.0,
+        "sex": "m",
+        "pregnant": "",
+        "breastfeeding": "",
+    }
+    assert session.triage == "emergency" and session.age_band == "0-11"
+    with pytest.raises(ValidationError):
+        symptom_check_start(user=alice, text="cough", subject={"for": "child"})  # a child's age is needed
+    with pytest.raises(ValidationError):
+        symptom_check_start(user=alice, text="cough", subject={"for": "other", "sex": "m", "pregnant": "yes"})
+
+
+def test_a_typo_is_never_answered_with_a_red_flag_suggestion(snapshot):
+    assert "Chest pain" not in snapshot.index.suggest("chset pian")
+    assert snapshot.index.resolve("chest pain").present == ["chest_pain"]  # typed, it is recognised

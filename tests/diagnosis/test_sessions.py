@@ -219,3 +219,13 @@ def test_a_new_red_flag_check_still_reaches_the_review_queue(alice, trained_cham
     assert session.is_emergency
     review = ClinicianReview.objects.get(session=session)
     assert "red_flag" in review.reasons
+
+
+def test_the_check_form_asks_who_it_is_for_and_explains_a_missing_age(alice_client):
+    response = start(alice_client, text="temperature 38.5", subject_for="child")
+    assert response.status_code == 200 and not SymptomSession.objects.exists()
+    html = response.content.decode()
+    assert "There is a problem" in html and "child&#x27;s age" in html
+    response = start(alice_client, text="temperature 38.5", subject_for="child", age_months="2")
+    session = SymptomSession.objects.get()
+    assert session.subject["for"] == "child" and session.triage == "emergency"

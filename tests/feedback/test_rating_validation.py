@@ -19,7 +19,8 @@ def _complete(session):
 
 @pytest.fixture
 def cold_check(alice, trained_champion):
-    session = _complete(symptom_check_start(user=alice, chips=["runny nose", "sneezing", "sore throat"]))
+    chips = ["runny nose", "sneezing", "cough", "sore throat", "watery eyes"]
+    session = _complete(symptom_check_start(user=alice, chips=chips))
     assert session.conditions[0]["slug"] == "common_cold"
     assert "allergy" in {c["slug"] for c in session.conditions}
     assert session.triage != "emergency"
