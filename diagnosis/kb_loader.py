@@ -153,6 +153,8 @@ def _term_problems(term: str) -> list[str]:
     for options in _ALTERNATION.findall(term):
         if any(not option.strip() for option in options.split("|")):
             problems.append(f"{term!r}: an empty ( | ) option")
+    if re.search(r"[?+\[\]{}\\^$]", term):
+        problems.append(f"{term!r}: ? + [ ] {{ }} are not term syntax (write the variants out)")
     for word in term.replace("(", " ").replace(")", " ").replace("|", " ").split():
         if word.endswith("*") and len(word.rstrip("*")) < 2:
             problems.append(f"{term!r}: a word* needs at least 2 characters")

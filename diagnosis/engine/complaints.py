@@ -11,6 +11,7 @@ directly and prints what the layer finds, for people writing knowledge-base cont
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import asdict, dataclass, field
@@ -27,6 +28,7 @@ from .context import (
     clauses,
     duration_days,
     is_real_word,
+    join_compounds,
     mentions_pregnancy,
     sentence_answers,
     speaks_of_self,
@@ -172,19 +174,26 @@ class _Element:
         return token in self.words or any(token.startswith(stem) for stem in self.stems)
 
 
+@functools.lru_cache(maxsize=50000)
+def _term_tokens(text: str) -> tuple[str, ...]:
+    """A term's words read exactly as the text's are (cached: the catalogue has ~15,000 terms)."""
+    return tuple(tokenise(text))
+
+
 def _word_element(options: list[str]) -> _Element:
     words, stems = set(), []
     for option in options:
         if option.endswith("*") and len(option) > 1:
-            stems.append(tokenise(option[:-1])[0] if tokenise(option[:-1]) else option[:-1])
+            stems.append((_term_tokens(option[:-1]) or (option[:-1],))[0])
         else:
-            words.update(tokenise(option)[:1])
+            words.update(_term_tokens(option)[:1])
     return _Element(words=frozenset(words), stems=tuple(stems))
 
 
+@functools.lru_cache(maxsize=50000)
 def compile_term(term: str) -> tuple[_Element, ...]:
     elements: list[_Element] = []
-    for raw in tokenise_term(term):
+    for raw in tokenise_term(join_compounds(term.lower())):
         if raw == "...":
             elements.append(_Element(gap=True))
         elif raw.startswith("(") and raw.endswith(")"):
@@ -192,7 +201,7 @@ def compile_term(term: str) -> tuple[_Element, ...]:
         elif raw.endswith("*"):
             elements.append(_word_element([raw]))
         else:
-            elements.extend(_Element(words=frozenset([w])) for w in tokenise(raw))
+            elements.extend(_Element(words=frozenset([w])) for w in _term_tokens(raw))
     while elements and elements[0].gap:
         elements.pop(0)
     while elements and elements[-1].gap:
@@ -239,9 +248,10 @@ def _match_at(elements: tuple[_Element, ...], words: list[str], start: int) -> i
 @dataclass
 class TermHit:
     term: str
-    clause: int
-    span: Span
+    clause: int  # the sentence it was found in
+    span: Span  # positions within that sentence (commas left out)
     assertion: Assertion = Assertion.PRESENT
+    text: str = ""
 
 
 class TermIndex:
@@ -405,23 +415,47 @@ class ComplaintCatalogue:
         return cls(tuple(complaints))
 
     def read(self, text: str) -> tuple[list[str], list[TermHit]]:
-        """Tokens (typos corrected) and every term hit with its assertion."""
+        """Tokens (typos corrected) and every term hit with its assertion.
+
+        Terms are found over a whole sentence ("red, warm, swollen and getting bigger" is one list),
+        and each hit is asserted by the triggers of the clause it starts in (negation never
+        crosses a comma or a "but")."""
         tokens = [self.index.correct(t) for t in tokenise(text)]
         first_person = speaks_of_self(tokens)
         answered = sentence_answers(tokens)
+        all_clauses = clauses(tokens)
         hits: list[TermHit] = []
-        for number, clause in enumerate(clauses(tokens)):
-            clause_hits = _drop_denials_read_as_findings(
-                self.index.find(clause.tokens, number), clause.tokens, self.index.with_negation
+        by_sentence: dict[int, list[int]] = {}
+        for number, clause in enumerate(all_clauses):
+            by_sentence.setdefault(clause.sentence, []).append(number)
+        for sentence, numbers in by_sentence.items():
+            words = [w for n in numbers for w in all_clauses[n].tokens]
+            starts, position = [], 0
+            for n in numbers:
+                starts.append(position)
+                position += len(all_clauses[n].tokens)
+            found = _drop_denials_read_as_findings(
+                self.index.find(words, sentence), words, self.index.with_negation
             )
-            protected = [h.span for h in clause_hits if h.term in self.index.with_negation]
-            context = ClauseContext.build(clause.tokens, protected, clause.question, first_person)
-            for hit in clause_hits:
-                hit.assertion = context.assertion(hit.span)
-                override = answered.get(clause.sentence)
-                if override is not None and hit.assertion in (Assertion.PRESENT, Assertion.POSSIBLE):
-                    hit.assertion = override
-            hits.extend(clause_hits)
+            for k, n in enumerate(numbers):
+                clause, offset = all_clauses[n], starts[k]
+                end = offset + len(clause.tokens)
+                mine = [h for h in found if offset <= h.span.start < end]
+                protected = [
+                    Span(h.span.start - offset, h.span.end - offset)
+                    for h in mine
+                    if h.term in self.index.with_negation
+                ]
+                context = ClauseContext.build(clause.tokens, protected, clause.question, first_person)
+                if clause.conditional and context.hypothetical_from is None:
+                    context.hypothetical_from = 0
+                for hit in mine:
+                    hit.assertion = context.assertion(Span(hit.span.start - offset, hit.span.end - offset))
+                    override = answered.get(clause.sentence)
+                    if override is not None and hit.assertion in (Assertion.PRESENT, Assertion.POSSIBLE):
+                        hit.assertion = override
+                    hit.text = " ".join(words[hit.span.start : hit.span.end])
+            hits.extend(found)
         return tokens, hits
 
     def assess(self, text: str, subject: Subject | None = None) -> TriageAssessment:
@@ -466,7 +500,7 @@ class ComplaintCatalogue:
                     levels.append(d.level)
         result.fired.sort(key=lambda f: LEVEL_ORDER[f.level])
         result.level = most_urgent_level(levels)
-        result.findings = [Finding(_span_text(tokens, hits, h), h.assertion.value) for h in _distinct(hits)]
+        result.findings = [Finding(h.text, h.assertion.value) for h in _distinct(hits)]
         return result
 
 
@@ -481,7 +515,10 @@ def _drop_denials_read_as_findings(
         if hit.term not in with_negation:
             continue
         start, end = hit.span.start, hit.span.end
-        superseded = any(o.span.start > start and o.span.start < end < o.span.end for o in hits)
+        # Only when the negation word leads and the longer finding starts right after it.
+        superseded = words[start] in NEGATION_WORDS and any(
+            o.span.start == start + 1 and o.span.end > end for o in hits
+        )
         listed = words[end : end + 1] in (["or"], ["nor"]) and any(
             o.span.start in (end + 1, end + 2) for o in hits if o is not hit
         )
@@ -527,11 +564,6 @@ def _distinct(hits: list[TermHit]) -> list[TermHit]:
         covered |= positions
         kept.append(hit)
     return kept
-
-
-def _span_text(tokens, hits, hit: TermHit) -> str:
-    clause_tokens = clauses(tokens)[hit.clause].tokens
-    return " ".join(clause_tokens[hit.span.start : hit.span.end])
 
 
 # --- reading the YAML directly (content authors, benchmarks without a database) -------------------------

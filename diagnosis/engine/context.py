@@ -85,13 +85,20 @@ def normalise_text(text: str) -> str:
 
 # Names that contain a symptom word but are not that symptom: read as one word ("hay fever" is
 # not a fever, "keep fit" is not a fit).
-_COMPOUNDS = re.compile(r"\b(hay|glandular|scarlet|yellow) fever\b|\bkeep(ing)? fit\b|\bcollapsed lung\b")
+_COMPOUNDS = re.compile(
+    r"\b(hay|glandular|scarlet|yellow) fever\b|\bkeep(ing)? fit\b|\bcollapsed lung\b|\bcold sores?\b"
+)
+
+
+def join_compounds(text: str) -> str:
+    """ "hay fever" -> "hayfever": applied to texts and to knowledge-base terms alike."""
+    return _COMPOUNDS.sub(lambda m: m.group(0).replace(" ", ""), text)
 
 
 def tokenise(text: str) -> list[str]:
     """Lower-case word, number and punctuation tokens; contractions expanded."""
     out: list[str] = []
-    text = _COMPOUNDS.sub(lambda m: m.group(0).replace(" ", ""), normalise_text(text))
+    text = join_compounds(normalise_text(text))
     for token in _TOKEN_RE.findall(text):
         token = token.strip() or "\n"
         if token == "-":
@@ -119,6 +126,7 @@ class Clause:
     tokens: list[str]
     sentence: int
     question: bool  # the sentence ends with "?"
+    conditional: bool = False  # the sentence is a question that starts with "if" ("if my waters broke…?")
 
 
 def clauses(tokens: list[str]) -> list[Clause]:
@@ -147,6 +155,10 @@ def clauses(tokens: list[str]) -> list[Clause]:
                 part.append(word)
         if part:
             out.append(Clause(part, number, end in ("?", ":")))
+        if end == "?" and words[:1] == ["if"]:
+            for clause in out:
+                if clause.sentence == number:
+                    clause.conditional = True
     return out
 
 
@@ -240,10 +252,13 @@ NOW_MARKERS = {
 }
 HISTORY_PHRASES = [
     ("years", "ago"), ("year", "ago"), ("last", "year"), ("as", "a", "child"), ("as", "a", "kid"),
-    ("as", "a", "baby"), ("as", "a", "teenager"), ("when", "i", "was"), ("in", "the", "past"),
+    ("as", "a", "baby"), ("as", "a", "teenager"),
     ("history", "of"), ("used", "to"), ("previously",), ("years", "back"), ("long", "time", "ago"),
+    ("when", "i", "was", "a"), ("when", "i", "was", "young"), ("when", "i", "was", "little"),
+    ("when", "i", "was", "younger"), ("when", "i", "was", "small"),
     ("months", "ago"), ("month", "ago"), ("in", "my", "childhood"), ("as", "a", "youngster"),
-    ("when", "he", "was"), ("when", "she", "was"), ("when", "they", "were"), ("when", "we", "were"),
+    ("when", "he", "was", "a"), ("when", "she", "was", "a"), ("when", "they", "were"), ("when", "we", "were"),
+    ("with", "my", "first"), ("last", "pregnancy"), ("previous", "pregnancy"), ("previous",), ("in", "the", "past"),
     ("grew", "out", "of"), ("all", "clear"), ("fully", "recovered"), ("years", "before"),
 ]  # fmt: skip
 HYPOTHETICAL_PHRASES = [
@@ -255,6 +270,7 @@ HYPOTHETICAL_PHRASES = [
     ("who", "do", "they", "call"), ("when", "should", "you"), ("when", "should", "i", "worry"),
     ("what", "should", "i", "do", "if"), ("what", "do", "i", "do", "if"), ("what", "to", "do", "if"),
     ("how", "to", "prevent"), ("how", "do", "i", "prevent"), ("how", "can", "i", "avoid"),
+    ("what", "are", "the", "symptoms"), ("symptoms", "of", "a"), ("school", "project"), ("for", "a", "poster"),
 ]  # fmt: skip
 NEGATION_WINDOW = 6  # tokens after a negation word it reaches, within its clause
 
@@ -291,7 +307,10 @@ class ClauseContext:
     ) -> ClauseContext:
         ctx = cls(words, protected)
         inside = {i for span in protected for i in range(span.start, span.end)}
+        first_time = "never" in words and "before" in words  # "never had a verruca before": it is new
         for i, word in enumerate(words):
+            if first_time and word == "never":
+                continue
             if word in UNCERTAINTY_WORDS or (word == "not" and words[i + 1 : i + 2] == ["sure"]):
                 ctx.uncertain = True
             if word in NEGATION_WORDS and i not in inside:
@@ -331,6 +350,14 @@ class ClauseContext:
         for at in self.negations:
             if at < span.start and span.start - at <= NEGATION_WINDOW:
                 return Assertion.NEGATED
+        for outer in self.protected:
+            # "pain" inside the finding "no pain" (a painless burn) is denied, whatever "no pain" means.
+            if (
+                outer.start < span.start
+                and span.end <= outer.end
+                and self.words[outer.start] in NEGATION_WORDS
+            ):
+                return Assertion.NEGATED
         return Assertion.POSSIBLE if self.uncertain else Assertion.PRESENT
 
 
@@ -338,6 +365,9 @@ def _past_history(words: list[str]) -> bool:
     """ "had shingles years ago" is history; "worse over the last year" is how long it has lasted."""
     if set(words) & {"now", "currently", "again", "today", "tonight", "still"}:
         return False
+    for i in range(len(words) - 3):
+        if words[i] == "when" and words[i + 2] in ("was", "were") and words[i + 3][:1].isdigit():
+            return True  # "when he was 2"
     if "had" in words and "before" in words[words.index("had") :]:
         return True  # "I've had depression before"
     if "had" in words:
@@ -389,8 +419,9 @@ def speaks_of_self(tokens: list[str]) -> bool:
 _DURATION_UNITS = {
     "minute": 1 / 1440, "minutes": 1 / 1440, "mins": 1 / 1440, "min": 1 / 1440,
     "hour": 1 / 24, "hours": 1 / 24, "hrs": 1 / 24, "hr": 1 / 24,
-    "day": 1, "days": 1, "week": 7, "weeks": 7, "wk": 7, "wks": 7,
-    "month": 30, "months": 30, "year": 365, "years": 365,
+    "day": 1, "days": 1, "dys": 1, "dayz": 1, "week": 7, "weeks": 7, "wk": 7, "wks": 7, "weks": 7, "wkz": 7,
+    "month": 30, "months": 30, "mths": 30, "mnths": 30, "mos": 30, "monts": 30, "year": 365, "years": 365,
+    "yrs": 365, "yr": 365,
 }  # fmt: skip
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -477,6 +508,22 @@ def duration_days(tokens: list[str]) -> float | None:
             "he",
         }:
             continue  # an age, a pregnancy or a time point, not how long it has lasted
+        if (
+            unit in ("week", "weeks", "wk", "wks")
+            and 12 <= value <= 42
+            and before
+            not in {
+                "for",
+                "since",
+                "past",
+                "last",
+                "about",
+                "nearly",
+                "almost",
+                "over",
+            }
+        ):
+            continue  # "33 weeks, pain in my stomach": weeks of pregnancy
         days = value * _DURATION_UNITS[unit]
         best = days if best is None else max(best, days)
     for i, token in enumerate(tokens[:-1]):  # "for months", "for weeks"
@@ -520,6 +567,8 @@ def age_months_from_text(tokens: list[str]) -> float | None:
         if unit == "yo" or (unit in _AGE_UNIT_MONTHS and after in {"old", "baby"}):
             return round(value * _AGE_UNIT_MONTHS[unit], 2)
         if unit in _AGE_UNIT_MONTHS and before in {"is", "aged", "age", "turned"} and after != "pregnant":
+            if unit in ("week", "weeks", "wk") and value > 16:
+                continue  # "my wife is 35 weeks": a pregnancy, not a baby's age
             return round(value * _AGE_UNIT_MONTHS[unit], 2)  # "baby is 9 months"
     if "toddler" in tokens:
         return 24.0

@@ -167,3 +167,19 @@ def test_hay_fever_is_not_a_fever_for_the_symptom_resolver():
     )
     assert index.resolve("I get hay fever every spring").present == []
     assert index.resolve("any fever? no. just a headache").negated == ["high_fever"]
+
+
+def test_a_word_inside_a_finding_that_is_a_denial_is_denied():
+    rows = [
+        {"slug": "burn", "name": "Burn", "level": "self_care", "terms": ["burn*"],
+         "discriminators": [{"slug": "deep", "name": "Deep burn", "level": "emergency", "all_of": [["no pain", "white"]]}]},
+        {"slug": "pain", "name": "Pain", "level": "gp", "terms": ["pain"]},
+    ]  # fmt: skip
+    catalogue = ComplaintCatalogue.from_dicts(rows, {})
+    assert catalogue.assess("a white burn, no pain at all").level == "emergency"
+    assert catalogue.assess("spotting, no pain").level is None
+
+
+def test_if_questions_are_hypothetical(catalogue):
+    assert catalogue.assess("if my baby gets a rash what should I do?").level is None
+    assert catalogue.assess("my baby has a rash, what should I do?").level == "self_care"
