@@ -59,13 +59,22 @@ class Dataset:
     duplicates_removed: int = 0
 
 
+def band_age(band: str) -> int | None:
+    """The youngest age of an age band ("40-64" -> 40, "65+" -> 65; "" -> None). Training cases
+    store only the band, and the features only look at the band, so any age in it is the same to a
+    model."""
+    if not band:
+        return None
+    return int(band.rstrip("+").split("-")[0])
+
+
 def stored_cases(source: str) -> list[Case]:
     from mlops.models import TrainingCase
 
-    qs = TrainingCase.objects.select_related("disease")
+    qs = TrainingCase.objects.all()
     if source == "imported":
         qs = qs.exclude(source="confirmed")
-    return [Case(tc.disease.slug, tuple(tc.symptoms), tc.age, tc.sex) for tc in qs.iterator()]
+    return [Case(tc.condition, tuple(tc.symptoms), band_age(tc.age_band), tc.sex) for tc in qs.iterator()]
 
 
 def build_dataset(
