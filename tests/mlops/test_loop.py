@@ -62,6 +62,11 @@ def test_safety_gate_blocks_promotion_when_a_red_flag_case_is_no_longer_an_emerg
         slug__in=["stroke_facial_droop", "stroke_slurred_speech", "stroke_one_sided_weakness"]
     ).update(is_active=False)
     Disease.objects.filter(default_triage="emergency").update(default_triage="urgent")
+    # The complaint layer would still call stroke signs an emergency (defence in depth): switch it
+    # off too, so only the model could keep these cases emergencies.
+    from diagnosis.models import PresentingComplaint
+
+    PresentingComplaint.objects.update(is_active=False)
     from diagnosis.services import knowledge_base_bump
 
     knowledge_base_bump(reason="test: rules disabled")
