@@ -92,8 +92,22 @@ class HealthProfileForm(forms.Form):
         data = super().clean()
         pregnancy = data.get("pregnancy") or Pregnancy.NOT_APPLICABLE
         if pregnancy in (Pregnancy.YES, Pregnancy.UNSURE):
-            if data.get("sex") != Sex.FEMALE:
-                self.add_error("pregnancy", _("Pregnancy can only be recorded when sex is female."))
+            # The service would drop it silently (health_profile_update): say so next to the field.
+            if data.get("sex") == Sex.MALE:
+                self.add_error(
+                    "pregnancy",
+                    _(
+                        "You chose male as your sex: pregnancy can only be recorded when sex is female. "
+                        "Choose “Not applicable”, or change your sex."
+                    ),
+                )
+            elif data.get("sex") != Sex.FEMALE:
+                self.add_error(
+                    "pregnancy",
+                    _(
+                        "Pregnancy can only be recorded when sex is female: choose female above, or “Not applicable”."
+                    ),
+                )
             dob = data.get("date_of_birth")
             if dob:
                 age = (timezone.localdate() - dob).days // 365

@@ -1,8 +1,9 @@
 """Triage benchmark: the patient-written corpus in benchmarks/triage_corpus/ through the real check.
 
 Every case goes through `run_check` (complaint layer, red-flag rules, condition model) with the
-knowledge base loaded from the repo's fixtures. Two splits are reported separately: `dev` (the
-cases the knowledge base was tuned on) and `heldout` (written by someone else, never tuned on).
+knowledge base loaded from the repo's fixtures. Three splits are reported separately: `dev` (the
+cases the knowledge base was tuned on), `heldout` (written by someone else, never tuned on) and
+`fresh` (a third author, unusual wordings, written after tuning ended).
 The cases are written by us in the way patients write; they are not real patients' words, and
 the expected levels are our reading of NHS / NICE guidance (each case names its source).
 
@@ -39,7 +40,8 @@ from diagnosis.engine.complaints import LEVEL_ORDER, Subject  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / "triage_corpus"
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
-SPLITS = {"dev": CORPUS / "dev", "heldout": CORPUS / "heldout"}
+# fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
+SPLITS = {"dev": CORPUS / "dev", "heldout": CORPUS / "heldout", "fresh": CORPUS / "fresh"}
 
 
 def load_cases(split: str) -> list[dict]:
@@ -182,7 +184,7 @@ def report(split: str, summary: dict, out: Report, show_misses: bool) -> None:
                     out.line(f"  {r['id']}: expected {r['expected']}, got {r['got']}: {r['text'][:110]}")
 
 
-def run(splits=("dev", "heldout"), out=sys.stdout, show_misses: bool = True) -> dict:
+def run(splits=("dev", "heldout", "fresh"), out=sys.stdout, show_misses: bool = True) -> dict:
     from django.core.management import call_command
 
     from diagnosis.engine.knowledge import current_snapshot

@@ -188,3 +188,22 @@ def what_to_do(session) -> WhatToDo:
         emergency_tel=tel,
         urgent_number=urgent,
     )
+
+
+def knowledge_sources() -> dict[str, list[dict]]:
+    """The public guidance behind every condition and active presenting complaint, for /sources/:
+    each entry's name, its source note and when it last changed (its newest history row; None
+    when it has never been saved through a tracked write)."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import Disease, PresentingComplaint
+
+    def notes(model, queryset) -> list[dict]:
+        newest = model.history.filter(id=OuterRef("pk")).order_by("-history_date").values("history_date")[:1]
+        rows = queryset.annotate(updated=Subquery(newest)).only("name", "source").order_by("name")
+        return [{"name": r.name, "source": r.source, "updated": r.updated} for r in rows]
+
+    return {
+        "conditions": notes(Disease, Disease.objects.all()),
+        "complaints": notes(PresentingComplaint, PresentingComplaint.objects.filter(is_active=True)),
+    }

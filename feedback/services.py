@@ -22,7 +22,8 @@ from .models import CheckFeedback, ClinicianReview, ItemRating
 
 logger = logging.getLogger(__name__)
 
-# An item rated this low (out of 5) sends the check to the clinician review queue.
+# An item rated this low (out of 5) makes the result page ask "Would you like a clinician to look
+# at this?"; the check goes to the review queue only if the patient says yes.
 POOR_ITEM_RATING = 2
 MAX_NOTE = 2000
 
@@ -76,7 +77,11 @@ def _check_rated_item(session: SymptomSession, disease: Disease, item_type: str,
 def item_rating_submit(
     *, user, session: SymptomSession, disease_slug: str, item_type: str, item_key: str, rating: int
 ) -> tuple[ItemRating, bool]:
-    """Store (or replace) a rating of one advice item; returns the rating and whether it is new."""
+    """Store (or replace) a rating of one advice item; returns the rating and whether it is new.
+
+    A poor rating does not flag the check: the page asks whether a clinician should look at it
+    (``check_feedback_submit(wants_clinician_review=True)``), so nothing goes to the queue silently.
+    """
     from recommendations.safety import current_vocabulary, resolve_profile
     from recommendations.services import profile_from_user
 
@@ -108,8 +113,6 @@ def item_rating_submit(
             "profile_conditions": sorted(resolved.conditions),
         },
     )
-    if rating <= POOR_ITEM_RATING:
-        review_flag(session=session, reasons=[ClinicianReview.Reason.POOR_RATING])
     return obj, created
 
 
@@ -136,6 +139,12 @@ def check_feedback_submit(
     if helpful is False or top_correct == CheckFeedback.TopCorrect.NO:
         reasons.append(ClinicianReview.Reason.POOR_RATING)
     if wants_clinician_review:
+        # Asked after rating an item poorly: the clinician sees that reason too.
+        if (
+            ClinicianReview.Reason.POOR_RATING not in reasons
+            and ItemRating.objects.filter(session=session, rating__lte=POOR_ITEM_RATING).exists()
+        ):
+            reasons.append(ClinicianReview.Reason.POOR_RATING)
         reasons.append(ClinicianReview.Reason.PATIENT_REQUEST)
     if reasons:
         review_flag(session=session, reasons=reasons)

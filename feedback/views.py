@@ -35,9 +35,14 @@ def rate_item(request, pk: int):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Thanks, your rating helps order advice for people like you."))
-    return redirect(session)
+        return redirect(session)
+    messages.success(request, _("Thanks, your rating helps order advice for people like you."))
+    # Back to the rated item: its chosen stars, and after a poor rating the question whether a
+    # clinician should look at the check (templates/recommendations/rating.html).
+    data = form.cleaned_data
+    return redirect(
+        f"{session.get_absolute_url()}#rating-{data['disease']}-{data['item_type']}-{data['item_key']}"
+    )
 
 
 @login_required
@@ -55,8 +60,13 @@ def check_feedback(request, pk: int):
         top_correct=data["top_correct"],
         wants_clinician_review=data["wants_clinician_review"] or None,
     )
+    if data["wants_clinician_review"]:
+        messages.success(
+            request, _("A clinician will look at your check. We will e-mail you when they have replied.")
+        )
+        return redirect(f"{session.get_absolute_url()}#clinician-review")
     messages.success(request, _("Thank you for your feedback."))
-    return redirect(session)
+    return redirect(f"{session.get_absolute_url()}#outcome")
 
 
 @never_cache

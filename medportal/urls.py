@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from medportal.health import health
+from medportal import errors, pages
+from medportal.health import liveness, readiness
 
 # Django admin's own login would bypass allauth's rate limits and MFA (../shared/PITFALLS.md).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -11,12 +12,26 @@ admin.site.site_header = "MedPortal administration"
 
 urlpatterns = [
     path("", account_views.home, name="home"),
-    path("health/", health, name="health"),
+    path("health/", liveness, name="health"),
+    path("health/ready/", readiness, name="health-ready"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),
     path("privacy/", include("accounts.privacy_urls")),
+    # Trust pages (medportal/pages.py): public, linked from every page's footer.
+    path("about/", pages.about, name="about"),
+    path("sources/", pages.sources, name="sources"),
+    path("privacy/notice/", pages.privacy_notice, name="privacy-notice"),
+    path("accessibility/", pages.accessibility, name="accessibility"),
+    path("contact/", pages.contact, name="contact"),
+    path("favicon.ico", pages.favicon, name="favicon"),
     path("check/", include("diagnosis.urls")),
     path("feedback/", include("feedback.urls")),
     path("api/v1/", include("medportal.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# JSON under /api/, the portal's pages elsewhere; a database outage is a 503 (medportal.errors).
+handler400 = errors.handler400
+handler403 = errors.handler403
+handler404 = errors.handler404
+handler500 = errors.handler500

@@ -8,6 +8,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 PASSWORD = "a-Long-enough-pass-42"
 
 
+def log_in(page, base: str, email: str, password: str = "correct-horse-battery") -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+
+
 def test_patient_signs_up_verifies_fills_profile_checks_symptoms_and_rates_advice(kb_live, page, shot):
     base = kb_live.url
     page.goto(f"{base}/accounts/signup/")
@@ -31,6 +38,9 @@ def test_patient_signs_up_verifies_fills_profile_checks_symptoms_and_rates_advic
     page.goto(f"{base}/check/")
     page.fill("#symptom-search", "runn")
     expect(page.locator("#symptom-suggestions li").first).to_have_text(re.compile("Runny nose"))
+    # Nothing is pre-selected (WAI-ARIA combobox): Down moves to the first suggestion.
+    expect(page.locator("#symptom-suggestions [aria-selected=true]")).to_have_count(0)
+    page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     expect(page.locator("#chip-list")).to_contain_text("Runny nose")
     page.fill("#id_text", "sneezing and a sore throat but no fever")
@@ -42,7 +52,8 @@ def test_patient_signs_up_verifies_fills_profile_checks_symptoms_and_rates_advic
         shot(page, "question")
         page.click("button[name=answer][value=no]")
         page.click("text=Skip the questions and show my result")
-    expect(page.get_by_role("heading", name="Your result")).to_be_visible()
+    expect(page.get_by_role("heading", name="What to do now")).to_be_visible()
+    expect(page.locator(".safety-net")).to_contain_text("call 999")
     expect(page.locator("ol.conditions li").first).to_contain_text("Common cold")
     expect(page.locator("meter.probability").first).to_be_visible()
     # The profile's ibuprofen allergy withholds it, with the reason; unknown "peanuts" is reported.
@@ -63,18 +74,19 @@ def test_emergency_journey_shows_the_banner_first_and_no_medicines(kb_live, page
 
     UserFactory(email="emma@example.test")
     base = kb_live.url
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", "emma@example.test")
-    page.fill("input[name=password]", "correct-horse-battery")
-    page.click("form button[type=submit]")
+    log_in(page, base, "emma@example.test")
     page.goto(f"{base}/check/")
     page.fill("#id_text", "crushing chest pain spreading to my left arm and I am sweating")
     page.click("text=Check my symptoms")
-    banner = page.locator(".banner-emergency")
+    banner = page.locator("main .banner-emergency")
     expect(banner).to_be_visible()
-    expect(banner).to_contain_text("Call")
-    expect(page.locator("#triage-level")).to_contain_text("Emergency")
-    expect(page.get_by_text("Medicine options")).to_have_count(0)
+    expect(banner.locator("h1")).to_contain_text("call 999 now")
+    expect(banner.locator("a[href='tel:999']")).to_be_visible()
+    expect(page).to_have_title(re.compile("^Emergency: call 999"))
+    # The action and nothing that distracts from it.
+    for distraction in ("Medicine options", "Did this help?", "Print report"):
+        expect(page.get_by_text(distraction)).to_have_count(0)
+    expect(page.locator("ol.conditions")).to_have_count(0)
     box = banner.bounding_box()
     assert box["y"] < page.locator("#not-a-diagnosis").bounding_box()["y"]
     shot(page, "emergency")
@@ -87,10 +99,7 @@ def test_result_page_works_on_a_phone_sized_screen(kb_live, browser, shot):
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
     page = context.new_page()
     base = kb_live.url
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", "phone@example.test")
-    page.fill("input[name=password]", "correct-horse-battery")
-    page.click("form button[type=submit]")
+    log_in(page, base, "phone@example.test")
     page.goto(f"{base}/check/")
     page.fill("#id_text", "itchy skin rash with blisters")
     page.click("text=Check my symptoms")
@@ -99,3 +108,20 @@ def test_result_page_works_on_a_phone_sized_screen(kb_live, browser, shot):
     assert width <= 380, f"page scrolls sideways on a phone ({width}px)"
     shot(page, "result-phone")
     context.close()
+
+
+def test_a_check_for_a_baby_is_triaged_for_the_baby(kb_live, page, shot):
+    """The account holder is an adult; a fever of 38 C in a baby under 3 months is an emergency."""
+    from tests.factories import UserFactory
+
+    UserFactory(email="parent@example.test")
+    base = kb_live.url
+    log_in(page, base, "parent@example.test")
+    page.goto(f"{base}/check/")
+    page.check("input[name=subject_for][value=child]")
+    page.fill("#id_age_months", "2")
+    page.fill("#id_text", "she feels hot, temperature 38.3 and not feeding well")
+    shot(page, "check-for-a-baby")
+    page.click("text=Check my symptoms")
+    expect(page.locator("main .banner-emergency")).to_be_visible()
+    shot(page, "baby-emergency")

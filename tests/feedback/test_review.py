@@ -90,12 +90,10 @@ def test_low_confidence_check_is_flagged_once_it_is_complete(alice, trained_cham
     [
         ("feedback:check_feedback", {"helpful": "no"}),
         ("feedback:check_feedback", {"top_correct": "no"}),
-        ("feedback:rate_item", {"item_type": "medicine", "item_key": "paracetamol", "rating": 2}),
     ],
 )
 def test_poor_rating_flags_the_check(alice_client, cold_check, url_name, data):
-    if url_name == "feedback:rate_item":
-        data = {**data, "disease": cold_check.conditions[0]["slug"]}
+    # A poor rating of one advice item asks the patient first: tests/feedback/test_poor_rating.py.
     alice_client.post(reverse(url_name, args=[cold_check.pk]), data)
     review = ClinicianReview.objects.get(session=cold_check)
     assert review.reasons == ["poor_rating"]
