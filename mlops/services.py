@@ -113,6 +113,8 @@ def model_version_promote(
     mv = ModelVersion.objects.get(pk=model_version.pk)
     if mv.status != ModelVersion.Status.READY:
         raise ApplicationError(f"{mv} is not ready and cannot be promoted.")
+    if mv.alias == ModelVersion.Alias.CHAMPION:
+        return mv  # already serving: nothing to gate, switch or audit
     override_reason = (override_reason or "").strip()
     report = None
     if rollback:
@@ -159,8 +161,6 @@ def _evaluation_record(mv: ModelVersion, report) -> None:
 
 @transaction.atomic
 def _champion_switch(mv: ModelVersion, *, reason: str, report, actor, override_reason: str) -> ModelVersion:
-    from audit.services import Action, audit_record
-
     mv = ModelVersion.objects.select_for_update().get(pk=mv.pk)
     current = ModelVersion.objects.filter(name=mv.name, alias=ModelVersion.Alias.CHAMPION).exclude(pk=mv.pk)
     previous = current.first()
@@ -183,16 +183,12 @@ def _champion_switch(mv: ModelVersion, *, reason: str, report, actor, override_r
             f"{reason}: promoted by override of the {gates} gate(s) ({override_reason}); {report.summary()}"
         )
         fields.append("override_reason")
-        audit_record(
-            action=Action.MODEL_PROMOTION,
-            actor=actor,
-            object_type=mv._meta.label_lower,
-            object_id=mv.pk,
-            detail=f"override of {gates}: {override_reason}"[:200],
-        )
+        # The promotion's audit row (audit.receivers) carries the override and who made it.
+        mv._audit_detail = f"override of {gates}: {override_reason}"
     if report is not None and previous is not None:
         mv.replaced = previous
         fields.append("replaced")
+    mv._audit_actor = actor
     mv.save(update_fields=fields)
     logger.info("promoted %s: %s", mv.label, mv.decision)
     return mv
