@@ -47,9 +47,9 @@ _EXPORT_ONLY_FIELDS = {
     "mfa.authenticator": ("id", "type", "created_at", "last_used_at"),
 }
 # Links that do not cascade but still make the row the user's own: their audit events are about
-# what they did (and by design hold no one's health content); a training case made from their
-# check is their data while it still links to them (account deletion cuts the link).
-_OWNER_LINKS = {("audit.auditevent", "actor"), ("mlops.trainingcase", "session")}
+# what they did (and by design hold no one's health content). Training cases have no link to a
+# person at all; the export finds them through the keyed hash of each check (mlops.selectors).
+_OWNER_LINKS = {("audit.auditevent", "actor")}
 _MAX_PATH_HOPS = 3
 
 
@@ -206,10 +206,14 @@ def sessions_for_user(*, user: User) -> list:
 
 def user_data_export(*, user: User) -> dict:
     """Everything stored about ``user``, decrypted, as JSON-ready data (see personal_data_export)."""
+    from mlops.selectors import training_cases_for_user
+
     records = {
         model._meta.label: _records(model, paths, user)
         for model, paths in sorted(personal_data_models().items(), key=lambda item: item[0]._meta.label)
     }
+    # Training cases hold no link to a person; they are found through each check's keyed hash.
+    records["mlops.TrainingCase"] = training_cases_for_user(user=user)
     return {
         "format": "medportal-personal-data-export/1",
         "generated_at": timezone.now(),

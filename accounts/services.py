@@ -148,18 +148,6 @@ def personal_data_export(*, user: User) -> dict:
     return data
 
 
-@transaction.atomic
-def training_cases_anonymise(*, user: User) -> int:
-    """Detach the training cases made from ``user``'s consented checks from those checks.
-
-    The cases keep only label, symptoms and demographics, with no link to a person, and stay in
-    the training data (the consent covered that use). Returns how many were detached.
-    """
-    from mlops.models import TrainingCase
-
-    return TrainingCase.objects.filter(session__user=user).update(session=None)
-
-
 def user_sessions_delete(*, user: User) -> int:
     """Delete every stored session holding ``user``'s id or e-mail address (all their browsers,
     and expired rows ``clearsessions`` has not removed yet). Returns how many."""
@@ -176,8 +164,10 @@ def account_delete(*, user: User) -> None:
     them go; training cases from consented checks stay only as anonymised rows. The audit trail
     keeps an ``account_delete`` event with the e-mail snapshot but no link to the (deleted) user."""
     from audit.services import Action, audit_record
+    from mlops.services import training_cases_detach
 
-    training_cases_anonymise(user=user)
+    # Before the checks go: the keyed hashes that find the user's training cases need them.
+    training_cases_detach(user=user)
     user_sessions_delete(user=user)
     audit_record(action=Action.ACCOUNT_DELETE, actor=user, object_type="accounts.user", object_id=user.pk)
     user_id = user.pk

@@ -105,11 +105,14 @@ def _model_promoted(sender, instance, created, **kwargs):
         return
     if not created and getattr(instance, "_audit_previous_alias", None) == "champion":
         return
+    # mlops.services.model_version_promote sets who promoted and, for an override, why.
+    extra = getattr(instance, "_audit_detail", "")
     audit_record(
         action=Action.MODEL_PROMOTION,
+        actor=getattr(instance, "_audit_actor", None),
         object_type=instance._meta.label_lower,
         object_id=instance.pk,
-        detail=instance.label[:200],
+        detail=(f"{instance.label}; {extra}" if extra else instance.label)[:200],
     )
 
 

@@ -115,7 +115,7 @@ SCALING_ALGORITHMS = ("naive_bayes", "logistic_regression", "mlp")
 SCALING_SEED = 5005
 MEMORY_TARGET_MB = 4096
 
-# Pass criteria reported at the end (the gate itself is not changed: mlops.loop.PROMOTION_TOLERANCE).
+# Pass criteria reported at the end (the gates themselves are not changed: mlops/gates.py).
 MIN_REGIONAL_GAIN = 0.03
 MAX_FROZEN_DROP = 0.01
 
@@ -277,9 +277,9 @@ def record_round(snapshot, freq, round_no: int, n_confirmed: int, diseases: dict
 
 
 def measure(model, snapshot, regional_eval: list, frozen: list, red_flags: list) -> dict:
-    """Top-1/top-3 of `model` with the gate's own evaluation code (mlops.loop.evaluate_model) on
+    """Top-1/top-3 of `model` with the gate's own evaluation code (mlops.gates.evaluate_model) on
     the regional sample and on the frozen set (`mlops.loop.frozen_cases()`)."""
-    from mlops.loop import evaluate_model
+    from mlops.gates import evaluate_model
 
     f = evaluate_model(model, snapshot, frozen, red_flags, [])
     r = evaluate_model(model, snapshot, regional_eval, [], [])
@@ -358,7 +358,6 @@ def _retrain(trigger: str, per_disease: int) -> tuple:
 def part_a(report: Report, sizes: dict, progress) -> dict:
     from diagnosis.engine.knowledge import current_snapshot
     from diagnosis.models import Disease
-    from mlops.loop import PROMOTION_TOLERANCE
     from mlops.models import TrainingCase
 
     snapshot = current_snapshot()
@@ -433,8 +432,8 @@ def part_a(report: Report, sizes: dict, progress) -> dict:
         "decline consent, whose outcomes must not be stored), then "
         f"`retrain(trigger='labels', algorithm='{ALGORITHM}', per_disease={sizes['per_disease']})`: "
         f"{sizes['per_disease']} synthetic KB cases per condition plus all confirmed cases except the most recent "
-        f"fifth; gate: frozen-set top-1 and top-3 within {PROMOTION_TOLERANCE} of the champion and no red-flag "
-        "failure."
+        "fifth; promoted only through every gate of mlops/gates.py (safety, sensitivity, quality, subgroups, "
+        "calibration)."
     )
     report.line(
         "Measured after each round on the CURRENT champion (what checks are served by): regional = held-out "
@@ -585,8 +584,8 @@ def part_a(report: Report, sizes: dict, progress) -> dict:
     )
     if rejected:
         report.line(
-            f"The gate REJECTED the challenger in round(s) {rejected} (frozen-set drop beyond "
-            f"{PROMOTION_TOLERANCE} or a red-flag failure); the previous champion kept serving (see A2)."
+            f"The gates REJECTED the challenger in round(s) {rejected} (which gate and why: the decisions "
+            "under A2); the previous champion kept serving."
         )
     else:
         report.line("The gate promoted every challenger; no round was rejected.")

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 
 from audit.admin_mixins import StaffAccessAuditMixin
+from audit.services import Action, audit_record
 from medportal.admin_mixins import DeletionGuardAdminMixin, ViewOnlyAdminMixin
 
 from .admin_mixins import KnowledgeBaseAdmin
@@ -17,6 +19,43 @@ from .models import (
     SymptomSession,
     SymptomSynonym,
 )
+
+
+class HealthRecordAdminMixin:
+    """For the admins of health records (checks, ratings, feedback, training cases).
+
+    No changelist filter may pick out a person: ``?user=``, ``?session=`` (and ``user_id``,
+    ``session__user__email`` or anything else through them) are refused with Django's
+    400 "disallowed lookup", and the attempt is audited. Every changelist view is audited with its
+    query string, so a list narrowed some other way still leaves a trace.
+    """
+
+    person_lookups = frozenset({"user", "session", "check_key"})
+
+    def lookup_allowed(self, lookup, value, request=None):
+        first = lookup.split(LOOKUP_SEP, 1)[0]
+        if first in self.person_lookups or first.removesuffix("_id") in self.person_lookups:
+            audit_record(
+                action=Action.AUTHZ_DENIED,
+                request=request,
+                object_type=self.model._meta.label_lower,
+                detail=f"changelist lookup refused: ?{request.META.get('QUERY_STRING', '') if request else lookup}"[
+                    :200
+                ],
+            )
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            audit_record(
+                action=Action.STAFF_READ,
+                request=request,
+                object_type=self.model._meta.label_lower,
+                detail=f"changelist?{request.META.get('QUERY_STRING', '')}"[:200],
+            )
+        return response
 
 
 class SynonymInline(admin.TabularInline):
@@ -98,7 +137,9 @@ class KnowledgeBaseVersionAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SymptomSession)
-class SymptomSessionAdmin(StaffAccessAuditMixin, ViewOnlyAdminMixin, admin.ModelAdmin):
+class SymptomSessionAdmin(
+    HealthRecordAdminMixin, StaffAccessAuditMixin, ViewOnlyAdminMixin, admin.ModelAdmin
+):
     """Admins see metadata of checks, never their health content."""
 
     list_display = ["id", "triage", "status", "low_confidence", "model_label", "kb_version", "created_at"]

@@ -1,10 +1,13 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 
 from audit.admin_mixins import StaffAccessAuditMixin
+from diagnosis.admin import HealthRecordAdminMixin
 from medportal.admin_mixins import DeletionGuardAdminMixin, ViewOnlyAdminMixin
 
 from .models import ModelVersion, TrainingCase, TrainingRun
-from .services import ApplicationError, model_version_promote, model_version_rollback
+from .services import ApplicationError, PromotionRefused, model_version_promote, model_version_rollback
 
 
 @admin.register(ModelVersion)
@@ -19,10 +22,15 @@ class ModelVersionAdmin(StaffAccessAuditMixin, DeletionGuardAdminMixin, admin.Mo
         "top3",
         "created_at",
         "promoted_at",
+        "overridden",
     ]
     list_filter = ["name", "alias", "status", "algorithm"]
     readonly_fields = [f.name for f in ModelVersion._meta.fields]
-    actions = ["promote", "rollback"]
+    actions = ["promote", "promote_despite_gates", "rollback"]
+
+    @admin.display(description="gate override", boolean=True)
+    def overridden(self, obj):
+        return bool(obj.override_reason)
 
     @admin.display(description="top-1")
     def top1(self, obj):
@@ -53,19 +61,64 @@ class ModelVersionAdmin(StaffAccessAuditMixin, DeletionGuardAdminMixin, admin.Mo
         extra_context = {**(extra_context or {}), "metrics_chart": metrics_chart()}
         return super().changelist_view(request, extra_context)
 
-    @admin.action(description="Promote the selected version to champion")
+    @admin.action(description="Promote the selected version to champion (every gate must pass)")
     def promote(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one version to promote.", messages.ERROR)
             return
         try:
             mv = model_version_promote(
-                model_version=queryset.get(), reason=f"promoted in admin by {request.user}"
+                model_version=queryset.get(),
+                reason=f"promoted in admin by {request.user}",
+                actor=request.user,
             )
+        except PromotionRefused as exc:
+            self.message_user(
+                request,
+                f"{exc.message}. To promote it anyway, use “Promote despite refusing gates” and give a reason.",
+                messages.ERROR,
+            )
+            return
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return
         self.message_user(request, f"{mv.label} is now the champion.", messages.SUCCESS)
+
+    @admin.action(description="Promote despite refusing gates (asks for a reason, audited)")
+    def promote_despite_gates(self, request, queryset):
+        """An explicit, audited override: the gates still run and their refusals are recorded with
+        the reason on the version. Without a reason, a page asks for one."""
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version to promote.", messages.ERROR)
+            return None
+        mv = queryset.get()
+        reason = (request.POST.get("override_reason") or "").strip()
+        if not reason:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"Promote {mv.label} despite refusing gates",
+                "opts": self.model._meta,
+                "version": mv,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "missing_reason": "override_reason" in request.POST,
+            }
+            return TemplateResponse(request, "admin/mlops/modelversion/promote_override.html", context)
+        try:
+            mv = model_version_promote(
+                model_version=mv,
+                reason=f"promoted in admin by {request.user}",
+                actor=request.user,
+                override_reason=reason,
+            )
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return None
+        text = f"{mv.label} is now the champion"
+        text += (
+            f" (override recorded: {mv.override_reason})." if mv.override_reason else " (every gate passed)."
+        )
+        self.message_user(request, text, messages.WARNING if mv.override_reason else messages.SUCCESS)
+        return None
 
     @admin.action(description="Roll back to the previous champion")
     def rollback(self, request, queryset):
@@ -80,13 +133,14 @@ class ModelVersionAdmin(StaffAccessAuditMixin, DeletionGuardAdminMixin, admin.Mo
 
 
 @admin.register(TrainingCase)
-class TrainingCaseAdmin(StaffAccessAuditMixin, ViewOnlyAdminMixin, admin.ModelAdmin):
-    """Training rows as the model sees them: no link back to the check or its owner. Rows come
-    from consented outcomes and imports only, never typed in here."""
+class TrainingCaseAdmin(HealthRecordAdminMixin, StaffAccessAuditMixin, ViewOnlyAdminMixin, admin.ModelAdmin):
+    """Training rows as the model sees them: no link back to the check or its owner (the keyed
+    hash is neither shown nor filterable). Rows come from consented outcomes and imports only,
+    never typed in here."""
 
-    list_display = ["id", "source", "disease", "created_at"]
+    list_display = ["id", "source", "created_at"]
     list_filter = ["source"]
-    fields = ["source", "disease", "symptoms", "age", "sex", "created_at"]
+    fields = ["source", "condition", "symptoms", "age_band", "sex", "created_at"]
     readonly_fields = fields
 
 

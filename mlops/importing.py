@@ -8,8 +8,6 @@ everything that does not match is reported rather than guessed.
 from __future__ import annotations
 
 import csv
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,8 +63,8 @@ def _match_label(snapshot, label: str) -> str | None:
 
 
 def import_symptom_csv(path: Path, *, source: str | None = None) -> ImportReport:
-    from diagnosis.models import Disease
     from mlops.models import TrainingCase
+    from mlops.services import training_fingerprint
 
     path = Path(path)
     if not path.exists():
@@ -101,7 +99,6 @@ def import_symptom_csv(path: Path, *, source: str | None = None) -> ImportReport
             report.column_map[raw] = slug
         else:
             report.unmatched_columns.append(raw.strip())
-    diseases = {d.slug: d for d in Disease.objects.all()}
     cases: list[TrainingCase] = []
     seen: set[str] = set()
     for row in rows:
@@ -120,11 +117,11 @@ def import_symptom_csv(path: Path, *, source: str | None = None) -> ImportReport
         if not symptoms:
             report.skipped_no_symptoms += 1
             continue
-        fp = hashlib.sha256(json.dumps([slug, symptoms]).encode()).hexdigest()
+        fp = training_fingerprint(condition=slug, symptoms=symptoms)
         if fp in seen:
             report.duplicate_rows += 1
         seen.add(fp)
-        cases.append(TrainingCase(source=source, disease=diseases[slug], symptoms=symptoms, fingerprint=fp))
+        cases.append(TrainingCase(source=source, condition=slug, symptoms=symptoms, fingerprint=fp))
     if not cases:
         raise ImportFailed(f"{path.name}: no row could be matched to the knowledge base")
     with transaction.atomic():

@@ -1,7 +1,9 @@
-"""The continuous-improvement loop: retrain, evaluate on the frozen set, gate, promote.
+"""The continuous-improvement loop: retrain, then promote through the gates.
 
 Retraining holds a lock (never two at once), is idempotent per data fingerprint, writes
-artefacts atomically (temp file + rename) and records every run in TrainingRun.
+artefacts atomically (temp file + rename) and records every run in TrainingRun. Evaluation on the
+frozen set and the gates themselves live in ``mlops.gates``, behind ``model_version_promote``,
+the same function every other promotion path goes through.
 """
 
 from __future__ import annotations
@@ -9,33 +11,20 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from dataclasses import dataclass
 
-import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
 from diagnosis.engine.algorithms import DEFAULT_ALGORITHM
-from diagnosis.engine.check import run_check
-from diagnosis.engine.knowledge import KnowledgeSnapshot, current_snapshot
-from diagnosis.engine.predictor import LoadedModel, load_version
-from diagnosis.engine.synthetic import Case, generate_cases, partial_presentation
+from diagnosis.engine.knowledge import current_snapshot
 
-from .models import EvaluationCase, ModelVersion, TrainingCase, TrainingRun
-from .services import model_version_promote
+from .gates import confirmed_split, frozen_cases, frozen_set_ensure
+from .models import ModelVersion, TrainingCase, TrainingRun
+from .services import PromotionRefused, model_version_promote
 from .training import TooFewCases, build_dataset, case_key, register_candidate, train_candidate
 
 logger = logging.getLogger(__name__)
 
-FROZEN_SET = "frozen-v1"
-FROZEN_SEED = 424242
-FROZEN_PER_DISEASE = 40
-# A challenger may be this much worse than the champion on the frozen set and still be promoted
-# (noise between two fits on the same data is about half a point on this set).
-PROMOTION_TOLERANCE = 0.01
-# ...but never more than this below the best model ever promoted, so small losses within the
-# tolerance cannot add up over many rounds.
-MAX_BELOW_BEST_PROMOTED = 2 * PROMOTION_TOLERANCE
 LOCK_KEY = "medportal:retrain-lock"
 
 
@@ -131,114 +120,6 @@ def retrain_lock():
             lock.release()
 
 
-def frozen_set_ensure(snapshot: KnowledgeSnapshot) -> int:
-    """Create the frozen evaluation set once (synthetic partial presentations + red-flag cases)."""
-    existing = EvaluationCase.objects.filter(set_name=FROZEN_SET).count()
-    if existing:
-        return existing
-    rng = np.random.default_rng(FROZEN_SEED + 1)
-    rows = []
-    for case in generate_cases(snapshot, FROZEN_PER_DISEASE, FROZEN_SEED):
-        k = int(rng.integers(1, 6))
-        p = partial_presentation(case, k, rng, snapshot)
-        rows.append(
-            EvaluationCase(
-                set_name=FROZEN_SET,
-                kind="synthetic",
-                disease_slug=p.disease,
-                symptoms=list(p.symptoms),
-                age=p.age,
-                sex=p.sex,
-            )
-        )
-    for rule in snapshot.rules:
-        symptoms = sorted(rule.all_of | (set(sorted(rule.any_of)[:1]) if rule.any_of else set()))
-        age = rule.max_age if rule.max_age is not None else (rule.min_age or 40)
-        rows.append(
-            EvaluationCase(
-                set_name=FROZEN_SET,
-                kind="red_flag",
-                symptoms=symptoms,
-                age=age,
-                sex=rule.sex or ("f" if rule.pregnant else ""),
-                expected_triage=rule.level,
-            )
-        )
-    EvaluationCase.objects.bulk_create(rows)
-    return len(rows)
-
-
-def frozen_cases() -> tuple[list[Case], list[EvaluationCase]]:
-    qs = EvaluationCase.objects.filter(set_name=FROZEN_SET)
-    synthetic = [Case(e.disease_slug, tuple(e.symptoms), e.age, e.sex) for e in qs.filter(kind="synthetic")]
-    return synthetic, list(qs.filter(kind="red_flag"))
-
-
-@dataclass
-class Evaluation:
-    top1: float
-    top3: float
-    n: int
-    safety_failures: list[str]
-    recent_top1: float | None = None
-    recent_n: int = 0
-
-    def as_dict(self) -> dict:
-        return self.__dict__.copy()
-
-
-def evaluate_model(
-    model: LoadedModel,
-    snapshot: KnowledgeSnapshot,
-    cases: list[Case],
-    red_flag_cases: list[EvaluationCase],
-    recent: list[Case],
-) -> Evaluation:
-    def accuracy(rows):
-        if not rows:
-            return None, None
-        proba = model.predict_proba([c.symptoms for c in rows], [c.age for c in rows], [c.sex for c in rows])
-        classes = np.asarray(model.classes)
-        order = np.argsort(-proba, axis=1)
-        truth = np.array([c.disease for c in rows])
-        top1 = float((classes[order[:, 0]] == truth).mean())
-        top3 = float(np.mean([t in classes[o[:3]] for t, o in zip(truth, order, strict=True)]))
-        return top1, top3
-
-    top1, top3 = accuracy(cases)
-    failures = []
-    for case in red_flag_cases:
-        result = run_check(
-            snapshot,
-            model,
-            chips=[snapshot.symptom_names.get(s, s) for s in case.symptoms],
-            age=case.age,
-            sex=case.sex,
-            pregnant=case.sex == "f",
-            ask_questions=False,
-        )
-        if case.expected_triage == "emergency" and result.triage != "emergency":
-            failures.append(f"{case.symptoms} triaged {result.triage}")
-    recent_top1, _ = accuracy(recent)
-    return Evaluation(
-        top1=top1 or 0.0,
-        top3=top3 or 0.0,
-        n=len(cases),
-        safety_failures=failures,
-        recent_top1=recent_top1,
-        recent_n=len(recent),
-    )
-
-
-def confirmed_cases() -> list[Case]:
-    """Confirmed outcomes of consenting patients (consent is checked when they are stored and
-    withdrawing it deletes them), oldest first."""
-    qs = (
-        TrainingCase.objects.filter(source="confirmed").select_related("disease").order_by("created_at", "id")
-    )
-    return [Case(tc.disease.slug, tuple(tc.symptoms), tc.age, tc.sex) for tc in qs]
-
-
 def retrain(
     *,
     trigger: str,
@@ -285,18 +166,15 @@ def _retrain_locked(
     )
     snapshot = current_snapshot()
     frozen_set_ensure(snapshot)
-    frozen, red_flag_cases = frozen_cases()
-    frozen_keys = {case_key(c) for c in frozen}
-    confirmed = confirmed_cases()
-    # The most recent fifth of confirmed cases is held out to check the challenger on today's patients.
-    cut = len(confirmed) - len(confirmed) // 5
-    train_confirmed, recent = confirmed[:cut], confirmed[cut:]
+    frozen, _ = frozen_cases()
+    # The newest fifth of confirmed cases is held out: the quality gate checks challengers on it.
+    train_confirmed, _ = confirmed_split()
     try:
         dataset = build_dataset(
             snapshot,
             source="kb+imported",
             extra_cases=train_confirmed,
-            exclude_keys=frozen_keys,
+            exclude_keys={case_key(c) for c in frozen},
             per_disease=per_disease or settings.RETRAIN_SYNTHETIC_PER_DISEASE,
         )
     except TooFewCases as exc:
@@ -323,70 +201,20 @@ def _retrain_locked(
     challenger_mv = register_candidate(candidate, dataset, snapshot, settings.MODEL_STORE_DIR)
     challenger_mv.alias = ModelVersion.Alias.CHALLENGER
     challenger_mv.save(update_fields=["alias"])
-    challenger = evaluate_model(load_version(challenger_mv), snapshot, frozen, red_flag_cases, recent)
-    champion = None
-    if champion_mv is not None:
-        try:
-            champion = evaluate_model(load_version(champion_mv), snapshot, frozen, red_flag_cases, recent)
-        except Exception as exc:  # an unreadable champion must not block a good challenger
-            logger.error("champion %s could not be evaluated: %s", champion_mv.label, exc)
-    metrics = {
-        "challenger": challenger.as_dict(),
-        "champion": champion.as_dict() if champion else None,
-        "tolerance": PROMOTION_TOLERANCE,
-    }
-    challenger_mv.metrics = {
-        **challenger_mv.metrics,
-        "frozen_top1": challenger.top1,
-        "frozen_top3": challenger.top3,
-        "recent_top1": challenger.recent_top1,
-    }
-    challenger_mv.save(update_fields=["metrics"])
-    reasons = []
-    if challenger.safety_failures:
-        reasons.append(f"safety gate failed on {len(challenger.safety_failures)} red-flag case(s)")
-    if champion is not None:
-        if challenger.top1 < champion.top1 - PROMOTION_TOLERANCE:
-            reasons.append(
-                f"frozen-set top-1 {challenger.top1:.3f} < champion {champion.top1:.3f} - {PROMOTION_TOLERANCE}"
-            )
-        if challenger.top3 < champion.top3 - PROMOTION_TOLERANCE:
-            reasons.append(
-                f"frozen-set top-3 {challenger.top3:.3f} < champion {champion.top3:.3f} - {PROMOTION_TOLERANCE}"
-            )
-    best = best_promoted_frozen_top1(exclude_pk=challenger_mv.pk)
-    if best is not None and challenger.top1 < best - MAX_BELOW_BEST_PROMOTED:
-        reasons.append(
-            f"frozen-set top-1 {challenger.top1:.3f} < best promoted {best:.3f} - {MAX_BELOW_BEST_PROMOTED}"
-        )
-    if reasons:
-        decision = "not promoted: " + "; ".join(reasons)
-        challenger_mv.alias = ModelVersion.Alias.ARCHIVED
-        challenger_mv.decision = decision
-        challenger_mv.save(update_fields=["alias", "decision"])
-        return _finish(
-            run, TrainingRun.Status.REJECTED, decision, model_version=challenger_mv, metrics=metrics
-        )
-    decision = (
-        f"promoted ({trigger_text(run.trigger)}): frozen-set top-1 {challenger.top1:.3f}, top-3 {challenger.top3:.3f}"
-        + (f" vs champion {champion.top1:.3f}/{champion.top3:.3f}" if champion else " (no champion before)")
-        + f"; safety gate passed on {len(red_flag_cases)} red-flag cases"
-    )
     held.ensure_held()  # a lapsed lock means another retrain may be promoting: leave it to that one
-    model_version_promote(model_version=challenger_mv, reason=decision)
-    return _finish(run, TrainingRun.Status.PROMOTED, decision, model_version=challenger_mv, metrics=metrics)
-
-
-def best_promoted_frozen_top1(*, exclude_pk: int | None = None) -> float | None:
-    """The highest frozen-set top-1 of any diagnosis model that was ever champion."""
-    values = [
-        mv.metrics.get("frozen_top1")
-        for mv in ModelVersion.objects.filter(name="diagnosis", promoted_at__isnull=False).exclude(
-            pk=exclude_pk
+    try:
+        promoted = model_version_promote(
+            model_version=challenger_mv, reason=f"promoted ({trigger_text(run.trigger)})"
         )
-    ]
-    values = [float(v) for v in values if isinstance(v, (int, float))]
-    return max(values) if values else None
+    except PromotionRefused as exc:
+        challenger_mv.refresh_from_db()
+        return _finish(
+            run, TrainingRun.Status.REJECTED, exc.message, model_version=challenger_mv, metrics=exc.extra
+        )
+    metrics = {"gates": promoted.metrics.get("gates"), "challenger": promoted.metrics.get("frozen")}
+    return _finish(
+        run, TrainingRun.Status.PROMOTED, promoted.decision, model_version=promoted, metrics=metrics
+    )
 
 
 def trigger_text(trigger: str) -> str:

@@ -4,32 +4,45 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from medportal.encryption import EncryptedCharField, EncryptedJSONTextField
+
 
 class TrainingCase(models.Model):
     """One labelled presentation from an import or a confirmed outcome (never synthetic rows:
-    those are regenerated from the knowledge base and a seed)."""
+    those are regenerated from the knowledge base and a seed).
+
+    Nothing here names a person or a check in clear: the label, symptoms, age band and sex are
+    encrypted like every other health field, and a confirmed case keeps only ``check_key``, a keyed
+    hash of the check it came from (``services.training_check_key``), enough to find and delete
+    the rows of a patient who withdraws consent but useless to anyone without the server's key.
+    """
 
     source = models.CharField(max_length=200, help_text=_("File name of an import, or 'confirmed'."))
-    disease = models.ForeignKey("diagnosis.Disease", on_delete=models.CASCADE, related_name="training_cases")
-    symptoms = models.JSONField(default=list)
-    age = models.PositiveSmallIntegerField(null=True, blank=True)
-    sex = models.CharField(max_length=1, blank=True)
-    fingerprint = models.CharField(max_length=64, help_text=_("Hash of label + symptoms + demographics."))
-    session = models.OneToOneField(
-        "diagnosis.SymptomSession",
-        null=True,
+    condition = EncryptedCharField(max_length=80, help_text=_("Slug of the confirmed or imported condition."))
+    symptoms = EncryptedJSONTextField(default=list)
+    age_band = EncryptedCharField(max_length=8, blank=True, default="")
+    sex = EncryptedCharField(max_length=1, blank=True, default="")
+    fingerprint = models.CharField(
+        max_length=64, help_text=_("Keyed hash of label + symptoms + demographics (deduplication).")
+    )
+    check_key = models.CharField(
+        max_length=64,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="training_case",
+        default="",
+        help_text=_("Keyed hash of the check this case came from; empty for imports and detached cases."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["source"]), models.Index(fields=["fingerprint"])]
+        indexes = [
+            models.Index(fields=["source"]),
+            models.Index(fields=["fingerprint"]),
+            models.Index(fields=["check_key"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.disease_id}"
+        return f"{self.source} #{self.pk}"
 
 
 class ModelVersion(models.Model):
@@ -59,6 +72,12 @@ class ModelVersion(models.Model):
     alias = models.CharField(max_length=12, choices=Alias.choices, blank=True, default="")
     kb_version = models.PositiveIntegerField(default=0)
     decision = models.TextField(blank=True, help_text=_("Why it was or was not promoted."))
+    override_reason = models.TextField(
+        blank=True,
+        help_text=_(
+            "Set when an administrator promoted this version although a gate refused it: who, and why."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
     replaced = models.ForeignKey(
@@ -94,8 +113,13 @@ class EvaluationCase(models.Model):
     new training data cannot move the yardstick.
     """
 
+    class Kind(models.TextChoices):
+        SYNTHETIC = "synthetic", _("synthetic")
+        RED_FLAG = "red_flag", _("red flag")
+        SAFETY = "safety", _("model-dependent emergency or urgent presentation")
+
     set_name = models.CharField(max_length=40, default="frozen-v1")
-    kind = models.CharField(max_length=12, choices=[("synthetic", "synthetic"), ("red_flag", "red flag")])
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     disease_slug = models.CharField(max_length=80, blank=True)
     symptoms = models.JSONField(default=list)
     age = models.PositiveSmallIntegerField(null=True, blank=True)

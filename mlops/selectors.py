@@ -23,3 +23,26 @@ def fallback_versions(name: str = "diagnosis", exclude: int | None = None):
         .exclude(promoted_at=None)
         .order_by("-promoted_at")
     )
+
+
+def training_cases_for_user(*, user) -> list[dict]:
+    """The training cases made from ``user``'s checks, decrypted, for their data export: found
+    through the keyed hash of each of their checks (there is no other link to them)."""
+    from .models import TrainingCase
+    from .services import chunked, training_check_keys
+
+    rows = []
+    for keys in chunked(training_check_keys(user=user)):
+        for case in TrainingCase.objects.filter(check_key__in=keys).order_by("pk"):
+            rows.append(
+                {
+                    "id": case.pk,
+                    "source": case.source,
+                    "condition": case.condition,
+                    "symptoms": case.symptoms,
+                    "age_band": case.age_band,
+                    "sex": case.sex,
+                    "created_at": case.created_at,
+                }
+            )
+    return rows

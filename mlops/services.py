@@ -1,4 +1,4 @@
-"""Writes for the model registry: register, promote, roll back."""
+"""Writes for the model registry (register, promote through the gates, roll back) and for training cases."""
 
 from __future__ import annotations
 
@@ -78,29 +78,119 @@ def model_version_register(
     return mv
 
 
-@transaction.atomic
-def model_version_promote(
-    *, model_version: ModelVersion, reason: str, rollback: bool = False
-) -> ModelVersion:
-    """Make this version the champion: one alias update, so web processes switch on the next check.
+class PromotionRefused(ApplicationError):
+    """A gate refused the promotion. ``extra`` holds every gate's result (``gates.GateReport.as_dict``)."""
 
-    The champion it replaces is remembered on it (``replaced``), so rollbacks walk back through
-    the promotion history; a rollback keeps the pointer the version already had."""
-    mv = ModelVersion.objects.select_for_update().get(pk=model_version.pk)
+
+def model_version_promote(
+    *,
+    model_version: ModelVersion,
+    reason: str,
+    actor=None,
+    override_reason: str = "",
+    rollback: bool = False,
+) -> ModelVersion:
+    """Make this version the champion, after every promotion gate (``mlops.gates``) has passed.
+
+    The one way any version becomes the champion: the retrain loop, ``train_models --promote``,
+    ``ensure_model``, the admin action and the ranker all call this. The version's frozen-set
+    scores and gate results are recorded on it whether or not it is promoted, so the "best ever
+    promoted" floor sees every champion. A refusal raises ``PromotionRefused`` naming each gate
+    that refused and why, and archives the version; a version archived that way is refused again
+    unless overridden.
+
+    ``override_reason`` (an administrator's explicit reason) promotes despite refusing gates; the
+    override is audited and shown on the version. ``rollback`` returns to a version that passed
+    the gates when it was first promoted, without running them again: a rollback is how a bad
+    champion is undone, and must work when the gates' yardstick has moved.
+
+    Promotion itself is one alias update, so web processes switch on the next check. The champion
+    it replaces is remembered on it (``replaced``), so rollbacks walk back through the promotion
+    history; a rollback keeps the pointer the version already had.
+    """
+    from .gates import GateResult, gates_run
+
+    mv = ModelVersion.objects.get(pk=model_version.pk)
     if mv.status != ModelVersion.Status.READY:
         raise ApplicationError(f"{mv} is not ready and cannot be promoted.")
+    if mv.alias == ModelVersion.Alias.CHAMPION:
+        return mv  # already serving: nothing to gate, switch or audit
+    override_reason = (override_reason or "").strip()
+    report = None
+    if rollback:
+        if mv.promoted_at is None:
+            raise ApplicationError(f"{mv.label} was never promoted, so it cannot be rolled back to.")
+    else:
+        report = gates_run(model_version=mv)
+        if mv.alias == ModelVersion.Alias.ARCHIVED and mv.promoted_at is None:
+            report.results.insert(
+                0,
+                GateResult(
+                    "registry", False, f"{mv.label} was refused before ({mv.decision[:300] or 'archived'})"
+                ),
+            )
+        _evaluation_record(mv, report)
+        if report.refusals and not override_reason:
+            message = f"{mv.label} not promoted: {report.summary()}"
+            if mv.alias != ModelVersion.Alias.CHAMPION:  # a serving champion keeps serving
+                mv.alias = ModelVersion.Alias.ARCHIVED
+                mv.decision = message
+                mv.save(update_fields=["alias", "decision"])
+            logger.info("%s", message)
+            raise PromotionRefused(message, extra=report.as_dict())
+    return _champion_switch(mv, reason=reason, report=report, actor=actor, override_reason=override_reason)
+
+
+def _evaluation_record(mv: ModelVersion, report) -> None:
+    """Keep the frozen-set scores and every gate's result on the version (promoted or not)."""
+    from .gates import FROZEN_SET
+
+    metrics = {**(mv.metrics or {}), "gates": [r.as_dict() for r in report.results]}
+    if report.challenger is not None:
+        metrics.update(
+            frozen_set=FROZEN_SET,
+            frozen_top1=report.challenger.top1,
+            frozen_top3=report.challenger.top3,
+            recent_top1=report.challenger.recent_top1,
+            frozen=report.challenger.as_dict(),
+            gated_against=report.champion_label,
+        )
+    mv.metrics = metrics
+    mv.save(update_fields=["metrics"])
+
+
+@transaction.atomic
+def _champion_switch(mv: ModelVersion, *, reason: str, report, actor, override_reason: str) -> ModelVersion:
+    mv = ModelVersion.objects.select_for_update().get(pk=mv.pk)
     current = ModelVersion.objects.filter(name=mv.name, alias=ModelVersion.Alias.CHAMPION).exclude(pk=mv.pk)
     previous = current.first()
+    compared = report is not None and report.challenger is not None
+    if compared and (previous.pk if previous else None) != report.champion_id:
+        raise ApplicationError(
+            f"the champion changed while {mv.label} was being compared with it; promote it again to compare "
+            "with the new champion"
+        )
     current.update(alias=ModelVersion.Alias.ARCHIVED)
     mv.alias = ModelVersion.Alias.CHAMPION
     mv.promoted_at = timezone.now()
-    mv.decision = reason
+    mv.decision = f"{reason}: {report.summary()}" if report is not None else reason
     fields = ["alias", "promoted_at", "decision"]
-    if not rollback and previous is not None:
+    if report is not None and report.refusals:
+        who = getattr(actor, "email", "") or "an operator"
+        gates = ", ".join(r.gate for r in report.refusals)
+        mv.override_reason = f"{who} overrode the {gates} gate(s): {override_reason}"
+        mv.decision = (
+            f"{reason}: promoted by override of the {gates} gate(s) ({override_reason}); {report.summary()}"
+        )
+        fields.append("override_reason")
+        # The promotion's audit row (audit.receivers) carries the override and who made it.
+        mv._audit_detail = f"override of {gates}: {override_reason}"
+    if report is not None and previous is not None:
         mv.replaced = previous
         fields.append("replaced")
+    mv._audit_actor = actor
     mv.save(update_fields=fields)
-    logger.info("promoted %s: %s", mv.label, reason)
+    logger.info("promoted %s: %s", mv.label, mv.decision)
     return mv
 
 
@@ -128,38 +218,83 @@ def model_version_rollback(*, name: str = "diagnosis") -> ModelVersion:
     )
 
 
+# --- training cases: private by construction ------------------------------------------------------
+
+# Salts of the keyed hashes (frozen copies live in migration 0006: change neither alone).
+CHECK_KEY_SALT = "mlops.TrainingCase.check_key"
+FINGERPRINT_SALT = "mlops.TrainingCase.fingerprint"
+
+
+def _keyed_hash(salt: str, value: str, secret: str | None = None) -> str:
+    """HMAC-SHA256 with a key derived from SECRET_KEY and a per-purpose salt (Django's salted_hmac)."""
+    from django.conf import settings
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac(salt, value, secret=secret or settings.SECRET_KEY, algorithm="sha256").hexdigest()
+
+
+def training_check_key(session_pk: int, *, secret: str | None = None) -> str:
+    """The keyed hash a training case keeps instead of a link to the check it came from."""
+    return _keyed_hash(CHECK_KEY_SALT, str(session_pk), secret)
+
+
+def training_fingerprint(*, condition: str, symptoms, age_band: str = "", sex: str = "") -> str:
+    """Keyed, so that nobody can recover a short symptom list by hashing every combination."""
+    import json
+
+    return _keyed_hash(FINGERPRINT_SALT, json.dumps([condition, sorted(symptoms), age_band or "", sex or ""]))
+
+
+def training_check_keys(*, user) -> list[str]:
+    """Every key the user's checks may be stored under: the current SECRET_KEY's and, after a key
+    rotation, those of SECRET_KEY_FALLBACKS (rotating without keeping the old key there would
+    leave old cases unreachable for a withdrawal)."""
+    from django.conf import settings
+
+    from diagnosis.models import SymptomSession
+
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    pks = SymptomSession.objects.filter(user=user).values_list("pk", flat=True)
+    return [training_check_key(pk, secret=secret) for pk in pks for secret in secrets]
+
+
+def chunked(items: list, size: int = 500):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
 def confirmed_case_record(*, session, disease, source: str = "confirmed"):
     """Store a confirmed outcome of a check as a training case, only if its owner consented.
 
-    Returns the TrainingCase, or None when the owner has not consented (nothing is stored).
+    The case holds the condition, symptoms, the age band and sex of the person the check was
+    about (encrypted) and a keyed hash of the check, never the check or its owner. Returns the
+    TrainingCase, or None when the owner has not consented (nothing is stored).
     """
-    import hashlib
-    import json
-
     from accounts.models import HealthProfile
 
     from .models import TrainingCase
 
+    key = training_check_key(session.pk)
     profile = HealthProfile.objects.filter(user_id=session.user_id).first()
     if profile is None or not profile.training_consent:
-        TrainingCase.objects.filter(session=session).delete()
+        TrainingCase.objects.filter(check_key=key).delete()
         return None
     symptoms = sorted(set(session.symptoms or []))
-    age = profile.age()
-    fingerprint = hashlib.sha256(
-        json.dumps([disease.slug, symptoms, session.age_band, session.sex]).encode()
-    ).hexdigest()
-    case, _ = TrainingCase.objects.update_or_create(
-        session=session,
-        defaults={
-            "source": source,
-            "disease": disease,
-            "symptoms": symptoms,
-            "age": age,
-            "sex": session.sex or "",
-            "fingerprint": fingerprint,
-        },
+    fields = {
+        "source": source,
+        "condition": disease.slug,
+        "symptoms": symptoms,
+        "age_band": session.age_band or "",
+        "sex": session.sex or "",
+    }
+    fields["fingerprint"] = training_fingerprint(
+        condition=disease.slug, symptoms=symptoms, age_band=fields["age_band"], sex=fields["sex"]
     )
+    case = TrainingCase.objects.filter(check_key=key).first() or TrainingCase(check_key=key)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.full_clean()
+    case.save()
     from .outbox import outbox_enqueue
 
     # Cheap check after commit; beat runs the same check every 10 minutes in case this one is lost.
@@ -171,5 +306,19 @@ def training_consent_withdrawn(*, user) -> int:
     """Remove a user's confirmed cases from every future dataset; returns how many were removed."""
     from .models import TrainingCase
 
-    deleted, _ = TrainingCase.objects.filter(session__user=user).delete()
+    deleted = 0
+    for keys in chunked(training_check_keys(user=user)):
+        deleted += TrainingCase.objects.filter(check_key__in=keys).delete()[0]
     return deleted
+
+
+def training_cases_detach(*, user) -> int:
+    """Cut the last tie between a user's checks and the training cases made from them (for
+    account deletion: the cases stay in training, as consented, and can no longer be found for
+    anyone). Returns how many were detached."""
+    from .models import TrainingCase
+
+    detached = 0
+    for keys in chunked(training_check_keys(user=user)):
+        detached += TrainingCase.objects.filter(check_key__in=keys).update(check_key="")
+    return detached

@@ -19,6 +19,7 @@ from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import train_test_split
 
 from diagnosis.engine.algorithms import ALGORITHMS, make_estimator, params_of
+from diagnosis.engine.calibration import temperature_apply, temperature_fit
 from diagnosis.engine.features import AGE_BANDS, featurise
 from diagnosis.engine.knowledge import KnowledgeSnapshot
 from diagnosis.engine.synthetic import Case, generate_cases, partial_presentation
@@ -57,15 +58,27 @@ class Dataset:
     fingerprint: str
     dropped_as_seen: int = 0
     duplicates_removed: int = 0
+    # Partial presentations of held-out patients kept apart from ``evaluation``: the temperature
+    # is fitted on them, so the metrics are measured on rows nothing was fitted on.
+    calibration: list[Case] = field(default_factory=list)
+
+
+def band_age(band: str) -> int | None:
+    """The youngest age of an age band ("40-64" -> 40, "65+" -> 65; "" -> None). Training cases
+    store only the band, and the features only look at the band, so any age in it is the same to a
+    model."""
+    if not band:
+        return None
+    return int(band.rstrip("+").split("-")[0])
 
 
 def stored_cases(source: str) -> list[Case]:
     from mlops.models import TrainingCase
 
-    qs = TrainingCase.objects.select_related("disease")
+    qs = TrainingCase.objects.all()
     if source == "imported":
         qs = qs.exclude(source="confirmed")
-    return [Case(tc.disease.slug, tuple(tc.symptoms), tc.age, tc.sex) for tc in qs.iterator()]
+    return [Case(tc.condition, tuple(tc.symptoms), band_age(tc.age_band), tc.sex) for tc in qs.iterator()]
 
 
 def build_dataset(
@@ -112,11 +125,20 @@ def build_dataset(
     train, holdout = train_test_split(deduped, test_size=0.2, random_state=seed, stratify=stratify)
     train_keys = {case_key(c) for c in train}
     rng = np.random.default_rng(seed + 1)
+    # A quarter of the held-out patients calibrate the probabilities; the rest measure the model.
+    calibrating = holdout[: len(holdout) // 4] if len(holdout) >= 40 else []
+    measuring = holdout[len(calibrating) :]
     evaluation: dict[int, list[Case]] = {}
+    calibration: list[Case] = []
     dropped = 0
+    for c in calibrating:
+        k = int(rng.integers(1, min(len(c.symptoms), max(EVAL_PARTIAL_SIZES)) + 1))
+        partial = partial_presentation(c, k, rng, snapshot)
+        if case_key(partial) not in train_keys:
+            calibration.append(partial)
     for k in EVAL_PARTIAL_SIZES:
         rows = []
-        for c in holdout:
+        for c in measuring:
             if len(c.symptoms) < k:
                 continue
             partial = partial_presentation(c, k, rng, snapshot)
@@ -125,10 +147,14 @@ def build_dataset(
                 continue
             rows.append(partial)
         evaluation[k] = rows
+    # A short presentation of one patient can equal another's: keep the calibration rows apart.
+    measured_keys = {case_key(c) for rows in evaluation.values() for c in rows}
+    calibration = [c for c in calibration if case_key(c) not in measured_keys]
     return Dataset(
         train=train,
         holdout=holdout,
         evaluation=evaluation,
+        calibration=calibration,
         sources=sources,
         fingerprint=fingerprint(train),
         dropped_as_seen=dropped,
@@ -183,6 +209,7 @@ class TrainedCandidate:
     params: dict
     metrics: dict
     by_k: dict[int, dict] = field(default_factory=dict)
+    temperature: float = 1.0
 
     @property
     def score(self) -> float:
@@ -200,8 +227,14 @@ def train_candidate(
     estimator.fit(X, y)
     train_seconds = time.perf_counter() - started
     classes = np.asarray(estimator.classes_)
+    temperature = _temperature_for(estimator, classes, dataset.calibration, symptoms)
+
+    def predict_proba(X):
+        return temperature_apply(estimator.predict_proba(X), temperature)
+
     pooled = [c for k in EVAL_PARTIAL_SIZES for c in dataset.evaluation[k]]
-    metrics = evaluate(estimator.predict_proba, classes, pooled, symptoms)
+    metrics = evaluate(predict_proba, classes, pooled, symptoms)
+    metrics["temperature"] = temperature
     Xp, _ = _xy(pooled[:500] or dataset.train[:500], symptoms)
     started = time.perf_counter()
     for row in Xp[:200]:
@@ -209,14 +242,21 @@ def train_candidate(
     metrics["predict_ms"] = (time.perf_counter() - started) / max(1, min(200, len(Xp))) * 1000
     metrics["train_seconds"] = train_seconds
     metrics["n_train"] = len(dataset.train)
-    by_k = {
-        k: evaluate(estimator.predict_proba, classes, dataset.evaluation[k], symptoms)
-        for k in EVAL_PARTIAL_SIZES
-    }
+    by_k = {k: evaluate(predict_proba, classes, dataset.evaluation[k], symptoms) for k in EVAL_PARTIAL_SIZES}
     metrics["by_k"] = {
         str(k): {"top1": v.get("top1"), "top3": v.get("top3"), "n": v["n"]} for k, v in by_k.items()
     }
-    return TrainedCandidate(algorithm, estimator, params_of(estimator), metrics, by_k)
+    return TrainedCandidate(algorithm, estimator, params_of(estimator), metrics, by_k, temperature)
+
+
+def _temperature_for(estimator, classes: np.ndarray, calibration: list[Case], symptoms) -> float:
+    """Fit the temperature on the calibration rows (1.0 when there are none)."""
+    if not calibration:
+        return 1.0
+    X, y = _xy(calibration, symptoms)
+    index = {str(c): i for i, c in enumerate(classes)}
+    true_index = np.array([index.get(str(label), -1) for label in y])
+    return temperature_fit(estimator.predict_proba(X), true_index)
 
 
 def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: KnowledgeSnapshot, model_dir):
@@ -226,6 +266,7 @@ def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: 
         "estimator": candidate.estimator,
         "symptoms": list(snapshot.symptoms),
         "classes": [str(c) for c in candidate.estimator.classes_],
+        "temperature": float(candidate.temperature),
     }
     return model_version_save_and_register(
         payload=payload,

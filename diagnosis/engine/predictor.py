@@ -16,6 +16,7 @@ from django.conf import settings
 
 from .algorithms import kb_bayes_from_snapshot
 from .artefacts import ArtefactError, load_artefact
+from .calibration import temperature_apply
 from .features import featurise
 from .knowledge import KnowledgeSnapshot
 
@@ -31,10 +32,12 @@ class LoadedModel:
     classes: tuple[str, ...]
     fallback_reason: str = ""
     errors: list[str] = field(default_factory=list)
+    # Fitted at training time on held-out partial presentations (diagnosis.engine.calibration).
+    temperature: float = 1.0
 
     def predict_proba(self, symptom_sets, ages, sexes) -> np.ndarray:
         X = featurise(symptom_sets, ages, sexes, self.symptoms)
-        return self.estimator.predict_proba(X)
+        return temperature_apply(self.estimator.predict_proba(X), self.temperature)
 
 
 def resolve_artefact_path(path: str) -> Path:
@@ -50,6 +53,7 @@ def load_version(mv) -> LoadedModel:
         estimator=payload["estimator"],
         symptoms=tuple(payload["symptoms"]),
         classes=tuple(payload["classes"]),
+        temperature=float(payload.get("temperature", 1.0)),
     )
 
 

@@ -16,6 +16,7 @@ from audit.models import AuditEvent
 from diagnosis.models import Disease, SymptomSession
 from feedback.models import CheckFeedback, ClinicianReview, ItemRating
 from mlops.models import TrainingCase
+from mlops.services import confirmed_case_record, training_check_key
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -57,15 +58,9 @@ def alice_data(alice):
     )
     CheckFeedback.objects.create(session=session, helpful=True, top_correct="yes")
     ClinicianReview.objects.create(session=session, reasons=["red_flag"], urgency=0, note_to_patient="Go now")
-    TrainingCase.objects.create(
-        source="confirmed",
-        disease=disease,
-        symptoms=["chest_pain"],
-        age=36,
-        sex="f",
-        fingerprint="f" * 64,
-        session=session,
-    )
+    SymptomSession.objects.filter(pk=session.pk).update(symptoms=["chest_pain"])
+    session.refresh_from_db()
+    confirmed_case_record(session=session, disease=disease)
     return session
 
 
@@ -99,8 +94,8 @@ def test_export_holds_all_of_alices_data_decrypted(alice_client, alice, alice_da
     assert records["feedback.ItemRating"][0]["item_key"] == "aspirin"
     assert records["feedback.CheckFeedback"][0]["top_correct"] == "yes"
     assert records["feedback.ClinicianReview"][0]["note_to_patient"] == "Go now"
-    assert records["mlops.TrainingCase"][0]["session"] == alice_data.pk
-    # A training case made from your check is your data: its content is exported too.
+    # A training case made from your check is your data: found through the check's keyed hash
+    # (the case has no link to you or the check) and exported with its content.
     assert records["mlops.TrainingCase"][0]["symptoms"] == ["chest_pain"]
     assert "_about" not in records["mlops.TrainingCase"][0]
     assert records["account.EmailAddress"][0]["email"] == alice.email
@@ -183,7 +178,8 @@ def test_discovery_follows_paths_through_checks():
     paths = {m._meta.label: [p.lookup for p in ps] for m, ps in personal_data_models().items()}
     assert "session__user" in paths["feedback.CheckFeedback"]
     assert set(paths["feedback.ItemRating"]) >= {"user", "session__user"}
-    assert "session__user" in paths["mlops.TrainingCase"]
+    # Training cases have no path to a person at all (the export finds them by keyed hash).
+    assert "mlops.TrainingCase" not in paths
 
 
 def test_export_is_recorded_in_the_audit_trail(alice_client, alice):
@@ -218,7 +214,7 @@ def test_delete_by_get_is_refused(alice_client, alice):
 
 
 def test_delete_erases_profile_and_checks_and_anonymises_training_cases(alice_client, alice, alice_data):
-    case = TrainingCase.objects.get(session=alice_data)
+    case = TrainingCase.objects.get(check_key=training_check_key(alice_data.pk))
     response = alice_client.post(reverse("privacy:delete"), {"password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert not User.objects.filter(pk=alice.pk).exists()
@@ -226,7 +222,8 @@ def test_delete_erases_profile_and_checks_and_anonymises_training_cases(alice_cl
         assert not model.objects.exists(), model
     assert not EmailAddress.objects.filter(email=alice.email).exists()
     case.refresh_from_db()
-    assert case.session_id is None and case.symptoms == ["chest_pain"]
+    # The case stays for training (as consented) with nothing left that finds it for anyone.
+    assert case.check_key == "" and case.symptoms == ["chest_pain"]
     event = AuditEvent.objects.get(action="account_delete")
     assert event.actor is None and event.actor_email == alice.email
     # The browser is signed out.

@@ -50,7 +50,7 @@ def test_a_corrupt_champion_falls_back_to_the_last_good_version(snapshot, traine
     newer = register_candidate(
         train_candidate("naive_bayes", dataset, snapshot), dataset, snapshot, settings.MODEL_STORE_DIR
     )
-    model_version_promote(model_version=newer, reason="test")
+    model_version_promote(model_version=newer, reason="test", override_reason="test: serving, not the gates")
     (Path(settings.MODEL_STORE_DIR) / newer.artefact_path).write_bytes(b"not a zip file")
     model = current_model(snapshot)
     assert model.version_id == trained_champion.pk
@@ -79,6 +79,6 @@ def test_promotion_is_picked_up_without_a_restart(snapshot, trained_champion, se
     newer = register_candidate(
         train_candidate("naive_bayes", dataset, snapshot), dataset, snapshot, settings.MODEL_STORE_DIR
     )
-    model_version_promote(model_version=newer, reason="test")
+    model_version_promote(model_version=newer, reason="test", override_reason="test: serving, not the gates")
     assert current_model(snapshot).version_id == newer.pk
     assert ModelVersion.objects.get(pk=trained_champion.pk).alias == ModelVersion.Alias.ARCHIVED

@@ -80,7 +80,7 @@ def test_admin_promotes_a_model_version_in_django_admin(kb_live, page, shot, set
     first = register_candidate(
         train_candidate("naive_bayes", dataset, snapshot), dataset, snapshot, settings.MODEL_STORE_DIR
     )
-    model_version_promote(model_version=first, reason="setup")
+    model_version_promote(model_version=first, reason="setup", override_reason="e2e setup: small model")
     second = register_candidate(
         train_candidate("logistic_regression", dataset, snapshot), dataset, snapshot, settings.MODEL_STORE_DIR
     )
@@ -91,6 +91,14 @@ def test_admin_promotes_a_model_version_in_django_admin(kb_live, page, shot, set
     page.check(f"input[name=_selected_action][value='{second.pk}']")
     page.select_option("select[name=action]", "promote")
     page.click("button[name=index]")
+    # A model trained on 40 cases per condition fails the gates, and the page says which.
+    expect(page.locator(".messagelist")).to_contain_text("not promoted")
+    shot(page, "admin-promote-refused")
+    page.check(f"input[name=_selected_action][value='{second.pk}']")
+    page.select_option("select[name=action]", "promote_despite_gates")
+    page.click("button[name=index]")
+    page.fill("#override_reason", "e2e: demonstrating an audited override")
+    page.click("input[type=submit][value='Promote despite the gates']")
     expect(page.locator(".messagelist")).to_contain_text("is now the champion")
     shot(page, "admin-promote")
     assert ModelVersion.objects.get(alias="champion") == second

@@ -3,23 +3,46 @@ from django.test import override_settings
 
 from diagnosis.models import Disease, RedFlagRule
 from diagnosis.services import symptom_check_start
-from mlops import loop
-from mlops.models import ModelVersion, OutboxMessage, TrainingCase, TrainingRun
+from mlops import gates, loop
+from mlops.models import EvaluationCase, ModelVersion, OutboxMessage, TrainingCase, TrainingRun
 from mlops.outbox import outbox_enqueue, outbox_sweep
+from mlops.services import training_check_key
+from tests.mlops.conftest import CHALLENGER_SEED, CHAMPION_SEED, constant_estimator
 
 pytestmark = pytest.mark.django_db
 
 SMALL = {"per_disease": 40, "algorithm": "naive_bayes"}
 
 
-def test_first_retrain_promotes_and_records_the_run(snapshot):
+@pytest.fixture
+def trains(monkeypatch):
+    """trains(candidate): the loop's next training returns this already trained model (the loop's
+    own steps, registration and gates all run; only the fit is skipped)."""
+
+    def _use(candidate):
+        monkeypatch.setattr(loop, "train_candidate", lambda algorithm, dataset, snapshot, seed=0: candidate)
+
+    return _use
+
+
+def test_first_retrain_promotes_and_records_the_run(snapshot, trains, normal_training):
+    trains(normal_training[CHAMPION_SEED][0])
     run = loop.retrain(trigger="manual", **SMALL)
     assert run.status == TrainingRun.Status.PROMOTED, run.result
     assert run.finished_at and run.data_fingerprint
     champion = ModelVersion.objects.get(alias="champion")
     assert champion == run.model_version
-    assert "safety gate passed" in champion.decision
-    assert champion.metrics["frozen_top1"] > 0.3
+    assert run.result == champion.decision and champion.decision.startswith(
+        "promoted (manual retrain): safety:"
+    )
+    assert {g["gate"] for g in run.metrics["gates"]} == {
+        "safety",
+        "sensitivity",
+        "quality",
+        "subgroups",
+        "calibration",
+    }
+    assert champion.metrics["frozen_top1"] > 0.6
 
 
 def test_retrain_is_idempotent_on_unchanged_data(snapshot):
@@ -35,6 +58,7 @@ def test_frozen_set_is_created_once_and_never_trained_on(snapshot):
     assert loop.frozen_set_ensure(snapshot) == n
     frozen, red_flags = loop.frozen_cases()
     assert len(red_flags) == RedFlagRule.objects.filter(is_active=True).count()
+    assert EvaluationCase.objects.filter(kind=EvaluationCase.Kind.SAFETY).exists()
     from mlops.training import build_dataset, case_key
 
     keys = {case_key(c) for c in frozen}
@@ -42,53 +66,38 @@ def test_frozen_set_is_created_once_and_never_trained_on(snapshot):
     assert not keys & {case_key(c) for c in dataset.train}
 
 
-def test_a_worse_challenger_is_not_promoted(snapshot):
-    loop.retrain(trigger="manual", per_disease=120, algorithm="logistic_regression")
-    champion = ModelVersion.objects.get(alias="champion")
+def test_a_worse_challenger_is_not_promoted(trained_champion):
     # A challenger trained on far less data is clearly worse on the frozen set.
     run = loop.retrain(trigger="manual", per_disease=3, algorithm="naive_bayes")
     assert run.status == TrainingRun.Status.REJECTED, run.result
-    assert "not promoted" in run.result and "frozen-set top" in run.result
-    assert ModelVersion.objects.get(alias="champion") == champion
+    assert "not promoted" in run.result and "quality gate: frozen-set top" in run.result
+    assert ModelVersion.objects.get(alias="champion") == trained_champion
     assert run.model_version.alias == "archived"
+    assert any(not g["passed"] for g in run.metrics["gates"])
 
 
-def test_safety_gate_blocks_promotion_when_a_red_flag_case_is_no_longer_an_emergency(snapshot):
-    loop.frozen_set_ensure(snapshot)
-    # Someone disables the stroke rules in admin and downgrades the emergency conditions (a good
-    # model ranks brain haemorrhage first for stroke signs, an emergency by itself): the frozen
-    # stroke cases are no longer emergencies and the gate must refuse the challenger.
-    RedFlagRule.objects.filter(
-        slug__in=["stroke_facial_droop", "stroke_slurred_speech", "stroke_one_sided_weakness"]
-    ).update(is_active=False)
-    Disease.objects.filter(default_triage="emergency").update(default_triage="urgent")
-    # The complaint layer would still call stroke signs an emergency (defence in depth): switch it
-    # off too, so only the model could keep these cases emergencies.
-    from diagnosis.models import PresentingComplaint
+def test_the_loop_refuses_a_challenger_that_no_longer_makes_emergencies_emergencies(snapshot, trains):
+    """No rule is disabled: the frozen emergency presentations no rule or complaint catches are
+    triaged by the model, and a model that answers "acne" to everything fails them."""
+    from mlops.training import TrainedCandidate
 
-    PresentingComplaint.objects.update(is_active=False)
-    from diagnosis.services import knowledge_base_bump
-
-    knowledge_base_bump(reason="test: rules disabled")
-    disabled = RedFlagRule.objects.filter(is_active=False).count()
-    assert disabled >= 1
+    always_acne = constant_estimator(snapshot.disease_slugs, "acne")(len(snapshot.symptoms))
+    trains(TrainedCandidate("naive_bayes", always_acne, {}, {}))
     run = loop.retrain(trigger="manual", **SMALL)
     assert run.status == TrainingRun.Status.REJECTED
-    assert "safety gate failed" in run.result
+    assert "safety gate:" in run.result and "heart_attack presentation" in run.result
     assert not ModelVersion.objects.filter(alias="champion").exists()
 
 
-def test_small_losses_cannot_add_up_below_the_best_model_ever_promoted(snapshot):
+def test_small_losses_cannot_add_up_below_the_best_model_ever_promoted(
+    trained_champion, trains, normal_training
+):
     """Each challenger may be a point worse than the champion, but not two below the best ever."""
-    first = loop.retrain(trigger="manual", **SMALL)
-    assert first.status == TrainingRun.Status.PROMOTED
-    best = first.model_version
+    best = trained_champion
     # Pretend an earlier champion did much better on the frozen set than anything since.
     best.metrics = {**best.metrics, "frozen_top1": best.metrics["frozen_top1"] + 0.2}
     best.save(update_fields=["metrics"])
-    TrainingCase.objects.create(
-        source="imported", disease=Disease.objects.get(slug="common_cold"), symptoms=["runny_nose"], age=30
-    )  # new data, so the retrain is not skipped as unchanged
+    trains(normal_training[CHALLENGER_SEED][0])
     run = loop.retrain(trigger="manual", **SMALL)
     assert run.status == TrainingRun.Status.REJECTED, run.result
     assert "best promoted" in run.result
@@ -172,9 +181,9 @@ def test_confirmed_outcomes_with_consent_join_training_and_trigger_a_label_check
     consent_set(user=alice, granted=True)
     case = confirmed_case_record(session=session, disease=cold)
     assert case and case.source == "confirmed" and set(case.symptoms) == set(session.symptoms)
-    assert loop.confirmed_cases()[0].disease == "common_cold"
+    assert gates.confirmed_cases()[0].disease == "common_cold"
     consent_set(user=alice, granted=False)
-    assert not TrainingCase.objects.filter(session=session).exists()
+    assert not TrainingCase.objects.filter(check_key=training_check_key(session.pk)).exists()
 
 
 @override_settings(
@@ -218,14 +227,10 @@ def test_dedupe_key_keeps_one_pending_message(django_capture_on_commit_callbacks
     assert first.pk == second.pk
 
 
-def test_admin_registry_shows_a_metrics_chart_and_promote_and_rollback_work(client, dana, snapshot, settings):
-    from mlops.training import build_dataset, register_candidate, train_candidate
-
-    dataset = build_dataset(snapshot, per_disease=30, seed=9)
-    first, second = (
-        register_candidate(train_candidate(a, dataset, snapshot), dataset, snapshot, settings.MODEL_STORE_DIR)
-        for a in ("naive_bayes", "logistic_regression")
-    )
+def test_admin_registry_shows_a_metrics_chart_and_promote_and_rollback_work(
+    client, dana, normal_training, register
+):
+    first, second = (register(*normal_training[seed]) for seed in (CHAMPION_SEED, CHALLENGER_SEED))
     client.force_login(dana)
     page = client.get("/admin/mlops/modelversion/")
     html = page.content.decode()
@@ -254,15 +259,10 @@ def test_eager_outbox_runs_registered_tasks_in_a_web_process(
     assert message.sent_at is not None and message.last_error == ""
 
 
-def test_rollbacks_walk_back_through_the_promotion_history(snapshot, settings):
+def test_rollbacks_walk_back_through_the_promotion_history(normal_training, register):
     from mlops.services import ApplicationError, model_version_promote, model_version_rollback
-    from mlops.training import build_dataset, register_candidate, train_candidate
 
-    dataset = build_dataset(snapshot, per_disease=20, seed=9)
-    candidate = train_candidate("naive_bayes", dataset, snapshot)
-    v1, v2, v3 = (
-        register_candidate(candidate, dataset, snapshot, settings.MODEL_STORE_DIR) for _ in range(3)
-    )
+    v1, v2, v3 = (register(*normal_training[CHAMPION_SEED]) for _ in range(3))
     for mv in (v1, v2, v3):
         model_version_promote(model_version=mv, reason="test")
     assert model_version_rollback().pk == v2.pk

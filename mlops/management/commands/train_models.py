@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from diagnosis.engine.algorithms import ALGORITHMS
 from diagnosis.engine.knowledge import current_snapshot
 from medportal.text import positive_int
-from mlops.services import model_version_promote
-from mlops.training import TooFewCases, build_dataset, register_candidate, train_candidate
+from mlops.gates import frozen_cases, frozen_set_ensure
+from mlops.services import PromotionRefused, model_version_promote
+from mlops.training import TooFewCases, build_dataset, case_key, register_candidate, train_candidate
 
 
 class Command(BaseCommand):
@@ -22,7 +23,11 @@ class Command(BaseCommand):
             "--per-disease", type=positive_int, default=None, help="synthetic cases per condition"
         )
         parser.add_argument("--seed", type=int, default=7)
-        parser.add_argument("--promote", action="store_true", help="make the best version the champion")
+        parser.add_argument(
+            "--promote",
+            action="store_true",
+            help="make the best version the champion if it passes every promotion gate",
+        )
 
     def handle(self, *args, source, algorithms, per_disease, seed, promote, **options):
         chosen = [a.strip() for a in algorithms.split(",") if a.strip()]
@@ -35,6 +40,10 @@ class Command(BaseCommand):
                 "the knowledge base is empty: run `python manage.py load_knowledge_base` first"
             )
         kwargs = {"per_disease": per_disease} if per_disease else {}
+        if promote:
+            # The gates judge on the frozen set: no case of it may be trained on.
+            frozen_set_ensure(snapshot)
+            kwargs["exclude_keys"] = {case_key(c) for c in frozen_cases()[0]}
         try:
             dataset = build_dataset(snapshot, source=source, seed=seed, **kwargs)
         except TooFewCases as exc:
@@ -63,8 +72,13 @@ class Command(BaseCommand):
             f"Best: {best.algorithm} (v{best_mv.version}, mean of top-1 and top-3 = {best.score:.3f})."
         )
         if promote:
-            model_version_promote(
-                model_version=best_mv,
-                reason=f"train_models --promote: best of {len(registered)} on held-out partial presentations",
+            try:
+                model_version_promote(
+                    model_version=best_mv,
+                    reason=f"train_models --promote: best of {len(registered)} on held-out partial presentations",
+                )
+            except PromotionRefused as exc:
+                raise CommandError(exc.message) from exc
+            self.stdout.write(
+                self.style.SUCCESS(f"Promoted v{best_mv.version} to champion (every gate passed).")
             )
-            self.stdout.write(self.style.SUCCESS(f"Promoted v{best_mv.version} to champion."))

@@ -1,0 +1,47 @@
+"""Temperature scaling (Guo et al. 2017): one number that makes shown probabilities honest.
+
+Models trained on full synthetic rows are over-confident on the 1-5 findings patients give. A
+temperature ``T`` fitted on held-out partial presentations (never on training rows or on the
+rows metrics are measured on) rescales every probability as ``p ** (1 / T)``, renormalised: the
+order of conditions never changes, only how sure the list says it is. Pure numpy/scipy, no Django.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+
+_FLOOR = 1e-12
+
+
+def temperature_apply(proba: np.ndarray, temperature: float) -> np.ndarray:
+    """Rescale rows of probabilities by a temperature (1.0 leaves them as they are)."""
+    if temperature == 1.0:
+        return proba
+    logits = np.log(np.clip(proba, _FLOOR, 1.0)) / temperature
+    logits -= logits.max(axis=1, keepdims=True)
+    scaled = np.exp(logits)
+    return scaled / scaled.sum(axis=1, keepdims=True)
+
+
+def temperature_fit(proba: np.ndarray, true_index: np.ndarray) -> float:
+    """The temperature minimising the negative log-likelihood of the true classes.
+
+    ``true_index`` holds each row's true column, or -1 when the true class is not among the
+    columns (those rows are ignored). Searched for T between 1 and 20: calibration may make a
+    list less sure, never surer. Sharpening would push an emergency condition ranked second
+    below the probability at which the check escalates, so a model the safety gate accepted
+    could lose emergencies after calibration. Returns 1.0 when there is nothing to fit on.
+    """
+    keep = true_index >= 0
+    if keep.sum() < 20:
+        return 1.0
+    proba, true_index = proba[keep], true_index[keep]
+    rows = np.arange(len(true_index))
+
+    def nll(log_t: float) -> float:
+        scaled = temperature_apply(proba, float(np.exp(log_t)))
+        return float(-np.log(np.clip(scaled[rows, true_index], _FLOOR, 1.0)).mean())
+
+    best = minimize_scalar(nll, bounds=(0.0, 3.0), method="bounded")
+    return float(np.exp(best.x)) if best.success else 1.0
