@@ -131,7 +131,9 @@ def model_version_rollback(*, name: str = "diagnosis") -> ModelVersion:
 def confirmed_case_record(*, session, disease, source: str = "confirmed"):
     """Store a confirmed outcome of a check as a training case, only if its owner consented.
 
-    Returns the TrainingCase, or None when the owner has not consented (nothing is stored).
+    Returns the TrainingCase, or None when the owner has not consented or ``disease`` is None (a
+    clinician's "Other / not listed": a condition outside the knowledge base is no label for any
+    of its conditions); then nothing is stored and an earlier case of this check is removed.
     """
     import hashlib
     import json
@@ -141,7 +143,7 @@ def confirmed_case_record(*, session, disease, source: str = "confirmed"):
     from .models import TrainingCase
 
     profile = HealthProfile.objects.filter(user_id=session.user_id).first()
-    if profile is None or not profile.training_consent:
+    if disease is None or profile is None or not profile.training_consent:
         TrainingCase.objects.filter(session=session).delete()
         return None
     symptoms = sorted(set(session.symptoms or []))
