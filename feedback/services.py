@@ -208,6 +208,8 @@ def _review_merge(
             },
         )
         if created:
+            if not new_session:
+                _unfold(session)
             return review
     if review.is_closed:
         return review
@@ -256,6 +258,21 @@ def _fold_into_open_review(session: SymptomSession, reasons: list[str]) -> bool:
         carrier.save(update_fields=["suppressed_checks"])
         logger.info("review cap: check %s folded into review %s", session.pk, carrier.pk)
     return True
+
+
+def _unfold(session: SymptomSession) -> None:
+    """A folded check that now has its own review (the patient asked, or a red flag appeared after
+    an answer) is no longer counted as "not queued" on the patient's other review."""
+    carriers = (
+        ClinicianReview.objects.select_for_update()
+        .filter(patient_id=session.user_id)
+        .exclude(suppressed_checks=[])
+        .exclude(session=session)
+    )
+    for carrier in carriers:
+        if session.pk in carrier.suppressed_checks:
+            carrier.suppressed_checks = [pk for pk in carrier.suppressed_checks if pk != session.pk]
+            carrier.save(update_fields=["suppressed_checks"])
 
 
 def _require_clinician(user) -> None:

@@ -183,10 +183,13 @@ def test_red_flags_emergencies_and_patient_requests_are_never_capped(settings, a
     assert review_flag(session=red).reasons == ["red_flag"]
     folded, review = _unclear(alice)
     assert review is None
+    assert any(folded.pk in r.suppressed_checks for r in ClinicianReview.objects.all())
     # The patient asks about the folded check: that is not automatic, it is queued.
     asked = review_flag(session=folded, reasons=["patient_request"])
     assert asked is not None and asked.session_id == folded.pk
     assert asked.reasons == ["low_confidence", "patient_request"]
+    # ...and it is no longer counted as "not queued" on the review that carried it.
+    assert not any(folded.pk in r.suppressed_checks for r in ClinicianReview.objects.all())
 
 
 def test_the_cap_counts_one_patient_and_one_day(settings, alice, charlie):
