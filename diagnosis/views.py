@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from feedback.selectors import review_for_session
+from feedback.selectors import closed_reviews_for_sessions, review_for_session
 from medportal.limits import check_submission_limits
 from recommendations.services import recommendations_for_session
 
@@ -105,9 +105,11 @@ def check_finish(request, pk: int):
 def history(request):
     page = Paginator(selectors.sessions_for_user(user=request.user), 20).get_page(request.GET.get("page"))
     snapshot = current_snapshot()
+    reviewed = closed_reviews_for_sessions(sessions=page.object_list)
     rows = [
         {
             "session": s,
+            "review": reviewed.get(s.pk),
             "top": s.top_condition.get("name", ""),
             "symptoms": ", ".join(snapshot.symptom_names.get(x, x) for x in s.symptoms[:4]),
         }

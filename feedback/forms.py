@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from diagnosis.models import Disease, TriageLevel
 
 from .models import CheckFeedback, ItemRating
-from .services import MAX_NOTE
+from .services import MAX_NOTE, OTHER_CONDITION
 
 
 class ItemRatingForm(forms.Form):
@@ -28,12 +28,13 @@ class CheckFeedbackForm(forms.Form):
 
 
 class ReviewCloseForm(forms.Form):
-    condition = forms.ModelChoiceField(
+    condition = forms.ChoiceField(
         label=_("Condition"),
-        queryset=Disease.objects.order_by("name"),
-        to_field_name="slug",
-        empty_label=_("Choose a condition"),
-        help_text=_("Choosing the check's leading condition confirms it; any other corrects it."),
+        choices=[],
+        help_text=_(
+            "Choosing the check's leading condition confirms it; any other corrects it. "
+            "\u201cOther / not listed\u201d: name it in your note; it is never used to train the model."
+        ),
     )
     triage = forms.ChoiceField(label=_("Urgency"), choices=TriageLevel.choices)
     note = forms.CharField(
@@ -43,3 +44,12 @@ class ReviewCloseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Shown on the patient's check page. Plain language; the patient has not been examined."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read per form, so a condition added to the knowledge base is offered at once.
+        self.fields["condition"].choices = [
+            ("", _("Choose a condition")),
+            *Disease.objects.order_by("name").values_list("slug", "name"),
+            (OTHER_CONDITION, _("Other / not listed")),
+        ]

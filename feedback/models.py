@@ -95,10 +95,25 @@ class ClinicianReview(models.Model):
     class Outcome(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
         CORRECTED = "corrected", _("Corrected")
+        # The clinician's condition is not in the knowledge base: no condition is stored, so the
+        # check never becomes a training example labelled with a wrong condition.
+        OTHER = "other", _("Other / not listed")
 
     session = models.OneToOneField(
         "diagnosis.SymptomSession", on_delete=models.CASCADE, related_name="clinician_review"
     )
+    # The check's owner, copied from the session so the queue can group per patient without
+    # joining the session (whose fields are encrypted health data).
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reviews_as_patient",
+    )
+    # Ids of this patient's later checks whose automatic low-confidence flag was not queued because
+    # the patient reached REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY: shown on the case page, never lost.
+    suppressed_checks = models.JSONField(default=list, blank=True)
     reasons = models.JSONField(default=list, blank=True)
     urgency = models.PositiveSmallIntegerField(
         help_text=_("The check's triage as a sortable number: 0 emergency, 1 urgent, 2 GP, 3 self-care.")
@@ -123,7 +138,10 @@ class ClinicianReview(models.Model):
 
     class Meta:
         ordering = ["urgency", "created_at", "pk"]
-        indexes = [models.Index(fields=["status", "urgency", "created_at"], name="review_queue_idx")]
+        indexes = [
+            models.Index(fields=["status", "urgency", "created_at"], name="review_queue_idx"),
+            models.Index(fields=["patient", "created_at"], name="review_patient_day_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(urgency__gte=0) & models.Q(urgency__lte=3), name="review_urgency_0_3"
@@ -136,10 +154,15 @@ class ClinicianReview(models.Model):
                 condition=~models.Q(status="closed")
                 | (
                     models.Q(closed_at__isnull=False)
-                    & models.Q(confirmed_condition__isnull=False)
-                    & models.Q(outcome__in=["confirmed", "corrected"])
+                    & (
+                        (
+                            models.Q(confirmed_condition__isnull=False)
+                            & models.Q(outcome__in=["confirmed", "corrected"])
+                        )
+                        | (models.Q(confirmed_condition__isnull=True) & models.Q(outcome="other"))
+                    )
                 ),
-                name="closed_review_has_outcome",
+                name="closed_review_has_outcome_v2",
             ),
         ]
 

@@ -26,6 +26,10 @@ logger = logging.getLogger(__name__)
 # at this?"; the check goes to the review queue only if the patient says yes.
 POOR_ITEM_RATING = 2
 MAX_NOTE = 2000
+# The value of the clinician's "Other / not listed" condition choice: not a slug (a colon can never
+# be in one), so it cannot collide with a knowledge-base condition.
+OTHER_CONDITION = "other:not-listed"
+_AUTOMATIC = {ClinicianReview.Reason.RED_FLAG.value, ClinicianReview.Reason.LOW_CONFIDENCE.value}
 
 
 def _rated_disease(session: SymptomSession, disease_slug: str) -> Disease:
@@ -170,7 +174,8 @@ def review_flag(
     Red flags and a low-confidence complete result are picked up from the session itself, so
     the diagnosis services call this with no reason after every change of a check. Idempotent;
     a closed review is left as it is (a new reason never re-opens it). Returns the review, or
-    None when there is nothing to flag. ``new_session``: the check was created in this
+    None when there is nothing to flag or a low-confidence flag was folded into the patient's open
+    review by the daily cap (``_fold_into_open_review``). ``new_session``: the check was created in this
     transaction, so it has no review yet and the locked look-up can be skipped.
     """
     if any(reason not in ClinicianReview.Reason.values for reason in reasons):
@@ -192,10 +197,19 @@ def _review_merge(
     if review is None:
         if not reasons:
             return None
+        if _fold_into_open_review(session, reasons):
+            return None
         review, created = ClinicianReview.objects.get_or_create(
-            session=session, defaults={"urgency": TRIAGE_ORDER[session.triage], "reasons": reasons}
+            session=session,
+            defaults={
+                "urgency": TRIAGE_ORDER[session.triage],
+                "reasons": reasons,
+                "patient_id": session.user_id,
+            },
         )
         if created:
+            if not new_session:
+                _unfold(session)
             return review
     if review.is_closed:
         return review
@@ -208,6 +222,57 @@ def _review_merge(
         review.full_clean()
         review.save(update_fields=["reasons", "urgency"])
     return review
+
+
+def _fold_into_open_review(session: SymptomSession, reasons: list[str]) -> bool:
+    """Apply REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY to a new low-confidence flag; True if folded.
+
+    Only a flag that is low confidence alone is capped: red flags, emergencies and anything the
+    patient asked for are always queued. Once the patient's automatic flags today reach the cap,
+    the check is recorded on the patient's latest open review (``suppressed_checks``) instead of
+    becoming a new queue entry, so the clinician who opens that review sees it. With no open
+    review to carry it, the check is queued: nothing is dropped silently.
+    """
+    cap = settings.REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY
+    if cap <= 0 or reasons != [ClinicianReview.Reason.LOW_CONFIDENCE.value] or session.is_emergency:
+        return False
+    today = ClinicianReview.objects.filter(
+        patient_id=session.user_id, created_at__date=timezone.localdate()
+    ).values_list("reasons", flat=True)
+    # Reasons are a JSON list; counted here because SQLite has no JSON "contains" lookup.
+    if sum(1 for r in today if _AUTOMATIC.intersection(r)) < cap:
+        return False
+    carrier = (
+        ClinicianReview.objects.select_for_update()
+        .filter(
+            patient_id=session.user_id,
+            status__in=[ClinicianReview.Status.OPEN, ClinicianReview.Status.CLAIMED],
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if carrier is None:
+        return False
+    if session.pk not in carrier.suppressed_checks:
+        carrier.suppressed_checks = [*carrier.suppressed_checks, session.pk]
+        carrier.save(update_fields=["suppressed_checks"])
+        logger.info("review cap: check %s folded into review %s", session.pk, carrier.pk)
+    return True
+
+
+def _unfold(session: SymptomSession) -> None:
+    """A folded check that now has its own review (the patient asked, or a red flag appeared after
+    an answer) is no longer counted as "not queued" on the patient's other review."""
+    carriers = (
+        ClinicianReview.objects.select_for_update()
+        .filter(patient_id=session.user_id)
+        .exclude(suppressed_checks=[])
+        .exclude(session=session)
+    )
+    for carrier in carriers:
+        if session.pk in carrier.suppressed_checks:
+            carrier.suppressed_checks = [pk for pk in carrier.suppressed_checks if pk != session.pk]
+            carrier.save(update_fields=["suppressed_checks"])
 
 
 def _require_clinician(user) -> None:
@@ -267,6 +332,8 @@ def review_close(
 ) -> ClinicianReview:
     """Confirm or correct a check, tell its owner by e-mail, and (with consent) keep the label.
 
+    ``condition_slug`` is a knowledge-base condition or ``OTHER_CONDITION`` ("Other / not listed":
+    no condition is stored and the check never becomes a training example).
     ``check_url`` is the absolute link to the check for the e-mail (the view knows the host).
     """
     _require_clinician(clinician)
@@ -275,8 +342,9 @@ def review_close(
         raise ApplicationError(_("This check has already been reviewed."), {"review": review.pk})
     if review.claimed_by_id not in (None, clinician.pk):
         raise ApplicationError(_("Another clinician is already reviewing this check."), {"review": review.pk})
-    disease = Disease.objects.filter(slug=condition_slug).first()
-    if disease is None:
+    other = condition_slug == OTHER_CONDITION
+    disease = None if other else Disease.objects.filter(slug=condition_slug).first()
+    if disease is None and not other:
         raise ValidationError({"condition": _("Choose a condition from the list.")})
     if triage not in TriageLevel.values:
         raise ValidationError({"triage": _("Choose an urgency from the list.")})
@@ -294,9 +362,12 @@ def review_close(
         review.claimed_at = now
     review.status = ClinicianReview.Status.CLOSED
     review.confirmed_condition = disease
-    review.outcome = (
-        ClinicianReview.Outcome.CONFIRMED if disease.slug == top else ClinicianReview.Outcome.CORRECTED
-    )
+    if other:
+        review.outcome = ClinicianReview.Outcome.OTHER
+    elif disease.slug == top:
+        review.outcome = ClinicianReview.Outcome.CONFIRMED
+    else:
+        review.outcome = ClinicianReview.Outcome.CORRECTED
     review.corrected_triage = triage
     review.note_to_patient = note
     review.closed_at = now

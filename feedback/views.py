@@ -73,8 +73,10 @@ def check_feedback(request, pk: int):
 @login_required
 @require_GET
 def review_queue(request):
-    reviews = selectors.review_queue(clinician=request.user)
-    return render(request, "feedback/review_queue.html", {"reviews": reviews})
+    page = selectors.review_queue_page(
+        clinician=request.user, page=selectors.page_number(request.GET.get("page", 1))
+    )
+    return render(request, "feedback/review_queue.html", {"page": page, "rows": page.object_list})
 
 
 @never_cache
@@ -124,7 +126,7 @@ def review_close(request, pk: int):
             services.review_close(
                 review=review,
                 clinician=request.user,
-                condition_slug=form.cleaned_data["condition"].slug,
+                condition_slug=form.cleaned_data["condition"],
                 triage=form.cleaned_data["triage"],
                 note=form.cleaned_data["note"],
                 check_url=request.build_absolute_uri(review.session.get_absolute_url()),
@@ -172,6 +174,9 @@ def _render_case(request, review, form):
         ],
         "sex": Sex(session.sex).label if session.sex in Sex.values else _("Not recorded"),
         "pregnant": session.pregnant == "yes",
+        "subject": selectors.case_subject(session),
+        "findings": selectors.case_findings(session),
+        "poor_ratings": selectors.case_poor_ratings(session),
         "is_mine": review.claimed_by_id == request.user.pk,
         "can_close": not review.is_closed and review.claimed_by_id in (None, request.user.pk),
     }

@@ -268,7 +268,9 @@ def confirmed_case_record(*, session, disease, source: str = "confirmed"):
 
     The case holds the condition, symptoms, the age band and sex of the person the check was
     about (encrypted) and a keyed hash of the check, never the check or its owner. Returns the
-    TrainingCase, or None when the owner has not consented (nothing is stored).
+    TrainingCase, or None when the owner has not consented or ``disease`` is None (a clinician's
+    "Other / not listed": a condition outside the knowledge base is no label for any of its
+    conditions); then nothing is stored and an earlier case of this check is removed.
     """
     from accounts.models import HealthProfile
 
@@ -276,7 +278,7 @@ def confirmed_case_record(*, session, disease, source: str = "confirmed"):
 
     key = training_check_key(session.pk)
     profile = HealthProfile.objects.filter(user_id=session.user_id).first()
-    if profile is None or not profile.training_consent:
+    if disease is None or profile is None or not profile.training_consent:
         TrainingCase.objects.filter(check_key=key).delete()
         return None
     symptoms = sorted(set(session.symptoms or []))

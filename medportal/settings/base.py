@@ -383,6 +383,14 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "audit.redaction.HealthDataSafeExceptionRepo
 # every emergency check can reach the clinician review queue, so one account must not be able to
 # flood it. 0 turns the cap off. (medportal.limits)
 CHECKS_PER_DAY = env.int("CHECKS_PER_DAY", default=50)
+# At most this many of one patient's checks a day enter the clinician queue by an *automatic*
+# flag (red flag or low confidence); beyond it a low-confidence check is folded into the
+# patient's open review (counted there, not queued again). Red-flag and emergency checks and
+# checks the patient asked about are always queued; the queue shows one row per patient, so
+# they cannot bury other patients either. 0 turns the cap off. (feedback.services.review_flag)
+REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY = env.int("REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY", default=5)
+# Patients (queue rows) per page of the clinician review queue.
+REVIEW_QUEUE_PAGE_SIZE = 25
 # /health/ready/ (database, cache, broker and model state) is shown to staff sessions and to
 # requests sending this value in the X-Health-Token header; empty: staff only (medportal.health).
 HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")

@@ -173,7 +173,11 @@ def test_queue_is_ordered_by_urgency_then_oldest_first(alice, charlie, bob, bob_
     assert [r.pk for r in review_queue(clinician=bob)] == expected
     response = bob_client.get(reverse("feedback:review_queue"))
     assert response.status_code == 200
-    assert [r.pk for r in response.context["reviews"]] == expected
+    # The page groups them: alice is one row holding her six checks in the same order.
+    (row,) = response.context["rows"]
+    assert row.patient_id == alice.pk and row.checks == 6
+    assert [r.pk for r in row.reviews] == expected
+    assert row.urgency_level == "emergency"
     assert "Review queue" in response.content.decode()
 
 

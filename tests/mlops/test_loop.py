@@ -290,3 +290,17 @@ def test_admin_keeps_the_champion_and_shows_training_runs_read_only(client, dana
     assert runs.status_code == 200 and "promoted" in runs.content.decode()
     assert client.get("/admin/mlops/trainingcase/add/").status_code == 403
     assert not TrainingCase.objects.exists()
+
+
+def test_a_clinicians_other_not_listed_condition_never_becomes_a_training_case(alice, trained_champion):
+    """review_close passes no disease for "Other / not listed": no label, and an earlier case of the
+    check is removed, so the model is never taught a condition the clinician ruled out."""
+    from accounts.services import consent_set
+    from mlops.services import confirmed_case_record
+
+    consent_set(user=alice, granted=True)
+    session = symptom_check_start(user=alice, text="runny nose and sneezing")
+    assert confirmed_case_record(session=session, disease=Disease.objects.get(slug="common_cold"))
+    assert confirmed_case_record(session=session, disease=None) is None
+    assert not TrainingCase.objects.filter(check_key=training_check_key(session.pk)).exists()
+    assert all(case.disease for case in gates.confirmed_cases())
