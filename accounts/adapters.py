@@ -17,12 +17,19 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def get_login_redirect_url(self, request) -> str:
-        """Clinicians start at their review queue; everyone else at ``LOGIN_REDIRECT_URL`` (home).
+        """Clinicians start at their review queue; someone with a check made without an account in
+        this browser at the page that offers to save it; everyone else at ``LOGIN_REDIRECT_URL``.
 
         Only when the login carries no ``?next=``: allauth prefers that, so a link into a case
         still opens the case."""
         if getattr(request.user, "is_clinician", False):
             return reverse("feedback:review_queue")
+        from diagnosis.views import GUEST_SESSION_KEY
+
+        if GUEST_SESSION_KEY in request.session:
+            # A check made without an account in this browser: ask whether to save it (a sign-up
+            # confirmed by e-mail link loses the "?next=" the result page gave it).
+            return reverse("diagnosis:guest_check_save")
         return super().get_login_redirect_url(request)
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:

@@ -1,5 +1,7 @@
 import json
 
+from allauth.account import app_settings as account_settings
+from allauth.account.views import EmailVerificationSentView
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -18,6 +20,51 @@ from .forms import AccountDeleteForm, ConsentForm, HealthProfileForm
 
 def home(request):
     return render(request, "home.html")
+
+
+def _pending_signup(request):
+    """The sign-up (or sign-in) in this browser that waits for its e-mail address to be confirmed,
+    from allauth's own stash: None when there is none or it has timed out."""
+    from allauth.account.internal.stagekit import unstash_login
+
+    if request.user.is_authenticated:
+        return None
+    login = unstash_login(request, peek=True)
+    return login if login is not None and login.email else None
+
+
+class VerificationSentView(EmailVerificationSentView):
+    """allauth's "we have sent you an e-mail" page, saying which address it went to (the one
+    typed in this browser) so that a typo can be seen, with a button to send it again."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        login = _pending_signup(self.request)
+        context["pending_email"] = login.email if login else ""
+        context["expire_days"] = account_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS
+        return context
+
+
+@never_cache
+@require_POST
+def resend_verification(request):
+    """Send the confirmation e-mail of this browser's pending sign-up again. allauth's own
+    "confirm_email" rate limit applies (one e-mail per address every few minutes): over it,
+    nothing is sent and the page says to wait. Not a route to probe other addresses: only the
+    address typed in this browser is used."""
+    from allauth.account.internal.flows.email_verification import send_verification_email_at_login
+
+    login = _pending_signup(request)
+    if login is None:
+        messages.info(request, _("Sign in with your address and password to get a new confirmation e-mail."))
+        return redirect("account_login")
+    if not send_verification_email_at_login(request, login):
+        messages.warning(
+            request,
+            _("We sent an e-mail to %(email)s a moment ago. Please wait a few minutes before asking again.")
+            % {"email": login.email},
+        )
+    return redirect("account_email_verification_sent")
 
 
 @never_cache
