@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import services
+from .adapters import VERIFICATION_EMAIL_SESSION_KEY
 from .forms import AccountDeleteForm, ConsentForm, HealthProfileForm
 
 
@@ -22,15 +23,13 @@ def home(request):
     return render(request, "home.html")
 
 
-def _pending_signup(request):
-    """The sign-up (or sign-in) in this browser that waits for its e-mail address to be confirmed,
-    from allauth's own stash: None when there is none or it has timed out."""
-    from allauth.account.internal.stagekit import unstash_login
-
+def _pending_email(request) -> str:
+    """The address a confirmation e-mail was last sent to from this browser (accounts.adapters),
+    while nobody is signed in; "" when there is none."""
     if request.user.is_authenticated:
-        return None
-    login = unstash_login(request, peek=True)
-    return login if login is not None and login.email else None
+        return ""
+    email = request.session.get(VERIFICATION_EMAIL_SESSION_KEY)
+    return email if isinstance(email, str) else ""
 
 
 class VerificationSentView(EmailVerificationSentView):
@@ -39,8 +38,7 @@ class VerificationSentView(EmailVerificationSentView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        login = _pending_signup(self.request)
-        context["pending_email"] = login.email if login else ""
+        context["pending_email"] = _pending_email(self.request)
         context["expire_days"] = account_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS
         return context
 
@@ -48,21 +46,26 @@ class VerificationSentView(EmailVerificationSentView):
 @never_cache
 @require_POST
 def resend_verification(request):
-    """Send the confirmation e-mail of this browser's pending sign-up again. allauth's own
-    "confirm_email" rate limit applies (one e-mail per address every few minutes): over it,
-    nothing is sent and the page says to wait. Not a route to probe other addresses: only the
-    address typed in this browser is used."""
-    from allauth.account.internal.flows.email_verification import send_verification_email_at_login
+    """Send the confirmation e-mail for the address typed in this browser again, through allauth,
+    so its "confirm_email" limit applies (one e-mail per address every few minutes; over it,
+    nothing is sent and the page says to wait). An address with no unconfirmed account behind it
+    gets allauth's "you already have an account" e-mail instead, as at sign-up, so the button
+    tells nobody whether an account exists."""
+    from allauth.account.internal.flows.email_verification import send_verification_email_to_address
+    from allauth.account.models import EmailAddress
 
-    login = _pending_signup(request)
-    if login is None:
+    email = _pending_email(request)
+    if not email:
         messages.info(request, _("Sign in with your address and password to get a new confirmation e-mail."))
         return redirect("account_login")
-    if not send_verification_email_at_login(request, login):
+    address = EmailAddress.objects.filter(email__iexact=email, verified=False, user__isnull=False).first()
+    if not send_verification_email_to_address(
+        request, address or EmailAddress(user=None, email=email), signup=True
+    ):
         messages.warning(
             request,
             _("We sent an e-mail to %(email)s a moment ago. Please wait a few minutes before asking again.")
-            % {"email": login.email},
+            % {"email": email},
         )
     return redirect("account_email_verification_sent")
 
