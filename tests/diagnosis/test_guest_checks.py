@@ -160,6 +160,7 @@ def test_guest_checks_count_against_the_anonymous_rate_per_ip(client, settings, 
     refused = start(client, text="headache")
     assert "Too many checks at once" in refused.content.decode() and int(refused["Retry-After"]) > 0
     assert "If you feel very unwell" in refused.content.decode()
+    assert f'href="{reverse("account_login")}"' in refused.content.decode()  # signed in, own limits
     assert client.get(START).status_code == 200  # the empty form is never limited
     elsewhere = Client(REMOTE_ADDR="203.0.113.9")
     assert start(elsewhere, text="headache").status_code == 302
@@ -193,6 +194,19 @@ def test_signing_in_offers_to_save_and_saving_attaches_it(client, alice, trained
     assert session.subject == guest["subject"] and session.status == "complete"
     assert _check_of(client) is None
     assert client.get(session.get_absolute_url()).status_code == 200
+
+
+def test_a_signed_in_visitor_with_an_unsaved_guest_check_is_offered_the_save_page(
+    client, alice, trained_champion
+):
+    start(client, text="runny nose and sneezing")
+    client.post(reverse("diagnosis:guest_check_finish"))
+    client.force_login(alice)
+    html = client.get(GUEST).content.decode()
+    assert f'href="{reverse("diagnosis:guest_check_save")}"' in html and "Sign up to save" not in html
+    # A new check while signed in is an ordinary one; the guest check stays until chosen about.
+    start(client, text="headache")
+    assert SymptomSession.objects.filter(user=alice).count() == 1 and _check_of(client) is not None
 
 
 def test_a_guest_check_can_be_left_unsaved(client, alice, trained_champion):
