@@ -1,5 +1,7 @@
 import json
 
+from allauth.account import app_settings as account_settings
+from allauth.account.views import EmailVerificationSentView
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -13,11 +15,59 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import services
+from .adapters import VERIFICATION_EMAIL_SESSION_KEY
 from .forms import AccountDeleteForm, ConsentForm, HealthProfileForm
 
 
 def home(request):
     return render(request, "home.html")
+
+
+def _pending_email(request) -> str:
+    """The address a confirmation e-mail was last sent to from this browser (accounts.adapters),
+    while nobody is signed in; "" when there is none."""
+    if request.user.is_authenticated:
+        return ""
+    email = request.session.get(VERIFICATION_EMAIL_SESSION_KEY)
+    return email if isinstance(email, str) else ""
+
+
+class VerificationSentView(EmailVerificationSentView):
+    """allauth's "we have sent you an e-mail" page, saying which address it went to (the one
+    typed in this browser) so that a typo can be seen, with a button to send it again."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["pending_email"] = _pending_email(self.request)
+        context["expire_days"] = account_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS
+        return context
+
+
+@never_cache
+@require_POST
+def resend_verification(request):
+    """Send the confirmation e-mail for the address typed in this browser again, through allauth,
+    so its "confirm_email" limit applies (one e-mail per address every few minutes; over it,
+    nothing is sent and the page says to wait). An address with no unconfirmed account behind it
+    gets allauth's "you already have an account" e-mail instead, as at sign-up, so the button
+    tells nobody whether an account exists."""
+    from allauth.account.internal.flows.email_verification import send_verification_email_to_address
+    from allauth.account.models import EmailAddress
+
+    email = _pending_email(request)
+    if not email:
+        messages.info(request, _("Sign in with your address and password to get a new confirmation e-mail."))
+        return redirect("account_login")
+    address = EmailAddress.objects.filter(email__iexact=email, verified=False, user__isnull=False).first()
+    if not send_verification_email_to_address(
+        request, address or EmailAddress(user=None, email=email), signup=True
+    ):
+        messages.warning(
+            request,
+            _("We sent an e-mail to %(email)s a moment ago. Please wait a few minutes before asking again.")
+            % {"email": email},
+        )
+    return redirect("account_email_verification_sent")
 
 
 @never_cache

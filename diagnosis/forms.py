@@ -43,8 +43,18 @@ class CheckStartForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, guest: bool = False, **kwargs):
+        """``guest``: a visitor without an account, who has no profile, so age and sex are asked
+        (and used) for "Me" too."""
+        super().__init__(*args, **kwargs)
+        self.guest = guest
+        if guest:
+            self.fields["age_years"].label = _("Age in years")
+            self.fields["sex"].label = _("Sex")
+
     def subject(self) -> dict:
-        """The subject as the check service takes it; "me" keeps the profile's facts."""
+        """The subject as the check service takes it; "me" keeps the profile's facts (a guest
+        has none: their answers here are used)."""
         data = self.cleaned_data
         who = data.get("subject_for") or "me"
         subject = {
@@ -52,7 +62,7 @@ class CheckStartForm(forms.Form):
             "pregnant": data.get("pregnant") or "",
             "breastfeeding": data.get("breastfeeding") or "",
         }
-        if who != "me":
+        if who != "me" or self.guest:
             subject.update(
                 sex=data.get("sex") or "", age_years=data.get("age_years"), age_months=data.get("age_months")
             )

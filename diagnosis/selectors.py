@@ -88,6 +88,20 @@ def get_session_for_user(*, user, pk: int):
     return get_object_or_404(SymptomSession.objects.select_related("model_version"), pk=pk, user=user)
 
 
+def guest_check_display(check: dict):
+    """A guest's check (plain data from their session) as an unsaved SymptomSession, so the
+    result page, ``what_to_do`` and ``session_display`` treat it exactly like a patient's check.
+    Never saved: it has no owner and no id."""
+    from django.utils.dateparse import parse_datetime
+
+    from .models import SymptomSession
+
+    fields = {f.name for f in SymptomSession._meta.concrete_fields} | {"model_version_id"}
+    shown = SymptomSession(**{k: v for k, v in check.items() if k in fields and k != "created_at"})
+    shown.created_at = parse_datetime(check.get("created_at") or "")
+    return shown
+
+
 def sessions_for_user(*, user):
     from .models import SymptomSession
 

@@ -227,6 +227,104 @@ def _rerun(session: SymptomSession) -> None:
     _apply(session, result)
 
 
+# --- guest checks (no account) ----------------------------------------------------------------
+#
+# A guest's check is never a SymptomSession row: it lives, encrypted, in the visitor's own Django
+# session (``diagnosis.views.GUEST_SESSION_KEY``) and goes when the session does (30 minutes idle,
+# 12 hours at most, or sign-out). With no row there is nothing a clinician queue, the training
+# export or a rating could pick up, and nothing another session could open. Only when the visitor
+# signs in and asks to save it does it become an ordinary check of their account.
+
+_RESULT_FIELDS = (
+    "symptoms",
+    "negated",
+    "unrecognised",
+    "conditions",
+    "red_flags",
+    "complaints",
+    "findings",
+    "in_scope",
+    "triage",
+    "low_confidence",
+    "next_question",
+    "status",
+    "model_version_id",
+    "model_label",
+    "kb_version",
+)
+
+
+def _guest_state(check: dict, result: CheckResult) -> dict:
+    shown = SymptomSession()
+    _apply(shown, result)
+    return {**check, **{name: getattr(shown, name) for name in _RESULT_FIELDS}}
+
+
+def guest_check_start(*, text: str | None = "", chips=(), subject: dict | None = None) -> dict:
+    """Run a check for a visitor without an account and return it as plain data for their session.
+
+    Same input rules, subject rules and engine as a patient's check; "me" has no profile, so the
+    age, sex and pregnancy come from the form."""
+    text, chips = _clean_input(text, chips)
+    facts = subject_for_check(profile=profile_snapshot(user=None), given=subject)
+    result = _evaluate(text=text, chips=chips, subject=facts, answers=[])
+    from django.utils import timezone
+
+    check = {
+        "entered_text": text,
+        "chips": chips,
+        "subject": facts,
+        "answers": [],
+        "created_at": timezone.now().isoformat(),
+    }
+    return _guest_state(check, result)
+
+
+def guest_check_answer(*, check: dict, symptom: str, answer: str) -> dict:
+    """A guest's answer to the pending question; a stale or repeated one changes nothing."""
+    if answer not in ANSWERS:
+        raise ValidationError(_("Please answer yes, no or don't know."), code="bad_answer")
+    if check.get("status") != SymptomSession.Status.ASKING or symptom != check.get("next_question"):
+        return check
+    answers = [*check.get("answers", []), {"symptom": symptom, "answer": answer}]
+    result = _evaluate(
+        text=check["entered_text"], chips=check["chips"], subject=check["subject"], answers=answers
+    )
+    return _guest_state({**check, "answers": answers}, result)
+
+
+def guest_check_finish(*, check: dict) -> dict:
+    return {**check, "status": SymptomSession.Status.COMPLETE, "next_question": ""}
+
+
+@transaction.atomic
+def guest_check_save(*, user, check: dict) -> SymptomSession:
+    """Attach a guest's check to the account they have just signed in to, as they saw it.
+
+    From here on it is an ordinary check of that account (history, rating, a clinician's review
+    of an emergency, training only with the account's consent)."""
+    from mlops.models import ModelVersion
+
+    session = SymptomSession(
+        user=user,
+        entered_text=check.get("entered_text", ""),
+        chips=check.get("chips", []),
+        subject=check.get("subject", {}),
+        answers=check.get("answers", []),
+        age_band=_age_band(check.get("subject", {})),
+        sex=check.get("subject", {}).get("sex", ""),
+        pregnant="yes" if check.get("subject", {}).get("pregnant") in ("yes", "unsure") else "",
+        **{name: check.get(name) for name in _RESULT_FIELDS},
+    )
+    # The model that ran the check may have been removed since; the label still names it.
+    if session.model_version_id and not ModelVersion.objects.filter(pk=session.model_version_id).exists():
+        session.model_version_id = None
+    session.full_clean(exclude=["user", "model_version"])
+    session.save()
+    review_flag(session=session, new_session=True)
+    return session
+
+
 def knowledge_base_bump(*, reason: str, user=None):
     """Record a knowledge-base change; snapshots and caches keyed on the version rebuild on the next check."""
     from .models import KnowledgeBaseVersion

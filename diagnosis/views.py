@@ -5,11 +5,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from feedback.selectors import closed_reviews_for_sessions, review_for_session
+from medportal.encryption import decrypt_json, encrypt_json
 from medportal.limits import check_submission_limits
 from recommendations.services import recommendations_for_session
 
@@ -17,26 +20,43 @@ from . import selectors, services
 from .engine.knowledge import current_snapshot
 from .forms import AnswerForm, CheckStartForm
 
+# A guest's check, encrypted, in their own Django session (diagnosis.services: guest checks).
+GUEST_SESSION_KEY = "diagnosis_guest_check"
+
+
+def guest_check_get(request) -> dict | None:
+    """The visitor's guest check, or None (none started, expired, or unreadable)."""
+    token = request.session.get(GUEST_SESSION_KEY)
+    check = decrypt_json(token) if isinstance(token, str) else None
+    return check if isinstance(check, dict) else None
+
+
+def _guest_check_keep(request, check: dict) -> None:
+    request.session[GUEST_SESSION_KEY] = encrypt_json(check)
+
 
 @never_cache
-@login_required
 @check_submission_limits
 def check_start(request):
-    form = CheckStartForm(request.POST or None)
-    problem = None
+    """Signed-in patients start a stored check; anyone else a guest check kept in their session."""
+    guest = not request.user.is_authenticated
+    form = CheckStartForm(request.POST or None, guest=guest)
     if request.method == "POST" and form.is_valid():
+        data = {
+            "text": form.cleaned_data["text"],
+            "chips": form.cleaned_data["chips"],
+            "subject": form.subject(),
+        }
         try:
-            session = services.symptom_check_start(
-                user=request.user,
-                text=form.cleaned_data["text"],
-                chips=form.cleaned_data["chips"],
-                subject=form.subject(),
-            )
+            if guest:
+                _guest_check_keep(request, services.guest_check_start(**data))
+            else:
+                session = services.symptom_check_start(user=request.user, **data)
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
-            return redirect(session)
-    return render(request, "diagnosis/check_start.html", {"form": form, "problem": problem})
+            return redirect("diagnosis:guest_check") if guest else redirect(session)
+    return render(request, "diagnosis/check_start.html", {"form": form, "guest": guest})
 
 
 _SUBJECT_FIELDS = {"for": "subject_for", "age": "age_years", "sex": "sex", "pregnant": "pregnant"}
@@ -72,8 +92,105 @@ def check_detail(request, pk: int):
         if session.status == session.Status.COMPLETE
         else None,
         "clinician_review": review_for_session(session=session),
+        "answer_url": reverse("diagnosis:check_answer", args=[session.pk]),
+        "finish_url": reverse("diagnosis:check_finish", args=[session.pk]),
     }
     return render(request, "diagnosis/check_detail.html", context)
+
+
+@never_cache
+def guest_check_detail(request):
+    """A guest's check: the same page as a patient's, without rating or clinician review, and
+    with an offer to save it to an account."""
+    check = guest_check_get(request)
+    if check is None:
+        messages.info(request, _("There is no check without an account in this browser. Start one here."))
+        return redirect("diagnosis:check_start")
+    session = selectors.guest_check_display(check)
+    shown = selectors.session_display(session)
+    save_url = reverse("diagnosis:guest_check_save")
+    context = {
+        "session": session,
+        "guest": True,
+        "question": shown.question,
+        "symptom_names": shown.symptoms,
+        "negated_names": shown.negated,
+        "answers": shown.answers,
+        "emergency_number": settings.EMERGENCY_NUMBER,
+        "what_to_do": selectors.what_to_do(session),
+        "suggestions": selectors.suggestions_for(session) if session.unrecognised else {},
+        "advice": recommendations_for_session(session=session, user=None)
+        if session.status == session.Status.COMPLETE
+        else None,
+        "clinician_review": None,
+        "answer_url": reverse("diagnosis:guest_check_answer"),
+        "finish_url": reverse("diagnosis:guest_check_finish"),
+        "signup_url": f"{reverse('account_signup')}?{urlencode({'next': save_url})}",
+        "login_url": f"{reverse('account_login')}?{urlencode({'next': save_url})}",
+        "save_url": save_url,
+    }
+    return render(request, "diagnosis/check_detail.html", context)
+
+
+@never_cache
+@require_POST
+def guest_check_answer(request):
+    check = guest_check_get(request)
+    if check is None:
+        return redirect("diagnosis:guest_check")
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please answer yes, no or don't know."))
+        return redirect("diagnosis:guest_check")
+    _guest_check_keep(
+        request,
+        services.guest_check_answer(
+            check=check, symptom=form.cleaned_data["symptom"], answer=form.cleaned_data["answer"]
+        ),
+    )
+    return redirect("diagnosis:guest_check")
+
+
+@never_cache
+@require_POST
+def guest_check_finish(request):
+    check = guest_check_get(request)
+    if check is not None:
+        _guest_check_keep(request, services.guest_check_finish(check=check))
+    return redirect("diagnosis:guest_check")
+
+
+@never_cache
+@login_required
+def guest_check_save(request):
+    """After signing in (or up) in the same browser: save the guest check to the account, or
+    discard it. Nothing is saved without the person choosing to."""
+    check = guest_check_get(request)
+    if check is None:
+        messages.info(
+            request, _("There is no check to save: it may have expired. Your saved checks are here.")
+        )
+        return redirect("diagnosis:history")
+    if request.method == "POST":
+        if request.POST.get("action") == "save":
+            session = services.guest_check_save(user=request.user, check=check)
+            del request.session[GUEST_SESSION_KEY]
+            messages.success(request, _("The check was saved to your account."))
+            return redirect(session)
+        if request.POST.get("action") == "discard":
+            del request.session[GUEST_SESSION_KEY]
+            messages.success(request, _("The check was not saved and has been removed from this browser."))
+            return redirect("home")
+    shown = selectors.guest_check_display(check)
+    return render(
+        request,
+        "diagnosis/guest_check_save.html",
+        {
+            "session": shown,
+            "what_to_do": selectors.what_to_do(shown),
+            "display": selectors.session_display(shown),
+        },
+    )
 
 
 @never_cache

@@ -76,3 +76,18 @@ class EncryptedJSONTextField(EncryptedTextField):
 def all_encrypted_fields(model) -> list:
     """The encrypted concrete fields of a model (used by key rotation and checks)."""
     return [f for f in model._meta.concrete_fields if isinstance(f, emf.EncryptedMixin)]
+
+
+def encrypt_json(value) -> str:
+    """Encrypt a JSON-serialisable value with the field key, for health data kept outside a model
+    field (a guest's symptom check in the Django session, which is a plain database row)."""
+    return emf.encrypt_str(json.dumps(value)).decode("ascii")
+
+
+def decrypt_json(token: str):
+    """The value ``encrypt_json`` wrote; None when it cannot be read (a rotated key, a tampered or
+    truncated value): the caller treats that as nothing stored."""
+    try:
+        return json.loads(emf.decrypt_str(token))
+    except (InvalidToken, TypeError, ValueError, AttributeError):
+        return None

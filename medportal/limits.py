@@ -7,6 +7,10 @@ counter, failing open like it: medportal.api) and both the website and ``POST /a
 get the cap (``CHECKS_PER_DAY``). A refused patient is told why, when to try again, and what to
 do if they feel very unwell.
 
+A guest's check (no account, nothing stored: diagnosis.services.guest_check_start) is keyed by the
+client IP instead: the API's anonymous rate (``...["anon"]``, its own counter) and a cap per IP
+over a day (``GUEST_CHECKS_PER_DAY``), both in the throttle cache.
+
 Kept free of ``rest_framework.views`` imports (DRF imports the throttle named in settings while
 building ``APIView``).
 """
@@ -36,6 +40,29 @@ class WebCheckRateThrottle(_ThrottleBase, throttling.SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return f"throttle_webcheck_{request.user.pk}"
+
+
+class GuestCheckRateThrottle(_ThrottleBase, throttling.SimpleRateThrottle):
+    """The API's anonymous rate, per client IP, for checks started on the website without an account."""
+
+    scope = "anon"
+
+    def get_cache_key(self, request, view):
+        return f"throttle_webcheck_guest_{self.get_ident(request)}"
+
+
+class GuestDailyCapThrottle(_ThrottleBase, throttling.SimpleRateThrottle):
+    """``GUEST_CHECKS_PER_DAY`` guest checks per client IP (0: no cap). Guests have no rows to count,
+    so the cap is a throttle counter over a sliding day."""
+
+    scope = "guest_day"
+
+    def get_rate(self):
+        cap = settings.GUEST_CHECKS_PER_DAY
+        return f"{cap}/day" if cap else None
+
+    def get_cache_key(self, request, view):
+        return f"throttle_webcheck_guest_day_{self.get_ident(request)}"
 
 
 def checks_in_last_day(*, user) -> int:
@@ -86,10 +113,14 @@ def _refused(request, *, title: str, message: str, wait: float):
 
 def check_submission_limits(view):
     """For the website's check form: a POST over the per-user rate or the daily cap gets a 429 page
-    saying so; GET (the empty form) is never limited. Goes inside ``login_required``."""
+    saying so; GET (the empty form) is never limited. A guest's POST counts against the per-IP limits."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        if request.method == "POST" and not request.user.is_authenticated:
+            refused = _guest_refusal(request)
+            if refused is not None:
+                return refused
         if request.method == "POST" and request.user.is_authenticated:
             throttle = WebCheckRateThrottle()
             if not throttle.allow_request(request, None):
@@ -112,6 +143,28 @@ def check_submission_limits(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def _guest_refusal(request):
+    """A 429 page for a guest over the per-IP rate or daily cap; None when the check may go ahead.
+    The signed-in limits are per account, so the page offers signing in."""
+    rate = GuestCheckRateThrottle()
+    if not rate.allow_request(request, None):
+        wait = rate.wait() or 60
+        message = _(
+            "A lot of checks have been started from your network in a short time. Please wait "
+            "%(seconds)d seconds and try again, or sign in."
+        ) % {"seconds": math.ceil(wait)}
+        return _refused(request, title=_("Too many checks at once"), message=message, wait=wait)
+    day = GuestDailyCapThrottle()
+    if not day.allow_request(request, None):
+        wait = day.wait() or 3600
+        message = _(
+            "Your network has started as many checks without an account as it can today. Sign in or "
+            "create an account to start another one, or try again in about %(hours)d hours."
+        ) % {"hours": max(1, math.ceil(wait / 3600))}
+        return _refused(request, title=_("Daily limit reached"), message=message, wait=wait)
+    return None
 
 
 class DailyCheckCapThrottle(throttling.BaseThrottle):

@@ -14,6 +14,17 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("health/", liveness, name="health"),
     path("health/ready/", readiness, name="health-ready"),
+    # Before allauth's own: its "e-mail sent" page says where the e-mail went and can resend it.
+    path(
+        "accounts/confirm-email/",
+        account_views.VerificationSentView.as_view(),
+        name="account_email_verification_sent",
+    ),
+    path(
+        "accounts/confirm-email/resend/",
+        account_views.resend_verification,
+        name="account_resend_verification",
+    ),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),
     path("privacy/", include("accounts.privacy_urls")),

@@ -177,7 +177,8 @@ def profile_for_session(*, session, user) -> tuple[Profile, list[str]]:
     with what the check itself says taking precedence over its fields (a pregnancy written in
     the profile's lists still counts: conservative, and the reason quotes it so it can be
     corrected). Sessions from before checks had a subject have none (or an empty one) and
-    mean the account holder."""
+    mean the account holder. A guest's check (``user`` None or anonymous) has no profile: only
+    what the check says, as for someone else."""
     subject = getattr(session, "subject", None) or {}
     if not isinstance(subject, dict):
         subject = {}
@@ -186,17 +187,23 @@ def profile_for_session(*, session, user) -> tuple[Profile, list[str]]:
     breastfeeding = _said_yes(subject.get("breastfeeding"))
     age = _years(subject.get("age_months"))
     who = subject.get("for")
-    if who in ("child", "other"):
+    guest = user is None or not getattr(user, "is_authenticated", False)
+    if who in ("child", "other") or guest:
         profile = Profile(age=age, sex=sex, pregnant=bool(pregnant), breastfeeding=bool(breastfeeding))
         if who == "child":
             note = _(
                 "We don't know this child's allergies, conditions or medicines: "
                 "check with a pharmacist before giving any medicine."
             )
-        else:
+        elif who == "other":
             note = _(
                 "We don't know this person's allergies, conditions or medicines: "
                 "check with a pharmacist before giving any medicine."
+            )
+        else:  # a guest's check about themselves: there is no profile to read
+            note = _(
+                "We don't know your allergies, conditions or medicines: "
+                "check with a pharmacist before taking any medicine."
             )
         return profile, [note]
     profile = profile_from_user(user)

@@ -127,6 +127,15 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
+# --- e-mail ------------------------------------------------------------------
+# Every e-mail (sign-up confirmation, password reset, a clinician's reply) comes from a named sender.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MedPortal <no-reply@medportal.invalid>")
+# Error reports to ADMINS come from the same sender unless set apart.
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Shown on /contact/ for questions that are not about a check; empty: the page lists the routes
+# inside the portal only.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
+
 # --- caches ------------------------------------------------------------------
 # allauth keeps rate limits and single-use TOTP codes in the cache: a database cache
 # keeps both working (and shared between processes) even when Redis is down.
@@ -391,6 +400,10 @@ CHECKS_PER_DAY = env.int("CHECKS_PER_DAY", default=50)
 REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY = env.int("REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY", default=5)
 # Patients (queue rows) per page of the clinician review queue.
 REVIEW_QUEUE_PAGE_SIZE = 25
+# Checks without an account (diagnosis.views, nothing stored) are limited per client IP: the API's
+# anonymous rate (API_THROTTLE_ANON) and this many a day (0 turns the cap off). Generous, because
+# a clinic or a household shares one address. (medportal.limits)
+GUEST_CHECKS_PER_DAY = env.int("GUEST_CHECKS_PER_DAY", default=30)
 # /health/ready/ (database, cache, broker and model state) is shown to staff sessions and to
 # requests sending this value in the X-Health-Token header; empty: staff only (medportal.health).
 HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")

@@ -42,7 +42,6 @@ if EMAIL_CONFIG["EMAIL_BACKEND"] in NON_DELIVERING_EMAIL_BACKENDS:
         f"password-reset and confirmation links to the log or drop them."
     )
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MedPortal <no-reply@medportal.invalid>")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -6,7 +6,7 @@
 //    options show the symptom's own name only, never the misspelling that matched;
 // 2. a character counter for the description (the limit is data-maxlength; the server refuses
 //    longer text with a message, so nothing is cut off silently);
-// 3. "Who is this check for?": age and sex only for "My child" / "Someone else", pregnancy and
+// 3. "Who is this check for?": age and sex only for "My child" / "Someone else" (and for a guest), pregnancy and
 //    breastfeeding hidden for a male.
 (function () {
   "use strict";
@@ -181,12 +181,14 @@
       for (var i = 0; i < radios.length; i++) { if (radios[i].checked) { return radios[i].value; } }
       return "me";
     }
+    // A guest has no profile: age and sex are asked whoever the check is for.
+    var guest = details.hasAttribute("data-guest");
     function update() {
-      var someoneElse = who() !== "me";
+      var asked = guest || who() !== "me";
       // A question with an error stays visible so the message can be read and fixed.
-      details.hidden = !someoneElse && !details.querySelector(".error");
+      details.hidden = !asked && !details.querySelector(".error");
       if (pregnancy && sex) {
-        var male = someoneElse && sex.value === "m";
+        var male = asked && sex.value === "m";
         pregnancy.hidden = male;
         if (male) {
           pregnancy.querySelectorAll("select").forEach(function (s) { s.value = ""; });

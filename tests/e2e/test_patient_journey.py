@@ -22,7 +22,7 @@ def test_patient_signs_up_verifies_fills_profile_checks_symptoms_and_rates_advic
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
     page.click("form button[type=submit]")
-    expect(page.get_by_role("heading", name=re.compile("Verify Your Email Address", re.I))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Confirm your e-mail address", re.I))).to_be_visible()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
     page.goto(link.replace("http://testserver", base).replace("https://testserver", base))
     page.click("form button[type=submit]")
