@@ -129,3 +129,15 @@ def test_each_generated_line_reads_at_grade_8_or_below(alice, snapshot, level):
     for line in [shown.heading, *shown.actions, *shown.safety_net]:
         grade = textstat.flesch_kincaid_grade(line)
         assert grade <= MAX_GRADE, f"{level}: grade {grade}: {line}"
+
+
+def test_every_red_flag_instruction_reads_at_grade_8_or_below():
+    """A red flag's instruction becomes the action at the top of the result when it fires."""
+    from diagnosis.kb_loader import read_files
+
+    over = {}
+    for rule in read_files().red_flags:
+        grade = textstat.flesch_kincaid_grade(rule["instruction"])
+        if grade > MAX_GRADE:
+            over[rule["slug"]] = grade
+    assert not over, over
