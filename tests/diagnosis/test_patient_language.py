@@ -17,7 +17,15 @@ MAX_GRADE = 8
 
 
 def _condition(slug: str, name: str, icd10: str, p: float) -> dict:
-    return {"slug": slug, "name": name, "icd10": icd10, "probability": p, "supporting": ["Tiredness"]}
+    return {
+        "slug": slug,
+        "name": name,
+        "icd10": icd10,
+        "probability": p,
+        "supporting": ["Tiredness"],
+        "typical_not_reported": [],
+        "against": [],
+    }
 
 
 def _session(user, *, triage="gp", symptoms=("fatigue",), conditions=None) -> SymptomSession:
@@ -79,11 +87,21 @@ def test_my_checks_uses_the_lay_name(alice_client, alice, snapshot):
     assert "Acid reflux (heartburn)" in html and "K21.9" not in html
 
 
-def test_the_api_and_clinician_data_keep_the_icd10_code(alice, snapshot):
-    session = _session(alice, conditions=[_condition("gerd", "GERD", "K21.9", 0.5)])
-    session.refresh_from_db()
-    assert session.conditions[0]["icd10"] == "K21.9"  # stored for the API and the case page
+def test_the_api_keeps_the_icd10_code_and_every_condition(alice_client, alice, snapshot):
+    conditions = [_condition(f"c{i}", f"Condition {i}", f"A0{i}", 0.5 - i / 10) for i in range(5)]
+    session = _session(alice, conditions=conditions)
+    body = alice_client.get(reverse("api-check", args=[session.pk])).json()
+    assert [c["icd10"] for c in body["conditions"]] == ["A00", "A01", "A02", "A03", "A04"]
     assert "icd10" not in selectors.PatientCondition.__dataclass_fields__
+
+
+def test_a_condition_without_a_lay_name_shows_its_name(alice, snapshot):
+    Disease.objects.filter(slug="gerd").update(lay_name="")
+    session = _session(
+        alice, conditions=[_condition("gerd", "Gastro-oesophageal reflux disease (GERD)", "K21.9", 0.5)]
+    )
+    (shown,) = selectors.patient_conditions(session)
+    assert shown.name == shown.medical_name == "Gastro-oesophageal reflux disease (GERD)"
 
 
 @pytest.mark.parametrize("slug", sorted(selectors.SENSITIVE_CONDITIONS))
