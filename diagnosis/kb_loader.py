@@ -405,6 +405,7 @@ def load(files: KnowledgeBaseFiles, *, force: bool = False) -> LoadResult:
             slug=c["slug"],
             defaults={
                 "name": c["name"],
+                "lay_name": (c.get("lay_name") or "").strip(),
                 "aliases": c.get("aliases") or [],
                 "icd10": c["icd10"],
                 "description": c["description"].strip(),

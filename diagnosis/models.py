@@ -111,6 +111,10 @@ class SymptomSynonym(models.Model):
 class Disease(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=160, unique=True)
+    # Everyday words for result pages (patients read "Heart attack", clinicians "myocardial infarction").
+    lay_name = models.CharField(
+        max_length=120, blank=True, help_text=_("Everyday name shown to patients; blank: the name.")
+    )
     aliases = models.JSONField(default=list, blank=True)
     icd10 = models.CharField("ICD-10", max_length=8, validators=[ICD10_VALIDATOR])
     description = models.TextField()

@@ -113,10 +113,15 @@ def generic_safety_net() -> list[str]:
     number = settings.EMERGENCY_NUMBER
     urgent = getattr(settings, "URGENT_NUMBER", "111")
     return [
+        # Two short lines rather than one long one: they are read under stress (grade 8 or below,
+        # tests/diagnosis/test_patient_language.py).
         _(
-            "Call %(n)s now if someone has chest pain, struggles to breathe, has a face drooping or an arm "
-            "they cannot lift, is fitting, will not wake up, has a rash that does not fade under a glass, or "
-            "has taken too much of a medicine."
+            "Call %(n)s now if someone has chest pain or cannot breathe well. Call too if their face droops or an arm is weak."
+        )
+        % {"n": number},
+        _(
+            "Call %(n)s now if someone has a fit or will not wake up. Call too for a rash that does not fade "
+            "under a glass, or if they took too much of a medicine."
         )
         % {"n": number},
         _("Get help from %(u)s or a doctor today if you get worse, or if you are worried.") % {"u": urgent},
@@ -175,11 +180,12 @@ def what_to_do(session) -> WhatToDo:
     generic = {
         "emergency": _("Call %(n)s or go to the nearest emergency department (A&E) now.") % {"n": tel},
         "urgent": _(
-            "Call %(u)s, or contact your GP surgery or an urgent care service, today. Do not wait for a "
-            "routine appointment."
+            "Call %(u)s today, or contact your GP or an urgent care service. Do not wait for a normal appointment."
         )
         % {"u": urgent},
-        "gp": _("Book a GP appointment in the next few days (a dentist for teeth, an optician for eyes)."),
+        "gp": _(
+            "Book a GP appointment in the next few days. For teeth, see a dentist. For eyes, see an optician."
+        ),
         "self_care": _(
             "Rest and look after yourself. A pharmacist can advise you and tell you what can help."
         ),
@@ -221,3 +227,107 @@ def knowledge_sources() -> dict[str, list[dict]]:
         "conditions": notes(Disease, Disease.objects.all()),
         "complaints": notes(PresentingComplaint, PresentingComplaint.objects.filter(is_active=True)),
     }
+
+
+# --- conditions as patients read them ----------------------------------------------------------
+
+# At most this many conditions on a patient page: a longer list reads as a diagnosis by elimination
+# and buries the action. Clinician pages and the API keep the full ranked list with ICD-10 codes.
+PATIENT_CONDITIONS_SHOWN = 3
+
+_EXPOSURES = frozenset(
+    {"high_risk_sexual_contact", "unsterile_injections_history", "blood_transfusion_history"}
+)
+# Conditions that are frightening or stigmatising to be told about on symptoms such as tiredness or
+# weight loss alone: shown only when the check found one of these specific findings.
+SENSITIVE_CONDITIONS: dict[str, frozenset[str]] = {
+    "hiv_aids": _EXPOSURES,
+    "hepatitis_b": _EXPOSURES,
+    "hepatitis_c": _EXPOSURES,
+    "tuberculosis": frozenset({"blood_in_sputum"}),
+}
+_SEXUAL_HEALTH_TEST = gettext_lazy(
+    "A sexual health clinic or your GP can test for this. Testing is free and confidential."
+)
+TESTING_ROUTES: dict[str, str] = {
+    "hiv_aids": _SEXUAL_HEALTH_TEST,
+    "hepatitis_b": _SEXUAL_HEALTH_TEST,
+    "hepatitis_c": _SEXUAL_HEALTH_TEST,
+    "tuberculosis": gettext_lazy("Your GP can test for this. Testing is free and confidential."),
+}
+
+
+@dataclass(frozen=True)
+class PatientCondition:
+    """One condition on a patient's result page: everyday name first, no ICD-10 code."""
+
+    slug: str
+    name: str
+    medical_name: str
+    probability: float
+    supporting: list[str]
+    typical_not_reported: list[str]
+    against: list[str]
+    sensitive: bool = False
+    testing: str = ""
+
+
+def condition_lay_names(slugs) -> dict[str, str]:
+    """Slug -> everyday name for the conditions that have one (blank lay names are left out)."""
+    from .models import Disease
+
+    return dict(
+        Disease.objects.filter(slug__in=set(slugs)).exclude(lay_name="").values_list("slug", "lay_name")
+    )
+
+
+def patient_conditions(session, lay_names: dict[str, str] | None = None) -> list[PatientCondition]:
+    """The conditions a patient sees, in rank order: lay names, sensitive conditions only with a
+    specific supporting finding (and a route to testing), at most ``PATIENT_CONDITIONS_SHOWN``."""
+    rows = session.conditions or []
+    if lay_names is None:
+        lay_names = condition_lay_names(c.get("slug", "") for c in rows)
+    present = set(session.symptoms or [])
+    shown: list[PatientCondition] = []
+    for c in rows:
+        slug = c.get("slug", "")
+        specific = SENSITIVE_CONDITIONS.get(slug)
+        if specific is not None and not present & specific:
+            continue
+        medical = c.get("name", "")
+        shown.append(
+            PatientCondition(
+                slug=slug,
+                name=lay_names.get(slug) or medical,
+                medical_name=medical,
+                probability=c.get("probability", 0),
+                supporting=list(c.get("supporting") or []),
+                typical_not_reported=list(c.get("typical_not_reported") or []),
+                against=list(c.get("against") or []),
+                sensitive=specific is not None,
+                testing=str(TESTING_ROUTES.get(slug, "")),
+            )
+        )
+        if len(shown) == PATIENT_CONDITIONS_SHOWN:
+            break
+    return shown
+
+
+def patient_history_rows(sessions) -> list[dict]:
+    """My checks: each check's symptoms and its top condition as the result page names it."""
+    from .engine.knowledge import current_snapshot
+
+    sessions = list(sessions)
+    snapshot = current_snapshot()
+    lay = condition_lay_names(c.get("slug", "") for s in sessions for c in (s.conditions or []))
+    rows = []
+    for s in sessions:
+        shown = patient_conditions(s, lay)
+        rows.append(
+            {
+                "session": s,
+                "top": shown[0].name if shown else "",
+                "symptoms": ", ".join(snapshot.symptom_names.get(x, x) for x in s.symptoms[:4]),
+            }
+        )
+    return rows

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -78,6 +80,7 @@ def _add_service_errors(form, exc: ValidationError) -> None:
 def check_detail(request, pk: int):
     session = selectors.get_session_for_user(user=request.user, pk=pk)
     shown = selectors.session_display(session)
+    conditions = selectors.patient_conditions(session)
     context = {
         "session": session,
         "question": shown.question,
@@ -88,7 +91,8 @@ def check_detail(request, pk: int):
         "what_to_do": selectors.what_to_do(session),
         "suggestions": selectors.suggestions_for(session) if session.unrecognised else {},
         # Advice only once the questions are over: the leading condition can still change before that.
-        "advice": recommendations_for_session(session=session, user=request.user)
+        "conditions": conditions,
+        "advice": _advice_for_shown(session, request.user, conditions)
         if session.status == session.Status.COMPLETE
         else None,
         "clinician_review": review_for_session(session=session),
@@ -96,6 +100,17 @@ def check_detail(request, pk: int):
         "finish_url": reverse("diagnosis:check_finish", args=[session.pk]),
     }
     return render(request, "diagnosis/check_detail.html", context)
+
+
+def _advice_for_shown(session, user, conditions) -> list:
+    # Advice never names a condition the page holds back (a sensitive one without a specific finding).
+    # Its heading uses the same everyday name as the list above it.
+    names = {c.slug: c.name for c in conditions}
+    return [
+        replace(a, condition=names[a.condition_slug])
+        for a in recommendations_for_session(session=session, user=user)
+        if a.condition_slug in names
+    ]
 
 
 @never_cache
@@ -221,17 +236,10 @@ def check_finish(request, pk: int):
 @login_required
 def history(request):
     page = Paginator(selectors.sessions_for_user(user=request.user), 20).get_page(request.GET.get("page"))
-    snapshot = current_snapshot()
+    rows = selectors.patient_history_rows(page.object_list)
     reviewed = closed_reviews_for_sessions(sessions=page.object_list)
-    rows = [
-        {
-            "session": s,
-            "review": reviewed.get(s.pk),
-            "top": s.top_condition.get("name", ""),
-            "symptoms": ", ".join(snapshot.symptom_names.get(x, x) for x in s.symptoms[:4]),
-        }
-        for s in page.object_list
-    ]
+    for row in rows:
+        row["review"] = reviewed.get(row["session"].pk)
     return render(request, "diagnosis/history.html", {"page": page, "rows": rows})
 
 

@@ -326,7 +326,12 @@ def _insert_middleware_after(anchor: str, *names: str) -> None:
 
 
 # CSP on every response, including those answered by middleware further down.
-_insert_middleware_after("django.middleware.security.SecurityMiddleware", "csp.middleware.CSPMiddleware")
+# The admin's few fixed inline styles are allowed by hash on /admin/ only (medportal/csp.py).
+_insert_middleware_after(
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "medportal.csp.AdminCSPMiddleware",
+)
 # After authentication and messages, before MFA enforcement, so a redirect to MFA setup is also
 # no-store, refusals are audited, and an expired session never reaches a view.
 _insert_middleware_after(
@@ -345,7 +350,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # Content-Security-Policy (django-csp): no inline script or style anywhere; templates use
-# static files only (tests/accounts/test_hardening.py checks templates and pages).
+# static files only (tests/accounts/test_hardening.py checks templates and pages). Swagger UI
+# (/api/v1/docs/) loads its start-up script and page style as files (templates/api/swagger_ui.html);
+# /admin/ adds hashes of the admin's fixed inline styles (medportal/csp.py), never 'unsafe-inline'.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
