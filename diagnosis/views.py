@@ -72,6 +72,7 @@ def check_detail(request, pk: int):
         if session.status == session.Status.COMPLETE
         else None,
         "clinician_review": review_for_session(session=session),
+        "certainty": selectors.list_certainty(session),
     }
     return render(request, "diagnosis/check_detail.html", context)
 

@@ -17,6 +17,7 @@ import numpy as np
 from diagnosis.models import TriageLevel
 
 from .complaints import Subject, TriageAssessment
+from .conformal import coverage_setting
 from .context import tokenise
 from .knowledge import KnowledgeSnapshot
 from .predictor import LoadedModel
@@ -36,6 +37,8 @@ MIN_SHOWN = 0.05
 # Below this top probability the evidence is too thin to name conditions at all: the result says
 # so plainly and triage rests on the complaint layer (honest scope).
 THIN_EVIDENCE = 0.20
+# A conformal set larger than this (or empty) means the model cannot narrow things down: never self-care.
+WIDE_SET = 4
 
 
 @dataclass
@@ -70,6 +73,10 @@ class CheckResult:
     findings: list[dict] = field(default_factory=list)
     subject: dict = field(default_factory=dict)
     safety_net: list[str] = field(default_factory=list)
+    # Conformal prediction set (condition names, most likely first) and its target coverage;
+    # None when the model version has no calibration.
+    prediction_set: list[str] | None = None
+    coverage: float | None = None
 
     @property
     def is_emergency(self) -> bool:
@@ -117,6 +124,7 @@ def run_check(
     next_question = None
     low_confidence = True
     probabilities = None
+    prediction_set = coverage = None
     if present:
         probabilities = _posterior(snapshot, model, present, negated, age_years, subject.sex)
         order = np.argsort(-probabilities)[: MAX_CONDITIONS * 3]
@@ -128,6 +136,13 @@ def run_check(
             explained = _explain(snapshot, int(d), p, present, negated, col)
             if explained.supporting:  # never a condition none of the findings supports
                 conditions.append(explained)
+        if model.conformal is not None:
+            coverage = coverage_setting()
+            slugs = model.conformal.prediction_set(
+                probabilities, snapshot.disease_slugs, age_years, subject.sex, coverage
+            )
+            names = {d.slug: d.name for d in snapshot.diseases}
+            prediction_set = [names[s] for s in slugs]
         if conditions and conditions[0].probability < THIN_EVIDENCE:
             conditions = []
         top = conditions[0].probability if conditions else 0.0
@@ -146,7 +161,7 @@ def run_check(
         unrecognised=unrecognised,
         suggestions={},  # on demand: selectors.suggestions_for (costly, only pages show them)
         conditions=conditions,
-        triage=_triage(assessment, fired, conditions, present, low_confidence),
+        triage=_triage(assessment, fired, conditions, present, low_confidence, prediction_set),
         red_flags=[asdict(f) for f in fired] + [asdict(f) for f in assessment.fired],
         low_confidence=low_confidence,
         next_question=next_question,
@@ -159,6 +174,8 @@ def run_check(
         findings=[asdict(f) for f in assessment.findings],
         subject=_subject_facts(subject, assessment),
         safety_net=_safety_net(assessment),
+        prediction_set=prediction_set,
+        coverage=coverage,
     )
 
 
@@ -182,10 +199,13 @@ def _assess(snapshot, text, chips, answered_yes, subject) -> TriageAssessment:
     return snapshot.complaints.assess(". ".join([text or "", *map(str, chips or ()), *names]), subject)
 
 
-def _triage(assessment, fired, conditions, present, low_confidence) -> str:
+def _triage(assessment, fired, conditions, present, low_confidence, prediction_set=None) -> str:
     """The most urgent of: the complaint layer, the red-flag rules and the conditions the model
-    ranks. Nothing unrecognised, outside the model's scope or uncertain is ever self-care."""
+    ranks. Nothing unrecognised, outside the model's scope or uncertain is ever self-care: a
+    conformal set that is empty or holds more than WIDE_SET conditions counts as uncertain."""
     levels = [assessment.level] + [f.level for f in fired]
+    if prediction_set is not None and not 0 < len(prediction_set) <= WIDE_SET:
+        levels.append(TriageLevel.GP)
     serious = (TriageLevel.EMERGENCY, TriageLevel.URGENT)
     if conditions and assessment.complaints:
         # A recognised complaint already says what to do; the model may only make it more urgent:

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from .algorithms import kb_bayes_from_snapshot
 from .artefacts import ArtefactError, load_artefact
+from .conformal import ConformalCalibration, from_artefact
 from .features import featurise
 from .knowledge import KnowledgeSnapshot
 
@@ -31,6 +32,8 @@ class LoadedModel:
     classes: tuple[str, ...]
     fallback_reason: str = ""
     errors: list[str] = field(default_factory=list)
+    # Conformal calibration stored with the version (None: no prediction sets for this model).
+    conformal: ConformalCalibration | None = None
 
     def predict_proba(self, symptom_sets, ages, sexes) -> np.ndarray:
         X = featurise(symptom_sets, ages, sexes, self.symptoms)
@@ -50,6 +53,7 @@ def load_version(mv) -> LoadedModel:
         estimator=payload["estimator"],
         symptoms=tuple(payload["symptoms"]),
         classes=tuple(payload["classes"]),
+        conformal=from_artefact(payload),
     )
 
 

@@ -1,0 +1,217 @@
+"""Conformal prediction sets: a list of conditions that holds the right one with a stated probability.
+
+Split conformal: the model's probabilities for held-out *partial presentations* (1-5 findings of
+held-out synthetic patients, chosen the way patients mention them) give a nonconformity score
+per case, 1 - p(true condition) (the "hinge" / LAC score: the smallest sets on average). A new
+presentation's set holds every condition whose score is no larger than the calibrated quantile,
+so on presentations drawn like the calibration ones it contains the right condition with
+probability >= the target coverage (``settings.CONFORMAL_COVERAGE``, 0.90 by default).
+
+Mondrian by age band x sex: each cell (e.g. "18-39|f", "unknown|unknown") gets its own quantile, so
+the guarantee holds per cell and not only on average over everybody; a cell with fewer than
+``MIN_CELL`` calibration cases uses the pooled scores instead.
+
+Why crepes (0.9.1) and not MAPIE: crepes is small (numpy, scipy, pandas only), works on plain
+score arrays we compute ourselves (no estimator wrapping, so the stored model artefact stays the
+same sklearn estimator and nothing but arrays is added to it), and does Mondrian (per-cell)
+calibration directly through ``bins``; MAPIE wants to wrap the estimator and its Mondrian support
+is newer and heavier. Unsmoothed p-values are used, so the same input always gives the same set.
+
+Limits (said in the README): the guarantee is for presentations exchangeable with the
+calibration ones, i.e. synthetic patients from the same generator; after follow-up answers the
+probabilities include yes/no evidence the calibration never saw, so the set is then a heuristic.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+from crepes import ConformalClassifier
+
+from .features import AGE_BANDS, featurise
+from .synthetic import Case, partial_presentation
+
+SCHEMA_VERSION = 1
+DEFAULT_COVERAGE = 0.90
+# Fewer calibration cases than this in an age band x sex cell: use the pooled calibration.
+MIN_CELL = 100
+# Fewer held-out presentations than this overall: no calibration at all (the fields stay absent).
+MIN_CALIBRATION = 50
+PARTIAL_SIZES = (1, 2, 3, 4, 5)
+POOLED = "pooled"
+
+
+def cell_of(age: int | None, sex: str | None) -> str:
+    """The Mondrian cell of a subject: age band x sex, unknowns as their own band / sex."""
+    band = "unknown"
+    if age is not None:
+        for lo, hi in AGE_BANDS:
+            if lo <= age <= hi:
+                band = f"{lo}-{hi}"
+                break
+    return f"{band}|{sex if sex in ('f', 'm') else 'unknown'}"
+
+
+def coverage_setting() -> float:
+    from django.conf import settings
+
+    value = float(getattr(settings, "CONFORMAL_COVERAGE", DEFAULT_COVERAGE))
+    if not 0.5 <= value < 1.0:
+        raise ValueError("CONFORMAL_COVERAGE must be at least 0.5 and below 1")
+    return value
+
+
+def hinge_scores(probabilities: np.ndarray, true_index: np.ndarray) -> np.ndarray:
+    """1 - p(true class); a true class the model does not know (index -1) scores 1."""
+    rows = np.arange(len(true_index))
+    p_true = np.where(true_index >= 0, probabilities[rows, np.maximum(true_index, 0)], 0.0)
+    return 1.0 - p_true
+
+
+@dataclass
+class ConformalCalibration:
+    """Per-cell nonconformity scores (sorted) and the crepes classifiers built from them."""
+
+    cells: dict[str, np.ndarray]
+    min_cell: int = MIN_CELL
+    score: str = "hinge"
+    _pooled: ConformalClassifier = field(init=False, repr=False)
+    _mondrian: ConformalClassifier | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.cells = {k: np.sort(np.asarray(v, dtype=np.float64)) for k, v in self.cells.items() if len(v)}
+        pooled = np.concatenate(list(self.cells.values())) if self.cells else np.zeros(0)
+        if pooled.size == 0:
+            raise ValueError("a calibration needs at least one score")
+        self._pooled = ConformalClassifier().fit(pooled)
+        own = {k: v for k, v in self.cells.items() if len(v) >= self.min_cell}
+        self._mondrian = None
+        if own:
+            alphas = np.concatenate(list(own.values()))
+            bins = np.concatenate([np.full(len(v), k, dtype=object) for k, v in own.items()])
+            self._mondrian = ConformalClassifier().fit(alphas, bins=bins)
+
+    @property
+    def n(self) -> int:
+        return int(sum(len(v) for v in self.cells.values()))
+
+    def cell_used(self, age: int | None, sex: str | None) -> str:
+        """The cell whose scores decide this subject's set: its own, or "pooled" when it has too few."""
+        cell = cell_of(age, sex)
+        return cell if len(self.cells.get(cell, ())) >= self.min_cell else POOLED
+
+    def prediction_sets(
+        self, probabilities: np.ndarray, ages: list, sexes: list, coverage: float = DEFAULT_COVERAGE
+    ) -> np.ndarray:
+        """Boolean (n, n_classes): which classes are in each row's set."""
+        probabilities = np.atleast_2d(np.asarray(probabilities, dtype=np.float64))
+        alphas = 1.0 - probabilities
+        used = np.array([self.cell_used(a, s) for a, s in zip(ages, sexes, strict=True)], dtype=object)
+        out = np.zeros(probabilities.shape, dtype=bool)
+        pooled = used == POOLED
+        if pooled.any():
+            out[pooled] = self._pooled.predict_set(alphas[pooled], confidence=coverage, smoothing=False) == 1
+        if (~pooled).any():
+            out[~pooled] = (
+                self._mondrian.predict_set(
+                    alphas[~pooled], bins=used[~pooled], confidence=coverage, smoothing=False
+                )
+                == 1
+            )
+        return out
+
+    def prediction_set(
+        self, probabilities, classes, age: int | None, sex: str | None, coverage: float = DEFAULT_COVERAGE
+    ) -> list[str]:
+        """The classes in the set for one subject, most likely first (may be empty)."""
+        probabilities = np.asarray(probabilities, dtype=np.float64)
+        members = self.prediction_sets(probabilities[None, :], [age], [sex], coverage)[0]
+        order = np.argsort(-probabilities)
+        return [str(classes[i]) for i in order if members[i]]
+
+    # --- serialisation: plain JSON, stored inside the model artefact ------------------------
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": SCHEMA_VERSION,
+            "score": self.score,
+            "min_cell": self.min_cell,
+            "cells": {k: [round(float(x), 6) for x in v] for k, v in sorted(self.cells.items())},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ConformalCalibration:
+        if data.get("schema") != SCHEMA_VERSION or data.get("score") != "hinge":
+            raise ValueError("unknown conformal calibration format")
+        return cls(cells=data["cells"], min_cell=int(data.get("min_cell", MIN_CELL)))
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> ConformalCalibration:
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def fit(cls, probabilities, classes, labels, ages, sexes, *, min_cell: int = MIN_CELL):
+        """Calibrate from the model's probabilities for cases whose true label is known."""
+        index = {str(c): i for i, c in enumerate(classes)}
+        true_index = np.array([index.get(str(y), -1) for y in labels])
+        scores = hinge_scores(np.asarray(probabilities, dtype=np.float64), true_index)
+        cells: dict[str, list[float]] = {}
+        for s, age, sex in zip(scores, ages, sexes, strict=True):
+            cells.setdefault(cell_of(age, sex), []).append(float(s))
+        return cls(cells={k: np.array(v) for k, v in cells.items()}, min_cell=min_cell)
+
+
+def partial_presentations(patients: list[Case], snapshot, seed: int) -> list[Case]:
+    """Each held-out patient's first 1..5 findings, chosen as patients give them (the same sampling
+    as the evaluation in mlops/training.py; a patient with fewer findings gives fewer sizes)."""
+    rng = np.random.default_rng(seed)
+    known = set(snapshot.disease_slugs)
+    out = []
+    for case in patients:
+        if case.disease not in known:
+            continue
+        for k in PARTIAL_SIZES:
+            if len(case.symptoms) >= k:
+                out.append(partial_presentation(case, k, rng, snapshot))
+    return out
+
+
+def calibrate(
+    estimator, symptoms, cases: list[Case], *, min_cell: int = MIN_CELL
+) -> ConformalCalibration | None:
+    """Calibrate a fitted estimator on labelled presentations it was not trained on."""
+    if len(cases) < MIN_CALIBRATION:
+        return None
+    X = featurise([c.symptoms for c in cases], [c.age for c in cases], [c.sex for c in cases], symptoms)
+    proba = estimator.predict_proba(X)
+    return ConformalCalibration.fit(
+        proba,
+        [str(c) for c in estimator.classes_],
+        [c.disease for c in cases],
+        [c.age for c in cases],
+        [c.sex for c in cases],
+        min_cell=min_cell,
+    )
+
+
+def artefact_entry(estimator, holdout: list[Case], snapshot, seed: int = 17) -> dict:
+    """What the training hook adds to a model artefact: {"conformal": JSON} calibrated on the
+    held-out patients' partial presentations, or {} when there are too few of them."""
+    calibration = calibrate(estimator, snapshot.symptoms, partial_presentations(holdout, snapshot, seed))
+    return {"conformal": calibration.to_json()} if calibration is not None else {}
+
+
+def from_artefact(payload: dict) -> ConformalCalibration | None:
+    """The calibration stored with a model version; None when it has none (or an unknown format)."""
+    text = payload.get("conformal")
+    if not text:
+        return None
+    try:
+        return ConformalCalibration.from_json(text)
+    except (ValueError, KeyError, TypeError):
+        return None
