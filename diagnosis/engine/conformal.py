@@ -77,21 +77,18 @@ class ConformalCalibration:
     cells: dict[str, np.ndarray]
     min_cell: int = MIN_CELL
     score: str = "hinge"
-    _pooled: ConformalClassifier = field(init=False, repr=False)
-    _mondrian: ConformalClassifier | None = field(init=False, repr=False)
+    _classifiers: dict[str, ConformalClassifier] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.cells = {k: np.sort(np.asarray(v, dtype=np.float64)) for k, v in self.cells.items() if len(v)}
-        pooled = np.concatenate(list(self.cells.values())) if self.cells else np.zeros(0)
-        if pooled.size == 0:
+        if not self.cells:
             raise ValueError("a calibration needs at least one score")
-        self._pooled = ConformalClassifier().fit(pooled)
-        own = {k: v for k, v in self.cells.items() if len(v) >= self.min_cell}
-        self._mondrian = None
-        if own:
-            alphas = np.concatenate(list(own.values()))
-            bins = np.concatenate([np.full(len(v), k, dtype=object) for k, v in own.items()])
-            self._mondrian = ConformalClassifier().fit(alphas, bins=bins)
+        # Mondrian calibration is a separate calibration per cell: one crepes classifier each (the
+        # same sets as one classifier fitted with `bins`, and ~10x faster for a single check).
+        self._classifiers = {
+            k: ConformalClassifier().fit(v) for k, v in self.cells.items() if len(v) >= self.min_cell
+        }
+        self._classifiers[POOLED] = ConformalClassifier().fit(np.concatenate(list(self.cells.values())))
 
     @property
     def n(self) -> int:
@@ -110,16 +107,10 @@ class ConformalCalibration:
         alphas = 1.0 - probabilities
         used = np.array([self.cell_used(a, s) for a, s in zip(ages, sexes, strict=True)], dtype=object)
         out = np.zeros(probabilities.shape, dtype=bool)
-        pooled = used == POOLED
-        if pooled.any():
-            out[pooled] = self._pooled.predict_set(alphas[pooled], confidence=coverage, smoothing=False) == 1
-        if (~pooled).any():
-            out[~pooled] = (
-                self._mondrian.predict_set(
-                    alphas[~pooled], bins=used[~pooled], confidence=coverage, smoothing=False
-                )
-                == 1
-            )
+        for cell in set(used):
+            rows = used == cell
+            sets = self._classifiers[cell].predict_set(alphas[rows], confidence=coverage, smoothing=False)
+            out[rows] = sets == 1
         return out
 
     def prediction_set(
