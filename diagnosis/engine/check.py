@@ -39,6 +39,11 @@ MIN_SHOWN = 0.05
 THIN_EVIDENCE = 0.20
 # A conformal set larger than this (or empty) means the model cannot narrow things down: never self-care.
 WIDE_SET = 4
+# When to stop asking: "confidence" (the leading condition is CONFIDENT) or "conformal" (the
+# conformal set holds at most SETTLED_SET conditions; models without a calibration use
+# "confidence"). Chosen by benchmarks/questions.py.
+QUESTION_STOP_RULE = "conformal"
+SETTLED_SET = 2
 
 
 @dataclass
@@ -98,6 +103,7 @@ def run_check(
     answers: list[dict] | None = None,
     ask_questions: bool = True,
     subject: Subject | None = None,
+    stop_rule: str | None = None,
 ) -> CheckResult:
     subject = subject or Subject(age_years=age, sex=sex or "", pregnant=True if pregnant else None)
     resolution = snapshot.index.resolve(text, chips)
@@ -148,7 +154,13 @@ def run_check(
         top = conditions[0].probability if conditions else 0.0
         low_confidence = top < LOW_CONFIDENCE
         decided = bool(fired) or any(f.level == TriageLevel.EMERGENCY for f in assessment.fired)
-        if ask_questions and conditions and len(asked) < MAX_QUESTIONS and top < CONFIDENT and not decided:
+        if (
+            ask_questions
+            and conditions
+            and len(asked) < MAX_QUESTIONS
+            and not decided
+            and not _settled(stop_rule or QUESTION_STOP_RULE, top, prediction_set)
+        ):
             likelihood = likelihood_matrix(snapshot.frequency)
             exclude = {col[s] for s in present + negated + asked if s in col}
             q = best_question(probabilities, likelihood, exclude)
@@ -177,6 +189,13 @@ def run_check(
         prediction_set=prediction_set,
         coverage=coverage,
     )
+
+
+def _settled(rule: str, top: float, prediction_set: list[str] | None) -> bool:
+    """Whether the answer is clear enough to stop asking questions."""
+    if rule == "conformal" and prediction_set is not None:
+        return 0 < len(prediction_set) <= SETTLED_SET
+    return top >= CONFIDENT
 
 
 def _still_unrecognised(phrases: list[str], assessment: TriageAssessment) -> list[str]:

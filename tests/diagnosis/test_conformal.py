@@ -179,11 +179,14 @@ def test_result_page_says_how_sure_the_list_is(alice_client, alice, trained_cham
     session.save()
     page = alice_client.get(session.get_absolute_url()).content.decode()
     assert "The right condition is very likely one of these two: Common cold or Flu (influenza)" in page
-    session.conformal = {"prediction_set": [f"C{i}" for i in range(WIDE_SET + 1)], "coverage": 0.9}
+    session.conformal = {
+        "prediction_set": [f"Condition number {i}" for i in range(WIDE_SET + 1)],
+        "coverage": 0.9,
+    }
     session.save()
     page = alice_client.get(session.get_absolute_url()).content.decode()
     assert "We can&#x27;t narrow this down: please see a GP" in page
-    assert "C0" not in page
+    assert "Condition number 0" not in page
 
 
 @pytest.mark.django_db
@@ -214,3 +217,19 @@ def test_clinicians_see_the_set_its_size_and_coverage(client, alice, bob):
     client.force_login(bob)
     page = client.get(reverse("feedback:review_detail", args=[review.pk])).content.decode()
     assert "Conformal set (2 conditions, target coverage 90%): Common cold, Flu (influenza)" in page
+
+
+def test_the_conformal_stop_rule_stops_on_a_small_set_and_asks_on_a_wide_one(snapshot):
+    narrow = _model_with(snapshot, {"all": np.full(200, 0.5)})  # the set: conditions >= 50% likely
+    kwargs = {"text": "runny nose, sneezing", "age": 30, "sex": "f"}
+    by_confidence = run_check(snapshot, narrow, stop_rule="confidence", **kwargs)
+    assert by_confidence.conditions[0].probability < 0.75 and by_confidence.next_question is not None
+    by_set = run_check(snapshot, narrow, stop_rule="conformal", **kwargs)
+    assert len(by_set.prediction_set) == 1 and by_set.next_question is None
+    wide = _model_with(snapshot, {"all": np.ones(200)})
+    kwargs["text"] = "runny nose, sneezing, sore throat"
+    assert run_check(snapshot, wide, stop_rule="confidence", **kwargs).next_question is None
+    assert run_check(snapshot, wide, stop_rule="conformal", **kwargs).next_question is not None
+    # Without a calibration the conformal rule falls back to today's.
+    plain = run_check(snapshot, kb_model(snapshot), stop_rule="conformal", **kwargs)
+    assert plain.next_question is None
