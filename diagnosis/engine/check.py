@@ -145,7 +145,7 @@ def run_check(
         if model.conformal is not None:
             coverage = coverage_setting()
             slugs = model.conformal.prediction_set(
-                probabilities, snapshot.disease_slugs, age_years, subject.sex, coverage
+                probabilities, snapshot.disease_slugs, age_years, subject.sex, coverage, findings=len(present)
             )
             names = {d.slug: d.name for d in snapshot.diseases}
             prediction_set = [names[s] for s in slugs]

@@ -8,8 +8,11 @@ so on presentations drawn like the calibration ones it contains the right condit
 probability >= the target coverage (``settings.CONFORMAL_COVERAGE``, 0.90 by default).
 
 Mondrian by age band x sex: each cell (e.g. "18-39|f", "unknown|unknown") gets its own quantile, so
-the guarantee holds per cell and not only on average over everybody; a cell with fewer than
-``MIN_CELL`` calibration cases uses the pooled scores instead.
+the guarantee holds per cell and not only on average over everybody. With ``BY_FINDINGS`` (served)
+the cells also split by the number of findings given (1..5+), since one finding is far harder than
+five: without it a single-finding set held the right condition only 71% of the time
+(benchmarks/conformal.py). A cell with fewer than ``MIN_CELL`` calibration cases uses every
+demographic with the same number of findings, then the pooled scores.
 
 Why crepes (0.9.1) and not MAPIE: crepes is small (numpy, scipy, pandas only), works on plain
 score arrays we compute ourselves (no estimator wrapping, so the stored model artefact stays the
@@ -40,6 +43,9 @@ MIN_CELL = 100
 # Fewer held-out presentations than this overall: no calibration at all (the fields stay absent).
 MIN_CALIBRATION = 50
 PARTIAL_SIZES = (1, 2, 3, 4, 5)
+# Whether new calibrations also split cells by the number of findings given (see
+# ConformalCalibration; chosen by benchmarks/conformal.py).
+BY_FINDINGS = True
 POOLED = "pooled"
 
 
@@ -70,13 +76,26 @@ def hinge_scores(probabilities: np.ndarray, true_index: np.ndarray) -> np.ndarra
     return 1.0 - p_true
 
 
+def findings_bucket(k: int | None) -> str:
+    """The number of findings given, as a Mondrian key ("k1" .. "k5"; 5 or more is "k5")."""
+    return f"k{min(max(int(k or 1), 1), PARTIAL_SIZES[-1])}"
+
+
 @dataclass
 class ConformalCalibration:
-    """Per-cell nonconformity scores (sorted) and the crepes classifiers built from them."""
+    """Per-cell nonconformity scores (sorted) and the crepes classifiers built from them.
+
+    ``by_findings``: the cells also split by the number of findings given (1..5+), because a set
+    calibrated over all of them mixes easy and hard presentations: one finding would then be
+    covered far less often than the target and five far more (benchmarks/conformal.py). A cell
+    with too few cases falls back to all demographics with the same number of findings, then to
+    the pooled scores.
+    """
 
     cells: dict[str, np.ndarray]
     min_cell: int = MIN_CELL
     score: str = "hinge"
+    by_findings: bool = False
     _classifiers: dict[str, ConformalClassifier] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -85,27 +104,49 @@ class ConformalCalibration:
             raise ValueError("a calibration needs at least one score")
         # Mondrian calibration is a separate calibration per cell: one crepes classifier each (the
         # same sets as one classifier fitted with `bins`, and ~10x faster for a single check).
-        self._classifiers = {
-            k: ConformalClassifier().fit(v) for k, v in self.cells.items() if len(v) >= self.min_cell
-        }
-        self._classifiers[POOLED] = ConformalClassifier().fit(np.concatenate(list(self.cells.values())))
+        groups = {k: v for k, v in self.cells.items() if len(v) >= self.min_cell}
+        if self.by_findings:
+            for k in PARTIAL_SIZES:
+                bucket = findings_bucket(k)
+                scores = [v for key, v in self.cells.items() if key.endswith("|" + bucket)]
+                if scores and sum(map(len, scores)) >= self.min_cell:
+                    groups[f"any|{bucket}"] = np.concatenate(scores)
+        groups[POOLED] = np.concatenate(list(self.cells.values()))
+        self._classifiers = {k: ConformalClassifier().fit(v) for k, v in groups.items()}
 
     @property
     def n(self) -> int:
         return int(sum(len(v) for v in self.cells.values()))
 
-    def cell_used(self, age: int | None, sex: str | None) -> str:
-        """The cell whose scores decide this subject's set: its own, or "pooled" when it has too few."""
+    def key(self, age: int | None, sex: str | None, findings: int | None = None) -> str:
         cell = cell_of(age, sex)
-        return cell if len(self.cells.get(cell, ())) >= self.min_cell else POOLED
+        return f"{cell}|{findings_bucket(findings)}" if self.by_findings else cell
+
+    def cell_used(self, age: int | None, sex: str | None, findings: int | None = None) -> str:
+        """The cell whose scores decide this subject's set: its own, else (by findings) every
+        demographic with the same number of findings, else "pooled"."""
+        key = self.key(age, sex, findings)
+        if key in self._classifiers:
+            return key
+        if self.by_findings and (fallback := f"any|{findings_bucket(findings)}") in self._classifiers:
+            return fallback
+        return POOLED
 
     def prediction_sets(
-        self, probabilities: np.ndarray, ages: list, sexes: list, coverage: float = DEFAULT_COVERAGE
+        self,
+        probabilities: np.ndarray,
+        ages: list,
+        sexes: list,
+        coverage: float = DEFAULT_COVERAGE,
+        findings: list | None = None,
     ) -> np.ndarray:
         """Boolean (n, n_classes): which classes are in each row's set."""
         probabilities = np.atleast_2d(np.asarray(probabilities, dtype=np.float64))
         alphas = 1.0 - probabilities
-        used = np.array([self.cell_used(a, s) for a, s in zip(ages, sexes, strict=True)], dtype=object)
+        findings = findings if findings is not None else [None] * len(ages)
+        used = np.array(
+            [self.cell_used(a, s, k) for a, s, k in zip(ages, sexes, findings, strict=True)], dtype=object
+        )
         out = np.zeros(probabilities.shape, dtype=bool)
         for cell in set(used):
             rows = used == cell
@@ -114,11 +155,17 @@ class ConformalCalibration:
         return out
 
     def prediction_set(
-        self, probabilities, classes, age: int | None, sex: str | None, coverage: float = DEFAULT_COVERAGE
+        self,
+        probabilities,
+        classes,
+        age: int | None,
+        sex: str | None,
+        coverage: float = DEFAULT_COVERAGE,
+        findings: int | None = None,
     ) -> list[str]:
         """The classes in the set for one subject, most likely first (may be empty)."""
         probabilities = np.asarray(probabilities, dtype=np.float64)
-        members = self.prediction_sets(probabilities[None, :], [age], [sex], coverage)[0]
+        members = self.prediction_sets(probabilities[None, :], [age], [sex], coverage, [findings])[0]
         order = np.argsort(-probabilities)
         return [str(classes[i]) for i in order if members[i]]
 
@@ -129,6 +176,7 @@ class ConformalCalibration:
             "schema": SCHEMA_VERSION,
             "score": self.score,
             "min_cell": self.min_cell,
+            "by_findings": self.by_findings,
             "cells": {k: [round(float(x), 6) for x in v] for k, v in sorted(self.cells.items())},
         }
 
@@ -136,7 +184,11 @@ class ConformalCalibration:
     def from_dict(cls, data: dict) -> ConformalCalibration:
         if data.get("schema") != SCHEMA_VERSION or data.get("score") != "hinge":
             raise ValueError("unknown conformal calibration format")
-        return cls(cells=data["cells"], min_cell=int(data.get("min_cell", MIN_CELL)))
+        return cls(
+            cells=data["cells"],
+            min_cell=int(data.get("min_cell", MIN_CELL)),
+            by_findings=bool(data.get("by_findings", False)),
+        )
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"))
@@ -146,15 +198,21 @@ class ConformalCalibration:
         return cls.from_dict(json.loads(text))
 
     @classmethod
-    def fit(cls, probabilities, classes, labels, ages, sexes, *, min_cell: int = MIN_CELL):
-        """Calibrate from the model's probabilities for cases whose true label is known."""
+    def fit(cls, probabilities, classes, labels, ages, sexes, *, findings=None, min_cell: int = MIN_CELL):
+        """Calibrate from the model's probabilities for cases whose true label is known; with
+        `findings` (the number of findings of each case) the cells also split by it."""
         index = {str(c): i for i, c in enumerate(classes)}
         true_index = np.array([index.get(str(y), -1) for y in labels])
         scores = hinge_scores(np.asarray(probabilities, dtype=np.float64), true_index)
+        by_findings = findings is not None
+        findings = findings if by_findings else [None] * len(scores)
         cells: dict[str, list[float]] = {}
-        for s, age, sex in zip(scores, ages, sexes, strict=True):
-            cells.setdefault(cell_of(age, sex), []).append(float(s))
-        return cls(cells={k: np.array(v) for k, v in cells.items()}, min_cell=min_cell)
+        for s, age, sex, k in zip(scores, ages, sexes, findings, strict=True):
+            key = cell_of(age, sex) + (f"|{findings_bucket(k)}" if by_findings else "")
+            cells.setdefault(key, []).append(float(s))
+        return cls(
+            cells={k: np.array(v) for k, v in cells.items()}, min_cell=min_cell, by_findings=by_findings
+        )
 
 
 def partial_presentations(patients: list[Case], snapshot, seed: int) -> list[Case]:
@@ -173,11 +231,12 @@ def partial_presentations(patients: list[Case], snapshot, seed: int) -> list[Cas
 
 
 def calibrate(
-    estimator, symptoms, cases: list[Case], *, min_cell: int = MIN_CELL
+    estimator, symptoms, cases: list[Case], *, min_cell: int = MIN_CELL, by_findings: bool | None = None
 ) -> ConformalCalibration | None:
     """Calibrate a fitted estimator on labelled presentations it was not trained on."""
     if len(cases) < MIN_CALIBRATION:
         return None
+    by_findings = BY_FINDINGS if by_findings is None else by_findings
     X = featurise([c.symptoms for c in cases], [c.age for c in cases], [c.sex for c in cases], symptoms)
     proba = estimator.predict_proba(X)
     return ConformalCalibration.fit(
@@ -186,6 +245,7 @@ def calibrate(
         [c.disease for c in cases],
         [c.age for c in cases],
         [c.sex for c in cases],
+        findings=[len(c.symptoms) for c in cases] if by_findings else None,
         min_cell=min_cell,
     )
 
@@ -193,18 +253,23 @@ def calibrate(
 # The last calibrations made, keyed by the identity of the estimator and held-out list they came
 # from (kept alive here, so an id cannot be reused): registering the same trained candidate again
 # (a retried registration, the test suite's shared candidate) does not recalibrate.
-_recent: list[tuple[object, object, int, int, dict]] = []
+_recent: list[tuple[object, object, tuple, dict]] = []
 
 
-def artefact_entry(estimator, holdout: list[Case], snapshot, seed: int = 17) -> dict:
+def artefact_entry(
+    estimator, holdout: list[Case], snapshot, seed: int = 17, by_findings: bool | None = None
+) -> dict:
     """What the training hook adds to a model artefact: {"conformal": JSON} calibrated on the
     held-out patients' partial presentations, or {} when there are too few of them."""
-    for est, cases, version, used_seed, entry in _recent:
-        if est is estimator and cases is holdout and version == snapshot.version and used_seed == seed:
+    by_findings = BY_FINDINGS if by_findings is None else by_findings
+    settings_key = (snapshot.version, seed, by_findings)
+    for est, cases, used, entry in _recent:
+        if est is estimator and cases is holdout and used == settings_key:
             return dict(entry)
-    calibration = calibrate(estimator, snapshot.symptoms, partial_presentations(holdout, snapshot, seed))
+    cases = partial_presentations(holdout, snapshot, seed)
+    calibration = calibrate(estimator, snapshot.symptoms, cases, by_findings=by_findings)
     entry = {"conformal": calibration.to_json()} if calibration is not None else {}
-    _recent[:] = [(estimator, holdout, snapshot.version, seed, entry), *_recent[:1]]
+    _recent[:] = [(estimator, holdout, settings_key, entry), *_recent[:1]]
     return dict(entry)
 
 

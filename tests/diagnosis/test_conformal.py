@@ -233,3 +233,47 @@ def test_the_conformal_stop_rule_stops_on_a_small_set_and_asks_on_a_wide_one(sna
     # Without a calibration the conformal rule falls back to today's.
     plain = run_check(snapshot, kb_model(snapshot), stop_rule="conformal", **kwargs)
     assert plain.next_question is None
+
+
+def test_cells_by_findings_fall_back_to_the_same_number_of_findings_then_pooled():
+    rng = np.random.default_rng(4)
+    cells = {
+        "18-39|f|k1": rng.uniform(0.5, 1, 400),
+        "40-64|m|k1": rng.uniform(0.5, 1, 50),
+        "40-64|m|k3": rng.uniform(0, 0.2, 50),
+    }
+    cal = ConformalCalibration(cells=cells, by_findings=True)
+    assert cal.cell_used(30, "f", 1) == "18-39|f|k1"
+    assert cal.cell_used(50, "m", 1) == "any|k1"  # 450 one-finding cases across demographics
+    assert cal.cell_used(50, "m", 3) == POOLED  # only 50 three-finding cases anywhere
+    assert cal.cell_used(50, "m", 9) == POOLED  # 5 or more findings: none calibrated
+    again = ConformalCalibration.from_json(cal.to_json())
+    assert again.by_findings and again.cell_used(50, "m", 1) == "any|k1"
+
+
+def test_splitting_by_findings_keeps_coverage_for_few_and_many_findings():
+    """Few findings: flat probabilities; many: peaked. Pooled over k, one finding is under-covered."""
+    rng = np.random.default_rng(5)
+    n, n_classes = 12000, 10
+    k = rng.integers(1, 6, size=n)
+    proba = np.array([rng.dirichlet(np.full(n_classes, 2.0 / kk**2)) for kk in k])
+    labels = np.array([rng.choice(n_classes, p=p) for p in proba])
+    ages, sexes = [30] * n, ["f"] * n
+    cal, test = slice(0, 6000), slice(6000, None)
+    rows = np.arange(n - 6000)
+    for by_findings in (False, True):
+        fitted = ConformalCalibration.fit(
+            proba[cal],
+            list(range(n_classes)),
+            labels[cal],
+            ages[cal],
+            sexes[cal],
+            findings=list(k[cal]) if by_findings else None,
+        )
+        sets = fitted.prediction_sets(proba[test], ages[test], sexes[test], 0.9, findings=list(k[test]))
+        covered = sets[rows, labels[test]]
+        one = covered[k[test] == 1].mean()
+        if by_findings:
+            assert abs(one - 0.9) < 0.03 and abs(covered[k[test] == 5].mean() - 0.9) < 0.03
+        else:
+            assert one < 0.87  # the problem the split fixes
