@@ -176,9 +176,11 @@ def test_result_page_says_how_sure_the_list_is(alice_client, alice, trained_cham
     session.refresh_from_db()
     assert session.conformal["coverage"] == 0.9
     session.conformal = {"prediction_set": ["Common cold", "Flu (influenza)"], "coverage": 0.9}
+    session.low_confidence = True
     session.save()
     page = alice_client.get(session.get_absolute_url()).content.decode()
     assert "The right condition is very likely one of these two: Common cold or Flu (influenza)" in page
+    assert "Not enough information to be confident" not in page  # the narrow set says more
     session.conformal = {
         "prediction_set": [f"Condition number {i}" for i in range(WIDE_SET + 1)],
         "coverage": 0.9,
@@ -186,6 +188,7 @@ def test_result_page_says_how_sure_the_list_is(alice_client, alice, trained_cham
     session.save()
     page = alice_client.get(session.get_absolute_url()).content.decode()
     assert "We can&#x27;t narrow this down: please see a GP" in page
+    assert "Not enough information to be confident" in page
     assert "Condition number 0" not in page
 
 
