@@ -57,7 +57,7 @@ def check_payload(session) -> dict:
                 )
             ],
         }
-    return {
+    payload = {
         "id": session.pk,
         "created_at": session.created_at,
         "status": session.status,
@@ -82,6 +82,9 @@ def check_payload(session) -> dict:
         "safety_net": selectors.safety_net_for(session),
         "suggestions": selectors.suggestions_for(session),
     }
+    # Optional: only when the model version that answered carries a conformal calibration.
+    payload.update(selectors.conformal_for(session))
+    return payload
 
 
 def _summary(session) -> dict:

@@ -323,6 +323,9 @@ class SymptomSession(models.Model):
     subject = EncryptedJSONTextField(default=dict, blank=True)
     complaints = EncryptedJSONTextField(default=list, blank=True)
     findings = EncryptedJSONTextField(default=list, blank=True)
+    # The conformal condition list: {"prediction_set": [names], "coverage": 0.9}; {} when the model
+    # version that answered has no calibration (diagnosis/engine/conformal.py).
+    conformal = EncryptedJSONTextField(default=dict, blank=True)
     in_scope = models.BooleanField(
         default=True, help_text=_("False when the condition model does not cover what was described.")
     )

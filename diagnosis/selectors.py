@@ -331,3 +331,69 @@ def patient_history_rows(sessions) -> list[dict]:
             }
         )
     return rows
+
+
+def conformal_for(session) -> dict:
+    """The check's conformal list for the API: {"prediction_set", "coverage"}, or {} when the model
+    version that answered had no calibration (the fields are then absent, not empty)."""
+    data = session.conformal or {}
+    if data.get("prediction_set") is None:
+        return {}
+    return {"prediction_set": list(data["prediction_set"]), "coverage": data.get("coverage")}
+
+
+@dataclass(frozen=True)
+class ListCertainty:
+    """How sure the condition list is, in plain words, from the conformal set."""
+
+    narrow: bool
+    size: int
+    text: str
+    names: list[str]
+    coverage_percent: int
+
+
+_SIZE_WORDS = {
+    1: gettext_lazy("this one"),
+    2: gettext_lazy("one of these two"),
+    3: gettext_lazy("one of these three"),
+    4: gettext_lazy("one of these four"),
+}
+
+
+def list_certainty(session) -> ListCertainty | None:
+    """None when there is no calibrated set. A set of 1-4 names them ("very likely one of these
+    two"); an empty set or more than 4 says plainly that it cannot be narrowed down (and the
+    check is then never self-care: engine/check.py)."""
+    from .engine.check import WIDE_SET
+
+    data = conformal_for(session)
+    if not data:
+        return None
+    names = data["prediction_set"]
+    percent = round(100 * float(data.get("coverage") or 0))
+    if not 0 < len(names) <= WIDE_SET:
+        return ListCertainty(
+            narrow=False,
+            size=len(names),
+            text=_("We can't narrow this down: please see a GP (sooner if the advice above says so)."),
+            names=[],
+            coverage_percent=percent,
+        )
+    which = _SIZE_WORDS[len(names)]
+    listed = (
+        names[0]
+        if len(names) == 1
+        else _("%(some)s or %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
+    )
+    return ListCertainty(
+        narrow=True,
+        size=len(names),
+        text=_(
+            "The right condition is very likely %(which)s: %(names)s. For answers like yours this list "
+            "holds the right condition about %(p)s times in 100; it is still not a diagnosis."
+        )
+        % {"which": which, "names": listed, "p": percent},
+        names=list(names),
+        coverage_percent=percent,
+    )

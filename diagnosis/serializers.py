@@ -175,6 +175,18 @@ class CheckOutputSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         help_text=_("Did-you-mean symptom names for each unrecognised phrase."),
     )
+    prediction_set = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_(
+            "Conformal prediction set: condition names, most likely first, that hold the right condition "
+            "with probability `coverage` on presentations like the calibration ones. Absent when the "
+            "model version has no calibration; more than 4 or none means it cannot be narrowed down."
+        ),
+    )
+    coverage = serializers.FloatField(
+        required=False, min_value=0, max_value=1, help_text=_("Target coverage of `prediction_set`.")
+    )
 
 
 class TopConditionOutputSerializer(serializers.Serializer):

@@ -147,6 +147,11 @@ def _apply(session: SymptomSession, result: CheckResult) -> None:
     session.complaints = result.complaints
     session.findings = result.findings
     session.in_scope = result.in_scope
+    session.conformal = (
+        {"prediction_set": result.prediction_set, "coverage": result.coverage}
+        if result.prediction_set is not None
+        else {}
+    )
     session.triage = result.triage
     session.low_confidence = result.low_confidence
     session.next_question = result.next_question or ""

@@ -98,6 +98,7 @@ def check_detail(request, pk: int):
         "clinician_review": review_for_session(session=session),
         "answer_url": reverse("diagnosis:check_answer", args=[session.pk]),
         "finish_url": reverse("diagnosis:check_finish", args=[session.pk]),
+        "certainty": selectors.list_certainty(session),
     }
     return render(request, "diagnosis/check_detail.html", context)
 

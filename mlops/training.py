@@ -20,6 +20,7 @@ from sklearn.model_selection import train_test_split
 
 from diagnosis.engine.algorithms import ALGORITHMS, make_estimator, params_of
 from diagnosis.engine.calibration import temperature_apply, temperature_fit
+from diagnosis.engine.conformal import artefact_entry as conformal_artefact_entry
 from diagnosis.engine.features import AGE_BANDS, featurise
 from diagnosis.engine.knowledge import KnowledgeSnapshot
 from diagnosis.engine.synthetic import Case, generate_cases, partial_presentation
@@ -268,6 +269,12 @@ def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: 
         "classes": [str(c) for c in candidate.estimator.classes_],
         "temperature": float(candidate.temperature),
     }
+    # Conformal prediction sets: calibrated on this dataset's held-out patients, stored with the version.
+    payload.update(
+        conformal_artefact_entry(
+            candidate.estimator, dataset.holdout, snapshot, temperature=float(candidate.temperature)
+        )
+    )
     return model_version_save_and_register(
         payload=payload,
         model_dir=model_dir,

@@ -17,6 +17,7 @@ import numpy as np
 from diagnosis.models import TriageLevel
 
 from .complaints import Subject, TriageAssessment
+from .conformal import coverage_setting
 from .context import tokenise
 from .knowledge import KnowledgeSnapshot
 from .predictor import LoadedModel
@@ -36,6 +37,13 @@ MIN_SHOWN = 0.05
 # Below this top probability the evidence is too thin to name conditions at all: the result says
 # so plainly and triage rests on the complaint layer (honest scope).
 THIN_EVIDENCE = 0.20
+# A conformal set larger than this (or empty) means the model cannot narrow things down: never self-care.
+WIDE_SET = 4
+# When to stop asking: "confidence" (the leading condition is CONFIDENT) or "conformal" (the
+# conformal set holds at most SETTLED_SET conditions; models without a calibration use
+# "confidence"). Chosen by benchmarks/questions.py.
+QUESTION_STOP_RULE = "conformal"
+SETTLED_SET = 2
 
 
 @dataclass
@@ -70,6 +78,10 @@ class CheckResult:
     findings: list[dict] = field(default_factory=list)
     subject: dict = field(default_factory=dict)
     safety_net: list[str] = field(default_factory=list)
+    # Conformal prediction set (condition names, most likely first) and its target coverage;
+    # None when the model version has no calibration.
+    prediction_set: list[str] | None = None
+    coverage: float | None = None
 
     @property
     def is_emergency(self) -> bool:
@@ -91,6 +103,7 @@ def run_check(
     answers: list[dict] | None = None,
     ask_questions: bool = True,
     subject: Subject | None = None,
+    stop_rule: str | None = None,
 ) -> CheckResult:
     subject = subject or Subject(age_years=age, sex=sex or "", pregnant=True if pregnant else None)
     resolution = snapshot.index.resolve(text, chips)
@@ -117,6 +130,7 @@ def run_check(
     next_question = None
     low_confidence = True
     probabilities = None
+    prediction_set = coverage = None
     if present:
         probabilities = _posterior(snapshot, model, present, negated, age_years, subject.sex)
         order = np.argsort(-probabilities)[: MAX_CONDITIONS * 3]
@@ -128,12 +142,25 @@ def run_check(
             explained = _explain(snapshot, int(d), p, present, negated, col)
             if explained.supporting:  # never a condition none of the findings supports
                 conditions.append(explained)
+        if model.conformal is not None:
+            coverage = coverage_setting()
+            slugs = model.conformal.prediction_set(
+                probabilities, snapshot.disease_slugs, age_years, subject.sex, coverage, findings=len(present)
+            )
+            names = {d.slug: d.name for d in snapshot.diseases}
+            prediction_set = [names[s] for s in slugs]
         if conditions and conditions[0].probability < THIN_EVIDENCE:
             conditions = []
         top = conditions[0].probability if conditions else 0.0
         low_confidence = top < LOW_CONFIDENCE
         decided = bool(fired) or any(f.level == TriageLevel.EMERGENCY for f in assessment.fired)
-        if ask_questions and conditions and len(asked) < MAX_QUESTIONS and top < CONFIDENT and not decided:
+        if (
+            ask_questions
+            and conditions
+            and len(asked) < MAX_QUESTIONS
+            and not decided
+            and not _settled(stop_rule or QUESTION_STOP_RULE, top, prediction_set)
+        ):
             likelihood = likelihood_matrix(snapshot.frequency)
             exclude = {col[s] for s in present + negated + asked if s in col}
             q = best_question(probabilities, likelihood, exclude)
@@ -146,7 +173,7 @@ def run_check(
         unrecognised=unrecognised,
         suggestions={},  # on demand: selectors.suggestions_for (costly, only pages show them)
         conditions=conditions,
-        triage=_triage(assessment, fired, conditions, present, low_confidence),
+        triage=_triage(assessment, fired, conditions, present, low_confidence, prediction_set),
         red_flags=[asdict(f) for f in fired] + [asdict(f) for f in assessment.fired],
         low_confidence=low_confidence,
         next_question=next_question,
@@ -159,7 +186,16 @@ def run_check(
         findings=[asdict(f) for f in assessment.findings],
         subject=_subject_facts(subject, assessment),
         safety_net=_safety_net(assessment),
+        prediction_set=prediction_set,
+        coverage=coverage,
     )
+
+
+def _settled(rule: str, top: float, prediction_set: list[str] | None) -> bool:
+    """Whether the answer is clear enough to stop asking questions."""
+    if rule == "conformal" and prediction_set is not None:
+        return 0 < len(prediction_set) <= SETTLED_SET
+    return top >= CONFIDENT
 
 
 def _still_unrecognised(phrases: list[str], assessment: TriageAssessment) -> list[str]:
@@ -182,10 +218,13 @@ def _assess(snapshot, text, chips, answered_yes, subject) -> TriageAssessment:
     return snapshot.complaints.assess(". ".join([text or "", *map(str, chips or ()), *names]), subject)
 
 
-def _triage(assessment, fired, conditions, present, low_confidence) -> str:
+def _triage(assessment, fired, conditions, present, low_confidence, prediction_set=None) -> str:
     """The most urgent of: the complaint layer, the red-flag rules and the conditions the model
-    ranks. Nothing unrecognised, outside the model's scope or uncertain is ever self-care."""
+    ranks. Nothing unrecognised, outside the model's scope or uncertain is ever self-care: a
+    conformal set that is empty or holds more than WIDE_SET conditions counts as uncertain."""
     levels = [assessment.level] + [f.level for f in fired]
+    if prediction_set is not None and not 0 < len(prediction_set) <= WIDE_SET:
+        levels.append(TriageLevel.GP)
     serious = (TriageLevel.EMERGENCY, TriageLevel.URGENT)
     if conditions and assessment.complaints:
         # A recognised complaint already says what to do; the model may only make it more urgent:

@@ -17,6 +17,7 @@ from django.conf import settings
 from .algorithms import kb_bayes_from_snapshot
 from .artefacts import ArtefactError, load_artefact
 from .calibration import temperature_apply
+from .conformal import ConformalCalibration, from_artefact
 from .features import featurise
 from .knowledge import KnowledgeSnapshot
 
@@ -34,6 +35,8 @@ class LoadedModel:
     errors: list[str] = field(default_factory=list)
     # Fitted at training time on held-out partial presentations (diagnosis.engine.calibration).
     temperature: float = 1.0
+    # Conformal calibration stored with the version (None: no prediction sets for this model).
+    conformal: ConformalCalibration | None = None
 
     def predict_proba(self, symptom_sets, ages, sexes) -> np.ndarray:
         X = featurise(symptom_sets, ages, sexes, self.symptoms)
@@ -54,6 +57,7 @@ def load_version(mv) -> LoadedModel:
         symptoms=tuple(payload["symptoms"]),
         classes=tuple(payload["classes"]),
         temperature=float(payload.get("temperature", 1.0)),
+        conformal=from_artefact(payload),
     )
 
 

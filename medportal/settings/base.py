@@ -235,6 +235,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # links in e-ma
 EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="999 (UK) / 112 (EU) / 911 (US)")
 # The non-emergency urgent line named in advice ("get help from 111 today"); per deployment.
 URGENT_NUMBER = env.str("URGENT_NUMBER", default="111")
+# Target coverage of the conformal condition list (diagnosis/engine/conformal.py): the share of
+# presentations like the calibration ones whose list holds the right condition.
+CONFORMAL_COVERAGE = env.float("CONFORMAL_COVERAGE", default=0.90)
 # Continuous improvement: retrain once this many new confirmed labels exist, on this many
 # synthetic cases per condition (plus imported and confirmed cases).
 RETRAIN_NEW_LABELS_TRIGGER = env.int("RETRAIN_NEW_LABELS_TRIGGER", default=25)

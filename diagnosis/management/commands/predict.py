@@ -20,7 +20,7 @@ def result_line(
         age_years=age, age_months=age_months, sex=sex or "", pregnant=pregnant, breastfeeding=breastfeeding
     )
     result = run_check(snapshot, model, chips=chips, text=text, subject=subject, ask_questions=False)
-    return {
+    line = {
         "id": case_id,
         "triage": result.triage,
         "conditions": [
@@ -32,6 +32,10 @@ def result_line(
         "in_scope": result.in_scope,
         "red_flags": [flag["name"] for flag in result.red_flags],
     }
+    if result.prediction_set is not None:  # optional: only a calibrated model version has these
+        line["prediction_set"] = result.prediction_set
+        line["coverage"] = result.coverage
+    return line
 
 
 def _age(value):

@@ -1,0 +1,299 @@
+"""Conformal prediction sets: a list of conditions that holds the right one with a stated probability.
+
+Split conformal: the model's probabilities for held-out *partial presentations* (1-5 findings of
+held-out synthetic patients, chosen the way patients mention them) give a nonconformity score
+per case, 1 - p(true condition) (the "hinge" / LAC score: the smallest sets on average). A new
+presentation's set holds every condition whose score is no larger than the calibrated quantile,
+so on presentations drawn like the calibration ones it contains the right condition with
+probability >= the target coverage (``settings.CONFORMAL_COVERAGE``, 0.90 by default).
+
+Mondrian by age band x sex: each cell (e.g. "18-39|f", "unknown|unknown") gets its own quantile, so
+the guarantee holds per cell and not only on average over everybody. With ``BY_FINDINGS`` (served)
+the cells also split by the number of findings given (1..5+), since one finding is far harder than
+five: without it a single-finding set held the right condition only 71% of the time
+(benchmarks/conformal.py). A cell with fewer than ``MIN_CELL`` calibration cases uses every
+demographic with the same number of findings, then the pooled scores.
+
+Why crepes (0.9.1) and not MAPIE: crepes is small (numpy, scipy, pandas only), works on plain
+score arrays we compute ourselves (no estimator wrapping, so the stored model artefact stays the
+same sklearn estimator and nothing but arrays is added to it), and does Mondrian (per-cell)
+calibration directly through ``bins``; MAPIE wants to wrap the estimator and its Mondrian support
+is newer and heavier. Unsmoothed p-values are used, so the same input always gives the same set.
+
+Limits (said in the README): the guarantee is for presentations exchangeable with the
+calibration ones, i.e. synthetic patients from the same generator; after follow-up answers the
+probabilities include yes/no evidence the calibration never saw, so the set is then a heuristic.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+from crepes import ConformalClassifier
+
+from .calibration import temperature_apply
+from .features import AGE_BANDS, featurise
+from .synthetic import Case, partial_presentation
+
+SCHEMA_VERSION = 1
+DEFAULT_COVERAGE = 0.90
+# Fewer calibration cases than this in an age band x sex cell: use the pooled calibration.
+MIN_CELL = 100
+# Fewer held-out presentations than this overall: no calibration at all (the fields stay absent).
+MIN_CALIBRATION = 50
+PARTIAL_SIZES = (1, 2, 3, 4, 5)
+# Whether new calibrations also split cells by the number of findings given (see
+# ConformalCalibration; chosen by benchmarks/conformal.py).
+BY_FINDINGS = True
+POOLED = "pooled"
+
+
+def cell_of(age: int | None, sex: str | None) -> str:
+    """The Mondrian cell of a subject: age band x sex, unknowns as their own band / sex."""
+    band = "unknown"
+    if age is not None:
+        for lo, hi in AGE_BANDS:
+            if lo <= age <= hi:
+                band = f"{lo}-{hi}"
+                break
+    return f"{band}|{sex if sex in ('f', 'm') else 'unknown'}"
+
+
+def coverage_setting() -> float:
+    from django.conf import settings
+
+    value = float(getattr(settings, "CONFORMAL_COVERAGE", DEFAULT_COVERAGE))
+    if not 0.5 <= value < 1.0:
+        raise ValueError("CONFORMAL_COVERAGE must be at least 0.5 and below 1")
+    return value
+
+
+def hinge_scores(probabilities: np.ndarray, true_index: np.ndarray) -> np.ndarray:
+    """1 - p(true class); a true class the model does not know (index -1) scores 1."""
+    rows = np.arange(len(true_index))
+    p_true = np.where(true_index >= 0, probabilities[rows, np.maximum(true_index, 0)], 0.0)
+    return 1.0 - p_true
+
+
+def findings_bucket(k: int | None) -> str:
+    """The number of findings given, as a Mondrian key ("k1" .. "k5"; 5 or more is "k5")."""
+    return f"k{min(max(int(k or 1), 1), PARTIAL_SIZES[-1])}"
+
+
+@dataclass
+class ConformalCalibration:
+    """Per-cell nonconformity scores (sorted) and the crepes classifiers built from them.
+
+    ``by_findings``: the cells also split by the number of findings given (1..5+), because a set
+    calibrated over all of them mixes easy and hard presentations: one finding would then be
+    covered far less often than the target and five far more (benchmarks/conformal.py). A cell
+    with too few cases falls back to all demographics with the same number of findings, then to
+    the pooled scores.
+    """
+
+    cells: dict[str, np.ndarray]
+    min_cell: int = MIN_CELL
+    score: str = "hinge"
+    by_findings: bool = False
+    _classifiers: dict[str, ConformalClassifier] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.cells = {k: np.sort(np.asarray(v, dtype=np.float64)) for k, v in self.cells.items() if len(v)}
+        if not self.cells:
+            raise ValueError("a calibration needs at least one score")
+        # Mondrian calibration is a separate calibration per cell: one crepes classifier each (the
+        # same sets as one classifier fitted with `bins`, and ~10x faster for a single check).
+        groups = {k: v for k, v in self.cells.items() if len(v) >= self.min_cell}
+        if self.by_findings:
+            for k in PARTIAL_SIZES:
+                bucket = findings_bucket(k)
+                scores = [v for key, v in self.cells.items() if key.endswith("|" + bucket)]
+                if scores and sum(map(len, scores)) >= self.min_cell:
+                    groups[f"any|{bucket}"] = np.concatenate(scores)
+        groups[POOLED] = np.concatenate(list(self.cells.values()))
+        self._classifiers = {k: ConformalClassifier().fit(v) for k, v in groups.items()}
+
+    @property
+    def n(self) -> int:
+        return int(sum(len(v) for v in self.cells.values()))
+
+    def key(self, age: int | None, sex: str | None, findings: int | None = None) -> str:
+        cell = cell_of(age, sex)
+        return f"{cell}|{findings_bucket(findings)}" if self.by_findings else cell
+
+    def cell_used(self, age: int | None, sex: str | None, findings: int | None = None) -> str:
+        """The cell whose scores decide this subject's set: its own, else (by findings) every
+        demographic with the same number of findings, else "pooled"."""
+        key = self.key(age, sex, findings)
+        if key in self._classifiers:
+            return key
+        if self.by_findings and (fallback := f"any|{findings_bucket(findings)}") in self._classifiers:
+            return fallback
+        return POOLED
+
+    def prediction_sets(
+        self,
+        probabilities: np.ndarray,
+        ages: list,
+        sexes: list,
+        coverage: float = DEFAULT_COVERAGE,
+        findings: list | None = None,
+    ) -> np.ndarray:
+        """Boolean (n, n_classes): which classes are in each row's set."""
+        probabilities = np.atleast_2d(np.asarray(probabilities, dtype=np.float64))
+        alphas = 1.0 - probabilities
+        findings = findings if findings is not None else [None] * len(ages)
+        used = np.array(
+            [self.cell_used(a, s, k) for a, s, k in zip(ages, sexes, findings, strict=True)], dtype=object
+        )
+        out = np.zeros(probabilities.shape, dtype=bool)
+        for cell in set(used):
+            rows = used == cell
+            sets = self._classifiers[cell].predict_set(alphas[rows], confidence=coverage, smoothing=False)
+            out[rows] = sets == 1
+        return out
+
+    def prediction_set(
+        self,
+        probabilities,
+        classes,
+        age: int | None,
+        sex: str | None,
+        coverage: float = DEFAULT_COVERAGE,
+        findings: int | None = None,
+    ) -> list[str]:
+        """The classes in the set for one subject, most likely first (may be empty)."""
+        probabilities = np.asarray(probabilities, dtype=np.float64)
+        members = self.prediction_sets(probabilities[None, :], [age], [sex], coverage, [findings])[0]
+        order = np.argsort(-probabilities)
+        return [str(classes[i]) for i in order if members[i]]
+
+    # --- serialisation: plain JSON, stored inside the model artefact ------------------------
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": SCHEMA_VERSION,
+            "score": self.score,
+            "min_cell": self.min_cell,
+            "by_findings": self.by_findings,
+            "cells": {k: [round(float(x), 6) for x in v] for k, v in sorted(self.cells.items())},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ConformalCalibration:
+        if data.get("schema") != SCHEMA_VERSION or data.get("score") != "hinge":
+            raise ValueError("unknown conformal calibration format")
+        return cls(
+            cells=data["cells"],
+            min_cell=int(data.get("min_cell", MIN_CELL)),
+            by_findings=bool(data.get("by_findings", False)),
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> ConformalCalibration:
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def fit(cls, probabilities, classes, labels, ages, sexes, *, findings=None, min_cell: int = MIN_CELL):
+        """Calibrate from the model's probabilities for cases whose true label is known; with
+        `findings` (the number of findings of each case) the cells also split by it."""
+        index = {str(c): i for i, c in enumerate(classes)}
+        true_index = np.array([index.get(str(y), -1) for y in labels])
+        scores = hinge_scores(np.asarray(probabilities, dtype=np.float64), true_index)
+        by_findings = findings is not None
+        findings = findings if by_findings else [None] * len(scores)
+        cells: dict[str, list[float]] = {}
+        for s, age, sex, k in zip(scores, ages, sexes, findings, strict=True):
+            key = cell_of(age, sex) + (f"|{findings_bucket(k)}" if by_findings else "")
+            cells.setdefault(key, []).append(float(s))
+        return cls(
+            cells={k: np.array(v) for k, v in cells.items()}, min_cell=min_cell, by_findings=by_findings
+        )
+
+
+def partial_presentations(patients: list[Case], snapshot, seed: int) -> list[Case]:
+    """Each held-out patient's first 1..5 findings, chosen as patients give them (the same sampling
+    as the evaluation in mlops/training.py; a patient with fewer findings gives fewer sizes)."""
+    rng = np.random.default_rng(seed)
+    known = set(snapshot.disease_slugs)
+    out = []
+    for case in patients:
+        if case.disease not in known:
+            continue
+        for k in PARTIAL_SIZES:
+            if len(case.symptoms) >= k:
+                out.append(partial_presentation(case, k, rng, snapshot))
+    return out
+
+
+def calibrate(
+    estimator,
+    symptoms,
+    cases: list[Case],
+    *,
+    min_cell: int = MIN_CELL,
+    by_findings: bool | None = None,
+    temperature: float = 1.0,
+) -> ConformalCalibration | None:
+    """Calibrate a fitted estimator on labelled presentations it was not trained on, on the
+    probabilities a check serves (after the version's temperature scaling)."""
+    if len(cases) < MIN_CALIBRATION:
+        return None
+    by_findings = BY_FINDINGS if by_findings is None else by_findings
+    X = featurise([c.symptoms for c in cases], [c.age for c in cases], [c.sex for c in cases], symptoms)
+    proba = temperature_apply(estimator.predict_proba(X), temperature)
+    return ConformalCalibration.fit(
+        proba,
+        [str(c) for c in estimator.classes_],
+        [c.disease for c in cases],
+        [c.age for c in cases],
+        [c.sex for c in cases],
+        findings=[len(c.symptoms) for c in cases] if by_findings else None,
+        min_cell=min_cell,
+    )
+
+
+# The last calibrations made, keyed by the identity of the estimator and held-out list they came
+# from (kept alive here, so an id cannot be reused): registering the same trained candidate again
+# (a retried registration, the test suite's shared candidate) does not recalibrate.
+_recent: list[tuple[object, object, tuple, dict]] = []
+
+
+def artefact_entry(
+    estimator,
+    holdout: list[Case],
+    snapshot,
+    seed: int = 17,
+    by_findings: bool | None = None,
+    temperature: float = 1.0,
+) -> dict:
+    """What the training hook adds to a model artefact: {"conformal": JSON} calibrated on the
+    held-out patients' partial presentations, or {} when there are too few of them."""
+    by_findings = BY_FINDINGS if by_findings is None else by_findings
+    settings_key = (snapshot.version, seed, by_findings, temperature)
+    for est, cases, used, entry in _recent:
+        if est is estimator and cases is holdout and used == settings_key:
+            return dict(entry)
+    cases = partial_presentations(holdout, snapshot, seed)
+    calibration = calibrate(
+        estimator, snapshot.symptoms, cases, by_findings=by_findings, temperature=temperature
+    )
+    entry = {"conformal": calibration.to_json()} if calibration is not None else {}
+    _recent[:] = [(estimator, holdout, settings_key, entry), *_recent[:1]]
+    return dict(entry)
+
+
+def from_artefact(payload: dict) -> ConformalCalibration | None:
+    """The calibration stored with a model version; None when it has none (or an unknown format)."""
+    text = payload.get("conformal")
+    if not text:
+        return None
+    try:
+        return ConformalCalibration.from_json(text)
+    except (ValueError, KeyError, TypeError):
+        return None
