@@ -188,6 +188,11 @@ def sentence_answers(tokens: list[str]) -> dict[int, Assertion]:
     return answers
 
 
+# "nothing broken", "nothing serious", "nothing looks wrong": these deny; "nothing helps" does not.
+NOTHING_DENIES = {
+    "looks", "seems", "is", "was", "feels", "broken", "fractured", "cracked", "serious", "major", "bad",
+    "wrong", "abnormal", "unusual", "else",
+}  # fmt: skip
 NEGATIVE_ANSWERS = {"no", "nope", "nah", "none", "never", "negative", "nil"}
 POSITIVE_ANSWERS = {"yes", "yeah", "yep", "yup", "definitely", "loads"}
 
@@ -271,7 +276,14 @@ HYPOTHETICAL_PHRASES = [
     ("what", "should", "i", "do", "if"), ("what", "do", "i", "do", "if"), ("what", "to", "do", "if"),
     ("how", "to", "prevent"), ("how", "do", "i", "prevent"), ("how", "can", "i", "avoid"),
     ("what", "are", "the", "symptoms"), ("symptoms", "of", "a"), ("school", "project"), ("for", "a", "poster"),
+    # questions about what an illness looks like, not about something happening now
+    ("what", "does", "a"), ("what", "does", "an"), ("what", "do", "the", "signs"), ("how", "can", "i", "tell"),
+    ("how", "can", "you", "tell"), ("how", "do", "you", "tell"), ("how", "to", "spot"), ("how", "do", "i", "spot"),
+    ("how", "to", "recognise"), ("how", "do", "you", "recognise"), ("for", "future"), ("for", "the", "future"),
+    ("want", "to", "be", "prepared"), ("just", "in", "case"),
 ]  # fmt: skip
+# "more out of breath than I used to" compares with the past; it is not past history.
+_COMPARISON_BEFORE_USED_TO = {"than", "as", "like", "what"}
 NEGATION_WINDOW = 6  # tokens after a negation word it reaches, within its clause
 
 
@@ -326,7 +338,7 @@ class ClauseContext:
                     "longer",
                 }:
                     continue
-                if word == "nothing" and following not in {"looks", "seems", "is", "was", "feels"}:
+                if word == "nothing" and following not in NOTHING_DENIES:
                     continue  # "nothing helps", "nothing works": the complaint is there
                 ctx.negations.append(i)
         ctx.uncertain = ctx.uncertain or question
@@ -382,6 +394,8 @@ def _past_history(words: list[str]) -> bool:
         if at < 0:
             continue
         if phrase[0] == "last" and at > 0 and words[at - 1] in {"the", "over", "for", "past", "this"}:
+            continue
+        if phrase == ("used", "to") and set(words[max(0, at - 3) : at]) & _COMPARISON_BEFORE_USED_TO:
             continue
         return True
     return False
