@@ -29,7 +29,7 @@ from .context import (
     duration_days,
     is_real_word,
     join_compounds,
-    mentions_pregnancy,
+    pregnancy_and_breastfeeding,
     sentence_answers,
     speaks_of_self,
     tablets_taken,
@@ -467,7 +467,7 @@ class ComplaintCatalogue:
         text_months = age_months_from_text(tokens)
         if text_months is not None and (months is None or text_months < months):
             months = text_months  # the words describe someone younger: a child's rules apply
-        pregnant = bool(subject.pregnant) or mentions_pregnancy(tokens)
+        pregnant = bool(subject.pregnant) or pregnancy_and_breastfeeding(tokens)[0]
         facts = {
             "temperature": temperature_c(tokens),
             "duration": duration_days(tokens),

@@ -589,42 +589,11 @@ def age_months_from_text(tokens: list[str]) -> float | None:
     return None
 
 
-PREGNANCY_PHRASES = [
-    ("pregnant",), ("pregnancy",), ("weeks", "gone"), ("i", "am", "expecting"), ("expecting", "a", "baby"),
-    ("positive", "pregnancy", "test"), ("positive", "test"), ("baby", "moving"), ("baby", "movements"),
-    ("baby", "kicking"), ("bump",), ("antenatal",), ("midwife",),
-]  # fmt: skip
+def pregnancy_and_breastfeeding(tokens: list[str]) -> tuple[bool, bool]:
+    """(pregnant, breastfeeding) said in these words ("I'm 30 weeks pregnant", "nursing my baby"),
+    unless denied; a hedge ("not sure if pregnant") counts. Read clause by clause with the knowledge
+    base's one list of words (vocabulary.yaml, through `profile_words.profile_flags_from_words`), the
+    same reader the medicine filter uses, so triage and the filter never disagree."""
+    from .profile_words import profile_flags_from_words  # imported here: profile_words needs resolver
 
-
-def mentions_pregnancy(tokens: list[str]) -> bool:
-    """Words that place the check in a pregnancy ("I'm 30 weeks pregnant"), unless denied."""
-    for clause in clauses(tokens):
-        words = clause.tokens
-        for phrase in PREGNANCY_PHRASES:
-            at = _contains(words, phrase)
-            if at < 0:
-                continue
-            before = words[max(0, at - 3) : at]
-            if ("not" in before or "no" in before) and "sure" not in words[at - 2 : at + 1]:
-                continue
-            if phrase == ("bump",) and not ({"baby", "pregnant"} & set(words)):
-                continue
-            return True
-    return False
-
-
-BREASTFEEDING_PHRASES = [
-    ("breastfeeding",), ("breast", "feeding"), ("breastfed",), ("breast", "fed"), ("breastfeed",),
-    ("nursing", "my"), ("nursing", "a"), ("chestfeeding",), ("expressing", "milk"), ("bf", "my"),
-]  # fmt: skip
-
-
-def mentions_breastfeeding(tokens: list[str]) -> bool:
-    """Words that say the person breastfeeds ("nursing my baby"), unless denied."""
-    for clause in clauses(tokens):
-        words = clause.tokens
-        for phrase in BREASTFEEDING_PHRASES:
-            at = _contains(words, phrase)
-            if at >= 0 and not ({"not", "no", "stopped"} & set(words[max(0, at - 3) : at])):
-                return True
-    return False
+    return profile_flags_from_words([" ".join(clause.tokens) for clause in clauses(tokens)])

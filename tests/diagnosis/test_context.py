@@ -9,8 +9,7 @@ from diagnosis.engine.complaints import ComplaintCatalogue, Subject
 from diagnosis.engine.context import (
     age_months_from_text,
     duration_days,
-    mentions_breastfeeding,
-    mentions_pregnancy,
+    pregnancy_and_breastfeeding,
     tablets_taken,
     temperature_c,
     tokenise,
@@ -155,11 +154,15 @@ def test_tablets_and_age_and_pregnancy_words():
     assert age_months_from_text(tokenise("my 6 week old")) == pytest.approx(1.4)
     assert age_months_from_text(tokenise("my 2 year old son")) == 24
     assert age_months_from_text(tokenise("newborn won't feed")) == 0
-    assert mentions_pregnancy(tokenise("I'm 12 weeks pregnant"))
-    assert mentions_pregnancy(tokenise("possibly pregnant"))
-    assert not mentions_pregnancy(tokenise("I am not pregnant"))
-    assert mentions_breastfeeding(tokenise("nursing my baby"))
-    assert not mentions_breastfeeding(tokenise("stopped breastfeeding last year"))
+    assert pregnancy_and_breastfeeding(tokenise("I'm 12 weeks pregnant")) == (True, False)
+    assert pregnancy_and_breastfeeding(tokenise("possibly pregnant")) == (True, False)
+    assert pregnancy_and_breastfeeding(tokenise("I am not pregnant")) == (False, False)
+    assert pregnancy_and_breastfeeding(tokenise("nursing my baby")) == (False, True)
+    assert pregnancy_and_breastfeeding(tokenise("stopped breastfeeding last year")) == (False, False)
+    # one clause's denial does not deny another's words; the words are the knowledge base's list
+    assert pregnancy_and_breastfeeding(tokenise("not pregnant, but breastfeeding")) == (False, True)
+    assert pregnancy_and_breastfeeding(tokenise("the baby kicking less today")) == (True, False)
+    assert pregnancy_and_breastfeeding(tokenise("she lives in a nursing home")) == (False, False)
 
 
 def test_discriminators_need_their_modifiers(catalogue):
