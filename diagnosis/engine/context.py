@@ -567,6 +567,11 @@ _AGE_UNIT_MONTHS = {"day": 1 / 30, "days": 1 / 30, "week": 7 / 30, "weeks": 7 / 
                     "yrs": 12, "yo": 12}  # fmt: skip
 
 
+# "baby 2 months": a baby's age given straight after the word (not "my son 5 days of fever").
+_BABY_WORDS = {"baby", "babies", "newborn", "infant"}
+_BABY_AGE_UNITS = {"day", "days", "week", "weeks", "wk", "month", "months", "mth", "mo"}
+
+
 def age_months_from_text(tokens: list[str]) -> float | None:
     """The age of the person described, when the words give it: "my 6 week old", "2 year old"."""
     for i, token in enumerate(tokens):
@@ -580,6 +585,8 @@ def age_months_from_text(tokens: list[str]) -> float | None:
         before = tokens[i - 1] if i > 0 else ""
         if unit == "yo" or (unit in _AGE_UNIT_MONTHS and after in {"old", "baby"}):
             return round(value * _AGE_UNIT_MONTHS[unit], 2)
+        if unit in _BABY_AGE_UNITS and before in _BABY_WORDS and after not in {"pregnant", "ago"}:
+            return round(value * _AGE_UNIT_MONTHS[unit], 2)  # "my baby 2 months, fever 38.6"
         if unit in _AGE_UNIT_MONTHS and before in {"is", "aged", "age", "turned"} and after != "pregnant":
             if unit in ("week", "weeks", "wk") and value > 16:
                 continue  # "my wife is 35 weeks": a pregnancy, not a baby's age

@@ -154,6 +154,8 @@ def test_tablets_and_age_and_pregnancy_words():
     assert age_months_from_text(tokenise("my 6 week old")) == pytest.approx(1.4)
     assert age_months_from_text(tokenise("my 2 year old son")) == 24
     assert age_months_from_text(tokenise("newborn won't feed")) == 0
+    assert age_months_from_text(tokenise("my baby 2 months, fever 38.6")) == 2
+    assert age_months_from_text(tokenise("my son 5 days of fever")) is None  # a duration, not an age
     assert pregnancy_and_breastfeeding(tokenise("I'm 12 weeks pregnant")) == (True, False)
     assert pregnancy_and_breastfeeding(tokenise("possibly pregnant")) == (True, False)
     assert pregnancy_and_breastfeeding(tokenise("I am not pregnant")) == (False, False)
