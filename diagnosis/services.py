@@ -13,7 +13,7 @@ from feedback.services import review_flag
 
 from .engine.check import CheckResult, run_check
 from .engine.complaints import Subject
-from .engine.context import mentions_breastfeeding, mentions_pregnancy, tokenise
+from .engine.context import pregnancy_and_breastfeeding, tokenise
 from .engine.knowledge import current_snapshot
 from .engine.predictor import current_model
 from .models import SymptomSession
@@ -91,15 +91,16 @@ def subject_for_check(*, profile: dict, given: dict | None) -> dict:
     age_months = _age_months(given)
     if who == "me":
         notes = tokenise(" . ".join(profile.get("notes") or []))
+        notes_pregnant, notes_breastfeeding = pregnancy_and_breastfeeding(notes)
         sex = sex or profile.get("sex") or ""
         if age_months is None and profile.get("age") is not None:
             age_months = float(profile["age"]) * 12
         if not pregnant:
-            if profile.get("pregnant") or mentions_pregnancy(notes):
+            if profile.get("pregnant") or notes_pregnant:
                 pregnant = "yes"
             elif profile.get("pregnancy") == "unsure":
                 pregnant = "unsure"
-        if not breastfeeding and mentions_breastfeeding(notes):
+        if not breastfeeding and notes_breastfeeding:
             breastfeeding = "yes"
     elif age_months is None and who == "child":
         raise ValidationError({"age": _("Tell us the child's age (in months for a baby).")}, code="required")

@@ -4,8 +4,8 @@ Profile words (allergies, long-term conditions, current medicines) are resolved 
 drug classes and conditions from the knowledge base; every candidate medicine the profile
 rules out is withheld with a reason the patient can read. Unknown words are reported back.
 
-Free-text entries that mean pregnancy or breastfeeding set those flags (`profile_flags_from_words`,
-pure and free of the database so triage can use it too), and medicines that imply a condition
+Free-text entries that mean pregnancy or breastfeeding set those flags (the one reader of the
+knowledge base's words, `diagnosis.engine.profile_words`, which triage uses too), and medicines that imply a condition
 (a reliever inhaler means asthma) bring that condition's rules with them.
 """
 
@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
 from rapidfuzz import fuzz, process
 
+from diagnosis.engine.profile_words import (
+    ProfileLexicon,
+    _entry_flags,
+    flag_entries,
+    shipped_profile_lexicon,
+)
 from diagnosis.engine.resolver import normalise
 
 FUZZY_CUTOFF = 88
@@ -214,185 +217,6 @@ def current_vocabulary() -> SafetyVocabulary:
             if _cached is None or _cached.version != version:
                 _cached = build_vocabulary()
     return _cached
-
-
-# ------------------------------------------------------------------ free-text profile words
-# Pregnancy and breastfeeding words, their denials and hedges, and allergy-only abbreviations live in
-# vocabulary.yaml. They are read from the file rather than the database so that
-# `profile_flags_from_words` stays a pure function the diagnosis engine can call without the ORM.
-
-_BREAKS = re.compile("[a-z0-9]+|[,;:.!?/\u2013\u2014-]")  # words, or punctuation (en and em dashes too)
-# Words that may stand between a denial and the term it denies ("not currently pregnant", "no longer
-# breastfeeding", "not pregnant or breastfeeding").
-_FILLERS = {
-    "currently", "longer", "been", "be", "am", "i", "im", "a", "an", "yet", "now", "really",
-    "actually", "any", "more", "anymore", "is", "was", "were", "are", "she", "he", "they", "we",
-    "at", "the", "moment", "present", "presently", "or", "nor", "and", "shes", "hes",
-}  # fmt: skip
-# Misspellings: a single word of at least this length counts when this close to a one-word term
-# ("pregant", "brestfeeding"); shorter words are too easily something else.
-_FLAG_FUZZY_MIN_LEN = 7
-_FLAG_FUZZY_CUTOFF = 85
-
-
-@dataclass(frozen=True)
-class ProfileLexicon:
-    pregnancy: tuple[tuple[str, ...], ...] = ()
-    breastfeeding: tuple[tuple[str, ...], ...] = ()
-    denials: frozenset[str] = frozenset()
-    hedges: frozenset[str] = frozenset()
-    exceptions: tuple[tuple[str, ...], ...] = ()  # "nursing home" is not nursing a baby
-    allergy_only: dict[str, str] = field(default_factory=dict)  # abbreviation -> the word it stands for
-
-    @property
-    def flag_words(self) -> frozenset[str]:
-        return frozenset(t[0] for t in self.pregnancy + self.breastfeeding if len(t) == 1)
-
-
-def _words_and_breaks(text: str) -> tuple[list[str], list[bool]]:
-    """Lower-case words, and for each whether punctuation ("," ":" "-") comes right before it."""
-    text = normalise(text).replace("'", "")
-    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # "breast-feeding" is "breast feeding"
-    words: list[str] = []
-    breaks: list[bool] = []
-    pending = False
-    for token in _BREAKS.findall(text):
-        if token[0].isalnum():
-            words.append(token)
-            breaks.append(pending)
-            pending = False
-        else:
-            pending = True
-    return words, breaks
-
-
-def profile_lexicon(vocabulary: dict) -> ProfileLexicon:
-    """The free-text profile words of a parsed vocabulary.yaml (a dict); pure."""
-
-    def terms(key: str) -> tuple[tuple[str, ...], ...]:
-        out = []
-        for phrase in vocabulary.get(key) or []:
-            words = tuple(_words_and_breaks(str(phrase))[0])
-            if words and words not in out:
-                out.append(words)
-        return tuple(out)
-
-    return ProfileLexicon(
-        pregnancy=terms("pregnancy_words"),
-        breastfeeding=terms("breastfeeding_words"),
-        denials=frozenset(w for t in terms("flag_denials") for w in t),
-        hedges=frozenset(w for t in terms("flag_hedges") for w in t),
-        exceptions=terms("flag_exceptions"),
-        allergy_only={
-            normalise(k): normalise(v) for k, v in (vocabulary.get("allergy_only_words") or {}).items()
-        },
-    )
-
-
-_lexicon_lock = threading.Lock()
-_lexicon_cache: tuple[Path, float, ProfileLexicon] | None = None
-
-
-def _vocabulary_path() -> Path:
-    from django.conf import settings
-
-    if settings.configured and getattr(settings, "KNOWLEDGE_BASE_DIR", None):
-        return Path(settings.KNOWLEDGE_BASE_DIR) / "vocabulary.yaml"
-    return Path(__file__).resolve().parent.parent / "diagnosis" / "knowledge_base" / "vocabulary.yaml"
-
-
-def shipped_profile_lexicon() -> ProfileLexicon:
-    """The lexicon of the shipped vocabulary.yaml, read once and again whenever the file changes."""
-    global _lexicon_cache
-    path = _vocabulary_path()
-    mtime = path.stat().st_mtime
-    cached = _lexicon_cache
-    if cached is None or cached[0] != path or cached[1] != mtime:
-        with _lexicon_lock:
-            with path.open(encoding="utf-8") as fh:
-                lexicon = profile_lexicon(yaml.safe_load(fh) or {})
-            _lexicon_cache = cached = (path, mtime, lexicon)
-    return cached[2]
-
-
-def _term_at(words: list[str], term: tuple[str, ...]) -> list[int]:
-    n = len(term)
-    hits = [i for i in range(len(words) - n + 1) if tuple(words[i : i + n]) == term]
-    if not hits and n == 1 and len(term[0]) >= _FLAG_FUZZY_MIN_LEN:
-        hits = [
-            i
-            for i, w in enumerate(words)
-            if len(w) >= _FLAG_FUZZY_MIN_LEN - 1 and fuzz.ratio(w, term[0]) >= _FLAG_FUZZY_CUTOFF
-        ]
-    return hits
-
-
-def _denied(words: list[str], breaks: list[bool], start: int, end: int, lexicon: ProfileLexicon) -> bool:
-    """True when the term at words[start:end] is denied: "not pregnant", "no longer breastfeeding",
-    "pregnant: no". Punctuation before the term stops the search for a denial ("not pregnant,
-    breastfeeding" still says breastfeeding)."""
-    skippable = _FILLERS | lexicon.flag_words
-    j = start - 1
-    while j >= 0 and not breaks[j + 1]:
-        if words[j] in lexicon.denials:
-            return True
-        if words[j] not in skippable:
-            break
-        j -= 1
-    rest = words[end:]
-    return (
-        bool(rest)
-        and all(w in lexicon.denials or w in _FILLERS for w in rest)
-        and bool(lexicon.denials & set(rest))
-    )
-
-
-def _entry_flags(entry: str, lexicon: ProfileLexicon) -> tuple[bool, bool, bool]:
-    """(says pregnant, says breastfeeding, mentions either at all: "not pregnant" is understood too)."""
-    words, breaks = _words_and_breaks(entry)
-    for phrase in lexicon.exceptions:
-        for start in _term_at(words, phrase):
-            words[start : start + len(phrase)] = ["|"] * len(phrase)  # "|" matches no term
-    hedged = bool(lexicon.hedges & set(words))
-    mentioned = False
-
-    def said(terms) -> bool:
-        nonlocal mentioned
-        for term in terms:
-            for start in _term_at(words, term):
-                mentioned = True
-                if hedged or not _denied(words, breaks, start, start + len(term), lexicon):
-                    return True
-        return False
-
-    return said(lexicon.pregnancy), said(lexicon.breastfeeding), mentioned
-
-
-def flag_entries(words: Iterable[str], lexicon: ProfileLexicon | None = None) -> tuple[str, str]:
-    """The first entry that says the person is pregnant, and the first that says they breastfeed
-    ("" when none does), so that a reason can quote the patient's own words."""
-    lexicon = lexicon or shipped_profile_lexicon()
-    pregnant = breastfeeding = ""
-    for entry in words:
-        if not isinstance(entry, str) or not entry.strip():
-            continue
-        is_pregnant, is_breastfeeding, _ = _entry_flags(entry, lexicon)
-        if is_pregnant and not pregnant:
-            pregnant = entry
-        if is_breastfeeding and not breastfeeding:
-            breastfeeding = entry
-    return pregnant, breastfeeding
-
-
-def profile_flags_from_words(
-    words: Iterable[str], lexicon: ProfileLexicon | None = None
-) -> tuple[bool, bool]:
-    """(pregnant, breastfeeding) from free-text profile entries such as "12 weeks pregnant",
-    "possibly pregnant", "nursing my baby" or "bf my 3 month old". Conservative: a hedge ("might
-    be", "not sure if") counts as yes, and only a plain denial ("not pregnant", "stopped
-    breastfeeding") does not. Pure: no database; `lexicon` defaults to the shipped vocabulary.yaml."""
-    pregnant, breastfeeding = flag_entries(words, lexicon)
-    return bool(pregnant), bool(breastfeeding)
 
 
 def _for_lookup(entry: str, allergy_only: dict[str, str] | None = None) -> str:

@@ -29,7 +29,7 @@ from .context import (
     duration_days,
     is_real_word,
     join_compounds,
-    mentions_pregnancy,
+    pregnancy_and_breastfeeding,
     sentence_answers,
     speaks_of_self,
     tablets_taken,
@@ -437,6 +437,7 @@ class ComplaintCatalogue:
             found = _drop_denials_read_as_findings(
                 self.index.find(words, sentence), words, self.index.with_negation
             )
+            found = _drop_never_had_without_before(found, words)
             for k, n in enumerate(numbers):
                 clause, offset = all_clauses[n], starts[k]
                 end = offset + len(clause.tokens)
@@ -466,7 +467,7 @@ class ComplaintCatalogue:
         text_months = age_months_from_text(tokens)
         if text_months is not None and (months is None or text_months < months):
             months = text_months  # the words describe someone younger: a child's rules apply
-        pregnant = bool(subject.pregnant) or mentions_pregnancy(tokens)
+        pregnant = bool(subject.pregnant) or pregnancy_and_breastfeeding(tokens)[0]
         facts = {
             "temperature": temperature_c(tokens),
             "duration": duration_days(tokens),
@@ -525,6 +526,17 @@ def _drop_denials_read_as_findings(
         if superseded or listed:
             dropped.add(i)
     return [h for i, h in enumerate(hits) if i not in dropped]
+
+
+# "never had X before" / "never had a headache like this" say X is new; without them "never had a
+# seizure" denies the seizure, so a "never had" finding is dropped and its "never" negates.
+_NEW_NOT_DENIED = {"before", "like", "until", "till"}
+
+
+def _drop_never_had_without_before(hits: list[TermHit], words: list[str]) -> list[TermHit]:
+    if _NEW_NOT_DENIED & set(words):
+        return hits
+    return [h for h in hits if words[h.span.start] != "never"]
 
 
 def _fires(d: DiscriminatorSpec, found: set[str], subject: Subject, months, pregnant: bool, facts) -> bool:

@@ -188,6 +188,11 @@ def sentence_answers(tokens: list[str]) -> dict[int, Assertion]:
     return answers
 
 
+# "nothing broken", "nothing serious", "nothing looks wrong": these deny; "nothing helps" does not.
+NOTHING_DENIES = {
+    "looks", "seems", "is", "was", "feels", "broken", "fractured", "cracked", "serious", "major", "bad",
+    "wrong", "abnormal", "unusual", "else",
+}  # fmt: skip
 NEGATIVE_ANSWERS = {"no", "nope", "nah", "none", "never", "negative", "nil"}
 POSITIVE_ANSWERS = {"yes", "yeah", "yep", "yup", "definitely", "loads"}
 
@@ -271,7 +276,14 @@ HYPOTHETICAL_PHRASES = [
     ("what", "should", "i", "do", "if"), ("what", "do", "i", "do", "if"), ("what", "to", "do", "if"),
     ("how", "to", "prevent"), ("how", "do", "i", "prevent"), ("how", "can", "i", "avoid"),
     ("what", "are", "the", "symptoms"), ("symptoms", "of", "a"), ("school", "project"), ("for", "a", "poster"),
+    # questions about what an illness looks like, not about something happening now
+    ("what", "does", "a"), ("what", "does", "an"), ("what", "do", "the", "signs"), ("how", "can", "i", "tell"),
+    ("how", "can", "you", "tell"), ("how", "do", "you", "tell"), ("how", "to", "spot"), ("how", "do", "i", "spot"),
+    ("how", "to", "recognise"), ("how", "do", "you", "recognise"), ("for", "future"), ("for", "the", "future"),
+    ("want", "to", "be", "prepared"), ("just", "in", "case"),
 ]  # fmt: skip
+# "more out of breath than I used to" compares with the past; it is not past history.
+_COMPARISON_BEFORE_USED_TO = {"than", "as", "like", "what"}
 NEGATION_WINDOW = 6  # tokens after a negation word it reaches, within its clause
 
 
@@ -326,7 +338,7 @@ class ClauseContext:
                     "longer",
                 }:
                     continue
-                if word == "nothing" and following not in {"looks", "seems", "is", "was", "feels"}:
+                if word == "nothing" and following not in NOTHING_DENIES:
                     continue  # "nothing helps", "nothing works": the complaint is there
                 ctx.negations.append(i)
         ctx.uncertain = ctx.uncertain or question
@@ -382,6 +394,8 @@ def _past_history(words: list[str]) -> bool:
         if at < 0:
             continue
         if phrase[0] == "last" and at > 0 and words[at - 1] in {"the", "over", "for", "past", "this"}:
+            continue
+        if phrase == ("used", "to") and set(words[max(0, at - 3) : at]) & _COMPARISON_BEFORE_USED_TO:
             continue
         return True
     return False
@@ -553,6 +567,11 @@ _AGE_UNIT_MONTHS = {"day": 1 / 30, "days": 1 / 30, "week": 7 / 30, "weeks": 7 / 
                     "yrs": 12, "yo": 12}  # fmt: skip
 
 
+# "baby 2 months": a baby's age given straight after the word (not "my son 5 days of fever").
+_BABY_WORDS = {"baby", "babies", "newborn", "infant"}
+_BABY_AGE_UNITS = {"day", "days", "week", "weeks", "wk", "month", "months", "mth", "mo"}
+
+
 def age_months_from_text(tokens: list[str]) -> float | None:
     """The age of the person described, when the words give it: "my 6 week old", "2 year old"."""
     for i, token in enumerate(tokens):
@@ -566,6 +585,8 @@ def age_months_from_text(tokens: list[str]) -> float | None:
         before = tokens[i - 1] if i > 0 else ""
         if unit == "yo" or (unit in _AGE_UNIT_MONTHS and after in {"old", "baby"}):
             return round(value * _AGE_UNIT_MONTHS[unit], 2)
+        if unit in _BABY_AGE_UNITS and before in _BABY_WORDS and after not in {"pregnant", "ago"}:
+            return round(value * _AGE_UNIT_MONTHS[unit], 2)  # "my baby 2 months, fever 38.6"
         if unit in _AGE_UNIT_MONTHS and before in {"is", "aged", "age", "turned"} and after != "pregnant":
             if unit in ("week", "weeks", "wk") and value > 16:
                 continue  # "my wife is 35 weeks": a pregnancy, not a baby's age
@@ -575,42 +596,11 @@ def age_months_from_text(tokens: list[str]) -> float | None:
     return None
 
 
-PREGNANCY_PHRASES = [
-    ("pregnant",), ("pregnancy",), ("weeks", "gone"), ("i", "am", "expecting"), ("expecting", "a", "baby"),
-    ("positive", "pregnancy", "test"), ("positive", "test"), ("baby", "moving"), ("baby", "movements"),
-    ("baby", "kicking"), ("bump",), ("antenatal",), ("midwife",),
-]  # fmt: skip
+def pregnancy_and_breastfeeding(tokens: list[str]) -> tuple[bool, bool]:
+    """(pregnant, breastfeeding) said in these words ("I'm 30 weeks pregnant", "nursing my baby"),
+    unless denied; a hedge ("not sure if pregnant") counts. Read clause by clause with the knowledge
+    base's one list of words (vocabulary.yaml, through `profile_words.profile_flags_from_words`), the
+    same reader the medicine filter uses, so triage and the filter never disagree."""
+    from .profile_words import profile_flags_from_words  # imported here: profile_words needs resolver
 
-
-def mentions_pregnancy(tokens: list[str]) -> bool:
-    """Words that place the check in a pregnancy ("I'm 30 weeks pregnant"), unless denied."""
-    for clause in clauses(tokens):
-        words = clause.tokens
-        for phrase in PREGNANCY_PHRASES:
-            at = _contains(words, phrase)
-            if at < 0:
-                continue
-            before = words[max(0, at - 3) : at]
-            if ("not" in before or "no" in before) and "sure" not in words[at - 2 : at + 1]:
-                continue
-            if phrase == ("bump",) and not ({"baby", "pregnant"} & set(words)):
-                continue
-            return True
-    return False
-
-
-BREASTFEEDING_PHRASES = [
-    ("breastfeeding",), ("breast", "feeding"), ("breastfed",), ("breast", "fed"), ("breastfeed",),
-    ("nursing", "my"), ("nursing", "a"), ("chestfeeding",), ("expressing", "milk"), ("bf", "my"),
-]  # fmt: skip
-
-
-def mentions_breastfeeding(tokens: list[str]) -> bool:
-    """Words that say the person breastfeeds ("nursing my baby"), unless denied."""
-    for clause in clauses(tokens):
-        words = clause.tokens
-        for phrase in BREASTFEEDING_PHRASES:
-            at = _contains(words, phrase)
-            if at >= 0 and not ({"not", "no", "stopped"} & set(words[max(0, at - 3) : at])):
-                return True
-    return False
+    return profile_flags_from_words([" ".join(clause.tokens) for clause in clauses(tokens)])

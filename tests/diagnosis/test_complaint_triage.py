@@ -154,7 +154,7 @@ def _run(snapshot, case):
     return run_check(snapshot, kb_model(snapshot), text=case["text"], subject=subject, ask_questions=False)
 
 
-@pytest.mark.parametrize("split", ["dev", "heldout", "fresh"])
+@pytest.mark.parametrize("split", ["dev", "dev2", "heldout", "fresh"])
 def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, split):
     cases = list(_cases(split))
     emergencies = [c for c in cases if c["expected"] == "emergency"]
@@ -171,9 +171,11 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # Ceilings from the measured run (benchmarks/results/triage.md, knowledge-base model): a regression
 # fails the suite. The held-out ones are what the held-out set measured, not a target: the target
 # is 0 everywhere (issue 14), and held-out cases are never used to tune.
-MAX_MISSED = {"dev": 0, "heldout": 10, "fresh": 33}
-MAX_ALARMED = {"dev": 0, "heldout": 4, "fresh": 2}
-MAX_SELF_CARE = {"dev": 2, "heldout": 7, "fresh": 8}
+# dev2 was written 2026-12-06 and tuned on after its first (untuned) measurement: 7 missed, 2 alarmed,
+# 2 self-care then; the ceilings below are the tuned run's.
+MAX_MISSED = {"dev": 0, "dev2": 0, "heldout": 10, "fresh": 30}
+MAX_ALARMED = {"dev": 0, "dev2": 0, "heldout": 4, "fresh": 2}
+MAX_SELF_CARE = {"dev": 2, "dev2": 0, "heldout": 7, "fresh": 7}
 
 
 # --- who the check is for --------------------------------------------------------------------------

@@ -9,8 +9,7 @@ from diagnosis.engine.complaints import ComplaintCatalogue, Subject
 from diagnosis.engine.context import (
     age_months_from_text,
     duration_days,
-    mentions_breastfeeding,
-    mentions_pregnancy,
+    pregnancy_and_breastfeeding,
     tablets_taken,
     temperature_c,
     tokenise,
@@ -47,6 +46,12 @@ ROWS = [
     {"slug": "overdose", "name": "Overdose", "level": "urgent", "terms": ["overdose"],
      "discriminators": [{"slug": "many_tablets", "name": "Many tablets", "level": "emergency", "standalone": True,
                          "all_of": [["took", "swallowed"]], "min_tablets": 10}]},
+    {"slug": "fit", "name": "Fit", "level": "emergency", "terms": ["seizure*", "fit"],
+     "discriminators": [{"slug": "first_fit", "name": "First fit", "level": "emergency",
+                         "all_of": [["never had", "first time"]]}]},
+    {"slug": "knee", "name": "Knee injury", "level": "self_care", "terms": ["knee"],
+     "discriminators": [{"slug": "broken", "name": "Broken", "level": "urgent", "all_of": [["broken"]]}]},
+    {"slug": "breathless", "name": "Breathless", "level": "urgent", "terms": ["out of breath"]},
 ]  # fmt: skip
 
 
@@ -77,6 +82,16 @@ def assertions(catalogue, text):
         ("no wet nappies since this morning", "no wet nappies", "present"),
         ("what if she gets a rash", "rash", "hypothetical"),
         ("my lips aren't blue", None, None),
+        # "never had X" denies X; "never had X before" / "like this" says X is new
+        ("never had a seizure, just asking about flashing lights", "seizure", "negated"),
+        ("having a seizure like this, never had one like it", "seizure", "present"),
+        # "nothing broken" denies; "nothing helps" does not
+        ("grazed my knee, nothing broken", "broken", "negated"),
+        ("nothing helps my cough", "cough", "present"),
+        # "than I used to" compares with the past, "I used to" is the past
+        ("more out of breath than I used to", "out of breath", "present"),
+        ("I used to get out of breath as a kid", "out of breath", "historical"),
+        ("what does a seizure look like? my nan is fine", "seizure", "hypothetical"),
     ],
 )
 def test_context_assertions(catalogue, text, finding, expected):
@@ -85,6 +100,12 @@ def test_context_assertions(catalogue, text, finding, expected):
         assert not found, found
     else:
         assert found.get(finding) == expected, found
+
+
+def test_never_had_without_before_is_a_denial_not_a_first_time(catalogue):
+    assert catalogue.assess("never had a seizure").level is None
+    fired = [f.slug for f in catalogue.assess("a seizure, never had one like this").fired]
+    assert fired == ["first_fit"]
 
 
 def test_a_relatives_emergency_now_is_not_family_history(catalogue):
@@ -133,11 +154,17 @@ def test_tablets_and_age_and_pregnancy_words():
     assert age_months_from_text(tokenise("my 6 week old")) == pytest.approx(1.4)
     assert age_months_from_text(tokenise("my 2 year old son")) == 24
     assert age_months_from_text(tokenise("newborn won't feed")) == 0
-    assert mentions_pregnancy(tokenise("I'm 12 weeks pregnant"))
-    assert mentions_pregnancy(tokenise("possibly pregnant"))
-    assert not mentions_pregnancy(tokenise("I am not pregnant"))
-    assert mentions_breastfeeding(tokenise("nursing my baby"))
-    assert not mentions_breastfeeding(tokenise("stopped breastfeeding last year"))
+    assert age_months_from_text(tokenise("my baby 2 months, fever 38.6")) == 2
+    assert age_months_from_text(tokenise("my son 5 days of fever")) is None  # a duration, not an age
+    assert pregnancy_and_breastfeeding(tokenise("I'm 12 weeks pregnant")) == (True, False)
+    assert pregnancy_and_breastfeeding(tokenise("possibly pregnant")) == (True, False)
+    assert pregnancy_and_breastfeeding(tokenise("I am not pregnant")) == (False, False)
+    assert pregnancy_and_breastfeeding(tokenise("nursing my baby")) == (False, True)
+    assert pregnancy_and_breastfeeding(tokenise("stopped breastfeeding last year")) == (False, False)
+    # one clause's denial does not deny another's words; the words are the knowledge base's list
+    assert pregnancy_and_breastfeeding(tokenise("not pregnant, but breastfeeding")) == (False, True)
+    assert pregnancy_and_breastfeeding(tokenise("the baby kicking less today")) == (True, False)
+    assert pregnancy_and_breastfeeding(tokenise("she lives in a nursing home")) == (False, False)
 
 
 def test_discriminators_need_their_modifiers(catalogue):

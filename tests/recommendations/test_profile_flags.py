@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from recommendations.safety import profile_flags_from_words, profile_lexicon, safety_facts_validate
+from diagnosis.engine.profile_words import profile_flags_from_words, profile_lexicon
+from recommendations.safety import safety_facts_validate
 
 KB = Path(__file__).resolve().parents[2] / "diagnosis" / "knowledge_base"
 
@@ -120,7 +121,7 @@ def test_importable_and_usable_without_django_settings_or_a_database():
     """The diagnosis engine will call it: importing it must not need settings, the ORM or the database."""
     code = (
         "import json, sys\n"
-        "from recommendations.safety import profile_flags_from_words\n"
+        "from diagnosis.engine.profile_words import profile_flags_from_words\n"
         "flags = profile_flags_from_words(['12 weeks pregnant', 'nursing my baby'])\n"
         "print(json.dumps([flags, 'django.db.models' in sys.modules]))\n"
     )
