@@ -85,7 +85,23 @@ MATRIX: dict[str, list[Row]] = {
         row("post", "/privacy/delete/", L, 400, 400, 400, 400, {"password": "not-the-password"}),
         row("get", "/privacy/delete/", L, 405, 405, 405, 405),
     ],
-    "diagnosis:check_start": [row("get", "/check/", L, 200, 200, 200, 200)],
+    # Anyone may check without an account: a guest's check lives only in their own session.
+    # Resending a confirmation e-mail: POST only; with no address typed in this browser it sends
+    # nothing and points to sign-in (accounts.views.resend_verification).
+    "account_resend_verification": [
+        row("post", "/accounts/confirm-email/resend/", 302, 302, 302, 302, 302),
+        row("get", "/accounts/confirm-email/resend/", 405, 405, 405, 405, 405),
+    ],
+    "diagnosis:check_start": [row("get", "/check/", 200, 200, 200, 200, 200)],
+    # With no guest check in this browser there is nothing to show: back to the form (or to My
+    # checks for the save page, which needs an account).
+    "diagnosis:guest_check": [row("get", "/check/guest/", 302, 302, 302, 302, 302)],
+    "diagnosis:guest_check_answer": [
+        row("post", "/check/guest/answer/", 302, 302, 302, 302, 302, {"symptom": "cough", "answer": "yes"}),
+        row("get", "/check/guest/answer/", 405, 405, 405, 405, 405),
+    ],
+    "diagnosis:guest_check_finish": [row("post", "/check/guest/finish/", 302, 302, 302, 302, 302)],
+    "diagnosis:guest_check_save": [row("get", "/check/guest/save/", L, 302, 302, 302, 302)],
     "diagnosis:history": [row("get", "/check/history/", L, 200, 200, 200, 200)],
     "diagnosis:autocomplete": [row("get", "/check/autocomplete/?q=hea", 200, 200, 200, 200, 200)],
     "diagnosis:check_detail": [row("get", f"/check/{S}/", L, 200, 404, 404, 404)],

@@ -28,10 +28,11 @@ def temperature_fit(proba: np.ndarray, true_index: np.ndarray) -> float:
     """The temperature minimising the negative log-likelihood of the true classes.
 
     ``true_index`` holds each row's true column, or -1 when the true class is not among the
-    columns (those rows are ignored). Searched for T between 1 and 20: calibration may make a
-    list less sure, never surer. Sharpening would push an emergency condition ranked second
-    below the probability at which the check escalates, so a model the safety gate accepted
-    could lose emergencies after calibration. Returns 1.0 when there is nothing to fit on.
+    columns (those rows are ignored). Searched for T between 0.05 and 20. Sharpening (T < 1)
+    can push an emergency condition ranked second below the probability at which a check
+    escalates; that is why the promotion gates (mlops.gates) measure the model as served, with
+    its temperature, and refuse a version that loses an emergency. Returns 1.0 when there is
+    nothing to fit on.
     """
     keep = true_index >= 0
     if keep.sum() < 20:
@@ -43,5 +44,5 @@ def temperature_fit(proba: np.ndarray, true_index: np.ndarray) -> float:
         scaled = temperature_apply(proba, float(np.exp(log_t)))
         return float(-np.log(np.clip(scaled[rows, true_index], _FLOOR, 1.0)).mean())
 
-    best = minimize_scalar(nll, bounds=(0.0, 3.0), method="bounded")
+    best = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded")
     return float(np.exp(best.x)) if best.success else 1.0

@@ -40,10 +40,9 @@ def test_nothing_to_fit_on_leaves_probabilities_alone():
     assert temperature_fit(proba, np.full(len(truth), -1)) == 1.0
 
 
-def test_calibration_never_makes_a_list_surer_than_the_model():
-    """An under-confident model stays as it is: sharpening could hide a second-ranked emergency."""
-    proba, truth = _overconfident(true_temperature=0.4)
-    assert temperature_fit(proba, truth) == pytest.approx(1.0, abs=0.01)
+def test_an_under_confident_model_is_sharpened():
+    proba, truth = _overconfident(true_temperature=0.5)
+    assert temperature_fit(proba, truth) == pytest.approx(0.5, rel=0.15)
 
 
 def test_training_fits_the_temperature_on_rows_apart_from_the_measured_ones(snapshot):

@@ -17,6 +17,7 @@ from feedback.services import (
     review_flag,
 )
 from mlops.models import TrainingCase
+from mlops.services import training_check_key
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +130,7 @@ def test_closing_as_other_stores_no_condition_and_no_training_case(
     review.refresh_from_db()
     assert review.status == "closed" and review.outcome == "other"
     assert review.confirmed_condition is None and review.corrected_triage == "urgent"
-    assert not TrainingCase.objects.filter(session=session).exists()
+    assert not TrainingCase.objects.filter(check_key=training_check_key(session.pk)).exists()
     alice_http = Client()  # bob_client is the shared test client
     alice_http.force_login(alice)
     page = html_lib.unescape(alice_http.get(session.get_absolute_url()).content.decode())
@@ -147,7 +148,7 @@ def test_other_removes_a_training_case_stored_earlier_for_the_check(alice, bob, 
     review_close(
         review=session.clinician_review, clinician=bob, condition_slug=OTHER_CONDITION, triage="gp", note=NOTE
     )
-    assert not TrainingCase.objects.filter(session=session).exists()
+    assert not TrainingCase.objects.filter(check_key=training_check_key(session.pk)).exists()
 
 
 def test_a_condition_slug_called_other_is_not_the_other_choice(alice, bob, trained_champion):

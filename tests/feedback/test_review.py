@@ -14,7 +14,7 @@ from feedback.models import ClinicianReview
 from feedback.selectors import review_queue
 from feedback.services import review_claim, review_close, review_flag
 from mlops.models import TrainingCase
-from mlops.services import ApplicationError
+from mlops.services import ApplicationError, training_check_key
 from tests.conftest import _with_mfa
 from tests.factories import UserFactory
 
@@ -324,10 +324,10 @@ def test_confirmed_label_becomes_training_data_only_with_consent(alice, bob, red
     review_close(
         review=red_flag_check.clinician_review, clinician=bob, condition_slug="gerd", triage="gp", note=NOTE
     )
-    cases = TrainingCase.objects.filter(session=red_flag_check)
+    cases = TrainingCase.objects.filter(check_key=training_check_key(red_flag_check.pk))
     if consented:
         case = cases.get()
-        assert case.disease.slug == "gerd" and case.source == "confirmed"
+        assert case.condition == "gerd" and case.source == "confirmed"
         assert "chest_pain" in case.symptoms
     else:
         assert not cases.exists()
