@@ -43,9 +43,11 @@ test-integration: $(VENV)/.installed
 test-e2e: $(VENV)/.installed
 	$(VENV)/bin/pytest -m e2e -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
+# lint-imports: the architecture contracts in pyproject.toml (README "Architecture").
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .

@@ -1,8 +1,9 @@
-"""Signal receivers that only append audit events (CONVENTIONS: no business logic in signals)."""
+"""Signal receivers that only append audit events: business logic belongs in services, not signals."""
 
 from __future__ import annotations
 
 from allauth.mfa import signals as mfa_signals
+from django.contrib.auth import get_user_model
 from django.contrib.auth import signals as auth_signals
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -49,10 +50,9 @@ def _attempted_email(credentials: dict) -> str:
 @receiver(auth_signals.user_login_failed, dispatch_uid="audit_login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
     # Django has already replaced the password with stars; only the e-mail is read here.
-    from accounts.models import User
-
+    # get_user_model(), not accounts.models: audit sits below accounts (README "Architecture").
     email = _attempted_email(credentials or {})
-    actor = User.objects.filter(email=email).first() if email else None
+    actor = get_user_model().objects.filter(email=email).first() if email else None
     audit_record(
         action=Action.LOGIN_FAILED, request=request, actor=actor, actor_email=email, detail="password"
     )

@@ -123,7 +123,7 @@ class SymptomAutocompleteView(APIView):
 
 class CheckListCreateView(GenericAPIView):
     def get_queryset(self):
-        # Owner-filtered here: object permissions never apply to lists (../shared/PITFALLS.md).
+        # Owner-filtered here: DRF checks object permissions in get_object() only, never on lists.
         return selectors.sessions_for_user(user=self.request.user)
 
     @extend_schema(

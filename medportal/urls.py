@@ -6,7 +6,7 @@ from accounts import views as account_views
 from medportal import errors, pages
 from medportal.health import liveness, readiness
 
-# Django admin's own login would bypass allauth's rate limits and MFA (../shared/PITFALLS.md).
+# Django admin's own login would bypass allauth's rate limits and MFA: it goes through allauth's.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "MedPortal administration"
 

@@ -56,7 +56,8 @@ class Advice:
     notes: list[str] = field(default_factory=list)
 
     def as_contract(self) -> dict:
-        """The `recommend --json` output shape of ../shared/DESIGN.md."""
+        """The `recommend --json` output shape (management/commands/recommend.py); safety evaluation
+        reads it, so fields are only ever added."""
         return {
             "medicines": [
                 {"name": m.name, "rx": m.rx, "drug_class": m.drug_class, "reason": m.reason}

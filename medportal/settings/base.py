@@ -1,14 +1,20 @@
-"""Settings shared by every environment.
+"""Settings shared by every environment, readable top to bottom.
 
-Configuration comes from the environment through one django-environ ``env``.
-Environment-specific modules (dev, test, production) import this and override.
+Every setting is declared once, here, in the section it belongs to; nothing further down patches
+a setting declared above. Configuration comes from the environment through one django-environ
+``env``. The environment modules (dev, test, production) import this and only override values.
+tests/medportal/test_settings.py pins the middleware order and imports every settings module.
 """
 
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
+# =============================================================================
+# Paths and environment
+# =============================================================================
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -18,7 +24,10 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 
-INSTALLED_APPS = [
+# =============================================================================
+# Applications
+# =============================================================================
+DJANGO_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -26,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+]
+THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -34,16 +45,36 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served from our static files, never a CDN
     "simple_history",
     "django_celery_beat",
+    "knox",  # API tokens (see REST_KNOX)
+    "csp",  # Content-Security-Policy header (see CONTENT_SECURITY_POLICY)
+]
+# The portal's own apps. Which may import which is enforced by import-linter (the contracts in
+# pyproject.toml; README "Architecture").
+LOCAL_APPS = [
     "accounts",
     "diagnosis",
     "recommendations",
     "feedback",
     "mlops",
+    "audit",
 ]
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
+# =============================================================================
+# Middleware
+# =============================================================================
+# Order matters (each wraps the ones below it); tests/medportal/test_settings.py pins it.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP on every response, including those answered by middleware further down. The admin's
+    # few fixed inline styles are allowed by hash on /admin/ only (medportal/csp.py).
+    "csp.middleware.CSPMiddleware",
+    "medportal.csp.AdminCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database outage answers 503 (JSON with Retry-After under /api/, a short page elsewhere)
+    # instead of a 500; this early so that it also sees errors raised by the session and auth
+    # middleware below.
+    "medportal.errors.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -53,11 +84,19 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication and messages, before MFA enforcement, so a redirect to MFA setup is
+    # also no-store, refusals are audited, and an expired session never reaches a view.
+    "accounts.middleware.NoStoreForAuthenticatedMiddleware",
+    "audit.middleware.AuditMiddleware",
+    "accounts.middleware.SessionAbsoluteTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
     "accounts.middleware.EncryptionKeyErrorMiddleware",
 ]
 
+# =============================================================================
+# URLs and templates
+# =============================================================================
 ROOT_URLCONF = "medportal.urls"
 WSGI_APPLICATION = "medportal.wsgi.application"
 
@@ -76,18 +115,28 @@ TEMPLATES = [
     },
 ]
 
+# =============================================================================
+# Database
+# =============================================================================
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'medportal.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writes otherwise raise "database is locked" (../shared/PITFALLS.md).
+    # SQLite takes its write lock lazily by default, so two concurrent writers (web request and
+    # Celery task) raise "database is locked"; IMMEDIATE transactions, WAL and a busy timeout
+    # make them wait their turn instead.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Seconds a client is told to wait (Retry-After) when the database is unreachable (medportal.errors).
+DATABASE_RETRY_AFTER_SECONDS = 30
 
+# =============================================================================
+# Authentication, allauth and MFA
+# =============================================================================
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -100,7 +149,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# --- allauth -----------------------------------------------------------------
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -121,237 +169,33 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "10/h/ip,5/h/key",
 }
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# No "remember me": the session cookie dies with the browser (shared computers).
+ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MedPortal"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
-# --- e-mail ------------------------------------------------------------------
-# Every e-mail (sign-up confirmation, password reset, a clinician's reply) comes from a named sender.
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MedPortal <no-reply@medportal.invalid>")
-# Error reports to ADMINS come from the same sender unless set apart.
-SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-# Shown on /contact/ for questions that are not about a check; empty: the page lists the routes
-# inside the portal only.
-CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
-
-# --- caches ------------------------------------------------------------------
-# allauth keeps rate limits and single-use TOTP codes in the cache: a database cache
-# keeps both working (and shared between processes) even when Redis is down.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "medportal_cache",
-    },
-    # API throttle counters: written on every API request, so not the database cache (six
-    # statements and a commit a request). Per process here; Redis in production. The throttles
-    # fail open if it is unreachable (medportal.api).
-    "throttle": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "throttle",
-    },
-}
-
-# --- sessions ------------------------------------------------------------------
+# =============================================================================
+# Sessions and cookies
+# =============================================================================
 SESSION_COOKIE_AGE = 30 * 60  # 30 minutes of inactivity
 # Not every request: accounts.middleware.SessionIdleRefreshMiddleware pushes the expiry forward
 # at most once a minute, which spares most requests a database write.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_IDLE_REFRESH_SECONDS = 60
+# Idle sessions end after SESSION_COOKIE_AGE; this ends every session 12 hours after login however
+# active (accounts.middleware.SessionAbsoluteTimeoutMiddleware).
+SESSION_ABSOLUTE_MAX_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-
-# --- health data encryption ----------------------------------------------------
-# Newest key first; older keys stay readable until `rotate_encryption_key` re-saves rows.
-FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[])
-
-# --- i18n --------------------------------------------------------------------------
-LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
-
-# --- static files ------------------------------------------------------------------
-STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-
-# --- REST framework --------------------------------------------------------------
-# BasicAuthentication is left out on purpose: a password in a header would bypass
-# allauth's rate limits and MFA (../shared/PITFALLS.md).
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "MedPortal API",
-    "DESCRIPTION": "Symptom checks, recommendations and feedback. Not a diagnosis.",
-    "VERSION": "1.0.0",
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
-
-# --- Celery ----------------------------------------------------------------------
-REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-CELERY_BROKER_URL = REDIS_URL
-CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A dead broker must not hang a web request (../shared/PITFALLS.md).
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 4 * 3600,  # above the longest training run
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
-    "max_retries": 1,
-    # kombu otherwise sleeps 2 s between connection attempts: a request must not wait on a dead broker.
-    "interval_start": 0,
-    "interval_step": 0.1,
-    "interval_max": 0.2,
-}
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_TIMEZONE = "UTC"
-
-# --- MedPortal ----------------------------------------------------------------------
-MODEL_STORE_DIR = Path(env.str("MODEL_STORE_DIR", default=str(BASE_DIR / "var" / "models")))
-KNOWLEDGE_BASE_DIR = BASE_DIR / "diagnosis" / "knowledge_base"
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # links in e-mails
-EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="999 (UK) / 112 (EU) / 911 (US)")
-# The non-emergency urgent line named in advice ("get help from 111 today"); per deployment.
-URGENT_NUMBER = env.str("URGENT_NUMBER", default="111")
-# Target coverage of the conformal condition list (diagnosis/engine/conformal.py): the share of
-# presentations like the calibration ones whose list holds the right condition.
-CONFORMAL_COVERAGE = env.float("CONFORMAL_COVERAGE", default=0.90)
-# Continuous improvement: retrain once this many new confirmed labels exist, on this many
-# synthetic cases per condition (plus imported and confirmed cases).
-RETRAIN_NEW_LABELS_TRIGGER = env.int("RETRAIN_NEW_LABELS_TRIGGER", default=25)
-RETRAIN_SYNTHETIC_PER_DISEASE = env.int("RETRAIN_SYNTHETIC_PER_DISEASE", default=500)
-# The retrain lock lives this many seconds unless its holder's heartbeat (every third of it)
-# renews it, so a killed worker blocks retraining for at most this long.
-RETRAIN_LOCK_TTL = env.int("RETRAIN_LOCK_TTL", default=120)
-# An API token stops working this many days after it was issued (the client asks for a new one
-# with the password); changing or resetting the password revokes it at once.
-API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=30)
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
-
-# --- API (added by API work) ---
-INSTALLED_APPS += ["knox"]
-# API tokens (django-rest-knox): only a digest is stored; sent as "Authorization: Token <key>".
-REST_KNOX = {
-    "AUTH_HEADER_PREFIX": "Token",
-    "TOKEN_TTL": timedelta(days=API_TOKEN_MAX_AGE_DAYS),
-    "AUTO_REFRESH": False,
-}
-REST_FRAMEWORK.update(
-    {
-        # Token first so an anonymous request gets 401 with WWW-Authenticate; still no
-        # BasicAuthentication (../shared/PITFALLS.md). Staff tokens are refused (MFA).
-        "DEFAULT_AUTHENTICATION_CLASSES": [
-            "medportal.api.TokenAuthentication",
-            "rest_framework.authentication.SessionAuthentication",
-        ],
-        # Bounded body size and nesting depth, JSON 400/413 errors (medportal.api.JSONParser).
-        "DEFAULT_PARSER_CLASSES": ["medportal.api.JSONParser"],
-        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-        "DEFAULT_THROTTLE_CLASSES": [
-            "medportal.api.AnonRateThrottle",
-            "medportal.api.UserRateThrottle",
-            # CHECKS_PER_DAY for POST /api/v1/checks/ only (medportal.limits).
-            "medportal.limits.DailyCheckCapThrottle",
-        ],
-        # Per client; a symptom check with its questions is about 10 requests. auth_token guards
-        # the password endpoint on top of allauth's per-account login_failed limit.
-        "DEFAULT_THROTTLE_RATES": {
-            "anon": env.str("API_THROTTLE_ANON", default="60/min"),
-            "user": env.str("API_THROTTLE_USER", default="240/min"),
-            "auth_token": env.str("API_THROTTLE_AUTH_TOKEN", default="5/min"),
-        },
-        # 0: throttle by REMOTE_ADDR. DRF's default (None) trusts a client-sent X-Forwarded-For,
-        # which lets anyone dodge the anonymous limits; behind one reverse proxy set 1.
-        "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
-        "EXCEPTION_HANDLER": "medportal.api.exception_handler",
-        # No OPTIONS metadata: the schema documents the API, and DRF's metadata needs a
-        # serializer_class that these views (separate input/output serializers) do not have.
-        "DEFAULT_METADATA_CLASS": None,
-    }
-)
-SPECTACULAR_SETTINGS.update(
-    {
-        "SERVE_INCLUDE_SCHEMA": False,
-        "SCHEMA_PATH_PREFIX": "/api/v1",
-        # Ids are matched as at most 18 digits (see medportal/api_urls.py), so they fit a 64-bit column.
-        "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 999999999999999999}},
-        # One name per choice set shared by several fields (triage levels, yes/no/unsure answers).
-        "ENUM_NAME_OVERRIDES": {
-            "TriageLevelEnum": "diagnosis.models.TriageLevel",
-            "YesNoUnsureEnum": [("yes", "yes"), ("no", "no"), ("unsure", "unsure")],
-        },
-    }
-)
-REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"  # the API parses JSON only
-# No API request needs more than a few kilobytes or four levels of nesting (medportal.api.JSONParser).
-API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1_000_000)
-API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=50)
-
-# --- Security and privacy (added by hardening work) ---
-from csp.constants import NONE, SELF  # noqa: E402
-
-INSTALLED_APPS += ["csp", "audit"]
-
-
-def _insert_middleware_after(anchor: str, *names: str) -> None:
-    index = MIDDLEWARE.index(anchor) + 1
-    MIDDLEWARE[index:index] = list(names)
-
-
-# CSP on every response, including those answered by middleware further down.
-# The admin's few fixed inline styles are allowed by hash on /admin/ only (medportal/csp.py).
-_insert_middleware_after(
-    "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "medportal.csp.AdminCSPMiddleware",
-)
-# After authentication and messages, before MFA enforcement, so a redirect to MFA setup is also
-# no-store, refusals are audited, and an expired session never reaches a view.
-_insert_middleware_after(
-    "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.NoStoreForAuthenticatedMiddleware",
-    "audit.middleware.AuditMiddleware",
-    "accounts.middleware.SessionAbsoluteTimeoutMiddleware",
-)
-
-# Sessions: SESSION_COOKIE_AGE (30 min, refreshed at most once a minute) ends idle sessions; this ends
-# every session 12 hours after login however active (accounts.middleware).
-SESSION_ABSOLUTE_MAX_AGE = 12 * 60 * 60
-# No "remember me": the session cookie dies with the browser (shared computers).
-ACCOUNT_SESSION_REMEMBER = False
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# =============================================================================
+# Security headers
+# =============================================================================
 # Content-Security-Policy (django-csp): no inline script or style anywhere; templates use
 # static files only (tests/accounts/test_hardening.py checks templates and pages). Swagger UI
 # (/api/v1/docs/) loads its start-up script and page style as files (templates/api/swagger_ui.html);
@@ -372,36 +216,143 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Logs and error reports never carry passwords, tokens, secrets or health values (audit.redaction).
-LOGGING["filters"] = {
-    **LOGGING.get("filters", {}),
-    "redact": {"()": "audit.redaction.RedactingFilter"},
-    "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
-}
-for _handler in LOGGING["handlers"].values():
-    _handler["filters"] = [*_handler.get("filters", []), "redact"]
-LOGGING["handlers"]["mail_admins"] = {
-    "level": "ERROR",
-    "class": "django.utils.log.AdminEmailHandler",
-    "filters": ["require_debug_false", "redact"],
-}
-# Django's own loggers get handlers from its DEFAULT_LOGGING that bypass the filter above:
-# route them through the filtered handlers instead (runserver's request lines include query
-# strings, e.g. the symptom autocomplete).
-LOGGING["loggers"].update(
-    {
-        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-    }
-)
-DEFAULT_EXCEPTION_REPORTER_FILTER = "audit.redaction.HealthDataSafeExceptionReporterFilter"
+# =============================================================================
+# Health data encryption
+# =============================================================================
+# Newest key first; older keys stay readable until `rotate_encryption_key` re-saves rows.
+FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[])
 
-# --- Abuse controls and reliability (added by the second security round) ---
+# =============================================================================
+# E-mail
+# =============================================================================
+# Every e-mail (sign-up confirmation, password reset, a clinician's reply) comes from a named sender.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MedPortal <no-reply@medportal.invalid>")
+# Error reports to ADMINS come from the same sender unless set apart.
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Shown on /contact/ for questions that are not about a check; empty: the page lists the routes
+# inside the portal only.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
+
+# =============================================================================
+# Caches
+# =============================================================================
+# allauth keeps rate limits and single-use TOTP codes in the cache: a database cache
+# keeps both working (and shared between processes) even when Redis is down.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "medportal_cache",
+    },
+    # API throttle counters: written on every API request, so not the database cache (six
+    # statements and a commit a request). Per process here; Redis in production. The throttles
+    # fail open if it is unreachable (medportal.api).
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "throttle",
+    },
+}
+
+# =============================================================================
+# Internationalisation
+# =============================================================================
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# =============================================================================
+# Static files
+# =============================================================================
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# =============================================================================
+# REST API: DRF, tokens, schema, limits
+# =============================================================================
+# An API token stops working this many days after it was issued (the client asks for a new one
+# with the password); changing or resetting the password revokes it at once.
+API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=30)
+# API tokens (django-rest-knox): only a digest is stored; sent as "Authorization: Token <key>".
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": timedelta(days=API_TOKEN_MAX_AGE_DAYS),
+    "AUTO_REFRESH": False,
+}
+REST_FRAMEWORK = {
+    # Token first so an anonymous request gets 401 with WWW-Authenticate. BasicAuthentication is
+    # left out on purpose: a password in a header would bypass allauth's rate limits and MFA.
+    # Staff tokens are refused (MFA; medportal.api.TokenAuthentication).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "medportal.api.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    # Bounded body size and nesting depth, JSON 400/413 errors (medportal.api.JSONParser).
+    "DEFAULT_PARSER_CLASSES": ["medportal.api.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "medportal.api.AnonRateThrottle",
+        "medportal.api.UserRateThrottle",
+        # CHECKS_PER_DAY for POST /api/v1/checks/ only (medportal.limits).
+        "medportal.limits.DailyCheckCapThrottle",
+    ],
+    # Per client; a symptom check with its questions is about 10 requests. auth_token guards
+    # the password endpoint on top of allauth's per-account login_failed limit.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="240/min"),
+        "auth_token": env.str("API_THROTTLE_AUTH_TOKEN", default="5/min"),
+    },
+    # 0: throttle by REMOTE_ADDR. DRF's default (None) trusts a client-sent X-Forwarded-For,
+    # which lets anyone dodge the anonymous limits; behind one reverse proxy set 1.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    "EXCEPTION_HANDLER": "medportal.api.exception_handler",
+    # No OPTIONS metadata: the schema documents the API, and DRF's metadata needs a
+    # serializer_class that these views (separate input/output serializers) do not have.
+    "DEFAULT_METADATA_CLASS": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",  # the API parses JSON only
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MedPortal API",
+    "DESCRIPTION": "Symptom checks, recommendations and feedback. Not a diagnosis.",
+    "VERSION": "1.0.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Ids are matched as at most 18 digits (see medportal/api_urls.py), so they fit a 64-bit column.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 999999999999999999}},
+    # One name per choice set shared by several fields (triage levels, yes/no/unsure answers).
+    "ENUM_NAME_OVERRIDES": {
+        "TriageLevelEnum": "diagnosis.models.TriageLevel",
+        "YesNoUnsureEnum": [("yes", "yes"), ("no", "no"), ("unsure", "unsure")],
+    },
+}
+# No API request needs more than a few kilobytes or four levels of nesting (medportal.api.JSONParser).
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1_000_000)
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=50)
+
+# =============================================================================
+# Abuse controls
+# =============================================================================
 # Web symptom checks (POST /check/) share the API's per-user rate (REST_FRAMEWORK "user", i.e.
 # API_THROTTLE_USER) and a per-user cap over any 24 hours, also applied to POST /api/v1/checks/:
 # every emergency check can reach the clinician review queue, so one account must not be able to
 # flood it. 0 turns the cap off. (medportal.limits)
 CHECKS_PER_DAY = env.int("CHECKS_PER_DAY", default=50)
+# Checks without an account (diagnosis.views, nothing stored) are limited per client IP: the API's
+# anonymous rate (API_THROTTLE_ANON) and this many a day (0 turns the cap off). Generous, because
+# a clinic or a household shares one address. (medportal.limits)
+GUEST_CHECKS_PER_DAY = env.int("GUEST_CHECKS_PER_DAY", default=30)
 # At most this many of one patient's checks a day enter the clinician queue by an *automatic*
 # flag (red flag or low confidence); beyond it a low-confidence check is folded into the
 # patient's open review (counted there, not queued again). Red-flag and emergency checks and
@@ -410,17 +361,92 @@ CHECKS_PER_DAY = env.int("CHECKS_PER_DAY", default=50)
 REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY = env.int("REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY", default=5)
 # Patients (queue rows) per page of the clinician review queue.
 REVIEW_QUEUE_PAGE_SIZE = 25
-# Checks without an account (diagnosis.views, nothing stored) are limited per client IP: the API's
-# anonymous rate (API_THROTTLE_ANON) and this many a day (0 turns the cap off). Generous, because
-# a clinic or a household shares one address. (medportal.limits)
-GUEST_CHECKS_PER_DAY = env.int("GUEST_CHECKS_PER_DAY", default=30)
+
+# =============================================================================
+# Celery
+# =============================================================================
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A web request that queues a task must not hang on a dead broker: short connection timeouts,
+# one retry, and tasks that can wait (retraining) are picked up once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 4 * 3600,  # above the longest training run
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 1,
+    # kombu otherwise sleeps 2 s between connection attempts: a request must not wait on a dead broker.
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = "UTC"
+
+# =============================================================================
+# MedPortal: engine, advice and model training
+# =============================================================================
+MODEL_STORE_DIR = Path(env.str("MODEL_STORE_DIR", default=str(BASE_DIR / "var" / "models")))
+KNOWLEDGE_BASE_DIR = BASE_DIR / "diagnosis" / "knowledge_base"
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # links in e-mails
+EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="999 (UK) / 112 (EU) / 911 (US)")
+# The non-emergency urgent line named in advice ("get help from 111 today"); per deployment.
+URGENT_NUMBER = env.str("URGENT_NUMBER", default="111")
+# Target coverage of the conformal condition list (diagnosis/engine/conformal.py): the share of
+# presentations like the calibration ones whose list holds the right condition.
+CONFORMAL_COVERAGE = env.float("CONFORMAL_COVERAGE", default=0.90)
+# Continuous improvement: retrain once this many new confirmed labels exist, on this many
+# synthetic cases per condition (plus imported and confirmed cases).
+RETRAIN_NEW_LABELS_TRIGGER = env.int("RETRAIN_NEW_LABELS_TRIGGER", default=25)
+RETRAIN_SYNTHETIC_PER_DISEASE = env.int("RETRAIN_SYNTHETIC_PER_DISEASE", default=500)
+# The retrain lock lives this many seconds unless its holder's heartbeat (every third of it)
+# renews it, so a killed worker blocks retraining for at most this long.
+RETRAIN_LOCK_TTL = env.int("RETRAIN_LOCK_TTL", default=120)
+
+# =============================================================================
+# Health endpoint
+# =============================================================================
 # /health/ready/ (database, cache, broker and model state) is shown to staff sessions and to
 # requests sending this value in the X-Health-Token header; empty: staff only (medportal.health).
 HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
-# Seconds a client is told to wait (Retry-After) when the database is unreachable (medportal.errors).
-DATABASE_RETRY_AFTER_SECONDS = 30
-# A database outage answers 503 (JSON with Retry-After under /api/, a short page elsewhere) instead
-# of a 500; early in the chain so that it also sees errors raised by the session and auth middleware.
-_insert_middleware_after(
-    "whitenoise.middleware.WhiteNoiseMiddleware", "medportal.errors.DatabaseUnavailableMiddleware"
-)
+
+# =============================================================================
+# Logging and error reports
+# =============================================================================
+# Logs and error reports never carry passwords, tokens, secrets or health values: every handler
+# runs the "redact" filter (audit.redaction), and tracebacks go through the reporter filter below.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "redact"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own loggers get handlers from its DEFAULT_LOGGING that bypass the redact filter:
+        # route them through the filtered handlers instead (runserver's request lines include query
+        # strings, e.g. the symptom autocomplete).
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+    "filters": {
+        "redact": {"()": "audit.redaction.RedactingFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+}
+DEFAULT_EXCEPTION_REPORTER_FILTER = "audit.redaction.HealthDataSafeExceptionReporterFilter"

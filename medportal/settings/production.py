@@ -48,6 +48,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- HTTPS, cookies and proxies -------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
@@ -56,17 +57,11 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
-X_FRAME_OPTIONS = "DENY"
-
-# --- Security and privacy (added by hardening work) ---
 # __Host- cookies are refused by browsers unless Secure, host-only and Path=/: a sub-domain or a
-# plain-HTTP response cannot plant or overwrite them.
+# plain-HTTP response cannot plant or overwrite them. (HttpOnly, SameSite, the referrer, opener and
+# frame policies are the same everywhere: base.py.)
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = True
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # allauth's login rate limits and the audit trail key on the client IP. Behind N reverse proxies
 # set API_NUM_PROXIES=N (the same knob DRF's throttles use): with 0 every request seems to come
 # from the proxy and one person's failed logins would lock everyone out; with too high a number

@@ -1,4 +1,7 @@
-"""`predict` as ../shared/DESIGN.md specifies (used by external evaluation: keep the output stable)."""
+"""`predict`: one JSON result line per case, for batch evaluation of the engine.
+
+Evaluation scripts outside the portal read these lines: keep the field names and their meaning
+stable (add fields, never rename or drop one)."""
 
 import json
 

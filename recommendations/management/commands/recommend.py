@@ -1,4 +1,7 @@
-"""`recommend` as ../shared/DESIGN.md specifies (used by external safety evaluation: keep it stable)."""
+"""`recommend`: the advice for one condition and profile as JSON, for safety evaluation.
+
+Safety evaluation scripts outside the portal read this output (Advice.as_contract): keep the
+field names and their meaning stable (add fields, never rename or drop one)."""
 
 import json
 

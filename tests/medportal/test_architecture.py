@@ -1,0 +1,57 @@
+"""Architecture checks that import-linter cannot make (README "Architecture").
+
+import-linter sees Django only as one external package, so "the engine never imports django.db" is
+checked here on the source; the layer and engine contracts themselves run as `lint-imports`.
+"""
+
+import ast
+import runpy
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+COUNTER = runpy.run_path(str(ROOT / "scripts" / "count_local_imports.py"))
+
+
+def _imported_modules(path: Path) -> list[str]:
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+    return names
+
+
+def test_the_engine_never_imports_the_django_orm():
+    engine = sorted((ROOT / "diagnosis" / "engine").glob("*.py"))
+    assert engine, "diagnosis/engine moved?"
+    offenders = [
+        f"{path.name}: {name}"
+        for path in engine
+        for name in _imported_modules(path)
+        if name == "django.db" or name.startswith("django.db.")
+    ]
+    assert offenders == []
+
+
+def test_the_counter_counts_imports_in_functions_only(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import os\n"
+        "from django.conf import settings\n"
+        "class A:\n"
+        "    import json\n"
+        "    def method(self):\n"
+        "        from diagnosis.models import Disease\n"
+        "def f():\n"
+        "    import re\n"
+        "    def inner():\n"
+        "        from . import x\n"
+    )
+    assert COUNTER["local_imports"](sample) == [(6, "diagnosis.models"), (8, "re"), (10, ".")]
+
+
+def test_the_counter_leaves_out_migrations_and_tests():
+    files = COUNTER["app_files"]("diagnosis")
+    assert files
+    assert not any("migrations" in path.parts for path in files)
