@@ -127,3 +127,27 @@ def test_the_hourly_check_is_scheduled():
 
     task = PeriodicTask.objects.get(task="mlops.nightly_retrain_catch_up")
     assert task.enabled and task.crontab.hour == "*"
+
+
+def test_a_starting_worker_queues_the_check(monkeypatch):
+    from celery.signals import worker_ready
+
+    from mlops import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.nightly_retrain_catch_up_task, "delay", lambda: queued.append(1))
+    worker_ready.send(sender=None)
+    assert queued == [1]
+
+
+def test_a_starting_worker_that_cannot_queue_the_check_still_starts(monkeypatch, caplog):
+    from celery.signals import worker_ready
+
+    from mlops import tasks
+
+    def broken():
+        raise ConnectionError("broker gone")
+
+    monkeypatch.setattr(tasks.nightly_retrain_catch_up_task, "delay", broken)
+    worker_ready.send(sender=None)  # no exception reaches the worker
+    assert "could not queue the nightly retrain catch-up check" in caplog.text
