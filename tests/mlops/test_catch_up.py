@@ -151,3 +151,10 @@ def test_a_starting_worker_that_cannot_queue_the_check_still_starts(monkeypatch,
     monkeypatch.setattr(tasks.nightly_retrain_catch_up_task, "delay", broken)
     worker_ready.send(sender=None)  # no exception reaches the worker
     assert "could not queue the nightly retrain catch-up check" in caplog.text
+
+
+def test_the_fingerprint_the_check_compares_is_the_one_a_retrain_records(snapshot, settings):
+    settings.RETRAIN_SYNTHETIC_PER_DISEASE = 40
+    run = loop.retrain(trigger="labels", algorithm="naive_bayes")
+    assert run.data_fingerprint
+    assert loop.current_training_fingerprint() == run.data_fingerprint
