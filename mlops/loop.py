@@ -9,8 +9,11 @@ the same function every other promotion path goes through.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import threading
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -19,7 +22,8 @@ from diagnosis.engine.algorithms import DEFAULT_ALGORITHM
 from diagnosis.engine.knowledge import current_snapshot
 
 from .gates import confirmed_split, frozen_cases, frozen_set_ensure
-from .models import ModelVersion, TrainingCase, TrainingRun
+from .models import ModelVersion, OutboxMessage, TrainingCase, TrainingRun
+from .outbox import outbox_enqueue
 from .services import PromotionRefused, model_version_promote
 from .training import TooFewCases, build_dataset, case_key, register_candidate, train_candidate
 
@@ -166,17 +170,8 @@ def _retrain_locked(
     )
     snapshot = current_snapshot()
     frozen_set_ensure(snapshot)
-    frozen, _ = frozen_cases()
-    # The newest fifth of confirmed cases is held out: the quality gate checks challengers on it.
-    train_confirmed, _ = confirmed_split()
     try:
-        dataset = build_dataset(
-            snapshot,
-            source="kb+imported",
-            extra_cases=train_confirmed,
-            exclude_keys={case_key(c) for c in frozen},
-            per_disease=per_disease or settings.RETRAIN_SYNTHETIC_PER_DISEASE,
-        )
+        dataset = _training_dataset(snapshot, per_disease)
     except TooFewCases as exc:
         return _finish(run, TrainingRun.Status.SKIPPED, str(exc))
     run.data_fingerprint = dataset.fingerprint
@@ -217,10 +212,106 @@ def _retrain_locked(
     )
 
 
-def trigger_text(trigger: str) -> str:
-    return {"nightly": "nightly retrain", "labels": "new confirmed labels", "manual": "manual retrain"}.get(
-        trigger, trigger
+def _training_dataset(snapshot, per_disease: int | None):
+    """The data a retrain trains on (its fingerprint decides whether a retrain has anything new)."""
+    frozen, _ = frozen_cases()
+    # The newest fifth of confirmed cases is held out: the quality gate checks challengers on it.
+    train_confirmed, _ = confirmed_split()
+    return build_dataset(
+        snapshot,
+        source="kb+imported",
+        extra_cases=train_confirmed,
+        exclude_keys={case_key(c) for c in frozen},
+        per_disease=per_disease or settings.RETRAIN_SYNTHETIC_PER_DISEASE,
     )
+
+
+def current_training_fingerprint() -> str | None:
+    """The fingerprint the next retrain would record; None when there is too little data to train."""
+    try:
+        return _training_dataset(current_snapshot(), None).fingerprint
+    except TooFewCases:
+        return None
+
+
+def trigger_text(trigger: str) -> str:
+    return {
+        "nightly": "nightly retrain",
+        NIGHTLY_CATCH_UP: "nightly retrain, caught up after an outage",
+        "labels": "new confirmed labels",
+        "manual": "manual retrain",
+    }.get(trigger, trigger)
+
+
+# --- catching up a nightly retrain that beat could not publish ------------------------------
+
+NIGHTLY_CATCH_UP = "nightly_catch_up"
+NIGHTLY_TRIGGERS = ("nightly", NIGHTLY_CATCH_UP)
+CATCH_UP_DEDUPE_PREFIX = "retrain:nightly-catch-up:"
+
+
+def nightly_slot_before(now: datetime) -> datetime | None:
+    """The latest time at or before `now` when the (enabled) nightly retrain schedule fired, read
+    from the beat schedule admins edit; None without one. Walks back minute by minute over at most
+    eight days, which covers daily and weekly crontabs at the cost of a few thousand set lookups."""
+    from django_celery_beat.models import PeriodicTask
+
+    for task in PeriodicTask.objects.filter(task="mlops.retrain", enabled=True, crontab__isnull=False):
+        try:
+            kwargs = json.loads(task.kwargs or "{}")
+        except ValueError:
+            continue
+        if kwargs.get("trigger") != "nightly":
+            continue
+        cron = task.crontab.schedule
+        local = now.astimezone(ZoneInfo(str(task.crontab.timezone))).replace(second=0, microsecond=0)
+        for _ in range(8 * 24 * 60):
+            if (
+                local.minute in cron.minute
+                and local.hour in cron.hour
+                and local.isoweekday() % 7 in cron.day_of_week
+                and local.day in cron.day_of_month
+                and local.month in cron.month_of_year
+            ):
+                return local.astimezone(ZoneInfo("UTC"))
+            local -= timedelta(minutes=1)
+    return None
+
+
+def nightly_retrain_catch_up(*, now: datetime | None = None) -> dict:
+    """Queue the nightly retrain once if its last slot passed without one.
+
+    Beat marks a schedule as run before it publishes, so a slot that falls inside a broker outage
+    is silently lost; this runs when a worker starts and every hour. Nothing is queued when: the
+    slot is younger than the grace period (beat's own run may still be on its way), a nightly run
+    started since the slot, a catch-up for this slot was already queued (sent or not), the model
+    the portal served at the slot did not exist yet (a fresh install), or a run since the slot
+    trained on exactly today's data. The queued retrain still takes the retrain lock and skips
+    itself on an unchanged fingerprint, so a duplicate costs one cheap skipped run at most."""
+    now = now or timezone.now()
+    slot = nightly_slot_before(now)
+    if slot is None:
+        return {"queued": False, "reason": "no enabled nightly retrain schedule"}
+    out = {"queued": False, "slot": slot.isoformat()}
+    grace = timedelta(minutes=settings.RETRAIN_CATCH_UP_GRACE_MINUTES)
+    if now < slot + grace:
+        return {**out, "reason": "the last slot is within the grace period"}
+    if TrainingRun.objects.filter(trigger__in=NIGHTLY_TRIGGERS, started_at__gte=slot).exists():
+        return {**out, "reason": "a nightly retrain ran since the slot"}
+    dedupe_key = f"{CATCH_UP_DEDUPE_PREFIX}{slot:%Y-%m-%dT%H:%M}"
+    if OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
+        return {**out, "reason": "already queued for this slot"}
+    if not ModelVersion.objects.filter(created_at__lt=slot).exists():
+        return {**out, "reason": "no model existed at the slot (fresh install)"}
+    since = TrainingRun.objects.filter(started_at__gte=slot).exclude(data_fingerprint="")
+    if since.exists():
+        fingerprint = current_training_fingerprint()
+        same = since.filter(data_fingerprint=fingerprint).first()
+        if same is not None:
+            return {**out, "reason": f"run #{same.pk} since the slot trained on the same data"}
+    outbox_enqueue(task_name="mlops.retrain", kwargs={"trigger": NIGHTLY_CATCH_UP}, dedupe_key=dedupe_key)
+    logger.warning("nightly retrain of %s was missed; queued a catch-up", slot.isoformat())
+    return {**out, "queued": True, "reason": "missed; queued"}
 
 
 def new_labels_since_last_run() -> int:

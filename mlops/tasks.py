@@ -1,10 +1,15 @@
 """Celery tasks: thin wrappers that call one service each and declare their own policy."""
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 
 from . import loop
 from .outbox import outbox_enqueue, outbox_sweep
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -43,3 +48,17 @@ def retrain_if_enough_labels_task() -> int:
 @shared_task(name="mlops.outbox_sweep", ignore_result=True)
 def outbox_sweep_task() -> dict:
     return outbox_sweep()
+
+
+@shared_task(name="mlops.nightly_retrain_catch_up", ignore_result=True)
+def nightly_retrain_catch_up_task() -> dict:
+    return loop.nightly_retrain_catch_up()
+
+
+@worker_ready.connect
+def _catch_up_on_worker_start(**_) -> None:
+    """A worker coming back after an outage checks at once instead of waiting for the hourly entry."""
+    try:
+        nightly_retrain_catch_up_task.delay()
+    except Exception as exc:  # the hourly beat entry tries again
+        logger.warning("could not queue the nightly retrain catch-up check: %s", exc)

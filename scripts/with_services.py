@@ -164,9 +164,22 @@ def postgres_server(*, durable: bool = False, options: str = "", prefix_name: st
 
 
 def redis_command(binary: str, port: int, data_dir: Path, *, durable: bool = False) -> list[str]:
-    """A loopback redis-server; `durable` keeps an append-only file in `data_dir` (make prod),
-    otherwise nothing is written to disk (tests, benchmarks)."""
-    persistence = ["--appendonly", "yes"] if durable else ["--save", "", "--appendonly", "no"]
+    """A loopback redis-server; `durable` keeps an append-only file in `data_dir` (the broker of
+    make prod and of the integration tests), otherwise nothing is written to disk (the fault tests'
+    own throw-away Redis).
+
+    Why durable means `appendfsync always`: the outbox marks a message sent as soon as Redis
+    accepts the publish, and nothing publishes it again. With `appendonly yes` Redis writes each
+    command to the append-only file before it answers, so an acknowledged publish survives the
+    redis-server process being killed; `appendfsync always` also fsyncs it before answering, so it
+    survives a crash of the machine (power, kernel) too, where the default `everysec` may lose the
+    last second of acknowledged tasks. The cost is one fsync per write, which the broker's few
+    writes per check can afford."""
+    persistence = (
+        ["--appendonly", "yes", "--appendfsync", "always"]
+        if durable
+        else ["--save", "", "--appendonly", "no"]
+    )
     return [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir), *persistence]
 
 
@@ -218,10 +231,16 @@ def redis_server():
         return
     tmp = Path(tempfile.mkdtemp(prefix="medportal-redis-"))
     port = free_port()
-    proc = subprocess.Popen(redis_command(binary, port, tmp), stdout=subprocess.DEVNULL)
+    # Durable like make prod's broker, so integration tests see the same latency and guarantees.
+    proc = subprocess.Popen(redis_command(binary, port, tmp, durable=True), stdout=subprocess.DEVNULL)
     try:
         wait_port(port, 10)
-        yield {"REDIS_URL": f"redis://127.0.0.1:{port}/0", "REDIS_PORT": str(port), "REDIS_SERVER": binary}
+        yield {
+            "REDIS_URL": f"redis://127.0.0.1:{port}/0",
+            "REDIS_PORT": str(port),
+            "REDIS_SERVER": binary,
+            "REDIS_DIR": str(tmp),
+        }
     finally:
         proc.terminate()
         proc.wait(timeout=10)

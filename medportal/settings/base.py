@@ -410,6 +410,9 @@ RETRAIN_SYNTHETIC_PER_DISEASE = env.int("RETRAIN_SYNTHETIC_PER_DISEASE", default
 # The retrain lock lives this many seconds unless its holder's heartbeat (every third of it)
 # renews it, so a killed worker blocks retraining for at most this long.
 RETRAIN_LOCK_TTL = env.int("RETRAIN_LOCK_TTL", default=120)
+# A nightly retrain slot that passed this many minutes ago without a nightly run (beat could not
+# publish it, e.g. Redis was down) is caught up by mlops.nightly_retrain_catch_up.
+RETRAIN_CATCH_UP_GRACE_MINUTES = env.int("RETRAIN_CATCH_UP_GRACE_MINUTES", default=60)
 
 # =============================================================================
 # Health endpoint
