@@ -76,7 +76,7 @@ def _wait_for(predicate, timeout=180):
 
 
 @override_settings(
-    CELERY_TASK_ALWAYS_EAGER=False, RETRAIN_NEW_LABELS_TRIGGER=1, RETRAIN_SYNTHETIC_PER_DISEASE=60
+    CELERY_TASK_ALWAYS_EAGER=False, RETRAIN_NEW_LABELS_TRIGGER=1, RETRAIN_SYNTHETIC_PER_DISEASE=120
 )
 def test_confirmed_outcome_is_retrained_on_by_the_worker_and_served_without_restart(worker, alice, settings):
     from accounts.services import consent_set

@@ -24,7 +24,7 @@ def test_quick_load_run_completes_without_errors_and_stops_everything(
         concurrencies=(1, 4),
         api_users=8,
         web_users=4,
-        per_disease=40,  # a small model: this checks the machinery, not the numbers
+        per_disease=120,  # small, yet big enough to pass the promotion gates: this checks the machinery
         profile=False,
         workers=2,
         threads=2,
