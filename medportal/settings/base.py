@@ -410,6 +410,9 @@ CHECKS_PER_DAY = env.int("CHECKS_PER_DAY", default=50)
 REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY = env.int("REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY", default=5)
 # Patients (queue rows) per page of the clinician review queue.
 REVIEW_QUEUE_PAGE_SIZE = 25
+# Within one urgency the queue puts the checks a label would teach the model most first
+# (feedback/learning.py); a check waiting longer than this rises above that order, so none starves.
+REVIEW_STARVATION_HOURS = env.int("REVIEW_STARVATION_HOURS", default=24)
 # Checks without an account (diagnosis.views, nothing stored) are limited per client IP: the API's
 # anonymous rate (API_THROTTLE_ANON) and this many a day (0 turns the cap off). Generous, because
 # a clinic or a household shares one address. (medportal.limits)
