@@ -386,11 +386,12 @@ def main(argv: list[str] | None = None) -> int:
     result = verdict(summary)
     from benchmarks._common import load_average
 
-    flags = " ".join(
-        f
-        for f in (("--quick" if args.quick else ""), (f"--seeds {args.seeds}" if args.seeds != 5 else ""))
-        if f
-    )
+    flags = [f for f, on in (("--quick", args.quick),) if on]
+    if args.seeds != 5:
+        flags.append(f"--seeds {args.seeds}")
+    if args.algorithm != "naive_bayes":
+        flags.append(f"--algorithm {args.algorithm}")
+    flags = " ".join(flags)
     meta = {
         "command": f".venv/bin/python benchmarks/active_learning.py {flags}".strip(),
         "seeds": args.seeds,
