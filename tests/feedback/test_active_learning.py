@@ -200,3 +200,13 @@ def test_the_reason_is_shown_on_the_queue_and_the_case_page_without_reading_the_
     assert "Model and rules disagree" in html
     assert not [q for q in queries.captured_queries if SymptomSession._meta.db_table in q["sql"]]
     assert "Model and rules disagree" in client.get(review.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_starving_never_lifts_a_check_above_a_more_urgent_one(settings, alice, charlie, bob):
+    settings.REVIEW_STARVATION_HOURS = 24
+    old_gp = review_flag(session=_unsure(alice, "gp"), reasons=["patient_request"])
+    _age(old_gp, 72)
+    fresh_urgent = review_flag(session=_session(charlie, "urgent"), reasons=["patient_request"])
+    assert [r.pk for r in review_queue(clinician=bob)] == [fresh_urgent.pk, old_gp.pk]
+    assert [r.patient_id for r in review_queue_page(clinician=bob).object_list] == [charlie.pk, alice.pk]
