@@ -133,6 +133,11 @@ class ClinicianReview(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     corrected_triage = models.CharField(max_length=16, choices=TriageLevel.choices, blank=True)
     note_to_patient = EncryptedTextField(blank=True, default="")
+    # How much a clinician's label would teach the condition model (feedback/learning.py), set at
+    # flag time so the queue can order by it within an urgency without reading the session. A bare
+    # number in clear; why (condition names, triage levels) is health data and is encrypted.
+    learning_value = models.FloatField(default=0.0)
+    learning_reason = EncryptedJSONTextField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -181,6 +186,13 @@ class ClinicianReview(models.Model):
     @property
     def reason_labels(self) -> list[str]:
         return [self.Reason(r).label for r in self.reasons]
+
+    @property
+    def learning_text(self) -> str:
+        """Why a label on this check would teach the model, in the clinician's words ("" if nothing)."""
+        from .learning import reason_text
+
+        return reason_text(self.learning_reason or {})
 
     @property
     def urgency_level(self) -> TriageLevel:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, Paginator
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,15 +28,27 @@ def _require_clinician(user) -> None:
         raise Http404
 
 
-def review_queue(*, clinician) -> QuerySet[ClinicianReview]:
-    """Open and claimed reviews, most urgent first, then oldest first. 404 for non-clinicians."""
-    _require_clinician(clinician)
-    return (
-        ClinicianReview.objects.filter(status__in=_IN_QUEUE)
-        # The session is not joined: listing the queue decrypts no health data.
-        .select_related("claimed_by")
-        .order_by("urgency", "created_at", "pk")
+def starvation_cutoff() -> datetime:
+    """Reviews created before this have waited too long to be ordered by learning value."""
+    return timezone.now() - timedelta(hours=settings.REVIEW_STARVATION_HOURS)
+
+
+def _queue_order(queryset: QuerySet[ClinicianReview]) -> QuerySet[ClinicianReview]:
+    """Most urgent first, always. Within an urgency: checks waiting past REVIEW_STARVATION_HOURS
+    (oldest first), then the checks a label would teach the model most, then the oldest."""
+    starved = Case(
+        When(created_at__lt=starvation_cutoff(), then=Value(0)), default=Value(1), output_field=IntegerField()
     )
+    return queryset.annotate(starved=starved).order_by(
+        "urgency", "starved", F("learning_value").desc(), "created_at", "pk"
+    )
+
+
+def review_queue(*, clinician) -> QuerySet[ClinicianReview]:
+    """Open and claimed reviews in queue order (``_queue_order``). 404 for non-clinicians."""
+    _require_clinician(clinician)
+    # The session is not joined: listing the queue decrypts no session field.
+    return _queue_order(ClinicianReview.objects.filter(status__in=_IN_QUEUE).select_related("claimed_by"))
 
 
 @dataclass
@@ -45,7 +58,14 @@ class PatientQueueRow:
     patient_id: int | None
     urgency: int
     waiting_since: datetime
+    learning_value: float = 0.0
     reviews: list[ClinicianReview] = field(default_factory=list)
+
+    @property
+    def learning_texts(self) -> list[str]:
+        """Why labels on this patient's checks would teach the model (decrypted from the review
+        rows already on this page; the session is not read)."""
+        return list(dict.fromkeys(t for review in self.reviews if (t := review.learning_text)))
 
     @property
     def urgency_level(self) -> TriageLevel:
@@ -67,8 +87,10 @@ class PatientQueueRow:
 
 
 def review_queue_patients(*, clinician) -> QuerySet:
-    """The queue grouped per patient, one dict per patient: the most urgent of their open reviews,
-    then how long the oldest review at that urgency has waited. 404 for non-clinicians.
+    """The queue grouped per patient, one dict per patient: the most urgent of their open reviews;
+    within an urgency, patients whose oldest review there has waited past REVIEW_STARVATION_HOURS
+    (oldest first), then the highest learning value at that urgency, then the longest waiting.
+    A less urgent patient never goes above a more urgent one. 404 for non-clinicians.
 
     One patient's many checks are one row, so a flood of checks from one account cannot push other
     patients' emergencies off the first page. Grouped on the review's own ``patient`` column: the
@@ -77,15 +99,28 @@ def review_queue_patients(*, clinician) -> QuerySet:
     _require_clinician(clinician)
     # Urgency is 0-3: the oldest review at the patient's most urgent level is the first non-null
     # of the oldest review per level, most urgent level first.
-    oldest_at_top = Coalesce(
-        *(Min("created_at", filter=Q(urgency=rank)) for rank in sorted(set(TRIAGE_ORDER.values())))
-    )
+    ranks = sorted(set(TRIAGE_ORDER.values()))
+    oldest_at_top = Coalesce(*(Min("created_at", filter=Q(urgency=rank)) for rank in ranks))
+    # Likewise the highest learning value among the reviews at the patient's most urgent level.
+    learning_at_top = Coalesce(*(Max("learning_value", filter=Q(urgency=rank)) for rank in ranks))
     return (
         ClinicianReview.objects.filter(status__in=_IN_QUEUE)
         .order_by()
         .values("patient_id")
-        .annotate(top_urgency=Min("urgency"), checks=Count("pk"), waiting_since=oldest_at_top)
-        .order_by("top_urgency", "waiting_since", "patient_id")
+        .annotate(
+            top_urgency=Min("urgency"),
+            checks=Count("pk"),
+            waiting_since=oldest_at_top,
+            learning_value=learning_at_top,
+        )
+        .annotate(
+            starved=Case(
+                When(waiting_since__lt=starvation_cutoff(), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("top_urgency", "starved", F("learning_value").desc(), "waiting_since", "patient_id")
     )
 
 
@@ -108,18 +143,22 @@ def review_queue_page(*, clinician, page: int = 1, per_page: int | None = None) 
         raise Http404(_("There is no such page of the queue.")) from None
     rows = [
         PatientQueueRow(
-            patient_id=g["patient_id"], urgency=g["top_urgency"], waiting_since=g["waiting_since"]
+            patient_id=g["patient_id"],
+            urgency=g["top_urgency"],
+            waiting_since=g["waiting_since"],
+            learning_value=g["learning_value"] or 0.0,
         )
         for g in current.object_list
     ]
     by_patient = {row.patient_id: row for row in rows}
-    reviews = (
-        ClinicianReview.objects.filter(status__in=_IN_QUEUE, patient_id__in=[p for p in by_patient if p])
-        .select_related("claimed_by")  # not the session: nothing encrypted is read here
-        .order_by("urgency", "created_at", "pk")
-    )
+    # Not the session: no session field is read. The review's own encrypted learning reason is
+    # decrypted for the reviews of this page's patients only, to say why each check would teach.
+    wanted = Q(patient_id__in=[p for p in by_patient if p])
     if None in by_patient:  # reviews from before the patient column (should not remain after 0003)
-        reviews = reviews | ClinicianReview.objects.filter(status__in=_IN_QUEUE, patient_id__isnull=True)
+        wanted |= Q(patient_id__isnull=True)
+    reviews = _queue_order(
+        ClinicianReview.objects.filter(wanted, status__in=_IN_QUEUE).select_related("claimed_by")
+    )
     for review in reviews:
         by_patient[review.patient_id].reviews.append(review)
     current.object_list = rows

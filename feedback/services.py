@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from diagnosis.models import TRIAGE_ORDER, Disease, SymptomSession, TriageLevel
 from mlops.services import ApplicationError, confirmed_case_record
 
+from .learning import LearningValue, learning_value, rules_level
 from .models import CheckFeedback, ClinicianReview, ItemRating
 
 logger = logging.getLogger(__name__)
@@ -187,6 +188,23 @@ def review_flag(
         return _review_merge(session, reasons, new_session=new_session)
 
 
+def _learning_for(session: SymptomSession) -> LearningValue:
+    """The active-learning score of a check, read from its (decrypted) result at flag time."""
+    conditions = [
+        (str(c.get("name", "")), float(c.get("probability") or 0.0))
+        for c in session.conditions or []
+        if isinstance(c, dict)
+    ]
+    conformal = session.conformal or {}
+    prediction_set = conformal.get("prediction_set")
+    return learning_value(
+        conditions=conditions,
+        prediction_set=list(prediction_set) if prediction_set is not None else None,
+        model_level=(session.top_condition or {}).get("default_triage") or None,
+        rules_level=rules_level(session.red_flags or [], session.complaints or []),
+    )
+
+
 def _review_merge(
     session: SymptomSession, reasons: list[str], *, new_session: bool
 ) -> ClinicianReview | None:
@@ -199,12 +217,15 @@ def _review_merge(
             return None
         if _fold_into_open_review(session, reasons):
             return None
+        learning = _learning_for(session)
         review, created = ClinicianReview.objects.get_or_create(
             session=session,
             defaults={
                 "urgency": TRIAGE_ORDER[session.triage],
                 "reasons": reasons,
                 "patient_id": session.user_id,
+                "learning_value": learning.score,
+                "learning_reason": learning.as_reason(),
             },
         )
         if created:
@@ -216,11 +237,21 @@ def _review_merge(
     merged = review.reasons + [r for r in reasons if r not in review.reasons]
     # The urgency follows the check's triage while the review is open (answers can change it).
     urgency = TRIAGE_ORDER[session.triage]
-    if merged != review.reasons or urgency != review.urgency:
+    # So does the learning value: a later answer can settle (or unsettle) the model.
+    learning = _learning_for(session)
+    changed = (
+        merged != review.reasons
+        or urgency != review.urgency
+        or learning.score != review.learning_value
+        or learning.as_reason() != (review.learning_reason or {})
+    )
+    if changed:
         review.reasons = merged
         review.urgency = urgency
+        review.learning_value = learning.score
+        review.learning_reason = learning.as_reason()
         review.full_clean()
-        review.save(update_fields=["reasons", "urgency"])
+        review.save(update_fields=["reasons", "urgency", "learning_value", "learning_reason"])
     return review
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -76,7 +77,11 @@ def review_queue(request):
     page = selectors.review_queue_page(
         clinician=request.user, page=selectors.page_number(request.GET.get("page", 1))
     )
-    return render(request, "feedback/review_queue.html", {"page": page, "rows": page.object_list})
+    return render(
+        request,
+        "feedback/review_queue.html",
+        {"page": page, "rows": page.object_list, "starvation_hours": settings.REVIEW_STARVATION_HOURS},
+    )
 
 
 @never_cache

@@ -361,6 +361,9 @@ GUEST_CHECKS_PER_DAY = env.int("GUEST_CHECKS_PER_DAY", default=30)
 REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY = env.int("REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY", default=5)
 # Patients (queue rows) per page of the clinician review queue.
 REVIEW_QUEUE_PAGE_SIZE = 25
+# Within one urgency the queue puts the checks a label would teach the model most first
+# (feedback/learning.py); a check waiting longer than this rises above that order, so none starves.
+REVIEW_STARVATION_HOURS = env.int("REVIEW_STARVATION_HOURS", default=24)
 
 # =============================================================================
 # Celery

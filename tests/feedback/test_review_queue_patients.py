@@ -98,6 +98,8 @@ def test_queue_page_links_each_check_and_shows_claims(alice, bob, bob_client):
 
 
 def test_listing_the_queue_reads_no_check_data(alice, charlie, bob, bob_client):
+    # No session field is read. The page does decrypt one field of the review rows it lists (the
+    # active-learning reason, feedback/learning.py), for this page's patients only.
     review_flag(session=_session(alice, "emergency"), reasons=["patient_request"])
     review_flag(session=_session(charlie, "gp"), reasons=["patient_request"])
     with CaptureQueriesContext(connection) as queries:
