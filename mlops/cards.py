@@ -114,7 +114,11 @@ def model_card_build(mv: ModelVersion) -> dict:
             "trainer's own metrics are on partial presentations of held-out synthetic patients.",
         },
         "metrics": {
-            "heldout": {"top1": _number(metrics.get("top1")), "top3": _number(metrics.get("top3"))},
+            "heldout": {
+                "top1": _number(metrics.get("top1")),
+                "top3": _number(metrics.get("top3")),
+                "n": metrics.get("n"),
+            },
             "heldout_by_findings": {
                 str(k): {"top1": _number(v.get("top1")), "top3": _number(v.get("top3")), "n": v.get("n")}
                 for k, v in sorted(by_k.items())
@@ -166,6 +170,13 @@ def _cell(value) -> str:
     return str(value).replace("|", "/").replace("\n", " ")
 
 
+def _param(value) -> str:
+    """A parameter as set (1e-4 stays 1e-4, not a rounded 0.000)."""
+    if value is None:
+        return "—"
+    return f"{value:g}" if isinstance(value, float) else _cell(value)
+
+
 def model_card_render(card: dict) -> str:
     """Plain Markdown (escaped wherever it is shown: the admin and the clinician page put it in a <pre>)."""
     d, use, train, ev, m, g = (
@@ -181,7 +192,7 @@ def model_card_render(card: dict) -> str:
     lines += [
         f"- Name: {d['name']}, version {d['version']}",
         f"- Algorithm: {d['algorithm']}",
-        f"- Parameters: {', '.join(f'{k}={_cell(v)}' for k, v in sorted(d['params'].items())) or '—'}",
+        f"- Parameters: {', '.join(f'{k}={_param(v)}' for k, v in sorted(d['params'].items())) or '—'}",
         f"- Trained at: {d['trained_at'] or '—'}",
         f"- Knowledge base version: {d['kb_version']}",
         f"- Temperature (probability scaling): {_cell(d['temperature'])}",
@@ -211,7 +222,7 @@ def model_card_render(card: dict) -> str:
     )
     lines.append(
         f"| Held-out synthetic, all | {_cell(m['heldout']['top1'])} | {_cell(m['heldout']['top3'])} | "
-        f"{_cell(m['heldout_ece'])} | — |"
+        f"{_cell(m['heldout_ece'])} | {_cell(m['heldout']['n'])} |"
     )
     for k, row in m["heldout_by_findings"].items():
         lines.append(

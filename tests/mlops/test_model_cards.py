@@ -41,6 +41,9 @@ def test_a_registered_version_carries_a_card_before_any_gate_ran(normal_version,
     assert "not a diagnosis" in text.lower()
     assert "synthetic patients generated from the knowledge base's symptom frequencies" in text
     assert "The promotion gates have not run on this version yet." in text
+    # Parameters as set (a tolerance of 1e-4 is not rounded to 0.000), held-out n as measured.
+    assert f"tol={normal_version.params['tol']:g}" in text and "tol=0.000," not in text
+    assert f"| {normal_version.metrics['n']} |" in text
 
 
 def test_promotion_writes_gate_results_subgroups_and_frozen_metrics_into_the_card(trained_champion):
