@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from accounts import api as accounts_api
 from diagnosis import api as diagnosis_api
 from feedback import api as feedback_api
+from mlops import api as mlops_api
 from recommendations import api as recommendations_api
 
 
@@ -71,5 +72,6 @@ urlpatterns = [
     ),
     path("checks/<id:pk>/ratings/", feedback_api.ItemRatingCreateView.as_view(), name="api-check-ratings"),
     path("checks/<id:pk>/feedback/", feedback_api.CheckFeedbackView.as_view(), name="api-check-feedback"),
+    path("models/<id:version>/card/", mlops_api.ModelCardView.as_view(), name="api-model-card"),
     re_path(r"^.*$", NotFoundView.as_view(), name="api-not-found"),
 ]

@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts import views as account_views
 from medportal import errors, pages
 from medportal.health import liveness, readiness
+from mlops import views as mlops_views
 
 # Django admin's own login would bypass allauth's rate limits and MFA: it goes through allauth's.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -36,6 +37,8 @@ urlpatterns = [
     path("contact/", pages.contact, name="contact"),
     path("favicon.ico", pages.favicon, name="favicon"),
     path("check/", include("diagnosis.urls")),
+    # The serving model's card, for clinicians: beside the review queue that links to it.
+    path("feedback/review/model/", mlops_views.model_card, name="model-card"),
     path("feedback/", include("feedback.urls")),
     path("api/v1/", include("medportal.api_urls")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
 from audit.admin_mixins import StaffAccessAuditMixin
 from diagnosis.admin import HealthRecordAdminMixin
@@ -25,8 +26,16 @@ class ModelVersionAdmin(StaffAccessAuditMixin, DeletionGuardAdminMixin, admin.Mo
         "overridden",
     ]
     list_filter = ["name", "alias", "status", "algorithm"]
-    readonly_fields = [f.name for f in ModelVersion._meta.fields]
+    # The card is shown as its own escaped <pre> block (model_card), not as the raw field.
+    readonly_fields = [f.name for f in ModelVersion._meta.fields if f.name != "card"] + ["model_card"]
     actions = ["promote", "promote_despite_gates", "rollback"]
+
+    @admin.display(description="model card")
+    def model_card(self, obj):
+        """The stored Markdown, escaped by format_html: nothing in a card is ever rendered as HTML."""
+        if not obj.card:
+            return "—"
+        return format_html('<pre class="model-card">{}</pre>', obj.card)
 
     @admin.display(description="gate override", boolean=True)
     def overridden(self, obj):

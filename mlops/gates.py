@@ -705,44 +705,77 @@ def _diagnosis_report(mv: ModelVersion) -> GateReport:
     )
 
 
-def _artefact_report(mv: ModelVersion) -> GateReport:
-    """For the other registered models (the medicine ranker): the artefact must load and hold
-    finite numbers; when the trainer recorded a
-    held-out evaluation (``metrics["heldout"] = {"ranker": score, "baselines": {name: score}}``,
-    higher is better), the ranker must beat every baseline on it."""
+def _artefact_results(mv: ModelVersion) -> list[GateResult]:
+    """The artefact must load (checksum) and hold only finite numbers."""
     from diagnosis.engine.artefacts import ArtefactError, load_artefact
     from diagnosis.engine.predictor import resolve_artefact_path
 
     try:
         payload = load_artefact(resolve_artefact_path(mv.artefact_path), mv.checksum)
     except ArtefactError as exc:
-        return GateReport([GateResult("artefact", False, f"the model file cannot be loaded: {exc}")])
+        return [GateResult("artefact", False, f"the model file cannot be loaded: {exc}")]
     arrays = [np.asarray(v) for v in payload.values() if isinstance(v, (np.ndarray, float, np.floating))]
     if any(a.dtype.kind == "f" and not np.isfinite(a).all() for a in arrays):
-        return GateReport([GateResult("artefact", False, "the model holds non-finite numbers")])
-    results = [GateResult("artefact", True, f"loads; {len(arrays)} numeric values, all finite")]
+        return [GateResult("artefact", False, "the model holds non-finite numbers")]
+    return [GateResult("artefact", True, f"loads; {len(arrays)} numeric values, all finite")]
+
+
+def _heldout_ratings_gate(mv: ModelVersion) -> GateResult:
+    """The ranker gate: higher held-out NDCG@5 than every baseline the trainer measured
+    (``recommendations.ranker_eval``: knowledge-base order and the per-condition mean), and, where
+    the trainer recorded a sign test per baseline, a win that is not chance. No held-out evaluation
+    (too few rated lists to hold any out) refuses: nothing shows the ranker is better than the
+    knowledge-base order that serves without it."""
     heldout = (mv.metrics or {}).get("heldout")
-    if isinstance(heldout, dict) and isinstance(heldout.get("ranker"), (int, float)):
-        beaten = {k: v for k, v in (heldout.get("baselines") or {}).items() if v >= heldout["ranker"]}
-        results.append(
-            GateResult(
-                "held-out ratings",
-                not beaten,
-                f"ranker {heldout['ranker']:.4f}"
-                + (
-                    f" does not beat {', '.join(f'{k} {v:.4f}' for k, v in beaten.items())}"
-                    if beaten
-                    else " beats every baseline"
-                ),
-            )
+    if not isinstance(heldout, dict) or not isinstance(heldout.get("ranker"), (int, float)):
+        lists = heldout.get("lists", 0) if isinstance(heldout, dict) else 0
+        return GateResult(
+            "held-out ratings",
+            False,
+            f"no held-out evaluation ({lists} held-out rated lists): cannot show it beats knowledge-base order",
         )
-    else:
-        results.append(GateResult("held-out ratings", True, "no held-out evaluation recorded by the trainer"))
+    score = heldout["ranker"]
+    baselines = heldout.get("baselines") or {}
+    p_values = heldout.get("p_values") or {}
+    alpha = heldout.get("significance", SIGNIFICANCE)
+    beaten = {k: v for k, v in baselines.items() if v >= score}
+    chance = {k: p for k, p in p_values.items() if k not in beaten and p >= alpha}
+    metric = heldout.get("metric", "score")
+    lists = f" on {heldout['lists']} held-out lists" if heldout.get("lists") else ""
+    if beaten:
+        detail = f"ranker {score:.4f} does not beat {', '.join(f'{k} {v:.4f}' for k, v in beaten.items())}"
+        return GateResult("held-out ratings", False, f"{detail} ({metric}{lists})")
+    if chance:
+        detail = f"ranker {score:.4f} beats " + ", ".join(
+            f"{k} {baselines[k]:.4f} only by chance (sign test p={p:.3f} >= {alpha})"
+            for k, p in chance.items()
+        )
+        return GateResult("held-out ratings", False, f"{detail} ({metric}{lists})")
+    return GateResult(
+        "held-out ratings",
+        True,
+        f"ranker {score:.4f} beats every baseline ({', '.join(f'{k} {v:.4f}' for k, v in baselines.items())}; "
+        f"{metric}{lists})",
+    )
+
+
+def _ranker_report(mv: ModelVersion) -> GateReport:
+    results = _artefact_results(mv)
+    if results[0].passed:
+        results.append(_heldout_ratings_gate(mv))
     return GateReport(results)
 
 
+def _artefact_report(mv: ModelVersion) -> GateReport:
+    """For any other registered model: the artefact must load and hold finite numbers."""
+    return GateReport(_artefact_results(mv))
+
+
+# Which gates apply to a version depends on its registry name: the diagnosis gates never run on a
+# ranker, and the ranker's own gate never on a diagnosis model.
+GATE_SETS = {"diagnosis": _diagnosis_report, "ranker": _ranker_report}
+
+
 def gates_run(*, model_version: ModelVersion) -> GateReport:
-    """Run every gate that applies to this version's registry name."""
-    if model_version.name == "diagnosis":
-        return _diagnosis_report(model_version)
-    return _artefact_report(model_version)
+    """Run the gate set of this version's registry name (``GATE_SETS``; others: artefact only)."""
+    return GATE_SETS.get(model_version.name, _artefact_report)(model_version)

@@ -78,6 +78,12 @@ class ModelVersion(models.Model):
             "Set when an administrator promoted this version although a gate refused it: who, and why."
         ),
     )
+    card = models.TextField(
+        blank=True,
+        help_text=_(
+            "The model card (Markdown) as of the last registration, gate run or promotion (mlops.cards)."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
     replaced = models.ForeignKey(

@@ -46,3 +46,29 @@ def training_cases_for_user(*, user) -> list[dict]:
                 }
             )
     return rows
+
+
+def can_read_model_cards(user) -> bool:
+    """Clinicians (the review queue links the champion's card) and staff (who also see it in admin)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (getattr(user, "is_clinician", False) or user.is_staff or user.is_superuser)
+    )
+
+
+def model_card_for(*, model_version: ModelVersion) -> dict:
+    """The card's sections, rebuilt from the registry, and its Markdown: the stored card (written at
+    the last registration, gate run or promotion) or, for a version registered before cards
+    existed, one rendered now."""
+    from .cards import model_card_build, model_card_render
+
+    sections = model_card_build(model_version)
+    return {"sections": sections, "markdown": model_version.card or model_card_render(sections)}
+
+
+def model_version_for_card(*, version: int, name: str = "diagnosis") -> ModelVersion | None:
+    from .cards import CARD_NAMES
+
+    if name not in CARD_NAMES:
+        return None
+    return ModelVersion.objects.filter(name=name, version=version).first()

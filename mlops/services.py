@@ -34,6 +34,8 @@ def model_version_save_and_register(
 
     filename = f"{name}-{data_fingerprint[:12]}-{algorithm}-{int(time.time() * 1000)}.skops"
     path, checksum = save_artefact(payload, model_dir, filename)
+    if name == "diagnosis":
+        fields["metrics"] = {**(fields.get("metrics") or {}), "conformal": _conformal_summary(payload)}
     return model_version_register(
         name=name,
         algorithm=algorithm,
@@ -42,6 +44,35 @@ def model_version_save_and_register(
         checksum=checksum,
         **fields,
     )
+
+
+def _conformal_summary(payload: dict) -> dict:
+    """What the model card says about the artefact's conformal calibration, recorded once here so
+    that reading a card never loads the artefact."""
+    from diagnosis.engine.conformal import coverage_setting, from_artefact
+
+    calibration = from_artefact(payload)
+    if calibration is None:
+        return {"calibrated": False}
+    return {
+        "calibrated": True,
+        "n": calibration.n,
+        "by_findings": calibration.by_findings,
+        "coverage_target": coverage_setting(),
+    }
+
+
+def model_version_card_refresh(*, model_version: ModelVersion) -> ModelVersion:
+    """Write the version's model card from what the registry now holds about it (diagnosis models
+    only): called at registration, after every gate run and at promotion, so the stored card is the
+    one the latest decision about the version was made on."""
+    from .cards import CARD_NAMES, model_card_build, model_card_render
+
+    if model_version.name not in CARD_NAMES:
+        return model_version
+    model_version.card = model_card_render(model_card_build(model_version))
+    model_version.save(update_fields=["card"])
+    return model_version
 
 
 @transaction.atomic
@@ -75,7 +106,7 @@ def model_version_register(
     )
     mv.full_clean()
     mv.save()
-    return mv
+    return model_version_card_refresh(model_version=mv)
 
 
 class PromotionRefused(ApplicationError):
@@ -136,6 +167,7 @@ def model_version_promote(
                 mv.alias = ModelVersion.Alias.ARCHIVED
                 mv.decision = message
                 mv.save(update_fields=["alias", "decision"])
+                model_version_card_refresh(model_version=mv)
             logger.info("%s", message)
             raise PromotionRefused(message, extra=report.as_dict())
     return _champion_switch(mv, reason=reason, report=report, actor=actor, override_reason=override_reason)
@@ -157,6 +189,7 @@ def _evaluation_record(mv: ModelVersion, report) -> None:
         )
     mv.metrics = metrics
     mv.save(update_fields=["metrics"])
+    model_version_card_refresh(model_version=mv)
 
 
 @transaction.atomic
@@ -190,6 +223,7 @@ def _champion_switch(mv: ModelVersion, *, reason: str, report, actor, override_r
         fields.append("replaced")
     mv._audit_actor = actor
     mv.save(update_fields=fields)
+    model_version_card_refresh(model_version=mv)
     logger.info("promoted %s: %s", mv.label, mv.decision)
     return mv
 

@@ -62,3 +62,20 @@ def _catch_up_on_worker_start(**_) -> None:
         nightly_retrain_catch_up_task.delay()
     except Exception as exc:  # the hourly beat entry tries again
         logger.warning("could not queue the nightly retrain catch-up check: %s", exc)
+
+
+@shared_task(name="mlops.ranker_retrain", acks_late=True, reject_on_worker_lost=True, soft_time_limit=1800)
+def ranker_retrain_task() -> dict:
+    """Nightly: train the medicine ranker on consented ratings; the ranker gate decides (a refusal is
+    an expected outcome, recorded on the archived version, not a task failure)."""
+    from recommendations.services import ranker_train
+
+    from .services import PromotionRefused
+
+    try:
+        mv = ranker_train(promote=True)
+    except PromotionRefused as exc:
+        return {"status": "refused", "result": exc.message}
+    if mv is None:
+        return {"status": "skipped", "result": "too few consented medicine ratings"}
+    return {"status": "promoted", "result": mv.decision, "version": mv.label}

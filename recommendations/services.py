@@ -281,7 +281,12 @@ def safety_facts_load(*, vocabulary: dict, medicines: list[dict]) -> None:
 
 
 def ranker_train(*, min_ratings: int | None = None, promote: bool = True):
-    """Train the hybrid ranker on the medicine ratings of consenting users; None when there are too few."""
+    """Train the hybrid ranker on the medicine ratings of consenting users, measure it on held-out
+    rating lists against knowledge-base order and the per-condition mean (``ranker_eval``), register
+    it, and (``promote``) offer it to ``model_version_promote``, whose ranker gate promotes it only
+    when it wins. None when there are too few ratings; a refusal raises ``PromotionRefused``.
+
+    The registered model is the one trained without the held-out lists: the one that was measured."""
     import hashlib
     import time
 
@@ -291,11 +296,15 @@ def ranker_train(*, min_ratings: int | None = None, promote: bool = True):
     from mlops.services import model_version_promote, model_version_save_and_register
 
     from .hybrid import HybridMF
-    from .ranking import MIN_RATINGS, RANKER_NAME, rating_rows
+    from .ranker_eval import evaluate, rated_lists, split_lists
+    from .ranking import MIN_RATINGS, RANKER_NAME
 
-    rows = rating_rows()
-    if len(rows) < (MIN_RATINGS if min_ratings is None else min_ratings):
+    lists = rated_lists()
+    n_ratings = sum(x.n_ratings for x in lists)
+    if n_ratings < (MIN_RATINGS if min_ratings is None else min_ratings):
         return None
+    train, heldout = split_lists(lists)
+    rows = [row for x in train for row in x.rows()]
     started = time.perf_counter()
     model = HybridMF().fit(rows)
     seconds = time.perf_counter() - started
@@ -309,10 +318,18 @@ def ranker_train(*, min_ratings: int | None = None, promote: bool = True):
         algorithm="hybrid_mf",
         params={"k": model.k, "reg": model.reg},
         data_fingerprint=fingerprint,
-        data_sources={"medicine_ratings": len(rows)},
-        metrics={"train_rmse": model.train_rmse_, "train_seconds": seconds},
+        data_sources={
+            "medicine_ratings": n_ratings,
+            "rated_lists": len(lists),
+            "heldout_lists": len(heldout),
+        },
+        metrics={
+            "train_rmse": model.train_rmse_,
+            "train_seconds": seconds,
+            "heldout": evaluate(model, train, heldout),
+        },
         kb_version=knowledge_base_version(),
     )
     if promote:
-        model_version_promote(model_version=mv, reason=f"trained on {len(rows)} ratings")
+        model_version_promote(model_version=mv, reason=f"trained on {n_ratings} ratings")
     return mv

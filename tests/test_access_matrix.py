@@ -117,6 +117,8 @@ MATRIX: dict[str, list[Row]] = {
     "feedback:review_claim": [row("post", f"/feedback/review/{R}/claim/", L, 404, 404, 302, 404)],
     "feedback:review_close": [row("post", f"/feedback/review/{R}/close/", L, 404, 404, 200, 404)],
     "feedback:review_release": [row("post", f"/feedback/review/{R}/release/", L, 404, 404, 302, 404)],
+    # The serving model's card: clinicians only, like the queue that links it (staff use admin).
+    "model-card": [row("get", "/feedback/review/model/", L, 404, 404, 200, 404)],
     # --- allauth pages a person uses directly ------------------------------------------------------
     "account_login": [row("get", "/accounts/login/", 200, 302, 302, 302, 302)],
     "account_signup": [row("get", "/accounts/signup/", 200, 302, 302, 302, 302)],
@@ -177,6 +179,9 @@ MATRIX: dict[str, list[Row]] = {
     ],
     "api-check-ratings": [row("post", f"/api/v1/checks/{S}/ratings/", 401, 400, 404, 404, 404)],
     "api-check-feedback": [row("post", f"/api/v1/checks/{S}/feedback/", 401, 200, 404, 404, 404)],
+    # Clinicians and staff only; version 1 does not exist here, so everyone allowed gets 404 too
+    # (tests/mlops/test_model_cards.py reads a real card).
+    "api-model-card": [row("get", "/api/v1/models/1/card/", 401, 404, 404, 404, 404)],
     # --- admin (the namespace is skipped above; these rows check its gate) ------------------------
     # Signed-in non-staff are sent to the admin login, which refuses them (403).
     "admin:index": [row("get", "/admin/", L, 302, 302, 302, 200)],

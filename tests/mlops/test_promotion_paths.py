@@ -124,12 +124,11 @@ def _ratings(user, n=60):
         )
 
 
-def test_the_ranker_is_promoted_through_the_gates(alice, gate_calls):
-    from accounts.services import consent_set
+def test_the_ranker_is_promoted_through_the_gates(gate_calls):
     from recommendations.services import ranker_train
+    from tests.recommendations.rating_population import rated_population
 
-    consent_set(user=alice, granted=True)
-    _ratings(alice)
+    rated_population(signal=True)
     mv = ranker_train(promote=True)
     mv.refresh_from_db()
     assert gate_calls == ["ranker"] and mv.alias == "champion"
