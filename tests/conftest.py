@@ -1,5 +1,7 @@
 """The fixed cast: patient alice, clinician bob, stranger charlie, admin dana."""
 
+from dataclasses import replace
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -86,7 +88,10 @@ def _trained_candidate(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         snap = current_snapshot()
         dataset = build_dataset(snap, per_disease=60, seed=3)
-        return train_candidate("logistic_regression", dataset, snap), dataset
+        # Unscaled probabilities (temperature 1): tests elsewhere pin which conditions this small
+        # model lists; temperature scaling has its own tests (tests/diagnosis/test_calibration.py).
+        candidate = replace(train_candidate("logistic_regression", dataset, snap), temperature=1.0)
+        return candidate, dataset
 
 
 @pytest.fixture
