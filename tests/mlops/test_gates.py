@@ -71,7 +71,7 @@ def test_the_normal_training_is_promoted_as_the_first_champion_with_its_scores_r
     assert mv.alias == ModelVersion.Alias.CHAMPION
     gates_passed = {g["gate"]: g["passed"] for g in mv.metrics["gates"]}
     assert gates_passed == dict.fromkeys(
-        ("safety", "sensitivity", "quality", "subgroups", "calibration"), True
+        ("safety", "sensitivity", "quality", "subgroups", "calibration", "coverage"), True
     )
     assert mv.metrics["frozen_top1"] > 0.6 and mv.metrics["frozen_top3"] > 0.8
     assert mv.metrics["frozen"]["ece"] <= gates.MAX_ECE
@@ -297,3 +297,65 @@ def test_subgroups_come_from_fairlearn_and_match_a_plain_group_by():
     )
     assert table == {g: {"n": int(v["size"]), "top3": v["mean"]} for g, v in expected.items()}
     assert set(table) == {"18-39 / f", "65+ / m", "unknown / unknown", "0-11 / f"}
+
+
+# --- conformal coverage -------------------------------------------------------------------------
+
+
+def test_coverage_gate_passes_the_normal_calibration_and_refuses_a_broken_one(normal_version, snapshot):
+    """The normal version's conformal sets hold the right condition about 90% of the time in every
+    age band x sex cell; a calibration whose scores say "always certain" gives empty sets and is
+    refused, naming the cells."""
+    from dataclasses import replace
+
+    from diagnosis.engine.conformal import ConformalCalibration
+    from diagnosis.engine.predictor import load_version
+
+    gates.frozen_set_ensure(snapshot)
+    frozen, red_flags = gates.frozen_cases()
+    model = load_version(normal_version)
+    assert model.conformal is not None
+    evaluation = gates.evaluate_model(model, snapshot, frozen, red_flags, [])
+    result = gates._coverage_gate(evaluation)
+    assert result.passed, result.detail
+    assert 0.88 <= evaluation.coverage <= 0.95
+    assert any(row["n"] >= gates.COVERAGE_MIN_CASES for row in evaluation.coverage_cells.values())
+
+    overconfident = replace(model, conformal=ConformalCalibration(cells={"18-39|f": np.zeros(200)}))
+    broken = gates.evaluate_model(overconfident, snapshot, frozen, red_flags, [])
+    refused = gates._coverage_gate(broken)
+    assert not refused.passed and broken.coverage < 0.5
+    assert "significantly below 0.88 in:" in refused.detail
+
+
+def test_coverage_gate_tells_a_real_shortfall_from_sampling_noise():
+    def evaluation(coverage, n):
+        return gates.Evaluation(
+            top1=0.7,
+            top3=0.9,
+            n=n,
+            safety_failures=[],
+            coverage_target=0.90,
+            coverage=coverage,
+            coverage_cells={"65-200|m": {"n": n, "coverage": coverage}},
+        )
+
+    assert gates._coverage_gate(evaluation(0.873, 118)).passed  # 3 cases short of 0.88: chance
+    assert not gates._coverage_gate(evaluation(0.80, 400)).passed  # 32 cases short: not chance
+    assert gates._coverage_gate(evaluation(0.50, 99)).passed  # too few cases to judge a cell
+
+
+def test_a_version_without_calibration_shows_no_sets_and_the_coverage_gate_says_so(
+    trained_champion, snapshot
+):
+    from dataclasses import replace
+
+    from diagnosis.engine.predictor import load_version
+
+    gates.frozen_set_ensure(snapshot)
+    frozen, red_flags = gates.frozen_cases()
+    model = replace(load_version(trained_champion), conformal=None)
+    evaluation = gates.evaluate_model(model, snapshot, frozen, red_flags, [])
+    assert evaluation.coverage is None
+    result = gates._coverage_gate(evaluation)
+    assert result.passed and "no conformal calibration" in result.detail

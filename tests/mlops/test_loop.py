@@ -41,6 +41,7 @@ def test_first_retrain_promotes_and_records_the_run(snapshot, trains, normal_tra
         "quality",
         "subgroups",
         "calibration",
+        "coverage",
     }
     assert champion.metrics["frozen_top1"] > 0.6
 

@@ -56,6 +56,7 @@ def test_promotion_writes_gate_results_subgroups_and_frozen_metrics_into_the_car
         "quality": True,
         "subgroups": True,
         "calibration": True,
+        "coverage": True,
     }
     assert card["metrics"]["frozen"]["ece"] is not None and card["metrics"]["frozen"]["ece"] <= 0.05
     groups = card["metrics"]["subgroups"]
