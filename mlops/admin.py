@@ -18,7 +18,7 @@ from .services import ApplicationError, PromotionRefused, model_version_promote,
 class ModelVersionAdmin(StaffAccessAuditMixin, DeletionGuardAdminMixin, admin.ModelAdmin):
     # Few, narrow columns: the list must fit a 1280 px screen next to the filters (long text wraps,
     # css/admin-mlops.css); the decision and the metrics are on the change page.
-    list_display = ["version_label", "algorithm", "state", "top1", "top3", "created_at", "overridden"]
+    list_display = ["version_label", "algorithm_name", "state", "top1", "top3", "created"]
     list_display_links = ["version_label"]
     list_filter = ["name", "alias", "status", "algorithm"]
     readonly_fields = [
@@ -36,10 +36,18 @@ class ModelVersionAdmin(StaffAccessAuditMixin, DeletionGuardAdminMixin, admin.Mo
     def version_label(self, obj):
         return f"{obj.name} v{obj.version}"
 
+    @admin.display(description="algorithm", ordering="algorithm")
+    def algorithm_name(self, obj):
+        # A zero-width space after each underscore lets "logistic_regression" wrap in a narrow column.
+        return obj.algorithm.replace("_", "_\u200b")
+
     @admin.display(description="alias / status", ordering="alias")
     def state(self, obj):
-        alias = obj.get_alias_display() if obj.alias else ""
-        return f"{alias} · {obj.get_status_display()}" if alias else obj.get_status_display()
+        parts = [obj.get_alias_display()] if obj.alias else []
+        parts.append(obj.get_status_display())
+        if obj.override_reason:
+            parts.append("gates overridden")
+        return " · ".join(parts)
 
     @admin.display(description="metrics")
     def metrics_table(self, obj):
@@ -52,9 +60,9 @@ class ModelVersionAdmin(StaffAccessAuditMixin, DeletionGuardAdminMixin, admin.Mo
             {"raw": json.dumps(obj.metrics or {}, indent=2, sort_keys=True, default=str)},
         )
 
-    @admin.display(description="gate override", boolean=True)
-    def overridden(self, obj):
-        return bool(obj.override_reason)
+    @admin.display(description="registered (UTC)", ordering="created_at")
+    def created(self, obj):
+        return obj.created_at.strftime("%Y-%m-%d %H:%M")
 
     @admin.display(description="top-1")
     def top1(self, obj):
@@ -153,6 +161,7 @@ class ModelVersionAdmin(StaffAccessAuditMixin, DeletionGuardAdminMixin, admin.Mo
                 "version": mv,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "missing_reason": "override_reason" in request.POST,
+                "media": self.media,
             }
             return TemplateResponse(request, "admin/mlops/modelversion/promote_override.html", context)
         try:

@@ -93,7 +93,7 @@ def test_changelist_has_few_columns_and_a_chart_with_labelled_axes(client, dana,
     client.force_login(dana)
     html = client.get(CHANGELIST).content.decode()
     header = html.split('id="result_list"')[1].split("</thead>")[0]
-    assert header.count('<th scope="col"') == 8  # the checkbox and seven columns
+    assert header.count('<th scope="col"') == 7  # the checkbox and six columns
     assert "Accuracy (share of cases)" in html and "Registered versions, oldest to newest" in html
     assert "Each dot is one registered diagnosis version (1 in all)" in html and ">v1<" in html
     assert "style=" not in html.split('<figure class="module metrics-chart"')[1].split("</figure>")[0]
