@@ -1,7 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright against a live Django server.
 
 Chromium runs headless with the networking flags that stop it from calling home (the network is
-closed here: ../shared/PITFALLS.md). Screenshots of the main pages land in test-artifacts/.
+closed where the suite runs). Screenshots of the main pages land in test-artifacts/.
 """
 
 import os
