@@ -121,3 +121,15 @@ def test_metrics_summary_rounds_scores_orders_findings_and_keeps_refusal_reasons
         "detail": "expected calibration error 0.09 > 0.05",
     }
     assert metrics_summary(None) == {"scores": [], "findings": [], "gates": [], "gated_against": ""}
+
+
+def test_the_promote_confirmation_of_a_version_that_is_not_ready_says_so_and_runs_no_gates(client, dana):
+    pending = ModelVersion.objects.create(
+        version=9, algorithm="naive_bayes", data_fingerprint="f", status="pending"
+    )
+    client.force_login(dana)
+    html = _post(client, "promote", pending.pk).content.decode()
+    assert "is pending, not ready: it cannot be promoted" in html and "gate-results" not in html
+    _post(client, "promote", pending.pk, confirm="yes")
+    pending.refresh_from_db()
+    assert pending.alias == "" and not ModelVersion.objects.filter(alias="champion").exists()
