@@ -850,6 +850,16 @@ def _artefact_report(mv: ModelVersion) -> GateReport:
 GATE_SETS = {"diagnosis": _diagnosis_report, "ranker": _ranker_report}
 
 
+def registry_refusal(mv: ModelVersion) -> GateResult | None:
+    """A version the gates refused once (archived, never promoted) is refused again until an
+    administrator overrides: a later pass on a moved yardstick must not sneak it in."""
+    if mv.alias == ModelVersion.Alias.ARCHIVED and mv.promoted_at is None:
+        return GateResult(
+            "registry", False, f"{mv.label} was refused before ({mv.decision[:300] or 'archived'})"
+        )
+    return None
+
+
 def gates_run(*, model_version: ModelVersion) -> GateReport:
     """Run the gate set of this version's registry name (``GATE_SETS``; others: artefact only)."""
     return GATE_SETS.get(model_version.name, _artefact_report)(model_version)

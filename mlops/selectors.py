@@ -25,6 +25,43 @@ def fallback_versions(name: str = "diagnosis", exclude: int | None = None):
     )
 
 
+def rollback_target(*, name: str = "diagnosis") -> tuple[ModelVersion | None, ModelVersion | None]:
+    """(current champion, the version a rollback would return to): the champion it replaced, or
+    with no champion the most recently promoted ready version. Shared by the rollback itself and
+    the admin's confirmation page, so the page shows exactly what the action will do."""
+    current = ModelVersion.objects.filter(name=name, alias=ModelVersion.Alias.CHAMPION).first()
+    if current is None:
+        return None, fallback_versions(name).first()
+    return current, current.replaced
+
+
+def promotion_preview(*, model_version: ModelVersion) -> dict:
+    """What promoting ``model_version`` would change, for a confirmation page: the champion it
+    would replace and every gate's result now. Runs the gates without recording anything (the
+    promotion runs them again and records them)."""
+    from .gates import gates_run, registry_refusal
+
+    mv = ModelVersion.objects.get(pk=model_version.pk)
+    current = ModelVersion.objects.filter(name=mv.name, alias=ModelVersion.Alias.CHAMPION).first()
+    if mv.status != ModelVersion.Status.READY or mv.alias == ModelVersion.Alias.CHAMPION:
+        return {
+            "version": mv,
+            "current": current,
+            "gates": [],
+            "passed": mv.status == ModelVersion.Status.READY,
+        }
+    report = gates_run(model_version=mv)
+    refused_before = registry_refusal(mv)
+    if refused_before is not None:
+        report.results.insert(0, refused_before)
+    return {
+        "version": mv,
+        "current": current,
+        "gates": [r.as_dict() for r in report.results],
+        "passed": report.passed,
+    }
+
+
 def training_cases_for_user(*, user) -> list[dict]:
     """The training cases made from ``user``'s checks, decrypted, for their data export: found
     through the keyed hash of each of their checks (there is no other link to them)."""

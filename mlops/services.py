@@ -139,7 +139,7 @@ def model_version_promote(
     it replaces is remembered on it (``replaced``), so rollbacks walk back through the promotion
     history; a rollback keeps the pointer the version already had.
     """
-    from .gates import GateResult, gates_run
+    from .gates import gates_run, registry_refusal
 
     mv = ModelVersion.objects.get(pk=model_version.pk)
     if mv.status != ModelVersion.Status.READY:
@@ -153,13 +153,9 @@ def model_version_promote(
             raise ApplicationError(f"{mv.label} was never promoted, so it cannot be rolled back to.")
     else:
         report = gates_run(model_version=mv)
-        if mv.alias == ModelVersion.Alias.ARCHIVED and mv.promoted_at is None:
-            report.results.insert(
-                0,
-                GateResult(
-                    "registry", False, f"{mv.label} was refused before ({mv.decision[:300] or 'archived'})"
-                ),
-            )
+        refused_before = registry_refusal(mv)
+        if refused_before is not None:
+            report.results.insert(0, refused_before)
         _evaluation_record(mv, report)
         if report.refusals and not override_reason:
             message = f"{mv.label} not promoted: {report.summary()}"
@@ -231,16 +227,10 @@ def _champion_switch(mv: ModelVersion, *, reason: str, report, actor, override_r
 @transaction.atomic
 def model_version_rollback(*, name: str = "diagnosis") -> ModelVersion:
     """Re-promote the champion the current one replaced; called again, it keeps walking back."""
-    current = ModelVersion.objects.filter(name=name, alias=ModelVersion.Alias.CHAMPION).first()
-    if current is None:
-        previous = (
-            ModelVersion.objects.filter(name=name, status=ModelVersion.Status.READY)
-            .exclude(promoted_at=None)
-            .order_by("-promoted_at")
-            .first()
-        )
-    else:
-        previous = current.replaced
+    from .selectors import rollback_target
+
+    current, previous = rollback_target(name=name)
+    if current is not None:
         if previous is not None and previous.status != ModelVersion.Status.READY:
             raise ApplicationError(f"The version before {current.label} ({previous.label}) is not usable.")
     if previous is None:

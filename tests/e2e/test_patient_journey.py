@@ -89,6 +89,18 @@ def test_emergency_journey_shows_the_banner_first_and_no_medicines(kb_live, page
     expect(page.locator("ol.conditions")).to_have_count(0)
     box = banner.bounding_box()
     assert box["y"] < page.locator("#not-a-diagnosis").bounding_box()["y"]
+    expect(page.locator("form.rating")).to_have_count(0)
+    # The call link is in the first screen, before any scrolling, on a laptop and on a phone.
+    for viewport in ({"width": 1280, "height": 720}, {"width": 390, "height": 844}):
+        page.set_viewport_size(viewport)
+        page.reload()
+        tel = page.locator("main .banner-emergency a[href='tel:999']")
+        expect(tel).to_be_visible()
+        box = tel.bounding_box()
+        assert page.evaluate("window.scrollY") == 0
+        assert 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"], (viewport, box)
+    shot(page, "emergency-phone")
+    page.set_viewport_size({"width": 1280, "height": 720})
     shot(page, "emergency")
 
 

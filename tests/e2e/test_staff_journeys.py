@@ -2,6 +2,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from playwright.sync_api import expect
 
+from tests.e2e.test_accessibility import Audit
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 PASSWORD = "correct-horse-battery"
 
@@ -87,21 +89,76 @@ def test_admin_promotes_a_model_version_in_django_admin(kb_live, page, shot, set
     dana, secret = _staff("dana@example.test", "admin")
     base = kb_live.url
     _login_with_totp(page, base, dana.email, secret)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    audit = Audit(page)  # axe-core and CSP console errors on each registry page below
     page.goto(f"{base}/admin/mlops/modelversion/")
+    audit.check("admin model versions", patient=False)
+    # The registry list fits a 1280 px screen: nothing cut off, no sideways scrolling.
+    expect(page.locator("#result_list")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1280, f"the model-version list scrolls sideways at 1280 px ({width}px)"
+    # ...and the list's own scrolling box (admin's .results) does not clip it either.
+    clipped = page.evaluate(
+        "(el => el.scrollWidth - el.clientWidth)(document.querySelector('#changelist .results'))"
+    )
+    assert clipped <= 0, f"the model-version list is {clipped}px wider than its box at 1280 px"
+    expect(page.locator(".metrics-chart")).to_contain_text("Accuracy (share of cases)")
+    shot(page, "admin-model-versions")
     page.check(f"input[name=_selected_action][value='{second.pk}']")
     page.select_option("select[name=action]", "promote")
     page.click("button[name=index]")
+    # Promote asks first: the champion it replaces, the one it would be, every gate's result now.
+    expect(page.locator(".champion-change")).to_contain_text(f"Champion now: {first.label}")
+    expect(page.locator(".champion-change")).to_contain_text(f"Champion after: {second.label}")
+    expect(page.locator(".gate-results")).to_contain_text("refused")
+    shot(page, "admin-promote-confirm")
+    audit.check("admin promote confirmation", patient=False)
+    assert ModelVersion.objects.get(alias="champion") == first
+    page.click("input[type=submit][value='Yes, promote']")
     # A model trained on 40 cases per condition fails the gates, and the page says which.
     expect(page.locator(".messagelist")).to_contain_text("not promoted")
+    audit.check("admin promote refused", patient=False)
     shot(page, "admin-promote-refused")
     page.check(f"input[name=_selected_action][value='{second.pk}']")
     page.select_option("select[name=action]", "promote_despite_gates")
     page.click("button[name=index]")
+    audit.check("admin override form", patient=False)
     page.fill("#override_reason", "e2e: demonstrating an audited override")
     page.click("input[type=submit][value='Promote despite the gates']")
     expect(page.locator(".messagelist")).to_contain_text("is now the champion")
+    audit.check("admin promoted", patient=False)
     shot(page, "admin-promote")
     assert ModelVersion.objects.get(alias="champion") == second
+
+    # The change page shows the metrics as tables, the raw JSON folded away.
+    page.goto(f"{base}/admin/mlops/modelversion/{second.pk}/change/")
+    expect(page.locator(".gate-results")).to_contain_text("refused")
+    expect(page.locator(".metrics-table").first).to_contain_text("top-1")
+    expect(page.locator("details.metrics-raw pre")).not_to_be_visible()
+    page.wait_for_timeout(500)
+    assert not audit.console, audit.console  # the page itself applies no inline style...
+    before = len(audit.problems)
+    audit.check("admin model version", patient=False)
+    # ...but axe-core, while it audits this page, does (the CSP refusals appear only during its run).
+    audit.problems[before:] = [p for p in audit.problems[before:] if ": CSP: " not in p]
+    shot(page, "admin-model-version-metrics")
+
     # The portal serves the new champion on the next check (readiness details: dana is staff).
     health = page.goto(f"{base}/health/ready/").json()
     assert health["model"]["serving"] == second.label
+    # Chromium's own JSON viewer styles that response inline, which its CSP refuses: not ours.
+    audit.console.clear()
+
+    # Rolling back asks first too, then returns to the first champion.
+    page.goto(f"{base}/admin/mlops/modelversion/")
+    page.check(f"input[name=_selected_action][value='{second.pk}']")
+    page.select_option("select[name=action]", "rollback")
+    page.click("button[name=index]")
+    expect(page.locator(".champion-change")).to_contain_text(f"Champion after: {first.label}")
+    shot(page, "admin-rollback-confirm")
+    audit.check("admin rollback confirmation", patient=False)
+    assert ModelVersion.objects.get(alias="champion") == second
+    page.click("input[type=submit][value='Yes, roll back']")
+    expect(page.locator(".messagelist")).to_contain_text(f"Rolled back: {first.label}")
+    assert ModelVersion.objects.get(alias="champion") == first
+    assert not audit.problems, "\n".join(audit.problems)

@@ -236,11 +236,18 @@ def test_admin_registry_shows_a_metrics_chart_and_promote_and_rollback_work(
     page = client.get("/admin/mlops/modelversion/")
     html = page.content.decode()
     assert page.status_code == 200 and "<polyline" in html and "top-1" in html
-    client.post("/admin/mlops/modelversion/", {"action": "promote", "_selected_action": [first.pk]})
+    client.post(
+        "/admin/mlops/modelversion/", {"action": "promote", "_selected_action": [first.pk], "confirm": "yes"}
+    )
     assert ModelVersion.objects.get(alias="champion") == first
-    client.post("/admin/mlops/modelversion/", {"action": "promote", "_selected_action": [second.pk]})
+    client.post(
+        "/admin/mlops/modelversion/", {"action": "promote", "_selected_action": [second.pk], "confirm": "yes"}
+    )
     assert ModelVersion.objects.get(alias="champion") == second
-    client.post("/admin/mlops/modelversion/", {"action": "rollback", "_selected_action": [second.pk]})
+    client.post(
+        "/admin/mlops/modelversion/",
+        {"action": "rollback", "_selected_action": [second.pk], "confirm": "yes"},
+    )
     assert ModelVersion.objects.get(alias="champion") == first
     assert "rolled back" in ModelVersion.objects.get(pk=first.pk).decision
 

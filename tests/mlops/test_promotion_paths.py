@@ -97,7 +97,7 @@ def test_the_admin_action_promotes_through_the_gates_and_records_frozen_scores(
     version = register(*normal_training[CHAMPION_SEED])
     assert "frozen_top1" not in version.metrics
     client.force_login(dana)
-    client.post(CHANGELIST, {"action": "promote", "_selected_action": [version.pk]})
+    client.post(CHANGELIST, {"action": "promote", "_selected_action": [version.pk], "confirm": "yes"})
     version.refresh_from_db()
     assert version.alias == "champion" and gate_calls == ["diagnosis"]
     # Scored on the frozen set, so the "best ever promoted" floor sees it.
@@ -201,7 +201,9 @@ def test_admin_refuses_a_version_the_gates_refuse_and_promotes_it_only_with_an_a
 ):
     version = register(always_acne, normal_training[CHAMPION_SEED][1])
     client.force_login(dana)
-    response = client.post(CHANGELIST, {"action": "promote", "_selected_action": [version.pk]}, follow=True)
+    response = client.post(
+        CHANGELIST, {"action": "promote", "_selected_action": [version.pk], "confirm": "yes"}, follow=True
+    )
     assert "not promoted: safety gate" in response.content.decode()
     assert ModelVersion.objects.get(alias="champion") == trained_champion
 
@@ -240,7 +242,9 @@ def test_admin_refuses_a_version_archived_as_refused_even_when_the_gates_now_pas
         alias=ModelVersion.Alias.ARCHIVED, decision="not promoted: quality gate: (earlier run)"
     )
     client.force_login(dana)
-    response = client.post(CHANGELIST, {"action": "promote", "_selected_action": [version.pk]}, follow=True)
+    response = client.post(
+        CHANGELIST, {"action": "promote", "_selected_action": [version.pk], "confirm": "yes"}, follow=True
+    )
     assert "registry gate" in response.content.decode() and "was refused before" in response.content.decode()
     assert ModelVersion.objects.get(alias="champion") == trained_champion
     client.post(
