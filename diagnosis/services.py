@@ -250,6 +250,7 @@ _RESULT_FIELDS = (
     "complaints",
     "findings",
     "in_scope",
+    "conformal",
     "triage",
     "low_confidence",
     "next_question",

@@ -79,9 +79,22 @@ def _add_service_errors(form, exc: ValidationError) -> None:
 @login_required
 def check_detail(request, pk: int):
     session = selectors.get_session_for_user(user=request.user, pk=pk)
+    context = {
+        **_result_context(session, advice_user=request.user),
+        "clinician_review": review_for_session(session=session),
+        "answer_url": reverse("diagnosis:check_answer", args=[session.pk]),
+        "finish_url": reverse("diagnosis:check_finish", args=[session.pk]),
+    }
+    return render(request, "diagnosis/check_detail.html", context)
+
+
+def _result_context(session, *, advice_user) -> dict:
+    """What the result page shows of any check, a patient's or a guest's: the same conditions
+    (lay names, at most three, sensitive ones only with a specific finding), certainty line,
+    urgency panel and advice."""
     shown = selectors.session_display(session)
     conditions = selectors.patient_conditions(session)
-    context = {
+    return {
         "session": session,
         "question": shown.question,
         "symptom_names": shown.symptoms,
@@ -90,17 +103,13 @@ def check_detail(request, pk: int):
         "emergency_number": settings.EMERGENCY_NUMBER,
         "what_to_do": selectors.what_to_do(session),
         "suggestions": selectors.suggestions_for(session) if session.unrecognised else {},
-        # Advice only once the questions are over: the leading condition can still change before that.
         "conditions": conditions,
-        "advice": _advice_for_shown(session, request.user, conditions)
+        # Advice only once the questions are over: the leading condition can still change before that.
+        "advice": _advice_for_shown(session, advice_user, conditions)
         if session.status == session.Status.COMPLETE
         else None,
-        "clinician_review": review_for_session(session=session),
-        "answer_url": reverse("diagnosis:check_answer", args=[session.pk]),
-        "finish_url": reverse("diagnosis:check_finish", args=[session.pk]),
         "certainty": selectors.list_certainty(session),
     }
-    return render(request, "diagnosis/check_detail.html", context)
 
 
 def _advice_for_shown(session, user, conditions) -> list:
@@ -123,21 +132,10 @@ def guest_check_detail(request):
         messages.info(request, _("There is no check without an account in this browser. Start one here."))
         return redirect("diagnosis:check_start")
     session = selectors.guest_check_display(check)
-    shown = selectors.session_display(session)
     save_url = reverse("diagnosis:guest_check_save")
     context = {
-        "session": session,
+        **_result_context(session, advice_user=None),
         "guest": True,
-        "question": shown.question,
-        "symptom_names": shown.symptoms,
-        "negated_names": shown.negated,
-        "answers": shown.answers,
-        "emergency_number": settings.EMERGENCY_NUMBER,
-        "what_to_do": selectors.what_to_do(session),
-        "suggestions": selectors.suggestions_for(session) if session.unrecognised else {},
-        "advice": recommendations_for_session(session=session, user=None)
-        if session.status == session.Status.COMPLETE
-        else None,
         "clinician_review": None,
         "answer_url": reverse("diagnosis:guest_check_answer"),
         "finish_url": reverse("diagnosis:guest_check_finish"),

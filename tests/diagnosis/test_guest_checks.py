@@ -242,3 +242,16 @@ def test_the_api_stays_for_signed_in_users_only(client, trained_champion):
     response = client.post("/api/v1/checks/", {"text": "headache"}, content_type="application/json")
     assert response.status_code in (401, 403)
     assert SymptomSession.objects.count() == 0
+
+
+def test_a_guest_sees_conditions_as_a_patient_does(client, trained_champion):
+    """The same patient wording as a signed-in check: everyday names, at most three, no ICD-10 codes."""
+    from diagnosis.models import Disease
+
+    start(client, text="heartburn, acid coming up after meals and a cough at night", age_years="45", sex="m")
+    html = client.get(GUEST).content.decode()
+    shown = re.findall(r'<li class="condition">\s*<h3>([^<]+)</h3>', html)
+    lay_names = dict(Disease.objects.values_list("lay_name", "icd10"))
+    assert 1 <= len(shown) <= 3, shown
+    assert all(name in lay_names for name in shown), shown
+    assert not any(lay_names[name] in html for name in shown)
