@@ -393,32 +393,16 @@ def evaluate_model(
     coverage = _conformal_coverage(model, snapshot, cases, proba) if cases else {}
     failures = []
     for case in red_flag_cases:
-        result = run_check(
-            snapshot,
-            model,
-            chips=_chips(snapshot, case.symptoms),
-            age=case.age,
-            sex=case.sex,
-            pregnant=case.sex == "f",
-            ask_questions=False,
-        )
-        if not _more_urgent_or_equal(result.triage, case.expected_triage):
-            failures.append(
-                f"red-flag case {case.symptoms} triaged {result.triage}, not {case.expected_triage}"
-            )
+        # Red-flag rule cases may need a pregnancy (e.g. bleeding in pregnancy): given for women.
+        triage = _triaged(model, snapshot, case, pregnant=case.sex == "f")
+        if not _more_urgent_or_equal(triage, case.expected_triage):
+            failures.append(f"red-flag case {case.symptoms} triaged {triage}, not {case.expected_triage}")
     urgent_hits = []
     for case in safety_cases:
-        result = run_check(
-            snapshot,
-            model,
-            chips=_chips(snapshot, case.symptoms),
-            age=case.age,
-            sex=case.sex,
-            ask_questions=False,
-        )
-        kept = _more_urgent_or_equal(result.triage, case.expected_triage)
+        triage = _triaged(model, snapshot, case)
+        kept = _more_urgent_or_equal(triage, case.expected_triage)
         if case.expected_triage == TriageLevel.EMERGENCY and not kept:
-            failures.append(f"{case.disease_slug} presentation {case.symptoms} triaged {result.triage}")
+            failures.append(f"{case.disease_slug} presentation {case.symptoms} triaged {triage}")
         elif case.expected_triage == TriageLevel.URGENT:
             urgent_hits.append(kept)
     recent_top1 = float(ranked(recent)[1].mean()) if recent else None
@@ -440,6 +424,22 @@ def evaluate_model(
         urgent_hits=np.array(urgent_hits, dtype=bool),
         **coverage,
     )
+
+
+def _triaged(
+    model: LoadedModel, snapshot: KnowledgeSnapshot, case: EvaluationCase, pregnant: bool = False
+) -> str:
+    """The urgency a whole check (rules, complaints, this model) gives a frozen case's findings."""
+    result = run_check(
+        snapshot,
+        model,
+        chips=_chips(snapshot, case.symptoms),
+        age=case.age,
+        sex=case.sex,
+        pregnant=pregnant,
+        ask_questions=False,
+    )
+    return result.triage
 
 
 def _conformal_coverage(model: LoadedModel, snapshot: KnowledgeSnapshot, cases: list[Case], proba) -> dict:
