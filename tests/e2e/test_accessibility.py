@@ -189,11 +189,14 @@ def test_clinician_pages_have_no_serious_accessibility_problems(kb_live, browser
     page = audit.page
     _log_in(page, base, bob.email, secret)
     page.goto(f"{base}/feedback/review/")
-    page.locator("main a[href*='/feedback/review/']").first.click()
+    # A case's own link (/feedback/review/<id>/), not the model card's (/feedback/review/model/).
+    page.locator("main a[href^='/feedback/review/'][href$='/']:not([href*='model'])").first.click()
     case = page.url.removeprefix(base)
+    assert case.rstrip("/").rsplit("/", 1)[-1].isdigit(), case
     for _ in _each_width(page):
         audit.visit("/feedback/review/", "clinician queue", base=base, patient=False)
         audit.visit(case, "clinician case", base=base, patient=False)
+        audit.visit("/feedback/review/model/", "model card", base=base, patient=False)
     context.close()
     _report(audit)
 

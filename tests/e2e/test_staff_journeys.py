@@ -48,7 +48,9 @@ def test_clinician_reviews_a_flagged_case_and_the_patient_sees_the_reply(kb_live
     page.goto(f"{base}/feedback/review/")
     expect(page.locator("main")).to_contain_text("Emergency")
     shot(page, "review-queue")
-    page.locator("main a[href*='/feedback/review/']").first.click()
+    # The case's own link (the queue also links to the model card under /feedback/review/).
+    case_pk = ClinicianReview.objects.get(session=session).pk
+    page.locator(f"main a[href='/feedback/review/{case_pk}/']").first.click()
     expect(page.locator("main")).to_contain_text("Chest pain")
     expect(page.locator("main")).not_to_contain_text(alice.email)
     page.click("text=Claim this case")
