@@ -37,6 +37,7 @@ import numpy as np  # noqa: E402
 
 from benchmarks._common import Report, load_average, read_only_database  # noqa: E402
 from diagnosis.engine.algorithms import DEFAULT_ALGORITHM  # noqa: E402
+from diagnosis.engine.calibration import temperature_apply  # noqa: E402
 from diagnosis.engine.conformal import (  # noqa: E402
     BY_FINDINGS,
     DEFAULT_COVERAGE,
@@ -84,6 +85,8 @@ def run(quick: bool = False, algorithm: str = DEFAULT_ALGORITHM, out=sys.stdout,
         dataset = build_dataset(snapshot, source="kb", seed=SEED, per_disease=sizes["per_disease"])
         candidate = train_candidate(algorithm, dataset, snapshot, seed=SEED)
         estimator = candidate.estimator
+        # The probabilities a check serves: the model's output after its fitted temperature.
+        temperature = candidate.temperature
         progress("measuring on a fresh synthetic population ...")
         patients = generate_cases(snapshot, sizes["test_per_disease"], TEST_SEED)
         cases = partial_presentations(patients, snapshot, PRESENTATION_SEED)
@@ -91,7 +94,7 @@ def run(quick: bool = False, algorithm: str = DEFAULT_ALGORITHM, out=sys.stdout,
         seen = sum(case_key(c) in train_keys for c in cases)
         ages, sexes = [c.age for c in cases], [c.sex for c in cases]
         X = featurise([c.symptoms for c in cases], ages, sexes, snapshot.symptoms)
-        proba = estimator.predict_proba(X)
+        proba = temperature_apply(estimator.predict_proba(X), temperature)
         classes = [str(c) for c in estimator.classes_]
         index = {c: i for i, c in enumerate(classes)}
         truth = np.array([index[c.disease] for c in cases])
@@ -102,7 +105,9 @@ def run(quick: bool = False, algorithm: str = DEFAULT_ALGORITHM, out=sys.stdout,
         for by_findings in (BY_FINDINGS, not BY_FINDINGS):
             progress(f"calibrating (the training hook, by_findings={by_findings}) ...")
             calibrations[by_findings] = from_artefact(
-                artefact_entry(estimator, dataset.holdout, snapshot, by_findings=by_findings)
+                artefact_entry(
+                    estimator, dataset.holdout, snapshot, by_findings=by_findings, temperature=temperature
+                )
             )
 
     def ok(value: float) -> str:
@@ -115,7 +120,7 @@ def run(quick: bool = False, algorithm: str = DEFAULT_ALGORITHM, out=sys.stdout,
     )
     report.line(
         f"Model: {algorithm}, trained on {len(dataset.train)} synthetic cases ({sizes['per_disease']} per "
-        f"condition, seed {SEED}). Calibration: {calibrations[BY_FINDINGS].n} partial presentations (1-5 findings) "
+        f"condition, seed {SEED}; temperature {temperature:.2f}, as served). Calibration: {calibrations[BY_FINDINGS].n} partial presentations (1-5 findings) "
         f"of {len(dataset.holdout)} held-out patients; cells under "
         f"{calibrations[BY_FINDINGS].min_cell} cases fall back to wider ones. Target coverage {DEFAULT_COVERAGE:.0%} "
         f"(tolerance +/- {TOLERANCE * 100:.0f} points)."
