@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from diagnosis.engine.calibration import expected_calibration_error
 from diagnosis.engine.check import run_check
 from diagnosis.engine.knowledge import KnowledgeSnapshot, current_snapshot
 from diagnosis.engine.predictor import LoadedModel, kb_model, load_version
@@ -326,19 +327,6 @@ def shown_probabilities(model: LoadedModel, snapshot: KnowledgeSnapshot, cases: 
     return p / p.sum(axis=1, keepdims=True)
 
 
-def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = ECE_BINS) -> float:
-    """ECE of the top condition: cases are put in equal-width bins of the probability shown for
-    the first condition ((0, 0.1], (0.1, 0.2], ...); ECE is the case-weighted mean, over bins, of
-    |share of cases whose first condition is right - mean probability shown|."""
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    ece = 0.0
-    for lo, hi in itertools.pairwise(edges):
-        mask = (confidence > lo) & (confidence <= hi)
-        if mask.any():
-            ece += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())
-    return float(ece)
-
-
 def subgroup_table(hits3: np.ndarray, cases: list[Case]) -> tuple[dict[str, dict], np.ndarray]:
     """Top-3 per age band x sex with fairlearn's MetricFrame, and each case's group label."""
     import pandas as pd
@@ -384,7 +372,7 @@ def evaluate_model(
     if cases:
         proba, hits1, hits3 = ranked(cases)
         top1, top3 = float(hits1.mean()), float(hits3.mean())
-        ece = expected_calibration_error(proba.max(axis=1), hits1)
+        ece = expected_calibration_error(proba.max(axis=1), hits1, bins=ECE_BINS)
         level = {d.slug: d.default_triage for d in snapshot.diseases}
         serious = np.array([level.get(c.disease) in SERIOUS for c in cases])
         serious_n = int(serious.sum())

@@ -19,7 +19,7 @@ from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import train_test_split
 
 from diagnosis.engine.algorithms import ALGORITHMS, make_estimator, params_of
-from diagnosis.engine.calibration import temperature_apply, temperature_fit
+from diagnosis.engine.calibration import expected_calibration_error, temperature_apply, temperature_fit
 from diagnosis.engine.conformal import artefact_entry as conformal_artefact_entry
 from diagnosis.engine.features import AGE_BANDS, featurise
 from diagnosis.engine.knowledge import KnowledgeSnapshot
@@ -168,17 +168,6 @@ def _xy(cases: list[Case], symptoms: tuple[str, ...]):
     return X, np.array([c.disease for c in cases])
 
 
-def expected_calibration_error(proba: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
-    conf = proba.max(axis=1)
-    edges = np.linspace(0, 1, bins + 1)
-    ece = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
-        mask = (conf > lo) & (conf <= hi)
-        if mask.any():
-            ece += mask.mean() * abs(correct[mask].mean() - conf[mask].mean())
-    return float(ece)
-
-
 def evaluate(model_predict_proba, classes: np.ndarray, cases: list[Case], symptoms) -> dict:
     if not cases:
         return {"n": 0}
@@ -199,7 +188,7 @@ def evaluate(model_predict_proba, classes: np.ndarray, cases: list[Case], sympto
         "recall": float(r),
         "f1": float(f1),
         "brier": brier,
-        "ece": expected_calibration_error(proba, correct),
+        "ece": expected_calibration_error(proba.max(axis=1), correct),
     }
 
 

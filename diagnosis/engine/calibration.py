@@ -46,3 +46,16 @@ def temperature_fit(proba: np.ndarray, true_index: np.ndarray) -> float:
 
     best = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded")
     return float(np.exp(best.x)) if best.success else 1.0
+
+
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """ECE of the top condition: cases are put in equal-width bins of the probability shown for
+    the first condition ((0, 0.1], (0.1, 0.2], ...); ECE is the case-weighted mean, over bins, of
+    |share of cases whose first condition is right - mean probability shown|."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        mask = (confidence > lo) & (confidence <= hi)
+        if mask.any():
+            ece += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())
+    return float(ece)
