@@ -37,6 +37,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks._common import read_only_database  # noqa: E402
+from recommendations.ranker_eval import ndcg_at_k  # noqa: E402  (the metric the ranker gate uses)
 
 RESULTS_PATH = ROOT / "benchmarks" / "results" / "recommendations.md"
 
@@ -132,7 +133,6 @@ N_RATED_CONDITIONS_P = (0.5, 0.35, 0.15)  # P(rated medicines of 1, 2, 3 conditi
 N_FOLDS = 5  # cold-start users: 1/N_FOLDS of users per fold; every user is held out once
 WARM_FRACTION = 0.2
 MIN_LIST = 3
-TOP_K = 5
 # The production defaults (recommendations.services.ranker_train uses HybridMF()).
 HYBRID_PARAMS = {"k": 8, "iterations": 300, "learning_rate": 0.05, "reg": 0.01, "seed": 0}
 
@@ -287,18 +287,8 @@ def split(users: list[SimUser], ratings: list[Rating], fold: int = 0):
 
 
 # ======================================================================================
-# Orderings and metric.
+# Orderings (scored with recommendations.ranker_eval.ndcg_at_k, the ranker gate's metric).
 # ======================================================================================
-def ndcg_at_k(ordered_ratings: list[int], k: int = TOP_K) -> float:
-    """NDCG@k of ratings in the order shown, gain 2^rating - 1, discount log2(position + 1)."""
-
-    def dcg(rs):
-        return sum((2.0**r - 1) / np.log2(i + 2) for i, r in enumerate(rs[:k]))
-
-    ideal = dcg(sorted(ordered_ratings, reverse=True))
-    return dcg(ordered_ratings) / ideal if ideal > 0 else 0.0
-
-
 def score_lists(lists, users, kb, rankers: dict, popularity: dict, global_mean: float, rng) -> dict:
     """NDCG@5 of every method on every list with >= MIN_LIST rated medicines: {method: [score, ...]}."""
     from recommendations.safety import Profile
