@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from diagnosis.engine.questions import entropy
 from diagnosis.models import TRIAGE_ORDER, TriageLevel
 
 # Weights of the three signals (they sum to 1, so the score is in [0, 1]).
@@ -53,8 +56,8 @@ def normalised_entropy(probabilities: list[float]) -> float:
     rest = 1.0 - total
     if rest > 1e-9:
         ps.append(rest)
-    h = -sum(p * math.log(p) for p in ps if p > 0)
-    return min(1.0, h / math.log(ENTROPY_OUTCOMES))
+    # In bits, as the interview's information gain measures it; the base cancels in the ratio.
+    return min(1.0, float(entropy(np.array(ps))) / math.log2(ENTROPY_OUTCOMES))
 
 
 def set_uncertainty(size: int | None) -> float | None:
