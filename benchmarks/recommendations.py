@@ -20,7 +20,8 @@ Per seed a new world and population are drawn and split once: cold-start users (
 none of their ratings in training) and known users (whole (user, condition) lists holding ~20% of
 the other users' ratings, each user keeping at least one list in training). Means over seeds are
 given with their spread; the two best methods are compared list by list (sign test and a bootstrap
-95% interval of the mean difference). A quick run writes no results file unless --output is given.
+95% interval of the mean difference). A sensitivity check repeats every seed in a world without the
+group interaction terms (see make_world). A quick run writes no results file unless --output is given.
 """
 
 from __future__ import annotations
@@ -180,21 +181,22 @@ def load_knowledge_base() -> dict:
 # ======================================================================================
 # Simulation.
 # ======================================================================================
-def make_world(kb: dict, seed: int) -> dict:
-    """The seed's hidden medicine attributes, qualities and group effects."""
+def make_world(kb: dict, seed: int, interactions: bool = True) -> dict:
+    """The seed's hidden medicine attributes, qualities and group effects. ``interactions=False``
+    (the sensitivity check) drops the band x sex and band x sex x condition terms: group effects
+    are then a sum of a band's and a sex's, the shape the hybrid model's features can express."""
     rng = np.random.default_rng([seed, 1])
     meds, diseases = sorted(kb["medicines"]), list(kb["lists"])
     a = N_ATTRIBUTES
+    cell_sd, cond_sd = (G_CELL_SD, G_COND_SD) if interactions else (0.0, 0.0)
     return {
         "h": {m: rng.normal(0, 1 / np.sqrt(a), a) for m in meds},
         "quality": {m: float(rng.normal(0, QUALITY_SD)) for m in meds},
         "cond_quality": {(d, m): float(rng.normal(0, CONDITION_QUALITY_SD)) for d in diseases for m in meds},
         "g_band": {b: rng.normal(0, G_BAND_SD, a) for b in AGE_BANDS},
         "g_sex": {s: rng.normal(0, G_SEX_SD, a) for s in SEXES},
-        "g_cell": {(b, s): rng.normal(0, G_CELL_SD, a) for b in AGE_BANDS for s in SEXES},
-        "g_cond": {
-            (b, s, d): rng.normal(0, G_COND_SD, a) for b in AGE_BANDS for s in SEXES for d in diseases
-        },
+        "g_cell": {(b, s): rng.normal(0, cell_sd, a) for b in AGE_BANDS for s in SEXES},
+        "g_cond": {(b, s, d): rng.normal(0, cond_sd, a) for b in AGE_BANDS for s in SEXES for d in diseases},
     }
 
 
@@ -290,6 +292,7 @@ METHODS = [
     ("hybrid", "(d) hybrid MF ranker (production training)"),
 ]
 REFERENCES = [
+    ("hybrid_reg0001", "reference: hybrid MF with reg=0.001 (production trains reg=0.01)"),
     ("random", "reference: random order"),
     ("population", "reference: true preference without the user's taste (best any feature can do)"),
     ("oracle", "reference: true preference with the user's taste (ceiling)"),
@@ -328,6 +331,8 @@ def score_lists(lists, users, kb, models: dict, rng) -> dict:
         true = {r.medicine: r.rating for r in lst}
         ordered = models["hybrid"].order(items, profile=profile, disease=kb["diseases"][disease])
         scores["hybrid"].append(ndcg_at_k([true[i.slug] for i in ordered]))
+        ordered = models["hybrid_reg0001"].order(items, profile=profile, disease=kb["diseases"][disease])
+        scores["hybrid_reg0001"].append(ndcg_at_k([true[i.slug] for i in ordered]))
         scores["random"].append(ndcg_at_k([lst[j].rating for j in rng.permutation(len(lst))]))
         scores["population"].append(ndcg_at_k(_by_score(lst, [r.population for r in lst])))
         scores["oracle"].append(ndcg_at_k(_by_score(lst, [r.latent for r in lst])))
@@ -356,6 +361,7 @@ def fit_models(train: list[Rating], users: list[SimUser], kb: dict) -> dict:
     seconds = time.perf_counter() - t0
     return {
         "hybrid": HybridRanker(hybrid, "hybrid", None),
+        "hybrid_reg0001": HybridRanker(HybridMF(reg=0.001).fit(rows), "hybrid reg=0.001", None),
         "stratified": StratifiedMean().fit(strat_rows),  # also holds (b), its per-condition means
         "hybrid_seconds": seconds,
     }
@@ -413,9 +419,32 @@ def _table(result: dict) -> str:
             f"| {case} | {c['best']} | {c['second']} | {c['diff']:+.4f} ({c['ci'][0]:+.4f} to {c['ci'][1]:+.4f}) "
             f"| {c['wins']} / {c['losses']} | {c['p']:.2g} | {c['seeds_won']} of {len(result['seeds'])} |"
         )
+    a = result["additive"]
     lines += [
         "",
         f"**Winner: {result['winner']}**. {result['verdict']}",
+        "",
+        "Sensitivity check, the same seeds in a world WITHOUT the band x sex and band x sex x condition",
+        "terms (group effects a sum of a band's and a sex's, which the hybrid model's features can",
+        "express; everything else, the user's own taste included, unchanged):",
+        "",
+        "| method | cold-start users | known users |",
+        "|---|---|---|",
+    ]
+    for key, _ in METHODS + REFERENCES[:1]:
+        row = a["methods"][key]
+        lines.append(
+            f"| {row['label']} | {row['cold']:.4f} ± {row['cold_sd']:.4f} | {row['known']:.4f} ± {row['known_sd']:.4f} |"
+        )
+    lines.append("")
+    for case in ("cold", "known"):
+        c = a["comparison"][case]
+        lines.append(
+            f"- {case}: {c['best']} ahead of {c['second']} by {c['diff']:+.4f} ({c['ci'][0]:+.4f} to "
+            f"{c['ci'][1]:+.4f}), lists {c['wins']} / {c['losses']}, sign test p {c['p']:.2g}, "
+            f"{c['seeds_won']} of {len(result['seeds'])} seeds"
+        )
+    lines += [
         "",
         f"- seeds {', '.join(map(str, result['seeds']))}; {result['n_users']} simulated users and "
         f"{result['n_ratings']:.0f} ratings per seed (mean); {COLD_FRACTION:.0%} of users held out as cold-start "
@@ -434,33 +463,26 @@ def _table(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(quick: bool, out=sys.stdout) -> dict:
-    """Simulate, train, evaluate every seed; print the table to `out` and return the numbers."""
-    from recommendations.ranker_eval import PRIOR_WEIGHT
-
-    started = time.perf_counter()
-    mode = "quick" if quick else "full"
+def measure(kb: dict, mode: str, interactions: bool = True) -> dict:
+    """Every seed of one world: per-method means over seeds (with their SD) and the list-by-list
+    comparison of the two best methods."""
     keys = [k for k, _ in METHODS + REFERENCES]
     pooled = {case: defaultdict(list) for case in ("cold", "known")}
     per_seed = {case: {k: [] for k in keys} for case in ("cold", "known")}
-    seed_of = {case: [] for case in ("cold", "known")}
     n_ratings, seconds = [], []
-    with read_only_database():
-        kb = load_knowledge_base()
-        for seed in SEEDS[mode]:
-            world = make_world(kb, seed)
-            users, ratings = simulate(kb, world, N_USERS[mode], seed)
-            n_ratings.append(len(ratings))
-            train, cold, known = split(users, ratings, seed)
-            models = fit_models(train, users, kb)
-            seconds.append(models["hybrid_seconds"])
-            rng = np.random.default_rng([seed, 4])
-            for case, lists in (("cold", cold), ("known", known)):
-                s = score_lists(lists, users, kb, models, rng)
-                for k in keys:
-                    pooled[case][k] += s[k]
-                    per_seed[case][k].append(float(np.mean(s[k])))
-                seed_of[case] += [seed] * len(s["kb"])
+    for seed in SEEDS[mode]:
+        world = make_world(kb, seed, interactions)
+        users, ratings = simulate(kb, world, N_USERS[mode], seed)
+        n_ratings.append(len(ratings))
+        train, cold, known = split(users, ratings, seed)
+        models = fit_models(train, users, kb)
+        seconds.append(models["hybrid_seconds"])
+        rng = np.random.default_rng([seed, 4])
+        for case, lists in (("cold", cold), ("known", known)):
+            s = score_lists(lists, users, kb, models, rng)
+            for k in keys:
+                pooled[case][k] += s[k]
+                per_seed[case][k].append(float(np.mean(s[k])))
     labels = dict(METHODS + REFERENCES)
     methods = {
         k: {
@@ -483,6 +505,29 @@ def run(quick: bool, out=sys.stdout) -> dict:
             "second": labels[second],
             **c,
         }
+    return {
+        "methods": methods,
+        "comparison": comparison,
+        "n_ratings": float(np.mean(n_ratings)),
+        "cold_lists": len(pooled["cold"]["kb"]),
+        "known_lists": len(pooled["known"]["kb"]),
+        "hybrid_seconds": float(np.mean(seconds)),
+    }
+
+
+def run(quick: bool, out=sys.stdout) -> dict:
+    """Simulate, train, evaluate every seed of the world and of the sensitivity check (no
+    interactions); print the tables to `out` and return the numbers."""
+    from recommendations.ranker_eval import PRIOR_WEIGHT
+
+    started = time.perf_counter()
+    mode = "quick" if quick else "full"
+    labels = dict(METHODS + REFERENCES)
+    with read_only_database():
+        kb = load_knowledge_base()
+        main = measure(kb, mode)
+        additive = measure(kb, mode, interactions=False)
+    methods, comparison = main["methods"], main["comparison"]
     both = {comparison[c]["best_key"] for c in ("cold", "known")}
     winner_key = both.pop() if len(both) == 1 else None
     significant = all(comparison[c]["p"] < 0.05 and comparison[c]["ci"][0] > 0 for c in ("cold", "known"))
@@ -500,17 +545,18 @@ def run(quick: bool, out=sys.stdout) -> dict:
         "synthetic": True,
         "seeds": list(SEEDS[mode]),
         "n_users": N_USERS[mode],
-        "n_ratings": float(np.mean(n_ratings)),
-        "cold_lists": len(pooled["cold"]["kb"]),
-        "known_lists": len(pooled["known"]["kb"]),
+        "n_ratings": main["n_ratings"],
+        "cold_lists": main["cold_lists"],
+        "known_lists": main["known_lists"],
         "methods": methods,
         "comparison": comparison,
         "winner_key": winner_key,
         "winner": winner,
         "significant": significant,
         "verdict": verdict,
+        "additive": additive,
         "prior_weight": PRIOR_WEIGHT,
-        "hybrid_seconds": float(np.mean(seconds)),
+        "hybrid_seconds": main["hybrid_seconds"],
         "load": load_average(),
     }
     result["total_seconds"] = time.perf_counter() - started
