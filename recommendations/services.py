@@ -337,11 +337,10 @@ def ranker_train(*, min_ratings: int | None = None, promote: bool = True, method
             "rated_lists": len(lists),
             "heldout_lists": len(heldout),
         },
-        metrics={
-            "train_rmse": hybrid.train_rmse_,
-            "train_seconds": seconds,
-            "heldout": heldout_metrics,
-        },
+        # Training figures of the registered model only (the stratified mean is a table of means).
+        metrics={"train_rmse": hybrid.train_rmse_, "train_seconds": seconds, "heldout": heldout_metrics}
+        if chosen == HYBRID_MF
+        else {"heldout": heldout_metrics},
         kb_version=knowledge_base_version(),
     )
     if promote:
