@@ -784,7 +784,8 @@ def _artefact_results(mv: ModelVersion) -> list[GateResult]:
 
 def _heldout_ratings_gate(mv: ModelVersion) -> GateResult:
     """The ranker gate: higher held-out NDCG@5 than every baseline the trainer measured
-    (``recommendations.ranker_eval``: knowledge-base order and the per-condition mean), and, where
+    (``recommendations.ranker_eval``: knowledge-base order and the per-condition mean), not lower
+    than the other candidate method (the hybrid MF model or the stratified mean), and, where
     the trainer recorded a sign test per baseline, a win that is not chance. No held-out evaluation
     (too few rated lists to hold any out) refuses: nothing shows the ranker is better than the
     knowledge-base order that serves without it."""
@@ -800,15 +801,19 @@ def _heldout_ratings_gate(mv: ModelVersion) -> GateResult:
     baselines = heldout.get("baselines") or {}
     p_values = heldout.get("p_values") or {}
     alpha = heldout.get("significance", SIGNIFICANCE)
+    # The other candidate method (``rivals``): the version must not score below it, or the job
+    # would be shipping the loser; a tie is no reason to refuse.
     beaten = {k: v for k, v in baselines.items() if v >= score}
+    beaten |= {k: v for k, v in (heldout.get("rivals") or {}).items() if v > score}
     chance = {k: p for k, p in p_values.items() if k not in beaten and p >= alpha}
     metric = heldout.get("metric", "score")
+    who = f"ranker ({heldout['method']})" if heldout.get("method") else "ranker"
     lists = f" on {heldout['lists']} held-out lists" if heldout.get("lists") else ""
     if beaten:
-        detail = f"ranker {score:.4f} does not beat {', '.join(f'{k} {v:.4f}' for k, v in beaten.items())}"
+        detail = f"{who} {score:.4f} does not beat {', '.join(f'{k} {v:.4f}' for k, v in beaten.items())}"
         return GateResult("held-out ratings", False, f"{detail} ({metric}{lists})")
     if chance:
-        detail = f"ranker {score:.4f} beats " + ", ".join(
+        detail = f"{who} {score:.4f} beats " + ", ".join(
             f"{k} {baselines[k]:.4f} only by chance (sign test p={p:.3f} >= {alpha})"
             for k, p in chance.items()
         )
@@ -816,8 +821,9 @@ def _heldout_ratings_gate(mv: ModelVersion) -> GateResult:
     return GateResult(
         "held-out ratings",
         True,
-        f"ranker {score:.4f} beats every baseline ({', '.join(f'{k} {v:.4f}' for k, v in baselines.items())}; "
-        f"{metric}{lists})",
+        f"{who} {score:.4f} beats every baseline ({', '.join(f'{k} {v:.4f}' for k, v in baselines.items())}"
+        + "".join(f"; {k} {v:.4f}" for k, v in (heldout.get("rivals") or {}).items())
+        + f"; {metric}{lists})",
     )
 
 

@@ -1,4 +1,5 @@
-"""Ordering the medicines the safety filter allows: hybrid ranker when trained, else KB order.
+"""Ordering the medicines the safety filter allows: the promoted ranker (the hybrid MF model or the
+stratified mean, whichever won its held-out evaluation), else KB order.
 
 The ranker never adds or removes an item; it only reorders what it is given.
 """
@@ -9,6 +10,7 @@ import logging
 import threading
 
 from .hybrid import HybridMF, RatingRow, item_features, user_features
+from .ranker_eval import StratifiedMean
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,36 @@ class HybridRanker:
         return [items[j] for j in ranked]
 
 
+class StratifiedRanker:
+    """Orders by the stratified mean (``ranker_eval.StratifiedMean``) of the patient's age band and
+    sex for the condition: what people like them rated these medicines."""
+
+    def __init__(self, model: StratifiedMean, label: str, version_id: int | None):
+        self.model, self.label, self.version_id = model, label, version_id
+
+    def order(self, items, *, profile=None, disease=None, resolved=None):
+        if not items:
+            return []
+        from accounts.models import age_band_for
+
+        scores = self.model.scores(
+            age_band=age_band_for(getattr(profile, "age", None)),
+            sex=getattr(profile, "sex", ""),
+            disease=disease.slug,
+            medicines=[i.slug for i in items],
+        )
+        # Highest score first; the knowledge-base order breaks ties (as HybridRanker does).
+        ranked = sorted(range(len(items)), key=lambda j: (-round(float(scores[j]), 3), j))
+        return [items[j] for j in ranked]
+
+
+def ranker_from_payload(payload: dict, label: str, version_id: int | None):
+    """The serving ranker for a registered artefact: its ``kind`` says which method won."""
+    if payload.get("kind") == StratifiedMean.kind:
+        return StratifiedRanker(StratifiedMean.from_payload(payload), label, version_id)
+    return HybridRanker(HybridMF.from_payload(payload), label, version_id)
+
+
 def rating_rows() -> list[RatingRow]:
     from feedback.models import ItemRating
 
@@ -93,12 +125,15 @@ def current_ranker():
     if mv is None:
         return KnowledgeBaseOrder()
     with _lock:
-        if mv.pk not in _cache:
+        # Keyed by the checksum too: a version id can come back with another artefact behind it
+        # (a test database rolled back), and the method (hybrid MF, stratified mean) may differ.
+        key = (mv.pk, mv.checksum)
+        if key not in _cache:
             try:
                 payload = load_artefact(resolve_artefact_path(mv.artefact_path), mv.checksum)
                 _cache.clear()
-                _cache[mv.pk] = HybridRanker(HybridMF.from_payload(payload), mv.label, mv.pk)
-            except ArtefactError as exc:
+                _cache[key] = ranker_from_payload(payload, mv.label, mv.pk)
+            except (ArtefactError, KeyError, ValueError) as exc:
                 logger.error("ranker %s not loaded (%s): using knowledge-base order", mv.label, exc)
                 return KnowledgeBaseOrder()
-        return _cache[mv.pk]
+        return _cache[key]

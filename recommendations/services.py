@@ -280,11 +280,14 @@ def safety_facts_load(*, vocabulary: dict, medicines: list[dict]) -> None:
             med.save()
 
 
-def ranker_train(*, min_ratings: int | None = None, promote: bool = True):
-    """Train the hybrid ranker on the medicine ratings of consenting users, measure it on held-out
-    rating lists against knowledge-base order and the per-condition mean (``ranker_eval``), register
-    it, and (``promote``) offer it to ``model_version_promote``, whose ranker gate promotes it only
-    when it wins. None when there are too few ratings; a refusal raises ``PromotionRefused``.
+def ranker_train(*, min_ratings: int | None = None, promote: bool = True, method: str | None = None):
+    """Train both ranking methods (the hybrid MF model and the stratified mean) on the medicine
+    ratings of consenting users, measure them on held-out rating lists against knowledge-base order,
+    the per-condition mean and each other (``ranker_eval``), register the winner (or ``method``,
+    when named) and (``promote``) offer it to ``model_version_promote``, whose ranker gate promotes
+    it only when it wins. Both are trained because on data where users' taste is mostly their own
+    the simpler stratified mean beats the hybrid model; whichever wins here serves. None when there
+    are too few ratings; a refusal raises ``PromotionRefused``.
 
     The registered model is the one trained without the held-out lists: the one that was measured."""
     import hashlib
@@ -296,9 +299,11 @@ def ranker_train(*, min_ratings: int | None = None, promote: bool = True):
     from mlops.services import model_version_promote, model_version_save_and_register
 
     from .hybrid import HybridMF
-    from .ranker_eval import evaluate, rated_lists, split_lists
+    from .ranker_eval import HYBRID_MF, METHODS, StratifiedMean, evaluate, rated_lists, split_lists
     from .ranking import MIN_RATINGS, RANKER_NAME
 
+    if method is not None and method not in METHODS:
+        raise ValueError(f"unknown ranking method {method!r}; one of {', '.join(METHODS)}")
     lists = rated_lists()
     n_ratings = sum(x.n_ratings for x in lists)
     if n_ratings < (MIN_RATINGS if min_ratings is None else min_ratings):
@@ -306,30 +311,38 @@ def ranker_train(*, min_ratings: int | None = None, promote: bool = True):
     train, heldout = split_lists(lists)
     rows = [row for x in train for row in x.rows()]
     started = time.perf_counter()
-    model = HybridMF().fit(rows)
+    hybrid = HybridMF().fit(rows)
     seconds = time.perf_counter() - started
+    heldout_metrics = evaluate(hybrid, train, heldout, method=method)
+    # With too few lists to hold out there is no winner; the gate refuses whichever is registered.
+    chosen = heldout_metrics["method"] or HYBRID_MF
+    if chosen == HYBRID_MF:
+        payload, algorithm, params = hybrid.to_payload(), "hybrid_mf", {"k": hybrid.k, "reg": hybrid.reg}
+    else:
+        stratified = StratifiedMean().fit_lists(train)
+        payload, algorithm = stratified.to_payload(), "stratified_mean"
+        params = {"prior_weight": stratified.prior_weight}
     fingerprint = hashlib.sha256(
         repr(sorted((r.user_features, r.item_features, r.rating) for r in rows)).encode()
     ).hexdigest()
     mv = model_version_save_and_register(
-        payload=model.to_payload(),
+        payload=payload,
         model_dir=settings.MODEL_STORE_DIR,
         name=RANKER_NAME,
-        algorithm="hybrid_mf",
-        params={"k": model.k, "reg": model.reg},
+        algorithm=algorithm,
+        params=params,
         data_fingerprint=fingerprint,
         data_sources={
             "medicine_ratings": n_ratings,
             "rated_lists": len(lists),
             "heldout_lists": len(heldout),
         },
-        metrics={
-            "train_rmse": model.train_rmse_,
-            "train_seconds": seconds,
-            "heldout": evaluate(model, train, heldout),
-        },
+        # Training figures of the registered model only (the stratified mean is a table of means).
+        metrics={"train_rmse": hybrid.train_rmse_, "train_seconds": seconds, "heldout": heldout_metrics}
+        if chosen == HYBRID_MF
+        else {"heldout": heldout_metrics},
         kb_version=knowledge_base_version(),
     )
     if promote:
-        model_version_promote(model_version=mv, reason=f"trained on {n_ratings} ratings")
+        model_version_promote(model_version=mv, reason=f"{chosen}, trained on {n_ratings} ratings")
     return mv

@@ -1,5 +1,4 @@
-"""Consenting users who rated the medicines of one condition: with a preference the features carry,
-or at random."""
+"""Consenting users who rated the medicines of one condition, with a preference of a given shape."""
 
 import numpy as np
 
@@ -9,14 +8,26 @@ from feedback.models import ItemRating
 from recommendations.models import ConditionMedicine
 from tests.factories import UserFactory
 
+SHAPES = ("age", "condition", "age_sex", "random")
 
-def rated_population(*, signal: bool, n_users: int = 80, seed: int = 0) -> Disease:
-    """Each user rates the first four medicines of the condition with the most of them. With
-    ``signal``, 18-39s like them in reverse knowledge-base order and 65+ in knowledge-base order:
-    the per-condition mean is then flat (it can only fall back on knowledge-base order) and only a
-    ranker that uses the age band orders both groups well. Without it, ratings are uniform 1-5."""
+
+def rated_population(*, signal: bool | str, n_users: int = 80, seed: int = 0) -> Disease:
+    """Each user rates the first four medicines of the condition with the most of them, in
+    knowledge-base order or in reverse. Which users like the reverse order depends on ``signal``:
+
+    - ``"age"`` (or True): the 18-39s (65+ like knowledge-base order). The per-condition mean is
+      flat; both the hybrid model and the stratified mean can learn it.
+    - ``"condition"``: those who list asthma, half of each age band and sex. Only the hybrid model
+      sees listed conditions, so only it can learn this.
+    - ``"age_sex"``: 18-39 women and 65+ men (18-39 men and 65+ women like knowledge-base order).
+      An age band x sex interaction: the hybrid model adds up a band's and a sex's embeddings and
+      cannot express it; the stratified mean's cells can.
+    - ``"random"`` (or False): uniform 1-5 ratings.
+    """
     from django.db.models import Count
 
+    shape = {True: "age", False: "random"}.get(signal, signal)
+    assert shape in SHAPES, shape
     disease = Disease.objects.annotate(n=Count("medicine_links")).order_by("-n", "slug").first()
     meds = [
         link.medicine.slug
@@ -29,12 +40,27 @@ def rated_population(*, signal: bool, n_users: int = 80, seed: int = 0) -> Disea
         user = UserFactory(email=f"rater{seed}-{i}@example.test")
         consent_set(user=user, granted=True)
         band = "18-39" if i % 2 == 0 else "65+"
+        sex = "f" if i % 4 < 2 else "m"
+        conditions = ["asthma"] if i % 8 < 4 else []
+        reverse = {
+            "age": band == "18-39",
+            "condition": bool(conditions),
+            "age_sex": (band, sex) in {("18-39", "f"), ("65+", "m")},
+            "random": False,
+        }[shape]
         for j, med in enumerate(meds):
-            if signal:
-                rating = 1 + j if band == "18-39" else len(meds) - j
-            else:
+            if shape == "random":
                 rating = int(rng.integers(1, 6))
+            else:
+                rating = 1 + j if reverse else len(meds) - j
             ItemRating.objects.create(
-                user=user, disease=disease, item_type="medicine", item_key=med, rating=rating, age_band=band
+                user=user,
+                disease=disease,
+                item_type="medicine",
+                item_key=med,
+                rating=rating,
+                age_band=band,
+                sex=sex,
+                profile_conditions=conditions,
             )
     return disease

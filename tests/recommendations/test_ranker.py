@@ -133,3 +133,31 @@ def test_only_consenting_users_ratings_train_the_ranker(alice, charlie):
     assert len(rating_rows()) == 1
     consent_set(user=alice, granted=False)
     assert rating_rows() == []
+
+
+def test_stratified_mean_shrinks_thin_cells_to_the_condition_mean_and_survives_its_artefact(tmp_path):
+    from diagnosis.engine.artefacts import load_artefact, save_artefact
+    from recommendations.ranker_eval import PRIOR_WEIGHT, StratifiedMean
+
+    rows = (
+        [("65+", "m", "d", "a", 5.0)]
+        + [("18-39", "f", "d", "a", 1.0)] * 9
+        + [("18-39", "f", "d", "b", 3.0)] * 10
+    )
+    model = StratifiedMean().fit(rows)
+    # Condition means: a = (5 + 9) / 10 = 1.4, b = 3.0. One 65+ man's 5 is pulled most of the way
+    # back to 1.4; nine 18-39 women's 1s outweigh the prior.
+    a_mean = 1.4
+    older = model.scores(age_band="65+", sex="m", disease="d", medicines=["a", "b", "new"])
+    assert older[0] == pytest.approx((5 + PRIOR_WEIGHT * a_mean) / (1 + PRIOR_WEIGHT))
+    assert older[1] == pytest.approx(3.0)  # no cell: the condition mean
+    assert older[2] == pytest.approx(np.mean([r[-1] for r in rows]))  # never rated: the overall mean
+    assert model.scores(age_band="18-39", sex="f", disease="d", medicines=["a"])[0] == pytest.approx(
+        (9 + PRIOR_WEIGHT * a_mean) / (9 + PRIOR_WEIGHT)
+    )
+    assert list(model.condition_means(disease="d", medicines=["a", "b"])) == pytest.approx([a_mean, 3.0])
+    path, checksum = save_artefact(model.to_payload(), tmp_path, "stratified.skops")
+    again = StratifiedMean.from_payload(load_artefact(path, checksum))
+    assert list(
+        again.scores(age_band="65+", sex="m", disease="d", medicines=["a", "b", "new"])
+    ) == pytest.approx(list(older))
