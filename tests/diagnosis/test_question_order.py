@@ -73,9 +73,7 @@ def test_a_stigmatising_question_comes_later_only_with_a_clear_margin():
 
 
 # --- the interview --------------------------------------------------------------------------------
-pytestmark = pytest.mark.django_db
-
-
+@pytest.mark.django_db
 @pytest.mark.parametrize("text", ["tired all the time", "tired all the time, can't concentrate"])
 def test_tired_all_the_time_does_not_open_with_shared_needles(snapshot, trained_champion, text):
     result = run_check(snapshot, current_model(snapshot), text=text)
@@ -84,6 +82,7 @@ def test_tired_all_the_time_does_not_open_with_shared_needles(snapshot, trained_
     assert result.next_question not in STIGMATISING
 
 
+@pytest.mark.django_db
 def test_tired_and_cannot_concentrate_would_have_opened_with_needles_on_gain_alone(
     snapshot, trained_champion
 ):
@@ -111,6 +110,7 @@ def _presentations(snapshot):
             yield [snapshot.symptom_names[s] for s in order[:k]]
 
 
+@pytest.mark.django_db
 def test_no_presentation_opens_with_a_stigmatising_question_when_another_is_informative(snapshot):
     """Over every condition's typical presentations (knowledge-base model): the first question is
     stigmatising only if no other question gains MIN_GAIN; and the rule is exercised, i.e. some
