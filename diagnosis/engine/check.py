@@ -21,7 +21,7 @@ from .conformal import coverage_setting
 from .context import tokenise
 from .knowledge import KnowledgeSnapshot
 from .predictor import LoadedModel
-from .questions import apply_denials, best_question, likelihood_matrix
+from .questions import STIGMATISING, apply_denials, best_question, likelihood_matrix
 from .triage import fired_red_flags, most_urgent
 
 MAX_CONDITIONS = 5
@@ -163,7 +163,8 @@ def run_check(
         ):
             likelihood = likelihood_matrix(snapshot.frequency)
             exclude = {col[s] for s in present + negated + asked if s in col}
-            q = best_question(probabilities, likelihood, exclude)
+            stigmatising = {col[s] for s in STIGMATISING if s in col}
+            q = best_question(probabilities, likelihood, exclude, stigmatising=stigmatising, first=not asked)
             next_question = snapshot.symptoms[q] if q is not None else None
     in_scope = bool(conditions)
     unrecognised = _still_unrecognised(resolution.unrecognised, assessment)
