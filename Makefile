@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run prod setup test test-unit test-integration test-e2e lint format clean
+.PHONY: run prod setup frontend test test-unit test-integration test-e2e lint format clean
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/production.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "MedPortal needs Python 3.11"'
@@ -15,7 +15,18 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/prod
 	$(PY) -m pip install --quiet -r requirements/dev.txt -r requirements/production.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# The NHS.UK design system (nhsuk-frontend, pinned in package-lock.json), installed with npm and
+# compiled into the git-ignored static/vendor/nhsuk/ at install time: nothing loads from a CDN.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+static/vendor/nhsuk/nhsuk.css: node_modules/.installed frontend/nhsuk.scss scripts/build_frontend.mjs
+	node scripts/build_frontend.mjs
+
+frontend: static/vendor/nhsuk/nhsuk.css
+
+setup: $(VENV)/.installed frontend
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
 	@if $(MANAGE) help load_knowledge_base >/dev/null 2>&1; then $(MANAGE) load_knowledge_base; fi
@@ -27,20 +38,20 @@ run: setup
 	$(MANAGE) runserver $(HOST)
 
 # Production settings on this machine: PostgreSQL, Redis, gunicorn, Celery worker and beat.
-prod: $(VENV)/.installed
+prod: $(VENV)/.installed frontend
 	$(PY) scripts/run_production.py
 
 # pytest exits 5 when it collected no test; that is not a failure of the code.
-test: $(VENV)/.installed lint test-unit test-integration test-e2e
+test: $(VENV)/.installed frontend lint test-unit test-integration test-e2e
 
-test-unit: $(VENV)/.installed
+test-unit: $(VENV)/.installed frontend
 	$(VENV)/bin/pytest -m "not integration and not e2e" -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
 test-integration: $(VENV)/.installed
 	$(PY) scripts/with_services.py --postgres --redis -- $(VENV)/bin/pytest -m integration -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
 # Browser tests flush the database between tests, so they run on their own.
-test-e2e: $(VENV)/.installed
+test-e2e: $(VENV)/.installed frontend
 	$(VENV)/bin/pytest -m e2e -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
 # lint-imports: the architecture contracts in pyproject.toml (README "Architecture").
@@ -54,4 +65,4 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules static/vendor

@@ -23,9 +23,20 @@ class CheckStartForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    age_years = forms.IntegerField(label=_("Their age in years"), required=False, min_value=0, max_value=120)
+    # nhsuk-input--width-3: a box as wide as the answer (a design-system class, no own CSS).
+    age_years = forms.IntegerField(
+        label=_("Their age in years"),
+        required=False,
+        min_value=0,
+        max_value=120,
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3"}),
+    )
     age_months = forms.IntegerField(
-        label=_("Or, for a baby under 2, age in months"), required=False, min_value=0, max_value=23
+        label=_("Or, for a baby under 2, age in months"),
+        required=False,
+        min_value=0,
+        max_value=23,
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3"}),
     )
     sex = forms.ChoiceField(
         label=_("Their sex"),

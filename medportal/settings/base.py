@@ -111,6 +111,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% load nhsuk %}: design-system classes for form widgets and urgency tags.
+            "libraries": {"nhsuk": "medportal.templatetags.nhsuk"},
         },
     },
 ]

@@ -186,7 +186,7 @@
     function update() {
       var asked = guest || who() !== "me";
       // A question with an error stays visible so the message can be read and fixed.
-      details.hidden = !asked && !details.querySelector(".error");
+      details.hidden = !asked && !details.querySelector(".nhsuk-error-message");
       if (pregnancy && sex) {
         var male = asked && sex.value === "m";
         pregnancy.hidden = male;

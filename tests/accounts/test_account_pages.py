@@ -17,8 +17,11 @@ OLD_WORDS = ("Log in", "Log out", "Sign up", "Sign In", "Sign Out", "Sign Up", "
 
 
 def _in_portal_layout(html: str) -> None:
-    assert 'class="site-header"' in html and 'class="site-footer"' in html
-    assert "/static/css/medportal.css" in html
+    assert (
+        '<header class="site-header nhsuk-header"' in html
+        and '<footer class="site-footer nhsuk-footer"' in html
+    )
+    assert "/static/vendor/nhsuk/nhsuk.css" in html and "/static/css/medportal.css" in html
     assert 'class="card narrow account-page"' in html
 
 
@@ -50,11 +53,11 @@ def test_the_entrance_pages_use_the_portal_layout_and_words(client, name, headin
 
 def test_the_navigation_says_sign_in_sign_out_and_create_an_account(client, alice):
     html = client.get(reverse("home")).content.decode()
-    nav = html[html.index('<header class="site-header"') : html.index("</header>")]
+    nav = html[html.index('<header class="site-header nhsuk-header"') : html.index("</header>")]
     assert ">Sign in<" in nav and ">Create an account<" in nav
     client.force_login(alice)
     nav = client.get(reverse("home")).content.decode()
-    nav = nav[nav.index('<header class="site-header"') : nav.index("</header>")]
+    nav = nav[nav.index('<header class="site-header nhsuk-header"') : nav.index("</header>")]
     assert ">Sign out<" in nav
     for word in OLD_WORDS:
         assert word not in nav, word
@@ -63,7 +66,7 @@ def test_the_navigation_says_sign_in_sign_out_and_create_an_account(client, alic
 def test_the_logout_and_email_pages_use_the_portal_layout(alice_client):
     logout = alice_client.get(reverse("account_logout")).content.decode()
     _in_portal_layout(logout)
-    assert _h1(logout) == "Sign out" and 'type="submit" class="button">Sign out<' in logout
+    assert _h1(logout) == "Sign out" and 'type="submit" class="nhsuk-button">Sign out<' in logout
     email = alice_client.get(reverse("account_email")).content.decode()
     _in_portal_layout(email)
     assert _h1(email) == "Your e-mail addresses"
@@ -87,9 +90,11 @@ def test_signup_errors_link_from_the_summary_to_each_field(client):
     assert '<a href="#id_email">' in html
     # Each field's own message, with a hidden "Error:" for screen readers, and the field marked invalid.
     assert re.search(
-        r'<p class="error" id="id_email_error_1"><span class="visually-hidden">Error:</span>', html
+        r'<p class="nhsuk-error-message" id="id_email_error_1"><span class="nhsuk-u-visually-hidden">Error:</span>',
+        html,
     )
     assert re.search(r'<input[^>]*name="email"[^>]*aria-invalid="true"', html)
+    assert re.search(r'<input[^>]*name="email"[^>]*class="nhsuk-input nhsuk-input--error"', html)
 
 
 def test_a_bad_reset_link_says_so_and_offers_a_new_one(client):

@@ -293,6 +293,6 @@ def test_password_reset_answers_the_same_for_known_and_unknown_emails(client, al
 def test_login_error_is_the_same_for_a_wrong_password_and_an_unknown_email(client, alice):
     def error(email):
         html = client.post(reverse("account_login"), {"login": email, "password": "wrong-password-1"})
-        return re.findall(r'<li>(.*?)</li>|class="error"[^>]*>(.*?)<', html.content.decode())
+        return re.findall(r'<li>(.*?)</li>|class="nhsuk-error-message"[^>]*>(.*?)</p>', html.content.decode())
 
     assert error(alice.email) == error("nobody@example.test")

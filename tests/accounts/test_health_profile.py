@@ -141,6 +141,6 @@ def test_every_help_text_on_the_profile_page_is_linked_to_its_field(alice_client
     import re
 
     html = alice_client.get(reverse("accounts:profile")).content.decode()
-    help_ids = re.findall(r'<small class="help" id="([^"]+)"', html)
+    help_ids = re.findall(r'<div class="nhsuk-hint" id="([^"]+)"', html)
     described = set(re.findall(r'aria-describedby="([^"]+)"', html))
     assert help_ids and set(help_ids) <= described

@@ -18,7 +18,10 @@ def test_male_and_pregnant_or_unsure_is_a_field_error_and_nothing_is_saved(alice
     assert "You chose male as your sex" in errors["pregnancy"][0]
     assert getattr(HealthProfile.objects.filter(user=alice).first(), "sex", "") != "m"
     html = response.content.decode()
-    assert 'class="field has-error"' in html and "You chose male as your sex" in html
+    assert (
+        'class="nhsuk-form-group field nhsuk-form-group--error has-error"' in html
+        and "You chose male as your sex" in html
+    )
 
 
 @pytest.mark.parametrize("pregnancy", [Pregnancy.YES, Pregnancy.UNSURE])

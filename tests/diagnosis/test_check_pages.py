@@ -133,7 +133,7 @@ def test_a_question_page_has_one_h1_and_it_is_the_question(alice_client, asking,
     assert 'tabindex="-1"' in heading  # focusable from script, not in the Tab order
     assert "Question 1 of up to 5" in html
     assert html.index('id="question-heading"') < html.index('id="what-to-do"')
-    assert '<h2 id="result-heading">What to do now (so far)</h2>' in html
+    assert re.search(r'<h2 id="result-heading"[^>]*>What to do now \(so far\)</h2>', html)
     assert f"<title>{h1s[0]}" in html
 
 
@@ -158,7 +158,7 @@ def test_an_emergency_page_is_unchanged_action_only_with_a_tel_link(alice_client
     asking.save()
     html = alice_client.get(asking.get_absolute_url()).content.decode()
     assert len(_h1s(html)) == 1
-    assert 'href="tel:' in re.search(r'<h1 id="emergency-heading">(.*?)</h1>', html, re.S).group(1)
+    assert 'href="tel:' in re.search(r'<h1 id="emergency-heading"[^>]*>(.*?)</h1>', html, re.S).group(1)
     assert html.index("<main") < html.index('id="emergency-heading"')
     for distraction in ('id="question-heading"', "Did this help?", "Print report"):
         assert distraction not in html

@@ -68,5 +68,5 @@ def test_my_checks_labels_the_clinicians_urgency(alice, alice_client, bob, cold_
     assert rows[unreviewed.pk]["review"] is None and rows[waiting.pk]["review"] is None
     page = html_lib.unescape(response.content.decode())
     assert page.count('class="clinician-urgency"') == 1
-    assert 'Clinician: <span class="triage triage-urgent">Urgent: get medical help today' in page
+    assert 'Clinician: <span class="nhsuk-tag nhsuk-tag--orange">Urgent: get medical help today' in page
     assert NOTE not in page  # the list shows the urgency only; the reply is on the check page

@@ -66,7 +66,10 @@ def test_case_page_shows_a_babys_age_in_months_and_pregnancy_as_recorded(alice, 
     )
     page = _page(bob_client, review_flag(session=pregnant, reasons=["patient_request"]))
     assert "Pregnant (Not sure)" in page
-    assert "<dt>Breastfeeding</dt><dd>Yes</dd>" in page
+    assert (
+        '<dt class="nhsuk-summary-list__key">Breastfeeding</dt><dd class="nhsuk-summary-list__value">Yes</dd>'
+        in page
+    )
 
 
 def test_case_page_names_the_item_the_patient_rated_poorly(alice, bob_client, trained_champion):

@@ -394,7 +394,7 @@ def test_invalid_close_form_shows_errors_and_changes_nothing(
         response = bob_client.post(reverse("feedback:review_close", args=[review.pk]), _close_data(**bad))
     assert response.status_code == 200
     assert field in response.context["form"].errors
-    assert 'class="error"' in response.content.decode()
+    assert 'class="nhsuk-error-message"' in response.content.decode()
     review.refresh_from_db()
     assert review.status == "claimed" and review.outcome == ""
     assert mail.outbox == []

@@ -91,7 +91,7 @@ def test_queue_page_links_each_check_and_shows_claims(alice, bob, bob_client):
     second = review_flag(session=_session(alice, "gp"), reasons=["patient_request"])
     review_claim(review=second, clinician=bob)
     html = bob_client.get(reverse("feedback:review_queue")).content.decode()
-    assert html.count('class="queue-patient"') == 1
+    assert html.count('class="nhsuk-table__row queue-patient"') == 1
     assert f'href="{first.get_absolute_url()}"' in html and f'href="{second.get_absolute_url()}"' in html
     assert "2 checks" in html and "Claimed by you" in html
     assert alice.email not in html
@@ -268,4 +268,4 @@ def test_one_patient_flooding_the_queue_takes_one_row_and_buries_nobody(
     assert flood.suppressed == 30  # the unclear ones were folded in and counted, not lost
     assert all(r.urgency == 0 for r in flood.reviews)
     html = response.content.decode()
-    assert html.count('class="queue-patient"') == 3
+    assert html.count('class="nhsuk-table__row queue-patient"') == 3

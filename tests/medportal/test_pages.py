@@ -35,7 +35,7 @@ def test_trust_pages_refuse_posts(client, name):
 @pytest.mark.parametrize("path", ["/", "/accounts/login/", "/about/"])
 def test_every_page_footer_links_to_all_trust_pages(client, path):
     html = client.get(path).content.decode()
-    footer = html[html.index('<footer class="site-footer"') :]
+    footer = html[html.index('<footer class="site-footer nhsuk-footer"') :]
     for name in TRUST_PAGES:
         assert f'href="{reverse(name)}"' in footer, name
 

@@ -34,7 +34,7 @@ def _assert_card_table(html: str, columns: int):
     tables = re.findall(r"<table[^>]*>.*?</table>", html, re.S)
     assert len(tables) == 1
     table = tables[0]
-    assert table.startswith('<table class="responsive">')
+    assert table.startswith('<table class="nhsuk-table responsive">')
     cells = re.findall(r"<td([^>]*)>", table)
     assert cells and len(cells) % columns == 0
     assert all('data-label="' in attrs for attrs in cells), "every cell needs its column's name"
@@ -61,9 +61,11 @@ def test_stylesheet_turns_tables_into_cards_below_600px():
 
 def test_stylesheet_gives_buttons_and_form_links_44px_tap_targets():
     css = _css()
-    assert re.search(r"(^|\n)button,\.button,input\[type=submit\],select[^{]*\{min-height:44px\}", css)
+    assert re.search(
+        r"(^|\n)button,\.nhsuk-button,input\[type=submit\],select,\.nhsuk-input[^{]*\{min-height:44px\}", css
+    )
     assert "form a{display:inline-flex;align-items:center;min-height:44px}" in css
-    assert ".link-button{display:inline-flex;align-items:center;min-height:44px}" in css
+    assert ".link-button{display:inline-flex;align-items:center;min-height:44px" in css
     assert ".rating .star{min-width:44px;min-height:44px" in css
 
 
