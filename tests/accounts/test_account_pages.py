@@ -90,7 +90,7 @@ def test_signup_errors_link_from_the_summary_to_each_field(client):
     assert '<a href="#id_email">' in html
     # Each field's own message, with a hidden "Error:" for screen readers, and the field marked invalid.
     assert re.search(
-        r'<p class="nhsuk-error-message" id="id_email_error_1"><span class="nhsuk-u-visually-hidden">Error:</span>',
+        r'<p class="nhsuk-error-message" id="id_email_error"><span class="nhsuk-u-visually-hidden">Error:</span>',
         html,
     )
     assert re.search(r'<input[^>]*name="email"[^>]*aria-invalid="true"', html)
@@ -174,3 +174,16 @@ def test_the_contact_page_shows_the_configured_address(client, settings):
     assert 'href="mailto:help@medportal.example"' in html
     settings.CONTACT_EMAIL = ""
     assert "mailto:" not in client.get(reverse("contact")).content.decode()
+
+
+def test_every_aria_describedby_on_an_invalid_form_names_an_element_on_the_page(client):
+    """Django 5.2 points an invalid field's aria-describedby at "<id>_error": a screen reader reads
+    nothing if no element carries that id, so every id named must exist."""
+    response = client.post(
+        reverse("account_signup"), {"email": "not-an-address", "password1": "1", "password2": "2"}
+    )
+    html = response.content.decode()
+    named = {i for value in re.findall(r'aria-describedby="([^"]*)"', html) for i in value.split()}
+    assert "id_email_error" in named
+    missing = {i for i in named if f'id="{i}"' not in html}
+    assert not missing, missing

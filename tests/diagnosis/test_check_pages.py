@@ -55,7 +55,7 @@ def test_a_description_over_2000_characters_is_refused_with_a_message_and_kept_i
     assert "<title>Error:" in html
     textarea = _tag(html, "textarea", "id_text")
     assert 'aria-invalid="true"' in textarea
-    assert "id_text_error_1" in textarea and 'id="id_text_error_1"' in html
+    assert "id_text_error" in textarea and 'id="id_text_error"' in html
     assert text.strip() in html  # nothing was cut off
 
 
