@@ -129,7 +129,11 @@ def render(results: list[SplitResult], before: str) -> str:
 
 
 # Measured on the untouched knowledge base when the corpus was committed, kept in the report.
-BEFORE = ""
+BEFORE = """
+Before the changes of issue 14 (the knowledge base and resolver as they were when the corpus was
+committed): dev 173/309 unrecognised (56.0%), 118/309 right (38.2%); held-out 57/103 unrecognised
+(55.3%), 41/103 right (39.8%).
+"""
 
 
 def main(argv=None) -> int:
