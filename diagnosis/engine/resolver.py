@@ -378,6 +378,7 @@ _IRREGULAR_STEMS = {
     "blurry": "blur", "blurred": "blur", "wee": "pee", "weeing": "pee", "peeing": "pee", "urine": "pee",
     "tummy": "belly", "stomach": "belly", "poo": "stool", "stools": "stool", "poop": "stool",
 }  # fmt: skip
+SINGLE_STEM_MIN_CHARS = 4  # "fits" -> "fit" is too short a stem to trust on its own
 BAG_MIN_WORDS = 2  # one word alone is left to exact and typo matching ("runs" is not "the runs")
 BAG_MAX_WORDS = 4
 BAG_MAX_SPAN = 7  # tokens a bag of words may spread over ("glands in my neck are up")
@@ -428,6 +429,18 @@ class SymptomIndex:
                 continue
             bags[bag] = slug if bags.get(bag, slug) == slug else None
         self._bags = {bag: slug for bag, slug in bags.items() if slug}
+        # One-word phrases by stem, for other forms of the word ("coughed", "itches", "sneezed").
+        singles: dict[str, str | None] = {}
+        for phrase, slug in self.phrases.items():
+            if " " not in phrase and phrase.isalpha() and phrase not in STOPWORDS:
+                key = stem(phrase)
+                if len(key) >= SINGLE_STEM_MIN_CHARS:
+                    singles[key] = slug if singles.get(key, slug) == slug else None
+        self._singles = {key: slug for key, slug in singles.items() if slug}
+        self._bags_by_stem: dict[str, list[frozenset[str]]] = {}
+        for bag in self._bags:
+            for word in bag:
+                self._bags_by_stem.setdefault(word, []).append(bag)
 
     # --- resolving ------------------------------------------------------------------------
     def resolve(self, text: str = "", chips: list[str] | tuple = ()) -> Resolution:
@@ -505,6 +518,9 @@ class SymptomIndex:
                     break
             if hit is None and word not in STOPWORDS:
                 hit = self._bag_hit(words, i)
+            if hit is None and word not in STOPWORDS and word.isalpha():
+                slug = self._singles.get(stem(word))
+                hit = (slug, 95.0, 1, word) if slug else None
             if hit is None and word not in STOPWORDS:
                 for size in range(min(4, len(words) - i), 0, -1):
                     window_words = words[i : i + size]
@@ -551,7 +567,22 @@ class SymptomIndex:
             if slug:
                 end = used[-1] + 1
                 return slug, 95.0, end - i, " ".join(words[i:end])
-        return None
+        # Then the largest phrase whose words are all among them, with other words between
+        # ("pain going down my left arm" holds "left arm pain"); two symptoms tied is no answer.
+        stems = {j: stem(words[j]) for j in positions}
+        if not positions or positions[0] != i:
+            return None
+        window = set(stems.values())
+        candidates = {bag for bag in self._bags_by_stem.get(stems[i], []) if bag <= window}
+        if not candidates:
+            return None
+        size = max(len(bag) for bag in candidates)
+        best = {self._bags[bag] for bag in candidates if len(bag) == size}
+        if len(best) != 1:
+            return None
+        bag = next(b for b in candidates if len(b) == size)
+        end = max(j for j in positions if stems[j] in bag) + 1
+        return best.pop(), 90.0, end - i, " ".join(words[i:end])
 
     def _unrecognised(self, text: str, result: Resolution) -> None:
         text = text[:120]
