@@ -101,3 +101,9 @@ def test_no_knowledge_base_phrase_contains_a_dropped_intensifier():
     in it could never match."""
     with_filler = [p for p in index_from_files().phrases if FILLER_RE.search(p)]
     assert with_filler == []
+
+
+def test_a_phrase_with_words_between_allows_only_one_other_word():
+    index = SymptomIndex({"white poo": "pale_stools"}, {"pale_stools": "Pale stools"})
+    assert index.resolve("poo is white").present == ["pale_stools"]
+    assert index.resolve("tiny white threads in my son's poo").present == []
