@@ -102,8 +102,6 @@ BODY_PART_PAIN = {
     "chest": "chest pain", "jaw": "jaw pain", "joint": "joint pain", "joints": "joint pain",
     "muscle": "muscle pain", "muscles": "muscle pain", "eye": "eye pain", "eyes": "eye pain",
     "bottom": "sore bottom", "bum": "sore bottom", "backside": "sore bottom", "bladder": "bladder pain",
-    "cheek": "sinus pain", "cheeks": "sinus pain", "cheekbone": "sinus pain", "cheekbones": "sinus pain",
-    "sinuses": "sinus pain",
 }  # fmt: skip
 _PART = "|".join(sorted(map(re.escape, BODY_PART_PAIN), key=len, reverse=True))
 _OWNER = r"(?:(?:my|his|her|their|your|the|our|both|all my|all his|all her) )?"
@@ -293,7 +291,6 @@ STOPWORDS = {
     "seriously",
     "super",
     "gone",
-    "going",
     "loads",
     "abit",
 }
@@ -381,7 +378,6 @@ _IRREGULAR_STEMS = {
 SINGLE_STEM_MIN_CHARS = 4  # "fits" -> "fit" is too short a stem to trust on its own
 BAG_MIN_WORDS = 2  # one word alone is left to exact and typo matching ("runs" is not "the runs")
 BAG_MAX_WORDS = 4
-BAG_MAX_EXTRA_WORDS = 1  # other content words allowed among a phrase's words
 BAG_MAX_SPAN = 7  # tokens a bag of words may spread over ("glands in my neck are up")
 
 
@@ -583,8 +579,6 @@ class SymptomIndex:
             return None
         bag = next(b for b in candidates if len(b) == size)
         end = max(j for j in positions if stems[j] in bag) + 1
-        if sum(1 for j in positions if j < end and stems[j] not in bag) > BAG_MAX_EXTRA_WORDS:
-            return None  # "white threads in my son's poo" is not "white poo"
         return best.pop(), 90.0, end - i, " ".join(words[i:end])
 
     def _unrecognised(self, text: str, result: Resolution) -> None:
