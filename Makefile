@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run prod setup frontend test test-unit test-integration test-e2e lint format clean
+.PHONY: run prod setup frontend test test-unit test-integration test-e2e lint format clean bench-context
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/production.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "MedPortal needs Python 3.11"'
@@ -64,5 +64,21 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# ConText comparison (issue 14): our context.py under .venv, medspaCy 1.3.1 in its own Python 3.12
+# venv; writes benchmarks/results/context_compare.md.
+# python3.12 on the PATH if it runs (a pyenv shim may not), else pyenv's 3.12 install.
+PYTHON312 ?= $(shell python3.12 -c 'import sys; print(sys.executable)' 2>/dev/null || ls $(HOME)/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -1)
+MEDSPACY_VENV := .venv-medspacy
+
+$(MEDSPACY_VENV)/.installed: requirements/medspacy.txt
+	@$(PYTHON312) -c 'import sys; assert sys.version_info[:2] == (3, 12), "medspaCy 1.3.1 needs Python 3.12"'
+	test -x $(MEDSPACY_VENV)/bin/python || $(PYTHON312) -m venv $(MEDSPACY_VENV)
+	$(MEDSPACY_VENV)/bin/python -m pip install --quiet -r requirements/medspacy.txt
+	touch $@
+
+bench-context: $(MEDSPACY_VENV)/.installed
+	$(PY) benchmarks/context_compare.py ours
+	$(MEDSPACY_VENV)/bin/python benchmarks/context_compare.py medspacy
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules static/vendor
+	rm -rf $(VENV) $(MEDSPACY_VENV) var .pytest_cache .ruff_cache node_modules static/vendor

@@ -3,9 +3,9 @@
 A small implementation of the ConText algorithm (Harkema et al. 2009) with our own trigger
 lexicon: each finding a matcher locates is asserted present, possible, negated, family history,
 past history or hypothetical, by trigger words within its clause. medspaCy implements ConText
-too, but on Python 3.11 it pins numpy below 2 (our pandas needs 2) and its default rules miss
-"any headache? no.", "neither ... nor" and treat "he isn't responding" as a denial, which are
-exactly the cases that matter for red flags (tests/diagnosis/test_context.py).
+too, but needs Python 3.12 beside numpy 2, and on our labelled assertions its default rules miss
+"any headache? no.", "neither ... nor", pseudo-negations and most past history and hedges
+(benchmarks/context_compare.py measures both; tests/diagnosis/test_context.py).
 
 Pure Python: no Django, no database.
 """

@@ -91,6 +91,61 @@ CLAUSE_SPLIT = re.compile(
     r"[,;.!?\n]+|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bapart from\b|\bexcept\b"
     r"|\band (?=(?:i|i'm|im|my|me|he|she|they|we|his|her|now)\b)"
 )
+# Everyday ways of saying a body part hurts ("my head is pounding", "pains in my tummy", "achy
+# muscles") are read as that part's pain phrase, so one rule covers what a synonym list per symptom
+# would have to spell out. Only these words count as "hurts": "my head doesn't hurt" and "chest is
+# fine" are left alone, and a denial before the phrase still denies it ("no pain in my chest").
+BODY_PART_PAIN = {
+    "head": "headache", "throat": "sore throat", "tummy": "tummy pain", "belly": "tummy pain",
+    "abdomen": "tummy pain", "stomach": "stomach pain", "back": "back pain", "lower back": "back pain",
+    "neck": "neck pain", "knee": "knee pain", "knees": "knee pain", "hip": "hip pain", "hips": "hip pain",
+    "chest": "chest pain", "jaw": "jaw pain", "joint": "joint pain", "joints": "joint pain",
+    "muscle": "muscle pain", "muscles": "muscle pain", "eye": "eye pain", "eyes": "eye pain",
+    "bottom": "sore bottom", "bum": "sore bottom", "backside": "sore bottom", "bladder": "bladder pain",
+}  # fmt: skip
+_PART = "|".join(sorted(map(re.escape, BODY_PART_PAIN), key=len, reverse=True))
+_OWNER = r"(?:(?:my|his|her|their|your|the|our|both|all my|all his|all her) )?"
+_HURTS = (
+    r"hurts?|hurting|aches?|aching|achy|killing (?:me|him|her|them|us)|sore|pounding|thumping|throbbing"
+    r"|banging|raw|in agony|agony|painful|burning"
+)
+LAY_PAIN_RES = (
+    # "my head is pounding", "knees are killing me", "back really hurts"
+    re.compile(
+        rf"\b{_OWNER}(?P<part>{_PART}) (?:(?:is|are|has been|have been|keeps|feels|feel|gets|get) )?"
+        rf"(?:(?:really|so|very|absolutely|just|bloody|proper|properly|still|constantly|always) )?(?:{_HURTS})\b"
+    ),
+    # "pains in my tummy", "ache in my jaw", "agony in her back"
+    re.compile(rf"\b(?:pains?|aches?|aching|soreness|agony) (?:in|on|around) {_OWNER}(?P<part>{_PART})\b"),
+    # "achy muscles", "pounding head", "sore tummy"
+    re.compile(rf"\b(?:sore|aching|achy|painful|thumping|pounding|banging|throbbing) (?P<part>{_PART})\b"),
+)
+
+
+# Complaints said with a negation word that describe a symptom rather than deny one ("no energy",
+# "not hungry"): read as the symptom before negation is looked for.
+DESCRIBING_NEGATIONS = {
+    r"no energy": "tired",
+    r"no strength": "loss of strength",
+    r"(?:not|never) hungry": "poor appetite",
+    r"no appetite": "poor appetite",
+    r"(?:have not|haven't|havent|not) (?:been for a poo|pooed|had a poo)": "constipated",
+}
+DESCRIBING_NEGATION_RES = [
+    (re.compile(rf"(?<![\w']){p}(?![\w'])"), r) for p, r in DESCRIBING_NEGATIONS.items()
+]
+# Intensifiers dropped before phrases are looked up ("nose is totally blocked" reads "nose is
+# blocked"); no knowledge-base phrase contains them (tests/diagnosis/test_resolver_lay_phrases.py checks).
+FILLER_RE = re.compile(r"(?<![\w'])(?:really|totally|absolutely|completely|literally|so|super)(?![\w'])")
+
+
+def lay_pain(clause: str) -> str:
+    """ "my head is pounding" -> "headache", "pains in my tummy" -> "tummy pain"."""
+    for pattern in LAY_PAIN_RES:
+        clause = pattern.sub(lambda m: BODY_PART_PAIN[m.group("part")], clause)
+    return clause
+
+
 # Filler that is never a symptom by itself.
 STOPWORDS = {
     "i",
@@ -226,6 +281,18 @@ STOPWORDS = {
     "yes",
     "yeah",
     "every",
+    # intensifiers and fillers of everyday speech ("nose is totally blocked")
+    "totally",
+    "absolutely",
+    "completely",
+    "literally",
+    "proper",
+    "properly",
+    "seriously",
+    "super",
+    "gone",
+    "loads",
+    "abit",
 }
 FUZZY_PHRASE_CUTOFF = 87  # best balance of typo recall vs false matches on tests/diagnosis/test_resolver.py
 FUZZY_CHIP_CUTOFF = 80
@@ -299,6 +366,38 @@ def _not_current(clause: str, first_person: bool) -> bool:
     return context.family or context.history or context.hypothetical_from is not None
 
 
+# Word forms read as one, so "my eyes are itching" finds "itchy eyes" and "ankles have swelled"
+# finds "swollen ankles" (see SymptomIndex._bag_hit).
+_IRREGULAR_STEMS = {
+    "swollen": "swell", "swelled": "swell", "swelling": "swell", "swell": "swell", "aches": "ache",
+    "aching": "ache", "achy": "ache", "achey": "ache", "ached": "ache", "hurts": "hurt", "hurting": "hurt",
+    "bled": "bleed", "bleeding": "bleed", "feet": "foot", "teeth": "tooth", "lost": "lose", "losing": "lose",
+    "blurry": "blur", "blurred": "blur", "wee": "pee", "weeing": "pee", "peeing": "pee", "urine": "pee",
+    "tummy": "belly", "stomach": "belly", "poo": "stool", "stools": "stool", "poop": "stool",
+}  # fmt: skip
+SINGLE_STEM_MIN_CHARS = 4  # "fits" -> "fit" is too short a stem to trust on its own
+BAG_MIN_WORDS = 2  # one word alone is left to exact and typo matching ("runs" is not "the runs")
+BAG_MAX_WORDS = 4
+BAG_MAX_SPAN = 7  # tokens a bag of words may spread over ("glands in my neck are up")
+
+
+def stem(word: str) -> str:
+    """A crude English stem: enough to make "itching", "itches" and "itchy" one word."""
+    if word in _IRREGULAR_STEMS:
+        return _IRREGULAR_STEMS[word]
+    for suffix in ("ing", "ed", "es", "s", "y"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]  # "runn" -> "run"
+    return word
+
+
+def content_bag(words: list[str]) -> frozenset[str]:
+    return frozenset(stem(w) for w in words if w not in STOPWORDS)
+
+
 class SymptomIndex:
     """An in-memory phrase index built from the knowledge base (a few thousand phrases)."""
 
@@ -315,6 +414,30 @@ class SymptomIndex:
         # Sorted display entries for autocomplete: (normalised phrase, slug).
         self._autocomplete = sorted(self.phrases.items(), key=lambda kv: (len(kv[0]), kv[0]))
         self._normalised_names = {slug: normalise(name) for slug, name in names.items()}
+        # Each phrase as a set of word stems, for phrases said in another order or form ("nose is
+        # streaming" is "streaming nose"). A set two symptoms share is left out rather than guessed.
+        bags: dict[frozenset[str], str | None] = {}
+        for phrase, slug in self.phrases.items():
+            words = phrase.replace("'", "").split()
+            if set(words) & NEGATION_CUES or set(phrase.split()) & NEGATION_CUES:
+                continue
+            bag = content_bag(words)
+            if len(bag) < BAG_MIN_WORDS:
+                continue
+            bags[bag] = slug if bags.get(bag, slug) == slug else None
+        self._bags = {bag: slug for bag, slug in bags.items() if slug}
+        # One-word phrases by stem, for other forms of the word ("coughed", "itches", "sneezed").
+        singles: dict[str, str | None] = {}
+        for phrase, slug in self.phrases.items():
+            if " " not in phrase and phrase.isalpha() and phrase not in STOPWORDS:
+                key = stem(phrase)
+                if len(key) >= SINGLE_STEM_MIN_CHARS:
+                    singles[key] = slug if singles.get(key, slug) == slug else None
+        self._singles = {key: slug for key, slug in singles.items() if slug}
+        self._bags_by_stem: dict[str, list[frozenset[str]]] = {}
+        for bag in self._bags:
+            for word in bag:
+                self._bags_by_stem.setdefault(word, []).append(bag)
 
     # --- resolving ------------------------------------------------------------------------
     def resolve(self, text: str = "", chips: list[str] | tuple = ()) -> Resolution:
@@ -367,7 +490,10 @@ class SymptomIndex:
     def _resolve_clause(self, clause: str, result: Resolution) -> None:
         if not clause:
             return
-        clause = NEGATION_PHRASE_RE.sub(" no ", HEDGE_RE.sub(" ", clause))
+        for pattern, symptom in DESCRIBING_NEGATION_RES:
+            clause = pattern.sub(symptom, clause)
+        clause = FILLER_RE.sub(" ", HEDGE_RE.sub(" ", clause))
+        clause = lay_pain(" ".join(NEGATION_PHRASE_RE.sub(" no ", clause).split()))
         words = [w.strip("'") for w in clause.split()]
         words = [w for w in words if w]
         negated = False
@@ -387,6 +513,11 @@ class SymptomIndex:
                 if slug:
                     hit = (slug, 100.0, size, window)
                     break
+            if hit is None and word not in STOPWORDS:
+                hit = self._bag_hit(words, i)
+            if hit is None and word not in STOPWORDS and word.isalpha():
+                slug = self._singles.get(stem(word))
+                hit = (slug, 95.0, 1, word) if slug else None
             if hit is None and word not in STOPWORDS:
                 for size in range(min(4, len(words) - i), 0, -1):
                     window_words = words[i : i + size]
@@ -417,6 +548,38 @@ class SymptomIndex:
                 result.add(self.phrases[best[0]], leftover, best[1], negated)
             else:
                 self._unrecognised(leftover, result)
+
+    def _bag_hit(self, words: list[str], i: int) -> tuple[str, float, int, str] | None:
+        """The largest run of content words from `i` (stopwords skipped, never past a negation) whose
+        stems are exactly a phrase's: "eyes are itching" is "itchy eyes"."""
+        positions = []
+        for j in range(i, min(len(words), i + BAG_MAX_SPAN)):
+            if words[j] in NEGATION_CUES:
+                break
+            if words[j] not in STOPWORDS:
+                positions.append(j)
+        for count in range(min(BAG_MAX_WORDS, len(positions)), BAG_MIN_WORDS - 1, -1):
+            used = positions[:count]
+            slug = self._bags.get(content_bag([words[j] for j in used]))
+            if slug:
+                end = used[-1] + 1
+                return slug, 95.0, end - i, " ".join(words[i:end])
+        # Then the largest phrase whose words are all among them, with other words between
+        # ("pain going down my left arm" holds "left arm pain"); two symptoms tied is no answer.
+        stems = {j: stem(words[j]) for j in positions}
+        if not positions or positions[0] != i:
+            return None
+        window = set(stems.values())
+        candidates = {bag for bag in self._bags_by_stem.get(stems[i], []) if bag <= window}
+        if not candidates:
+            return None
+        size = max(len(bag) for bag in candidates)
+        best = {self._bags[bag] for bag in candidates if len(bag) == size}
+        if len(best) != 1:
+            return None
+        bag = next(b for b in candidates if len(b) == size)
+        end = max(j for j in positions if stems[j] in bag) + 1
+        return best.pop(), 90.0, end - i, " ".join(words[i:end])
 
     def _unrecognised(self, text: str, result: Resolution) -> None:
         text = text[:120]
