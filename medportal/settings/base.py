@@ -416,6 +416,8 @@ RETRAIN_LOCK_TTL = env.int("RETRAIN_LOCK_TTL", default=120)
 # A nightly retrain slot that passed this many minutes ago without a nightly run (beat could not
 # publish it, e.g. Redis was down) is caught up by mlops.nightly_retrain_catch_up.
 RETRAIN_CATCH_UP_GRACE_MINUTES = env.int("RETRAIN_CATCH_UP_GRACE_MINUTES", default=60)
+# A clinician-confirmed outcome counts this many times a synthetic or imported row in training.
+TRAINING_CONFIRMED_WEIGHT = env.float("TRAINING_CONFIRMED_WEIGHT", default=3.0)
 
 # =============================================================================
 # Health endpoint
