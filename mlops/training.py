@@ -3,6 +3,11 @@
 Honesty rules: rows are deduplicated before the split; evaluation uses partial presentations
 (1-5 symptoms) of held-out patients, and any evaluation case identical to a training row
 (same symptoms, demographics and label) is dropped and counted.
+
+Models are fitted on partial presentations of the training rows too (``training_presentations``).
+A short held-out presentation can equal one sampled from *another* patient's training row (one
+finding of one condition is shared by many patients); it is kept, as that patient was never trained
+on: the "identical to a training row" rule compares whole rows, as before.
 """
 
 from __future__ import annotations
@@ -83,12 +88,7 @@ def band_age(band: str) -> int | None:
 
 
 def stored_cases(source: str) -> list[Case]:
-    from mlops.models import TrainingCase
-
-    qs = TrainingCase.objects.all()
-    if source == "imported":
-        qs = qs.exclude(source="confirmed")
-    return [Case(tc.condition, tuple(tc.symptoms), band_age(tc.age_band), tc.sex) for tc in qs.iterator()]
+    return stored_cases_by_kind(source)[0]
 
 
 def stored_cases_by_kind(source: str) -> tuple[list[Case], set, set]:
