@@ -101,6 +101,7 @@ def model_card_build(mv: ModelVersion) -> dict:
                 else "Stored labelled cases only (no synthetic data)"
             )
             + ("; imported or confirmed cases as counted under 'stored'" if sources.get("stored") else "")
+            + ("; clinician-confirmed outcomes under 'confirmed'" if sources.get("confirmed") else "")
             + ". Frozen evaluation cases are excluded from training.",
             "n_train": metrics.get("n_train"),
         },

@@ -15,6 +15,8 @@ challengers in tests/mlops/test_gates.py are each refused):
 - subgroups: top-3 per age band x sex (fairlearn ``MetricFrame``); no group with 50 or more cases
   may fall more than two points below the champion's same group.
 - calibration: expected calibration error of the probabilities as shown at most 0.05.
+- latency: single predictions in-process keep their p99 under ``DIAGNOSIS_LATENCY_P99_MS`` and the
+  one prediction per case of ``predict --batch`` runs at ``DIAGNOSIS_BATCH_MIN_PER_SECOND`` or more.
 
 Comparative gates pass when there is no champion to compare with (the first promotion); the
 absolute ones (safety, calibration) still apply.
@@ -24,9 +26,11 @@ from __future__ import annotations
 
 import itertools
 import logging
+import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from django.conf import settings
 
 from diagnosis.engine.calibration import expected_calibration_error
 from diagnosis.engine.check import run_check
@@ -71,6 +75,16 @@ COVERAGE_ALPHA = 0.05
 ECE_BINS = 10
 # The newest fifth of confirmed cases joins the quality gate once it is this large.
 RECENT_MIN_CASES = 50
+
+# Latency gate: single predictions on this many frozen cases, each timed as the best of
+# LATENCY_REPEATS runs (a moment of load on a shared machine is not the model's), after a few
+# untimed warm-up predictions. Measured under a load average of 7-8 on 2 cores (one run each, not
+# best-of): logistic regression, MultinomialNB and the MLP 0.5-0.8 ms a prediction (1,200-1,900
+# cases/s), BernoulliNB 1.4-2.1 ms (480-720), calibrated linear SVC 28-30 ms (34-36) and the random
+# forest 17-21 ms (49-57).
+LATENCY_CASES = 200
+LATENCY_REPEATS = 3
+LATENCY_WARMUP = 5
 
 # Frozen "safety" presentations: combinations of 2-4 of the (up to 8) most typical symptoms of
 # each emergency or urgent condition (frequency >= 0.25), kept when the rule and complaint layers
@@ -734,6 +748,106 @@ def _evaluate_cached(model: LoadedModel, snapshot: KnowledgeSnapshot, frozen: tu
     return evaluation
 
 
+def latency_measure(
+    model: LoadedModel,
+    snapshot: KnowledgeSnapshot,
+    cases: list[Case],
+    *,
+    p99_limit_ms: float,
+    min_per_second: float,
+) -> dict:
+    """Time the version's share of a check: one single-case prediction as a check makes it
+    (``LoadedModel.predict_proba`` on one presentation: features, estimator, temperature), in-process.
+    The rest of a check (reading the words, rules, complaints, explanation) is the same for every
+    version and is measured by the benchmarks; under load it alone takes several milliseconds, so a
+    gate timing whole checks would refuse every version on a busy machine. Each case is timed as the
+    best of LATENCY_REPEATS runs (a moment of load is not the model's); the p99 is over cases, and
+    ``predict --batch``, which makes one such prediction per case in turn, answers 1 / mean of them
+    cases a second. Stops once the outcome is certain (enough cases at or over the limit for the
+    p99 to be there, or more time spent than the whole batch may take)."""
+    cases = cases[:LATENCY_CASES]
+
+    def predict(case: Case) -> float:
+        started = time.perf_counter()
+        model.predict_proba([case.symptoms], [case.age], [case.sex])
+        return (time.perf_counter() - started) * 1000
+
+    for case in cases[:LATENCY_WARMUP]:
+        predict(case)
+    # With this many cases at or over the limit, the 99th percentile is at or over it too.
+    enough_over = len(cases) - int(np.floor(0.99 * (len(cases) - 1)))
+    budget_ms = len(cases) / min_per_second * 1000
+    times: list[float] = []
+    over = 0
+    for case in cases:
+        times.append(min(predict(case) for _ in range(LATENCY_REPEATS)))
+        over += times[-1] >= p99_limit_ms
+        if over >= enough_over or sum(times) > budget_ms:
+            break
+    p99 = float(np.percentile(times, 99)) if len(times) == len(cases) else float(max(times))
+    return {
+        "p99_ms": p99,
+        "p99_over": bool(over >= enough_over or (len(times) == len(cases) and p99 >= p99_limit_ms)),
+        "cases_per_second": float(len(times) / sum(times) * 1000) if sum(times) > 0 else float("inf"),
+        "timed": len(times),
+        "over": int(over),
+        "cases": len(cases),
+    }
+
+
+def _latency_gate(measured: dict | None, p99_limit_ms: float, min_per_second: float) -> GateResult:
+    if measured is None:
+        return GateResult("latency", False, "no frozen case to time predictions on")
+    if measured["timed"] == measured["cases"]:
+        single = f"single-prediction p99 {measured['p99_ms']:.2f} ms over {measured['cases']} cases"
+    else:
+        single = (
+            f"stopped after {measured['timed']} of {measured['cases']} cases: {measured['over']} single "
+            f"predictions took {p99_limit_ms:g} ms or more (slowest {measured['p99_ms']:.1f} ms)"
+        )
+    batch = f"predict --batch {measured['cases_per_second']:.0f} cases/s"
+    reasons = []
+    if measured["p99_over"]:
+        reasons.append(f"{single}; not under {p99_limit_ms:g} ms")
+    if measured["cases_per_second"] < min_per_second:
+        reasons.append(f"{batch} < {min_per_second:g}")
+    if reasons:
+        return GateResult("latency", False, "too slow: " + "; ".join(reasons) + " (best of repeated runs)")
+    return GateResult(
+        "latency",
+        True,
+        f"{single} < {p99_limit_ms:g} ms; {batch} >= {min_per_second:g} (best of repeated runs)",
+    )
+
+
+# Latency of the last few models timed (same key as ``_evaluations``, with the limits).
+_latencies: dict = {}
+
+
+def _latency_result(model: LoadedModel, snapshot: KnowledgeSnapshot, cases: list[Case]) -> GateResult:
+    import joblib
+
+    limit, rate = float(settings.DIAGNOSIS_LATENCY_P99_MS), float(settings.DIAGNOSIS_BATCH_MIN_PER_SECOND)
+    if not cases:
+        return _latency_gate(None, limit, rate)
+    key = (
+        joblib.hash(
+            (model.estimator, model.symptoms, model.classes, model.temperature, model.conformal is None)
+        ),
+        id(snapshot),
+        limit,
+        rate,
+        len(cases),
+    )
+    hit = _latencies.get(key)
+    if hit is None or hit[0] is not snapshot:
+        measured = latency_measure(model, snapshot, cases, p99_limit_ms=limit, min_per_second=rate)
+        if len(_latencies) >= _EVALUATIONS_KEPT:
+            _latencies.clear()
+        _latencies[key] = hit = (snapshot, measured)
+    return _latency_gate(hit[1], limit, rate)
+
+
 def _diagnosis_report(mv: ModelVersion) -> GateReport:
     from diagnosis.engine.artefacts import ArtefactError
 
@@ -758,6 +872,7 @@ def _diagnosis_report(mv: ModelVersion) -> GateReport:
         except ArtefactError as exc:  # an unreadable champion must not block a good challenger
             logger.error("champion %s could not be evaluated: %s", champion_mv.label, exc)
     results = diagnosis_gates(challenger, champion, best_promoted(name=mv.name, exclude_pk=mv.pk))
+    results.append(_latency_result(model, snapshot, cases))
     return GateReport(
         results,
         challenger=challenger,

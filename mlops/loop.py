@@ -18,14 +18,22 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from diagnosis.engine.algorithms import DEFAULT_ALGORITHM
+from diagnosis.engine.algorithms import BASELINE_ALGORITHM, DEFAULT_ALGORITHM
 from diagnosis.engine.knowledge import current_snapshot
 
 from .gates import confirmed_split, frozen_cases, frozen_set_ensure
 from .models import ModelVersion, OutboxMessage, TrainingCase, TrainingRun
 from .outbox import outbox_enqueue
 from .services import PromotionRefused, model_version_promote
-from .training import TooFewCases, build_dataset, case_key, register_candidate, train_candidate
+from .training import (
+    TooFewCases,
+    build_dataset,
+    case_key,
+    refit_candidate,
+    register_candidate,
+    select_candidate,
+    train_candidate,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +200,7 @@ def _retrain_locked(
         )
     champion_mv = ModelVersion.objects.filter(name="diagnosis", alias=ModelVersion.Alias.CHAMPION).first()
     algorithm = algorithm or (champion_mv.algorithm if champion_mv else DEFAULT_ALGORITHM)
-    candidate = train_candidate(algorithm, dataset, snapshot)
+    candidate = _selected_candidate(algorithm, dataset, snapshot)
     challenger_mv = register_candidate(candidate, dataset, snapshot, settings.MODEL_STORE_DIR)
     challenger_mv.alias = ModelVersion.Alias.CHALLENGER
     challenger_mv.save(update_fields=["alias"])
@@ -212,6 +220,17 @@ def _retrain_locked(
     )
 
 
+def _selected_candidate(algorithm: str, dataset, snapshot):
+    """The champion's algorithm, unless the data holds an import and the baseline does better on
+    its held-out rows (``select_candidate``); then refit on training and selection patients."""
+    candidates = [train_candidate(algorithm, dataset, snapshot)]
+    if dataset.imported_evaluation and algorithm != BASELINE_ALGORITHM:
+        candidates.append(train_candidate(BASELINE_ALGORITHM, dataset, snapshot))
+    chosen, why = select_candidate(candidates, dataset)
+    logger.info("retrain selected %s", why)
+    return refit_candidate(chosen, dataset, snapshot)
+
+
 def _training_dataset(snapshot, per_disease: int | None):
     """The data a retrain trains on (its fingerprint decides whether a retrain has anything new)."""
     frozen, _ = frozen_cases()
@@ -220,7 +239,7 @@ def _training_dataset(snapshot, per_disease: int | None):
     return build_dataset(
         snapshot,
         source="kb+imported",
-        extra_cases=train_confirmed,
+        confirmed_cases=train_confirmed,
         exclude_keys={case_key(c) for c in frozen},
         per_disease=per_disease or settings.RETRAIN_SYNTHETIC_PER_DISEASE,
     )

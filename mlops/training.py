@@ -3,6 +3,11 @@
 Honesty rules: rows are deduplicated before the split; evaluation uses partial presentations
 (1-5 symptoms) of held-out patients, and any evaluation case identical to a training row
 (same symptoms, demographics and label) is dropped and counted.
+
+Models are fitted on partial presentations of the training rows too (``training_presentations``).
+A short held-out presentation can equal one sampled from *another* patient's training row (one
+finding of one condition is shared by many patients); it is kept, as that patient was never trained
+on: the "identical to a training row" rule compares whole rows, as before.
 """
 
 from __future__ import annotations
@@ -12,13 +17,13 @@ import json
 import math
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import train_test_split
 
-from diagnosis.engine.algorithms import ALGORITHMS, make_estimator, params_of
+from diagnosis.engine.algorithms import ALGORITHMS, BASELINE_ALGORITHM, make_estimator, params_of
 from diagnosis.engine.calibration import expected_calibration_error, temperature_apply, temperature_fit
 from diagnosis.engine.conformal import artefact_entry as conformal_artefact_entry
 from diagnosis.engine.features import AGE_BANDS, featurise
@@ -62,6 +67,15 @@ class Dataset:
     # Partial presentations of held-out patients kept apart from ``evaluation``: the temperature
     # is fitted on them, so the metrics are measured on rows nothing was fitted on.
     calibration: list[Case] = field(default_factory=list)
+    # Held-out patients (full rows): those whose presentations calibrate (never trained on, not even
+    # by the refit) and those whose presentations select the model (trained on by the refit).
+    calibration_patients: list[Case] = field(default_factory=list)
+    selection_patients: list[Case] = field(default_factory=list)
+    # Keys of clinician-confirmed rows (weighted up in training) and partial presentations of the
+    # held-out rows of imported datasets (the baseline rule of ``select_candidate``).
+    confirmed_keys: set = field(default_factory=set)
+    imported_evaluation: list[Case] = field(default_factory=list)
+    seed: int = 7
 
 
 def band_age(band: str) -> int | None:
@@ -74,12 +88,22 @@ def band_age(band: str) -> int | None:
 
 
 def stored_cases(source: str) -> list[Case]:
+    return stored_cases_by_kind(source)[0]
+
+
+def stored_cases_by_kind(source: str) -> tuple[list[Case], set, set]:
+    """``stored_cases``, with the keys of its clinician-confirmed rows and of its imported rows."""
     from mlops.models import TrainingCase
 
     qs = TrainingCase.objects.all()
     if source == "imported":
         qs = qs.exclude(source="confirmed")
-    return [Case(tc.condition, tuple(tc.symptoms), band_age(tc.age_band), tc.sex) for tc in qs.iterator()]
+    cases, confirmed, imported = [], set(), set()
+    for tc in qs.iterator():
+        case = Case(tc.condition, tuple(tc.symptoms), band_age(tc.age_band), tc.sex)
+        cases.append(case)
+        (confirmed if tc.source == "confirmed" else imported).add(case_key(case))
+    return cases, confirmed, imported
 
 
 def build_dataset(
@@ -90,10 +114,12 @@ def build_dataset(
     per_disease: int = SYNTHETIC_PER_DISEASE,
     extra_cases: list[Case] | None = None,
     exclude_keys: set | None = None,
+    confirmed_cases: list[Case] | None = None,
 ) -> Dataset:
     """`source`: kb (synthetic), imported (stored imports), kb+imported, or all (also confirmed outcomes).
 
     Cases whose key is in `exclude_keys` (the frozen evaluation set) never reach training.
+    `confirmed_cases` (clinician-confirmed outcomes) are trained on with ``confirmed_weight()``.
     """
     cases: list[Case] = []
     sources: dict[str, int] = {}
@@ -101,10 +127,16 @@ def build_dataset(
         synthetic = generate_cases(snapshot, per_disease, seed)
         cases += synthetic
         sources["synthetic_kb"] = len(synthetic)
+    confirmed_keys: set = set()
+    imported_keys: set = set()
     if source in ("imported", "all", "kb+imported"):
-        stored = stored_cases("all" if source == "all" else "imported")
+        stored, confirmed_keys, imported_keys = stored_cases_by_kind("all" if source == "all" else "imported")
         cases += stored
         sources["stored"] = len(stored)
+    if confirmed_cases:
+        cases += confirmed_cases
+        sources["confirmed"] = len(confirmed_cases)
+        confirmed_keys |= {case_key(c) for c in confirmed_cases}
     if extra_cases:
         cases += extra_cases
         sources["extra"] = len(extra_cases)
@@ -156,6 +188,13 @@ def build_dataset(
         holdout=holdout,
         evaluation=evaluation,
         calibration=calibration,
+        calibration_patients=list(calibrating),
+        selection_patients=list(measuring),
+        confirmed_keys=confirmed_keys,
+        imported_evaluation=imported_presentations(
+            [c for c in measuring if case_key(c) in imported_keys], train_keys, snapshot, seed
+        ),
+        seed=seed,
         sources=sources,
         fingerprint=fingerprint(train),
         dropped_as_seen=dropped,
@@ -200,6 +239,8 @@ class TrainedCandidate:
     metrics: dict
     by_k: dict[int, dict] = field(default_factory=dict)
     temperature: float = 1.0
+    # True once ``refit_candidate`` fitted it on the selection patients too.
+    refit: bool = False
 
     @property
     def score(self) -> float:
@@ -211,11 +252,7 @@ def train_candidate(
     algorithm: str, dataset: Dataset, snapshot: KnowledgeSnapshot, seed: int = 0
 ) -> TrainedCandidate:
     symptoms = snapshot.symptoms
-    X, y = _xy(dataset.train, symptoms)
-    estimator = make_estimator(algorithm, seed)
-    started = time.perf_counter()
-    estimator.fit(X, y)
-    train_seconds = time.perf_counter() - started
+    estimator, train_seconds, n_rows = fit_on_presentations(algorithm, dataset.train, dataset, snapshot, seed)
     classes = np.asarray(estimator.classes_)
     temperature = _temperature_for(estimator, classes, dataset.calibration, symptoms)
 
@@ -232,6 +269,10 @@ def train_candidate(
     metrics["predict_ms"] = (time.perf_counter() - started) / max(1, min(200, len(Xp))) * 1000
     metrics["train_seconds"] = train_seconds
     metrics["n_train"] = len(dataset.train)
+    metrics["n_train_rows"] = n_rows
+    if dataset.imported_evaluation:
+        imported = evaluate(predict_proba, classes, dataset.imported_evaluation, symptoms)
+        metrics["imported"] = {"top1": imported["top1"], "top3": imported["top3"], "n": imported["n"]}
     by_k = {k: evaluate(predict_proba, classes, dataset.evaluation[k], symptoms) for k in EVAL_PARTIAL_SIZES}
     metrics["by_k"] = {
         str(k): {"top1": v.get("top1"), "top3": v.get("top3"), "n": v["n"]} for k, v in by_k.items()
@@ -258,10 +299,13 @@ def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: 
         "classes": [str(c) for c in candidate.estimator.classes_],
         "temperature": float(candidate.temperature),
     }
-    # Conformal prediction sets: calibrated on this dataset's held-out patients, stored with the version.
+    # Conformal prediction sets: calibrated on held-out patients the model never trained on.
     payload.update(
         conformal_artefact_entry(
-            candidate.estimator, dataset.holdout, snapshot, temperature=float(candidate.temperature)
+            candidate.estimator,
+            conformal_patients(candidate, dataset),
+            snapshot,
+            temperature=float(candidate.temperature),
         )
     )
     return model_version_save_and_register(
@@ -277,4 +321,144 @@ def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: 
     )
 
 
-__all__ = ["ALGORITHMS", "build_dataset", "register_candidate", "train_candidate"]
+# --- training on what patients say, selecting, refitting (issue 15) ------------------------------
+
+# Each training row is fitted as patients present it: one subset of k of its findings for every k
+# here below its number of findings (sampled as patients mention them), plus the whole row (after
+# follow-up answers a check holds more than five findings).
+TRAIN_PARTIAL_SIZES = (1, 2, 3, 4, 5)
+
+
+def confirmed_weight() -> float:
+    """How much a clinician-confirmed case counts against one synthetic or imported row."""
+    from django.conf import settings
+
+    return float(getattr(settings, "TRAINING_CONFIRMED_WEIGHT", 3.0))
+
+
+def training_presentations(
+    patients: list[Case], snapshot: KnowledgeSnapshot, seed: int, confirmed_keys=frozenset()
+) -> tuple[list[Case], np.ndarray]:
+    """The rows a model is fitted on and their weights. Patients give 1-5 findings, and a model
+    fitted on whole rows (a wide import has 5-17 findings a row) never saw a presentation like
+    theirs. Each patient's presentations share its weight (1, or ``confirmed_weight()``), so class
+    priors stay those of the patients; identical presentations are merged, their weights added."""
+    rng = np.random.default_rng(seed + 2)
+    heavy = confirmed_weight()
+    merged: dict[tuple, list] = {}
+    for patient in patients:
+        shown = [
+            partial_presentation(patient, k, rng, snapshot)
+            for k in TRAIN_PARTIAL_SIZES
+            if k < len(patient.symptoms)
+        ]
+        shown.append(patient)
+        weight = (heavy if case_key(patient) in confirmed_keys else 1.0) / len(shown)
+        for case in shown:
+            row = merged.setdefault(case_key(case), [case, 0.0])
+            row[1] += weight
+    return [row[0] for row in merged.values()], np.array([row[1] for row in merged.values()])
+
+
+def fit_on_presentations(
+    algorithm: str, patients: list[Case], dataset: Dataset, snapshot: KnowledgeSnapshot, seed: int
+) -> tuple[object, float, int]:
+    """A fresh estimator fitted on the patients' presentations: (estimator, seconds, rows)."""
+    from sklearn.utils.validation import has_fit_parameter
+
+    rows, weights = training_presentations(patients, snapshot, dataset.seed, dataset.confirmed_keys)
+    X, y = _xy(rows, snapshot.symptoms)
+    estimator = make_estimator(algorithm, seed)
+    started = time.perf_counter()
+    if has_fit_parameter(estimator, "sample_weight"):
+        estimator.fit(X, y, sample_weight=weights)
+    else:
+        estimator.fit(X, y)
+    return estimator, time.perf_counter() - started, len(rows)
+
+
+def imported_presentations(
+    patients: list[Case], train_keys: set, snapshot: KnowledgeSnapshot, seed: int
+) -> list[Case]:
+    """Partial presentations (1-5 findings) of the held-out rows of imported datasets, those
+    identical to a training row dropped: what ``select_candidate`` compares with the baseline on."""
+    rng = np.random.default_rng(seed + 3)
+    out = []
+    for patient in patients:
+        for k in EVAL_PARTIAL_SIZES:
+            if len(patient.symptoms) >= k:
+                partial = partial_presentation(patient, k, rng, snapshot)
+                if case_key(partial) not in train_keys:
+                    out.append(partial)
+    return out
+
+
+def select_candidate(candidates: list[TrainedCandidate], dataset: Dataset) -> tuple[TrainedCandidate, str]:
+    """The candidate to ship, and why: the best mean of top-1 and top-3 on held-out partial
+    presentations, unless the dataset holds imported rows and it falls below the baseline
+    (MultinomialNB) in top-1 or top-3 on their held-out partial presentations: then the baseline.
+    The decision and the baseline's scores are kept in the chosen one's ``metrics["selection"]``."""
+    if len(candidates) == 1:
+        best, why = candidates[0], f"{candidates[0].algorithm}: the only candidate"
+    else:
+        best = max(candidates, key=lambda c: c.score)
+        why = f"{best.algorithm}: best mean of top-1 and top-3 on held-out partial presentations ({best.score:.3f})"
+    baseline = next((c for c in candidates if c.algorithm == BASELINE_ALGORITHM), None)
+    chosen = best
+    if baseline is not None and best is not baseline and "imported" in baseline.metrics:
+        mine, base = best.metrics["imported"], baseline.metrics["imported"]
+        compared = (
+            f"top-1 {mine['top1']:.3f} / top-3 {mine['top3']:.3f} vs {BASELINE_ALGORITHM} "
+            f"{base['top1']:.3f} / {base['top3']:.3f} on {base['n']} presentations of imported held-out rows"
+        )
+        if mine["top1"] < base["top1"] or mine["top3"] < base["top3"]:
+            chosen = baseline
+            why = f"{BASELINE_ALGORITHM}: {best.algorithm} falls below the baseline ({compared})"
+        else:
+            why = f"{why}; not below the baseline ({compared})"
+    selection = {
+        "why": why,
+        "candidates": {c.algorithm: round(c.score, 4) for c in candidates if "top1" in c.metrics},
+        "baseline_imported": baseline.metrics.get("imported") if baseline is not None else None,
+    }
+    return replace(chosen, metrics={**chosen.metrics, "selection": selection}), why
+
+
+def refit_candidate(
+    candidate: TrainedCandidate, dataset: Dataset, snapshot: KnowledgeSnapshot, seed: int = 0
+) -> TrainedCandidate:
+    """The chosen algorithm fitted again on the training *and* selection patients before it is
+    registered: the selection split (a fifth of a small import) is too much data to leave out once
+    it has chosen. Its held-out metrics stay those measured before the refit (they score the
+    procedure). The calibration patients stay out, so the temperature (and, at registration, the
+    conformal sets) are fitted on presentations the shipped model never trained on."""
+    patients = [*dataset.train, *dataset.selection_patients]
+    estimator, seconds, n_rows = fit_on_presentations(candidate.algorithm, patients, dataset, snapshot, seed)
+    temperature = _temperature_for(
+        estimator, np.asarray(estimator.classes_), dataset.calibration, snapshot.symptoms
+    )
+    metrics = {
+        **candidate.metrics,
+        "temperature": temperature,
+        "selection_temperature": candidate.metrics.get("temperature"),
+        "refit": {"patients": len(patients), "rows": n_rows, "train_seconds": seconds},
+    }
+    return TrainedCandidate(
+        candidate.algorithm, estimator, params_of(estimator), metrics, candidate.by_k, temperature, refit=True
+    )
+
+
+def conformal_patients(candidate: TrainedCandidate, dataset: Dataset) -> list[Case]:
+    """Held-out patients the registered model never trained on: all of them, or after a refit
+    (which trained on the selection patients) the calibration patients alone."""
+    return dataset.calibration_patients if candidate.refit else dataset.holdout
+
+
+__all__ = [
+    "ALGORITHMS",
+    "build_dataset",
+    "refit_candidate",
+    "register_candidate",
+    "select_candidate",
+    "train_candidate",
+]

@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.naive_bayes import BernoulliNB
+from sklearn.naive_bayes import BernoulliNB, MultinomialNB
 from sklearn.neural_network import MLPClassifier
 from sklearn.svm import LinearSVC
 
@@ -18,6 +18,9 @@ def make_estimator(algorithm: str, seed: int = 0):
     """A fresh, unfitted estimator with fixed, hand-set parameters (evaluated, not tuned, by benchmarks/diagnosis.py)."""
     if algorithm == "naive_bayes":
         return BernoulliNB(alpha=0.5)
+    if algorithm == "multinomial_nb":
+        # The baseline a wide imported dataset's selected model must reach (mlops.training.select_candidate).
+        return MultinomialNB(alpha=0.1)
     if algorithm == "logistic_regression":
         return LogisticRegression(C=2.0, max_iter=3000)
     if algorithm == "linear_svc":
@@ -34,8 +37,10 @@ def make_estimator(algorithm: str, seed: int = 0):
     raise ValueError(f"unknown algorithm {algorithm!r}")
 
 
-ALGORITHMS = ("naive_bayes", "logistic_regression", "linear_svc", "random_forest", "mlp")
+ALGORITHMS = ("naive_bayes", "multinomial_nb", "logistic_regression", "linear_svc", "random_forest", "mlp")
 DEFAULT_ALGORITHM = "logistic_regression"
+# Selection on an imported wide dataset never ships a model below this one on its held-out rows.
+BASELINE_ALGORITHM = "multinomial_nb"
 
 
 def params_of(estimator) -> dict:

@@ -31,6 +31,7 @@ TRUSTED_TYPES = [
     "builtins.bool",
     "builtins.NoneType",
     "sklearn.naive_bayes.BernoulliNB",
+    "sklearn.naive_bayes.MultinomialNB",
     "sklearn.linear_model._logistic.LogisticRegression",
     "sklearn.svm._classes.LinearSVC",
     "sklearn.calibration.CalibratedClassifierCV",

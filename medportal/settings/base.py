@@ -418,6 +418,13 @@ RETRAIN_LOCK_TTL = env.int("RETRAIN_LOCK_TTL", default=120)
 # A nightly retrain slot that passed this many minutes ago without a nightly run (beat could not
 # publish it, e.g. Redis was down) is caught up by mlops.nightly_retrain_catch_up.
 RETRAIN_CATCH_UP_GRACE_MINUTES = env.int("RETRAIN_CATCH_UP_GRACE_MINUTES", default=60)
+# A clinician-confirmed outcome counts this many times a synthetic or imported row in training.
+TRAINING_CONFIRMED_WEIGHT = env.float("TRAINING_CONFIRMED_WEIGHT", default=3.0)
+# Latency gate (mlops.gates): a diagnosis version is promoted only if its single predictions (the
+# model's share of a check) keep their p99 under this many milliseconds and `predict --batch`'s one
+# prediction per case runs at least this many cases a second, both measured in-process at promotion.
+DIAGNOSIS_LATENCY_P99_MS = env.float("DIAGNOSIS_LATENCY_P99_MS", default=20.0)
+DIAGNOSIS_BATCH_MIN_PER_SECOND = env.float("DIAGNOSIS_BATCH_MIN_PER_SECOND", default=500.0)
 
 # =============================================================================
 # Health endpoint

@@ -52,8 +52,10 @@ def test_training_fits_the_temperature_on_rows_apart_from_the_measured_ones(snap
     measured = {case_key(c) for k in dataset.evaluation for c in dataset.evaluation[k]}
     assert dataset.calibration and not measured & {case_key(c) for c in dataset.calibration}
     candidate = train_candidate("naive_bayes", dataset, snapshot)
-    # Naive Bayes is over-confident on partial presentations (measured: T about 1.4).
-    assert candidate.metrics["temperature"] == candidate.temperature > 1.1
+    # Fitted, not the default: naive Bayes trained on partial presentations is slightly
+    # under-confident on them (measured: T about 0.88; trained on whole rows it was over-confident,
+    # T about 1.4).
+    assert candidate.metrics["temperature"] == candidate.temperature < 0.95
 
 
 def test_the_served_model_applies_the_stored_temperature(_trained_candidate, snapshot, settings):

@@ -109,7 +109,7 @@ def test_confirmed_outcome_is_retrained_on_by_the_worker_and_served_without_rest
 
     assert _wait_for(promoted, 240), list(TrainingRun.objects.values("status", "result"))
     champion = ModelVersion.objects.get(alias="champion")
-    assert champion.data_sources.get("extra") == 1  # the confirmed outcome was trained on
+    assert champion.data_sources.get("confirmed") == 1  # the confirmed outcome was trained on
     assert worker.poll() is None, "worker died"
     # The web process switches to the promoted model on its next check, without a restart.
     assert current_model(current_snapshot()).version_id == champion.pk

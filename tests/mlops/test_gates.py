@@ -71,7 +71,7 @@ def test_the_normal_training_is_promoted_as_the_first_champion_with_its_scores_r
     assert mv.alias == ModelVersion.Alias.CHAMPION
     gates_passed = {g["gate"]: g["passed"] for g in mv.metrics["gates"]}
     assert gates_passed == dict.fromkeys(
-        ("safety", "sensitivity", "quality", "subgroups", "calibration", "coverage"), True
+        ("safety", "sensitivity", "quality", "subgroups", "calibration", "coverage", "latency"), True
     )
     assert mv.metrics["frozen_top1"] > 0.6 and mv.metrics["frozen_top3"] > 0.8
     assert mv.metrics["frozen"]["ece"] <= gates.MAX_ECE

@@ -21,6 +21,7 @@ def trains(monkeypatch):
 
     def _use(candidate):
         monkeypatch.setattr(loop, "train_candidate", lambda algorithm, dataset, snapshot, seed=0: candidate)
+        monkeypatch.setattr(loop, "refit_candidate", lambda candidate, dataset, snapshot, seed=0: candidate)
 
     return _use
 
@@ -42,6 +43,7 @@ def test_first_retrain_promotes_and_records_the_run(snapshot, trains, normal_tra
         "subgroups",
         "calibration",
         "coverage",
+        "latency",
     }
     assert champion.metrics["frozen_top1"] > 0.6
 

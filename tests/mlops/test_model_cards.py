@@ -57,6 +57,7 @@ def test_promotion_writes_gate_results_subgroups_and_frozen_metrics_into_the_car
         "subgroups": True,
         "calibration": True,
         "coverage": True,
+        "latency": True,
     }
     assert card["metrics"]["frozen"]["ece"] is not None and card["metrics"]["frozen"]["ece"] <= 0.05
     groups = card["metrics"]["subgroups"]

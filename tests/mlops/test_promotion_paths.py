@@ -40,6 +40,7 @@ def always_acne(snapshot):
 
 def _trains(monkeypatch, module, candidate):
     monkeypatch.setattr(module, "train_candidate", lambda algorithm, dataset, snapshot, seed=0: candidate)
+    monkeypatch.setattr(module, "refit_candidate", lambda candidate, dataset, snapshot, seed=0: candidate)
 
 
 # --- the paths -------------------------------------------------------------------------------------
