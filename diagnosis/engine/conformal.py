@@ -356,13 +356,16 @@ def calibrate(
     min_cell: int = MIN_CELL,
     by_findings: bool | None = None,
     temperature: float = 1.0,
+    X: np.ndarray | None = None,
 ) -> ConformalCalibration | None:
     """Calibrate a fitted estimator on labelled presentations it was not trained on, on the
-    probabilities a check serves (after the version's temperature scaling)."""
+    probabilities a check serves (after the version's temperature scaling). `X`: the cases'
+    features when already computed."""
     if len(cases) < MIN_CALIBRATION:
         return None
     by_findings = BY_FINDINGS if by_findings is None else by_findings
-    X = featurise([c.symptoms for c in cases], [c.age for c in cases], [c.sex for c in cases], symptoms)
+    if X is None:
+        X = _features(cases, symptoms)
     proba = temperature_apply(estimator.predict_proba(X), temperature)
     return ConformalCalibration.fit(
         proba,
@@ -373,6 +376,25 @@ def calibrate(
         findings=[len(c.symptoms) for c in cases] if by_findings else None,
         min_cell=min_cell,
     )
+
+
+def _features(cases: list[Case], symptoms) -> np.ndarray:
+    return featurise([c.symptoms for c in cases], [c.age for c in cases], [c.sex for c in cases], symptoms)
+
+
+# The features of the last presentations list given to `artefact_entry` (the shared stratified one:
+# featurising 80,000 rows takes longer than predicting them), kept with the list so an id is not reused.
+_presentation_features: list[tuple[object, tuple, np.ndarray]] = []
+
+
+def _features_of(presentations: list[Case], symptoms) -> np.ndarray:
+    symptoms = tuple(symptoms)
+    for cases, used, X in _presentation_features:
+        if cases is presentations and used == symptoms:
+            return X
+    X = _features(presentations, symptoms)
+    _presentation_features[:] = [(presentations, symptoms, X)]
+    return X
 
 
 # The last calibrations made, keyed by the identity of the estimator and held-out list they came
@@ -399,9 +421,13 @@ def artefact_entry(
     for est, cases, used, entry in _recent:
         if est is estimator and cases is holdout and used == settings_key:
             return dict(entry)
-    cases = partial_presentations(holdout, snapshot, seed) + list(presentations)
+    cases = partial_presentations(holdout, snapshot, seed)
+    X = None
+    if presentations:
+        X = np.vstack([_features(cases, snapshot.symptoms), _features_of(presentations, snapshot.symptoms)])
+        cases = cases + list(presentations)
     calibration = calibrate(
-        estimator, snapshot.symptoms, cases, by_findings=by_findings, temperature=temperature
+        estimator, snapshot.symptoms, cases, by_findings=by_findings, temperature=temperature, X=X
     )
     entry = {"conformal": calibration.to_json()} if calibration is not None else {}
     _recent[:] = [(estimator, holdout, settings_key, entry), *_recent[:1]]
