@@ -25,6 +25,7 @@ from sklearn.model_selection import train_test_split
 
 from diagnosis.engine.algorithms import ALGORITHMS, BASELINE_ALGORITHM, make_estimator, params_of
 from diagnosis.engine.calibration import expected_calibration_error, temperature_apply, temperature_fit
+from diagnosis.engine.conformal import CALIBRATION_PER_CELL, stratified_presentations
 from diagnosis.engine.conformal import artefact_entry as conformal_artefact_entry
 from diagnosis.engine.features import AGE_BANDS, featurise
 from diagnosis.engine.knowledge import KnowledgeSnapshot
@@ -76,6 +77,12 @@ class Dataset:
     confirmed_keys: set = field(default_factory=set)
     imported_evaluation: list[Case] = field(default_factory=list)
     seed: int = 7
+    # The conformal sets are calibrated on patients nothing else uses: fresh synthetic ones drawn per
+    # age band x sex cell (``conformal_per_cell`` each, when the data includes synthetic cases) and
+    # the other held-out patients of the temperature quarter (imported or confirmed cases, which no
+    # generator can draw more of). Never the patients of ``evaluation`` or of the frozen set.
+    conformal_patients: list[Case] = field(default_factory=list)
+    conformal_per_cell: int = 0
 
 
 def band_age(band: str) -> int | None:
@@ -115,14 +122,18 @@ def build_dataset(
     extra_cases: list[Case] | None = None,
     exclude_keys: set | None = None,
     confirmed_cases: list[Case] | None = None,
+    conformal_per_cell: int = CALIBRATION_PER_CELL,
 ) -> Dataset:
     """`source`: kb (synthetic), imported (stored imports), kb+imported, or all (also confirmed outcomes).
 
     Cases whose key is in `exclude_keys` (the frozen evaluation set) never reach training.
     `confirmed_cases` (clinician-confirmed outcomes) are trained on with ``confirmed_weight()``.
+    `conformal_per_cell`: fresh synthetic patients per age band x sex cell to calibrate the
+    conformal sets on (only when the source includes synthetic cases; drawn at registration).
     """
     cases: list[Case] = []
     sources: dict[str, int] = {}
+    synthetic: list[Case] = []
     if source in ("kb", "all", "kb+imported"):
         synthetic = generate_cases(snapshot, per_disease, seed)
         cases += synthetic
@@ -183,7 +194,10 @@ def build_dataset(
     # A short presentation of one patient can equal another's: keep the calibration rows apart.
     measured_keys = {case_key(c) for rows in evaluation.values() for c in rows}
     calibration = [c for c in calibration if case_key(c) not in measured_keys]
+    generated = {id(c) for c in synthetic}
     return Dataset(
+        conformal_patients=[c for c in calibrating if id(c) not in generated],
+        conformal_per_cell=conformal_per_cell if synthetic else 0,
         train=train,
         holdout=holdout,
         evaluation=evaluation,
@@ -290,6 +304,14 @@ def _temperature_for(estimator, classes: np.ndarray, calibration: list[Case], sy
     return temperature_fit(estimator.predict_proba(X), true_index)
 
 
+def conformal_presentations(dataset: Dataset, snapshot: KnowledgeSnapshot) -> list[Case]:
+    """The fresh synthetic presentations a dataset's conformal calibration adds to its held-out
+    patients' (none when it has no synthetic cases: imported data is calibrated on its own rows)."""
+    if dataset.conformal_per_cell <= 0:
+        return []
+    return stratified_presentations(snapshot, dataset.conformal_per_cell)
+
+
 def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: KnowledgeSnapshot, model_dir):
     from mlops.services import model_version_save_and_register
 
@@ -299,13 +321,14 @@ def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: 
         "classes": [str(c) for c in candidate.estimator.classes_],
         "temperature": float(candidate.temperature),
     }
-    # Conformal prediction sets: calibrated on held-out patients the model never trained on.
+    # Conformal prediction sets: calibrated on patients never trained on or measured, stored with the version.
     payload.update(
         conformal_artefact_entry(
             candidate.estimator,
-            conformal_patients(candidate, dataset),
+            dataset.conformal_patients,
             snapshot,
             temperature=float(candidate.temperature),
+            presentations=conformal_presentations(dataset, snapshot),
         )
     )
     return model_version_save_and_register(
@@ -446,12 +469,6 @@ def refit_candidate(
     return TrainedCandidate(
         candidate.algorithm, estimator, params_of(estimator), metrics, candidate.by_k, temperature, refit=True
     )
-
-
-def conformal_patients(candidate: TrainedCandidate, dataset: Dataset) -> list[Case]:
-    """Held-out patients the registered model never trained on: all of them, or after a refit
-    (which trained on the selection patients) the calibration patients alone."""
-    return dataset.calibration_patients if candidate.refit else dataset.holdout
 
 
 __all__ = [

@@ -1,7 +1,7 @@
 """Conformal prediction sets: a list of conditions that holds the right one with a stated probability.
 
-Split conformal: the model's probabilities for held-out *partial presentations* (1-5 findings of
-held-out synthetic patients, chosen the way patients mention them) give a nonconformity score
+Split conformal: the model's probabilities for *partial presentations* (1-5 findings, chosen the
+way patients mention them) of patients never trained on or measured give a nonconformity score
 per case, 1 - p(true condition) (the "hinge" / LAC score: the smallest sets on average). A new
 presentation's set holds every condition whose score is no larger than the calibrated quantile,
 so on presentations drawn like the calibration ones it contains the right condition with
@@ -13,6 +13,14 @@ the cells also split by the number of findings given (1..5+), since one finding 
 five: without it a single-finding set held the right condition only 71% of the time
 (benchmarks/conformal.py). A cell with fewer than ``MIN_CELL`` calibration cases uses every
 demographic with the same number of findings, then the pooled scores.
+
+Which patients: ``stratified_presentations`` draws ``CALIBRATION_PER_CELL`` fresh synthetic patients
+for every age band x sex cell (the natural mix gave the children's cells 90-290 rows, too few for a
+cell's own quantile, so they borrowed wider scores and were over-covered), plus held-out imported or
+confirmed patients that the metrics do not measure (mlops/training.py). They are other patients
+than any evaluation or frozen-set row; some present alike (same findings, age band and sex, mostly a
+single finding), and those are kept, since dropping them would leave the commonest presentations
+out of the calibration only.
 
 Why crepes (0.9.1) and not MAPIE: crepes is small (numpy, scipy, pandas only), works on plain
 score arrays we compute ourselves (no estimator wrapping, so the stored model artefact stays the
@@ -27,6 +35,7 @@ probabilities include yes/no evidence the calibration never saw, so the set is t
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -35,7 +44,13 @@ from crepes import ConformalClassifier
 
 from .calibration import temperature_apply
 from .features import AGE_BANDS, featurise
-from .synthetic import Case, partial_presentation
+from .synthetic import (
+    Case,
+    partial_presentation,
+    presentation_weights,
+    sample_demographics_many,
+    sample_symptoms,
+)
 
 SCHEMA_VERSION = 1
 DEFAULT_COVERAGE = 0.90
@@ -44,6 +59,15 @@ MIN_CELL = 100
 # Fewer held-out presentations than this overall: no calibration at all (the fields stay absent).
 MIN_CALIBRATION = 50
 PARTIAL_SIZES = (1, 2, 3, 4, 5)
+# Synthetic calibration patients drawn per age band x sex cell (each gives up to five presentations,
+# so about 4,400 rows per cell and 700-1,000 per cell x number of findings): with the natural mix
+# the children's cells got 90-290 rows, too few for a cell's own quantile.
+CALIBRATION_PER_CELL = 1000
+# Their random stream: apart from every seeded population (training, evaluation, frozen set).
+CALIBRATION_SEED = 18
+# Stop drawing after this many candidates per patient wanted (a cell no condition reaches stays short
+# and falls back to a wider one).
+MAX_DRAWS_PER_PATIENT = 30
 # Whether new calibrations also split cells by the number of findings given (see
 # ConformalCalibration; chosen by benchmarks/conformal.py).
 BY_FINDINGS = True
@@ -59,6 +83,12 @@ def cell_of(age: int | None, sex: str | None) -> str:
                 band = f"{lo}-{hi}"
                 break
     return f"{band}|{sex if sex in ('f', 'm') else 'unknown'}"
+
+
+def all_cells() -> list[str]:
+    """Every age band x sex cell (unknown age and unknown sex are their own band and sex)."""
+    bands = [f"{lo}-{hi}" for lo, hi in AGE_BANDS] + ["unknown"]
+    return [f"{band}|{sex}" for band in bands for sex in ("f", "m", "unknown")]
 
 
 def coverage_setting() -> float:
@@ -231,6 +261,93 @@ def partial_presentations(patients: list[Case], snapshot, seed: int) -> list[Cas
     return out
 
 
+def stratified_patients(
+    snapshot, per_cell: int = CALIBRATION_PER_CELL, seed: int = CALIBRATION_SEED
+) -> list[Case]:
+    """Synthetic patients from the usual generator until every age band x sex cell has `per_cell`.
+
+    Demographics are drawn first and the findings only for a patient whose cell still needs one:
+    the generator draws findings independently of age and sex given the condition, so the patients
+    kept in a cell follow that cell's own distribution (what Mondrian calibration needs) while the
+    rare cells (children, unknown sex) cost a cheap demographic draw per rejected candidate."""
+    rng = np.random.default_rng([seed, per_cell])
+    wanted = {cell: per_cell for cell in all_cells()}
+    patients: list[Case] = []
+    n_diseases = len(snapshot.diseases)
+    budget = MAX_DRAWS_PER_PATIENT * per_cell * len(wanted) if n_diseases else 0
+    batch = max(1000, 10 * per_cell)
+    while wanted and budget > 0:
+        budget -= batch
+        diseases = rng.integers(n_diseases, size=batch)
+        ages, sexes = sample_demographics_many(snapshot, diseases, rng)
+        cells = np.array(
+            [cell_of(a if a >= 0 else None, s) for a, s in zip(ages.tolist(), sexes.tolist(), strict=True)]
+        )
+        for cell in list(wanted):
+            chosen = np.flatnonzero(cells == cell)[: wanted[cell]]
+            for i in chosen:
+                d, age = int(diseases[i]), int(ages[i])
+                symptoms = sample_symptoms(snapshot, d, rng)
+                patients.append(
+                    Case(snapshot.diseases[d].slug, symptoms, age if age >= 0 else None, str(sexes[i]))
+                )
+            wanted[cell] -= len(chosen)
+            if not wanted[cell]:
+                del wanted[cell]
+    return patients
+
+
+def prefix_presentations(patients: list[Case], snapshot, seed: int) -> list[Case]:
+    """Each patient's first 1..5 findings from one order in which they mention them.
+
+    The order is drawn like ``partial_presentation`` draws (the more typical findings first,
+    without replacement), so its first k findings have the same distribution as a partial
+    presentation of k; one vectorised draw per patient keeps an ~80,000-row calibration quick."""
+    rng = np.random.default_rng([seed, len(patients)])
+    out = []
+    for case in patients:
+        # Exponential race: sorting E_i / w_i orders the findings exactly as drawing them one at
+        # a time with probability proportional to w among those left (what rng.choice does).
+        order = np.argsort(rng.exponential(size=len(case.symptoms)) / presentation_weights(case, snapshot))
+        for k in PARTIAL_SIZES:
+            if len(case.symptoms) < k:
+                break
+            chosen = tuple(sorted(case.symptoms[i] for i in order[:k]))
+            out.append(Case(case.disease, chosen, case.age, case.sex))
+    return out
+
+
+# The stratified calibration presentations last drawn, keyed by what they depend on (the knowledge
+# base's conditions, demographics and frequencies): every candidate of a training, and every
+# training on an unchanged knowledge base, shares them.
+_stratified: dict = {}
+
+
+def _generator_key(snapshot) -> str:
+    digest = hashlib.sha256(
+        json.dumps(
+            [
+                snapshot.symptoms,
+                [(d.slug, d.age_min, d.age_mode, d.age_max, d.female_share) for d in snapshot.diseases],
+            ]
+        ).encode()
+    )
+    digest.update(np.ascontiguousarray(snapshot.frequency, dtype=np.float64).tobytes())
+    return digest.hexdigest()
+
+
+def stratified_presentations(
+    snapshot, per_cell: int = CALIBRATION_PER_CELL, seed: int = CALIBRATION_SEED
+) -> list[Case]:
+    """Partial presentations (1-5 findings) of `stratified_patients`: fresh synthetic patients,
+    never trained on, evaluated or in the frozen set, to calibrate the conformal sets on."""
+    key = (_generator_key(snapshot), per_cell, seed)
+    if key not in _stratified:
+        _stratified.clear()
+        _stratified[key] = prefix_presentations(stratified_patients(snapshot, per_cell, seed), snapshot, seed)
+    return _stratified[key]
+
+
 def calibrate(
     estimator,
     symptoms,
@@ -239,13 +356,16 @@ def calibrate(
     min_cell: int = MIN_CELL,
     by_findings: bool | None = None,
     temperature: float = 1.0,
+    X: np.ndarray | None = None,
 ) -> ConformalCalibration | None:
     """Calibrate a fitted estimator on labelled presentations it was not trained on, on the
-    probabilities a check serves (after the version's temperature scaling)."""
+    probabilities a check serves (after the version's temperature scaling). `X`: the cases'
+    features when already computed."""
     if len(cases) < MIN_CALIBRATION:
         return None
     by_findings = BY_FINDINGS if by_findings is None else by_findings
-    X = featurise([c.symptoms for c in cases], [c.age for c in cases], [c.sex for c in cases], symptoms)
+    if X is None:
+        X = _features(cases, symptoms)
     proba = temperature_apply(estimator.predict_proba(X), temperature)
     return ConformalCalibration.fit(
         proba,
@@ -256,6 +376,25 @@ def calibrate(
         findings=[len(c.symptoms) for c in cases] if by_findings else None,
         min_cell=min_cell,
     )
+
+
+def _features(cases: list[Case], symptoms) -> np.ndarray:
+    return featurise([c.symptoms for c in cases], [c.age for c in cases], [c.sex for c in cases], symptoms)
+
+
+# The features of the last presentations list given to `artefact_entry` (the shared stratified one:
+# featurising 80,000 rows takes longer than predicting them), kept with the list so an id is not reused.
+_presentation_features: list[tuple[object, tuple, np.ndarray]] = []
+
+
+def _features_of(presentations: list[Case], symptoms) -> np.ndarray:
+    symptoms = tuple(symptoms)
+    for cases, used, X in _presentation_features:
+        if cases is presentations and used == symptoms:
+            return X
+    X = _features(presentations, symptoms)
+    _presentation_features[:] = [(presentations, symptoms, X)]
+    return X
 
 
 # The last calibrations made, keyed by the identity of the estimator and held-out list they came
@@ -271,17 +410,24 @@ def artefact_entry(
     seed: int = 17,
     by_findings: bool | None = None,
     temperature: float = 1.0,
+    presentations: list[Case] | None = None,
 ) -> dict:
     """What the training hook adds to a model artefact: {"conformal": JSON} calibrated on the
-    held-out patients' partial presentations, or {} when there are too few of them."""
+    held-out patients' partial presentations plus `presentations` (already drawn: the fresh
+    synthetic ones of ``stratified_presentations``), or {} when there are too few of them."""
     by_findings = BY_FINDINGS if by_findings is None else by_findings
-    settings_key = (snapshot.version, seed, by_findings, temperature)
+    presentations = presentations or []
+    settings_key = (snapshot.version, seed, by_findings, temperature, id(presentations))
     for est, cases, used, entry in _recent:
         if est is estimator and cases is holdout and used == settings_key:
             return dict(entry)
     cases = partial_presentations(holdout, snapshot, seed)
+    X = None
+    if presentations:
+        X = np.vstack([_features(cases, snapshot.symptoms), _features_of(presentations, snapshot.symptoms)])
+        cases = cases + list(presentations)
     calibration = calibrate(
-        estimator, snapshot.symptoms, cases, by_findings=by_findings, temperature=temperature
+        estimator, snapshot.symptoms, cases, by_findings=by_findings, temperature=temperature, X=X
     )
     entry = {"conformal": calibration.to_json()} if calibration is not None else {}
     _recent[:] = [(estimator, holdout, settings_key, entry), *_recent[:1]]
