@@ -25,6 +25,8 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.utils.json import strict_constant
 
+from .exceptions import ApplicationError
+
 logger = logging.getLogger(__name__)
 
 
@@ -242,11 +244,14 @@ def _code(exc: exceptions.APIException) -> str:
 def exception_handler(exc, context):
     """Every API error as ``{"error": code, "detail": message, "fields"?: {...}}``.
 
-    Django's ValidationError from a service becomes a 400 like a serializer error, so views can
-    call services without catching it. Anything else unexpected stays a 500 (and is logged).
+    Django's ValidationError from a service becomes a 400 like a serializer error, and a domain
+    error (``medportal.exceptions.ApplicationError``) its own status and code, so views can call
+    services without catching either. Anything else unexpected stays a 500 (and is logged).
     """
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, ApplicationError):
+        exc = ApiError(exc.message, code=exc.code, status_code=exc.status_code)
     elif isinstance(exc, Http404):
         # Django's message names the model; "not found" is all a client needs.
         exc = exceptions.NotFound()
@@ -291,7 +296,7 @@ class ApiErrorSerializer(serializers.Serializer):
         help_text=gettext_lazy(
             "Machine-readable code: invalid, parse_error, payload_too_large, not_authenticated, "
             "authentication_failed, token_expired, mfa_required, permission_denied, not_found, "
-            "throttled, daily_limit, service_unavailable, server_error, ..."
+            "throttled, daily_limit, refused, conflict, service_unavailable, server_error, ..."
         )
     )
     detail = serializers.CharField(help_text=gettext_lazy("A message that can be shown to a person."))

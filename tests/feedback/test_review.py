@@ -13,8 +13,9 @@ from diagnosis.services import symptom_check_finish, symptom_check_start
 from feedback.models import ClinicianReview
 from feedback.selectors import review_queue
 from feedback.services import review_claim, review_close, review_flag
+from medportal.exceptions import ApplicationError
 from mlops.models import TrainingCase
-from mlops.services import ApplicationError, training_check_key
+from mlops.services import training_check_key
 from tests.conftest import _with_mfa
 from tests.factories import UserFactory
 
