@@ -258,7 +258,7 @@ def safety_facts_load(*, vocabulary: dict, medicines: list[dict]) -> None:
     """Store the safety facts of the knowledge-base files that the generic loader does not know:
     each medicine's `breastfeeding` level and the conditions drug classes and other medications
     imply (`implies_conditions`). Idempotent; to be called by the knowledge-base loader after it
-    has upserted the medicines and the vocabulary (see `diagnosis.kb_loader.load`). Only rows that
+    has upserted the medicines and the vocabulary (``recommendations.kb.load``). Only rows that
     change are saved, so the admin history shows real edits only."""
     from .models import DrugClass, Medicine, OtherMedication, ProfileCondition
 
