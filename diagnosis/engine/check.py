@@ -110,42 +110,27 @@ def run_check(
     present, negated, asked = _with_answers(resolution.present, resolution.negated, answers or [])
     answered_yes = [a.get("symptom") for a in answers or [] if a.get("answer") == "yes"]
     assessment = _assess(snapshot, text, chips, answered_yes, subject)
-    months = assessment.age_months
-    age_years = int(months // 12) if months is not None else None
+    age_years = int(assessment.age_months // 12) if assessment.age_months is not None else None
     fired = fired_red_flags(
         snapshot.rules, present, age=age_years, sex=subject.sex, pregnant=assessment.pregnant
     )
     conditions: list[ConditionResult] = []
-    next_question = None
-    low_confidence = True
-    prediction_set = coverage = None
+    prediction_set = coverage = probabilities = None
     if present:
-        probabilities = _posterior(snapshot, model, present, negated, age_years, subject.sex)
-        conditions = _shown_conditions(snapshot, probabilities, present, negated)
-        if model.conformal is not None:
-            coverage = coverage_setting()
-            prediction_set = _prediction_set(
-                snapshot, model, probabilities, age_years, subject.sex, coverage, present
-            )
-        if conditions and conditions[0].probability < THIN_EVIDENCE:
-            conditions = []
-        top = conditions[0].probability if conditions else 0.0
-        low_confidence = top < LOW_CONFIDENCE
-        decided = bool(fired) or any(f.level == TriageLevel.EMERGENCY for f in assessment.fired)
-        if (
-            ask_questions
-            and conditions
-            and len(asked) < MAX_QUESTIONS
-            and not decided
-            and not _settled(stop_rule or QUESTION_STOP_RULE, top, prediction_set)
-        ):
+        probabilities, conditions, prediction_set, coverage = _rank(
+            snapshot, model, present, negated, age_years, subject.sex
+        )
+    top = conditions[0].probability if conditions else 0.0
+    low_confidence = top < LOW_CONFIDENCE  # always so without any finding
+    decided = bool(fired) or any(f.level == TriageLevel.EMERGENCY for f in assessment.fired)
+    next_question = None
+    if ask_questions and conditions and len(asked) < MAX_QUESTIONS and not decided:
+        if not _settled(stop_rule or QUESTION_STOP_RULE, top, prediction_set):
             next_question = _next_question(snapshot, probabilities, present + negated + asked)
-    in_scope = bool(conditions)
-    unrecognised = _still_unrecognised(resolution.unrecognised, assessment)
     return CheckResult(
         present=present,
         negated=negated,
-        unrecognised=unrecognised,
+        unrecognised=_still_unrecognised(resolution.unrecognised, assessment),
         suggestions={},  # on demand: selectors.suggestions_for (costly, only pages show them)
         conditions=conditions,
         triage=_triage(assessment, fired, conditions, present, low_confidence, prediction_set),
@@ -156,7 +141,7 @@ def run_check(
         model_version_id=model.version_id,
         kb_version=snapshot.version,
         fallback_reason=model.fallback_reason,
-        in_scope=in_scope,
+        in_scope=bool(conditions),
         complaints=[asdict(c) for c in assessment.complaints],
         findings=[asdict(f) for f in assessment.findings],
         subject=_subject_facts(subject, assessment),
@@ -181,6 +166,20 @@ def _with_answers(present, negated, answers: list[dict]) -> tuple[list[str], lis
         elif value == "no" and slug not in negated and slug not in present:
             negated.append(slug)
     return present, negated, asked
+
+
+def _rank(snapshot, model, present, negated, age_years, sex):
+    """The model's probabilities, the conditions shown (none when even the first has thin
+    evidence), and the conformal set with its coverage when the model is calibrated."""
+    probabilities = _posterior(snapshot, model, present, negated, age_years, sex)
+    conditions = _shown_conditions(snapshot, probabilities, present, negated)
+    prediction_set = coverage = None
+    if model.conformal is not None:
+        coverage = coverage_setting()
+        prediction_set = _prediction_set(snapshot, model, probabilities, age_years, sex, coverage, present)
+    if conditions and conditions[0].probability < THIN_EVIDENCE:
+        conditions = []
+    return probabilities, conditions, prediction_set, coverage
 
 
 def _shown_conditions(snapshot, probabilities: np.ndarray, present, negated) -> list[ConditionResult]:
