@@ -95,19 +95,7 @@ def build_dataset(
 
     Cases whose key is in `exclude_keys` (the frozen evaluation set) never reach training.
     """
-    cases: list[Case] = []
-    sources: dict[str, int] = {}
-    if source in ("kb", "all", "kb+imported"):
-        synthetic = generate_cases(snapshot, per_disease, seed)
-        cases += synthetic
-        sources["synthetic_kb"] = len(synthetic)
-    if source in ("imported", "all", "kb+imported"):
-        stored = stored_cases("all" if source == "all" else "imported")
-        cases += stored
-        sources["stored"] = len(stored)
-    if extra_cases:
-        cases += extra_cases
-        sources["extra"] = len(extra_cases)
+    cases, sources = _gathered_cases(snapshot, source, seed, per_disease, extra_cases)
     known = set(snapshot.disease_slugs)
     cases = [c for c in cases if c.disease in known and c.symptoms]
     if exclude_keys:
@@ -128,7 +116,45 @@ def build_dataset(
     rng = np.random.default_rng(seed + 1)
     # A quarter of the held-out patients calibrate the probabilities; the rest measure the model.
     calibrating = holdout[: len(holdout) // 4] if len(holdout) >= 40 else []
-    measuring = holdout[len(calibrating) :]
+    calibration, evaluation, dropped = _partial_presentations(
+        calibrating, holdout[len(calibrating) :], train_keys, rng, snapshot
+    )
+    return Dataset(
+        train=train,
+        holdout=holdout,
+        evaluation=evaluation,
+        calibration=calibration,
+        sources=sources,
+        fingerprint=fingerprint(train),
+        dropped_as_seen=dropped,
+        duplicates_removed=len(cases) - len(deduped),
+    )
+
+
+def _gathered_cases(
+    snapshot, source: str, seed: int, per_disease: int, extra_cases
+) -> tuple[list[Case], dict]:
+    """The cases of the chosen sources, and how many came from each."""
+    cases: list[Case] = []
+    sources: dict[str, int] = {}
+    if source in ("kb", "all", "kb+imported"):
+        synthetic = generate_cases(snapshot, per_disease, seed)
+        cases += synthetic
+        sources["synthetic_kb"] = len(synthetic)
+    if source in ("imported", "all", "kb+imported"):
+        stored = stored_cases("all" if source == "all" else "imported")
+        cases += stored
+        sources["stored"] = len(stored)
+    if extra_cases:
+        cases += extra_cases
+        sources["extra"] = len(extra_cases)
+    return cases, sources
+
+
+def _partial_presentations(calibrating, measuring, train_keys, rng, snapshot):
+    """Partial presentations of held-out patients: one per calibrating patient (random size), and
+    per size in EVAL_PARTIAL_SIZES one per measuring patient with enough symptoms. A presentation
+    equal to a training case is dropped (counted). Returns calibration, evaluation by size, dropped."""
     evaluation: dict[int, list[Case]] = {}
     calibration: list[Case] = []
     dropped = 0
@@ -151,16 +177,7 @@ def build_dataset(
     # A short presentation of one patient can equal another's: keep the calibration rows apart.
     measured_keys = {case_key(c) for rows in evaluation.values() for c in rows}
     calibration = [c for c in calibration if case_key(c) not in measured_keys]
-    return Dataset(
-        train=train,
-        holdout=holdout,
-        evaluation=evaluation,
-        calibration=calibration,
-        sources=sources,
-        fingerprint=fingerprint(train),
-        dropped_as_seen=dropped,
-        duplicates_removed=len(cases) - len(deduped),
-    )
+    return calibration, evaluation, dropped
 
 
 def _xy(cases: list[Case], symptoms: tuple[str, ...]):
