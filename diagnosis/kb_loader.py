@@ -1,28 +1,25 @@
-"""Read, validate and load the knowledge-base fixture files (diagnosis/knowledge_base/)."""
+"""Read, validate and load the knowledge-base fixture files (diagnosis/knowledge_base/).
+
+The files are read once, here; each app validates and loads its own part of them (a ``Section``):
+this module's ``SECTION`` takes the symptoms, conditions, red flags and presenting complaints, and
+``recommendations.kb.SECTION`` the drug vocabulary, medicines and each condition's advice. The
+sections, in load order, are named in ``settings.KNOWLEDGE_BASE_SECTIONS`` (the project wiring,
+so diagnosis never imports the app above it); ``load_knowledge_base`` runs them all in one
+transaction.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from django.conf import settings
 from django.db import transaction
-
-from recommendations.models import (
-    ActivityAdvice,
-    ConditionMedicine,
-    DietAdvice,
-    DrugClass,
-    Medicine,
-    OtherMedication,
-    Precaution,
-    ProfileCondition,
-)
-from recommendations.safety import safety_facts_validate
-from recommendations.services import safety_facts_load
+from django.utils.module_loading import import_string
 
 from .engine.complaints import CatalogueError, complaint_from_dict
 from .models import (
@@ -214,12 +211,41 @@ def validate_complaints(files: KnowledgeBaseFiles) -> list[str]:
     return errors
 
 
-def validate(files: KnowledgeBaseFiles) -> list[str]:  # noqa: C901 - one flat list of checks reads best
-    """Every referential and completeness rule the loader relies on; returns human-readable errors."""
+@dataclass(frozen=True)
+class Section:
+    """One app's part of the knowledge base: ``validate`` returns human-readable problems (empty
+    when sound); ``load`` upserts the app's rows (inside the loader's transaction, after the
+    sections before it) and returns counts of what it loaded, for the command's summary."""
+
+    name: str
+    validate: Callable[[KnowledgeBaseFiles], list[str]]
+    load: Callable[[KnowledgeBaseFiles], dict[str, int]]
+
+
+def sections() -> list[Section]:
+    """The sections named in ``settings.KNOWLEDGE_BASE_SECTIONS``, in load order."""
+    return [import_string(path) for path in settings.KNOWLEDGE_BASE_SECTIONS]
+
+
+def validate(files: KnowledgeBaseFiles) -> list[str]:
+    """Every referential and completeness rule the sections rely on; returns human-readable errors."""
+    return [error for section in sections() for error in section.validate(files)]
+
+
+def validate_diagnosis(files: KnowledgeBaseFiles) -> list[str]:
+    """This app's rules: symptoms, red flags, conditions, presenting complaints."""
+    symptom_slugs, errors = _validate_symptoms(files.symptoms)
+    errors += _validate_red_flags(files.red_flags, symptom_slugs)
+    errors += _validate_conditions(files.conditions, symptom_slugs)
+    return errors + validate_complaints(files)
+
+
+def _validate_symptoms(symptoms: list[dict]) -> tuple[set[str], list[str]]:
+    """Unique slugs, known body systems, and no phrase naming two symptoms; returns the slugs too."""
     errors: list[str] = []
     symptom_slugs: set[str] = set()
     phrases: dict[str, str] = {}
-    for s in files.symptoms:
+    for s in symptoms:
         slug = s.get("slug")
         if slug in symptom_slugs:
             errors.append(f"symptom {slug}: defined twice")
@@ -231,42 +257,12 @@ def validate(files: KnowledgeBaseFiles) -> list[str]:  # noqa: C901 - one flat l
             if key in phrases and phrases[key] != slug:
                 errors.append(f"phrase {key!r} points at both {phrases[key]} and {slug}")
             phrases[key] = slug
+    return symptom_slugs, errors
 
-    vocab = files.vocabulary
-    classes = set((vocab.get("drug_classes") or {}).keys())
-    profile_conditions = set((vocab.get("profile_conditions") or {}).keys())
-    for slug, entry in (vocab.get("drug_classes") or {}).items():
-        for other in entry.get("cross_reactive") or []:
-            if other not in classes:
-                errors.append(f"drug class {slug}: cross_reactive {other} is not a drug class")
-    for slug, entry in (vocab.get("other_medications") or {}).items():
-        for cls in entry.get("classes") or []:
-            if cls not in classes:
-                errors.append(f"other medication {slug}: unknown class {cls}")
 
-    medicine_slugs: set[str] = set()
-    for m in files.medicines:
-        slug = m.get("slug")
-        if slug in medicine_slugs:
-            errors.append(f"medicine {slug}: defined twice")
-        medicine_slugs.add(slug)
-        if m.get("drug_class") not in classes:
-            errors.append(f"medicine {slug}: unknown drug_class {m.get('drug_class')}")
-        if not isinstance(m.get("rx"), bool):
-            errors.append(f"medicine {slug}: rx must be true or false")
-        if m.get("pregnancy") not in ("ok", "caution", "avoid"):
-            errors.append(f"medicine {slug}: pregnancy must be ok, caution or avoid")
-        for cls in m.get("allergy_classes") or []:
-            if cls not in classes and cls != slug:
-                errors.append(f"medicine {slug}: unknown allergy class {cls}")
-        for cls in m.get("interacting_classes") or []:
-            if cls not in classes:
-                errors.append(f"medicine {slug}: unknown interacting class {cls}")
-        for cond in m.get("contraindicated_conditions") or []:
-            if cond not in profile_conditions:
-                errors.append(f"medicine {slug}: unknown profile condition {cond}")
-
-    for rule in files.red_flags:
+def _validate_red_flags(red_flags: list[dict], symptom_slugs: set[str]) -> list[str]:
+    errors: list[str] = []
+    for rule in red_flags:
         if rule.get("level") not in ("emergency", "urgent"):
             errors.append(f"red flag {rule.get('slug')}: level must be emergency or urgent")
         if not rule.get("all_of"):
@@ -274,9 +270,15 @@ def validate(files: KnowledgeBaseFiles) -> list[str]:  # noqa: C901 - one flat l
         for s in (rule.get("all_of") or []) + (rule.get("any_of") or []):
             if s not in symptom_slugs:
                 errors.append(f"red flag {rule.get('slug')}: unknown symptom {s}")
+    return errors
 
+
+def _validate_conditions(conditions: list[dict], symptom_slugs: set[str]) -> list[str]:
+    """Complete, unique conditions with a well-formed ICD-10 code and 5-15 known symptoms (their
+    advice is ``recommendations.kb``'s to check)."""
+    errors: list[str] = []
     disease_slugs: set[str] = set()
-    for c in files.conditions:
+    for c in conditions:
         slug = c.get("slug")
         where = f"condition {slug}"
         if slug in disease_slugs:
@@ -297,19 +299,11 @@ def validate(files: KnowledgeBaseFiles) -> list[str]:  # noqa: C901 - one flat l
                 errors.append(f"{where}: unknown symptom {link.get('symptom')}")
             if not 0 < float(link.get("frequency", 0)) <= 1:
                 errors.append(f"{where}: frequency of {link.get('symptom')} must be in (0, 1]")
-        for link in c["medicines"] or []:
-            if link.get("medicine") not in medicine_slugs:
-                errors.append(f"{where}: unknown medicine {link.get('medicine')}")
-        for key, minimum in (("precautions", 4), ("diet", 4), ("activity", 3), ("warning_signs", 2)):
-            if len(c[key] or []) < minimum:
-                errors.append(f"{where}: needs at least {minimum} {key}")
-        if c["default_triage"] == TriageLevel.EMERGENCY:
-            if not c["emergency_guidance"]:
-                errors.append(f"{where}: emergency conditions need emergency_guidance")
-            if c["medicines"]:
-                errors.append(f"{where}: emergency conditions must not list self-care medicines")
-    errors += safety_facts_validate(files.vocabulary, files.medicines)
-    return errors + validate_complaints(files)
+        if len(c["warning_signs"] or []) < 2:
+            errors.append(f"{where}: needs at least 2 warning_signs")
+        if c["default_triage"] == TriageLevel.EMERGENCY and not c["emergency_guidance"]:
+            errors.append(f"{where}: emergency conditions need emergency_guidance")
+    return errors
 
 
 @dataclass
@@ -319,14 +313,15 @@ class LoadResult:
     counts: dict[str, int]
 
 
-def _sync_children(model, disease: Disease, rows: list[dict]) -> None:
-    model.objects.filter(disease=disease).delete()
-    model.objects.bulk_create(model(disease=disease, **row) for row in rows)
+def load_knowledge_base(directory: Path | str | None = None, *, force: bool = False) -> LoadResult:
+    """Read the files in ``directory`` (default ``settings.KNOWLEDGE_BASE_DIR``) and load them."""
+    return load(read_files(directory), force=force)
 
 
 @transaction.atomic
 def load(files: KnowledgeBaseFiles, *, force: bool = False) -> LoadResult:
-    """Upsert the fixture content. Unchanged files since the last load are skipped unless ``force``.
+    """Upsert the fixture content, section by section. Unchanged files since the last load are
+    skipped unless ``force``.
 
     Skipping keeps knowledge-base edits made in admin when `make run` starts again.
     """
@@ -337,9 +332,34 @@ def load(files: KnowledgeBaseFiles, *, force: bool = False) -> LoadResult:
         return LoadResult(
             changed=False, version=KnowledgeBaseVersion.objects.order_by("-id").first().pk, counts={}
         )
+    counts: dict[str, int] = {}
+    for section in sections():
+        counts.update(section.load(files))
+    version = KnowledgeBaseVersion.objects.create(
+        reason="loaded fixture files", content_hash=files.content_hash
+    )
+    return LoadResult(changed=True, version=version.pk, counts=counts)
 
+
+def load_diagnosis(files: KnowledgeBaseFiles) -> dict[str, int]:
+    """This app's rows: symptoms and their synonyms, conditions, red flags, presenting complaints."""
+    symptoms = _load_symptoms(files.symptoms)
+    synonyms = _load_synonyms(files.symptoms, symptoms)
+    _load_conditions(files.conditions, symptoms)
+    _load_red_flags(files.red_flags, symptoms)
+    _load_complaints(files)
+    return {
+        "symptoms": len(symptoms),
+        "synonyms": synonyms,
+        "conditions": len(files.conditions),
+        "red_flags": len(files.red_flags),
+        "complaints": len(files.complaints),
+    }
+
+
+def _load_symptoms(rows: list[dict]) -> dict[str, Symptom]:
     symptoms: dict[str, Symptom] = {}
-    for s in files.symptoms:
+    for s in rows:
         obj, _ = Symptom.objects.update_or_create(
             slug=s["slug"],
             defaults={
@@ -350,56 +370,22 @@ def load(files: KnowledgeBaseFiles, *, force: bool = False) -> LoadResult:
             },
         )
         symptoms[obj.slug] = obj
-    wanted = {" ".join(p.lower().split()): s["slug"] for s in files.symptoms for p in s.get("synonyms") or []}
+    return symptoms
+
+
+def _load_synonyms(rows: list[dict], symptoms: dict[str, Symptom]) -> int:
+    """Each synonym phrase points at its symptom; a phrase the files moved to another symptom is
+    re-pointed. Returns how many phrases the files hold."""
+    wanted = {" ".join(p.lower().split()): s["slug"] for s in rows for p in s.get("synonyms") or []}
     SymptomSynonym.objects.filter(phrase__in=list(wanted)).exclude(symptom__slug__in=list(symptoms)).delete()
     for phrase, slug in wanted.items():
         SymptomSynonym.objects.update_or_create(phrase=phrase, defaults={"symptom": symptoms[slug]})
+    return len(wanted)
 
-    vocab = files.vocabulary
-    classes: dict[str, DrugClass] = {}
-    for slug, entry in (vocab.get("drug_classes") or {}).items():
-        classes[slug], _ = DrugClass.objects.update_or_create(
-            slug=slug, defaults={"name": entry.get("name", slug), "synonyms": entry.get("synonyms") or []}
-        )
-    for slug, entry in (vocab.get("drug_classes") or {}).items():
-        classes[slug].cross_reactive.set([classes[o] for o in entry.get("cross_reactive") or []])
-    conditions: dict[str, ProfileCondition] = {}
-    for slug, entry in (vocab.get("profile_conditions") or {}).items():
-        conditions[slug], _ = ProfileCondition.objects.update_or_create(
-            slug=slug, defaults={"name": entry.get("name", slug), "synonyms": entry.get("synonyms") or []}
-        )
-    for slug, entry in (vocab.get("other_medications") or {}).items():
-        obj, _ = OtherMedication.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "name": entry.get("name") or slug.replace("_", " ").capitalize(),
-                "synonyms": entry.get("synonyms") or [],
-            },
-        )
-        obj.classes.set([classes[c] for c in entry.get("classes") or []])
 
-    medicines: dict[str, Medicine] = {}
-    for m in files.medicines:
-        obj, _ = Medicine.objects.update_or_create(
-            slug=m["slug"],
-            defaults={
-                "name": m["name"],
-                "brand_names": m.get("brand_names") or [],
-                "rx": m["rx"],
-                "drug_class": classes[m["drug_class"]],
-                "pregnancy": m["pregnancy"],
-                "min_age_years": m.get("min_age_years") or 0,
-                "note": m.get("note") or "",
-            },
-        )
-        obj.allergy_classes.set([classes[c] for c in m.get("allergy_classes") or [] if c in classes])
-        obj.interacting_classes.set([classes[c] for c in m.get("interacting_classes") or []])
-        obj.contraindicated_conditions.set([conditions[c] for c in m.get("contraindicated_conditions") or []])
-        medicines[obj.slug] = obj
-
-    safety_facts_load(vocabulary=files.vocabulary, medicines=files.medicines)
-
-    for c in files.conditions:
+def _load_conditions(rows: list[dict], symptoms: dict[str, Symptom]) -> None:
+    """Each condition and its symptom frequencies (its advice is ``recommendations.kb``'s)."""
+    for c in rows:
         demo = c.get("demographics") or {}
         disease, _ = Disease.objects.update_or_create(
             slug=c["slug"],
@@ -427,18 +413,10 @@ def load(files: KnowledgeBaseFiles, *, force: bool = False) -> LoadResult:
             )
             for link in c["symptoms"]
         )
-        _sync_children(
-            ConditionMedicine,
-            disease,
-            [
-                {"medicine": medicines[link["medicine"]], "reason": link["reason"].strip(), "rank": i}
-                for i, link in enumerate(c["medicines"] or [])
-            ],
-        )
-        for model, key in ((Precaution, "precautions"), (DietAdvice, "diet"), (ActivityAdvice, "activity")):
-            _sync_children(model, disease, [{"text": t.strip(), "rank": i} for i, t in enumerate(c[key])])
 
-    for r in files.red_flags:
+
+def _load_red_flags(rows: list[dict], symptoms: dict[str, Symptom]) -> None:
+    for r in rows:
         rule, _ = RedFlagRule.objects.update_or_create(
             slug=r["slug"],
             defaults={
@@ -454,23 +432,6 @@ def load(files: KnowledgeBaseFiles, *, force: bool = False) -> LoadResult:
         )
         rule.all_of.set([symptoms[s] for s in r["all_of"]])
         rule.any_of.set([symptoms[s] for s in r.get("any_of") or []])
-
-    _load_complaints(files)
-    version = KnowledgeBaseVersion.objects.create(
-        reason="loaded fixture files", content_hash=files.content_hash
-    )
-    return LoadResult(
-        changed=True,
-        version=version.pk,
-        counts={
-            "symptoms": len(symptoms),
-            "synonyms": len(wanted),
-            "conditions": len(files.conditions),
-            "medicines": len(medicines),
-            "red_flags": len(files.red_flags),
-            "complaints": len(files.complaints),
-        },
-    )
 
 
 def _load_complaints(files: KnowledgeBaseFiles) -> None:
@@ -512,3 +473,6 @@ def _load_complaints(files: KnowledgeBaseFiles) -> None:
                     "is_active": True,
                 },
             )
+
+
+SECTION = Section(name="diagnosis", validate=validate_diagnosis, load=load_diagnosis)

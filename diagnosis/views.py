@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from feedback.selectors import closed_reviews_for_sessions, review_for_session
 from medportal.encryption import decrypt_json, encrypt_json
+from medportal.exceptions import show_error
 from medportal.limits import check_submission_limits
 from recommendations.services import recommendations_for_session
 
@@ -55,24 +56,14 @@ def check_start(request):
             else:
                 session = services.symptom_check_start(user=request.user, **data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            # Service errors keyed by subject field go next to that field; the rest on top of the form.
+            show_error(request, exc, form=form, fields=_SUBJECT_FIELDS)
         else:
             return redirect("diagnosis:guest_check") if guest else redirect(session)
     return render(request, "diagnosis/check_start.html", {"form": form, "guest": guest})
 
 
 _SUBJECT_FIELDS = {"for": "subject_for", "age": "age_years", "sex": "sex", "pregnant": "pregnant"}
-
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    """Service errors keyed by subject field go next to that field; the rest on top of the form."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            field = _SUBJECT_FIELDS.get(key)
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
 
 
 @never_cache

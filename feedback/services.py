@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnosis.models import TRIAGE_ORDER, Disease, SymptomSession, TriageLevel
-from mlops.services import ApplicationError, confirmed_case_record
+from medportal.exceptions import Conflict, NotPermitted
+from mlops.services import confirmed_case_record
 
 from .learning import LearningValue, learning_value, rules_level
 from .models import CheckFeedback, ClinicianReview, ItemRating
@@ -308,7 +309,7 @@ def _unfold(session: SymptomSession) -> None:
 
 def _require_clinician(user) -> None:
     if not getattr(user, "is_clinician", False):
-        raise ApplicationError(_("Only clinicians can review checks."))
+        raise NotPermitted(_("Only clinicians can review checks."))
 
 
 @transaction.atomic
@@ -317,11 +318,11 @@ def review_claim(*, review: ClinicianReview, clinician) -> ClinicianReview:
     _require_clinician(clinician)
     review = ClinicianReview.objects.select_for_update().get(pk=review.pk)
     if review.is_closed:
-        raise ApplicationError(_("This check has already been reviewed."), {"review": review.pk})
+        raise Conflict(_("This check has already been reviewed."), {"review": review.pk})
     if review.claimed_by_id == clinician.pk:
         return review
     if review.claimed_by_id is not None:
-        raise ApplicationError(_("Another clinician is already reviewing this check."), {"review": review.pk})
+        raise Conflict(_("Another clinician is already reviewing this check."), {"review": review.pk})
     review.status = ClinicianReview.Status.CLAIMED
     review.claimed_by = clinician
     review.claimed_at = timezone.now()
@@ -338,11 +339,9 @@ def review_release(*, review: ClinicianReview, clinician) -> ClinicianReview:
     _require_clinician(clinician)
     review = ClinicianReview.objects.select_for_update().get(pk=review.pk)
     if review.is_closed:
-        raise ApplicationError(_("This check has already been reviewed."), {"review": review.pk})
+        raise Conflict(_("This check has already been reviewed."), {"review": review.pk})
     if review.claimed_by_id != clinician.pk:
-        raise ApplicationError(
-            _("Only the clinician reviewing this check can give it back."), {"review": review.pk}
-        )
+        raise Conflict(_("Only the clinician reviewing this check can give it back."), {"review": review.pk})
     review.status = ClinicianReview.Status.OPEN
     review.claimed_by = None
     review.claimed_at = None
@@ -370,9 +369,9 @@ def review_close(
     _require_clinician(clinician)
     review = ClinicianReview.objects.select_for_update().select_related("session__user").get(pk=review.pk)
     if review.is_closed:
-        raise ApplicationError(_("This check has already been reviewed."), {"review": review.pk})
+        raise Conflict(_("This check has already been reviewed."), {"review": review.pk})
     if review.claimed_by_id not in (None, clinician.pk):
-        raise ApplicationError(_("Another clinician is already reviewing this check."), {"review": review.pk})
+        raise Conflict(_("Another clinician is already reviewing this check."), {"review": review.pk})
     other = condition_slug == OTHER_CONDITION
     disease = None if other else Disease.objects.filter(slug=condition_slug).first()
     if disease is None and not other:

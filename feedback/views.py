@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Sex
 from audit.services import Action, audit_record
 from diagnosis.selectors import get_session_for_user, session_display
-from mlops.services import ApplicationError
+from medportal.exceptions import ApplicationError, show_error
 
 from . import selectors, services
 from .forms import CheckFeedbackForm, ItemRatingForm, ReviewCloseForm
@@ -100,7 +100,7 @@ def review_claim(request, pk: int):
     try:
         services.review_claim(review=review, clinician=request.user)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        show_error(request, exc)
     else:
         messages.success(request, _("You are now reviewing this check."))
     return redirect(review)
@@ -114,7 +114,7 @@ def review_release(request, pk: int):
     try:
         services.review_release(review=review, clinician=request.user)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        show_error(request, exc)
         return redirect(review)
     messages.success(request, _("The case is back in the queue for any clinician."))
     return redirect("feedback:review_queue")
@@ -139,10 +139,10 @@ def review_close(request, pk: int):
         except ApplicationError as exc:
             # Another clinician's case, or already closed: the form is not on the page then, so
             # the reason must be a message on the case page, not a form error nobody sees.
-            messages.error(request, exc.message)
+            show_error(request, exc)
             return redirect(review)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, _("Your reply was saved and the patient has been told."))
             return redirect("feedback:review_queue")

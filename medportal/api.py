@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from hmac import compare_digest
 
 from django.conf import settings
 from django.core.cache import caches
@@ -18,12 +19,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import authentication, exceptions, parsers, serializers, status, throttling
+from knox import auth as knox_auth
+from knox.crypto import hash_token
+from rest_framework import exceptions, parsers, serializers, status, throttling
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.utils.json import strict_constant
+
+from .exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
 
@@ -105,48 +112,71 @@ def body_too_large() -> ApiError:
 # --- authentication ---------------------------------------------------------------
 
 
-class TokenAuthentication(authentication.TokenAuthentication):
+class TokenAuthentication(knox_auth.TokenAuthentication):
     """`Authorization: Token <key>` with django-rest-knox tokens, for patients only.
 
     Knox stores only a digest of each key, so a copy of the database gives nobody a way into
-    the API (and so around the encryption of health data). DRF's header parsing is kept; the
-    look-up is one query. Clinicians and admins must pass MFA, which a token cannot: the token
-    endpoint never issues them one, and this stops one made by hand or before a role change.
+    the API (and so around the encryption of health data). Knox's header parsing, look-up and
+    clean-up of expired tokens are used as they are; this adds three answers of our own:
+
+    - a key that is not text (bytes that are not UTF-8, characters that are not ASCII) is an
+      "Invalid token." 401 where knox would raise an error that becomes a 500;
+    - the presented token, if expired, is deleted (as knox does) and answered ``token_expired``
+      with what to do, instead of knox's "Invalid token.";
+    - clinicians and admins must pass MFA, which a token cannot: the token endpoint never issues
+      them one, and ``validate_user`` stops one made by hand or before a role change.
     """
 
-    def authenticate_credentials(self, key):
-        import binascii
-        from hmac import compare_digest
+    _key = ""  # the key being checked (DRF makes one instance of this class per request)
 
-        from django.utils import timezone
-        from knox.crypto import hash_token
-        from knox.models import get_token_model
-        from knox.settings import CONSTANTS
-
+    def authenticate_credentials(self, token: bytes):
         try:
-            digest = hash_token(key)
-        except (TypeError, ValueError, binascii.Error):
+            key = token.decode("utf-8")
+        except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        candidates = get_token_model().objects.select_related("user")
-        for token in candidates.filter(token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH]):
-            if not compare_digest(digest, token.digest):
-                continue
-            if token.expiry is not None and token.expiry < timezone.now():
-                token.delete()
-                raise exceptions.AuthenticationFailed(
-                    _("This API token has expired. Request a new one with your e-mail and password."),
-                    code="token_expired",
-                )
-            user = token.user
-            if not user.is_active:
-                raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-            if user.needs_mfa:
-                raise exceptions.AuthenticationFailed(
-                    _("Staff accounts sign in on the website with two-factor authentication."),
-                    code="mfa_required",
-                )
-            return user, token
-        raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not key.isascii():  # knox's hash_token would raise ValueError, which it does not catch
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        self._key = key
+        return super().authenticate_credentials(token)
+
+    def _cleanup_token(self, auth_token) -> bool:
+        presented = self._is_presented(auth_token)  # before knox deletes it (the digest is the pk)
+        expired = super()._cleanup_token(auth_token)
+        if expired and presented:
+            raise exceptions.AuthenticationFailed(
+                _("This API token has expired. Request a new one with your e-mail and password."),
+                code="token_expired",
+            )
+        return expired
+
+    def _is_presented(self, auth_token) -> bool:
+        """Whether ``auth_token`` is the presented key's (knox matches candidates by the first 15 characters)."""
+        try:
+            return compare_digest(hash_token(self._key), auth_token.digest)
+        except (TypeError, ValueError):  # binascii.Error is a ValueError
+            return False
+
+    def validate_user(self, auth_token):
+        user, auth_token = super().validate_user(auth_token)
+        if user.needs_mfa:
+            raise exceptions.AuthenticationFailed(
+                _("Staff accounts sign in on the website with two-factor authentication."),
+                code="mfa_required",
+            )
+        return user, auth_token
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The schema's ``tokenAuth`` (``Authorization: Token <key>``): drf-spectacular describes DRF's
+    own token class, not knox's, so the subclass is described here."""
+
+    target_class = "medportal.api.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=self.target.authenticate_header(None)
+        )
 
 
 # --- throttling ---------------------------------------------------------------------
@@ -242,11 +272,14 @@ def _code(exc: exceptions.APIException) -> str:
 def exception_handler(exc, context):
     """Every API error as ``{"error": code, "detail": message, "fields"?: {...}}``.
 
-    Django's ValidationError from a service becomes a 400 like a serializer error, so views can
-    call services without catching it. Anything else unexpected stays a 500 (and is logged).
+    Django's ValidationError from a service becomes a 400 like a serializer error, and a domain
+    error (``medportal.exceptions.ApplicationError``) its own status and code, so views can call
+    services without catching either. Anything else unexpected stays a 500 (and is logged).
     """
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, ApplicationError):
+        exc = ApiError(exc.message, code=exc.code, status_code=exc.status_code)
     elif isinstance(exc, Http404):
         # Django's message names the model; "not found" is all a client needs.
         exc = exceptions.NotFound()
@@ -291,7 +324,7 @@ class ApiErrorSerializer(serializers.Serializer):
         help_text=gettext_lazy(
             "Machine-readable code: invalid, parse_error, payload_too_large, not_authenticated, "
             "authentication_failed, token_expired, mfa_required, permission_denied, not_found, "
-            "throttled, daily_limit, service_unavailable, server_error, ..."
+            "throttled, daily_limit, refused, conflict, service_unavailable, server_error, ..."
         )
     )
     detail = serializers.CharField(help_text=gettext_lazy("A message that can be shown to a person."))

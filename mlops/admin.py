@@ -9,10 +9,11 @@ from django.utils.html import format_html
 from audit.admin_mixins import StaffAccessAuditMixin
 from diagnosis.admin import HealthRecordAdminMixin
 from medportal.admin_mixins import DeletionGuardAdminMixin, ViewOnlyAdminMixin
+from medportal.exceptions import ApplicationError, show_error
 
 from .models import ModelVersion, TrainingCase, TrainingRun
 from .selectors import promotion_preview, rollback_target
-from .services import ApplicationError, PromotionRefused, model_version_promote, model_version_rollback
+from .services import PromotionRefused, model_version_promote, model_version_rollback
 
 
 @admin.register(ModelVersion)
@@ -149,7 +150,7 @@ class ModelVersionAdmin(StaffAccessAuditMixin, DeletionGuardAdminMixin, admin.Mo
             )
             return None
         except ApplicationError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
+            show_error(request, exc)
             return None
         self.message_user(request, f"{mv.label} is now the champion.", messages.SUCCESS)
         return None
@@ -182,7 +183,7 @@ class ModelVersionAdmin(StaffAccessAuditMixin, DeletionGuardAdminMixin, admin.Mo
                 override_reason=reason,
             )
         except ApplicationError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
+            show_error(request, exc)
             return None
         text = f"{mv.label} is now the champion"
         text += (
@@ -219,7 +220,7 @@ class ModelVersionAdmin(StaffAccessAuditMixin, DeletionGuardAdminMixin, admin.Mo
             try:
                 mv = model_version_rollback(name=name)
             except ApplicationError as exc:
-                self.message_user(request, exc.message, messages.ERROR)
+                show_error(request, exc)
                 continue
             self.message_user(request, f"Rolled back: {mv.label} is the champion again.", messages.SUCCESS)
         return None

@@ -52,113 +52,141 @@ def _conditions_count(mv: ModelVersion) -> int:
     return len(current_snapshot().disease_slugs)
 
 
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def model_card_build(mv: ModelVersion) -> dict:
     """The card's sections as plain data (JSON-serialisable), from what the registry recorded."""
     from .gates import FROZEN_SET
 
     metrics = mv.metrics or {}
-    frozen = metrics.get("frozen") if isinstance(metrics.get("frozen"), dict) else {}
-    sources = {str(k): int(v) for k, v in (mv.data_sources or {}).items() if isinstance(v, int)}
     n_conditions = _conditions_count(mv)
-    by_k = metrics.get("by_k") if isinstance(metrics.get("by_k"), dict) else {}
-    conformal = metrics.get("conformal") if isinstance(metrics.get("conformal"), dict) else {}
+    frozen_set = metrics.get("frozen_set", FROZEN_SET)
     eval_counts = {
-        kind: EvaluationCase.objects.filter(set_name=metrics.get("frozen_set", FROZEN_SET), kind=kind).count()
+        kind: EvaluationCase.objects.filter(set_name=frozen_set, kind=kind).count()
         for kind in EVALUATION_KINDS
     }
-    subgroups = frozen.get("subgroups") if isinstance(frozen.get("subgroups"), dict) else {}
+    return {
+        "model_details": _model_details(mv, metrics),
+        "intended_use": _intended_use(n_conditions),
+        "training_data": _training_data(mv, metrics),
+        "evaluation_data": _evaluation_data(frozen_set, eval_counts),
+        "metrics": _metrics(metrics),
+        "gates": _gates(mv, metrics),
+        "limitations": [text.format(n=n_conditions) for text in LIMITATIONS],
+    }
+
+
+def _model_details(mv: ModelVersion, metrics: dict) -> dict:
+    return {
+        "name": mv.name,
+        "version": mv.version,
+        "label": mv.label,
+        "algorithm": mv.algorithm,
+        "params": mv.params or {},
+        "trained_at": mv.created_at.isoformat() if mv.created_at else None,
+        "kb_version": mv.kb_version,
+        "temperature": _number(metrics.get("temperature")),
+        "data_fingerprint": mv.data_fingerprint,
+        "checksum": mv.checksum,
+    }
+
+
+def _intended_use(n_conditions: int) -> dict:
+    return {
+        "purpose": "Ranking possible conditions for the symptoms a person reports, to support triage "
+        "and the choice of what to do next.",
+        "not_a_diagnosis": NOT_A_DIAGNOSIS,
+        "users": "Adults and children as covered by the knowledge base's conditions; results are "
+        "shown to patients with the red-flag triage, and to clinicians reviewing checks.",
+        "conditions": n_conditions,
+        "out_of_scope": "Diagnosis, treatment decisions, emergencies (handled by rules first), "
+        f"conditions outside the knowledge base's {n_conditions}.",
+    }
+
+
+def _training_data(mv: ModelVersion, metrics: dict) -> dict:
+    sources = {str(k): int(v) for k, v in (mv.data_sources or {}).items() if isinstance(v, int)}
+    return {
+        "sources": sources,
+        "total": sum(sources.values()),
+        "synthetic": "synthetic_kb" in sources,
+        "description": (
+            "Synthetic patients generated from the knowledge base's symptom frequencies"
+            if "synthetic_kb" in sources
+            else "Stored labelled cases only (no synthetic data)"
+        )
+        + ("; imported or confirmed cases as counted under 'stored'" if sources.get("stored") else "")
+        + ("; clinician-confirmed outcomes under 'confirmed'" if sources.get("confirmed") else "")
+        + ". Frozen evaluation cases are excluded from training.",
+        "n_train": metrics.get("n_train"),
+    }
+
+
+def _evaluation_data(frozen_set: str, eval_counts: dict) -> dict:
+    return {
+        "frozen_set": frozen_set,
+        "counts": {str(k): v for k, v in eval_counts.items()},
+        "total": sum(eval_counts.values()),
+        "kinds": {str(k): text for k, text in EVALUATION_KINDS.items()},
+        "description": "Generated once from the knowledge base with a fixed seed and never trained "
+        "on or regenerated; every challenger and champion is measured on the same cases. The "
+        "trainer's own metrics are on partial presentations of held-out synthetic patients.",
+    }
+
+
+def _metrics(metrics: dict) -> dict:
+    """Held-out and frozen-set scores, by number of findings and by subgroup, and the conformal set."""
+    frozen = _dict(metrics.get("frozen"))
+    conformal = _dict(metrics.get("conformal"))
+    return {
+        "heldout": {
+            "top1": _number(metrics.get("top1")),
+            "top3": _number(metrics.get("top3")),
+            "n": metrics.get("n"),
+        },
+        "heldout_by_findings": {
+            str(k): {"top1": _number(v.get("top1")), "top3": _number(v.get("top3")), "n": v.get("n")}
+            for k, v in sorted(_dict(metrics.get("by_k")).items())
+            if isinstance(v, dict)
+        },
+        "frozen": {
+            "top1": _number(metrics.get("frozen_top1")),
+            "top3": _number(metrics.get("frozen_top3")),
+            "n": frozen.get("n"),
+            "ece": _number(frozen.get("ece")),
+            "sensitivity": _number(frozen.get("sensitivity")),
+        },
+        "heldout_ece": _number(metrics.get("ece")),
+        "subgroups": {
+            str(group): {"n": row.get("n"), "top3": _number(row.get("top3"))}
+            for group, row in sorted(_dict(frozen.get("subgroups")).items())
+            if isinstance(row, dict)
+        },
+        "conformal": {
+            "calibrated": bool(conformal.get("calibrated")),
+            "n": conformal.get("n"),
+            "by_findings": conformal.get("by_findings"),
+            "coverage_target": _number(conformal.get("coverage_target")),
+        },
+    }
+
+
+def _gates(mv: ModelVersion, metrics: dict) -> dict:
     gates = [g for g in metrics.get("gates") or [] if isinstance(g, dict)]
     return {
-        "model_details": {
-            "name": mv.name,
-            "version": mv.version,
-            "label": mv.label,
-            "algorithm": mv.algorithm,
-            "params": mv.params or {},
-            "trained_at": mv.created_at.isoformat() if mv.created_at else None,
-            "kb_version": mv.kb_version,
-            "temperature": _number(metrics.get("temperature")),
-            "data_fingerprint": mv.data_fingerprint,
-            "checksum": mv.checksum,
-        },
-        "intended_use": {
-            "purpose": "Ranking possible conditions for the symptoms a person reports, to support triage "
-            "and the choice of what to do next.",
-            "not_a_diagnosis": NOT_A_DIAGNOSIS,
-            "users": "Adults and children as covered by the knowledge base's conditions; results are "
-            "shown to patients with the red-flag triage, and to clinicians reviewing checks.",
-            "conditions": n_conditions,
-            "out_of_scope": "Diagnosis, treatment decisions, emergencies (handled by rules first), "
-            f"conditions outside the knowledge base's {n_conditions}.",
-        },
-        "training_data": {
-            "sources": sources,
-            "total": sum(sources.values()),
-            "synthetic": "synthetic_kb" in sources,
-            "description": (
-                "Synthetic patients generated from the knowledge base's symptom frequencies"
-                if "synthetic_kb" in sources
-                else "Stored labelled cases only (no synthetic data)"
-            )
-            + ("; imported or confirmed cases as counted under 'stored'" if sources.get("stored") else "")
-            + ("; clinician-confirmed outcomes under 'confirmed'" if sources.get("confirmed") else "")
-            + ". Frozen evaluation cases are excluded from training.",
-            "n_train": metrics.get("n_train"),
-        },
-        "evaluation_data": {
-            "frozen_set": metrics.get("frozen_set", FROZEN_SET),
-            "counts": {str(k): v for k, v in eval_counts.items()},
-            "total": sum(eval_counts.values()),
-            "kinds": {str(k): text for k, text in EVALUATION_KINDS.items()},
-            "description": "Generated once from the knowledge base with a fixed seed and never trained "
-            "on or regenerated; every challenger and champion is measured on the same cases. The "
-            "trainer's own metrics are on partial presentations of held-out synthetic patients.",
-        },
-        "metrics": {
-            "heldout": {
-                "top1": _number(metrics.get("top1")),
-                "top3": _number(metrics.get("top3")),
-                "n": metrics.get("n"),
-            },
-            "heldout_by_findings": {
-                str(k): {"top1": _number(v.get("top1")), "top3": _number(v.get("top3")), "n": v.get("n")}
-                for k, v in sorted(by_k.items())
-                if isinstance(v, dict)
-            },
-            "frozen": {
-                "top1": _number(metrics.get("frozen_top1")),
-                "top3": _number(metrics.get("frozen_top3")),
-                "n": frozen.get("n"),
-                "ece": _number(frozen.get("ece")),
-                "sensitivity": _number(frozen.get("sensitivity")),
-            },
-            "heldout_ece": _number(metrics.get("ece")),
-            "subgroups": {
-                str(group): {"n": row.get("n"), "top3": _number(row.get("top3"))}
-                for group, row in sorted(subgroups.items())
-                if isinstance(row, dict)
-            },
-            "conformal": {
-                "calibrated": bool(conformal.get("calibrated")),
-                "n": conformal.get("n"),
-                "by_findings": conformal.get("by_findings"),
-                "coverage_target": _number(conformal.get("coverage_target")),
-            },
-        },
-        "gates": {
-            "results": [
-                {
-                    "gate": str(g.get("gate", "")),
-                    "passed": bool(g.get("passed")),
-                    "detail": str(g.get("detail", "")),
-                }
-                for g in gates
-            ],
-            "run": bool(gates),
-            "override_reason": mv.override_reason,
-            "decision": mv.decision,
-        },
-        "limitations": [text.format(n=n_conditions) for text in LIMITATIONS],
+        "results": [
+            {
+                "gate": str(g.get("gate", "")),
+                "passed": bool(g.get("passed")),
+                "detail": str(g.get("detail", "")),
+            }
+            for g in gates
+        ],
+        "run": bool(gates),
+        "override_reason": mv.override_reason,
+        "decision": mv.decision,
     }
 
 
@@ -180,17 +208,23 @@ def _param(value) -> str:
 
 def model_card_render(card: dict) -> str:
     """Plain Markdown (escaped wherever it is shown: the admin and the clinician page put it in a <pre>)."""
-    d, use, train, ev, m, g = (
-        card["model_details"],
-        card["intended_use"],
-        card["training_data"],
-        card["evaluation_data"],
-        card["metrics"],
-        card["gates"],
-    )
-    lines = [f"# Model card: {d['label']}", ""]
-    lines += ["## Model details", ""]
-    lines += [
+    lines = [f"# Model card: {card['model_details']['label']}", ""]
+    lines += _render_details(card["model_details"])
+    lines += _render_use(card["intended_use"])
+    lines += _render_data(card["training_data"], card["evaluation_data"])
+    lines += _render_scores(card["metrics"])
+    lines += _render_subgroups(card["metrics"]["subgroups"])
+    lines += _render_conformal(card["metrics"]["conformal"])
+    lines += _render_gates(card["gates"])
+    lines += ["", "## Limitations", ""]
+    lines += [f"- {text}" for text in card["limitations"]]
+    return "\n".join(lines) + "\n"
+
+
+def _render_details(d: dict) -> list[str]:
+    return [
+        "## Model details",
+        "",
         f"- Name: {d['name']}, version {d['version']}",
         f"- Algorithm: {d['algorithm']}",
         f"- Parameters: {', '.join(f'{k}={_param(v)}' for k, v in sorted(d['params'].items())) or '—'}",
@@ -200,8 +234,12 @@ def model_card_render(card: dict) -> str:
         f"- Data fingerprint: {d['data_fingerprint'][:16] or '—'}",
         "",
     ]
-    lines += ["## Intended use", ""]
-    lines += [
+
+
+def _render_use(use: dict) -> list[str]:
+    return [
+        "## Intended use",
+        "",
         f"- {use['purpose']}",
         f"- {use['not_a_diagnosis']}",
         f"- Who: {use['users']}",
@@ -209,13 +247,21 @@ def model_card_render(card: dict) -> str:
         f"- Out of scope: {use['out_of_scope']}",
         "",
     ]
-    lines += ["## Training data", "", train["description"], ""]
+
+
+def _render_data(train: dict, ev: dict) -> list[str]:
+    lines = ["## Training data", "", train["description"], ""]
     lines += [f"- {name}: {count} cases" for name, count in sorted(train["sources"].items())]
     lines += [f"- Total: {train['total']} cases", ""]
     lines += ["## Evaluation data", "", ev["description"], ""]
     lines += [f"- {ev['kinds'][k]}: {n}" for k, n in ev["counts"].items()]
     lines += [f"- Frozen set {ev['frozen_set']}: {ev['total']} cases", ""]
-    lines += ["## Metrics", ""]
+    return lines
+
+
+def _render_scores(m: dict) -> list[str]:
+    """The table of top-1 / top-3 / ECE scores, and the emergency sensitivity when measured."""
+    lines = ["## Metrics", ""]
     lines += ["| Measured on | Top-1 | Top-3 | ECE | n |", "|---|---|---|---|---|"]
     fz = m["frozen"]
     lines.append(
@@ -235,18 +281,25 @@ def model_card_render(card: dict) -> str:
             f"Top-3 sensitivity for emergency and urgent conditions (frozen set): {_cell(fz['sensitivity'])}",
             "",
         ]
-    lines += ["### Top-3 by age band x sex (frozen set)", ""]
-    if m["subgroups"]:
+    return lines
+
+
+def _render_subgroups(subgroups: dict) -> list[str]:
+    lines = ["### Top-3 by age band x sex (frozen set)", ""]
+    if subgroups:
         lines += ["| Age band / sex | n | Top-3 |", "|---|---|---|"]
         lines += [
             f"| {_cell(group)} | {_cell(row['n'])} | {_cell(row['top3'])} |"
-            for group, row in m["subgroups"].items()
+            for group, row in subgroups.items()
         ]
     else:
         lines.append("Not measured yet (the gates have not run on this version).")
     lines.append("")
-    conformal = m["conformal"]
-    lines += ["### Conformal prediction sets", ""]
+    return lines
+
+
+def _render_conformal(conformal: dict) -> list[str]:
+    lines = ["### Conformal prediction sets", ""]
     if conformal["calibrated"]:
         lines.append(
             f"Calibrated on {_cell(conformal['n'])} held-out synthetic presentations"
@@ -255,7 +308,11 @@ def model_card_render(card: dict) -> str:
         )
     else:
         lines.append("Not calibrated: no prediction sets are shown for this version.")
-    lines += ["", "## Gate results", ""]
+    return lines
+
+
+def _render_gates(g: dict) -> list[str]:
+    lines = ["", "## Gate results", ""]
     if g["run"]:
         lines += [
             f"- {r['gate']}: {'passed' if r['passed'] else 'REFUSED'} — {r['detail']}" for r in g["results"]
@@ -266,6 +323,4 @@ def model_card_render(card: dict) -> str:
         lines += ["", f"Override: {g['override_reason']}"]
     if g["decision"]:
         lines += ["", f"Decision: {g['decision']}"]
-    lines += ["", "## Limitations", ""]
-    lines += [f"- {text}" for text in card["limitations"]]
-    return "\n".join(lines) + "\n"
+    return lines

@@ -393,20 +393,7 @@ def evaluate_model(
         sensitivity = float(hits3[serious].mean()) if serious_n else None
         subgroups, groups = subgroup_table(hits3, cases)
     coverage = _conformal_coverage(model, snapshot, cases, proba) if cases else {}
-    failures = []
-    for case in red_flag_cases:
-        # Red-flag rule cases may need a pregnancy (e.g. bleeding in pregnancy): given for women.
-        triage = _triaged(model, snapshot, case, pregnant=case.sex == "f")
-        if not _more_urgent_or_equal(triage, case.expected_triage):
-            failures.append(f"red-flag case {case.symptoms} triaged {triage}, not {case.expected_triage}")
-    urgent_hits = []
-    for case in safety_cases:
-        triage = _triaged(model, snapshot, case)
-        kept = _more_urgent_or_equal(triage, case.expected_triage)
-        if case.expected_triage == TriageLevel.EMERGENCY and not kept:
-            failures.append(f"{case.disease_slug} presentation {case.symptoms} triaged {triage}")
-        elif case.expected_triage == TriageLevel.URGENT:
-            urgent_hits.append(kept)
+    failures, urgent_hits = _safety_failures(model, snapshot, red_flag_cases, safety_cases)
     recent_top1 = float(ranked(recent)[1].mean()) if recent else None
     return Evaluation(
         top1=top1 or 0.0,
@@ -426,6 +413,26 @@ def evaluate_model(
         urgent_hits=np.array(urgent_hits, dtype=bool),
         **coverage,
     )
+
+
+def _safety_failures(model, snapshot, red_flag_cases, safety_cases) -> tuple[list[str], list[bool]]:
+    """Red-flag and emergency cases triaged less urgently than expected; and, per urgent safety
+    case, whether its urgency was kept."""
+    failures = []
+    for case in red_flag_cases:
+        # Red-flag rule cases may need a pregnancy (e.g. bleeding in pregnancy): given for women.
+        triage = _triaged(model, snapshot, case, pregnant=case.sex == "f")
+        if not _more_urgent_or_equal(triage, case.expected_triage):
+            failures.append(f"red-flag case {case.symptoms} triaged {triage}, not {case.expected_triage}")
+    urgent_hits = []
+    for case in safety_cases:
+        triage = _triaged(model, snapshot, case)
+        kept = _more_urgent_or_equal(triage, case.expected_triage)
+        if case.expected_triage == TriageLevel.EMERGENCY and not kept:
+            failures.append(f"{case.disease_slug} presentation {case.symptoms} triaged {triage}")
+        elif case.expected_triage == TriageLevel.URGENT:
+            urgent_hits.append(kept)
+    return failures, urgent_hits
 
 
 def _triaged(

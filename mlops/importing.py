@@ -62,6 +62,21 @@ def _match_label(snapshot, label: str) -> str | None:
     return snapshot.disease_aliases[best[0]] if best else None
 
 
+def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows; a file that is empty, not UTF-8 or not CSV is an ImportFailed."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            if not header:
+                raise ImportFailed(f"{path.name} is empty")
+            return header, list(reader)
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(f"{path.name} is not UTF-8 text") from exc
+    except csv.Error as exc:
+        raise ImportFailed(f"{path.name} is not a readable CSV ({exc})") from exc
+
+
 def import_symptom_csv(path: Path, *, source: str | None = None) -> ImportReport:
     from mlops.models import TrainingCase
     from mlops.services import training_fingerprint
@@ -74,17 +89,7 @@ def import_symptom_csv(path: Path, *, source: str | None = None) -> ImportReport
         raise ImportFailed("the knowledge base is empty: run `python manage.py load_knowledge_base` first")
     source = source or path.name
     report = ImportReport(source=source)
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, None)
-            if not header:
-                raise ImportFailed(f"{path.name} is empty")
-            rows = list(reader)
-    except UnicodeDecodeError as exc:
-        raise ImportFailed(f"{path.name} is not UTF-8 text") from exc
-    except csv.Error as exc:
-        raise ImportFailed(f"{path.name} is not a readable CSV ({exc})") from exc
+    header, rows = _read_csv(path)
     cleaned = [normalise(h.replace("_", " ")) for h in header]
     label_idx = next((i for i, h in enumerate(cleaned) if h in LABEL_COLUMNS), None)
     if label_idx is None:

@@ -170,12 +170,9 @@ def _finish(run: TrainingRun, status: str, result: str, **extra) -> TrainingRun:
 def _retrain_locked(
     run: TrainingRun, held: HeldLock, *, algorithm: str | None, per_disease: int | None
 ) -> TrainingRun:
-    # Holding the lock proves no other retrain is alive: runs still "running" died with their worker.
-    TrainingRun.objects.filter(status=TrainingRun.Status.RUNNING).exclude(pk=run.pk).update(
-        status=TrainingRun.Status.FAILED,
-        result="worker lost before the run finished",
-        finished_at=timezone.now(),
-    )
+    """The retrain flow, one named step each: settle dead runs, build the data set, skip data
+    already decided on, train and register a challenger, offer it to the promotion gates."""
+    _fail_orphaned_runs(run)
     snapshot = current_snapshot()
     frozen_set_ensure(snapshot)
     try:
@@ -183,14 +180,7 @@ def _retrain_locked(
     except TooFewCases as exc:
         return _finish(run, TrainingRun.Status.SKIPPED, str(exc))
     run.data_fingerprint = dataset.fingerprint
-    done = (
-        TrainingRun.objects.filter(
-            data_fingerprint=dataset.fingerprint,
-            status__in=[TrainingRun.Status.PROMOTED, TrainingRun.Status.REJECTED],
-        )
-        .exclude(pk=run.pk)
-        .first()
-    )
+    done = _run_decided_on(dataset.fingerprint, exclude=run)
     if done:
         return _finish(
             run,
@@ -198,13 +188,42 @@ def _retrain_locked(
             f"data unchanged since run #{done.pk}",
             model_version=done.model_version,
         )
+    challenger_mv = _register_challenger(dataset, snapshot, algorithm)
+    held.ensure_held()  # a lapsed lock means another retrain may be promoting: leave it to that one
+    return _offer_for_promotion(run, challenger_mv)
+
+
+def _fail_orphaned_runs(run: TrainingRun) -> None:
+    """Holding the lock proves no other retrain is alive: runs still "running" died with their worker."""
+    TrainingRun.objects.filter(status=TrainingRun.Status.RUNNING).exclude(pk=run.pk).update(
+        status=TrainingRun.Status.FAILED,
+        result="worker lost before the run finished",
+        finished_at=timezone.now(),
+    )
+
+
+def _run_decided_on(fingerprint: str, *, exclude: TrainingRun) -> TrainingRun | None:
+    """An earlier run that trained on exactly this data and was promoted or rejected."""
+    decided = [TrainingRun.Status.PROMOTED, TrainingRun.Status.REJECTED]
+    runs = TrainingRun.objects.filter(data_fingerprint=fingerprint, status__in=decided)
+    return runs.exclude(pk=exclude.pk).first()
+
+
+def _register_challenger(dataset, snapshot, algorithm: str | None) -> ModelVersion:
+    """Train with the given algorithm (else the champion's, else the default) and register the
+    result as the challenger."""
     champion_mv = ModelVersion.objects.filter(name="diagnosis", alias=ModelVersion.Alias.CHAMPION).first()
     algorithm = algorithm or (champion_mv.algorithm if champion_mv else DEFAULT_ALGORITHM)
     candidate = _selected_candidate(algorithm, dataset, snapshot)
     challenger_mv = register_candidate(candidate, dataset, snapshot, settings.MODEL_STORE_DIR)
     challenger_mv.alias = ModelVersion.Alias.CHALLENGER
     challenger_mv.save(update_fields=["alias"])
-    held.ensure_held()  # a lapsed lock means another retrain may be promoting: leave it to that one
+    return challenger_mv
+
+
+def _offer_for_promotion(run: TrainingRun, challenger_mv: ModelVersion) -> TrainingRun:
+    """Promote through the gates (``mlops.gates.diagnosis_gates`` decides); the run records the
+    decision and the gate results either way."""
     try:
         promoted = model_version_promote(
             model_version=challenger_mv, reason=f"promoted ({trigger_text(run.trigger)})"

@@ -8,16 +8,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from medportal.exceptions import ApplicationError, Conflict
+
 from .models import ModelVersion
 
 logger = logging.getLogger(__name__)
-
-
-class ApplicationError(Exception):
-    def __init__(self, message: str, extra: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.extra = extra or {}
 
 
 def model_version_save_and_register(
@@ -109,7 +104,7 @@ def model_version_register(
     return model_version_card_refresh(model_version=mv)
 
 
-class PromotionRefused(ApplicationError):
+class PromotionRefused(Conflict):
     """A gate refused the promotion. ``extra`` holds every gate's result (``gates.GateReport.as_dict``)."""
 
 
@@ -143,7 +138,7 @@ def model_version_promote(
 
     mv = ModelVersion.objects.get(pk=model_version.pk)
     if mv.status != ModelVersion.Status.READY:
-        raise ApplicationError(f"{mv} is not ready and cannot be promoted.")
+        raise Conflict(f"{mv} is not ready and cannot be promoted.")
     if mv.alias == ModelVersion.Alias.CHAMPION:
         return mv  # already serving: nothing to gate, switch or audit
     override_reason = (override_reason or "").strip()
@@ -195,7 +190,7 @@ def _champion_switch(mv: ModelVersion, *, reason: str, report, actor, override_r
     previous = current.first()
     compared = report is not None and report.challenger is not None
     if compared and (previous.pk if previous else None) != report.champion_id:
-        raise ApplicationError(
+        raise Conflict(
             f"the champion changed while {mv.label} was being compared with it; promote it again to compare "
             "with the new champion"
         )

@@ -131,6 +131,42 @@ def build_dataset(
     `conformal_per_cell`: fresh synthetic patients per age band x sex cell to calibrate the
     conformal sets on (only when the source includes synthetic cases; drawn at registration).
     """
+    gathered = _gathered_cases(snapshot, source, seed, per_disease, extra_cases, confirmed_cases)
+    cases, sources, synthetic, confirmed_keys, imported_keys = gathered
+    usable, deduped = _known_distinct(cases, snapshot, exclude_keys)
+    train, holdout = _split(deduped, seed)
+    train_keys = {case_key(c) for c in train}
+    # A quarter of the held-out patients calibrate the probabilities; the rest measure the model.
+    calibrating = holdout[: len(holdout) // 4] if len(holdout) >= 40 else []
+    measuring = holdout[len(calibrating) :]
+    calibration, evaluation, dropped = _partial_presentations(
+        calibrating, measuring, train_keys, snapshot, seed
+    )
+    generated = {id(c) for c in synthetic}
+    return Dataset(
+        conformal_patients=[c for c in calibrating if id(c) not in generated],
+        conformal_per_cell=conformal_per_cell if synthetic else 0,
+        train=train,
+        holdout=holdout,
+        evaluation=evaluation,
+        calibration=calibration,
+        calibration_patients=list(calibrating),
+        selection_patients=list(measuring),
+        confirmed_keys=confirmed_keys,
+        imported_evaluation=imported_presentations(
+            [c for c in measuring if case_key(c) in imported_keys], train_keys, snapshot, seed
+        ),
+        seed=seed,
+        sources=sources,
+        fingerprint=fingerprint(train),
+        dropped_as_seen=dropped,
+        duplicates_removed=usable - len(deduped),
+    )
+
+
+def _gathered_cases(snapshot, source, seed, per_disease, extra_cases, confirmed_cases):
+    """Every labelled case of the source, with counts per origin, the synthetic ones, and the keys
+    of confirmed and imported rows (weighted, and scored for the baseline rule, later)."""
     cases: list[Case] = []
     sources: dict[str, int] = {}
     synthetic: list[Case] = []
@@ -151,6 +187,14 @@ def build_dataset(
     if extra_cases:
         cases += extra_cases
         sources["extra"] = len(extra_cases)
+    return cases, sources, synthetic, confirmed_keys, imported_keys
+
+
+def _known_distinct(
+    cases: list[Case], snapshot: KnowledgeSnapshot, exclude_keys: set | None
+) -> tuple[int, list[Case]]:
+    """Cases of known conditions with findings, outside the frozen set (how many), each
+    presentation once."""
     known = set(snapshot.disease_slugs)
     cases = [c for c in cases if c.disease in known and c.symptoms]
     if exclude_keys:
@@ -162,16 +206,23 @@ def build_dataset(
     labels = [c.disease for c in deduped]
     if len(deduped) < 10 or len(set(labels)) < 2:
         raise TooFewCases(f"only {len(deduped)} distinct labelled cases across {len(set(labels))} conditions")
+    return len(cases), deduped
+
+
+def _split(deduped: list[Case], seed: int) -> tuple[list[Case], list[Case]]:
+    """Training and held-out patients (a fifth), stratified by condition where that is possible."""
+    labels = [c.disease for c in deduped]
     counts = Counter(labels)
     # Stratify only when every label has two cases and the test share can hold one of each.
     stratifiable = min(counts.values()) >= 2 and math.ceil(0.2 * len(deduped)) >= len(counts)
     stratify = labels if stratifiable else None
-    train, holdout = train_test_split(deduped, test_size=0.2, random_state=seed, stratify=stratify)
-    train_keys = {case_key(c) for c in train}
+    return train_test_split(deduped, test_size=0.2, random_state=seed, stratify=stratify)
+
+
+def _partial_presentations(calibrating, measuring, train_keys, snapshot, seed):
+    """Partial presentations (as patients give them) of the calibration and measuring patients;
+    rows equal to a training row are dropped, and calibration rows never equal a measured one."""
     rng = np.random.default_rng(seed + 1)
-    # A quarter of the held-out patients calibrate the probabilities; the rest measure the model.
-    calibrating = holdout[: len(holdout) // 4] if len(holdout) >= 40 else []
-    measuring = holdout[len(calibrating) :]
     evaluation: dict[int, list[Case]] = {}
     calibration: list[Case] = []
     dropped = 0
@@ -194,26 +245,7 @@ def build_dataset(
     # A short presentation of one patient can equal another's: keep the calibration rows apart.
     measured_keys = {case_key(c) for rows in evaluation.values() for c in rows}
     calibration = [c for c in calibration if case_key(c) not in measured_keys]
-    generated = {id(c) for c in synthetic}
-    return Dataset(
-        conformal_patients=[c for c in calibrating if id(c) not in generated],
-        conformal_per_cell=conformal_per_cell if synthetic else 0,
-        train=train,
-        holdout=holdout,
-        evaluation=evaluation,
-        calibration=calibration,
-        calibration_patients=list(calibrating),
-        selection_patients=list(measuring),
-        confirmed_keys=confirmed_keys,
-        imported_evaluation=imported_presentations(
-            [c for c in measuring if case_key(c) in imported_keys], train_keys, snapshot, seed
-        ),
-        seed=seed,
-        sources=sources,
-        fingerprint=fingerprint(train),
-        dropped_as_seen=dropped,
-        duplicates_removed=len(cases) - len(deduped),
-    )
+    return calibration, evaluation, dropped
 
 
 def _xy(cases: list[Case], symptoms: tuple[str, ...]):

@@ -145,61 +145,64 @@ def build_vocabulary() -> SafetyVocabulary:
     from .models import DrugClass, Medicine, OtherMedication, ProfileCondition
 
     classes = list(DrugClass.objects.prefetch_related("cross_reactive", "implies_conditions"))
-    class_names = {c.slug: c.name for c in classes}
-    cross = {c.slug: frozenset(x.slug for x in c.cross_reactive.all()) for c in classes}
-    class_implies = {
-        c.slug: frozenset(x.slug for x in c.implies_conditions.all())
-        for c in classes
-        if c.implies_conditions.all()
-    }
     other_implies: dict[str, frozenset[str]] = {}
     medicines = {}
     terms: dict[str, tuple[str, str, frozenset[str]]] = {}
     for c in classes:
-        for phrase in [c.slug, c.slug.replace("_", " "), c.name, *c.synonyms]:
-            terms.setdefault(normalise(phrase), ("class", c.slug, frozenset({c.slug})))
+        for phrase in _phrases(c.slug, c.name, c.synonyms):
+            terms.setdefault(phrase, ("class", c.slug, frozenset({c.slug})))
     for om in OtherMedication.objects.prefetch_related("classes", "implies_conditions"):
-        for phrase in [om.slug, om.slug.replace("_", " "), om.name, *om.synonyms]:
-            terms[normalise(phrase)] = ("other", om.slug, frozenset(x.slug for x in om.classes.all()))
+        for phrase in _phrases(om.slug, om.name, om.synonyms):
+            terms[phrase] = ("other", om.slug, frozenset(x.slug for x in om.classes.all()))
         if om.implies_conditions.all():
             other_implies[om.slug] = frozenset(x.slug for x in om.implies_conditions.all())
     qs = Medicine.objects.select_related("drug_class").prefetch_related(
         "allergy_classes", "contraindicated_conditions", "interacting_classes"
     )
     for m in qs:
-        spec = MedicineSpec(
-            slug=m.slug,
-            name=m.name,
-            brand_names=tuple(m.brand_names),
-            rx=m.rx,
-            drug_class=m.drug_class.slug,
-            drug_class_name=m.drug_class.name,
-            allergy_classes=frozenset(c.slug for c in m.allergy_classes.all()) | {m.drug_class.slug},
-            pregnancy=m.pregnancy,
-            breastfeeding=m.breastfeeding,
-            min_age_years=m.min_age_years,
-            contraindicated_conditions=frozenset(c.slug for c in m.contraindicated_conditions.all()),
-            interacting_classes=frozenset(c.slug for c in m.interacting_classes.all()),
-            note=m.note,
-        )
-        medicines[m.slug] = spec
-        for phrase in [m.slug, m.slug.replace("_", " "), m.name, *m.brand_names]:
-            terms[normalise(phrase)] = ("medicine", m.slug, frozenset({m.drug_class.slug}))
+        medicines[m.slug] = _medicine_spec(m)
+        for phrase in _phrases(m.slug, m.name, m.brand_names):
+            terms[phrase] = ("medicine", m.slug, frozenset({m.drug_class.slug}))
     conditions = list(ProfileCondition.objects.all())
-    condition_terms: dict[str, str] = {}
-    for c in conditions:
-        for phrase in [c.slug, c.slug.replace("_", " "), c.name, *c.synonyms]:
-            condition_terms[normalise(phrase)] = c.slug
     return SafetyVocabulary(
         version=knowledge_base_version(),
         medicines=medicines,
-        class_names=class_names,
-        cross_reactive=cross,
+        class_names={c.slug: c.name for c in classes},
+        cross_reactive={c.slug: frozenset(x.slug for x in c.cross_reactive.all()) for c in classes},
         condition_names={c.slug: c.name for c in conditions},
         drug_terms=terms,
-        condition_terms=condition_terms,
-        class_implies=class_implies,
+        condition_terms={
+            phrase: c.slug for c in conditions for phrase in _phrases(c.slug, c.name, c.synonyms)
+        },
+        class_implies={
+            c.slug: frozenset(x.slug for x in c.implies_conditions.all())
+            for c in classes
+            if c.implies_conditions.all()
+        },
         other_implies=other_implies,
+    )
+
+
+def _phrases(slug: str, name: str, synonyms) -> list[str]:
+    """Every normalised way to name a row: its slug (with and without underscores), name, synonyms."""
+    return [normalise(phrase) for phrase in [slug, slug.replace("_", " "), name, *synonyms]]
+
+
+def _medicine_spec(m) -> MedicineSpec:
+    return MedicineSpec(
+        slug=m.slug,
+        name=m.name,
+        brand_names=tuple(m.brand_names),
+        rx=m.rx,
+        drug_class=m.drug_class.slug,
+        drug_class_name=m.drug_class.name,
+        allergy_classes=frozenset(c.slug for c in m.allergy_classes.all()) | {m.drug_class.slug},
+        pregnancy=m.pregnancy,
+        breastfeeding=m.breastfeeding,
+        min_age_years=m.min_age_years,
+        contraindicated_conditions=frozenset(c.slug for c in m.contraindicated_conditions.all()),
+        interacting_classes=frozenset(c.slug for c in m.interacting_classes.all()),
+        note=m.note,
     )
 
 
@@ -289,30 +292,58 @@ def resolve_profile(
     vocab: SafetyVocabulary, profile: Profile, lexicon: ProfileLexicon | None = None
 ) -> ResolvedProfile:
     lexicon = lexicon or shipped_profile_lexicon()
-    allergy_medicines: dict[str, str] = {}
-    allergy_classes: dict[str, str] = {}
-    conditions: dict[str, str] = {}
-    implied_by: dict[str, str] = {}
-    medication_classes: dict[str, str] = {}
     unrecognised: dict[str, list[str]] = {"allergies": [], "conditions": [], "medications": []}
-
-    def listed(words):
-        return [w for w in words if normalise(w) not in _NOTHING_TO_LIST]
-
-    everything = [*listed(profile.allergies), *listed(profile.conditions), *listed(profile.medications)]
+    allergies, conditions, medications = (
+        _listed(profile.allergies),
+        _listed(profile.conditions),
+        _listed(profile.medications),
+    )
+    everything = [*allergies, *conditions, *medications]
     pregnancy_word, breastfeeding_word = flag_entries(everything, lexicon)
     # Entries about pregnancy or breastfeeding, said or denied, are understood: never "unrecognised".
     flagging = {w for w in everything if _entry_flags(w, lexicon)[2]}
+    allergy_medicines, allergy_classes = _resolve_allergies(vocab, allergies, lexicon, flagging, unrecognised)
+    condition_words = _resolve_conditions(vocab, conditions, flagging, unrecognised)
+    medication_classes, implied_by = _resolve_medications(
+        vocab, medications, flagging, unrecognised, condition_words
+    )
+    flag_words = {
+        k: v for k, v in (("pregnancy", pregnancy_word), ("breastfeeding", breastfeeding_word)) if v
+    }
+    return ResolvedProfile(
+        profile,
+        allergy_medicines,
+        allergy_classes,
+        condition_words,
+        medication_classes,
+        unrecognised,
+        pregnant=bool(profile.pregnant or pregnancy_word),
+        breastfeeding=bool(profile.breastfeeding or breastfeeding_word),
+        flag_words=flag_words,
+        implied_by=implied_by,
+    )
 
-    def drugs(word, allergy_only=None):
-        text = _for_lookup(word, allergy_only)
-        hits = vocab.drugs(text)
-        if not hits and "-" in text:  # "penicillin-rash": only now, since "co-codamol" needs its hyphen
-            hits = vocab.drugs(text.replace("-", " "))
-        return hits
 
-    for word in listed(profile.allergies):
-        hits = drugs(word, lexicon.allergy_only)
+def _listed(words) -> list[str]:
+    return [w for w in words if normalise(w) not in _NOTHING_TO_LIST]
+
+
+def _drug_hits(vocab: SafetyVocabulary, word: str, allergy_only=None):
+    text = _for_lookup(word, allergy_only)
+    hits = vocab.drugs(text)
+    if not hits and "-" in text:  # "penicillin-rash": only now, since "co-codamol" needs its hyphen
+        hits = vocab.drugs(text.replace("-", " "))
+    return hits
+
+
+def _resolve_allergies(
+    vocab, words, lexicon, flagging, unrecognised
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Medicines and drug classes the person is allergic to, each with the word that said so."""
+    allergy_medicines: dict[str, str] = {}
+    allergy_classes: dict[str, str] = {}
+    for word in words:
+        hits = _drug_hits(vocab, word, lexicon.allergy_only)
         if not hits and word not in flagging:
             unrecognised["allergies"].append(word)
         for kind, slug, classes in hits:
@@ -321,14 +352,29 @@ def resolve_profile(
             # An allergy to one medicine is treated as an allergy to its class and cross-reacting classes.
             for cls in vocab.with_cross_reactive(classes):
                 allergy_classes.setdefault(cls, word)
-    for word in listed(profile.conditions):
+    return allergy_medicines, allergy_classes
+
+
+def _resolve_conditions(vocab, words, flagging, unrecognised) -> dict[str, str]:
+    conditions: dict[str, str] = {}
+    for word in words:
         slugs = vocab.conditions(_for_lookup(word))
         if not slugs and word not in flagging:
             unrecognised["conditions"].append(word)
         for slug in slugs:
             conditions.setdefault(slug, word)
-    for word in listed(profile.medications):
-        hits = drugs(word)
+    return conditions
+
+
+def _resolve_medications(
+    vocab, words, flagging, unrecognised, conditions
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The drug classes the person takes, and the conditions those medicines imply (added to
+    ``conditions`` when not already there, with ``implied_by`` naming the medicine's word)."""
+    medication_classes: dict[str, str] = {}
+    implied_by: dict[str, str] = {}
+    for word in words:
+        hits = _drug_hits(vocab, word)
         if not hits and word not in flagging:
             unrecognised["medications"].append(word)
         for kind, slug, classes in hits:
@@ -338,21 +384,7 @@ def resolve_profile(
                 if cond not in conditions:
                     conditions[cond] = word
                     implied_by[cond] = word
-    flag_words = {
-        k: v for k, v in (("pregnancy", pregnancy_word), ("breastfeeding", breastfeeding_word)) if v
-    }
-    return ResolvedProfile(
-        profile,
-        allergy_medicines,
-        allergy_classes,
-        conditions,
-        medication_classes,
-        unrecognised,
-        pregnant=bool(profile.pregnant or pregnancy_word),
-        breastfeeding=bool(profile.breastfeeding or breastfeeding_word),
-        flag_words=flag_words,
-        implied_by=implied_by,
-    )
+    return medication_classes, implied_by
 
 
 def _quoting(rp: ResolvedProfile, flag: str) -> str:

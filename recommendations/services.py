@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 
@@ -258,7 +259,7 @@ def safety_facts_load(*, vocabulary: dict, medicines: list[dict]) -> None:
     """Store the safety facts of the knowledge-base files that the generic loader does not know:
     each medicine's `breastfeeding` level and the conditions drug classes and other medications
     imply (`implies_conditions`). Idempotent; to be called by the knowledge-base loader after it
-    has upserted the medicines and the vocabulary (see `diagnosis.kb_loader.load`). Only rows that
+    has upserted the medicines and the vocabulary (``recommendations.kb.load``). Only rows that
     change are saved, so the admin history shows real edits only."""
     from .models import DrugClass, Medicine, OtherMedication, ProfileCondition
 
@@ -280,6 +281,24 @@ def safety_facts_load(*, vocabulary: dict, medicines: list[dict]) -> None:
             med.save()
 
 
+def _ratings_fingerprint(rows) -> str:
+    """A hash of the training ratings: two versions trained on the same ratings share it."""
+    return hashlib.sha256(
+        repr(sorted((r.user_features, r.item_features, r.rating) for r in rows)).encode()
+    ).hexdigest()
+
+
+def _ranker_artefact(chosen: str, hybrid, train) -> tuple[dict, str, dict]:
+    """The payload, algorithm name and parameters of the method that won: the fitted hybrid
+    model, or the stratified mean fitted on the same training lists."""
+    from .ranker_eval import HYBRID_MF, StratifiedMean
+
+    if chosen == HYBRID_MF:
+        return hybrid.to_payload(), "hybrid_mf", {"k": hybrid.k, "reg": hybrid.reg}
+    stratified = StratifiedMean().fit_lists(train)
+    return stratified.to_payload(), "stratified_mean", {"prior_weight": stratified.prior_weight}
+
+
 def ranker_train(*, min_ratings: int | None = None, promote: bool = True, method: str | None = None):
     """Train both ranking methods (the hybrid MF model and the stratified mean) on the medicine
     ratings of consenting users, measure them on held-out rating lists against knowledge-base order,
@@ -290,7 +309,6 @@ def ranker_train(*, min_ratings: int | None = None, promote: bool = True, method
     are too few ratings; a refusal raises ``PromotionRefused``.
 
     The registered model is the one trained without the held-out lists: the one that was measured."""
-    import hashlib
     import time
 
     from django.conf import settings
@@ -299,7 +317,7 @@ def ranker_train(*, min_ratings: int | None = None, promote: bool = True, method
     from mlops.services import model_version_promote, model_version_save_and_register
 
     from .hybrid import HybridMF
-    from .ranker_eval import HYBRID_MF, METHODS, StratifiedMean, evaluate, rated_lists, split_lists
+    from .ranker_eval import HYBRID_MF, METHODS, evaluate, rated_lists, split_lists
     from .ranking import MIN_RATINGS, RANKER_NAME
 
     if method is not None and method not in METHODS:
@@ -316,22 +334,14 @@ def ranker_train(*, min_ratings: int | None = None, promote: bool = True, method
     heldout_metrics = evaluate(hybrid, train, heldout, method=method)
     # With too few lists to hold out there is no winner; the gate refuses whichever is registered.
     chosen = heldout_metrics["method"] or HYBRID_MF
-    if chosen == HYBRID_MF:
-        payload, algorithm, params = hybrid.to_payload(), "hybrid_mf", {"k": hybrid.k, "reg": hybrid.reg}
-    else:
-        stratified = StratifiedMean().fit_lists(train)
-        payload, algorithm = stratified.to_payload(), "stratified_mean"
-        params = {"prior_weight": stratified.prior_weight}
-    fingerprint = hashlib.sha256(
-        repr(sorted((r.user_features, r.item_features, r.rating) for r in rows)).encode()
-    ).hexdigest()
+    payload, algorithm, params = _ranker_artefact(chosen, hybrid, train)
     mv = model_version_save_and_register(
         payload=payload,
         model_dir=settings.MODEL_STORE_DIR,
         name=RANKER_NAME,
         algorithm=algorithm,
         params=params,
-        data_fingerprint=fingerprint,
+        data_fingerprint=_ratings_fingerprint(rows),
         data_sources={
             "medicine_ratings": n_ratings,
             "rated_lists": len(lists),

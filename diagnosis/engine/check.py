@@ -107,71 +107,34 @@ def run_check(
 ) -> CheckResult:
     subject = subject or Subject(age_years=age, sex=sex or "", pregnant=True if pregnant else None)
     resolution = snapshot.index.resolve(text, chips)
-    present, negated = list(resolution.present), list(resolution.negated)
-    asked: list[str] = []
-    for answer in answers or []:
-        slug, value = answer.get("symptom"), answer.get("answer")
-        asked.append(slug)
-        if value == "yes" and slug not in present:
-            present.append(slug)
-            if slug in negated:
-                negated.remove(slug)
-        elif value == "no" and slug not in negated and slug not in present:
-            negated.append(slug)
-
+    present, negated, asked = _with_answers(resolution.present, resolution.negated, answers or [])
     answered_yes = [a.get("symptom") for a in answers or [] if a.get("answer") == "yes"]
     assessment = _assess(snapshot, text, chips, answered_yes, subject)
-    months = assessment.age_months
-    age_years = int(months // 12) if months is not None else None
+    age_years = int(assessment.age_months // 12) if assessment.age_months is not None else None
     fired = fired_red_flags(
         snapshot.rules, present, age=age_years, sex=subject.sex, pregnant=assessment.pregnant
     )
     conditions: list[ConditionResult] = []
-    next_question = None
-    low_confidence = True
-    probabilities = None
-    prediction_set = coverage = None
+    prediction_set = coverage = probabilities = None
     if present:
-        probabilities = _posterior(snapshot, model, present, negated, age_years, subject.sex)
-        order = np.argsort(-probabilities)[: MAX_CONDITIONS * 3]
-        col = {s: i for i, s in enumerate(snapshot.symptoms)}
-        for d in order:
-            p = float(probabilities[d])
-            if p < MIN_SHOWN or len(conditions) == MAX_CONDITIONS:
-                break
-            explained = _explain(snapshot, int(d), p, present, negated, col)
-            if explained.supporting:  # never a condition none of the findings supports
-                conditions.append(explained)
-        if model.conformal is not None:
-            coverage = coverage_setting()
-            slugs = model.conformal.prediction_set(
-                probabilities, snapshot.disease_slugs, age_years, subject.sex, coverage, findings=len(present)
+        probabilities, conditions, prediction_set, coverage = _rank(
+            snapshot, model, present, negated, age_years, subject.sex
+        )
+    top = conditions[0].probability if conditions else 0.0
+    low_confidence = top < LOW_CONFIDENCE  # always so without any finding
+    decided = bool(fired) or any(f.level == TriageLevel.EMERGENCY for f in assessment.fired)
+    next_question = None
+    # Thin evidence (no condition shown yet) is when a question helps most: ask whenever a finding
+    # gave the model something to rank.
+    if ask_questions and probabilities is not None and len(asked) < MAX_QUESTIONS and not decided:
+        if not _settled(stop_rule or QUESTION_STOP_RULE, top, prediction_set):
+            next_question = _next_question(
+                snapshot, probabilities, present + negated + asked, first=not asked
             )
-            names = {d.slug: d.name for d in snapshot.diseases}
-            prediction_set = [names[s] for s in slugs]
-        if conditions and conditions[0].probability < THIN_EVIDENCE:
-            conditions = []
-        top = conditions[0].probability if conditions else 0.0
-        low_confidence = top < LOW_CONFIDENCE
-        decided = bool(fired) or any(f.level == TriageLevel.EMERGENCY for f in assessment.fired)
-        if (
-            ask_questions
-            and conditions
-            and len(asked) < MAX_QUESTIONS
-            and not decided
-            and not _settled(stop_rule or QUESTION_STOP_RULE, top, prediction_set)
-        ):
-            likelihood = likelihood_matrix(snapshot.frequency)
-            exclude = {col[s] for s in present + negated + asked if s in col}
-            stigmatising = {col[s] for s in STIGMATISING if s in col}
-            q = best_question(probabilities, likelihood, exclude, stigmatising=stigmatising, first=not asked)
-            next_question = snapshot.symptoms[q] if q is not None else None
-    in_scope = bool(conditions)
-    unrecognised = _still_unrecognised(resolution.unrecognised, assessment)
     return CheckResult(
         present=present,
         negated=negated,
-        unrecognised=unrecognised,
+        unrecognised=_still_unrecognised(resolution.unrecognised, assessment),
         suggestions={},  # on demand: selectors.suggestions_for (costly, only pages show them)
         conditions=conditions,
         triage=_triage(assessment, fired, conditions, present, low_confidence, prediction_set),
@@ -182,7 +145,7 @@ def run_check(
         model_version_id=model.version_id,
         kb_version=snapshot.version,
         fallback_reason=model.fallback_reason,
-        in_scope=in_scope,
+        in_scope=bool(conditions),
         complaints=[asdict(c) for c in assessment.complaints],
         findings=[asdict(f) for f in assessment.findings],
         subject=_subject_facts(subject, assessment),
@@ -190,6 +153,73 @@ def run_check(
         prediction_set=prediction_set,
         coverage=coverage,
     )
+
+
+def _with_answers(present, negated, answers: list[dict]) -> tuple[list[str], list[str], list[str]]:
+    """The findings after the answers to earlier questions: a "yes" is present (and no longer
+    denied), a "no" denied unless present. Returns present, negated and the symptoms asked."""
+    present, negated = list(present), list(negated)
+    asked: list[str] = []
+    for answer in answers:
+        slug, value = answer.get("symptom"), answer.get("answer")
+        asked.append(slug)
+        if value == "yes" and slug not in present:
+            present.append(slug)
+            if slug in negated:
+                negated.remove(slug)
+        elif value == "no" and slug not in negated and slug not in present:
+            negated.append(slug)
+    return present, negated, asked
+
+
+def _rank(snapshot, model, present, negated, age_years, sex):
+    """The model's probabilities, the conditions shown (none when even the first has thin
+    evidence), and the conformal set with its coverage when the model is calibrated."""
+    probabilities = _posterior(snapshot, model, present, negated, age_years, sex)
+    conditions = _shown_conditions(snapshot, probabilities, present, negated)
+    prediction_set = coverage = None
+    if model.conformal is not None:
+        coverage = coverage_setting()
+        prediction_set = _prediction_set(snapshot, model, probabilities, age_years, sex, coverage, present)
+    if conditions and conditions[0].probability < THIN_EVIDENCE:
+        conditions = []
+    return probabilities, conditions, prediction_set, coverage
+
+
+def _shown_conditions(snapshot, probabilities: np.ndarray, present, negated) -> list[ConditionResult]:
+    """The most likely conditions, at most MAX_CONDITIONS, each above MIN_SHOWN and each supported
+    by at least one finding (never a condition none of the findings supports)."""
+    col = {s: i for i, s in enumerate(snapshot.symptoms)}
+    conditions: list[ConditionResult] = []
+    for d in np.argsort(-probabilities)[: MAX_CONDITIONS * 3]:
+        p = float(probabilities[d])
+        if p < MIN_SHOWN or len(conditions) == MAX_CONDITIONS:
+            break
+        explained = _explain(snapshot, int(d), p, present, negated, col)
+        if explained.supporting:
+            conditions.append(explained)
+    return conditions
+
+
+def _prediction_set(snapshot, model, probabilities, age_years, sex, coverage, present) -> list[str]:
+    """The conformal set's condition names at ``coverage``."""
+    slugs = model.conformal.prediction_set(
+        probabilities, snapshot.disease_slugs, age_years, sex, coverage, findings=len(present)
+    )
+    names = {d.slug: d.name for d in snapshot.diseases}
+    return [names[s] for s in slugs]
+
+
+def _next_question(snapshot, probabilities, known: list[str], *, first: bool) -> str | None:
+    """The symptom whose answer is expected to tell the likely conditions apart best (a
+    stigmatising risk factor only when no other question comes close: ``questions.choose_question``)."""
+    col = {s: i for i, s in enumerate(snapshot.symptoms)}
+    exclude = {col[s] for s in known if s in col}
+    stigmatising = {col[s] for s in STIGMATISING if s in col}
+    q = best_question(
+        probabilities, likelihood_matrix(snapshot.frequency), exclude, stigmatising=stigmatising, first=first
+    )
+    return snapshot.symptoms[q] if q is not None else None
 
 
 def _settled(rule: str, top: float, prediction_set: list[str] | None) -> bool:

@@ -477,74 +477,52 @@ def temperature_c(tokens: list[str]) -> float | None:
     return best
 
 
+# A number and a unit followed by one of these words is an age, a pregnancy or a time point
+# ("3 weeks pregnant", "2 days ago", "6 week check"), not how long something has lasted ...
+_NOT_DURATION_AFTER = frozenset(
+    {
+        "old", "pregnant", "gone", "ago", "postpartum", "later", "jabs", "jab", "vaccinations",
+        "vaccines", "injections", "check", "checkup", "scan", "appointment", "review",
+    }
+)  # fmt: skip
+# ... and so is one after these ("every 2 days", "aged 3 years", "my baby 6 weeks").
+_NOT_DURATION_BEFORE = frozenset(
+    {"every", "is", "aged", "age", "am", "turned", "at", "was", "baby", "son", "daughter", "she", "he"}
+)
+# "for 20 weeks" is a duration; "20 weeks" alone is most likely weeks of pregnancy.
+_DURATION_LEAD_INS = frozenset({"for", "since", "past", "last", "about", "nearly", "almost", "over"})
+_VAGUE_DURATIONS = {"weeks": 14, "months": 60, "years": 365, "ages": 30}  # "for months"
+
+
 def duration_days(tokens: list[str]) -> float | None:
     """The longest duration given: "for 3 weeks", "since 2 days", "for a month", "5 days now"."""
     best = None
-    for i, token in enumerate(tokens[:-1]):
-        unit = tokens[i + 1]
-        if unit not in _DURATION_UNITS:
-            continue
-        value = _number(token)
-        if value is None:
-            continue
-        after = tokens[i + 2] if i + 2 < len(tokens) else ""
-        before = tokens[i - 1] if i > 0 else ""
-        if after in {
-            "old",
-            "pregnant",
-            "gone",
-            "ago",
-            "postpartum",
-            "later",
-            "jabs",
-            "jab",
-            "vaccinations",
-            "vaccines",
-            "injections",
-            "check",
-            "checkup",
-            "scan",
-            "appointment",
-            "review",
-        } or before in {
-            "every",
-            "is",
-            "aged",
-            "age",
-            "am",
-            "turned",
-            "at",
-            "was",
-            "baby",
-            "son",
-            "daughter",
-            "she",
-            "he",
-        }:
-            continue  # an age, a pregnancy or a time point, not how long it has lasted
-        if (
-            unit in ("week", "weeks", "wk", "wks")
-            and 12 <= value <= 42
-            and before
-            not in {
-                "for",
-                "since",
-                "past",
-                "last",
-                "about",
-                "nearly",
-                "almost",
-                "over",
-            }
-        ):
-            continue  # "33 weeks, pain in my stomach": weeks of pregnancy
-        days = value * _DURATION_UNITS[unit]
-        best = days if best is None else max(best, days)
+    for i in range(len(tokens) - 1):
+        days = _duration_at(tokens, i)
+        if days is not None:
+            best = days if best is None else max(best, days)
     for i, token in enumerate(tokens[:-1]):  # "for months", "for weeks"
-        if token in {"for", "since"} and tokens[i + 1] in {"weeks", "months", "years", "ages"}:
-            days = {"weeks": 14, "months": 60, "years": 365, "ages": 30}[tokens[i + 1]]
+        if token in {"for", "since"} and tokens[i + 1] in _VAGUE_DURATIONS:
+            days = _VAGUE_DURATIONS[tokens[i + 1]]
             best = days if best is None else max(best, days)
     return best
+
+
+def _duration_at(tokens: list[str], i: int) -> float | None:
+    """Days, if ``tokens[i]`` is a number followed by a unit that says how long it has lasted."""
+    unit = tokens[i + 1]
+    if unit not in _DURATION_UNITS:
+        return None
+    value = _number(tokens[i])
+    if value is None:
+        return None
+    after = tokens[i + 2] if i + 2 < len(tokens) else ""
+    before = tokens[i - 1] if i > 0 else ""
+    if after in _NOT_DURATION_AFTER or before in _NOT_DURATION_BEFORE:
+        return None  # an age, a pregnancy or a time point, not how long it has lasted
+    if unit in ("week", "weeks", "wk", "wks") and 12 <= value <= 42 and before not in _DURATION_LEAD_INS:
+        return None  # "33 weeks, pain in my stomach": weeks of pregnancy
+    return value * _DURATION_UNITS[unit]
 
 
 def tablets_taken(tokens: list[str]) -> int | None:

@@ -505,30 +505,7 @@ class SymptomIndex:
                 negated = True
                 i += 1
                 continue
-            hit = None
-            # Longest exact phrase first, then fuzzy on the same windows.
-            for size in range(min(self.max_words, len(words) - i), 0, -1):
-                window = " ".join(words[i : i + size])
-                slug = self.phrases.get(window)
-                if slug:
-                    hit = (slug, 100.0, size, window)
-                    break
-            if hit is None and word not in STOPWORDS:
-                hit = self._bag_hit(words, i)
-            if hit is None and word not in STOPWORDS and word.isalpha():
-                slug = self._singles.get(stem(word))
-                hit = (slug, 95.0, 1, word) if slug else None
-            if hit is None and word not in STOPWORDS:
-                for size in range(min(4, len(words) - i), 0, -1):
-                    window_words = words[i : i + size]
-                    if window_words[-1] in STOPWORDS:
-                        continue
-                    window = " ".join(window_words)
-                    cutoff = FUZZY_PHRASE_CUTOFF if size > 1 or len(window) >= 6 else 101
-                    found = self._exact_or_fuzzy(window, cutoff) if len(window) >= 5 else None
-                    if found:
-                        hit = (found[0], found[1], size, window)
-                        break
+            hit = self._hit_at(words, i)
             if hit:
                 result.add(hit[0], hit[3], hit[1], negated)
                 i += hit[2]
@@ -548,6 +525,36 @@ class SymptomIndex:
                 result.add(self.phrases[best[0]], leftover, best[1], negated)
             else:
                 self._unrecognised(leftover, result)
+
+    def _hit_at(self, words: list[str], i: int) -> tuple[str, float, int, str] | None:
+        """The symptom said at word `i` (slug, score, words used, text): an exact phrase, longest
+        first; the phrase's words in another order or form; a one-word symptom's stem; a typo."""
+        word = words[i]
+        hit = None
+        # Longest exact phrase first, then fuzzy on the same windows.
+        for size in range(min(self.max_words, len(words) - i), 0, -1):
+            window = " ".join(words[i : i + size])
+            slug = self.phrases.get(window)
+            if slug:
+                hit = (slug, 100.0, size, window)
+                break
+        if hit is None and word not in STOPWORDS:
+            hit = self._bag_hit(words, i)
+        if hit is None and word not in STOPWORDS and word.isalpha():
+            slug = self._singles.get(stem(word))
+            hit = (slug, 95.0, 1, word) if slug else None
+        if hit is None and word not in STOPWORDS:
+            for size in range(min(4, len(words) - i), 0, -1):
+                window_words = words[i : i + size]
+                if window_words[-1] in STOPWORDS:
+                    continue
+                window = " ".join(window_words)
+                cutoff = FUZZY_PHRASE_CUTOFF if size > 1 or len(window) >= 6 else 101
+                found = self._exact_or_fuzzy(window, cutoff) if len(window) >= 5 else None
+                if found:
+                    hit = (found[0], found[1], size, window)
+                    break
+        return hit
 
     def _bag_hit(self, words: list[str], i: int) -> tuple[str, float, int, str] | None:
         """The largest run of content words from `i` (stopwords skipped, never past a negation) whose

@@ -401,6 +401,9 @@ CELERY_TIMEZONE = "UTC"
 # =============================================================================
 MODEL_STORE_DIR = Path(env.str("MODEL_STORE_DIR", default=str(BASE_DIR / "var" / "models")))
 KNOWLEDGE_BASE_DIR = BASE_DIR / "diagnosis" / "knowledge_base"
+# Each app validates and loads its own part of the knowledge-base files (a diagnosis.kb_loader
+# Section), in this order: recommendations' advice needs diagnosis's conditions.
+KNOWLEDGE_BASE_SECTIONS = ["diagnosis.kb_loader.SECTION", "recommendations.kb.SECTION"]
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # links in e-mails
 EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="999 (UK) / 112 (EU) / 911 (US)")
 # The non-emergency urgent line named in advice ("get help from 111 today"); per deployment.

@@ -200,6 +200,65 @@ def test_an_expired_token_is_refused_with_a_clear_code_and_a_new_one_works(setti
     assert token_client(alice, key=fresh).get("/api/v1/profile/").status_code == 200
 
 
+def test_token_authentication_is_knox_s_subclassed_not_copied():
+    from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+
+    from medportal.api import TokenAuthentication
+
+    assert issubclass(TokenAuthentication, KnoxTokenAuthentication)
+    assert "authenticate" not in vars(TokenAuthentication)  # knox's header parsing, unchanged
+
+
+def _latin1(text: str) -> str:
+    """How a header with UTF-8 bytes reaches Django (WSGI headers are ISO-8859-1 strings)."""
+    return text.encode("utf-8").decode("iso-8859-1")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Token", "Token a b", "Token \xe9\xff", "Token " + _latin1("clé"), "Token " + "f" * 500],
+)
+def test_malformed_token_headers_are_a_json_401_not_a_500(api, header):
+    response = api.get("/api/v1/checks/", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+    assert response.json()["error"] == "authentication_failed"
+
+
+def test_a_non_ascii_key_sharing_a_real_token_s_prefix_is_a_401(alice):
+    from knox.settings import CONSTANTS
+
+    key = AuthToken.objects.create(user=alice)[1]
+    prefix = key[: CONSTANTS.TOKEN_KEY_LENGTH]  # knox hashes only keys that match a token's prefix
+    response = token_client(alice, key=prefix + _latin1("é" * 8)).get("/api/v1/checks/")
+    assert response.status_code == 401
+    assert response.json()["error"] == "authentication_failed"
+
+
+def test_only_the_presented_token_is_called_expired(alice):
+    """Knox matches candidates by the key's first 15 characters; a different key with the same
+    prefix as an expired token is just invalid (and the expired token is cleaned up anyway)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stored, key = AuthToken.objects.create(user=alice)
+    AuthToken.objects.filter(pk=stored.pk).update(expiry=timezone.now() - timedelta(seconds=1))
+    other = key[:20] + ("0" if key[20] != "0" else "1") + key[21:]
+    response = token_client(alice, key=other).get("/api/v1/checks/")
+    assert response.status_code == 401
+    assert response.json()["error"] == "authentication_failed"
+    assert not AuthToken.objects.filter(pk=stored.pk).exists()
+
+
+def test_an_inactive_user_s_token_is_refused(alice):
+    client = token_client(alice)
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+    response = client.get("/api/v1/checks/")
+    assert response.status_code == 401
+    assert response.json()["error"] == "authentication_failed"
+
+
 def test_changing_the_password_signs_api_clients_out(alice_client, alice):
     from django.urls import reverse
 

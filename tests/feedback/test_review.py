@@ -13,10 +13,11 @@ from diagnosis.services import symptom_check_finish, symptom_check_start
 from feedback.models import ClinicianReview
 from feedback.selectors import review_queue
 from feedback.services import review_claim, review_close, review_flag
+from medportal.exceptions import ApplicationError
 from mlops.models import TrainingCase
-from mlops.services import ApplicationError, training_check_key
+from mlops.services import training_check_key
 from tests.conftest import _with_mfa
-from tests.factories import UserFactory
+from tests.factories import SymptomSessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,13 +47,7 @@ def cold_check(alice, trained_champion):
 
 
 def _session(user, triage: str) -> SymptomSession:
-    return SymptomSession.objects.create(
-        user=user,
-        triage=triage,
-        model_label="test",
-        symptoms=["cough"],
-        conditions=[{"slug": "common_cold", "name": "Common cold", "icd10": "J00", "probability": 0.5}],
-    )
+    return SymptomSessionFactory(user=user, triage=triage)
 
 
 def _close_data(**overrides):

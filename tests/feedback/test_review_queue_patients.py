@@ -13,7 +13,7 @@ from diagnosis.services import symptom_check_finish, symptom_check_start
 from feedback.models import ClinicianReview
 from feedback.selectors import review_queue, review_queue_page
 from feedback.services import review_close, review_flag
-from tests.factories import UserFactory
+from tests.factories import SymptomSessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +27,7 @@ def bob_client(client, bob):
 
 
 def _session(user, triage: str = "gp", *, low_confidence: bool = False) -> SymptomSession:
-    return SymptomSession.objects.create(
-        user=user,
-        triage=triage,
-        low_confidence=low_confidence,
-        model_label="test",
-        symptoms=["cough"],
-        conditions=[{"slug": "common_cold", "name": "Common cold", "icd10": "J00", "probability": 0.5}],
-    )
+    return SymptomSessionFactory(user=user, triage=triage, low_confidence=low_confidence)
 
 
 def _unclear(user) -> tuple[SymptomSession, ClinicianReview | None]:

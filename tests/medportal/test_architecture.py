@@ -55,3 +55,20 @@ def test_the_counter_leaves_out_migrations_and_tests():
     files = COUNTER["app_files"]("diagnosis")
     assert files
     assert not any("migrations" in path.parts for path in files)
+
+
+LONG = runpy.run_path(str(ROOT / "scripts" / "long_functions.py"))
+
+
+def test_no_function_in_app_code_is_over_60_lines():
+    assert LONG["MAX_LINES"] == 60
+    found = LONG["all_long_functions"]()
+    assert found == [], "split these into named steps (scripts/long_functions.py lists them)"
+
+
+def test_the_long_function_checker_counts_from_def_to_the_last_line(tmp_path):
+    body = "\n".join(f"    x{i} = {i}" for i in range(59))
+    sample = tmp_path / "sample.py"
+    sample.write_text(f"def short():\n{body}\n\n\ndef long():\n{body}\n    x = 1\n", encoding="utf-8")
+    hits = LONG["long_functions"](sample, root=tmp_path)
+    assert hits == [(61, "sample.py", "long")]  # "short" is exactly 60 lines: allowed

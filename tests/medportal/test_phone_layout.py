@@ -7,23 +7,14 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from diagnosis.models import SymptomSession
-from feedback.models import ClinicianReview
+from tests.factories import ClinicianReviewFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def alices_check(alice):
-    session = SymptomSession.objects.create(
-        user=alice,
-        symptoms=["cough"],
-        conditions=[{"slug": "common_cold", "name": "Common cold", "icd10": "J00", "probability": 0.5}],
-        triage="gp",
-        model_label="test",
-    )
-    ClinicianReview.objects.create(session=session, reasons=["patient_request"], urgency=2)
-    return session
+    return ClinicianReviewFactory(session__user=alice, reasons=["patient_request"]).session
 
 
 def _css() -> str:

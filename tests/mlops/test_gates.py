@@ -201,6 +201,37 @@ def _evaluation(hits3, groups, **fields):
     return gates.Evaluation(**values)
 
 
+def test_the_promotion_policy_is_a_pure_function_of_the_numbers():
+    """diagnosis_gates decides from two Evaluations and the best promoted scores alone (no
+    database, no model): the retrain loop's promotion follows whatever it returns."""
+    groups = ["18-39 / m"] * 100
+    champion = _evaluation([True] * 90 + [False] * 10, groups, top1=0.70)
+    same = _evaluation([True] * 90 + [False] * 10, groups, top1=0.70)
+    results = gates.diagnosis_gates(same, champion, {"top-1": 0.70, "top-3": 0.90})
+    assert [r.gate for r in results] == [
+        "safety",
+        "sensitivity",
+        "quality",
+        "subgroups",
+        "calibration",
+        "coverage",
+    ]
+    assert all(r.passed for r in results), [r.detail for r in results if not r.passed]
+    # 0.695 is within the 0.01 tolerance of 0.70; 0.685 is not.
+    assert all(
+        r.passed
+        for r in gates.diagnosis_gates(
+            _evaluation([True] * 90 + [False] * 10, groups, top1=0.695), champion, {}
+        )
+    )
+    worse = gates.diagnosis_gates(_evaluation([True] * 90 + [False] * 10, groups, top1=0.685), champion, {})
+    assert [r.gate for r in worse if not r.passed] == ["quality"]
+    assert "top-1 0.685 < champion 0.700 - 0.01" in worse[2].detail
+    # No champion: the best promoted floor (0.02 below) still applies.
+    assert gates.diagnosis_gates(same, None, {"top-1": 0.72})[2].passed
+    assert not gates.diagnosis_gates(same, None, {"top-1": 0.73})[2].passed
+
+
 def test_the_subgroup_gate_refuses_a_drop_in_one_group_that_the_overall_score_hides():
     groups = ["65+ / f"] * 100 + ["18-39 / m"] * 900
     champion = _evaluation([True] * 1000, groups)

@@ -270,7 +270,8 @@ def test_eager_outbox_runs_registered_tasks_in_a_web_process(
 
 
 def test_rollbacks_walk_back_through_the_promotion_history(normal_training, register):
-    from mlops.services import ApplicationError, model_version_promote, model_version_rollback
+    from medportal.exceptions import ApplicationError
+    from mlops.services import model_version_promote, model_version_rollback
 
     v1, v2, v3 = (register(*normal_training[CHAMPION_SEED]) for _ in range(3))
     for mv in (v1, v2, v3):

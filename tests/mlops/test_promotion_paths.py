@@ -6,9 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
+from medportal.exceptions import ApplicationError
 from mlops import gates
 from mlops.models import ModelVersion, TrainingRun
-from mlops.services import ApplicationError, PromotionRefused, model_version_promote, model_version_rollback
+from mlops.services import PromotionRefused, model_version_promote, model_version_rollback
 from mlops.training import TrainedCandidate
 from tests.mlops.conftest import CHALLENGER_SEED, CHAMPION_SEED, constant_estimator
 

@@ -3,6 +3,7 @@ measured on held-out rating lists against knowledge-base order, the per-conditio
 other; the winner is promoted through ``model_version_promote`` only when its gate (not the
 diagnosis gates) says it wins."""
 
+import factory
 import pytest
 
 from mlops.models import ModelVersion
@@ -105,19 +106,18 @@ def test_a_ranker_trained_on_random_ratings_is_refused_with_the_reason():
 
 def test_too_few_rated_lists_to_hold_out_is_refused(alice):
     from accounts.services import consent_set
-    from feedback.models import ItemRating
     from recommendations.models import ConditionMedicine
+    from tests.factories import ItemRatingFactory
 
     consent_set(user=alice, granted=True)
     link = ConditionMedicine.objects.select_related("disease", "medicine").first()
-    for i in range(60):
-        ItemRating.objects.create(
-            user=alice,
-            disease=link.disease,
-            item_type="medicine",
-            item_key=link.medicine.slug,
-            rating=1 + i % 5,
-        )
+    ItemRatingFactory.create_batch(
+        60,
+        user=alice,
+        disease=link.disease,
+        item_key=link.medicine.slug,
+        rating=factory.Iterator([1, 2, 3, 4, 5]),
+    )
     with pytest.raises(PromotionRefused, match="held-out ratings gate: no held-out evaluation"):
         ranker_train(promote=True)
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from diagnosis.kb_loader import KnowledgeBaseError, load, read_files
+from diagnosis.kb_loader import KnowledgeBaseError, load_knowledge_base
 
 
 class Command(BaseCommand):
@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path=None, force=False, **options):
         try:
-            result = load(read_files(path), force=force)
+            result = load_knowledge_base(path, force=force)
         except KnowledgeBaseError as exc:
             raise CommandError(f"knowledge base not loaded: {exc}") from exc
         if not result.changed:

@@ -67,23 +67,7 @@ class Command(BaseCommand):
         )
         if dataset.imported_evaluation and BASELINE_ALGORITHM not in chosen:
             chosen.append(BASELINE_ALGORITHM)  # the baseline an imported dataset's model must reach
-        header = f"{'algorithm':<20}{'top1':>7}{'top3':>7}{'prec':>7}{'recall':>7}{'F1':>7}{'brier':>7}{'ECE':>7}{'train s':>9}{'ms/pred':>9}"
-        if dataset.imported_evaluation:
-            header += f"{'imp top1':>10}{'imp top3':>10}"
-        self.stdout.write(header)
-        self.stdout.write("-" * len(header))
-        candidates = []
-        for algorithm in chosen:
-            candidate = train_candidate(algorithm, dataset, snapshot, seed=seed)
-            candidates.append(candidate)
-            m = candidate.metrics
-            line = (
-                f"{algorithm:<20}{m['top1']:>7.3f}{m['top3']:>7.3f}{m['precision']:>7.3f}{m['recall']:>7.3f}"
-                f"{m['f1']:>7.3f}{m['brier']:>7.3f}{m['ece']:>7.3f}{m['train_seconds']:>9.1f}{m['predict_ms']:>9.2f}"
-            )
-            if "imported" in m:
-                line += f"{m['imported']['top1']:>10.3f}{m['imported']['top3']:>10.3f}"
-            self.stdout.write(line)
+        candidates = self._train_and_report(chosen, dataset, snapshot, seed)
         best, why = select_candidate(candidates, dataset)
         final = refit_candidate(best, dataset, snapshot, seed=seed)
         best_mv = register_candidate(final, dataset, snapshot, settings.MODEL_STORE_DIR)
@@ -103,3 +87,24 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Promoted v{best_mv.version} to champion (every gate passed).")
             )
+
+    def _train_and_report(self, chosen, dataset, snapshot, seed):
+        """Train each algorithm and print its held-out row (and imported-data scores when there are any)."""
+        header = f"{'algorithm':<20}{'top1':>7}{'top3':>7}{'prec':>7}{'recall':>7}{'F1':>7}{'brier':>7}{'ECE':>7}{'train s':>9}{'ms/pred':>9}"
+        if dataset.imported_evaluation:
+            header += f"{'imp top1':>10}{'imp top3':>10}"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        candidates = []
+        for algorithm in chosen:
+            candidate = train_candidate(algorithm, dataset, snapshot, seed=seed)
+            candidates.append(candidate)
+            m = candidate.metrics
+            line = (
+                f"{algorithm:<20}{m['top1']:>7.3f}{m['top3']:>7.3f}{m['precision']:>7.3f}{m['recall']:>7.3f}"
+                f"{m['f1']:>7.3f}{m['brier']:>7.3f}{m['ece']:>7.3f}{m['train_seconds']:>9.1f}{m['predict_ms']:>9.2f}"
+            )
+            if "imported" in m:
+                line += f"{m['imported']['top1']:>10.3f}{m['imported']['top3']:>10.3f}"
+            self.stdout.write(line)
+        return candidates
