@@ -769,11 +769,12 @@ def _diagnosis_report(mv: ModelVersion) -> GateReport:
 
 def _artefact_results(mv: ModelVersion) -> list[GateResult]:
     """The artefact must load (checksum) and hold only finite numbers."""
-    from diagnosis.engine.artefacts import ArtefactError, load_artefact
-    from diagnosis.engine.predictor import resolve_artefact_path
+    from diagnosis.engine.artefacts import ArtefactError
+
+    from .artefacts import artefact_load
 
     try:
-        payload = load_artefact(resolve_artefact_path(mv.artefact_path), mv.checksum)
+        payload = artefact_load(mv.artefact_path, mv.checksum)
     except ArtefactError as exc:
         return [GateResult("artefact", False, f"the model file cannot be loaded: {exc}")]
     arrays = [np.asarray(v) for v in payload.values() if isinstance(v, (np.ndarray, float, np.floating))]

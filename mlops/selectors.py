@@ -15,6 +15,14 @@ def champion_id(name: str = "diagnosis") -> int | None:
     )
 
 
+def model_artefact_payload(mv: ModelVersion) -> dict:
+    """The version's artefact, from this host's cache or else the shared storage, checksum-verified
+    (raises ``diagnosis.engine.artefacts.ArtefactError`` when it cannot be loaded)."""
+    from .artefacts import artefact_load
+
+    return artefact_load(mv.artefact_path, mv.checksum)
+
+
 def fallback_versions(name: str = "diagnosis", exclude: int | None = None):
     """Previously good versions, newest promotion first: where serving falls back to."""
     return (

@@ -85,20 +85,27 @@ _cache: dict = {}
 
 
 def current_ranker():
-    from diagnosis.engine.artefacts import ArtefactError, load_artefact
-    from diagnosis.engine.predictor import resolve_artefact_path
+    """The champion ranker, loaded once per process and version. Every call asks the registry for
+    the champion's id and checksum (one indexed query of two columns), so a ranker promoted on any
+    host is used here on the next request; its artefact comes through this host's cache."""
+    from diagnosis.engine.artefacts import ArtefactError
+    from diagnosis.engine.predictor import load_payload
     from mlops.models import ModelVersion
 
-    mv = ModelVersion.objects.filter(name=RANKER_NAME, alias=ModelVersion.Alias.CHAMPION).first()
-    if mv is None:
+    champions = ModelVersion.objects.filter(name=RANKER_NAME, alias=ModelVersion.Alias.CHAMPION)
+    key = champions.values_list("id", "checksum").first()
+    if key is None:
         return KnowledgeBaseOrder()
     with _lock:
-        if mv.pk not in _cache:
+        if key not in _cache:
+            mv = champions.filter(pk=key[0]).first()
+            if mv is None:  # demoted in between: the next request sees the new champion
+                return KnowledgeBaseOrder()
             try:
-                payload = load_artefact(resolve_artefact_path(mv.artefact_path), mv.checksum)
+                payload = load_payload(mv)
                 _cache.clear()
-                _cache[mv.pk] = HybridRanker(HybridMF.from_payload(payload), mv.label, mv.pk)
+                _cache[key] = HybridRanker(HybridMF.from_payload(payload), mv.label, mv.pk)
             except ArtefactError as exc:
                 logger.error("ranker %s not loaded (%s): using knowledge-base order", mv.label, exc)
                 return KnowledgeBaseOrder()
-        return _cache[mv.pk]
+        return _cache[key]

@@ -290,8 +290,6 @@ def ranker_train(*, min_ratings: int | None = None, promote: bool = True):
     import hashlib
     import time
 
-    from django.conf import settings
-
     from diagnosis.selectors import knowledge_base_version
     from mlops.services import model_version_promote, model_version_save_and_register
 
@@ -313,7 +311,6 @@ def ranker_train(*, min_ratings: int | None = None, promote: bool = True):
     ).hexdigest()
     mv = model_version_save_and_register(
         payload=model.to_payload(),
-        model_dir=settings.MODEL_STORE_DIR,
         name=RANKER_NAME,
         algorithm="hybrid_mf",
         params={"k": model.k, "reg": model.reg},
