@@ -115,19 +115,20 @@ def trained_champion(db, snapshot, settings, _trained_candidate):
 
 @pytest.fixture
 def tamper_artefact(settings):
-    """tamper_artefact(mv, data): replace a version's stored bytes (None: delete them) and empty
+    """tamper_artefact(mv, data): replace (or put back) a version's stored bytes (None: delete them) and empty
     this host's artefact cache, as a host would find them that has not loaded the version yet."""
     import shutil
 
     from mlops.models import ModelArtefact
 
     def tamper(mv, data: bytes | None) -> None:
-        rows = ModelArtefact.objects.filter(name=mv.artefact_path)
-        assert rows.exists(), f"{mv.label} has no stored artefact"
         if data is None:
-            rows.delete()
+            deleted, _ = ModelArtefact.objects.filter(name=mv.artefact_path).delete()
+            assert deleted, f"{mv.label} has no stored artefact"
         else:
-            rows.update(content=data, size=len(data))
+            ModelArtefact.objects.update_or_create(
+                name=mv.artefact_path, defaults={"content": data, "size": len(data)}
+            )
         shutil.rmtree(settings.MODEL_CACHE_DIR, ignore_errors=True)
 
     return tamper
