@@ -17,8 +17,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from diagnosis.engine.artefacts import ArtefactError, load_artefact, serialise, sha256_of, write_atomic
+
+from .models import ModelVersion
 
 logger = logging.getLogger(__name__)
 
@@ -70,12 +75,23 @@ def artefact_load(name: str, checksum: str) -> dict:
     return load_artefact(artefact_local_path(name, checksum), checksum, name=name)
 
 
+def artefact_release(name: str) -> None:
+    """Delete a stored artefact that no registered version names any more (after a version is
+    deleted in the admin); the hosts' cached copies are left, as any host's cache may be emptied."""
+    if name and not ModelVersion.objects.filter(artefact_path=name).exists():
+        artefact_storage().delete(name)
+
+
+@receiver(post_delete, sender=ModelVersion, dispatch_uid="mlops.artefacts.release")
+def _release_on_delete(sender, instance: ModelVersion, **kwargs) -> None:
+    """A deleted version's artefact leaves the shared storage once the deletion commits."""
+    transaction.on_commit(lambda: artefact_release(instance.artefact_path))
+
+
 def artefacts_import_directory(directory: Path) -> dict[str, int]:
     """Copy the artefacts of registered versions that are still only files in ``directory`` (the
     local ``MODEL_STORE_DIR`` of earlier releases) into the storage, each checked against its
     registry checksum first. Idempotent: what the storage holds already is left alone."""
-    from .models import ModelVersion
-
     storage = artefact_storage()
     counts = {"imported": 0, "present": 0, "missing": 0, "mismatched": 0}
     for mv in ModelVersion.objects.exclude(artefact_path="").order_by("pk"):
@@ -94,6 +110,6 @@ def artefacts_import_directory(directory: Path) -> dict[str, int]:
             continue
         stored = storage.save(name if not Path(name).is_absolute() else path.name, ContentFile(data))
         if stored != mv.artefact_path:
-            type(mv).objects.filter(pk=mv.pk).update(artefact_path=stored)
+            ModelVersion.objects.filter(pk=mv.pk).update(artefact_path=stored)
         counts["imported"] += 1
     return counts

@@ -35,6 +35,7 @@ from diagnosis.engine.predictor import LoadedModel, kb_model, load_version
 from diagnosis.engine.synthetic import Case, generate_cases, partial_presentation
 from diagnosis.models import TRIAGE_ORDER, TriageLevel
 
+from .artefacts import artefact_load
 from .models import EvaluationCase, ModelVersion, TrainingCase
 
 logger = logging.getLogger(__name__)
@@ -770,8 +771,6 @@ def _diagnosis_report(mv: ModelVersion) -> GateReport:
 def _artefact_results(mv: ModelVersion) -> list[GateResult]:
     """The artefact must load (checksum) and hold only finite numbers."""
     from diagnosis.engine.artefacts import ArtefactError
-
-    from .artefacts import artefact_load
 
     try:
         payload = artefact_load(mv.artefact_path, mv.checksum)

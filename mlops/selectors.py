@@ -1,3 +1,4 @@
+from .artefacts import artefact_load
 from .models import ModelVersion
 
 
@@ -18,8 +19,6 @@ def champion_id(name: str = "diagnosis") -> int | None:
 def model_artefact_payload(mv: ModelVersion) -> dict:
     """The version's artefact, from this host's cache or else the shared storage, checksum-verified
     (raises ``diagnosis.engine.artefacts.ArtefactError`` when it cannot be loaded)."""
-    from .artefacts import artefact_load
-
     return artefact_load(mv.artefact_path, mv.checksum)
 
 

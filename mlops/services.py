@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from .artefacts import artefact_save
 from .models import ModelVersion
 
 logger = logging.getLogger(__name__)
@@ -31,8 +32,6 @@ def model_version_save_and_register(
     artefacts were files in ``MODEL_STORE_DIR`` still pass it. With the database storage the
     artefact and its registry row commit together."""
     import time
-
-    from .artefacts import artefact_save
 
     filename = f"{name}-{data_fingerprint[:12]}-{algorithm}-{int(time.time() * 1000)}.skops"
     if name == "diagnosis":

@@ -16,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.utils.deconstruct import deconstructible
 
+from .models import ModelArtefact
+
 
 @deconstructible
 class DatabaseStorage(Storage):
@@ -23,8 +25,6 @@ class DatabaseStorage(Storage):
 
     @staticmethod
     def _rows():
-        from .models import ModelArtefact
-
         return ModelArtefact.objects
 
     def _open(self, name: str, mode: str = "rb") -> ContentFile:

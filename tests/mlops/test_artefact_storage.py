@@ -157,3 +157,14 @@ def test_ensure_model_imports_an_existing_registry_before_looking_for_a_champion
     assert "1 imported" in out.getvalue() and trained_champion.label in out.getvalue()
     clear_model_cache()
     assert current_model(snapshot).version_id == trained_champion.pk
+
+
+def test_deleting_a_version_deletes_its_stored_artefact(trained_champion, django_capture_on_commit_callbacks):
+    from mlops.models import ModelVersion
+
+    archived = ModelVersion.objects.get(pk=trained_champion.pk)
+    ModelVersion.objects.filter(pk=archived.pk).update(alias=ModelVersion.Alias.ARCHIVED)
+    assert artefact_storage().exists(archived.artefact_path)
+    with django_capture_on_commit_callbacks(execute=True):
+        archived.delete()
+    assert not artefact_storage().exists(archived.artefact_path)
