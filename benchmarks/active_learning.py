@@ -110,6 +110,7 @@ def _setup_django(tmp: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'benchmark.sqlite3'}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "medportal.settings.dev"
     os.environ["MODEL_STORE_DIR"] = str(tmp / "models")
+    os.environ["MODEL_CACHE_DIR"] = str(tmp / "model-cache")
     os.environ["REDIS_URL"] = "redis://127.0.0.1:1/0"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django

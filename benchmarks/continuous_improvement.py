@@ -136,6 +136,7 @@ def throwaway_environment(tmp: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'benchmark.sqlite3'}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "medportal.settings.dev"
     os.environ["MODEL_STORE_DIR"] = str(tmp / "models")
+    os.environ["MODEL_CACHE_DIR"] = str(tmp / "model-cache")
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
     # Nothing listens on port 1: the retrain lock falls back to the in-process lock (eager mode).
     os.environ["REDIS_URL"] = "redis://127.0.0.1:1/0"

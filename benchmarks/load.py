@@ -142,6 +142,7 @@ def production_env(services: dict, model_dir: Path) -> dict:
         field_encryption_key=Fernet.generate_key().decode(),
         DATABASE_URL=services["DATABASE_URL"],
         MODEL_STORE_DIR=str(model_dir),
+        MODEL_CACHE_DIR=str(model_dir.parent / "model-cache"),
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
         # The load phases send hundreds of checks per user: the daily cap and the per-user rate

@@ -90,7 +90,7 @@ class ModelVersionAdmin(StaffAccessAuditMixin, DeletionGuardAdminMixin, admin.Mo
 
     def has_delete_permission(self, request, obj=None):
         # The serving champion cannot be deleted (promote another version first); deleting an
-        # archived one is fine: it only frees disk space.
+        # archived one is fine: it only frees its stored artefact (mlops.apps).
         return super().has_delete_permission(request, obj) and not (
             obj is not None and obj.alias == ModelVersion.Alias.CHAMPION
         )

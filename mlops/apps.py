@@ -6,5 +6,6 @@ class MlopsConfig(AppConfig):
 
     def ready(self):
         # Register the Celery tasks in every process (web, shell, commands), not only in workers:
-        # the eager outbox path looks them up by name.
-        from . import tasks  # noqa: F401
+        # the eager outbox path looks them up by name; and the receiver that releases a deleted
+        # version's stored artefact (mlops.artefacts).
+        from . import artefacts, tasks  # noqa: F401

@@ -39,6 +39,7 @@ from diagnosis.engine.predictor import LoadedModel, kb_model, load_version
 from diagnosis.engine.synthetic import Case, generate_cases, partial_presentation
 from diagnosis.models import TRIAGE_ORDER, TriageLevel
 
+from .artefacts import artefact_load
 from .models import EvaluationCase, ModelVersion, TrainingCase
 
 logger = logging.getLogger(__name__)
@@ -891,11 +892,10 @@ def _diagnosis_report(mv: ModelVersion) -> GateReport:
 
 def _artefact_results(mv: ModelVersion) -> list[GateResult]:
     """The artefact must load (checksum) and hold only finite numbers."""
-    from diagnosis.engine.artefacts import ArtefactError, load_artefact
-    from diagnosis.engine.predictor import resolve_artefact_path
+    from diagnosis.engine.artefacts import ArtefactError
 
     try:
-        payload = load_artefact(resolve_artefact_path(mv.artefact_path), mv.checksum)
+        payload = artefact_load(mv.artefact_path, mv.checksum)
     except ArtefactError as exc:
         return [GateResult("artefact", False, f"the model file cannot be loaded: {exc}")]
     arrays = [np.asarray(v) for v in payload.values() if isinstance(v, (np.ndarray, float, np.floating))]

@@ -1,7 +1,7 @@
 """The continuous-improvement loop: retrain, then promote through the gates.
 
-Retraining holds a lock (never two at once), is idempotent per data fingerprint, writes
-artefacts atomically (temp file + rename) and records every run in TrainingRun. Evaluation on the
+Retraining holds a lock (never two at once), is idempotent per data fingerprint, stores each
+artefact together with its registry row (``mlops.artefacts``) and records every run in TrainingRun. Evaluation on the
 frozen set and the gates themselves live in ``mlops.gates``, behind ``model_version_promote``,
 the same function every other promotion path goes through.
 """

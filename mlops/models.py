@@ -189,3 +189,22 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} ({'sent' if self.sent_at else 'pending'})"
+
+
+class ModelArtefact(models.Model):
+    """The bytes of one model artefact, next to the registry row that names it.
+
+    Written and read only through ``mlops.storage.DatabaseStorage`` (``STORAGES["models"]``), so
+    every app host and worker sees a version the moment it is registered, with no shared volume;
+    each host keeps a local copy keyed by checksum (``mlops.artefacts``)."""
+
+    name = models.CharField(max_length=500, unique=True)
+    content = models.BinaryField()
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.size} bytes)"

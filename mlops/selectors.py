@@ -1,3 +1,4 @@
+from .artefacts import artefact_load
 from .models import ModelVersion
 
 
@@ -13,6 +14,12 @@ def champion_id(name: str = "diagnosis") -> int | None:
         .values_list("id", flat=True)
         .first()
     )
+
+
+def model_artefact_payload(mv: ModelVersion) -> dict:
+    """The version's artefact, from this host's cache or else the shared storage, checksum-verified
+    (raises ``diagnosis.engine.artefacts.ArtefactError`` when it cannot be loaded)."""
+    return artefact_load(mv.artefact_path, mv.checksum)
 
 
 def fallback_versions(name: str = "diagnosis", exclude: int | None = None):

@@ -10,32 +10,35 @@ from django.utils import timezone
 
 from medportal.exceptions import ApplicationError, Conflict
 
+from .artefacts import artefact_save
 from .models import ModelVersion
 
 logger = logging.getLogger(__name__)
 
 
 def model_version_save_and_register(
-    *, payload: dict, model_dir, name: str, algorithm: str, data_fingerprint: str, **fields
+    *, payload: dict, name: str, algorithm: str, data_fingerprint: str, model_dir=None, **fields
 ) -> ModelVersion:
-    """Write a trained model's artefact (atomically, with its checksum) and register it;
-    `fields` are the rest of `model_version_register`'s arguments.
+    """Store a trained model's artefact (``STORAGES["models"]``, seen by every host, with its
+    checksum) and register it; `fields` are the rest of `model_version_register`'s arguments.
 
-    The file name carries the registry name, data fingerprint, algorithm and a millisecond stamp,
-    so two runs never write the same file."""
+    The name carries the registry name, data fingerprint, algorithm and a millisecond stamp, so
+    two runs never write the same artefact. ``model_dir`` is ignored: callers written when
+    artefacts were files in ``MODEL_STORE_DIR`` still pass it. The artefact is stored before its
+    registry row is written, so a registered version never names bytes that were not stored (not
+    one transaction: with it, the redelivered retrain of tests/integration/test_faults.py (c)
+    did not finish)."""
     import time
 
-    from diagnosis.engine.artefacts import save_artefact
-
     filename = f"{name}-{data_fingerprint[:12]}-{algorithm}-{int(time.time() * 1000)}.skops"
-    path, checksum = save_artefact(payload, model_dir, filename)
     if name == "diagnosis":
         fields["metrics"] = {**(fields.get("metrics") or {}), "conformal": _conformal_summary(payload)}
+    stored, checksum = artefact_save(payload, filename)
     return model_version_register(
         name=name,
         algorithm=algorithm,
         data_fingerprint=data_fingerprint,
-        artefact_path=path.name,
+        artefact_path=stored,
         checksum=checksum,
         **fields,
     )

@@ -117,20 +117,26 @@ _cache: dict = {}
 
 
 def current_ranker():
-    from diagnosis.engine.artefacts import ArtefactError, load_artefact
-    from diagnosis.engine.predictor import resolve_artefact_path
+    """The champion ranker, loaded once per process and version. Every call asks the registry for
+    the champion's id and checksum (one indexed query of two columns), so a ranker promoted on any
+    host is used here on the next request; its artefact comes through this host's cache."""
+    from diagnosis.engine.artefacts import ArtefactError
+    from diagnosis.engine.predictor import load_payload
     from mlops.models import ModelVersion
 
-    mv = ModelVersion.objects.filter(name=RANKER_NAME, alias=ModelVersion.Alias.CHAMPION).first()
-    if mv is None:
+    champions = ModelVersion.objects.filter(name=RANKER_NAME, alias=ModelVersion.Alias.CHAMPION)
+    key = champions.values_list("id", "checksum").first()
+    if key is None:
         return KnowledgeBaseOrder()
     with _lock:
-        # Keyed by the checksum too: a version id can come back with another artefact behind it
+        # Keyed by id and checksum: a version id can come back with another artefact behind it
         # (a test database rolled back), and the method (hybrid MF, stratified mean) may differ.
-        key = (mv.pk, mv.checksum)
         if key not in _cache:
+            mv = champions.filter(pk=key[0]).first()
+            if mv is None:  # demoted in between: the next request sees the new champion
+                return KnowledgeBaseOrder()
             try:
-                payload = load_artefact(resolve_artefact_path(mv.artefact_path), mv.checksum)
+                payload = load_payload(mv)
                 _cache.clear()
                 _cache[key] = ranker_from_payload(payload, mv.label, mv.pk)
             except (ArtefactError, KeyError, ValueError) as exc:

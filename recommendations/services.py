@@ -311,8 +311,6 @@ def ranker_train(*, min_ratings: int | None = None, promote: bool = True, method
     The registered model is the one trained without the held-out lists: the one that was measured."""
     import time
 
-    from django.conf import settings
-
     from diagnosis.selectors import knowledge_base_version
     from mlops.services import model_version_promote, model_version_save_and_register
 
@@ -337,7 +335,6 @@ def ranker_train(*, min_ratings: int | None = None, promote: bool = True, method
     payload, algorithm, params = _ranker_artefact(chosen, hybrid, train)
     mv = model_version_save_and_register(
         payload=payload,
-        model_dir=settings.MODEL_STORE_DIR,
         name=RANKER_NAME,
         algorithm=algorithm,
         params=params,

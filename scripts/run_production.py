@@ -249,7 +249,10 @@ def main() -> int:
             field_encryption_key=keys["FIELD_ENCRYPTION_KEY"],
             DATABASE_URL=database_url,
             ALLOWED_HOSTS=os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost"),
+            # Artefacts live in the database (the shared model storage); earlier `make prod` runs
+            # left them in var/prod/models, which ensure_model imports once.
             MODEL_STORE_DIR=str(STATE / "models"),
+            MODEL_CACHE_DIR=str(STATE / "model-cache"),
             # No mail server here: mail (with its sign-up and reset links) goes to files; EMAIL_URL overrides.
             EMAIL_URL=os.environ.get("EMAIL_URL", f"filemail:///{STATE / 'mail'}"),
             HEALTH_TOKEN=os.environ.get("HEALTH_TOKEN", keys["HEALTH_TOKEN"]),

@@ -57,13 +57,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _model_store(settings, tmp_path):
-    """Model artefacts of a test go to its own temp dir; in-process caches start clean."""
+    """Model artefacts of a test: stored in its database (rolled back with it), cached in its own
+    temp dir; in-process caches start clean."""
     from django.core.cache import caches
 
     import medportal.api
     from diagnosis.engine.predictor import clear_model_cache
 
     settings.MODEL_STORE_DIR = tmp_path / "models"
+    settings.MODEL_CACHE_DIR = tmp_path / "model-cache"
     clear_model_cache()
     # Throttle counters live in process memory in tests (the database cache rolls back by itself).
     caches["throttle"].clear()
@@ -109,3 +111,24 @@ def trained_champion(db, snapshot, settings, _trained_candidate):
         reason="test fixture",
         override_reason="test fixture: small model, gates not under test",
     )
+
+
+@pytest.fixture
+def tamper_artefact(settings):
+    """tamper_artefact(mv, data): replace (or put back) a version's stored bytes (None: delete them) and empty
+    this host's artefact cache, as a host would find them that has not loaded the version yet."""
+    import shutil
+
+    from mlops.models import ModelArtefact
+
+    def tamper(mv, data: bytes | None) -> None:
+        if data is None:
+            deleted, _ = ModelArtefact.objects.filter(name=mv.artefact_path).delete()
+            assert deleted, f"{mv.label} has no stored artefact"
+        else:
+            ModelArtefact.objects.update_or_create(
+                name=mv.artefact_path, defaults={"content": data, "size": len(data)}
+            )
+        shutil.rmtree(settings.MODEL_CACHE_DIR, ignore_errors=True)
+
+    return tamper

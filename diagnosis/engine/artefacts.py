@@ -1,8 +1,10 @@
 """Saving and loading model artefacts with skops, an explicit type allow-list and a checksum.
 
 Nothing is ever unpickled: skops refuses any type not on ``TRUSTED_TYPES``, and the file's
-SHA-256 must match the registry before it is even opened. Writes go to a temp file that is
-renamed into place, so a crash never leaves a half-written artefact.
+SHA-256 must match the registry before it is even opened. Files are written to a temp file that
+is renamed into place, so a crash never leaves a half-written artefact. Where the bytes are kept
+(every host's shared storage, each host's cache) is ``mlops.artefacts``'; this module only turns a
+payload into bytes and a local file back into a payload.
 """
 
 from __future__ import annotations
@@ -61,34 +63,49 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_artefact(payload: dict, directory: Path, filename: str) -> tuple[Path, str]:
+def serialise(payload: dict) -> tuple[bytes, str]:
+    """The skops bytes of ``payload`` and their SHA-256 (the checksum the registry keeps)."""
+    data = sio.dumps(payload)
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def write_atomic(directory: Path, filename: str, data: bytes) -> Path:
+    """Write ``data`` to ``directory/filename`` through a temp file renamed into place, so a reader
+    (another worker of the same host) never sees a partial file."""
+    directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".skops")
-    os.close(fd)
     try:
-        sio.dump(payload, tmp_name)
-        checksum = sha256_of(Path(tmp_name))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         final = directory / filename
         os.replace(tmp_name, final)
     finally:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
-    return final, checksum
+    return final
 
 
-def load_artefact(path: Path, checksum: str) -> dict:
+def save_artefact(payload: dict, directory: Path, filename: str) -> tuple[Path, str]:
+    data, checksum = serialise(payload)
+    return write_atomic(directory, filename, data), checksum
+
+
+def load_artefact(path: Path, checksum: str, name: str = "") -> dict:
+    """The payload of the local file ``path``; ``name`` (default the file's) is what errors call it."""
     path = Path(path)
+    label = name or path.name
     if not path.exists():
-        raise ArtefactError(f"artefact {path.name} is missing")
+        raise ArtefactError(f"artefact {label} is missing")
     actual = sha256_of(path)
     if actual != checksum:
-        raise ArtefactError(f"artefact {path.name} failed its checksum (altered or corrupt)")
+        raise ArtefactError(f"artefact {label} failed its checksum (altered or corrupt)")
     try:
         untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
         if untrusted:
-            raise ArtefactError(f"artefact {path.name} contains untrusted types: {sorted(untrusted)}")
+            raise ArtefactError(f"artefact {label} contains untrusted types: {sorted(untrusted)}")
         return sio.load(path, trusted=TRUSTED_TYPES)
     except ArtefactError:
         raise
     except Exception as exc:  # a corrupt zip or skops schema error must not crash a request
-        raise ArtefactError(f"artefact {path.name} could not be read ({exc.__class__.__name__})") from exc
+        raise ArtefactError(f"artefact {label} could not be read ({exc.__class__.__name__})") from exc

@@ -124,13 +124,10 @@ def run_check(
     low_confidence = top < LOW_CONFIDENCE  # always so without any finding
     decided = bool(fired) or any(f.level == TriageLevel.EMERGENCY for f in assessment.fired)
     next_question = None
-    # Thin evidence (no condition shown yet) is when a question helps most: ask whenever a finding
-    # gave the model something to rank.
-    if ask_questions and probabilities is not None and len(asked) < MAX_QUESTIONS and not decided:
-        if not _settled(stop_rule or QUESTION_STOP_RULE, top, prediction_set):
-            next_question = _next_question(
-                snapshot, probabilities, present + negated + asked, first=not asked
-            )
+    if ask_questions and not decided:
+        next_question = _question_after(
+            snapshot, probabilities, top, prediction_set, present + negated, asked, stop_rule
+        )
     return CheckResult(
         present=present,
         negated=negated,
@@ -208,6 +205,16 @@ def _prediction_set(snapshot, model, probabilities, age_years, sex, coverage, pr
     )
     names = {d.slug: d.name for d in snapshot.diseases}
     return [names[s] for s in slugs]
+
+
+def _question_after(snapshot, probabilities, top, prediction_set, known, asked, stop_rule) -> str | None:
+    """The next question, unless the budget is spent or the answer is clear. Asked also when no
+    condition is shown yet for thin evidence: that is when a question helps most."""
+    if probabilities is None or len(asked) >= MAX_QUESTIONS:
+        return None
+    if _settled(stop_rule or QUESTION_STOP_RULE, top, prediction_set):
+        return None
+    return _next_question(snapshot, probabilities, known + asked, first=not asked)
 
 
 def _next_question(snapshot, probabilities, known: list[str], *, first: bool) -> str | None:

@@ -1,7 +1,8 @@
 """Loading the champion model for serving, with fallbacks that never leave a check unanswered.
 
 Web processes check the registry's champion id on every check (one indexed query), so a newly
-promoted model is served on the next request without a restart.
+promoted model is served on the next request without a restart, on every host: the artefact comes
+from the storage all hosts share, through this host's cache (``mlops.artefacts``).
 """
 
 from __future__ import annotations
@@ -9,13 +10,11 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
-from django.conf import settings
 
 from .algorithms import kb_bayes_from_snapshot
-from .artefacts import ArtefactError, load_artefact
+from .artefacts import ArtefactError
 from .calibration import temperature_apply
 from .conformal import ConformalCalibration, from_artefact
 from .features import featurise
@@ -43,13 +42,15 @@ class LoadedModel:
         return temperature_apply(self.estimator.predict_proba(X), self.temperature)
 
 
-def resolve_artefact_path(path: str) -> Path:
-    p = Path(path)
-    return p if p.is_absolute() else Path(settings.MODEL_STORE_DIR) / p
+def load_payload(mv) -> dict:
+    """A registered version's artefact payload (raises ArtefactError if it cannot be loaded)."""
+    from mlops.selectors import model_artefact_payload
+
+    return model_artefact_payload(mv)
 
 
 def load_version(mv) -> LoadedModel:
-    payload = load_artefact(resolve_artefact_path(mv.artefact_path), mv.checksum)
+    payload = load_payload(mv)
     return LoadedModel(
         version_id=mv.pk,
         label=mv.label,

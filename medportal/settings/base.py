@@ -268,9 +268,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Model artefacts: one store every app host and Celery worker sees. The database by default (next
+# to the registry, no extra service); an S3-compatible store through django-storages by setting
+# MODEL_STORAGE_BACKEND=storages.backends.s3.S3Storage and MODEL_STORAGE_OPTIONS (JSON: bucket_name,
+# location, endpoint_url...). Each host reads artefacts through its own cache, MODEL_CACHE_DIR.
+MODEL_STORAGE = {
+    "BACKEND": env.str("MODEL_STORAGE_BACKEND", default="mlops.storage.DatabaseStorage"),
+    "OPTIONS": env.json("MODEL_STORAGE_OPTIONS", default={}),
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "models": MODEL_STORAGE,
 }
 
 # =============================================================================
@@ -399,6 +408,10 @@ CELERY_TIMEZONE = "UTC"
 # =============================================================================
 # MedPortal: engine, advice and model training
 # =============================================================================
+# This host's read-through cache of model artefacts, one file per checksum (safe to delete).
+MODEL_CACHE_DIR = Path(env.str("MODEL_CACHE_DIR", default=str(BASE_DIR / "var" / "model-cache")))
+# Where releases before the shared model storage wrote artefacts: `import_model_artefacts` (run by
+# `ensure_model`) copies what is still only there into the storage.
 MODEL_STORE_DIR = Path(env.str("MODEL_STORE_DIR", default=str(BASE_DIR / "var" / "models")))
 KNOWLEDGE_BASE_DIR = BASE_DIR / "diagnosis" / "knowledge_base"
 # Each app validates and loads its own part of the knowledge-base files (a diagnosis.kb_loader

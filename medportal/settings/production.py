@@ -46,6 +46,7 @@ vars().update(EMAIL_CONFIG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "models": MODEL_STORAGE,  # noqa: F405
 }
 
 # --- HTTPS, cookies and proxies -------------------------------------------------------------

@@ -30,6 +30,7 @@ def worker(postgres_required, redis_required, settings, kb):
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "MODEL_STORE_DIR": str(settings.MODEL_STORE_DIR),
+        "MODEL_CACHE_DIR": str(Path(settings.MODEL_STORE_DIR).parent / "worker-model-cache"),
         "RETRAIN_NEW_LABELS_TRIGGER": "1",
         "RETRAIN_SYNTHETIC_PER_DISEASE": "60",
     }

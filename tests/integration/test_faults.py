@@ -237,6 +237,7 @@ def live_gunicorn(postgres_required, redis_required, kb, settings, static_manife
         **_production_env_base(),
         "DATABASE_URL": _database_url(),
         "MODEL_STORE_DIR": str(settings.MODEL_STORE_DIR),
+        "MODEL_CACHE_DIR": str(tmp_path / "gunicorn-model-cache"),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2",
         "GUNICORN_THREADS": "4",
@@ -425,6 +426,7 @@ def _start_worker(name: str, settings, log: Path, *, visibility: int | None = No
         "DATABASE_URL": _database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "MODEL_STORE_DIR": str(settings.MODEL_STORE_DIR),
+        "MODEL_CACHE_DIR": str(log.parent / f"{name}-model-cache"),
         "RETRAIN_LOCK_TTL": str(TEST_LOCK_TTL),
     }
     if visibility:
@@ -440,22 +442,15 @@ def _start_worker(name: str, settings, log: Path, *, visibility: int | None = No
         )
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _assert_registry_intact() -> None:
+    """Every registered version's artefact is in the model storage, complete (its checksum)."""
+    from mlops.models import ModelArtefact, ModelVersion
 
-
-def _assert_registry_intact(store: Path) -> None:
-    """Every registered version points at a complete file; a leftover temp file is never registered."""
-    from mlops.models import ModelVersion
-
-    registered = set()
+    stored = dict(ModelArtefact.objects.values_list("name", "content"))
     for mv in ModelVersion.objects.all():
-        path = store / mv.artefact_path
-        registered.add(path.name)
-        assert not path.name.startswith(".tmp-"), f"{mv.label} points at a temp file"
-        assert path.is_file(), f"{mv.label} points at a missing file {mv.artefact_path}"
-        assert _sha256(path) == mv.checksum, f"{mv.label}'s file is partial or altered"
-    assert not registered & {p.name for p in store.glob(".tmp-*")}
+        assert mv.artefact_path in stored, f"{mv.label} points at a missing artefact {mv.artefact_path}"
+        digest = hashlib.sha256(bytes(stored[mv.artefact_path])).hexdigest()
+        assert digest == mv.checksum, f"{mv.label}'s artefact is partial or altered"
 
 
 def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redelivered(
@@ -477,7 +472,6 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
     from mlops.outbox import outbox_enqueue
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    store = Path(settings.MODEL_STORE_DIR)
     r = redis.Redis.from_url(settings.REDIS_URL)
     r.delete(loop.LOCK_KEY, "celery", "unacked", "unacked_index")
     logs = {name: tmp_path / f"{name}.log" for name in ("w1", "w2")}
@@ -531,7 +525,7 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
         child.kill()
         child.wait(10)
         assert ModelVersion.objects.get(alias="champion").pk == trained_champion.pk
-        _assert_registry_intact(store)
+        _assert_registry_intact()
         done = _wait_for(lambda: finished_runs(killed.pk), 240, 1)
         assert done, logs["w1"].read_text()[-3000:]
         (run,) = done
@@ -551,7 +545,7 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
         stop_process_group(workers["w1"], signal.SIGKILL)
         assert workers["w1"].returncode == -signal.SIGKILL
         assert ModelVersion.objects.get(alias="champion").pk == champion.pk
-        _assert_registry_intact(store)
+        _assert_registry_intact()
         assert r.hlen("unacked") == 1, "the killed worker's task is not waiting for redelivery"
         killed2.refresh_from_db()
         assert killed2.status == "running"
@@ -564,7 +558,7 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
         (run2,) = done
         assert run2.status in ("promoted", "rejected"), (run2.status, run2.result)  # the gate decides
         assert run2.model_version is not None
-        _assert_registry_intact(store)
+        _assert_registry_intact()
         champion = ModelVersion.objects.get(alias="champion")
         assert champion.pk == (run2.model_version_id if run2.status == "promoted" else run.model_version_id)
         clear_model_cache()
@@ -631,11 +625,12 @@ def test_the_retrain_lock_lives_as_long_as_its_holder_and_lapses_soon_after_it_d
 
 
 def test_a_corrupt_or_missing_champion_falls_back_to_the_last_good_version(
-    db, alice_client, snapshot, settings, _trained_candidate
+    db, alice_client, snapshot, settings, _trained_candidate, tamper_artefact
 ):
     settings.HEALTH_TOKEN = "fault-test-token"
     from diagnosis.engine.predictor import clear_model_cache
     from diagnosis.models import SymptomSession
+    from mlops.models import ModelArtefact
     from mlops.services import model_version_promote
     from mlops.training import register_candidate
 
@@ -664,9 +659,8 @@ def test_a_corrupt_or_missing_champion_falls_back_to_the_last_good_version(
     served, status, body = check_and_health()
     assert served == champion.label and status == 200 and body["model"]["fallback_reason"] == ""
 
-    path = store / champion.artefact_path
-    original = path.read_bytes()
-    path.write_bytes(original[: len(original) // 2])  # a truncated copy
+    original = bytes(ModelArtefact.objects.get(name=champion.artefact_path).content)
+    tamper_artefact(champion, original[: len(original) // 2])  # a truncated copy
     served, status, body = check_and_health()
     assert status == 200 and body["status"] == "ok"
     assert served == good.label == body["model"]["serving"]
@@ -674,17 +668,17 @@ def test_a_corrupt_or_missing_champion_falls_back_to_the_last_good_version(
     # Which version failed; why (checksum, missing file) goes to the log, not to the answer.
     assert body["model"]["failed_versions"] == [champion.label]
 
-    path.unlink()
+    tamper_artefact(champion, None)
     served, status, body = check_and_health()
     assert status == 200 and served == good.label == body["model"]["serving"]
     assert body["model"]["failed_versions"] == [champion.label]
 
-    (store / good.artefact_path).unlink()  # nothing registered can be loaded
+    tamper_artefact(good, None)  # nothing registered can be loaded
     served, status, body = check_and_health()
     assert status == 200 and served.startswith("kb-bayes") and body["model"]["serving"].startswith("kb-bayes")
     assert "no registered model" in body["model"]["fallback_reason"]
 
-    path.write_bytes(original)  # the file is restored: the champion serves again
+    tamper_artefact(champion, original)  # the artefact is restored: the champion serves again
     served, status, body = check_and_health()
     assert served == champion.label == body["model"]["serving"] and body["model"]["fallback_reason"] == ""
 

@@ -1,7 +1,5 @@
 """/health/ (public liveness) and /health/ready/ (readiness for staff or a configured token)."""
 
-from pathlib import Path
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -152,12 +150,12 @@ def test_parts_never_show_exception_text(client, settings, health_token, trained
 
 
 def test_a_corrupt_champion_file_names_the_fallback_without_the_error(
-    client, health_token, trained_champion, settings
+    client, health_token, trained_champion, settings, tamper_artefact
 ):
-    (Path(settings.MODEL_STORE_DIR) / trained_champion.artefact_path).write_bytes(b"garbage")
+    tamper_artefact(trained_champion, b"garbage")
     body = client.get(READY, **health_token).json()
     assert body["status"] == "ok"  # still serving checks
     assert body["model"]["serving"].startswith("kb-bayes")
     assert "could be loaded" in body["model"]["fallback_reason"]
     assert body["model"]["failed_versions"] == [trained_champion.label]
-    assert str(settings.MODEL_STORE_DIR) not in str(body)
+    assert str(settings.MODEL_CACHE_DIR) not in str(body) and "checksum" not in str(body)

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from mlops.artefacts import artefact_storage
 from mlops.models import ModelVersion, TrainingCase
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "messy_symptoms.csv"
@@ -175,7 +176,7 @@ def test_non_zero_exit_from_the_command_line(tmp_path):
     assert excinfo.value.code not in (0, None)
 
 
-def test_train_models_on_imported_cases(settings):
+def test_train_models_on_imported_cases():
     _import(FIXTURE)
     stored = TrainingCase.objects.exclude(source="confirmed").count()
     assert stored == len(EXPECTED_CASES)
@@ -190,7 +191,7 @@ def test_train_models_on_imported_cases(settings):
     assert set(mv.metrics["selection"]["candidates"]) == {"naive_bayes", "multinomial_nb"}
     assert mv.data_sources == {"stored": stored}
     assert mv.data_fingerprint
-    assert (Path(settings.MODEL_STORE_DIR) / mv.artefact_path).exists()
+    assert artefact_storage().exists(mv.artefact_path)
     assert "naive_bayes" in out.getvalue()
     assert f"v{mv.version}" in out.getvalue()
 

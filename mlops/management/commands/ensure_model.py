@@ -12,6 +12,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # Registries from before the shared model storage: their files move in first, so the
+        # champion found below can be loaded on every host.
+        call_command("import_model_artefacts", stdout=self.stdout)
         champion = champion_version()
         if champion is not None:
             self.stdout.write(f"Champion model: {champion.label}.")
