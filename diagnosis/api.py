@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from medportal.api import COMMON_ERRORS, PRIVATE_ERRORS, error_responses, represent, validated
 
 from . import selectors, services
-from .engine.knowledge import current_snapshot
+from .engine.knowledge import current_snapshot, snapshot_for_version
 from .serializers import (
     AutocompleteOutputSerializer,
     AutocompleteQuerySerializer,
@@ -41,7 +41,8 @@ def not_a_diagnosis_notice() -> str:
 
 def check_payload(session) -> dict:
     """What a client needs to show a check, with symptom slugs turned into display names."""
-    snapshot = current_snapshot()  # once: each look-up checks the knowledge-base version (a query)
+    # Once, and without the version query when the check ran on the cached snapshot (a new one).
+    snapshot = snapshot_for_version(session.kb_version)
     shown = selectors.session_display(session, snapshot)
     emergency = None
     if session.is_emergency:

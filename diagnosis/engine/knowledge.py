@@ -197,6 +197,17 @@ def current_snapshot() -> KnowledgeSnapshot:
         return _cached
 
 
+def snapshot_for_version(version: int) -> KnowledgeSnapshot:
+    """The cached snapshot if it is ``version``, without the version query; else the current one.
+
+    A check's response shows the check just stored, run on the cached snapshot a moment ago:
+    its names come from that snapshot without asking the database again."""
+    snapshot = _cached
+    if snapshot is not None and snapshot.version == version:
+        return snapshot
+    return current_snapshot()
+
+
 def clear_snapshot() -> None:
     global _cached
     _cached = None
