@@ -208,6 +208,18 @@ def snapshot_for_version(version: int) -> KnowledgeSnapshot:
     return current_snapshot()
 
 
+def warm_reading() -> None:
+    """Load what reading a check's words would otherwise load on a process's first check:
+    wordfreq's English word list (typo correction) and the pregnancy and breastfeeding lexicon
+    (vocabulary.yaml). gunicorn calls this in the master before forking, so a new or recycled
+    worker does not spend several hundred CPU ms of its first request on it."""
+    from .context import is_real_word
+    from .profile_words import shipped_profile_lexicon
+
+    is_real_word("headache")
+    shipped_profile_lexicon()
+
+
 def clear_snapshot() -> None:
     global _cached
     _cached = None
