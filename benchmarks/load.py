@@ -1037,12 +1037,14 @@ def _profile(email: str, repeat: int = 30) -> dict:
     from pyinstrument import Profiler
 
     from accounts.models import User
+    from diagnosis.engine.knowledge import warm_reading
     from diagnosis.services import symptom_check_start
 
     sessions_before = _count()["sessions"]
     user = User.objects.get(email=email)
     inputs = [p for p in symptom_sets(80) if p["names"]]
     symptom_check_start(user=user, text="", chips=inputs[0]["names"])  # load snapshot and model
+    warm_reading()  # word lists, as gunicorn's master loads them before forking
     with CaptureQueriesContext(connection) as queries:
         t0 = time.perf_counter()
         symptom_check_start(user=user, text="", chips=inputs[1]["names"])
