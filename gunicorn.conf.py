@@ -53,10 +53,11 @@ logger_class = RedactingLogger
 
 
 def when_ready(server):
-    """Load the knowledge snapshot and the champion model in the master, before the workers fork:
-    they start with it in shared (copy-on-write) memory instead of each loading it on its first
-    request. If the database is not reachable yet, the workers load it lazily as before. (The
-    load benchmark's Flask baseline shares this file: no Django there, nothing to do.)"""
+    """Load the knowledge snapshot, the champion model and the word lists that reading a check
+    needs in the master, before the workers fork: they start with them in shared (copy-on-write)
+    memory instead of each loading them on its first request (a recycled worker too). If the
+    database is not reachable yet, the workers load the model lazily as before. (The load
+    benchmark's Flask baseline shares this file: no Django there, nothing to do.)"""
     from django.conf import settings
 
     if not settings.configured:
@@ -64,14 +65,21 @@ def when_ready(server):
     from django.db import connections
 
     try:
-        from diagnosis.engine.knowledge import current_snapshot
-        from diagnosis.engine.predictor import current_model
+        try:
+            from diagnosis.engine.knowledge import current_snapshot
+            from diagnosis.engine.predictor import current_model
 
-        model = current_model(current_snapshot())
-        server.log.info("preloaded model %s", model.label)
-    except Exception as exc:  # never stop the server for a warm-up
-        server.log.warning(
-            "model not preloaded (%s: %s); workers load it on first use", type(exc).__name__, exc
-        )
+            model = current_model(current_snapshot())
+            server.log.info("preloaded model %s", model.label)
+        except Exception as exc:  # never stop the server for a warm-up
+            server.log.warning(
+                "model not preloaded (%s: %s); workers load it on first use", type(exc).__name__, exc
+            )
+        try:
+            from diagnosis.engine.knowledge import warm_reading
+
+            warm_reading()
+        except Exception as exc:  # never stop the server for a warm-up
+            server.log.warning("word lists not preloaded (%s: %s)", type(exc).__name__, exc)
     finally:
         connections.close_all()  # no database socket may be shared by forked workers

@@ -1,6 +1,7 @@
 """Load benchmark of the symptom-check path on the production stack, against a seed-style baseline.
 
     cd /work/main && .venv/bin/python benchmarks/load.py [--quick] [--duration S] [--concurrency 1,8,32]
+    .venv/bin/python benchmarks/load.py --profile-only   # step 6 alone: CPU per request in-process
 
 Everything runs on this machine, on loopback only, and is stopped at the end (also on Ctrl+C or an
 error):
@@ -649,6 +650,31 @@ def run(config: Config, out=sys.stdout) -> dict:
     return results
 
 
+def run_profile_only(out=sys.stdout) -> dict:
+    """Only the in-process part (item 6 above): services, setup with one patient, `_profile`. No
+    gunicorn and no load generator, so its CPU numbers hold on a busy shared machine."""
+    t_start = time.monotonic()
+    tmp = Path(tempfile.mkdtemp(prefix="medportal-load-"))
+    with contextlib.ExitStack() as stack:
+        stack.callback(shutil.rmtree, tmp, True)
+        log(f"starting PostgreSQL and Redis (work dir {tmp})")
+        services = dict(stack.enter_context(postgres_cluster()))
+        redis = stack.enter_context(redis_server())
+        if redis is None:
+            raise RuntimeError("redis-server is not installed")
+        services.update(redis)
+        env = production_env(services, tmp / "models")
+        setup = helper(env, "_setup", json.dumps({"api_users": 1, "web_users": 0}))
+        prof = helper(env, "_profile", setup["profile_email"])
+    lines = ["# In-process profile of a symptom check (benchmarks/load.py --profile-only)"]
+    lines += render_profile(prof)
+    lines += ["", f"Whole run {time.monotonic() - t_start:.1f} s.", ""]
+    text = "\n".join(lines) + "\n"
+    out.write(text)
+    out.flush()
+    return {"profile": prof, "text": text}
+
+
 async def measure_target(name: str, sender, config: Config, web=None, cpu=None) -> list[dict]:
     """Warm up, then every concurrency in turn, in one event loop (clients stay bound to it)."""
     sessions = None
@@ -789,6 +815,13 @@ def render_profile(prof: dict) -> list[str]:
                 f"Whole request {label} through Django's test client: HTTP {r['status']}, {r['ms']:.1f} ms, "
                 f"{r['queries']} SQL statements ({r['commits']} commits) taking {r['sql_ms']:.1f} ms."
             )
+    plain = prof.get("plain")
+    if plain:
+        lines.append(
+            f"CPU of a whole `POST /api/v1/checks/` (token) request, no profiler: {plain['ms_per_request']:.2f} ms "
+            f"(process time of the Django process, best of {len(plain['rounds'])} rounds of {plain['n']} requests "
+            f"through the test client: {', '.join(f'{ms:.2f}' for ms in plain['rounds'])} ms)."
+        )
     cpu = prof.get("cpu")
     if cpu:
         lines += [
@@ -948,6 +981,21 @@ def _package(filename: str) -> str:
     return "Python stdlib"
 
 
+def _plain_cpu(send, n: int = 300, rounds: int = 3) -> dict:
+    """CPU time (time.process_time: this process only, so waits on PostgreSQL and other engineers'
+    work on the shared cores are left out) per whole request, without a profiler; the best of
+    `rounds` rounds of n requests, after 20 warm-up requests."""
+    for i in range(20):
+        send(i)
+    per_round = []
+    for _ in range(rounds):
+        t0 = time.process_time()
+        for i in range(n):
+            send(i)
+        per_round.append((time.process_time() - t0) * 1000 / n)
+    return {"n": n, "rounds": [round(ms, 2) for ms in per_round], "ms_per_request": min(per_round)}
+
+
 def _cpu_profile(send, n: int = 30) -> dict:
     """CPU time (not wall time: waits on PostgreSQL are left out) of n whole requests, by package and
     by function, with cProfile on time.process_time (profiling overhead inflates the absolute numbers)."""
@@ -990,12 +1038,14 @@ def _profile(email: str, repeat: int = 30) -> dict:
     from pyinstrument import Profiler
 
     from accounts.models import User
+    from diagnosis.engine.knowledge import warm_reading
     from diagnosis.services import symptom_check_start
 
     sessions_before = _count()["sessions"]
     user = User.objects.get(email=email)
     inputs = [p for p in symptom_sets(80) if p["names"]]
     symptom_check_start(user=user, text="", chips=inputs[0]["names"])  # load snapshot and model
+    warm_reading()  # word lists, as gunicorn's master loads them before forking
     with CaptureQueriesContext(connection) as queries:
         t0 = time.perf_counter()
         symptom_check_start(user=user, text="", chips=inputs[1]["names"])
@@ -1057,6 +1107,11 @@ def _profile(email: str, repeat: int = 30) -> dict:
             "sql_ms": sum(q["ms"] for q in captured),
             "sql": captured,
         }
+    plain = _plain_cpu(
+        lambda i: api.post(
+            "/api/v1/checks/", {"symptoms": inputs[i % len(inputs)]["names"]}, content_type="application/json"
+        )
+    )
     cpu = _cpu_profile(
         lambda i: api.post(
             "/api/v1/checks/", {"symptoms": inputs[i % len(inputs)]["names"]}, content_type="application/json"
@@ -1065,6 +1120,7 @@ def _profile(email: str, repeat: int = 30) -> dict:
     shapes = Counter(q["sql"] for q in service_sql)
     return {
         "cpu": cpu,
+        "plain": plain,
         "sessions_before": sessions_before,
         "repeat": repeat,
         "mean_ms": mean_ms,
@@ -1104,6 +1160,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web-users", type=int, default=24, help="at most 30: allauth limits logins per IP")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument(
+        "--profile-only",
+        action="store_true",
+        help="only the in-process profile (no gunicorn, no load); printed, written only with --output",
+    )
+    parser.add_argument(
         "--output", type=Path, default=None, help=f"markdown file (default {RESULTS_FILE} unless --quick)"
     )
     args = parser.parse_args(argv)
@@ -1122,6 +1183,15 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
+    if args.profile_only:
+        try:
+            results = run_profile_only()
+        except KeyboardInterrupt:
+            log("interrupted: everything started has been stopped")
+            return 130
+        if args.output:
+            args.output.write_text(results["text"])
+        return 0
     try:
         results = run(config)
     except KeyboardInterrupt:

@@ -10,10 +10,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from medportal.api import COMMON_ERRORS, PRIVATE_ERRORS, error_responses, validated
+from medportal.api import COMMON_ERRORS, PRIVATE_ERRORS, error_responses, represent, validated
 
 from . import selectors, services
-from .engine.knowledge import current_snapshot
+from .engine.knowledge import current_snapshot, snapshot_for_version
 from .serializers import (
     AutocompleteOutputSerializer,
     AutocompleteQuerySerializer,
@@ -41,7 +41,9 @@ def not_a_diagnosis_notice() -> str:
 
 def check_payload(session) -> dict:
     """What a client needs to show a check, with symptom slugs turned into display names."""
-    shown = selectors.session_display(session)
+    # Once, and without the version query when the check ran on the cached snapshot (a new one).
+    snapshot = snapshot_for_version(session.kb_version)
+    shown = selectors.session_display(session, snapshot)
     emergency = None
     if session.is_emergency:
         # The result page's banner: a heading, then each fired rule's instruction.
@@ -80,7 +82,7 @@ def check_payload(session) -> dict:
         ],
         "findings": list(session.findings or []),
         "safety_net": selectors.safety_net_for(session),
-        "suggestions": selectors.suggestions_for(session),
+        "suggestions": selectors.suggestions_for(session, snapshot),
     }
     # Optional: only when the model version that answered carries a conformal calibration.
     payload.update(selectors.conformal_for(session))
@@ -100,7 +102,7 @@ def _summary(session) -> dict:
 
 
 def _check_response(session, status_code=status.HTTP_200_OK) -> Response:
-    return Response(CheckOutputSerializer(check_payload(session)).data, status=status_code)
+    return Response(represent(CheckOutputSerializer, check_payload(session)), status=status_code)
 
 
 class SymptomAutocompleteView(APIView):
@@ -118,7 +120,7 @@ class SymptomAutocompleteView(APIView):
     def get(self, request):
         query = validated(AutocompleteQuerySerializer, request.query_params)["q"]
         results = current_snapshot().index.autocomplete(query[:60])
-        return Response(AutocompleteOutputSerializer({"results": results}).data)
+        return Response(represent(AutocompleteOutputSerializer, {"results": results}))
 
 
 class CheckListCreateView(GenericAPIView):
@@ -134,7 +136,7 @@ class CheckListCreateView(GenericAPIView):
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        data = CheckSummaryOutputSerializer([_summary(s) for s in page], many=True).data
+        data = [represent(CheckSummaryOutputSerializer, _summary(s)) for s in page]
         return self.get_paginated_response(data)
 
     @extend_schema(

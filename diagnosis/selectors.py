@@ -138,12 +138,15 @@ def safety_net_for(session) -> list[str]:
     return lines[:4] + [line for line in generic_safety_net() if line not in lines]
 
 
-def suggestions_for(session) -> dict[str, list[str]]:
-    """Did-you-mean symptom names for each phrase of a check that nothing recognised."""
+def suggestions_for(session, snapshot=None) -> dict[str, list[str]]:
+    """Did-you-mean symptom names for each phrase of a check that nothing recognised (no
+    knowledge-base look-up when every phrase was recognised: most checks)."""
     from .engine.knowledge import current_snapshot
 
-    index = current_snapshot().index
-    return {text: index.suggest(text) for text in session.unrecognised or []}
+    if not session.unrecognised:
+        return {}
+    index = (snapshot or current_snapshot()).index
+    return {text: index.suggest(text) for text in session.unrecognised}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from hmac import compare_digest
 
@@ -232,6 +233,34 @@ class UserRateThrottle(_ThrottleBase, throttling.UserRateThrottle):
 
 class ScopedRateThrottle(_ThrottleBase, throttling.ScopedRateThrottle):
     pass
+
+
+# --- output ---------------------------------------------------------------------------
+
+
+_output_serializers: dict[type, serializers.BaseSerializer] = {}
+_output_lock = threading.Lock()
+
+
+def represent(serializer_class, instance):
+    """``serializer_class(instance).data`` from one shared, already-bound serializer per class.
+
+    DRF deep-copies every declared field each time a serializer is built, and a nested
+    ``many=True`` field builds its child again, for every response: about a third of the CPU of
+    a symptom-check response went there. Turning an object into primitives changes no state on
+    the serializer or its fields, so one instance can serve every request and thread; the
+    output is the same (tests/medportal/test_api_represent.py). Output serializers only: they
+    must not depend on ``context`` (the request), which a shared instance does not have.
+    """
+    serializer = _output_serializers.get(serializer_class)
+    if serializer is None:
+        with _output_lock:
+            serializer = _output_serializers.get(serializer_class)
+            if serializer is None:
+                serializer = serializer_class()
+                serializer.fields  # noqa: B018 - bind the whole field tree once, under the lock
+                _output_serializers[serializer_class] = serializer
+    return serializer.to_representation(instance)
 
 
 def validated(serializer_class, data, **kwargs) -> dict:

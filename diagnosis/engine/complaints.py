@@ -483,7 +483,7 @@ class ComplaintCatalogue:
         )
         levels = []
         for complaint in self.complaints:
-            recognised = any(t in found for t in complaint.terms)
+            recognised = not found.isdisjoint(complaint.terms)  # any term found, in C
             if recognised:
                 result.complaints.append(
                     RecognisedComplaint(
@@ -540,7 +540,7 @@ def _drop_never_had_without_before(hits: list[TermHit], words: list[str]) -> lis
 
 
 def _fires(d: DiscriminatorSpec, found: set[str], subject: Subject, months, pregnant: bool, facts) -> bool:
-    if not all(any(t in found for t in group) for group in d.groups):
+    if not all(not found.isdisjoint(group) for group in d.groups):
         return False
     if d.sex and subject.sex and subject.sex != d.sex:
         return False

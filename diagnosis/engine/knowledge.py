@@ -214,6 +214,29 @@ def current_snapshot() -> KnowledgeSnapshot:
         return _cached
 
 
+def snapshot_for_version(version: int) -> KnowledgeSnapshot:
+    """The cached snapshot if it is ``version``, without the version query; else the current one.
+
+    A check's response shows the check just stored, run on the cached snapshot a moment ago:
+    its names come from that snapshot without asking the database again."""
+    snapshot = _cached
+    if snapshot is not None and snapshot.version == version:
+        return snapshot
+    return current_snapshot()
+
+
+def warm_reading() -> None:
+    """Load what reading a check's words would otherwise load on a process's first check:
+    wordfreq's English word list (typo correction) and the pregnancy and breastfeeding lexicon
+    (vocabulary.yaml). gunicorn calls this in the master before forking, so a new or recycled
+    worker does not spend several hundred CPU ms of its first request on it."""
+    from .context import is_real_word
+    from .profile_words import shipped_profile_lexicon
+
+    is_real_word("headache")
+    shipped_profile_lexicon()
+
+
 def clear_snapshot() -> None:
     global _cached
     _cached = None

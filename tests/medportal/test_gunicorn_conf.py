@@ -74,3 +74,42 @@ def test_a_format_asking_for_the_full_request_line_referer_or_credentials_still_
     )
     for secret in ("MQ:1tXyZ", "next=", "c3m4n5", "chest", "abc123secret", "s3cr3t"):
         assert secret not in line, secret
+
+
+def test_the_master_loads_the_word_lists_before_forking(monkeypatch):
+    """A new or recycled worker must not spend its first request importing wordfreq and reading
+    vocabulary.yaml (several hundred CPU ms): when_ready loads them in the master."""
+    from diagnosis.engine import knowledge, predictor
+
+    calls = []
+    monkeypatch.setattr(knowledge, "current_snapshot", lambda: "snapshot")
+    monkeypatch.setattr(predictor, "current_model", lambda snapshot: SimpleNamespace(label="m"))
+    monkeypatch.setattr(knowledge, "warm_reading", lambda: calls.append("reading"))
+    log = SimpleNamespace(info=lambda *a: calls.append("model"), warning=lambda *a: calls.append("warning"))
+    CONF["when_ready"](SimpleNamespace(log=log))
+    assert calls == ["model", "reading"]
+
+
+def test_a_failing_word_list_warm_up_never_stops_the_server(monkeypatch):
+    from diagnosis.engine import knowledge, predictor
+
+    warnings = []
+    monkeypatch.setattr(knowledge, "current_snapshot", lambda: "snapshot")
+    monkeypatch.setattr(predictor, "current_model", lambda snapshot: SimpleNamespace(label="m"))
+    monkeypatch.setattr(knowledge, "warm_reading", lambda: 1 / 0)
+    CONF["when_ready"](
+        SimpleNamespace(log=SimpleNamespace(info=lambda *a: None, warning=lambda *a: warnings.append(a)))
+    )
+    assert warnings and "word lists not preloaded" in warnings[0][0]
+
+
+def test_warm_reading_loads_wordfreq_and_the_lexicon():
+    import sys
+
+    from diagnosis.engine import profile_words
+    from diagnosis.engine.knowledge import warm_reading
+
+    profile_words._lexicon_cache = None
+    warm_reading()
+    assert profile_words._lexicon_cache is not None
+    assert "wordfreq" in sys.modules
