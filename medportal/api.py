@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -122,7 +123,7 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
 
     - a key that is not text (bytes that are not UTF-8, characters that are not ASCII) is an
       "Invalid token." 401 where knox would raise an error that becomes a 500;
-    - the presented token, if expired, is deleted (as knox does) and answered ``token_expired``
+    - the presented token, if expired, is deleted and answered ``token_expired``
       with what to do, instead of knox's "Invalid token.";
     - clinicians and admins must pass MFA, which a token cannot: the token endpoint never issues
       them one, and ``validate_user`` stops one made by hand or before a role change.
@@ -141,14 +142,19 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
         return super().authenticate_credentials(token)
 
     def _cleanup_token(self, auth_token) -> bool:
-        presented = self._is_presented(auth_token)  # before knox deletes it (the digest is the pk)
-        expired = super()._cleanup_token(auth_token)
-        if expired and presented:
+        """Knox's clean-up for the candidate token only: knox also loads the user and every one of
+        their tokens on every request to delete other expired ones (two queries per API call); an
+        expired token is deleted when it is next presented instead."""
+        if auth_token.expiry is None or auth_token.expiry >= timezone.now():
+            return False
+        presented = self._is_presented(auth_token)  # before deleting it (the digest is the pk)
+        auth_token.delete()
+        if presented:
             raise exceptions.AuthenticationFailed(
                 _("This API token has expired. Request a new one with your e-mail and password."),
                 code="token_expired",
             )
-        return expired
+        return True
 
     def _is_presented(self, auth_token) -> bool:
         """Whether ``auth_token`` is the presented key's (knox matches candidates by the first 15 characters)."""

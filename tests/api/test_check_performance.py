@@ -108,9 +108,9 @@ def test_a_warm_check_deep_copies_no_output_serializer(alice_api, trained_champi
 
 def test_a_warm_check_stays_within_its_queries(alice_api, trained_champion, django_assert_max_num_queries):
     alice_api.post(CHECKS, REPRESENTATIVE["self_care"], format="json")  # warm snapshot and model
-    # Token, today's check count (the daily cap), the service's savepoint pair (the test runs in a
-    # transaction), profile, knowledge-base version, champion, insert; the response asks nothing
-    # more (it was 10: two more knowledge-base version checks for the display helpers).
-    with django_assert_max_num_queries(8):
+    # Token, its user, today's check count (the daily cap), the service's savepoint pair (the test
+    # runs in a transaction), profile, knowledge-base version, champion, insert; the response asks
+    # nothing more (it was 10: two more knowledge-base version checks for the display helpers).
+    with django_assert_max_num_queries(9):
         response = alice_api.post(CHECKS, REPRESENTATIVE["self_care"], format="json")
     assert response.status_code == 201

@@ -32,7 +32,7 @@ def emergency_check(alice, trained_champion):
     session = _complete(symptom_check_start(user=alice, chips=["chest pain", "shortness of breath"]))
     assert session.triage == "emergency"
     # A listed condition whose knowledge-base entry does list medicines (for a non-emergency check).
-    assert "hypertension" in {c["slug"] for c in session.conditions}
+    assert "pneumonia" in {c["slug"] for c in session.conditions}
     return session
 
 
@@ -102,7 +102,7 @@ def test_api_rates_precautions_by_their_position_in_the_advice(alice_api, cold_c
 
 @pytest.mark.parametrize(
     ("condition", "item_key"),
-    [("hypertension", "amlodipine"), ("heart_attack", "aspirin")],
+    [("pneumonia", "paracetamol"), ("heart_attack", "aspirin")],
 )
 def test_api_refuses_ratings_on_an_emergency_check(alice_api, emergency_check, condition, item_key):
     response = _rate(alice_api, emergency_check, condition=condition, item_key=item_key)
@@ -137,7 +137,7 @@ def test_website_refuses_items_the_check_never_showed_with_a_message(alice_clien
 
 def test_website_refuses_medicine_ratings_on_an_emergency_check(alice_client, emergency_check):
     url = reverse("feedback:rate_item", args=[emergency_check.pk])
-    body = {"disease": "hypertension", "item_type": "medicine", "item_key": "amlodipine", "rating": 5}
+    body = {"disease": "pneumonia", "item_type": "medicine", "item_key": "paracetamol", "rating": 5}
     response = alice_client.post(url, body, follow=True)
     assert response.status_code == 200
     assert not ItemRating.objects.exists()
