@@ -366,6 +366,26 @@ def _not_current(clause: str, first_person: bool) -> bool:
     return context.family or context.history or context.hypothetical_from is not None
 
 
+# Words that join what the person has now to what follows ("chest pain and a family history of
+# heart disease"): the current part ends at the last of them before the family or past history.
+_JOINERS = frozenset({"and", "with", "plus", "&"})
+
+
+def _current_part(clause: str, first_person: bool) -> tuple[str, str]:
+    """The words of a clause before its family history, past history or hypothetical begins
+    ("I have chest pain and a family history of heart disease" -> "I have chest pain"), cut at
+    the last joining word before that point ("" when the clause is not current from its start),
+    and the words after that joining word."""
+    words = clause.split()
+    for end in range(1, len(words) + 1):
+        if _not_current(" ".join(words[:end]), first_person):
+            joins = [i for i in range(end - 1) if words[i] in _JOINERS]
+            if not joins:
+                return "", ""
+            return " ".join(words[: joins[-1]]), " ".join(words[joins[-1] + 1 :])
+    return clause, ""
+
+
 # Word forms read as one, so "my eyes are itching" finds "itchy eyes" and "ankles have swelled"
 # finds "swollen ankles" (see SymptomIndex._bag_hit).
 _IRREGULAR_STEMS = {
@@ -452,8 +472,12 @@ class SymptomIndex:
         text = ANSWERED_NO_RE.sub(lambda m: f" no {m.group(1)}. ", text)
         first_person = speaks_of_self(tokenise(text))
         for clause in CLAUSE_SPLIT.split(text):
-            if _not_current(clause, first_person):
-                continue
+            if self.phrases.get(" ".join(clause.split())):
+                pass  # a symptom's own name ("previous blood transfusion", "family history of ...")
+            elif _not_current(clause, first_person):
+                clause, rest = _current_part(clause, first_person)
+                if self.phrases.get(rest):  # "... and family history of the condition" (a name)
+                    self._resolve_clause(rest, result)
             self._resolve_clause(clause.strip(), result)
 
     def _exact_or_fuzzy(self, phrase: str, cutoff: float) -> tuple[str, float] | None:
