@@ -439,7 +439,10 @@ TRAINING_CONFIRMED_WEIGHT = env.float("TRAINING_CONFIRMED_WEIGHT", default=3.0)
 # Latency gate (mlops.gates): a diagnosis version is promoted only if its single predictions (the
 # model's share of a check) keep their p99 under this many milliseconds and `predict --batch`'s one
 # prediction per case runs at least this many cases a second, both measured in-process at promotion.
-DIAGNOSIS_LATENCY_P99_MS = env.float("DIAGNOSIS_LATENCY_P99_MS", default=20.0)
+# 10 ms, not the 20 ms a whole check may take: the rest of a check (reading, triage, explanation)
+# costs about 9-13 ms p99 whatever the version (benchmarks/triage.py), so a model under 10 ms keeps
+# a whole check under about 20 ms.
+DIAGNOSIS_LATENCY_P99_MS = env.float("DIAGNOSIS_LATENCY_P99_MS", default=10.0)
 DIAGNOSIS_BATCH_MIN_PER_SECOND = env.float("DIAGNOSIS_BATCH_MIN_PER_SECOND", default=500.0)
 
 # =============================================================================

@@ -59,7 +59,7 @@ def test_a_slow_challenger_is_refused_by_the_latency_gate_alone(slow_version):
     assert set(refused) == {"latency"}, refused
     detail = refused["latency"]
     assert detail.startswith("too slow:")
-    assert "single predictions took 20 ms or more" in detail and "not under 20 ms" in detail
+    assert "single predictions took 10 ms or more" in detail and "not under 10 ms" in detail
     assert "cases/s < 500" in detail
     slow_version.refresh_from_db()
     assert slow_version.alias == "archived" and "latency gate: too slow" in slow_version.decision
