@@ -541,6 +541,18 @@ class Config:
     max_requests: int = 100_000
 
 
+def _started_services(stack: contextlib.ExitStack, tmp: Path) -> tuple[dict, dict]:
+    """Start throw-away PostgreSQL and Redis (stopped when `stack` closes); their settings and
+    the production environment that points at them."""
+    log(f"starting PostgreSQL and Redis (work dir {tmp})")
+    services = dict(stack.enter_context(postgres_cluster()))
+    redis = stack.enter_context(redis_server())
+    if redis is None:
+        raise RuntimeError("redis-server is not installed")
+    services.update(redis)
+    return services, production_env(services, tmp / "models")
+
+
 def run(config: Config, out=sys.stdout) -> dict:
     """Start everything, measure, stop everything. Returns the numbers (and prints the tables)."""
     t_start = time.monotonic()
@@ -550,13 +562,7 @@ def run(config: Config, out=sys.stdout) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="medportal-load-"))
     with contextlib.ExitStack() as stack:
         stack.callback(shutil.rmtree, tmp, True)
-        log(f"starting PostgreSQL and Redis (work dir {tmp})")
-        services = dict(stack.enter_context(postgres_cluster()))
-        redis = stack.enter_context(redis_server())
-        if redis is None:
-            raise RuntimeError("redis-server is not installed")
-        services.update(redis)
-        env = production_env(services, tmp / "models")
+        services, env = _started_services(stack, tmp)
         t0 = time.monotonic()
         setup = helper(
             env,
@@ -657,13 +663,7 @@ def run_profile_only(out=sys.stdout) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="medportal-load-"))
     with contextlib.ExitStack() as stack:
         stack.callback(shutil.rmtree, tmp, True)
-        log(f"starting PostgreSQL and Redis (work dir {tmp})")
-        services = dict(stack.enter_context(postgres_cluster()))
-        redis = stack.enter_context(redis_server())
-        if redis is None:
-            raise RuntimeError("redis-server is not installed")
-        services.update(redis)
-        env = production_env(services, tmp / "models")
+        services, env = _started_services(stack, tmp)
         setup = helper(env, "_setup", json.dumps({"api_users": 1, "web_users": 0}))
         prof = helper(env, "_profile", setup["profile_email"])
     lines = ["# In-process profile of a symptom check (benchmarks/load.py --profile-only)"]
