@@ -9,26 +9,24 @@ from simple_history.models import HistoricalRecords
 
 from medportal.encryption import EncryptedCharField, EncryptedJSONTextField, EncryptedTextField
 
+from .engine import levels
+
 ICD10_VALIDATOR = RegexValidator(
     r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$", _("Enter an ICD-10 code such as K21.9.")
 )
 
 
 class TriageLevel(models.TextChoices):
-    """Ordered from most to least urgent (see ``TRIAGE_ORDER``)."""
+    """Ordered from most to least urgent (see ``TRIAGE_ORDER``); the values are the engine's
+    (``diagnosis.engine.levels``), this adds the labels people see."""
 
-    EMERGENCY = "emergency", _("Emergency: call an ambulance now")
-    URGENT = "urgent", _("Urgent: get medical help today")
-    GP = "gp", _("See a doctor: book an appointment")
-    SELF_CARE = "self_care", _("Self-care: look after yourself at home")
+    EMERGENCY = levels.TriageLevel.EMERGENCY.value, _("Emergency: call an ambulance now")
+    URGENT = levels.TriageLevel.URGENT.value, _("Urgent: get medical help today")
+    GP = levels.TriageLevel.GP.value, _("See a doctor: book an appointment")
+    SELF_CARE = levels.TriageLevel.SELF_CARE.value, _("Self-care: look after yourself at home")
 
 
-TRIAGE_ORDER = {
-    TriageLevel.EMERGENCY: 0,
-    TriageLevel.URGENT: 1,
-    TriageLevel.GP: 2,
-    TriageLevel.SELF_CARE: 3,
-}
+TRIAGE_ORDER = {TriageLevel(value): order for value, order in levels.TRIAGE_ORDER.items()}
 
 
 class BodySystem(models.TextChoices):
