@@ -14,10 +14,9 @@ from feedback.services import review_flag
 from .engine.check import CheckResult, run_check
 from .engine.complaints import Subject
 from .engine.context import pregnancy_and_breastfeeding, tokenise
-from .engine.knowledge import current_snapshot
 from .engine.predictor import current_model
 from .models import SymptomSession
-from .selectors import ANSWER_LABELS
+from .selectors import ANSWER_LABELS, current_snapshot
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from medportal.limits import check_submission_limits
 from recommendations.services import recommendations_for_session
 
 from . import selectors, services
-from .engine.knowledge import current_snapshot
 from .forms import AnswerForm, CheckStartForm
+from .selectors import current_snapshot
 
 # A guest's check, encrypted, in their own Django session (diagnosis.services: guest checks).
 GUEST_SESSION_KEY = "diagnosis_guest_check"

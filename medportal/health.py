@@ -75,8 +75,8 @@ def _broker() -> str:
 
 def _model() -> dict:
     try:
-        from diagnosis.engine.knowledge import current_snapshot
         from diagnosis.engine.predictor import current_model
+        from diagnosis.selectors import current_snapshot
 
         model = current_model(current_snapshot())
     except Exception as exc:
