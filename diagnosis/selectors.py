@@ -19,6 +19,7 @@ from .models import (
     PresentingComplaint,
     RedFlagRule,
     Symptom,
+    SymptomSession,
     SymptomSynonym,
 )
 
@@ -211,6 +212,13 @@ def snapshot_for_version(version: int) -> KnowledgeSnapshot:
 def clear_snapshot() -> None:
     global _cached_snapshot
     _cached_snapshot = None
+
+
+def model_version_exists(version_id: int) -> bool:
+    """Whether the model version a check names is still registered. The check's foreign key knows
+    its target table (mlops' ModelVersion), so diagnosis asks it without importing the app above."""
+    target = SymptomSession._meta.get_field("model_version").related_model
+    return target._default_manager.filter(pk=version_id).exists()
 
 
 def get_session_for_user(*, user, pk: int):

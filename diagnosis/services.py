@@ -16,7 +16,7 @@ from .engine.complaints import Subject
 from .engine.context import pregnancy_and_breastfeeding, tokenise
 from .engine.predictor import current_model
 from .models import SymptomSession
-from .selectors import ANSWER_LABELS, current_snapshot
+from .selectors import ANSWER_LABELS, current_snapshot, model_version_exists
 
 logger = logging.getLogger(__name__)
 
@@ -309,8 +309,6 @@ def guest_check_save(*, user, check: dict) -> SymptomSession:
 
     From here on it is an ordinary check of that account (history, rating, a clinician's review
     of an emergency, training only with the account's consent)."""
-    from mlops.models import ModelVersion
-
     session = SymptomSession(
         user=user,
         entered_text=check.get("entered_text", ""),
@@ -323,7 +321,7 @@ def guest_check_save(*, user, check: dict) -> SymptomSession:
         **{name: check.get(name) for name in _RESULT_FIELDS},
     )
     # The model that ran the check may have been removed since; the label still names it.
-    if session.model_version_id and not ModelVersion.objects.filter(pk=session.model_version_id).exists():
+    if session.model_version_id and not model_version_exists(session.model_version_id):
         session.model_version_id = None
     session.full_clean(exclude=["user", "model_version"])
     session.save()
