@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.selectors import profile_snapshot
-from feedback.services import review_flag
 
 from .engine.check import CheckResult, run_check
 from .engine.complaints import Subject
@@ -17,6 +16,7 @@ from .engine.context import pregnancy_and_breastfeeding, tokenise
 from .engine.predictor import current_model
 from .models import SymptomSession
 from .selectors import ANSWER_LABELS, current_snapshot, model_version_exists
+from .signals import check_saved
 
 logger = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ def symptom_check_start(
     # the two existence queries full_clean would spend on them (this is the hottest write).
     session.full_clean(exclude=["user", "model_version"])
     session.save()
-    review_flag(session=session, new_session=True)
+    check_saved.send(sender=SymptomSession, session=session, new_session=True)
     return session
 
 
@@ -199,7 +199,7 @@ def symptom_check_answer(*, session: SymptomSession, symptom: str, answer: str) 
     session.answers = [*session.answers, {"symptom": symptom, "answer": answer}]
     _rerun(session)
     session.save()
-    review_flag(session=session)
+    check_saved.send(sender=SymptomSession, session=session)
     return session
 
 
@@ -210,7 +210,7 @@ def symptom_check_finish(*, session: SymptomSession) -> SymptomSession:
     session.status = SymptomSession.Status.COMPLETE
     session.next_question = ""
     session.save(update_fields=["status", "next_question", "updated_at"])
-    review_flag(session=session)
+    check_saved.send(sender=SymptomSession, session=session)
     return session
 
 
@@ -325,7 +325,7 @@ def guest_check_save(*, user, check: dict) -> SymptomSession:
         session.model_version_id = None
     session.full_clean(exclude=["user", "model_version"])
     session.save()
-    review_flag(session=session, new_session=True)
+    check_saved.send(sender=SymptomSession, session=session, new_session=True)
     return session
 
 

@@ -5,4 +5,5 @@ class FeedbackConfig(AppConfig):
     name = "feedback"
 
     def ready(self):
-        from . import tasks  # noqa: F401  (register Celery tasks in every process)
+        # Register Celery tasks in every process, and the receiver that queues flagged checks.
+        from . import receivers, tasks  # noqa: F401
