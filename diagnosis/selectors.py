@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from medportal.limits import DAY
 
 from .engine.knowledge import DiseaseSpec, KnowledgeSnapshot, RuleSpec, snapshot_from_data
 from .models import (
@@ -219,6 +222,26 @@ def model_version_exists(version_id: int) -> bool:
     its target table (mlops' ModelVersion), so diagnosis asks it without importing the app above."""
     target = SymptomSession._meta.get_field("model_version").related_model
     return target._default_manager.filter(pk=version_id).exists()
+
+
+def checks_in_last_day(*, user) -> int:
+    return SymptomSession.objects.filter(user=user, created_at__gte=timezone.now() - DAY).count()
+
+
+def daily_cap_wait_seconds(*, user) -> float | None:
+    """None while ``user`` may start another check (``CHECKS_PER_DAY``; 0: no cap); otherwise
+    seconds until the oldest check of the last 24 hours ages out of the window."""
+    cap = settings.CHECKS_PER_DAY
+    if not cap or checks_in_last_day(user=user) < cap:
+        return None
+    window_start = timezone.now() - DAY
+    oldest = (
+        SymptomSession.objects.filter(user=user, created_at__gte=window_start)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return max(1.0, ((oldest or window_start) - window_start).total_seconds())
 
 
 def get_session_for_user(*, user, pk: int):

@@ -235,7 +235,7 @@ def _rerun(session: SymptomSession) -> None:
 # --- guest checks (no account) ----------------------------------------------------------------
 #
 # A guest's check is never a SymptomSession row: it lives, encrypted, in the visitor's own Django
-# session (``diagnosis.views.GUEST_SESSION_KEY``) and goes when the session does (30 minutes idle,
+# session (``medportal.session_keys.GUEST_CHECK``) and goes when the session does (30 minutes idle,
 # 12 hours at most, or sign-out). With no row there is nothing a clinician queue, the training
 # export or a rating could pick up, and nothing another session could open. Only when the visitor
 # signs in and asks to save it does it become an ordinary check of their account.

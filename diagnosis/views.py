@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from medportal import session_keys
 from medportal.encryption import decrypt_json, encrypt_json
 from medportal.exceptions import show_error
 from medportal.limits import check_submission_limits
@@ -22,7 +23,7 @@ from .forms import AnswerForm, CheckStartForm
 from .selectors import current_snapshot
 
 # A guest's check, encrypted, in their own Django session (diagnosis.services: guest checks).
-GUEST_SESSION_KEY = "diagnosis_guest_check"
+GUEST_SESSION_KEY = session_keys.GUEST_CHECK
 
 
 def guest_check_get(request) -> dict | None:
@@ -37,7 +38,7 @@ def _guest_check_keep(request, check: dict) -> None:
 
 
 @never_cache
-@check_submission_limits
+@check_submission_limits(daily_cap_wait=selectors.daily_cap_wait_seconds)
 def check_start(request):
     """Signed-in patients start a stored check; anyone else a guest check kept in their session."""
     guest = not request.user.is_authenticated
