@@ -4,12 +4,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from medportal.encryption import EncryptedCharField, EncryptedJSONTextField, EncryptedTextField
 
 from .engine import levels
+from .engine.complaints import CatalogueError, expand_terms
+from .engine.resolver import STOPWORDS, normalise
 
 ICD10_VALIDATOR = RegexValidator(
     r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$", _("Enter an ICD-10 code such as K21.9.")
@@ -96,8 +99,6 @@ class SymptomSynonym(models.Model):
 
     def clean(self) -> None:
         """A synonym such as "a" or "!!" would match inside every sentence ("I have a sore throat")."""
-        from .engine.resolver import STOPWORDS, normalise
-
         phrase = normalise(self.phrase or "")
         if len(phrase) < 3 or not any(ch.isalpha() for ch in phrase) or phrase in STOPWORDS:
             raise ValidationError(
@@ -251,8 +252,6 @@ class PresentingComplaint(models.Model):
 
 def _check_concepts(terms, field: str) -> None:
     """An admin edit naming an unknown @concept is refused here rather than skipped at check time."""
-    from .engine.complaints import CatalogueError, expand_terms
-
     concepts = dict(ComplaintConcept.objects.values_list("name", "terms"))
     try:
         expand_terms(terms or [], concepts, field)
@@ -354,8 +353,6 @@ class SymptomSession(models.Model):
         return f"Check #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("diagnosis:check_detail", args=[self.pk])
 
     @property

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from medportal.limits import DAY
 
+from .engine.check import WIDE_SET
 from .engine.knowledge import DiseaseSpec, KnowledgeSnapshot, RuleSpec, snapshot_from_data
 from .models import (
     ComplaintConcept,
@@ -246,8 +250,6 @@ def daily_cap_wait_seconds(*, user) -> float | None:
 
 def get_session_for_user(*, user, pk: int):
     """The one choke point for opening a check: anyone but its owner gets 404."""
-    from .models import SymptomSession
-
     return get_object_or_404(SymptomSession.objects.select_related("model_version"), pk=pk, user=user)
 
 
@@ -255,10 +257,6 @@ def guest_check_display(check: dict):
     """A guest's check (plain data from their session) as an unsaved SymptomSession, so the
     result page, ``what_to_do`` and ``session_display`` treat it exactly like a patient's check.
     Never saved: it has no owner and no id."""
-    from django.utils.dateparse import parse_datetime
-
-    from .models import SymptomSession
-
     fields = {f.name for f in SymptomSession._meta.concrete_fields} | {"model_version_id"}
     shown = SymptomSession(**{k: v for k, v in check.items() if k in fields and k != "created_at"})
     shown.created_at = parse_datetime(check.get("created_at") or "")
@@ -266,8 +264,6 @@ def guest_check_display(check: dict):
 
 
 def sessions_for_user(*, user):
-    from .models import SymptomSession
-
     return SymptomSession.objects.filter(user=user).order_by("-created_at")
 
 
@@ -325,8 +321,6 @@ class WhatToDo:
 
 def emergency_tel() -> str:
     """The dialable part of the configured emergency number ("999 (UK) / 112 (EU)" -> "999")."""
-    import re
-
     match = re.search(r"\d+", settings.EMERGENCY_NUMBER)
     return match.group(0) if match else "999"
 
@@ -378,9 +372,6 @@ def knowledge_sources() -> dict[str, list[dict]]:
     """The public guidance behind every condition and active presenting complaint, for /sources/:
     each entry's name, its source note and when it last changed (its newest history row; None
     when it has never been saved through a tracked write)."""
-    from django.db.models import OuterRef, Subquery
-
-    from .models import Disease, PresentingComplaint
 
     def notes(model, queryset) -> list[dict]:
         newest = model.history.filter(id=OuterRef("pk")).order_by("-history_date").values("history_date")[:1]
@@ -438,8 +429,6 @@ class PatientCondition:
 
 def condition_lay_names(slugs) -> dict[str, str]:
     """Slug -> everyday name for the conditions that have one (blank lay names are left out)."""
-    from .models import Disease
-
     return dict(
         Disease.objects.filter(slug__in=set(slugs)).exclude(lay_name="").values_list("slug", "lay_name")
     )
@@ -527,8 +516,6 @@ def list_certainty(session) -> ListCertainty | None:
     """None when there is no calibrated set. A set of 1-4 names them ("very likely one of these
     two"); an empty set or more than 4 says plainly that it cannot be narrowed down (and the
     check is then never self-care: engine/check.py)."""
-    from .engine.check import WIDE_SET
-
     data = conformal_for(session)
     if not data:
         return None

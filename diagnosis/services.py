@@ -6,15 +6,17 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import age_band_for
 from accounts.selectors import profile_snapshot
 
 from .engine.check import CheckResult, run_check
 from .engine.complaints import Subject
 from .engine.context import pregnancy_and_breastfeeding, tokenise
 from .engine.predictor import current_model
-from .models import SymptomSession
+from .models import KnowledgeBaseVersion, SymptomSession
 from .selectors import ANSWER_LABELS, current_snapshot, model_version_exists
 from .signals import check_saved
 
@@ -132,8 +134,6 @@ def _evaluate(*, text: str, chips: list[str], subject: dict, answers: list[dict]
 
 
 def _age_band(subject: dict) -> str:
-    from accounts.models import age_band_for
-
     months = subject.get("age_months")
     return age_band_for(int(months // 12) if months is not None else None)
 
@@ -274,8 +274,6 @@ def guest_check_start(*, text: str | None = "", chips=(), subject: dict | None =
     text, chips = _clean_input(text, chips)
     facts = subject_for_check(profile=profile_snapshot(user=None), given=subject)
     result = _evaluate(text=text, chips=chips, subject=facts, answers=[])
-    from django.utils import timezone
-
     check = {
         "entered_text": text,
         "chips": chips,
@@ -331,8 +329,6 @@ def guest_check_save(*, user, check: dict) -> SymptomSession:
 
 def knowledge_base_bump(*, reason: str, user=None):
     """Record a knowledge-base change; snapshots and caches keyed on the version rebuild on the next check."""
-    from .models import KnowledgeBaseVersion
-
     return KnowledgeBaseVersion.objects.create(
         reason=reason[:200], changed_by=user if user and user.pk else None
     )

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .complaints import ComplaintCatalogue
+from .context import is_real_word
+from .profile_words import shipped_profile_lexicon
 from .resolver import SymptomIndex, normalise
 
 
@@ -126,8 +128,5 @@ def warm_reading() -> None:
     wordfreq's English word list (typo correction) and the pregnancy and breastfeeding lexicon
     (vocabulary.yaml). gunicorn calls this in the master before forking, so a new or recycled
     worker does not spend several hundred CPU ms of its first request on it."""
-    from .context import is_real_word
-    from .profile_words import shipped_profile_lexicon
-
     is_real_word("headache")
     shipped_profile_lexicon()
