@@ -51,3 +51,13 @@ def test_a_source_whose_champion_fails_falls_back_to_the_next_candidate(snapshot
     assert model.version_id == 2
     assert "serving last good v2" in model.fallback_reason
     assert model.errors == ["v1: checksum mismatch"]
+
+
+def test_a_saved_guest_check_names_its_model_version_only_while_it_is_registered():
+    from diagnosis.selectors import model_version_exists
+    from mlops.models import ModelVersion
+
+    version = ModelVersion.objects.create(version=9, algorithm="naive_bayes", data_fingerprint="f")
+    assert model_version_exists(version.pk)
+    version.delete()
+    assert not model_version_exists(version.pk)
