@@ -66,8 +66,8 @@ def when_ready(server):
 
     try:
         try:
-            from diagnosis.engine.knowledge import current_snapshot
             from diagnosis.engine.predictor import current_model
+            from diagnosis.selectors import current_snapshot
 
             model = current_model(current_snapshot())
             server.log.info("preloaded model %s", model.label)

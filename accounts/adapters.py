@@ -2,6 +2,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal.ratelimit import get_ip
 from django.urls import reverse
 
+from medportal import session_keys
+
 from .models import Role
 from .services import health_profile_get_or_create, user_set_role
 
@@ -47,9 +49,7 @@ class AccountAdapter(DefaultAccountAdapter):
         still opens the case."""
         if getattr(request.user, "is_clinician", False):
             return reverse("feedback:review_queue")
-        from diagnosis.views import GUEST_SESSION_KEY
-
-        if GUEST_SESSION_KEY in request.session:
+        if session_keys.GUEST_CHECK in request.session:
             # A check made without an account in this browser: ask whether to save it (a sign-up
             # confirmed by e-mail link loses the "?next=" the result page gave it).
             return reverse("diagnosis:guest_check_save")

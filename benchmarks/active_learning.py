@@ -129,7 +129,7 @@ class _World:
 
     def __init__(self):
         from benchmarks.continuous_improvement import REGIONAL_SHIFT
-        from diagnosis.engine.knowledge import current_snapshot
+        from diagnosis.selectors import current_snapshot
 
         self.s = current_snapshot()
         self.slugs = list(self.s.disease_slugs)

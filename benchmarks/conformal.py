@@ -64,8 +64,8 @@ from diagnosis.engine.conformal import (  # noqa: E402
     stratified_patients,
 )
 from diagnosis.engine.features import featurise  # noqa: E402
-from diagnosis.engine.knowledge import current_snapshot  # noqa: E402
 from diagnosis.engine.synthetic import Case, generate_cases  # noqa: E402
+from diagnosis.selectors import current_snapshot  # noqa: E402
 from mlops import gates  # noqa: E402
 from mlops.models import EvaluationCase  # noqa: E402
 from mlops.training import (  # noqa: E402

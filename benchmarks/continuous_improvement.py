@@ -357,8 +357,8 @@ def _retrain(trigger: str, per_disease: int) -> tuple:
 
 
 def part_a(report: Report, sizes: dict, progress) -> dict:
-    from diagnosis.engine.knowledge import current_snapshot
     from diagnosis.models import Disease
+    from diagnosis.selectors import current_snapshot
     from mlops.models import TrainingCase
 
     snapshot = current_snapshot()
@@ -648,8 +648,8 @@ def scaling_child(size: int, algorithms: list[str], fit_limit: float) -> int:
     import resource
 
     from diagnosis.engine.algorithms import make_estimator
-    from diagnosis.engine.knowledge import current_snapshot
     from diagnosis.engine.synthetic import generate_cases
+    from diagnosis.selectors import current_snapshot
     from mlops.training import _xy
 
     def emit(kind: str, **data):

@@ -43,9 +43,10 @@ from django.db import connection  # noqa: E402
 from benchmarks._common import Report, read_only_database  # noqa: E402
 from diagnosis.engine.algorithms import ALGORITHMS  # noqa: E402
 from diagnosis.engine.check import MAX_QUESTIONS, run_check  # noqa: E402
-from diagnosis.engine.knowledge import KnowledgeSnapshot, current_snapshot  # noqa: E402
+from diagnosis.engine.knowledge import KnowledgeSnapshot  # noqa: E402
 from diagnosis.engine.predictor import LoadedModel, clear_model_cache, kb_model  # noqa: E402
 from diagnosis.engine.synthetic import Case, partial_presentation, sample_patient  # noqa: E402
+from diagnosis.selectors import current_snapshot  # noqa: E402
 from mlops.training import (  # noqa: E402
     EVAL_PARTIAL_SIZES,
     SYNTHETIC_PER_DISEASE,

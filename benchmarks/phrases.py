@@ -8,7 +8,7 @@ resolver was run on them and split at random into `dev.jsonl` (309, tuned on) an
 `heldout.jsonl` (103, never tuned on: only its totals are printed).
 
 Each phrase goes through the symptom resolver (`SymptomIndex.resolve`, the one free text and
-chips go through) built from the knowledge-base files exactly as `build_snapshot` builds it
+chips go through) built from the knowledge-base files exactly as `snapshot_from_data` builds it
 (names, slugs and synonyms), so no database is needed.
 
     .venv/bin/python benchmarks/phrases.py     # writes benchmarks/results/phrases.md
@@ -42,7 +42,7 @@ TUNED_SPLITS = ("dev",)
 
 
 def index_from_files(directory: Path = KB_DIR) -> SymptomIndex:
-    """The resolver's index as `diagnosis.engine.knowledge.build_snapshot` builds it from the
+    """The resolver's index as `diagnosis.engine.knowledge.snapshot_from_data` builds it from the
     database the loader fills (synonyms lower-cased and whitespace-joined as the loader does)."""
     symptoms = []
     for path in sorted(directory.glob("symptoms*.yaml")):

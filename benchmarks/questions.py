@@ -36,9 +36,9 @@ from benchmarks._common import Report, load_average, read_only_database  # noqa:
 from diagnosis.engine.algorithms import DEFAULT_ALGORITHM  # noqa: E402
 from diagnosis.engine.check import MAX_QUESTIONS, QUESTION_STOP_RULE, run_check  # noqa: E402
 from diagnosis.engine.conformal import artefact_entry, from_artefact  # noqa: E402
-from diagnosis.engine.knowledge import current_snapshot  # noqa: E402
 from diagnosis.engine.predictor import LoadedModel  # noqa: E402
 from diagnosis.engine.synthetic import partial_presentation, sample_patient  # noqa: E402
+from diagnosis.selectors import current_snapshot  # noqa: E402
 from mlops.training import SYNTHETIC_PER_DISEASE, build_dataset, train_candidate  # noqa: E402
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "questions.md"

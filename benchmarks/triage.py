@@ -198,8 +198,8 @@ def report(split: str, summary: dict, out: Report, show_misses: bool) -> None:
 def run(splits=tuple(SPLITS), out=sys.stdout, show_misses: bool = True) -> dict:
     from django.core.management import call_command
 
-    from diagnosis.engine.knowledge import current_snapshot
     from diagnosis.engine.predictor import current_model
+    from diagnosis.selectors import current_snapshot
 
     call_command("load_knowledge_base", verbosity=0)
     snapshot = current_snapshot()

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from medportal.api import COMMON_ERRORS, PRIVATE_ERRORS, error_responses, represent, validated
 
 from . import selectors, services
-from .engine.knowledge import current_snapshot, snapshot_for_version
+from .selectors import current_snapshot, snapshot_for_version
 from .serializers import (
     AutocompleteOutputSerializer,
     AutocompleteQuerySerializer,

@@ -4,10 +4,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from medportal.encryption import EncryptedCharField, EncryptedJSONTextField, EncryptedTextField
+
+from .engine import levels
+from .engine.complaints import CatalogueError, expand_terms
+from .engine.resolver import STOPWORDS, normalise
 
 ICD10_VALIDATOR = RegexValidator(
     r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$", _("Enter an ICD-10 code such as K21.9.")
@@ -15,20 +20,16 @@ ICD10_VALIDATOR = RegexValidator(
 
 
 class TriageLevel(models.TextChoices):
-    """Ordered from most to least urgent (see ``TRIAGE_ORDER``)."""
+    """Ordered from most to least urgent (see ``TRIAGE_ORDER``); the values are the engine's
+    (``diagnosis.engine.levels``), this adds the labels people see."""
 
-    EMERGENCY = "emergency", _("Emergency: call an ambulance now")
-    URGENT = "urgent", _("Urgent: get medical help today")
-    GP = "gp", _("See a doctor: book an appointment")
-    SELF_CARE = "self_care", _("Self-care: look after yourself at home")
+    EMERGENCY = levels.TriageLevel.EMERGENCY.value, _("Emergency: call an ambulance now")
+    URGENT = levels.TriageLevel.URGENT.value, _("Urgent: get medical help today")
+    GP = levels.TriageLevel.GP.value, _("See a doctor: book an appointment")
+    SELF_CARE = levels.TriageLevel.SELF_CARE.value, _("Self-care: look after yourself at home")
 
 
-TRIAGE_ORDER = {
-    TriageLevel.EMERGENCY: 0,
-    TriageLevel.URGENT: 1,
-    TriageLevel.GP: 2,
-    TriageLevel.SELF_CARE: 3,
-}
+TRIAGE_ORDER = {TriageLevel(value): order for value, order in levels.TRIAGE_ORDER.items()}
 
 
 class BodySystem(models.TextChoices):
@@ -98,8 +99,6 @@ class SymptomSynonym(models.Model):
 
     def clean(self) -> None:
         """A synonym such as "a" or "!!" would match inside every sentence ("I have a sore throat")."""
-        from .engine.resolver import STOPWORDS, normalise
-
         phrase = normalise(self.phrase or "")
         if len(phrase) < 3 or not any(ch.isalpha() for ch in phrase) or phrase in STOPWORDS:
             raise ValidationError(
@@ -253,8 +252,6 @@ class PresentingComplaint(models.Model):
 
 def _check_concepts(terms, field: str) -> None:
     """An admin edit naming an unknown @concept is refused here rather than skipped at check time."""
-    from .engine.complaints import CatalogueError, expand_terms
-
     concepts = dict(ComplaintConcept.objects.values_list("name", "terms"))
     try:
         expand_terms(terms or [], concepts, field)
@@ -356,8 +353,6 @@ class SymptomSession(models.Model):
         return f"Check #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("diagnosis:check_detail", args=[self.pk])
 
     @property

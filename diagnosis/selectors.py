@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import re
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import KnowledgeBaseVersion
+from medportal.limits import DAY
+
+from .engine.check import WIDE_SET
+from .engine.knowledge import DiseaseSpec, KnowledgeSnapshot, RuleSpec, snapshot_from_data
+from .models import (
+    ComplaintConcept,
+    Disease,
+    DiseaseSymptom,
+    KnowledgeBaseVersion,
+    PresentingComplaint,
+    RedFlagRule,
+    Symptom,
+    SymptomSession,
+    SymptomSynonym,
+)
 
 ANSWER_LABELS = {
     "yes": gettext_lazy("Yes"),
@@ -50,8 +69,6 @@ def symptom_display_name(slug: str, snapshot) -> str:
 
 
 def session_display(session, snapshot=None) -> SessionDisplay:
-    from .engine.knowledge import current_snapshot
-
     snapshot = snapshot or current_snapshot()
     question = None
     if slug := session.next_question:
@@ -81,10 +98,158 @@ def knowledge_base_version() -> int:
     return KnowledgeBaseVersion.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
+# --- the knowledge snapshot the engine runs on ---------------------------------------------------
+
+
+def knowledge_snapshot() -> KnowledgeSnapshot:
+    """Read the knowledge-base tables once and hand them to the engine as plain rows
+    (``diagnosis.engine.knowledge.snapshot_from_data`` builds the arrays without a database)."""
+    version = knowledge_base_version()
+    rules = tuple(
+        _rule_spec(rule)
+        for rule in RedFlagRule.objects.filter(is_active=True).prefetch_related("all_of", "any_of")
+    )
+    complaints = PresentingComplaint.objects.filter(is_active=True).prefetch_related("discriminators")
+    return snapshot_from_data(
+        version=version,
+        symptoms=list(Symptom.objects.order_by("slug").values_list("slug", "name", "question")),
+        synonyms=dict(SymptomSynonym.objects.values_list("phrase", "symptom__slug")),
+        diseases=tuple(_disease_spec(d) for d in Disease.objects.order_by("slug")),
+        links=list(DiseaseSymptom.objects.values_list("disease__slug", "symptom__slug", "frequency")),
+        rules=rules,
+        # by name (the model's ordering): a later alias wins
+        disease_names=[(d.name, d.slug, list(d.aliases or [])) for d in Disease.objects.all()],
+        complaints=[_complaint_dict(c) for c in complaints],
+        concepts=dict(ComplaintConcept.objects.values_list("name", "terms")),
+    )
+
+
+def _disease_spec(d) -> DiseaseSpec:
+    return DiseaseSpec(
+        slug=d.slug,
+        name=d.name,
+        icd10=d.icd10,
+        default_triage=d.default_triage,
+        age_min=d.age_min,
+        age_max=d.age_max,
+        age_mode=d.age_mode,
+        female_share=d.female_share,
+        description=d.description,
+        emergency_guidance=d.emergency_guidance,
+    )
+
+
+def _rule_spec(rule) -> RuleSpec:
+    return RuleSpec(
+        slug=rule.slug,
+        name=rule.name,
+        level=rule.level,
+        all_of=frozenset(s.slug for s in rule.all_of.all()),
+        any_of=frozenset(s.slug for s in rule.any_of.all()),
+        min_age=rule.min_age,
+        max_age=rule.max_age,
+        sex=rule.sex,
+        pregnant=rule.pregnant,
+        instruction=rule.instruction,
+    )
+
+
+def _complaint_dict(complaint) -> dict:
+    """A presenting complaint with its active discriminators, in the fixture files' shape."""
+    return {
+        "slug": complaint.slug,
+        "name": complaint.name,
+        "body_system": complaint.body_system,
+        "level": complaint.level,
+        "instruction": complaint.instruction,
+        "safety_net": complaint.safety_net,
+        "source": complaint.source,
+        "terms": complaint.terms,
+        "discriminators": [_discriminator_dict(d) for d in complaint.discriminators.all() if d.is_active],
+    }
+
+
+def _discriminator_dict(d) -> dict:
+    return {
+        "slug": d.slug,
+        "name": d.name,
+        "level": d.level,
+        "instruction": d.instruction,
+        "all_of": d.all_of,
+        "standalone": d.standalone,
+        "sex": d.sex,
+        "pregnant": d.pregnant,
+        "age_below_months": d.age_below_months,
+        "age_from_months": d.age_from_months,
+        "min_temperature_c": d.min_temperature_c,
+        "min_duration_days": d.min_duration_days,
+        "min_tablets": d.min_tablets,
+    }
+
+
+_snapshot_lock = threading.Lock()
+_cached_snapshot: KnowledgeSnapshot | None = None
+
+
+def current_snapshot() -> KnowledgeSnapshot:
+    """The snapshot for the current knowledge-base version (one cheap query to check), rebuilt
+    only when the version changes, so admin edits take effect on the next check without a restart."""
+    global _cached_snapshot
+    version = knowledge_base_version()
+    snapshot = _cached_snapshot
+    if snapshot is not None and snapshot.version == version:
+        return snapshot
+    with _snapshot_lock:
+        if _cached_snapshot is None or _cached_snapshot.version != version:
+            _cached_snapshot = knowledge_snapshot()
+        return _cached_snapshot
+
+
+def snapshot_for_version(version: int) -> KnowledgeSnapshot:
+    """The cached snapshot if it is ``version``, without the version query; else the current one.
+
+    A check's response shows the check just stored, run on the cached snapshot a moment ago:
+    its names come from that snapshot without asking the database again."""
+    snapshot = _cached_snapshot
+    if snapshot is not None and snapshot.version == version:
+        return snapshot
+    return current_snapshot()
+
+
+def clear_snapshot() -> None:
+    global _cached_snapshot
+    _cached_snapshot = None
+
+
+def model_version_exists(version_id: int) -> bool:
+    """Whether the model version a check names is still registered. The check's foreign key knows
+    its target table (mlops' ModelVersion), so diagnosis asks it without importing the app above."""
+    target = SymptomSession._meta.get_field("model_version").related_model
+    return target._default_manager.filter(pk=version_id).exists()
+
+
+def checks_in_last_day(*, user) -> int:
+    return SymptomSession.objects.filter(user=user, created_at__gte=timezone.now() - DAY).count()
+
+
+def daily_cap_wait_seconds(*, user) -> float | None:
+    """None while ``user`` may start another check (``CHECKS_PER_DAY``; 0: no cap); otherwise
+    seconds until the oldest check of the last 24 hours ages out of the window."""
+    cap = settings.CHECKS_PER_DAY
+    if not cap or checks_in_last_day(user=user) < cap:
+        return None
+    window_start = timezone.now() - DAY
+    oldest = (
+        SymptomSession.objects.filter(user=user, created_at__gte=window_start)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return max(1.0, ((oldest or window_start) - window_start).total_seconds())
+
+
 def get_session_for_user(*, user, pk: int):
     """The one choke point for opening a check: anyone but its owner gets 404."""
-    from .models import SymptomSession
-
     return get_object_or_404(SymptomSession.objects.select_related("model_version"), pk=pk, user=user)
 
 
@@ -92,10 +257,6 @@ def guest_check_display(check: dict):
     """A guest's check (plain data from their session) as an unsaved SymptomSession, so the
     result page, ``what_to_do`` and ``session_display`` treat it exactly like a patient's check.
     Never saved: it has no owner and no id."""
-    from django.utils.dateparse import parse_datetime
-
-    from .models import SymptomSession
-
     fields = {f.name for f in SymptomSession._meta.concrete_fields} | {"model_version_id"}
     shown = SymptomSession(**{k: v for k, v in check.items() if k in fields and k != "created_at"})
     shown.created_at = parse_datetime(check.get("created_at") or "")
@@ -103,8 +264,6 @@ def guest_check_display(check: dict):
 
 
 def sessions_for_user(*, user):
-    from .models import SymptomSession
-
     return SymptomSession.objects.filter(user=user).order_by("-created_at")
 
 
@@ -141,8 +300,6 @@ def safety_net_for(session) -> list[str]:
 def suggestions_for(session, snapshot=None) -> dict[str, list[str]]:
     """Did-you-mean symptom names for each phrase of a check that nothing recognised (no
     knowledge-base look-up when every phrase was recognised: most checks)."""
-    from .engine.knowledge import current_snapshot
-
     if not session.unrecognised:
         return {}
     index = (snapshot or current_snapshot()).index
@@ -164,8 +321,6 @@ class WhatToDo:
 
 def emergency_tel() -> str:
     """The dialable part of the configured emergency number ("999 (UK) / 112 (EU)" -> "999")."""
-    import re
-
     match = re.search(r"\d+", settings.EMERGENCY_NUMBER)
     return match.group(0) if match else "999"
 
@@ -217,9 +372,6 @@ def knowledge_sources() -> dict[str, list[dict]]:
     """The public guidance behind every condition and active presenting complaint, for /sources/:
     each entry's name, its source note and when it last changed (its newest history row; None
     when it has never been saved through a tracked write)."""
-    from django.db.models import OuterRef, Subquery
-
-    from .models import Disease, PresentingComplaint
 
     def notes(model, queryset) -> list[dict]:
         newest = model.history.filter(id=OuterRef("pk")).order_by("-history_date").values("history_date")[:1]
@@ -277,8 +429,6 @@ class PatientCondition:
 
 def condition_lay_names(slugs) -> dict[str, str]:
     """Slug -> everyday name for the conditions that have one (blank lay names are left out)."""
-    from .models import Disease
-
     return dict(
         Disease.objects.filter(slug__in=set(slugs)).exclude(lay_name="").values_list("slug", "lay_name")
     )
@@ -318,8 +468,6 @@ def patient_conditions(session, lay_names: dict[str, str] | None = None) -> list
 
 def patient_history_rows(sessions) -> list[dict]:
     """My checks: each check's symptoms and its top condition as the result page names it."""
-    from .engine.knowledge import current_snapshot
-
     sessions = list(sessions)
     snapshot = current_snapshot()
     lay = condition_lay_names(c.get("slug", "") for s in sessions for c in (s.conditions or []))
@@ -368,8 +516,6 @@ def list_certainty(session) -> ListCertainty | None:
     """None when there is no calibrated set. A set of 1-4 names them ("very likely one of these
     two"); an empty set or more than 4 says plainly that it cannot be narrowed down (and the
     check is then never self-care: engine/check.py)."""
-    from .engine.check import WIDE_SET
-
     data = conformal_for(session)
     if not data:
         return None

@@ -6,18 +6,19 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import age_band_for
 from accounts.selectors import profile_snapshot
-from feedback.services import review_flag
 
 from .engine.check import CheckResult, run_check
 from .engine.complaints import Subject
 from .engine.context import pregnancy_and_breastfeeding, tokenise
-from .engine.knowledge import current_snapshot
 from .engine.predictor import current_model
-from .models import SymptomSession
-from .selectors import ANSWER_LABELS
+from .models import KnowledgeBaseVersion, SymptomSession
+from .selectors import ANSWER_LABELS, current_snapshot, model_version_exists
+from .signals import check_saved
 
 logger = logging.getLogger(__name__)
 
@@ -133,8 +134,6 @@ def _evaluate(*, text: str, chips: list[str], subject: dict, answers: list[dict]
 
 
 def _age_band(subject: dict) -> str:
-    from accounts.models import age_band_for
-
     months = subject.get("age_months")
     return age_band_for(int(months // 12) if months is not None else None)
 
@@ -185,7 +184,7 @@ def symptom_check_start(
     # the two existence queries full_clean would spend on them (this is the hottest write).
     session.full_clean(exclude=["user", "model_version"])
     session.save()
-    review_flag(session=session, new_session=True)
+    check_saved.send(sender=SymptomSession, session=session, new_session=True)
     return session
 
 
@@ -200,7 +199,7 @@ def symptom_check_answer(*, session: SymptomSession, symptom: str, answer: str) 
     session.answers = [*session.answers, {"symptom": symptom, "answer": answer}]
     _rerun(session)
     session.save()
-    review_flag(session=session)
+    check_saved.send(sender=SymptomSession, session=session)
     return session
 
 
@@ -211,7 +210,7 @@ def symptom_check_finish(*, session: SymptomSession) -> SymptomSession:
     session.status = SymptomSession.Status.COMPLETE
     session.next_question = ""
     session.save(update_fields=["status", "next_question", "updated_at"])
-    review_flag(session=session)
+    check_saved.send(sender=SymptomSession, session=session)
     return session
 
 
@@ -236,7 +235,7 @@ def _rerun(session: SymptomSession) -> None:
 # --- guest checks (no account) ----------------------------------------------------------------
 #
 # A guest's check is never a SymptomSession row: it lives, encrypted, in the visitor's own Django
-# session (``diagnosis.views.GUEST_SESSION_KEY``) and goes when the session does (30 minutes idle,
+# session (``medportal.session_keys.GUEST_CHECK``) and goes when the session does (30 minutes idle,
 # 12 hours at most, or sign-out). With no row there is nothing a clinician queue, the training
 # export or a rating could pick up, and nothing another session could open. Only when the visitor
 # signs in and asks to save it does it become an ordinary check of their account.
@@ -275,8 +274,6 @@ def guest_check_start(*, text: str | None = "", chips=(), subject: dict | None =
     text, chips = _clean_input(text, chips)
     facts = subject_for_check(profile=profile_snapshot(user=None), given=subject)
     result = _evaluate(text=text, chips=chips, subject=facts, answers=[])
-    from django.utils import timezone
-
     check = {
         "entered_text": text,
         "chips": chips,
@@ -310,8 +307,6 @@ def guest_check_save(*, user, check: dict) -> SymptomSession:
 
     From here on it is an ordinary check of that account (history, rating, a clinician's review
     of an emergency, training only with the account's consent)."""
-    from mlops.models import ModelVersion
-
     session = SymptomSession(
         user=user,
         entered_text=check.get("entered_text", ""),
@@ -324,18 +319,16 @@ def guest_check_save(*, user, check: dict) -> SymptomSession:
         **{name: check.get(name) for name in _RESULT_FIELDS},
     )
     # The model that ran the check may have been removed since; the label still names it.
-    if session.model_version_id and not ModelVersion.objects.filter(pk=session.model_version_id).exists():
+    if session.model_version_id and not model_version_exists(session.model_version_id):
         session.model_version_id = None
     session.full_clean(exclude=["user", "model_version"])
     session.save()
-    review_flag(session=session, new_session=True)
+    check_saved.send(sender=SymptomSession, session=session, new_session=True)
     return session
 
 
 def knowledge_base_bump(*, reason: str, user=None):
     """Record a knowledge-base change; snapshots and caches keyed on the version rebuild on the next check."""
-    from .models import KnowledgeBaseVersion
-
     return KnowledgeBaseVersion.objects.create(
         reason=reason[:200], changed_by=user if user and user.pk else None
     )

@@ -13,18 +13,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from feedback.selectors import closed_reviews_for_sessions, review_for_session
+from medportal import session_keys
 from medportal.encryption import decrypt_json, encrypt_json
 from medportal.exceptions import show_error
 from medportal.limits import check_submission_limits
-from recommendations.services import recommendations_for_session
 
-from . import selectors, services
-from .engine.knowledge import current_snapshot
+from . import result_panels, selectors, services
 from .forms import AnswerForm, CheckStartForm
+from .selectors import current_snapshot
 
 # A guest's check, encrypted, in their own Django session (diagnosis.services: guest checks).
-GUEST_SESSION_KEY = "diagnosis_guest_check"
+GUEST_SESSION_KEY = session_keys.GUEST_CHECK
 
 
 def guest_check_get(request) -> dict | None:
@@ -39,7 +38,7 @@ def _guest_check_keep(request, check: dict) -> None:
 
 
 @never_cache
-@check_submission_limits
+@check_submission_limits(daily_cap_wait=selectors.daily_cap_wait_seconds)
 def check_start(request):
     """Signed-in patients start a stored check; anyone else a guest check kept in their session."""
     guest = not request.user.is_authenticated
@@ -72,7 +71,7 @@ def check_detail(request, pk: int):
     session = selectors.get_session_for_user(user=request.user, pk=pk)
     context = {
         **_result_context(session, advice_user=request.user),
-        "clinician_review": review_for_session(session=session),
+        "clinician_review": result_panels.provide("clinician_review", session=session),
         "answer_url": reverse("diagnosis:check_answer", args=[session.pk]),
         "finish_url": reverse("diagnosis:check_finish", args=[session.pk]),
     }
@@ -109,7 +108,7 @@ def _advice_for_shown(session, user, conditions) -> list:
     names = {c.slug: c.name for c in conditions}
     return [
         replace(a, condition=names[a.condition_slug])
-        for a in recommendations_for_session(session=session, user=user)
+        for a in result_panels.provide("advice", default=[], session=session, user=user)
         if a.condition_slug in names
     ]
 
@@ -227,7 +226,7 @@ def check_finish(request, pk: int):
 def history(request):
     page = Paginator(selectors.sessions_for_user(user=request.user), 20).get_page(request.GET.get("page"))
     rows = selectors.patient_history_rows(page.object_list)
-    reviewed = closed_reviews_for_sessions(sessions=page.object_list)
+    reviewed = result_panels.provide("closed_reviews", default={}, sessions=page.object_list)
     for row in rows:
         row["review"] = reviewed.get(row["session"].pk)
     return render(request, "diagnosis/history.html", {"page": page, "rows": rows})

@@ -345,7 +345,7 @@ def exception_handler(exc, context):
         body = {"error": _code(exc), "detail": str(exc.detail)}
     body.update(getattr(exc, "extra", {}))
     # As DRF's own handler does: an error response must not commit a half-done ATOMIC_REQUESTS write.
-    # (Imported here: rest_framework.views imports this module while it is being built.)
+    # local import: true cycle, rest_framework.views imports this module (the throttles in settings)
     from rest_framework.views import set_rollback
 
     set_rollback()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib
 import re
 from functools import cache
 from pathlib import Path
@@ -30,8 +31,6 @@ def csp_hash(text: str) -> str:
 
 
 def _template(package: str, relative: str) -> str:
-    import importlib
-
     module = importlib.import_module(package)
     return (Path(module.__file__).parent / "templates" / relative).read_text(encoding="utf-8")
 

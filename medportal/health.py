@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from hmac import compare_digest
 
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
@@ -26,6 +27,10 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
+
+from diagnosis.engine.predictor import current_model
+from diagnosis.selectors import current_snapshot
+from mlops.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +69,6 @@ def _cache(alias: str) -> str:
 def _broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager (no broker)"
-    import redis
-
     try:
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
         return "ok"
@@ -75,9 +78,6 @@ def _broker() -> str:
 
 def _model() -> dict:
     try:
-        from diagnosis.engine.knowledge import current_snapshot
-        from diagnosis.engine.predictor import current_model
-
         model = current_model(current_snapshot())
     except Exception as exc:
         return {"serving": None, "state": _down("model", exc)}
@@ -120,8 +120,6 @@ def readiness(request):
     if body["database"] == "ok":
         body["cache"] = _cache("default")
         body["model"] = _model()
-        from mlops.models import OutboxMessage
-
         body["outbox_pending"] = OutboxMessage.objects.filter(sent_at=None).count()
     serving = body["database"] == "ok" and bool(body["model"] and body["model"].get("serving"))
     failing = [part for part in ("database", "cache", "throttle_cache", "broker") if body[part] == "down"]

@@ -11,24 +11,27 @@ A guest's check (no account, nothing stored: diagnosis.services.guest_check_star
 client IP instead: the API's anonymous rate (``...["anon"]``, its own counter) and a cap per IP
 over a day (``GUEST_CHECKS_PER_DAY``), both in the throttle cache.
 
-Kept free of ``rest_framework.views`` imports (DRF imports the throttle named in settings while
-building ``APIView``).
+The daily cap counts a user's stored checks, which belong to diagnosis: its count is
+``diagnosis.selectors.daily_cap_wait_seconds`` and the API's cap ``diagnosis.throttles``.
+
+Kept free of ``rest_framework.views`` imports (DRF imports the throttles named in settings, and
+so this module, while building ``APIView``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework import status, throttling
 
-from medportal.api import ApiError, _ThrottleBase
+from medportal.api import _ThrottleBase
 
 DAY = timedelta(hours=24)
 
@@ -65,30 +68,6 @@ class GuestDailyCapThrottle(_ThrottleBase, throttling.SimpleRateThrottle):
         return f"throttle_webcheck_guest_day_{self.get_ident(request)}"
 
 
-def checks_in_last_day(*, user) -> int:
-    from diagnosis.models import SymptomSession
-
-    return SymptomSession.objects.filter(user=user, created_at__gte=timezone.now() - DAY).count()
-
-
-def daily_cap_wait_seconds(*, user) -> float | None:
-    """None while ``user`` may start another check; otherwise seconds until the oldest check of the
-    last 24 hours ages out of the window."""
-    cap = settings.CHECKS_PER_DAY
-    if not cap or checks_in_last_day(user=user) < cap:
-        return None
-    from diagnosis.models import SymptomSession
-
-    window_start = timezone.now() - DAY
-    oldest = (
-        SymptomSession.objects.filter(user=user, created_at__gte=window_start)
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    return max(1.0, ((oldest or window_start) - window_start).total_seconds())
-
-
 def daily_cap_message(wait: float) -> str:
     hours = max(1, math.ceil(wait / 3600))
     return ngettext(
@@ -111,10 +90,21 @@ def _refused(request, *, title: str, message: str, wait: float):
     return response
 
 
-def check_submission_limits(view):
+def check_submission_limits(*, daily_cap_wait: Callable[..., float | None]):
     """For the website's check form: a POST over the per-user rate or the daily cap gets a 429 page
-    saying so; GET (the empty form) is never limited. A guest's POST counts against the per-IP limits."""
+    saying so; GET (the empty form) is never limited. A guest's POST counts against the per-IP limits.
 
+    ``daily_cap_wait(user=)`` is None while the user may start another check, else the seconds to
+    wait: the app that stores checks counts them (diagnosis.selectors.daily_cap_wait_seconds), as
+    this module sits below it."""
+
+    def decorator(view):
+        return _limited(view, daily_cap_wait)
+
+    return decorator
+
+
+def _limited(view, daily_cap_wait):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method == "POST" and not request.user.is_authenticated:
@@ -135,7 +125,7 @@ def check_submission_limits(view):
                     % {"seconds": math.ceil(wait)},
                     wait=wait,
                 )
-            wait = daily_cap_wait_seconds(user=request.user)
+            wait = daily_cap_wait(user=request.user)
             if wait is not None:
                 return _refused(
                     request, title=_("Daily limit reached"), message=daily_cap_message(wait), wait=wait
@@ -165,23 +155,3 @@ def _guest_refusal(request):
         ) % {"hours": max(1, math.ceil(wait / 3600))}
         return _refused(request, title=_("Daily limit reached"), message=message, wait=wait)
     return None
-
-
-class DailyCheckCapThrottle(throttling.BaseThrottle):
-    """The daily cap for ``POST /api/v1/checks/`` (URL name ``api-checks``); every other API request
-    passes. Refuses with 429 ``daily_limit`` and a Retry-After header."""
-
-    def allow_request(self, request, view) -> bool:
-        match = getattr(request._request, "resolver_match", None)
-        if request.method != "POST" or match is None or match.url_name != "api-checks":
-            return True
-        if not request.user or not request.user.is_authenticated:
-            return True
-        wait = daily_cap_wait_seconds(user=request.user)
-        if wait is None:
-            return True
-        error = ApiError(
-            daily_cap_message(wait), code="daily_limit", status_code=status.HTTP_429_TOO_MANY_REQUESTS
-        )
-        error.wait = wait
-        raise error

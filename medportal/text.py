@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterable
 
 _SEPARATORS = (";", "\n")
@@ -44,8 +45,6 @@ def age_from_input(value, field: str = "age") -> int | None:
 
 def positive_int(value: str) -> int:
     """argparse type for counts such as --per-disease: a whole number of at least 1."""
-    import argparse
-
     try:
         number = int(value)
     except ValueError:

@@ -47,7 +47,7 @@ def _number(value) -> float | None:
 
 
 def _conditions_count(mv: ModelVersion) -> int:
-    from diagnosis.engine.knowledge import current_snapshot
+    from diagnosis.selectors import current_snapshot
 
     return len(current_snapshot().disease_slugs)
 

@@ -34,10 +34,11 @@ from django.conf import settings
 
 from diagnosis.engine.calibration import expected_calibration_error
 from diagnosis.engine.check import run_check
-from diagnosis.engine.knowledge import KnowledgeSnapshot, current_snapshot
+from diagnosis.engine.knowledge import KnowledgeSnapshot
 from diagnosis.engine.predictor import LoadedModel, kb_model, load_version
 from diagnosis.engine.synthetic import Case, generate_cases, partial_presentation
 from diagnosis.models import TRIAGE_ORDER, TriageLevel
+from diagnosis.selectors import current_snapshot
 
 from .artefacts import artefact_load
 from .models import EvaluationCase, ModelVersion, TrainingCase

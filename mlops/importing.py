@@ -15,8 +15,8 @@ from pathlib import Path
 from django.db import transaction
 from rapidfuzz import fuzz, process
 
-from diagnosis.engine.knowledge import current_snapshot
 from diagnosis.engine.resolver import normalise
+from diagnosis.selectors import current_snapshot
 
 LABEL_COLUMNS = ("prognosis", "disease", "diagnosis", "label")
 LABEL_FUZZY_CUTOFF = 85

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from diagnosis.engine.algorithms import BASELINE_ALGORITHM, DEFAULT_ALGORITHM
-from diagnosis.engine.knowledge import current_snapshot
+from diagnosis.selectors import current_snapshot
 
 from .gates import confirmed_split, frozen_cases, frozen_set_ensure
 from .models import ModelVersion, OutboxMessage, TrainingCase, TrainingRun

@@ -76,7 +76,7 @@ def _model_store(settings, tmp_path):
 
 @pytest.fixture
 def snapshot(db):
-    from diagnosis.engine.knowledge import current_snapshot
+    from diagnosis.selectors import current_snapshot
 
     return current_snapshot()
 
@@ -84,7 +84,7 @@ def snapshot(db):
 @pytest.fixture(scope="session")
 def _trained_candidate(django_db_setup, django_db_blocker):
     """Train once per test session; each test registers its own copy (rows roll back per test)."""
-    from diagnosis.engine.knowledge import current_snapshot
+    from diagnosis.selectors import current_snapshot
     from mlops.training import build_dataset, train_candidate
 
     with django_db_blocker.unblock():

@@ -14,12 +14,11 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from diagnosis.models import TriageLevel
-
 from .complaints import Subject, TriageAssessment
 from .conformal import coverage_setting
 from .context import tokenise
 from .knowledge import KnowledgeSnapshot
+from .levels import TriageLevel
 from .predictor import LoadedModel
 from .questions import STIGMATISING, apply_denials, best_question, likelihood_matrix
 from .triage import fired_red_flags, most_urgent

@@ -11,11 +11,15 @@ directly and prints what the layer finds, for people writing knowledge-base cont
 
 from __future__ import annotations
 
+import argparse
 import functools
+import json
 import logging
 import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
+import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -580,10 +584,6 @@ def _distinct(hits: list[TermHit]) -> list[TermHit]:
 
 # --- reading the YAML directly (content authors, benchmarks without a database) -------------------------
 def catalogue_from_files(directory=None) -> ComplaintCatalogue:
-    from pathlib import Path
-
-    import yaml
-
     directory = Path(directory or Path(__file__).resolve().parent.parent / "knowledge_base" / "complaints")
     concepts: dict[str, list[str]] = {}
     rows: list[dict] = []
@@ -595,9 +595,6 @@ def catalogue_from_files(directory=None) -> ComplaintCatalogue:
 
 
 def main(argv=None) -> int:  # pragma: no cover - a helper for content authors
-    import argparse
-    import json
-
     parser = argparse.ArgumentParser(description="What the complaint layer finds in a text.")
     parser.add_argument("text")
     parser.add_argument("--age-months", type=float)

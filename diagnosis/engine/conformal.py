@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from crepes import ConformalClassifier
+from django.conf import settings
 
 from .calibration import temperature_apply
 from .features import AGE_BANDS, featurise
@@ -92,8 +93,6 @@ def all_cells() -> list[str]:
 
 
 def coverage_setting() -> float:
-    from django.conf import settings
-
     value = float(getattr(settings, "CONFORMAL_COVERAGE", DEFAULT_COVERAGE))
     if not 0.5 <= value < 1.0:
         raise ValueError("CONFORMAL_COVERAGE must be at least 0.5 and below 1")

@@ -29,6 +29,7 @@ REAL_WORD_ZIPF = 2.0
 
 @functools.lru_cache(maxsize=20000)
 def is_real_word(token: str) -> bool:
+    # local import: wordfreq's word list costs a few hundred ms; loaded on first use (or warm_reading)
     from wordfreq import zipf_frequency
 
     return zipf_frequency(token, "en") >= REAL_WORD_ZIPF
@@ -579,6 +580,7 @@ def pregnancy_and_breastfeeding(tokens: list[str]) -> tuple[bool, bool]:
     unless denied; a hedge ("not sure if pregnant") counts. Read clause by clause with the knowledge
     base's one list of words (vocabulary.yaml, through `profile_words.profile_flags_from_words`), the
     same reader the medicine filter uses, so triage and the filter never disagree."""
-    from .profile_words import profile_flags_from_words  # imported here: profile_words needs resolver
+    # local import: true cycle, profile_words imports resolver, which imports this module
+    from .profile_words import profile_flags_from_words
 
     return profile_flags_from_words([" ".join(clause.tokens) for clause in clauses(tokens)])

@@ -3,6 +3,10 @@
 Web processes check the registry's champion id on every check (one indexed query), so a newly
 promoted model is served on the next request without a restart, on every host: the artefact comes
 from the storage all hosts share, through this host's cache (``mlops.artefacts``).
+
+The engine does not import the registry: the app that owns it registers a ``ModelSource`` at
+start-up (``mlops.serving``, from ``MlopsConfig.ready``). With none registered, the knowledge-base
+model is served, as when no model has been trained yet.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -42,11 +47,34 @@ class LoadedModel:
         return temperature_apply(self.estimator.predict_proba(X), self.temperature)
 
 
+class ModelSource(Protocol):
+    """Where served models come from. A version is any object with ``pk`` and ``label``."""
+
+    def champion_id(self) -> int | None:
+        """The version to serve now (None: nothing trained yet); called on every check."""
+
+    def candidates(self, champion_id: int) -> list:
+        """The champion's version, then the last good ones to fall back to, in order."""
+
+    def payload(self, version) -> dict:
+        """The version's artefact payload (raises ArtefactError when it cannot be loaded)."""
+
+
+_source: ModelSource | None = None
+
+
+def register_model_source(source: ModelSource | None) -> None:
+    """Called once at start-up by the app that owns the model registry (None unregisters)."""
+    global _source
+    _source = source
+    clear_model_cache()
+
+
 def load_payload(mv) -> dict:
     """A registered version's artefact payload (raises ArtefactError if it cannot be loaded)."""
-    from mlops.selectors import model_artefact_payload
-
-    return model_artefact_payload(mv)
+    if _source is None:
+        raise ArtefactError("no model source is registered")
+    return _source.payload(mv)
 
 
 def load_version(mv) -> LoadedModel:
@@ -85,10 +113,7 @@ def serving_status() -> dict:
 
 
 def current_model(snapshot: KnowledgeSnapshot) -> LoadedModel:
-    from mlops.models import ModelVersion
-    from mlops.selectors import champion_id, fallback_versions
-
-    cid = champion_id()
+    cid = _source.champion_id() if _source is not None else None
     key = (cid, snapshot.version)
     model = _cache.get(key)
     if model is not None:
@@ -101,8 +126,7 @@ def current_model(snapshot: KnowledgeSnapshot) -> LoadedModel:
         if cid is None:
             model = kb_model(snapshot, reason="no trained model is registered yet")
         else:
-            candidates = list(ModelVersion.objects.filter(pk=cid)) + list(fallback_versions(exclude=cid)[:3])
-            for mv in candidates:
+            for mv in _source.candidates(cid):
                 try:
                     model = load_version(mv)
                     if mv.pk != cid:

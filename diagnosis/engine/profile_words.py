@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from rapidfuzz import fuzz
 
 from .resolver import normalise
@@ -99,8 +100,6 @@ _lexicon_cache: tuple[Path, float, ProfileLexicon] | None = None
 
 
 def _vocabulary_path() -> Path:
-    from django.conf import settings
-
     if settings.configured and getattr(settings, "KNOWLEDGE_BASE_DIR", None):
         return Path(settings.KNOWLEDGE_BASE_DIR) / "vocabulary.yaml"
     return Path(__file__).resolve().parent.parent / "knowledge_base" / "vocabulary.yaml"

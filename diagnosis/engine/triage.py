@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from diagnosis.models import TRIAGE_ORDER, TriageLevel
-
 from .knowledge import RuleSpec
+from .levels import TRIAGE_ORDER, TriageLevel
 
 
 @dataclass(frozen=True)
@@ -51,5 +50,5 @@ def fired_red_flags(
 def most_urgent(levels) -> str:
     levels = [TriageLevel(level) for level in levels if level]
     if not levels:
-        return TriageLevel.GP
+        return TriageLevel.GP.value
     return min(levels, key=lambda level: TRIAGE_ORDER[level]).value

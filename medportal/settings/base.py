@@ -312,8 +312,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "medportal.api.AnonRateThrottle",
         "medportal.api.UserRateThrottle",
-        # CHECKS_PER_DAY for POST /api/v1/checks/ only (medportal.limits).
-        "medportal.limits.DailyCheckCapThrottle",
+        # CHECKS_PER_DAY for POST /api/v1/checks/ only (diagnosis.throttles).
+        "diagnosis.throttles.DailyCheckCapThrottle",
     ],
     # Per client; a symptom check with its questions is about 10 requests. auth_token guards
     # the password endpoint on top of allauth's per-account login_failed limit.

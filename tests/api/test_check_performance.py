@@ -12,8 +12,8 @@ from rest_framework.renderers import JSONRenderer
 
 from diagnosis import serializers as diagnosis_serializers
 from diagnosis.api import _summary, check_payload
-from diagnosis.engine.knowledge import current_snapshot
 from diagnosis.models import SymptomSession
+from diagnosis.selectors import current_snapshot
 from diagnosis.serializers import (
     AutocompleteOutputSerializer,
     CheckOutputSerializer,

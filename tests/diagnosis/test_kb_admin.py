@@ -1,9 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from diagnosis.engine.knowledge import current_snapshot
 from diagnosis.models import Disease, KnowledgeBaseVersion, Symptom
-from diagnosis.selectors import knowledge_base_version
+from diagnosis.selectors import current_snapshot, knowledge_base_version
 
 pytestmark = pytest.mark.django_db
 

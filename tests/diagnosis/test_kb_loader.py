@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fresh_snapshot():
     """Version ids are reused after each test's rollback, so never leave a cached snapshot behind."""
-    from diagnosis.engine.knowledge import clear_snapshot
+    from diagnosis.selectors import clear_snapshot
 
     clear_snapshot()
     yield

@@ -42,8 +42,8 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def kb_live(live_server, transactional_db):
     """live_server flushes the database between tests; reload the knowledge base each time."""
-    from diagnosis.engine.knowledge import clear_snapshot
     from diagnosis.kb_loader import load, read_files
+    from diagnosis.selectors import clear_snapshot
 
     load(read_files(), force=True)
     clear_snapshot()

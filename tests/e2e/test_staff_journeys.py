@@ -74,7 +74,7 @@ def test_clinician_reviews_a_flagged_case_and_the_patient_sees_the_reply(kb_live
 
 
 def test_admin_promotes_a_model_version_in_django_admin(kb_live, page, shot, settings):
-    from diagnosis.engine.knowledge import current_snapshot
+    from diagnosis.selectors import current_snapshot
     from mlops.models import ModelVersion
     from mlops.services import model_version_promote
     from mlops.training import build_dataset, register_candidate, train_candidate

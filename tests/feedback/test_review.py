@@ -441,3 +441,21 @@ def test_a_clinician_can_give_a_claimed_case_back_to_the_queue(bob, erin, red_fl
     review.refresh_from_db()
     assert review.status == "open" and review.claimed_by is None
     assert review_claim(review=review, clinician=erin).claimed_by == erin
+
+
+def test_the_review_queue_listens_to_diagnosis_saves_and_shares_their_transaction(alice, monkeypatch):
+    """diagnosis does not import feedback: its check_saved signal reaches feedback's receiver, in
+    the transaction that stores the check (a failing receiver rolls the check back)."""
+    from diagnosis.signals import check_saved
+    from feedback import receivers
+
+    assert check_saved.has_listeners(SymptomSession)
+
+    def fail(**kwargs):
+        raise RuntimeError("queue down")
+
+    monkeypatch.setattr(receivers, "review_flag", fail)
+    before = SymptomSession.objects.count()
+    with pytest.raises(RuntimeError):
+        symptom_check_start(user=alice, text="crushing chest pain")
+    assert SymptomSession.objects.count() == before

@@ -81,9 +81,9 @@ def _wait_for(predicate, timeout=180):
 )
 def test_confirmed_outcome_is_retrained_on_by_the_worker_and_served_without_restart(worker, alice, settings):
     from accounts.services import consent_set
-    from diagnosis.engine.knowledge import current_snapshot
     from diagnosis.engine.predictor import current_model
     from diagnosis.models import Disease
+    from diagnosis.selectors import current_snapshot
     from diagnosis.services import symptom_check_start
     from mlops.models import ModelVersion, OutboxMessage, TrainingRun
     from mlops.services import confirmed_case_record

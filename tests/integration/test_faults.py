@@ -465,8 +465,8 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
     import psutil
     import redis
 
-    from diagnosis.engine.knowledge import current_snapshot
     from diagnosis.engine.predictor import clear_model_cache, current_model
+    from diagnosis.selectors import current_snapshot
     from mlops import loop
     from mlops.models import ModelVersion, TrainingRun
     from mlops.outbox import outbox_enqueue

@@ -72,3 +72,40 @@ def test_the_long_function_checker_counts_from_def_to_the_last_line(tmp_path):
     sample.write_text(f"def short():\n{body}\n\n\ndef long():\n{body}\n    x = 1\n", encoding="utf-8")
     hits = LONG["long_functions"](sample, root=tmp_path)
     assert hits == [(61, "sample.py", "long")]  # "short" is exactly 60 lines: allowed
+
+
+# Function-local imports left in diagnosis and medportal, each with a one-line reason (README
+# "Architecture"): wordfreq loaded on first use, and two true cycles.
+LOCAL_IMPORTS_ALLOWED = {"diagnosis": 2, "medportal": 1}
+
+
+def test_diagnosis_and_medportal_keep_their_function_local_imports_down():
+    for app, allowed in LOCAL_IMPORTS_ALLOWED.items():
+        found = [
+            (path.name, line)
+            for path in COUNTER["app_files"](app)
+            for line, _ in COUNTER["local_imports"](path)
+        ]
+        assert len(found) <= allowed, f"{app}: {found} (hoist them, or give the reason and raise the limit)"
+
+
+def test_each_remaining_local_import_in_diagnosis_and_medportal_says_why():
+    for app in LOCAL_IMPORTS_ALLOWED:
+        for path in COUNTER["app_files"](app):
+            lines = path.read_text(encoding="utf-8").splitlines()
+            for line, target in COUNTER["local_imports"](path):
+                said = lines[line - 1] + lines[line - 2]
+                assert "# local import: " in said, (
+                    f"{path.name}:{line} ({target}) needs '# local import: <reason>'"
+                )
+
+
+def test_the_engine_imports_nothing_of_diagnosis_outside_the_engine():
+    engine = sorted((ROOT / "diagnosis" / "engine").glob("*.py"))
+    offenders = [
+        f"{path.name}: {name}"
+        for path in engine
+        for name in _imported_modules(path)
+        if name.startswith("diagnosis.") and not name.startswith("diagnosis.engine")
+    ]
+    assert offenders == []

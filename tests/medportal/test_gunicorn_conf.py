@@ -79,10 +79,11 @@ def test_a_format_asking_for_the_full_request_line_referer_or_credentials_still_
 def test_the_master_loads_the_word_lists_before_forking(monkeypatch):
     """A new or recycled worker must not spend its first request importing wordfreq and reading
     vocabulary.yaml (several hundred CPU ms): when_ready loads them in the master."""
+    from diagnosis import selectors
     from diagnosis.engine import knowledge, predictor
 
     calls = []
-    monkeypatch.setattr(knowledge, "current_snapshot", lambda: "snapshot")
+    monkeypatch.setattr(selectors, "current_snapshot", lambda: "snapshot")
     monkeypatch.setattr(predictor, "current_model", lambda snapshot: SimpleNamespace(label="m"))
     monkeypatch.setattr(knowledge, "warm_reading", lambda: calls.append("reading"))
     log = SimpleNamespace(info=lambda *a: calls.append("model"), warning=lambda *a: calls.append("warning"))
@@ -91,10 +92,11 @@ def test_the_master_loads_the_word_lists_before_forking(monkeypatch):
 
 
 def test_a_failing_word_list_warm_up_never_stops_the_server(monkeypatch):
+    from diagnosis import selectors
     from diagnosis.engine import knowledge, predictor
 
     warnings = []
-    monkeypatch.setattr(knowledge, "current_snapshot", lambda: "snapshot")
+    monkeypatch.setattr(selectors, "current_snapshot", lambda: "snapshot")
     monkeypatch.setattr(predictor, "current_model", lambda snapshot: SimpleNamespace(label="m"))
     monkeypatch.setattr(knowledge, "warm_reading", lambda: 1 / 0)
     CONF["when_ready"](

@@ -13,8 +13,8 @@ CHAMPION_SEED, CHALLENGER_SEED = 7, 8
 @pytest.fixture(scope="session")
 def normal_training(django_db_setup, django_db_blocker):
     """{seed: (TrainedCandidate, Dataset)} for the champion and challenger seeds."""
-    from diagnosis.engine.knowledge import current_snapshot
     from diagnosis.engine.synthetic import Case
+    from diagnosis.selectors import current_snapshot
     from mlops import gates
     from mlops.models import EvaluationCase
     from mlops.training import build_dataset, case_key, train_candidate

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from diagnosis.engine.check import run_check
 from diagnosis.engine.complaints import Subject
-from diagnosis.engine.knowledge import current_snapshot
 from diagnosis.engine.predictor import current_model
+from diagnosis.selectors import current_snapshot
 from medportal.text import age_from_input
 
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from diagnosis.engine.algorithms import ALGORITHMS, BASELINE_ALGORITHM
-from diagnosis.engine.knowledge import current_snapshot
+from diagnosis.selectors import current_snapshot
 from medportal.text import positive_int
 from mlops.gates import frozen_cases, frozen_set_ensure
 from mlops.services import PromotionRefused, model_version_promote
