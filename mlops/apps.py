@@ -8,4 +8,11 @@ class MlopsConfig(AppConfig):
         # Register the Celery tasks in every process (web, shell, commands), not only in workers:
         # the eager outbox path looks them up by name; and the receiver that releases a deleted
         # version's stored artefact (mlops.artefacts).
+        from recommendations.ranker_source import register_ranker_provider
+
         from . import artefacts, tasks  # noqa: F401
+        from .selectors import RegistryRankerProvider
+
+        # Serving finds the promoted medicine ranker through this registry (recommendations is a
+        # layer below mlops and does not import it).
+        register_ranker_provider(RegistryRankerProvider())

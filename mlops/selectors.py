@@ -1,3 +1,6 @@
+from recommendations.ranker_source import RankerChampion
+from recommendations.ranking import RANKER_NAME
+
 from .artefacts import artefact_load
 from .models import ModelVersion
 
@@ -116,3 +119,23 @@ def model_version_for_card(*, version: int, name: str = "diagnosis") -> ModelVer
     if name not in CARD_NAMES:
         return None
     return ModelVersion.objects.filter(name=name, version=version).first()
+
+
+class RegistryRankerProvider:
+    """Serves the medicine ranker's champion from the registry to ``recommendations.ranking``
+    (registered in ``MlopsConfig.ready`` through ``recommendations.ranker_source``)."""
+
+    def _champions(self):
+        return ModelVersion.objects.filter(name=RANKER_NAME, alias=ModelVersion.Alias.CHAMPION)
+
+    def champion_key(self) -> tuple[int, str] | None:
+        """The champion's id and checksum: one indexed query of two columns per request."""
+        return self._champions().values_list("id", "checksum").first()
+
+    def champion(self, key: tuple[int, str]) -> RankerChampion | None:
+        mv = self._champions().filter(pk=key[0]).first()
+        if mv is None:
+            return None
+        return RankerChampion(
+            version_id=mv.pk, label=mv.label, load_payload=lambda: model_artefact_payload(mv)
+        )

@@ -240,6 +240,36 @@ def model_version_rollback(*, name: str = "diagnosis") -> ModelVersion:
     )
 
 
+def ranker_train(*, min_ratings: int | None = None, promote: bool = True, method: str | None = None):
+    """Train the medicine ranker on consented ratings (``recommendations.ranking.ranker_fit``, given
+    them as plain data by ``feedback.selectors``), register the winner (or ``method``, when named)
+    and (``promote``) offer it to ``model_version_promote``, whose ranker gate promotes it only when
+    it wins. None when there are too few ratings; a refusal raises ``PromotionRefused``.
+
+    The training job lives here, with the registry, so the recommendations app never reaches up
+    into mlops or feedback."""
+    from diagnosis.selectors import knowledge_base_version
+    from feedback.selectors import consented_medicine_ratings
+    from recommendations.ranking import RANKER_NAME, ranker_fit
+
+    fit = ranker_fit(consented_medicine_ratings(), min_ratings=min_ratings, method=method)
+    if fit is None:
+        return None
+    mv = model_version_save_and_register(
+        payload=fit.payload,
+        name=RANKER_NAME,
+        algorithm=fit.algorithm,
+        params=fit.params,
+        data_fingerprint=fit.data_fingerprint,
+        data_sources=fit.data_sources,
+        metrics=fit.metrics,
+        kb_version=knowledge_base_version(),
+    )
+    if promote:
+        model_version_promote(model_version=mv, reason=f"{fit.method}, trained on {fit.n_ratings} ratings")
+    return mv
+
+
 # --- training cases: private by construction ------------------------------------------------------
 
 # Salts of the keyed hashes (frozen copies live in migration 0006: change neither alone).

@@ -2,12 +2,12 @@ import numpy as np
 import pytest
 
 from diagnosis.models import Disease
-from mlops.services import model_version_promote
+from mlops.services import model_version_promote, ranker_train
 from recommendations.hybrid import HybridMF, RatingRow, item_features, user_features
 from recommendations.models import ConditionMedicine
 from recommendations.ranking import KnowledgeBaseOrder, current_ranker
 from recommendations.safety import Profile
-from recommendations.services import advice_build, ranker_train
+from recommendations.services import advice_build
 
 
 def test_hybrid_model_learns_a_feature_dependent_preference():
@@ -122,6 +122,7 @@ def test_a_result_page_resolves_the_profile_once_for_the_filter_and_the_ranker(a
 def test_only_consenting_users_ratings_train_the_ranker(alice, charlie):
     from accounts.services import consent_set
     from feedback.models import ItemRating
+    from feedback.selectors import consented_medicine_ratings
     from recommendations.ranking import rating_rows
 
     migraine = Disease.objects.get(slug="migraine")
@@ -130,9 +131,9 @@ def test_only_consenting_users_ratings_train_the_ranker(alice, charlie):
             user=user, disease=migraine, item_type="medicine", item_key="ibuprofen", rating=4
         )
     consent_set(user=alice, granted=True)
-    assert len(rating_rows()) == 1
+    assert len(rating_rows(consented_medicine_ratings())) == 1
     consent_set(user=alice, granted=False)
-    assert rating_rows() == []
+    assert consented_medicine_ratings() == [] and rating_rows(consented_medicine_ratings()) == []
 
 
 def test_stratified_mean_shrinks_thin_cells_to_the_condition_mean_and_survives_its_artefact(tmp_path):
