@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from diagnosis.models import TRIAGE_ORDER, Disease, SymptomSession, TriageLevel
 from medportal.exceptions import Conflict, NotPermitted
-from mlops.services import confirmed_case_record
 
 from .learning import LearningValue, learning_value, rules_level
 from .models import CheckFeedback, ClinicianReview, ItemRating
+from .signals import label_confirmed
 
 logger = logging.getLogger(__name__)
 
@@ -403,7 +403,8 @@ def review_close(
     review.closed_at = now
     review.full_clean()
     review.save()
-    confirmed_case_record(session=session, disease=disease)
+    # The model registry (mlops, a layer above) keeps the label as a training case, in this transaction.
+    label_confirmed.send(sender=ClinicianReview, review=review, session=session, disease=disease)
     _audit_change(review, clinician, f"closed {review.outcome}")
     transaction.on_commit(
         lambda: _send_reply_email(
