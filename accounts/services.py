@@ -19,6 +19,7 @@ from medportal.encryption import all_encrypted_fields
 from medportal.text import word_list
 
 from .models import ConsentEvent, HealthProfile, Pregnancy, Role, Sex, User, age_band_for
+from .personal_data import personal_data_handlers
 from .selectors import sessions_for_user, user_data_export
 
 logger = logging.getLogger(__name__)
@@ -104,9 +105,10 @@ def consent_set(*, user: User, granted: bool) -> HealthProfile:
         profile.save(update_fields=["training_consent", "training_consent_at", "updated_at"])
         ConsentEvent.objects.create(user=user, granted=granted)
     if not granted:
-        from mlops.services import training_consent_withdrawn
-
-        training_consent_withdrawn(user=user)
+        # The training cases (mlops, a layer above) go through the handler it registered.
+        for handler in personal_data_handlers():
+            if handler.consent_withdrawn is not None:
+                handler.consent_withdrawn(user=user)
     return profile
 
 
@@ -164,10 +166,12 @@ def account_delete(*, user: User) -> None:
     them go; training cases from consented checks stay only as anonymised rows. The audit trail
     keeps an ``account_delete`` event with the e-mail snapshot but no link to the (deleted) user."""
     from audit.services import Action, audit_record
-    from mlops.services import training_cases_detach
 
-    # Before the checks go: the keyed hashes that find the user's training cases need them.
-    training_cases_detach(user=user)
+    # Before the checks go: the keyed hashes that find the user's training cases (mlops, through
+    # the handler it registered in accounts.personal_data) need them.
+    for handler in personal_data_handlers():
+        if handler.account_deleting is not None:
+            handler.account_deleting(user=user)
     user_sessions_delete(user=user)
     audit_record(action=Action.ACCOUNT_DELETE, actor=user, object_type="accounts.user", object_id=user.pk)
     user_id = user.pk
