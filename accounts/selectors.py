@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -195,8 +196,6 @@ def sessions_for_user(*, user: User) -> list:
     Session rows do not link to the user, so every row is decoded: fine for the rare erasure or
     export, not for a request path.
     """
-    from django.contrib.sessions.models import Session
-
     pk, email = str(user.pk), (user.email or "").strip().lower()
     return [
         session
