@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import binomtest
 
 from .hybrid import HybridMF, RatingRow, item_features, user_features
 from .models import ConditionMedicine, Medicine
@@ -242,8 +243,6 @@ def _ordered(ratings: list[float], scores) -> list[float]:
 
 def _sign_test_p(a: np.ndarray, b: np.ndarray) -> float:
     """One-sided sign test that ``a`` beats ``b`` on the lists where they differ."""
-    from scipy.stats import binomtest
-
     wins, losses = int((a > b + 1e-12).sum()), int((a < b - 1e-12).sum())
     return float(binomtest(wins, wins + losses, 0.5, alternative="greater").pvalue) if wins + losses else 1.0
 
