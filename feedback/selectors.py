@@ -20,7 +20,7 @@ from diagnosis.models import TRIAGE_ORDER, TriageLevel
 from recommendations.models import ActivityAdvice, DietAdvice, Medicine, Precaution
 from recommendations.ranker_eval import MedicineRating
 
-from .models import ClinicianReview, ItemRating
+from .models import POOR_ITEM_RATING, ClinicianReview, ItemRating
 
 _IN_QUEUE = [ClinicianReview.Status.OPEN, ClinicianReview.Status.CLAIMED]
 
@@ -281,8 +281,6 @@ def case_findings(session) -> list[FindingShown]:
 
 def case_poor_ratings(session) -> list[PoorRatingShown]:
     """The advice items the patient rated poorly on this check (1 or 2 stars), by name."""
-    from .services import POOR_ITEM_RATING
-
     ratings = list(
         ItemRating.objects.filter(session=session, rating__lte=POOR_ITEM_RATING)
         .select_related("disease")
