@@ -398,7 +398,6 @@ def review_close(
     review.closed_at = now
     review.full_clean()
     review.save()
-    # The model registry (mlops, a layer above) keeps the label as a training case, in this transaction.
     label_confirmed.send(sender=ClinicianReview, review=review, session=session, disease=disease)
     _audit_change(review, clinician, f"closed {review.outcome}")
     transaction.on_commit(
