@@ -162,3 +162,62 @@ def test_stratified_mean_shrinks_thin_cells_to_the_condition_mean_and_survives_i
     assert list(
         again.scores(age_band="65+", sex="m", disease="d", medicines=["a", "b", "new"])
     ) == pytest.approx(list(older))
+
+
+class _Provider:
+    """A ranker provider standing in for the registry (recommendations.ranker_source)."""
+
+    def __init__(self, load):
+        self.load, self.loads = load, 0
+
+    def champion_key(self):
+        return (7, "checksum")
+
+    def champion(self, key):
+        from recommendations.ranker_source import RankerChampion
+
+        def load_payload():
+            self.loads += 1
+            return self.load()
+
+        return RankerChampion(version_id=key[0], label="ranker-v7", load_payload=load_payload)
+
+
+@pytest.fixture
+def provider_slot(monkeypatch):
+    from recommendations import ranker_source, ranking
+
+    monkeypatch.setattr(ranker_source, "_provider", ranker_source.ranker_provider())
+    monkeypatch.setattr(ranking, "_cache", {})
+    return ranker_source
+
+
+def test_mlops_registers_the_provider_serving_reads_the_ranker_from(provider_slot):
+    from mlops.selectors import RegistryRankerProvider
+
+    assert isinstance(provider_slot.ranker_provider(), RegistryRankerProvider)
+
+
+def test_serving_loads_the_providers_champion_once_per_key(provider_slot):
+    from recommendations.ranker_eval import StratifiedMean
+    from recommendations.ranking import StratifiedRanker
+
+    payload = StratifiedMean().fit([("18-39", "f", "d", "a", 4.0)]).to_payload()
+    provider = _Provider(lambda: payload)
+    provider_slot.register_ranker_provider(provider)
+    first, again = current_ranker(), current_ranker()
+    assert isinstance(first, StratifiedRanker) and first.version_id == 7 and first.label == "ranker-v7"
+    assert again is first and provider.loads == 1
+
+
+def test_no_provider_or_an_artefact_that_does_not_load_keeps_knowledge_base_order(provider_slot):
+    from diagnosis.engine.artefacts import ArtefactError
+
+    provider_slot.register_ranker_provider(None)
+    assert isinstance(current_ranker(), KnowledgeBaseOrder)
+
+    def broken():
+        raise ArtefactError("checksum mismatch")
+
+    provider_slot.register_ranker_provider(_Provider(broken))
+    assert isinstance(current_ranker(), KnowledgeBaseOrder)
