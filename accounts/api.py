@@ -6,6 +6,7 @@ from allauth.account.utils import has_verified_email
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from knox.models import get_token_model
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -113,8 +114,6 @@ class AuthTokenView(APIView):
         },
     )
     def delete(self, request):
-        from knox.models import get_token_model
-
         token = request.auth if isinstance(request.auth, get_token_model()) else None
         services.api_token_revoke(user=request.user, token=token)
         return Response(status=status.HTTP_204_NO_CONTENT)

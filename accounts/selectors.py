@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from medportal.encryption import all_encrypted_fields
 
 from .models import HealthProfile, User
+from .personal_data import personal_data_handlers
 
 
 def health_profile_for_user(*, user: User) -> HealthProfile | None:
@@ -194,8 +196,6 @@ def sessions_for_user(*, user: User) -> list:
     Session rows do not link to the user, so every row is decoded: fine for the rare erasure or
     export, not for a request path.
     """
-    from django.contrib.sessions.models import Session
-
     pk, email = str(user.pk), (user.email or "").strip().lower()
     return [
         session
@@ -206,14 +206,15 @@ def sessions_for_user(*, user: User) -> list:
 
 def user_data_export(*, user: User) -> dict:
     """Everything stored about ``user``, decrypted, as JSON-ready data (see personal_data_export)."""
-    from mlops.selectors import training_cases_for_user
-
     records = {
         model._meta.label: _records(model, paths, user)
         for model, paths in sorted(personal_data_models().items(), key=lambda item: item[0]._meta.label)
     }
-    # Training cases hold no link to a person; they are found through each check's keyed hash.
-    records["mlops.TrainingCase"] = training_cases_for_user(user=user)
+    # Records of apps above accounts, through the handlers they registered (accounts.personal_data):
+    # the training cases (mlops) hold no link to a person; they are found through each check's keyed hash.
+    for handler in personal_data_handlers():
+        if handler.export is not None:
+            records[handler.label] = handler.export(user=user)
     return {
         "format": "medportal-personal-data-export/1",
         "generated_at": timezone.now(),

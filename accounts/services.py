@@ -9,16 +9,21 @@ from datetime import timedelta
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from knox.models import get_token_model
 
+from audit.services import Action, audit_record
 from medportal.encryption import all_encrypted_fields
 from medportal.text import word_list
 
 from .models import ConsentEvent, HealthProfile, Pregnancy, Role, Sex, User, age_band_for
+from .personal_data import personal_data_handlers
 from .selectors import sessions_for_user, user_data_export
 
 logger = logging.getLogger(__name__)
@@ -104,9 +109,10 @@ def consent_set(*, user: User, granted: bool) -> HealthProfile:
         profile.save(update_fields=["training_consent", "training_consent_at", "updated_at"])
         ConsentEvent.objects.create(user=user, granted=granted)
     if not granted:
-        from mlops.services import training_consent_withdrawn
-
-        training_consent_withdrawn(user=user)
+        # The training cases (mlops, a layer above) go through the handler it registered.
+        for handler in personal_data_handlers():
+            if handler.consent_withdrawn is not None:
+                handler.consent_withdrawn(user=user)
     return profile
 
 
@@ -141,8 +147,6 @@ def encryption_keys_rotate() -> dict[str, int]:
 
 def personal_data_export(*, user: User) -> dict:
     """The user's data export (``selectors.user_data_export``), recorded in the audit trail."""
-    from audit.services import Action, audit_record
-
     data = user_data_export(user=user)
     audit_record(action=Action.EXPORT, actor=user, object_type="accounts.user", object_id=user.pk)
     return data
@@ -151,8 +155,6 @@ def personal_data_export(*, user: User) -> dict:
 def user_sessions_delete(*, user: User) -> int:
     """Delete every stored session holding ``user``'s id or e-mail address (all their browsers,
     and expired rows ``clearsessions`` has not removed yet). Returns how many."""
-    from django.contrib.sessions.models import Session
-
     keys = [session.session_key for session in sessions_for_user(user=user)]
     deleted, _ = Session.objects.filter(session_key__in=keys).delete()
     return deleted
@@ -163,11 +165,11 @@ def account_delete(*, user: User) -> None:
     """Erase the account: profile, consent history, checks, sessions and everything hanging off
     them go; training cases from consented checks stay only as anonymised rows. The audit trail
     keeps an ``account_delete`` event with the e-mail snapshot but no link to the (deleted) user."""
-    from audit.services import Action, audit_record
-    from mlops.services import training_cases_detach
-
-    # Before the checks go: the keyed hashes that find the user's training cases need them.
-    training_cases_detach(user=user)
+    # Before the checks go: the keyed hashes that find the user's training cases (mlops, through
+    # the handler it registered in accounts.personal_data) need them.
+    for handler in personal_data_handlers():
+        if handler.account_deleting is not None:
+            handler.account_deleting(user=user)
     user_sessions_delete(user=user)
     audit_record(action=Action.ACCOUNT_DELETE, actor=user, object_type="accounts.user", object_id=user.pk)
     user_id = user.pk
@@ -179,8 +181,6 @@ def api_token_issue(*, user: User) -> str:
     """A new API token for one client (each device gets its own). Only a digest is stored
     (django-rest-knox), so the key returned here is the only copy; it expires after
     API_TOKEN_MAX_AGE_DAYS."""
-    from knox.models import get_token_model
-
     _token, key = get_token_model().objects.create(
         user=user, expiry=timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
     )
@@ -190,8 +190,6 @@ def api_token_issue(*, user: User) -> str:
 def api_token_revoke(*, user: User, token=None) -> int:
     """Sign out one API client (`token`, the one a request came with) or, without it, all of the
     user's clients (a browser session revoking, a password change or reset)."""
-    from knox.models import get_token_model
-
     tokens = get_token_model().objects.filter(user=user)
     if token is not None:
         tokens = tokens.filter(pk=token.pk)
@@ -202,6 +200,4 @@ def api_token_revoke(*, user: User, token=None) -> int:
 def expired_sessions_clear() -> None:
     """Remove expired sessions (what ``manage.py clearsessions`` does), run daily by beat: without it
     expired rows, each holding a user id, stay in django_session forever."""
-    from django.core.management import call_command
-
     call_command("clearsessions")

@@ -1,6 +1,8 @@
 import json
 
 from allauth.account import app_settings as account_settings
+from allauth.account.internal.flows.email_verification import send_verification_email_to_address
+from allauth.account.models import EmailAddress
 from allauth.account.views import EmailVerificationSentView
 from allauth.core import ratelimit
 from django.contrib import messages
@@ -51,9 +53,6 @@ def resend_verification(request):
     nothing is sent and the page says to wait). An address with no unconfirmed account behind it
     gets allauth's "you already have an account" e-mail instead, as at sign-up, so the button
     tells nobody whether an account exists."""
-    from allauth.account.internal.flows.email_verification import send_verification_email_to_address
-    from allauth.account.models import EmailAddress
-
     email = _pending_email(request)
     if not email:
         messages.info(request, _("Sign in with your address and password to get a new confirmation e-mail."))

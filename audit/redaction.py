@@ -10,7 +10,10 @@ import logging
 import re
 from functools import lru_cache
 
+from django.apps import apps
 from django.views.debug import SafeExceptionReporterFilter
+
+from medportal.encryption import all_encrypted_fields
 
 REDACTED = "[redacted]"
 
@@ -66,8 +69,6 @@ def sensitive_keys() -> frozenset[str]:
 
 
 def _apps_ready() -> bool:
-    from django.apps import apps
-
     return apps.ready
 
 
@@ -75,10 +76,6 @@ def _apps_ready() -> bool:
 def _sensitive_keys(ready: bool) -> frozenset[str]:
     keys = set(HEALTH_WORDS)
     if ready:
-        from django.apps import apps
-
-        from medportal.encryption import all_encrypted_fields
-
         for model in apps.get_models():
             keys.update(f.name for f in all_encrypted_fields(model))
     return frozenset(keys)

@@ -6,6 +6,7 @@ import ipaddress
 import logging
 from contextvars import ContextVar
 
+from allauth.core.internal.httpkit import get_client_ip
 from django.db import DatabaseError, transaction
 
 from .models import AuditEvent
@@ -23,8 +24,6 @@ def client_ip(request) -> str | None:
     """The client address as allauth's rate limits see it (ALLAUTH_TRUSTED_PROXY_COUNT)."""
     if request is None:
         return None
-    from allauth.core.internal.httpkit import get_client_ip
-
     try:
         ip = get_client_ip(request)
     except Exception:  # a mis-set proxy count must not stop the audit write

@@ -12,7 +12,7 @@ methods order the same held-out lists:
   (b) per-condition mean: each medicine's mean training rating for the condition,
   (c) stratified mean: the mean of its (age band, sex, condition, medicine) cell shrunk to (b)
       (recommendations.ranker_eval.StratifiedMean, what the ranker job can ship),
-  (d) the hybrid MF ranker as recommendations.services.ranker_train trains it (HybridMF() on age
+  (d) the hybrid MF ranker as recommendations.ranking.ranker_fit trains it (HybridMF() on age
       band, sex and listed conditions; no per-user feature), ordering through the production code
       path (recommendations.ranking.HybridRanker.order).
 
@@ -357,7 +357,7 @@ def fit_models(train: list[Rating], users: list[SimUser], kb: dict) -> dict:
         )
         strat_rows.append((u.age_band, u.sex, r.disease, r.medicine, float(r.rating)))
     t0 = time.perf_counter()
-    hybrid = HybridMF().fit(rows)  # recommendations.services.ranker_train's settings
+    hybrid = HybridMF().fit(rows)  # recommendations.ranking.ranker_fit's settings
     seconds = time.perf_counter() - t0
     return {
         "hybrid": HybridRanker(hybrid, "hybrid", None),

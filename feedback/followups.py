@@ -10,6 +10,8 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 
+from diagnosis.models import SymptomSession
+
 logger = logging.getLogger(__name__)
 
 # Three days: long enough to have seen a doctor, short enough to remember the check.
@@ -19,8 +21,6 @@ FOLLOW_UP_UNTIL = timedelta(days=14)
 
 
 def follow_ups_due():
-    from diagnosis.models import SymptomSession
-
     now = timezone.now()
     return (
         SymptomSession.objects.filter(

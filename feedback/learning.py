@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from diagnosis.engine.questions import entropy
 from diagnosis.models import TRIAGE_ORDER, TriageLevel
@@ -120,8 +121,6 @@ def rules_level(red_flags: list[dict], complaints: list[dict]) -> str | None:
 
 def reason_text(reason: dict) -> str:
     """The stored reason in the clinician's words, e.g. "Uncertain between Migraine and Tension headache"."""
-    from django.utils.translation import gettext as _
-
     kind, detail = reason.get("kind"), list(reason.get("detail") or [])
     if kind == Kind.UNCERTAIN and len(detail) == 2:
         return _("Uncertain between %(a)s and %(b)s") % {"a": detail[0], "b": detail[1]}

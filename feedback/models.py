@@ -3,10 +3,17 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from diagnosis.models import TRIAGE_ORDER, TriageLevel
 from medportal.encryption import EncryptedCharField, EncryptedJSONTextField, EncryptedTextField
+
+from .learning import reason_text
+
+# An item rated this low (out of 5) makes the result page ask "Would you like a clinician to look
+# at this?"; the check goes to the review queue only if the patient says yes.
+POOR_ITEM_RATING = 2
 
 
 class ItemRating(models.Model):
@@ -175,8 +182,6 @@ class ClinicianReview(models.Model):
         return f"Review of check #{self.session_id} ({self.status})"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("feedback:review_detail", args=[self.pk])
 
     @property
@@ -190,8 +195,6 @@ class ClinicianReview(models.Model):
     @property
     def learning_text(self) -> str:
         """Why a label on this check would teach the model, in the clinician's words ("" if nothing)."""
-        from .learning import reason_text
-
         return reason_text(self.learning_reason or {})
 
     @property

@@ -15,9 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Sex
 from diagnosis.models import TRIAGE_ORDER, TriageLevel
+from recommendations.models import ActivityAdvice, DietAdvice, Medicine, Precaution
+from recommendations.ranker_eval import MedicineRating
 
-from .models import ClinicianReview, ItemRating
+from .models import POOR_ITEM_RATING, ClinicianReview, ItemRating
 
 _IN_QUEUE = [ClinicianReview.Status.OPEN, ClinicianReview.Status.CLAIMED]
 
@@ -244,8 +247,6 @@ def _age_text(months) -> str:
 def case_subject(session) -> SubjectShown:
     """Who the check is for, as recorded on the check (not today's profile). Checks stored before
     the subject was recorded fall back to the age band, sex and pregnancy kept on the session."""
-    from accounts.models import Sex
-
     subject = session.subject or {}
     sex = subject.get("sex", session.sex) or ""
     if subject:
@@ -280,10 +281,6 @@ def case_findings(session) -> list[FindingShown]:
 
 def case_poor_ratings(session) -> list[PoorRatingShown]:
     """The advice items the patient rated poorly on this check (1 or 2 stars), by name."""
-    from recommendations.models import ActivityAdvice, DietAdvice, Medicine, Precaution
-
-    from .services import POOR_ITEM_RATING
-
     ratings = list(
         ItemRating.objects.filter(session=session, rating__lte=POOR_ITEM_RATING)
         .select_related("disease")
@@ -316,3 +313,25 @@ def case_poor_ratings(session) -> list[PoorRatingShown]:
             )
         )
     return shown
+
+
+def consented_medicine_ratings() -> list[MedicineRating]:
+    """Medicine ratings of users who allowed their data to train models, as plain data for the
+    ranker (oldest user first, each user's ratings oldest first). Ratings carry profile facts (age
+    band, sex, long-term conditions): like confirmed outcomes, they train a model only for people
+    who allowed it, and stop the moment they withdraw."""
+    consented = ItemRating.objects.filter(
+        item_type=ItemRating.ItemType.MEDICINE, user__health_profile__training_consent=True
+    )
+    return [
+        MedicineRating(
+            user_id=r.user_id,
+            disease=r.disease.slug,
+            medicine=r.item_key,
+            rating=float(r.rating),
+            age_band=r.age_band or "",
+            sex=r.sex or "",
+            profile_conditions=tuple(r.profile_conditions or ()),
+        )
+        for r in consented.select_related("disease").order_by("user_id", "created_at", "id").iterator()
+    ]

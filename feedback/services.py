@@ -15,18 +15,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import age_band_for
+from audit.services import Action, audit_record
 from diagnosis.models import TRIAGE_ORDER, Disease, SymptomSession, TriageLevel
 from medportal.exceptions import Conflict, NotPermitted
-from mlops.services import confirmed_case_record
+from recommendations.models import ActivityAdvice, ConditionMedicine, DietAdvice, Precaution
+from recommendations.safety import current_vocabulary, resolve_profile
+from recommendations.services import profile_from_user
 
 from .learning import LearningValue, learning_value, rules_level
-from .models import CheckFeedback, ClinicianReview, ItemRating
+from .models import POOR_ITEM_RATING, CheckFeedback, ClinicianReview, ItemRating
+from .signals import label_confirmed
 
 logger = logging.getLogger(__name__)
 
-# An item rated this low (out of 5) makes the result page ask "Would you like a clinician to look
-# at this?"; the check goes to the review queue only if the patient says yes.
-POOR_ITEM_RATING = 2
 MAX_NOTE = 2000
 # The value of the clinician's "Other / not listed" condition choice: not a slug (a colon can never
 # be in one), so it cannot collide with a knowledge-base condition.
@@ -54,8 +56,6 @@ def _check_rated_item(session: SymptomSession, disease: Disease, item_type: str,
     in ``advice[].precautions`` of the recommendations endpoint. Emergency advice (an emergency
     check, or a condition whose own triage is emergency) lists no items at all.
     """
-    from recommendations.models import ActivityAdvice, ConditionMedicine, DietAdvice, Precaution
-
     if session.is_emergency or disease.default_triage == TriageLevel.EMERGENCY:
         raise _item_error(
             "item_type",
@@ -88,9 +88,6 @@ def item_rating_submit(
     A poor rating does not flag the check: the page asks whether a clinician should look at it
     (``check_feedback_submit(wants_clinician_review=True)``), so nothing goes to the queue silently.
     """
-    from recommendations.safety import current_vocabulary, resolve_profile
-    from recommendations.services import profile_from_user
-
     if item_type not in ItemRating.ItemType.values:
         raise ValidationError(_("Unknown kind of item."), code="bad_item_type")
     try:
@@ -104,8 +101,6 @@ def item_rating_submit(
     _check_rated_item(session, disease, item_type, item_key)
     profile = profile_from_user(user)
     resolved = resolve_profile(current_vocabulary(), profile)
-    from accounts.models import age_band_for
-
     obj, created = ItemRating.objects.update_or_create(
         user=user,
         session=session,
@@ -403,7 +398,7 @@ def review_close(
     review.closed_at = now
     review.full_clean()
     review.save()
-    confirmed_case_record(session=session, disease=disease)
+    label_confirmed.send(sender=ClinicianReview, review=review, session=session, disease=disease)
     _audit_change(review, clinician, f"closed {review.outcome}")
     transaction.on_commit(
         lambda: _send_reply_email(
@@ -414,8 +409,6 @@ def review_close(
 
 
 def _audit_change(review: ClinicianReview, clinician, detail: str) -> None:
-    from audit.services import Action, audit_record
-
     audit_record(
         action=Action.STAFF_CHANGE,
         actor=clinician,

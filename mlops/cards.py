@@ -13,6 +13,9 @@ Nothing here loads the artefact: the conformal calibration's size is recorded in
 
 from __future__ import annotations
 
+from diagnosis.selectors import current_snapshot
+
+from .gates import FROZEN_SET
 from .models import EvaluationCase, ModelVersion
 
 CARD_NAMES = ("diagnosis",)
@@ -47,8 +50,6 @@ def _number(value) -> float | None:
 
 
 def _conditions_count(mv: ModelVersion) -> int:
-    from diagnosis.selectors import current_snapshot
-
     return len(current_snapshot().disease_slugs)
 
 
@@ -58,8 +59,6 @@ def _dict(value) -> dict:
 
 def model_card_build(mv: ModelVersion) -> dict:
     """The card's sections as plain data (JSON-serialisable), from what the registry recorded."""
-    from .gates import FROZEN_SET
-
     metrics = mv.metrics or {}
     n_conditions = _conditions_count(mv)
     frozen_set = metrics.get("frozen_set", FROZEN_SET)

@@ -24,16 +24,24 @@ absolute ones (safety, calibration) still apply.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
 import time
 from dataclasses import asdict, dataclass, field
 
+import joblib
 import numpy as np
+import pandas as pd
 from django.conf import settings
+from fairlearn.metrics import MetricFrame, count
+from scipy.stats import binom, binomtest
 
+from accounts.models import age_band_for
+from diagnosis.engine.artefacts import ArtefactError
 from diagnosis.engine.calibration import expected_calibration_error
 from diagnosis.engine.check import run_check
+from diagnosis.engine.conformal import cell_of, coverage_setting
 from diagnosis.engine.knowledge import KnowledgeSnapshot
 from diagnosis.engine.predictor import LoadedModel, kb_model, load_version
 from diagnosis.engine.synthetic import Case, generate_cases, partial_presentation
@@ -41,6 +49,7 @@ from diagnosis.models import TRIAGE_ORDER, TriageLevel
 from diagnosis.selectors import current_snapshot
 
 from .artefacts import artefact_load
+from .cases import band_age
 from .models import EvaluationCase, ModelVersion, TrainingCase
 
 logger = logging.getLogger(__name__)
@@ -109,8 +118,6 @@ def _more_urgent_or_equal(level: str, than: str) -> bool:
 
 
 def age_band_of(age: int | None) -> str:
-    from accounts.models import age_band_for
-
     return age_band_for(age) or "unknown"
 
 
@@ -279,8 +286,6 @@ def frozen_safety_cases() -> list[EvaluationCase]:
 def confirmed_cases() -> list[Case]:
     """Confirmed outcomes of consenting patients (consent is checked when they are stored and
     withdrawing it deletes them), oldest first."""
-    from .training import band_age
-
     qs = TrainingCase.objects.filter(source="confirmed").order_by("created_at", "id")
     return [Case(tc.condition, tuple(tc.symptoms), band_age(tc.age_band), tc.sex) for tc in qs]
 
@@ -345,9 +350,6 @@ def shown_probabilities(model: LoadedModel, snapshot: KnowledgeSnapshot, cases: 
 
 def subgroup_table(hits3: np.ndarray, cases: list[Case]) -> tuple[dict[str, dict], np.ndarray]:
     """Top-3 per age band x sex with fairlearn's MetricFrame, and each case's group label."""
-    import pandas as pd
-    from fairlearn.metrics import MetricFrame, count
-
     bands = [age_band_of(c.age) for c in cases]
     sexes = [c.sex or "unknown" for c in cases]
     frame = MetricFrame(
@@ -456,8 +458,6 @@ def _triaged(
 def _conformal_coverage(model: LoadedModel, snapshot: KnowledgeSnapshot, cases: list[Case], proba) -> dict:
     """How often the version's conformal set holds the right condition on the frozen cases,
     overall and per age band x sex cell (the sets a check would show for them)."""
-    from diagnosis.engine.conformal import cell_of, coverage_setting
-
     if model.conformal is None:
         return {}
     target = coverage_setting()
@@ -526,8 +526,6 @@ class GateReport:
 def paired_drop(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
     """How much lower the hit rate is after than before on the same cases, and the one-sided
     p-value of an exact sign test on the cases only one of the two gets right."""
-    from scipy.stats import binomtest
-
     before, after = np.asarray(before, dtype=bool), np.asarray(after, dtype=bool)
     if before.size == 0:
         return 0.0, 1.0
@@ -655,8 +653,6 @@ def _coverage_gate(challenger: Evaluation) -> GateResult:
     is not chance: with 100-200 cases a cell's coverage varies by about 3 points from sampling
     alone, so a bare threshold refused good calibrations (measured: 0.873 on 118 cases). A one-sided
     binomial test at COVERAGE_ALPHA decides; a broken calibration is refused at any size."""
-    from scipy.stats import binom
-
     if challenger.coverage_target is None:
         return GateResult("coverage", True, "no conformal calibration: the version shows no prediction sets")
     floor = challenger.coverage_target - COVERAGE_MAX_SHORTFALL
@@ -716,10 +712,6 @@ _EVALUATIONS_KEPT = 8
 
 
 def _evaluate_cached(model: LoadedModel, snapshot: KnowledgeSnapshot, frozen: tuple) -> Evaluation:
-    import hashlib
-
-    import joblib
-
     cases, red_flags, recent, safety = frozen
     content = hashlib.sha256(
         repr(
@@ -834,8 +826,6 @@ _latencies: dict = {}
 
 
 def _latency_result(model: LoadedModel, snapshot: KnowledgeSnapshot, cases: list[Case]) -> GateResult:
-    import joblib
-
     limit, rate = float(settings.DIAGNOSIS_LATENCY_P99_MS), float(settings.DIAGNOSIS_BATCH_MIN_PER_SECOND)
     if not cases:
         return _latency_gate(None, limit, rate)
@@ -858,8 +848,6 @@ def _latency_result(model: LoadedModel, snapshot: KnowledgeSnapshot, cases: list
 
 
 def _diagnosis_report(mv: ModelVersion) -> GateReport:
-    from diagnosis.engine.artefacts import ArtefactError
-
     try:
         model = load_version(mv)
     except ArtefactError as exc:
@@ -893,8 +881,6 @@ def _diagnosis_report(mv: ModelVersion) -> GateReport:
 
 def _artefact_results(mv: ModelVersion) -> list[GateResult]:
     """The artefact must load (checksum) and hold only finite numbers."""
-    from diagnosis.engine.artefacts import ArtefactError
-
     try:
         payload = artefact_load(mv.artefact_path, mv.checksum)
     except ArtefactError as exc:

@@ -18,6 +18,9 @@ from rapidfuzz import fuzz, process
 from diagnosis.engine.resolver import normalise
 from diagnosis.selectors import current_snapshot
 
+from .cases import training_fingerprint
+from .models import TrainingCase
+
 LABEL_COLUMNS = ("prognosis", "disease", "diagnosis", "label")
 LABEL_FUZZY_CUTOFF = 85
 TRUE_VALUES = {"1", "1.0", "true", "yes", "y", "t"}
@@ -78,9 +81,6 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 def import_symptom_csv(path: Path, *, source: str | None = None) -> ImportReport:
-    from mlops.models import TrainingCase
-    from mlops.services import training_fingerprint
-
     path = Path(path)
     if not path.exists():
         raise ImportFailed(f"no such file: {path}")

@@ -15,8 +15,10 @@ import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import redis
 from django.conf import settings
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from diagnosis.engine.algorithms import BASELINE_ALGORITHM, DEFAULT_ALGORITHM
 from diagnosis.selectors import current_snapshot
@@ -65,8 +67,6 @@ class _Heartbeat:
         self._thread = threading.Thread(target=self._beat, name="retrain-lock-heartbeat", daemon=True)
 
     def _beat(self) -> None:
-        import redis
-
         while not self._stop.wait(self.ttl / 3):
             try:
                 self.lock.reacquire()
@@ -102,8 +102,6 @@ class HeldLock:
 def retrain_lock():
     """A Redis lock shared by all workers, kept alive by a heartbeat; without a reachable Redis
     (dev, eager), a process lock."""
-    import redis
-
     ttl = settings.RETRAIN_LOCK_TTL
     client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=2)
     try:
@@ -292,8 +290,6 @@ def nightly_slot_before(now: datetime) -> datetime | None:
     """The latest time at or before `now` when the (enabled) nightly retrain schedule fired, read
     from the beat schedule admins edit; None without one. Walks back minute by minute over at most
     eight days, which covers daily and weekly crontabs at the cost of a few thousand set lookups."""
-    from django_celery_beat.models import PeriodicTask
-
     for task in PeriodicTask.objects.filter(task="mlops.retrain", enabled=True, crontab__isnull=False):
         try:
             kwargs = json.loads(task.kwargs or "{}")

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from medportal.celery import app
 
 from .models import OutboxMessage
 
@@ -18,8 +21,6 @@ logger = logging.getLogger(__name__)
 
 
 def _publish(message: OutboxMessage) -> bool:
-    from medportal.celery import app
-
     try:
         app.send_task(message.task_name, kwargs=message.kwargs, retry=False)
     except Exception as exc:  # the broker may be down in many ways (connection, timeout, auth)
@@ -38,8 +39,6 @@ def _publish(message: OutboxMessage) -> bool:
 
 def _run_eagerly(message: OutboxMessage) -> None:
     """Development mode (no broker): run the task in-process; a failure leaves the message pending."""
-    from medportal.celery import app
-
     try:
         app.tasks[message.task_name].apply(kwargs=message.kwargs, throw=True)
     except Exception as exc:
@@ -53,8 +52,6 @@ def _run_eagerly(message: OutboxMessage) -> None:
 
 def outbox_enqueue(*, task_name: str, kwargs: dict | None = None, dedupe_key: str = "") -> OutboxMessage:
     """Queue a Celery task durably; publishing happens after the surrounding transaction commits."""
-    from django.conf import settings
-
     if dedupe_key:
         pending = OutboxMessage.objects.filter(dedupe_key=dedupe_key, sent_at=None).first()
         if pending:

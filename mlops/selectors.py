@@ -1,5 +1,11 @@
+from recommendations.ranker_source import RankerChampion
+from recommendations.ranking import RANKER_NAME
+
+from . import gates
 from .artefacts import artefact_load
-from .models import ModelVersion
+from .cards import CARD_NAMES, model_card_build, model_card_render
+from .cases import chunked, training_check_keys
+from .models import ModelVersion, TrainingCase
 
 
 def champion_version(name: str = "diagnosis") -> ModelVersion | None:
@@ -46,8 +52,6 @@ def promotion_preview(*, model_version: ModelVersion) -> dict:
     """What promoting ``model_version`` would change, for a confirmation page: the champion it
     would replace and every gate's result now. Runs the gates without recording anything (the
     promotion runs them again and records them)."""
-    from .gates import gates_run, registry_refusal
-
     mv = ModelVersion.objects.get(pk=model_version.pk)
     current = ModelVersion.objects.filter(name=mv.name, alias=ModelVersion.Alias.CHAMPION).first()
     if mv.status != ModelVersion.Status.READY or mv.alias == ModelVersion.Alias.CHAMPION:
@@ -57,8 +61,8 @@ def promotion_preview(*, model_version: ModelVersion) -> dict:
             "gates": [],
             "passed": mv.status == ModelVersion.Status.READY,
         }
-    report = gates_run(model_version=mv)
-    refused_before = registry_refusal(mv)
+    report = gates.gates_run(model_version=mv)
+    refused_before = gates.registry_refusal(mv)
     if refused_before is not None:
         report.results.insert(0, refused_before)
     return {
@@ -72,9 +76,6 @@ def promotion_preview(*, model_version: ModelVersion) -> dict:
 def training_cases_for_user(*, user) -> list[dict]:
     """The training cases made from ``user``'s checks, decrypted, for their data export: found
     through the keyed hash of each of their checks (there is no other link to them)."""
-    from .models import TrainingCase
-    from .services import chunked, training_check_keys
-
     rows = []
     for keys in chunked(training_check_keys(user=user)):
         for case in TrainingCase.objects.filter(check_key__in=keys).order_by("pk"):
@@ -104,15 +105,31 @@ def model_card_for(*, model_version: ModelVersion) -> dict:
     """The card's sections, rebuilt from the registry, and its Markdown: the stored card (written at
     the last registration, gate run or promotion) or, for a version registered before cards
     existed, one rendered now."""
-    from .cards import model_card_build, model_card_render
-
     sections = model_card_build(model_version)
     return {"sections": sections, "markdown": model_version.card or model_card_render(sections)}
 
 
 def model_version_for_card(*, version: int, name: str = "diagnosis") -> ModelVersion | None:
-    from .cards import CARD_NAMES
-
     if name not in CARD_NAMES:
         return None
     return ModelVersion.objects.filter(name=name, version=version).first()
+
+
+class RegistryRankerProvider:
+    """Serves the medicine ranker's champion from the registry to ``recommendations.ranking``
+    (registered in ``MlopsConfig.ready`` through ``recommendations.ranker_source``)."""
+
+    def _champions(self):
+        return ModelVersion.objects.filter(name=RANKER_NAME, alias=ModelVersion.Alias.CHAMPION)
+
+    def champion_key(self) -> tuple[int, str] | None:
+        """The champion's id and checksum: one indexed query of two columns per request."""
+        return self._champions().values_list("id", "checksum").first()
+
+    def champion(self, key: tuple[int, str]) -> RankerChampion | None:
+        mv = self._champions().filter(pk=key[0]).first()
+        if mv is None:
+            return None
+        return RankerChampion(
+            version_id=mv.pk, label=mv.label, load_payload=lambda: model_artefact_payload(mv)
+        )

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import HealthProfile
+from diagnosis.engine.conformal import coverage_setting, from_artefact
+from diagnosis.selectors import knowledge_base_version
+from feedback.selectors import consented_medicine_ratings
 from medportal.exceptions import ApplicationError, Conflict
+from recommendations.ranking import RANKER_NAME, ranker_fit
 
+from . import gates
 from .artefacts import artefact_save
-from .models import ModelVersion
+from .cards import CARD_NAMES, model_card_build, model_card_render
+from .cases import chunked, training_check_key, training_check_keys, training_fingerprint
+from .models import ModelVersion, TrainingCase
+from .outbox import outbox_enqueue
+from .selectors import rollback_target
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +39,6 @@ def model_version_save_and_register(
     registry row is written, so a registered version never names bytes that were not stored (not
     one transaction: with it, the redelivered retrain of tests/integration/test_faults.py (c)
     did not finish)."""
-    import time
-
     filename = f"{name}-{data_fingerprint[:12]}-{algorithm}-{int(time.time() * 1000)}.skops"
     if name == "diagnosis":
         fields["metrics"] = {**(fields.get("metrics") or {}), "conformal": _conformal_summary(payload)}
@@ -47,8 +56,6 @@ def model_version_save_and_register(
 def _conformal_summary(payload: dict) -> dict:
     """What the model card says about the artefact's conformal calibration, recorded once here so
     that reading a card never loads the artefact."""
-    from diagnosis.engine.conformal import coverage_setting, from_artefact
-
     calibration = from_artefact(payload)
     if calibration is None:
         return {"calibrated": False}
@@ -64,8 +71,6 @@ def model_version_card_refresh(*, model_version: ModelVersion) -> ModelVersion:
     """Write the version's model card from what the registry now holds about it (diagnosis models
     only): called at registration, after every gate run and at promotion, so the stored card is the
     one the latest decision about the version was made on."""
-    from .cards import CARD_NAMES, model_card_build, model_card_render
-
     if model_version.name not in CARD_NAMES:
         return model_version
     model_version.card = model_card_render(model_card_build(model_version))
@@ -137,8 +142,6 @@ def model_version_promote(
     it replaces is remembered on it (``replaced``), so rollbacks walk back through the promotion
     history; a rollback keeps the pointer the version already had.
     """
-    from .gates import gates_run, registry_refusal
-
     mv = ModelVersion.objects.get(pk=model_version.pk)
     if mv.status != ModelVersion.Status.READY:
         raise Conflict(f"{mv} is not ready and cannot be promoted.")
@@ -150,8 +153,8 @@ def model_version_promote(
         if mv.promoted_at is None:
             raise ApplicationError(f"{mv.label} was never promoted, so it cannot be rolled back to.")
     else:
-        report = gates_run(model_version=mv)
-        refused_before = registry_refusal(mv)
+        report = gates.gates_run(model_version=mv)
+        refused_before = gates.registry_refusal(mv)
         if refused_before is not None:
             report.results.insert(0, refused_before)
         _evaluation_record(mv, report)
@@ -169,12 +172,10 @@ def model_version_promote(
 
 def _evaluation_record(mv: ModelVersion, report) -> None:
     """Keep the frozen-set scores and every gate's result on the version (promoted or not)."""
-    from .gates import FROZEN_SET
-
     metrics = {**(mv.metrics or {}), "gates": [r.as_dict() for r in report.results]}
     if report.challenger is not None:
         metrics.update(
-            frozen_set=FROZEN_SET,
+            frozen_set=gates.FROZEN_SET,
             frozen_top1=report.challenger.top1,
             frozen_top3=report.challenger.top3,
             recent_top1=report.challenger.recent_top1,
@@ -225,8 +226,6 @@ def _champion_switch(mv: ModelVersion, *, reason: str, report, actor, override_r
 @transaction.atomic
 def model_version_rollback(*, name: str = "diagnosis") -> ModelVersion:
     """Re-promote the champion the current one replaced; called again, it keeps walking back."""
-    from .selectors import rollback_target
-
     current, previous = rollback_target(name=name)
     if current is not None:
         if previous is not None and previous.status != ModelVersion.Status.READY:
@@ -240,49 +239,33 @@ def model_version_rollback(*, name: str = "diagnosis") -> ModelVersion:
     )
 
 
+def ranker_train(*, min_ratings: int | None = None, promote: bool = True, method: str | None = None):
+    """Train the medicine ranker on consented ratings (``recommendations.ranking.ranker_fit``, given
+    them as plain data by ``feedback.selectors``), register the winner (or ``method``, when named)
+    and (``promote``) offer it to ``model_version_promote``, whose ranker gate promotes it only when
+    it wins. None when there are too few ratings; a refusal raises ``PromotionRefused``.
+
+    The training job lives here, with the registry, so the recommendations app never reaches up
+    into mlops or feedback."""
+    fit = ranker_fit(consented_medicine_ratings(), min_ratings=min_ratings, method=method)
+    if fit is None:
+        return None
+    mv = model_version_save_and_register(
+        payload=fit.payload,
+        name=RANKER_NAME,
+        algorithm=fit.algorithm,
+        params=fit.params,
+        data_fingerprint=fit.data_fingerprint,
+        data_sources=fit.data_sources,
+        metrics=fit.metrics,
+        kb_version=knowledge_base_version(),
+    )
+    if promote:
+        model_version_promote(model_version=mv, reason=f"{fit.method}, trained on {fit.n_ratings} ratings")
+    return mv
+
+
 # --- training cases: private by construction ------------------------------------------------------
-
-# Salts of the keyed hashes (frozen copies live in migration 0006: change neither alone).
-CHECK_KEY_SALT = "mlops.TrainingCase.check_key"
-FINGERPRINT_SALT = "mlops.TrainingCase.fingerprint"
-
-
-def _keyed_hash(salt: str, value: str, secret: str | None = None) -> str:
-    """HMAC-SHA256 with a key derived from SECRET_KEY and a per-purpose salt (Django's salted_hmac)."""
-    from django.conf import settings
-    from django.utils.crypto import salted_hmac
-
-    return salted_hmac(salt, value, secret=secret or settings.SECRET_KEY, algorithm="sha256").hexdigest()
-
-
-def training_check_key(session_pk: int, *, secret: str | None = None) -> str:
-    """The keyed hash a training case keeps instead of a link to the check it came from."""
-    return _keyed_hash(CHECK_KEY_SALT, str(session_pk), secret)
-
-
-def training_fingerprint(*, condition: str, symptoms, age_band: str = "", sex: str = "") -> str:
-    """Keyed, so that nobody can recover a short symptom list by hashing every combination."""
-    import json
-
-    return _keyed_hash(FINGERPRINT_SALT, json.dumps([condition, sorted(symptoms), age_band or "", sex or ""]))
-
-
-def training_check_keys(*, user) -> list[str]:
-    """Every key the user's checks may be stored under: the current SECRET_KEY's and, after a key
-    rotation, those of SECRET_KEY_FALLBACKS (rotating without keeping the old key there would
-    leave old cases unreachable for a withdrawal)."""
-    from django.conf import settings
-
-    from diagnosis.models import SymptomSession
-
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    pks = SymptomSession.objects.filter(user=user).values_list("pk", flat=True)
-    return [training_check_key(pk, secret=secret) for pk in pks for secret in secrets]
-
-
-def chunked(items: list, size: int = 500):
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def confirmed_case_record(*, session, disease, source: str = "confirmed"):
@@ -294,10 +277,6 @@ def confirmed_case_record(*, session, disease, source: str = "confirmed"):
     "Other / not listed": a condition outside the knowledge base is no label for any of its
     conditions); then nothing is stored and an earlier case of this check is removed.
     """
-    from accounts.models import HealthProfile
-
-    from .models import TrainingCase
-
     key = training_check_key(session.pk)
     profile = HealthProfile.objects.filter(user_id=session.user_id).first()
     if disease is None or profile is None or not profile.training_consent:
@@ -319,8 +298,6 @@ def confirmed_case_record(*, session, disease, source: str = "confirmed"):
         setattr(case, name, value)
     case.full_clean()
     case.save()
-    from .outbox import outbox_enqueue
-
     # Cheap check after commit; beat runs the same check every 10 minutes in case this one is lost.
     outbox_enqueue(task_name="mlops.retrain_if_enough_labels", dedupe_key="retrain-if-enough-labels")
     return case
@@ -328,8 +305,6 @@ def confirmed_case_record(*, session, disease, source: str = "confirmed"):
 
 def training_consent_withdrawn(*, user) -> int:
     """Remove a user's confirmed cases from every future dataset; returns how many were removed."""
-    from .models import TrainingCase
-
     deleted = 0
     for keys in chunked(training_check_keys(user=user)):
         deleted += TrainingCase.objects.filter(check_key__in=keys).delete()[0]
@@ -340,8 +315,6 @@ def training_cases_detach(*, user) -> int:
     """Cut the last tie between a user's checks and the training cases made from them (for
     account deletion: the cases stay in training, as consented, and can no longer be found for
     anyone). Returns how many were detached."""
-    from .models import TrainingCase
-
     detached = 0
     for keys in chunked(training_check_keys(user=user)):
         detached += TrainingCase.objects.filter(check_key__in=keys).update(check_key="")

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from . import loop
 from .outbox import outbox_enqueue, outbox_sweep
+from .services import PromotionRefused, ranker_train
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +69,6 @@ def _catch_up_on_worker_start(**_) -> None:
 def ranker_retrain_task() -> dict:
     """Nightly: train the medicine ranker on consented ratings; the ranker gate decides (a refusal is
     an expected outcome, recorded on the archived version, not a task failure)."""
-    from recommendations.services import ranker_train
-
-    from .services import PromotionRefused
-
     try:
         mv = ranker_train(promote=True)
     except PromotionRefused as exc:

@@ -20,8 +20,10 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from django.conf import settings
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import has_fit_parameter
 
 from diagnosis.engine.algorithms import ALGORITHMS, BASELINE_ALGORITHM, make_estimator, params_of
 from diagnosis.engine.calibration import expected_calibration_error, temperature_apply, temperature_fit
@@ -30,6 +32,10 @@ from diagnosis.engine.conformal import artefact_entry as conformal_artefact_entr
 from diagnosis.engine.features import AGE_BANDS, featurise
 from diagnosis.engine.knowledge import KnowledgeSnapshot
 from diagnosis.engine.synthetic import Case, generate_cases, partial_presentation
+
+from .cases import band_age
+from .models import TrainingCase
+from .services import model_version_save_and_register
 
 SYNTHETIC_PER_DISEASE = 500
 EVAL_PARTIAL_SIZES = (1, 2, 3, 4, 5)
@@ -85,23 +91,12 @@ class Dataset:
     conformal_per_cell: int = 0
 
 
-def band_age(band: str) -> int | None:
-    """The youngest age of an age band ("40-64" -> 40, "65+" -> 65; "" -> None). Training cases
-    store only the band, and the features only look at the band, so any age in it is the same to a
-    model."""
-    if not band:
-        return None
-    return int(band.rstrip("+").split("-")[0])
-
-
 def stored_cases(source: str) -> list[Case]:
     return stored_cases_by_kind(source)[0]
 
 
 def stored_cases_by_kind(source: str) -> tuple[list[Case], set, set]:
     """``stored_cases``, with the keys of its clinician-confirmed rows and of its imported rows."""
-    from mlops.models import TrainingCase
-
     qs = TrainingCase.objects.all()
     if source == "imported":
         qs = qs.exclude(source="confirmed")
@@ -345,8 +340,6 @@ def conformal_presentations(dataset: Dataset, snapshot: KnowledgeSnapshot) -> li
 
 
 def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: KnowledgeSnapshot, model_dir):
-    from mlops.services import model_version_save_and_register
-
     payload = {
         "estimator": candidate.estimator,
         "symptoms": list(snapshot.symptoms),
@@ -386,8 +379,6 @@ TRAIN_PARTIAL_SIZES = (1, 2, 3, 4, 5)
 
 def confirmed_weight() -> float:
     """How much a clinician-confirmed case counts against one synthetic or imported row."""
-    from django.conf import settings
-
     return float(getattr(settings, "TRAINING_CONFIRMED_WEIGHT", 3.0))
 
 
@@ -419,8 +410,6 @@ def fit_on_presentations(
     algorithm: str, patients: list[Case], dataset: Dataset, snapshot: KnowledgeSnapshot, seed: int
 ) -> tuple[object, float, int]:
     """A fresh estimator fitted on the patients' presentations: (estimator, seconds, rows)."""
-    from sklearn.utils.validation import has_fit_parameter
-
     rows, weights = training_presentations(patients, snapshot, dataset.seed, dataset.confirmed_keys)
     X, y = _xy(rows, snapshot.symptoms)
     estimator = make_estimator(algorithm, seed)

@@ -29,11 +29,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import binomtest
 
 from .hybrid import HybridMF, RatingRow, item_features, user_features
+from .models import ConditionMedicine, Medicine
 
 TOP_K = 5
 HELDOUT_SHARE = 0.2
@@ -64,26 +67,38 @@ class RatedList:
         return [RatingRow(self.user_features, i, r) for i, r in zip(self.items, self.ratings, strict=True)]
 
 
-def rated_lists() -> list[RatedList]:
-    """Consented medicine ratings grouped into one list per (user, condition), oldest user first.
+@dataclass(frozen=True)
+class MedicineRating:
+    """One consented medicine rating as plain data. Ratings are stored by feedback, a layer above
+    this app: it gathers them (``feedback.selectors.consented_medicine_ratings``, oldest user
+    first, each user's ratings oldest first) and hands them down, so training and evaluation here
+    never read another app's tables."""
+
+    user_id: int
+    disease: str  # condition slug
+    medicine: str  # medicine slug
+    rating: float
+    age_band: str = ""
+    sex: str = ""
+    profile_conditions: tuple[str, ...] = ()
+
+
+def rated_lists(ratings: Iterable[MedicineRating]) -> list[RatedList]:
+    """Consented medicine ratings grouped into one list per (user, condition), in the order given
+    (oldest user first).
 
     The list key is a hash, so nothing here names a user."""
-    from feedback.models import ItemRating
-
-    from .models import ConditionMedicine, Medicine
-
     meds = {m.slug: (m.drug_class.slug, m.rx) for m in Medicine.objects.select_related("drug_class")}
     ranks = {
         (d, m): r
         for d, m, r in ConditionMedicine.objects.values_list("disease__slug", "medicine__slug", "rank")
     }
     groups: dict[tuple, dict] = defaultdict(lambda: {"ratings": defaultdict(list), "user": None})
-    consented = ItemRating.objects.filter(item_type="medicine", user__health_profile__training_consent=True)
-    for r in consented.select_related("disease").order_by("user_id", "created_at", "id").iterator():
-        if r.item_key not in meds:
+    for r in ratings:
+        if r.medicine not in meds:
             continue
-        group = groups[(r.user_id, r.disease.slug)]
-        group["ratings"][r.item_key].append(float(r.rating))
+        group = groups[(r.user_id, r.disease)]
+        group["ratings"][r.medicine].append(float(r.rating))
         # The newest rating's profile facts describe the user for this list.
         group["user"] = user_features(age_band=r.age_band, sex=r.sex, conditions=r.profile_conditions)
     lists = []
@@ -228,8 +243,6 @@ def _ordered(ratings: list[float], scores) -> list[float]:
 
 def _sign_test_p(a: np.ndarray, b: np.ndarray) -> float:
     """One-sided sign test that ``a`` beats ``b`` on the lists where they differ."""
-    from scipy.stats import binomtest
-
     wins, losses = int((a > b + 1e-12).sum()), int((a < b - 1e-12).sum())
     return float(binomtest(wins, wins + losses, 0.5, alternative="greater").pvalue) if wins + losses else 1.0
 

@@ -6,11 +6,29 @@ The ranker never adds or removes an item; it only reorders what it is given.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from accounts.models import age_band_for
+from diagnosis.engine.artefacts import ArtefactError
 
 from .hybrid import HybridMF, RatingRow, item_features, user_features
-from .ranker_eval import StratifiedMean
+from .models import Medicine
+from .ranker_eval import (
+    HYBRID_MF,
+    METHODS,
+    MedicineRating,
+    StratifiedMean,
+    evaluate,
+    rated_lists,
+    split_lists,
+)
+from .ranker_source import ranker_provider
+from .safety import current_vocabulary, resolve_profile
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +54,6 @@ class HybridRanker:
         has it from the safety filter), so it is not resolved a second time."""
         if not items:
             return []
-        from accounts.models import age_band_for
-
-        from .safety import current_vocabulary, resolve_profile
-
         if resolved is None and profile is not None:
             resolved = resolve_profile(current_vocabulary(), profile)
         conditions = sorted(resolved.conditions) if resolved is not None else []
@@ -68,8 +82,6 @@ class StratifiedRanker:
     def order(self, items, *, profile=None, disease=None, resolved=None):
         if not items:
             return []
-        from accounts.models import age_band_for
-
         scores = self.model.scores(
             age_band=age_band_for(getattr(profile, "age", None)),
             sex=getattr(profile, "sex", ""),
@@ -88,28 +100,100 @@ def ranker_from_payload(payload: dict, label: str, version_id: int | None):
     return HybridRanker(HybridMF.from_payload(payload), label, version_id)
 
 
-def rating_rows() -> list[RatingRow]:
-    from feedback.models import ItemRating
-
-    from .models import Medicine
-
+def rating_rows(ratings: Iterable[MedicineRating]) -> list[RatingRow]:
+    """Training rows of the hybrid model from consented ratings (gathered by the layer that stores
+    them, ``feedback.selectors.consented_medicine_ratings``); ratings of unknown medicines are
+    skipped."""
     meds = {m.slug: (m.drug_class.slug, m.rx) for m in Medicine.objects.select_related("drug_class")}
     rows = []
-    # Ratings carry profile facts (age band, sex, long-term conditions): like confirmed outcomes,
-    # they train a model only for people who allowed it, and stop the moment they withdraw.
-    consented = ItemRating.objects.filter(item_type="medicine", user__health_profile__training_consent=True)
-    for r in consented.select_related("disease").iterator():
-        if r.item_key not in meds:
+    for r in ratings:
+        if r.medicine not in meds:
             continue
-        cls, rx = meds[r.item_key]
+        cls, rx = meds[r.medicine]
         rows.append(
             RatingRow(
                 user_features(age_band=r.age_band, sex=r.sex, conditions=r.profile_conditions),
-                item_features(medicine=r.item_key, drug_class=cls, rx=rx, disease=r.disease.slug),
+                item_features(medicine=r.medicine, drug_class=cls, rx=rx, disease=r.disease),
                 float(r.rating),
             )
         )
     return rows
+
+
+@dataclass
+class RankerFit:
+    """A trained ranker ready to be registered: what won, its artefact and what the registry records."""
+
+    method: str
+    payload: dict
+    algorithm: str
+    params: dict
+    metrics: dict
+    data_fingerprint: str
+    data_sources: dict
+    n_ratings: int
+
+
+def _ratings_fingerprint(rows) -> str:
+    """A hash of the training ratings: two versions trained on the same ratings share it."""
+    return hashlib.sha256(
+        repr(sorted((r.user_features, r.item_features, r.rating) for r in rows)).encode()
+    ).hexdigest()
+
+
+def _ranker_artefact(chosen: str, hybrid, train) -> tuple[dict, str, dict]:
+    """The payload, algorithm name and parameters of the method that won: the fitted hybrid
+    model, or the stratified mean fitted on the same training lists."""
+    if chosen == HYBRID_MF:
+        return hybrid.to_payload(), "hybrid_mf", {"k": hybrid.k, "reg": hybrid.reg}
+    stratified = StratifiedMean().fit_lists(train)
+    return stratified.to_payload(), "stratified_mean", {"prior_weight": stratified.prior_weight}
+
+
+def ranker_fit(
+    ratings: Iterable[MedicineRating], *, min_ratings: int | None = None, method: str | None = None
+) -> RankerFit | None:
+    """Train both ranking methods (the hybrid MF model and the stratified mean) on consented
+    medicine ratings and measure them on held-out rating lists against knowledge-base order, the
+    per-condition mean and each other (``ranker_eval``); the winner (or ``method``, when named) is
+    returned for registration. Both are trained because on data where users' taste is mostly their
+    own the simpler stratified mean beats the hybrid model. None when there are too few ratings.
+
+    Pure training on plain data: the registry that stores, gates and serves the result is mlops
+    (``mlops.services.ranker_train``), a layer above this app. The returned artefact is the one
+    trained without the held-out lists: the one that was measured."""
+    if method is not None and method not in METHODS:
+        raise ValueError(f"unknown ranking method {method!r}; one of {', '.join(METHODS)}")
+    lists = rated_lists(ratings)
+    n_ratings = sum(x.n_ratings for x in lists)
+    if n_ratings < (MIN_RATINGS if min_ratings is None else min_ratings):
+        return None
+    train, heldout = split_lists(lists)
+    rows = [row for x in train for row in x.rows()]
+    started = time.perf_counter()
+    hybrid = HybridMF().fit(rows)
+    seconds = time.perf_counter() - started
+    heldout_metrics = evaluate(hybrid, train, heldout, method=method)
+    # With too few lists to hold out there is no winner; the gate refuses whichever is registered.
+    chosen = heldout_metrics["method"] or HYBRID_MF
+    payload, algorithm, params = _ranker_artefact(chosen, hybrid, train)
+    return RankerFit(
+        method=chosen,
+        payload=payload,
+        algorithm=algorithm,
+        params=params,
+        # Training figures of the registered model only (the stratified mean is a table of means).
+        metrics={"train_rmse": hybrid.train_rmse_, "train_seconds": seconds, "heldout": heldout_metrics}
+        if chosen == HYBRID_MF
+        else {"heldout": heldout_metrics},
+        data_fingerprint=_ratings_fingerprint(rows),
+        data_sources={
+            "medicine_ratings": n_ratings,
+            "rated_lists": len(lists),
+            "heldout_lists": len(heldout),
+        },
+        n_ratings=n_ratings,
+    )
 
 
 _lock = threading.Lock()
@@ -117,29 +201,27 @@ _cache: dict = {}
 
 
 def current_ranker():
-    """The champion ranker, loaded once per process and version. Every call asks the registry for
-    the champion's id and checksum (one indexed query of two columns), so a ranker promoted on any
-    host is used here on the next request; its artefact comes through this host's cache."""
-    from diagnosis.engine.artefacts import ArtefactError
-    from diagnosis.engine.predictor import load_payload
-    from mlops.models import ModelVersion
-
-    champions = ModelVersion.objects.filter(name=RANKER_NAME, alias=ModelVersion.Alias.CHAMPION)
-    key = champions.values_list("id", "checksum").first()
+    """The champion ranker, loaded once per process and version. Every call asks the registered
+    provider (``ranker_source``; mlops's registry) for the champion's key (one indexed query), so a
+    ranker promoted on any host is used here on the next request; its artefact comes through this
+    host's cache. No provider or no champion: knowledge-base order."""
+    provider = ranker_provider()
+    key = provider.champion_key() if provider is not None else None
     if key is None:
         return KnowledgeBaseOrder()
     with _lock:
-        # Keyed by id and checksum: a version id can come back with another artefact behind it
-        # (a test database rolled back), and the method (hybrid MF, stratified mean) may differ.
+        # Keyed by the provider's key (the version's id and checksum: a version id can come back
+        # with another artefact behind it, a test database rolled back), and the method (hybrid
+        # MF, stratified mean) may differ.
         if key not in _cache:
-            mv = champions.filter(pk=key[0]).first()
-            if mv is None:  # demoted in between: the next request sees the new champion
+            champion = provider.champion(key)
+            if champion is None:  # demoted in between: the next request sees the new champion
                 return KnowledgeBaseOrder()
             try:
-                payload = load_payload(mv)
+                payload = champion.load_payload()
                 _cache.clear()
-                _cache[key] = ranker_from_payload(payload, mv.label, mv.pk)
+                _cache[key] = ranker_from_payload(payload, champion.label, champion.version_id)
             except (ArtefactError, KeyError, ValueError) as exc:
-                logger.error("ranker %s not loaded (%s): using knowledge-base order", mv.label, exc)
+                logger.error("ranker %s not loaded (%s): using knowledge-base order", champion.label, exc)
                 return KnowledgeBaseOrder()
         return _cache[key]

@@ -24,6 +24,9 @@ from diagnosis.engine.profile_words import (
     shipped_profile_lexicon,
 )
 from diagnosis.engine.resolver import normalise
+from diagnosis.selectors import knowledge_base_version
+
+from .models import DrugClass, Medicine, OtherMedication, ProfileCondition
 
 FUZZY_CUTOFF = 88
 # Doses and amounts in a profile entry ("5mg", "500 mg", "2 x 20mg", "0.5ml").
@@ -140,10 +143,6 @@ class SafetyVocabulary:
 
 
 def build_vocabulary() -> SafetyVocabulary:
-    from diagnosis.selectors import knowledge_base_version
-
-    from .models import DrugClass, Medicine, OtherMedication, ProfileCondition
-
     classes = list(DrugClass.objects.prefetch_related("cross_reactive", "implies_conditions"))
     other_implies: dict[str, frozenset[str]] = {}
     medicines = {}
@@ -212,8 +211,6 @@ _cached: SafetyVocabulary | None = None
 
 def current_vocabulary() -> SafetyVocabulary:
     global _cached
-    from diagnosis.selectors import knowledge_base_version
-
     version = knowledge_base_version()
     if _cached is None or _cached.version != version:
         with _lock:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from diagnosis.engine.resolver import normalise
 from diagnosis.models import Disease
+from diagnosis.selectors import current_snapshot
 
 from .models import ActivityAdvice, ConditionMedicine, DietAdvice, Precaution
 
 
 def disease_by_name_or_alias(name: str) -> Disease | None:
-    from diagnosis.engine.resolver import normalise
-    from diagnosis.selectors import current_snapshot
-
     slug = current_snapshot().disease_aliases.get(normalise(name))
     return Disease.objects.filter(slug=slug).first() if slug else None
 

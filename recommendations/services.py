@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import Pregnancy
+from accounts.selectors import health_profile_for_user
 from diagnosis.models import Disease, TriageLevel
 
+from .models import DrugClass, Medicine, OtherMedication, ProfileCondition
+from .ranking import current_ranker
 from .safety import (
     Profile,
     ResolvedProfile,
@@ -132,9 +135,6 @@ def advice_build(
 
 
 def profile_from_user(user) -> Profile:
-    from accounts.models import Pregnancy
-    from accounts.selectors import health_profile_for_user
-
     hp = health_profile_for_user(user=user)
     if hp is None:
         return Profile()
@@ -231,8 +231,6 @@ def recommendations_for_session(*, session, user) -> list[Advice]:
         chosen.append(conditions[1])
     profile, notes = profile_for_session(session=session, user=user)
     diseases = {d.slug: d for d in Disease.objects.filter(slug__in=[c["slug"] for c in chosen])}
-    from .ranking import current_ranker
-
     ranker = current_ranker()
     vocab = current_vocabulary()
     resolved = resolve_profile(vocab, profile)
@@ -261,8 +259,6 @@ def safety_facts_load(*, vocabulary: dict, medicines: list[dict]) -> None:
     imply (`implies_conditions`). Idempotent; to be called by the knowledge-base loader after it
     has upserted the medicines and the vocabulary (``recommendations.kb.load``). Only rows that
     change are saved, so the admin history shows real edits only."""
-    from .models import DrugClass, Medicine, OtherMedication, ProfileCondition
-
     conditions = {c.slug: c for c in ProfileCondition.objects.all()}
     for model, section in ((DrugClass, "drug_classes"), (OtherMedication, "other_medications")):
         rows = {r.slug: r for r in model.objects.prefetch_related("implies_conditions")}
@@ -279,77 +275,3 @@ def safety_facts_load(*, vocabulary: dict, medicines: list[dict]) -> None:
             med.breastfeeding = levels[med.slug]
             med.full_clean()
             med.save()
-
-
-def _ratings_fingerprint(rows) -> str:
-    """A hash of the training ratings: two versions trained on the same ratings share it."""
-    return hashlib.sha256(
-        repr(sorted((r.user_features, r.item_features, r.rating) for r in rows)).encode()
-    ).hexdigest()
-
-
-def _ranker_artefact(chosen: str, hybrid, train) -> tuple[dict, str, dict]:
-    """The payload, algorithm name and parameters of the method that won: the fitted hybrid
-    model, or the stratified mean fitted on the same training lists."""
-    from .ranker_eval import HYBRID_MF, StratifiedMean
-
-    if chosen == HYBRID_MF:
-        return hybrid.to_payload(), "hybrid_mf", {"k": hybrid.k, "reg": hybrid.reg}
-    stratified = StratifiedMean().fit_lists(train)
-    return stratified.to_payload(), "stratified_mean", {"prior_weight": stratified.prior_weight}
-
-
-def ranker_train(*, min_ratings: int | None = None, promote: bool = True, method: str | None = None):
-    """Train both ranking methods (the hybrid MF model and the stratified mean) on the medicine
-    ratings of consenting users, measure them on held-out rating lists against knowledge-base order,
-    the per-condition mean and each other (``ranker_eval``), register the winner (or ``method``,
-    when named) and (``promote``) offer it to ``model_version_promote``, whose ranker gate promotes
-    it only when it wins. Both are trained because on data where users' taste is mostly their own
-    the simpler stratified mean beats the hybrid model; whichever wins here serves. None when there
-    are too few ratings; a refusal raises ``PromotionRefused``.
-
-    The registered model is the one trained without the held-out lists: the one that was measured."""
-    import time
-
-    from diagnosis.selectors import knowledge_base_version
-    from mlops.services import model_version_promote, model_version_save_and_register
-
-    from .hybrid import HybridMF
-    from .ranker_eval import HYBRID_MF, METHODS, evaluate, rated_lists, split_lists
-    from .ranking import MIN_RATINGS, RANKER_NAME
-
-    if method is not None and method not in METHODS:
-        raise ValueError(f"unknown ranking method {method!r}; one of {', '.join(METHODS)}")
-    lists = rated_lists()
-    n_ratings = sum(x.n_ratings for x in lists)
-    if n_ratings < (MIN_RATINGS if min_ratings is None else min_ratings):
-        return None
-    train, heldout = split_lists(lists)
-    rows = [row for x in train for row in x.rows()]
-    started = time.perf_counter()
-    hybrid = HybridMF().fit(rows)
-    seconds = time.perf_counter() - started
-    heldout_metrics = evaluate(hybrid, train, heldout, method=method)
-    # With too few lists to hold out there is no winner; the gate refuses whichever is registered.
-    chosen = heldout_metrics["method"] or HYBRID_MF
-    payload, algorithm, params = _ranker_artefact(chosen, hybrid, train)
-    mv = model_version_save_and_register(
-        payload=payload,
-        name=RANKER_NAME,
-        algorithm=algorithm,
-        params=params,
-        data_fingerprint=_ratings_fingerprint(rows),
-        data_sources={
-            "medicine_ratings": n_ratings,
-            "rated_lists": len(lists),
-            "heldout_lists": len(heldout),
-        },
-        # Training figures of the registered model only (the stratified mean is a table of means).
-        metrics={"train_rmse": hybrid.train_rmse_, "train_seconds": seconds, "heldout": heldout_metrics}
-        if chosen == HYBRID_MF
-        else {"heldout": heldout_metrics},
-        kb_version=knowledge_base_version(),
-    )
-    if promote:
-        model_version_promote(model_version=mv, reason=f"{chosen}, trained on {n_ratings} ratings")
-    return mv

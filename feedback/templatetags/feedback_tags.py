@@ -2,6 +2,8 @@
 
 from django import template
 
+from feedback.models import POOR_ITEM_RATING
+
 register = template.Library()
 
 _CACHE = "_feedback_item_ratings"
@@ -31,6 +33,4 @@ def item_rating_for(session, disease_slug: str, item_type: str, item_key) -> int
 @register.filter
 def is_poor_rating(rating) -> bool:
     """A rating low enough to offer a clinician's look (the patient decides; nothing is flagged)."""
-    from feedback.services import POOR_ITEM_RATING
-
     return bool(rating) and int(rating) <= POOR_ITEM_RATING

@@ -328,6 +328,25 @@ def test_confirmed_label_becomes_training_data_only_with_consent(alice, bob, red
         assert not cases.exists()
 
 
+def test_a_training_case_that_cannot_be_stored_rolls_the_review_close_back(
+    alice, bob, red_flag_check, monkeypatch
+):
+    """The label reaches mlops as a signal (feedback.signals.label_confirmed) received inside the
+    closing transaction: when storing the case fails, the review stays open, as when it was a call."""
+    from mlops import receivers
+
+    def fail(**kwargs):
+        raise RuntimeError("training case store down")
+
+    monkeypatch.setattr(receivers, "confirmed_case_record", fail)
+    consent_set(user=alice, granted=True)
+    review = red_flag_check.clinician_review
+    with pytest.raises(RuntimeError):
+        review_close(review=review, clinician=bob, condition_slug="gerd", triage="gp", note=NOTE)
+    review.refresh_from_db()
+    assert review.status != ClinicianReview.Status.CLOSED and review.closed_at is None
+
+
 def test_a_second_clinician_cannot_claim_or_close_a_claimed_case(bob, erin, red_flag_check, client):
     review = review_claim(review=red_flag_check.clinician_review, clinician=bob)
     with pytest.raises(ApplicationError):

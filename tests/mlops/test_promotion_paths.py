@@ -127,7 +127,7 @@ def _ratings(user, n=60):
 
 
 def test_the_ranker_is_promoted_through_the_gates(gate_calls):
-    from recommendations.services import ranker_train
+    from mlops.services import ranker_train
     from tests.recommendations.rating_population import rated_population
 
     rated_population(signal=True)
@@ -142,7 +142,7 @@ def test_the_ranker_is_promoted_through_the_gates(gate_calls):
 
 def test_a_ranker_whose_artefact_does_not_load_is_refused(alice):
     from accounts.services import consent_set
-    from recommendations.services import ranker_train
+    from mlops.services import ranker_train
 
     consent_set(user=alice, granted=True)
     _ratings(alice)
@@ -154,7 +154,7 @@ def test_a_ranker_whose_artefact_does_not_load_is_refused(alice):
 
 def test_a_ranker_that_loses_to_a_baseline_on_held_out_ratings_is_refused(alice):
     from accounts.services import consent_set
-    from recommendations.services import ranker_train
+    from mlops.services import ranker_train
 
     consent_set(user=alice, granted=True)
     _ratings(alice)

@@ -7,12 +7,12 @@ import factory
 import pytest
 
 from mlops.models import ModelVersion
-from mlops.services import PromotionRefused
+from mlops.services import PromotionRefused, ranker_train
 from recommendations.models import ConditionMedicine
 from recommendations.ranker_eval import CONDITION_MEAN, HYBRID_MF, KB_ORDER, STRATIFIED_MEAN, ndcg_at_k
 from recommendations.ranking import HybridRanker, KnowledgeBaseOrder, StratifiedRanker, current_ranker
 from recommendations.safety import Profile
-from recommendations.services import advice_build, ranker_train
+from recommendations.services import advice_build
 from tests.recommendations.rating_population import rated_population
 
 pytestmark = pytest.mark.django_db

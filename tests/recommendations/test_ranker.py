@@ -2,12 +2,12 @@ import numpy as np
 import pytest
 
 from diagnosis.models import Disease
-from mlops.services import model_version_promote
+from mlops.services import model_version_promote, ranker_train
 from recommendations.hybrid import HybridMF, RatingRow, item_features, user_features
 from recommendations.models import ConditionMedicine
 from recommendations.ranking import KnowledgeBaseOrder, current_ranker
 from recommendations.safety import Profile
-from recommendations.services import advice_build, ranker_train
+from recommendations.services import advice_build
 
 
 def test_hybrid_model_learns_a_feature_dependent_preference():
@@ -122,6 +122,7 @@ def test_a_result_page_resolves_the_profile_once_for_the_filter_and_the_ranker(a
 def test_only_consenting_users_ratings_train_the_ranker(alice, charlie):
     from accounts.services import consent_set
     from feedback.models import ItemRating
+    from feedback.selectors import consented_medicine_ratings
     from recommendations.ranking import rating_rows
 
     migraine = Disease.objects.get(slug="migraine")
@@ -130,9 +131,9 @@ def test_only_consenting_users_ratings_train_the_ranker(alice, charlie):
             user=user, disease=migraine, item_type="medicine", item_key="ibuprofen", rating=4
         )
     consent_set(user=alice, granted=True)
-    assert len(rating_rows()) == 1
+    assert len(rating_rows(consented_medicine_ratings())) == 1
     consent_set(user=alice, granted=False)
-    assert rating_rows() == []
+    assert consented_medicine_ratings() == [] and rating_rows(consented_medicine_ratings()) == []
 
 
 def test_stratified_mean_shrinks_thin_cells_to_the_condition_mean_and_survives_its_artefact(tmp_path):
@@ -161,3 +162,62 @@ def test_stratified_mean_shrinks_thin_cells_to_the_condition_mean_and_survives_i
     assert list(
         again.scores(age_band="65+", sex="m", disease="d", medicines=["a", "b", "new"])
     ) == pytest.approx(list(older))
+
+
+class _Provider:
+    """A ranker provider standing in for the registry (recommendations.ranker_source)."""
+
+    def __init__(self, load):
+        self.load, self.loads = load, 0
+
+    def champion_key(self):
+        return (7, "checksum")
+
+    def champion(self, key):
+        from recommendations.ranker_source import RankerChampion
+
+        def load_payload():
+            self.loads += 1
+            return self.load()
+
+        return RankerChampion(version_id=key[0], label="ranker-v7", load_payload=load_payload)
+
+
+@pytest.fixture
+def provider_slot(monkeypatch):
+    from recommendations import ranker_source, ranking
+
+    monkeypatch.setattr(ranker_source, "_provider", ranker_source.ranker_provider())
+    monkeypatch.setattr(ranking, "_cache", {})
+    return ranker_source
+
+
+def test_mlops_registers_the_provider_serving_reads_the_ranker_from(provider_slot):
+    from mlops.selectors import RegistryRankerProvider
+
+    assert isinstance(provider_slot.ranker_provider(), RegistryRankerProvider)
+
+
+def test_serving_loads_the_providers_champion_once_per_key(provider_slot):
+    from recommendations.ranker_eval import StratifiedMean
+    from recommendations.ranking import StratifiedRanker
+
+    payload = StratifiedMean().fit([("18-39", "f", "d", "a", 4.0)]).to_payload()
+    provider = _Provider(lambda: payload)
+    provider_slot.register_ranker_provider(provider)
+    first, again = current_ranker(), current_ranker()
+    assert isinstance(first, StratifiedRanker) and first.version_id == 7 and first.label == "ranker-v7"
+    assert again is first and provider.loads == 1
+
+
+def test_no_provider_or_an_artefact_that_does_not_load_keeps_knowledge_base_order(provider_slot):
+    from diagnosis.engine.artefacts import ArtefactError
+
+    provider_slot.register_ranker_provider(None)
+    assert isinstance(current_ranker(), KnowledgeBaseOrder)
+
+    def broken():
+        raise ArtefactError("checksum mismatch")
+
+    provider_slot.register_ranker_provider(_Provider(broken))
+    assert isinstance(current_ranker(), KnowledgeBaseOrder)

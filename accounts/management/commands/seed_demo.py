@@ -1,6 +1,9 @@
 import json
 import secrets
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,10 +23,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo only runs with DEBUG settings (development).")
-        from allauth.account.models import EmailAddress
-        from allauth.mfa.models import Authenticator
-        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
         store = settings.BASE_DIR / "var" / "demo_accounts.json"
         saved = json.loads(store.read_text()) if store.exists() else {}
         for email, role in DEMO_ACCOUNTS:
