@@ -21,6 +21,8 @@ from rapidfuzz.distance import Levenshtein
 
 from .context import (
     NEGATION_WORDS,
+    NOW_MARKERS,
+    OLDER_RELATIVES,
     Assertion,
     ClauseContext,
     Span,
@@ -448,6 +450,7 @@ class ComplaintCatalogue:
                     if h.term in self.index.with_negation
                 ]
                 context = ClauseContext.build(clause.tokens, protected, clause.question, first_person)
+                _extend_context(context, clause.tokens, first_person)
                 if clause.conditional and context.hypothetical_from is None:
                     context.hypothetical_from = 0
                 for hit in mine:
@@ -526,6 +529,60 @@ def _drop_denials_read_as_findings(
         if superseded or listed:
             dropped.add(i)
     return [h for i, h in enumerate(hits) if i not in dropped]
+
+
+# The complaint layer's own additions to the shared ConText triggers (context.py serves the resolver
+# too): a hedged denial ("I doubt it's a stroke") denies; "without goggles" or "without a helmet"
+# denies only the protection, not what happened ("without goggles and something flew into my eye");
+# and a relative's allergy or anaphylaxis is family history like a relative's heart attack.
+DOUBT_WORDS = {"doubt", "doubtful"}
+PROTECTION = {
+    "goggles", "glasses", "helmet", "gloves", "protection", "mask", "seatbelt", "belt", "suncream",
+    "sunscreen", "sunblock", "shoes", "boots", "hat", "armbands", "lifejacket", "spacer",
+}  # fmt: skip
+_BEFORE_PROTECTION = {
+    "a",
+    "any",
+    "my",
+    "his",
+    "her",
+    "their",
+    "the",
+    "safety",
+    "eye",
+    "protective",
+    "wearing",
+}
+NOT_A_DOUBT_BEFORE = {"no", "without", "not"}  # "no doubt it is a stroke" affirms
+FAMILY_EXTRA_CONDITIONS = {"anaphylaxis", "anaphylactic", "allergy", "allergies"}
+
+
+def _extend_context(context: ClauseContext, words: list[str], first_person: bool) -> None:
+    """Add the complaint layer's extra negation and family-history triggers to one clause's context."""
+    for i, word in enumerate(words):
+        if word in DOUBT_WORDS and (i == 0 or words[i - 1] not in NOT_A_DOUBT_BEFORE):
+            context.negations.append(i)
+        if word == "without" and i in context.negations and _names_protection(words[i + 1 : i + 4]):
+            context.negations.remove(i)
+    if context.family or not first_person or set(words) & NOW_MARKERS:
+        return
+    for i, word in enumerate(words):
+        if (
+            word in OLDER_RELATIVES
+            and {"had", "has"} & set(words[i + 1 : i + 3])
+            and FAMILY_EXTRA_CONDITIONS & set(words[i + 1 :])
+        ):
+            context.family = True
+            return
+
+
+def _names_protection(following: list[str]) -> bool:
+    for word in following:
+        if word in PROTECTION:
+            return True
+        if word not in _BEFORE_PROTECTION:
+            return False
+    return False
 
 
 # "never had X before" / "never had a headache like this" say X is new; without them "never had a
