@@ -79,3 +79,12 @@ def test_everyday_wordings_are_not_escalated():
     # ...while the same words with the warning sign still escalate
     assert level("skin feels like sandpaper with a rash and a sore throat") == "urgent"
     assert level("bee sting yesterday and now my whole arm is red and swollen up to the elbow") == "urgent"
+
+
+def test_passing_symptoms_are_self_care_and_lasting_ones_go_to_a_gp():
+    assert level("pins and needles in my foot after sitting cross legged") == "self_care"
+    assert level("pins and needles in both hands every night for weeks") == "gp"
+    assert level("ear feels blocked and muffled, probably wax") == "self_care"
+    assert level("my hearing has been getting worse for months") == "gp"
+    assert level("feeling a bit low since my exam results") == "self_care"
+    assert level("feeling flat for a couple of months and not enjoying anything") == "gp"
