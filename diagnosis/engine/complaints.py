@@ -20,6 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .context import (
+    FAMILY_CONDITIONS,
     NEGATION_WORDS,
     NOW_MARKERS,
     OLDER_RELATIVES,
@@ -534,7 +535,8 @@ def _drop_denials_read_as_findings(
 # The complaint layer's own additions to the shared ConText triggers (context.py serves the resolver
 # too): a hedged denial ("I doubt it's a stroke") denies; "without goggles" or "without a helmet"
 # denies only the protection, not what happened ("without goggles and something flew into my eye");
-# and a relative's allergy or anaphylaxis is family history like a relative's heart attack.
+# a relative's allergy or anaphylaxis is family history like a relative's heart attack; and "everyone
+# in my family has high blood pressure" is family history even when the writer never says "I".
 DOUBT_WORDS = {"doubt", "doubtful"}
 PROTECTION = {
     "goggles", "glasses", "helmet", "gloves", "protection", "mask", "seatbelt", "belt", "suncream",
@@ -555,6 +557,13 @@ _BEFORE_PROTECTION = {
 }
 NOT_A_DOUBT_BEFORE = {"no", "without", "not"}  # "no doubt it is a stroke" affirms
 FAMILY_EXTRA_CONDITIONS = {"anaphylaxis", "anaphylactic", "allergy", "allergies"}
+# A question about what causes something ("just wondering if flashing lights can cause one") is
+# hypothetical when it asks about causes and points at nothing current ("my", "this", "it"): asking
+# "when should I go" or "wondering if chest pain is serious" may come from someone who has it, and stays present.
+WONDER_WORDS = {"wondering", "wonder", "curious"}
+CAUSE_PHRASES = [("can", "cause"), ("could", "cause"), ("does", "cause"), ("do", "cause"), ("cause", "a")]
+CURRENT_POINTERS = {"my", "this", "these", "his", "her", "our", "their", "its", "it", "he", "she", "i"}
+FAMILY_GROUP_PHRASES = [("in", "my", "family"), ("in", "our", "family")]
 
 
 def _extend_context(context: ClauseContext, words: list[str], first_person: bool) -> None:
@@ -564,7 +573,22 @@ def _extend_context(context: ClauseContext, words: list[str], first_person: bool
             context.negations.append(i)
         if word == "without" and i in context.negations and _names_protection(words[i + 1 : i + 4]):
             context.negations.remove(i)
-    if context.family or not first_person or set(words) & NOW_MARKERS:
+    if (
+        WONDER_WORDS & set(words)
+        and any(_find(words, p) >= 0 for p in CAUSE_PHRASES)
+        and not CURRENT_POINTERS & set(words)
+    ):
+        context.hypothetical_from = 0
+    if context.family or set(words) & NOW_MARKERS:
+        return
+    if (
+        any(_find(words, p) >= 0 for p in FAMILY_GROUP_PHRASES)
+        and set(words) & FAMILY_CONDITIONS
+        and "having" not in words  # "everyone in my family thinks dad is having a stroke" is now
+    ):
+        context.family = True  # "everyone in my family has high blood pressure"
+        return
+    if not first_person:
         return
     for i, word in enumerate(words):
         if (
@@ -574,6 +598,14 @@ def _extend_context(context: ClauseContext, words: list[str], first_person: bool
         ):
             context.family = True
             return
+
+
+def _find(words: list[str], phrase: tuple[str, ...]) -> int:
+    n = len(phrase)
+    for i in range(len(words) - n + 1):
+        if tuple(words[i : i + n]) == phrase:
+            return i
+    return -1
 
 
 def _names_protection(following: list[str]) -> bool:

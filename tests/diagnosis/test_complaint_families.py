@@ -88,3 +88,15 @@ def test_passing_symptoms_are_self_care_and_lasting_ones_go_to_a_gp():
     assert level("my hearing has been getting worse for months") == "gp"
     assert level("feeling a bit low since my exam results") == "self_care"
     assert level("feeling flat for a couple of months and not enjoying anything") == "gp"
+
+
+def test_questions_about_causes_and_a_family_trait_are_not_current():
+    assert level("never had a seizure, just wondering if flashing lights at a gig can cause one") is None
+    assert level("just wondering if my flashing lights in one eye could cause a problem") == "urgent"
+    assert level("everyone in my family has high blood pressure, feel fine") is None
+    assert level("everyone in my family thinks dad is having a stroke, his face dropped") == "emergency"
+
+
+def test_a_cold_in_pregnancy_is_self_care_but_flu_is_not():
+    assert level("just got a cold, runny nose and sneezing", pregnant=True) == "self_care"
+    assert level("fluey and achy with a temperature", pregnant=True) == "urgent"
