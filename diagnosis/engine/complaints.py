@@ -451,7 +451,7 @@ class ComplaintCatalogue:
                     if h.term in self.index.with_negation
                 ]
                 context = ClauseContext.build(clause.tokens, protected, clause.question, first_person)
-                _extend_context(context, clause.tokens, first_person)
+                _extend_context(context, clause.tokens, first_person, words)
                 if clause.conditional and context.hypothetical_from is None:
                     context.hypothetical_from = 0
                 for hit in mine:
@@ -555,7 +555,18 @@ _BEFORE_PROTECTION = {
     "protective",
     "wearing",
 }
+NEW_NOW = {"now", "today", "tonight", "yesterday", "started", "got", "getting"}
 NOT_A_DOUBT_BEFORE = {"no", "without", "not"}  # "no doubt it is a stroke" affirms
+# Negation words that affirm what follows: "not the worst sore throat I've had", "headache, not that
+# bad", "he never stops crying".
+AFFIRMING_NEGATIONS = {
+    (neg, *rest)
+    for neg in ("not", "never")
+    for rest in (
+        ("the", "worst"), ("the", "first"), ("the", "only"), ("the", "best"), ("that", "bad"), ("too", "bad"),
+        ("so", "bad"), ("stops",), ("stop",), ("ends",), ("lets", "up"),
+    )
+}  # fmt: skip
 FAMILY_EXTRA_CONDITIONS = {"anaphylaxis", "anaphylactic", "allergy", "allergies"}
 # A question about what causes something ("just wondering if flashing lights can cause one") is
 # hypothetical when it asks about causes and points at nothing current ("my", "this", "it"): asking
@@ -566,11 +577,20 @@ CURRENT_POINTERS = {"my", "this", "these", "his", "her", "our", "their", "its", 
 FAMILY_GROUP_PHRASES = [("in", "my", "family"), ("in", "our", "family")]
 
 
-def _extend_context(context: ClauseContext, words: list[str], first_person: bool) -> None:
-    """Add the complaint layer's extra negation and family-history triggers to one clause's context."""
+def _extend_context(
+    context: ClauseContext, words: list[str], first_person: bool, sentence: list[str] | None = None
+) -> None:
+    """Add the complaint layer's extra negation and family-history triggers to one clause's context
+    (`sentence`: the whole sentence the clause is in)."""
+    if "never" in words and "before" in words and set(sentence or words) & NEW_NOW:
+        # "never had a verruca before and now I've got one" is new: neither past nor denied
+        context.history = False
+        context.protected = [span for span in context.protected if words[span.start] != "never"]
     for i, word in enumerate(words):
         if word in DOUBT_WORDS and (i == 0 or words[i - 1] not in NOT_A_DOUBT_BEFORE):
             context.negations.append(i)
+        if i in context.negations and tuple(words[i : i + 3]) in AFFIRMING_NEGATIONS:
+            context.negations.remove(i)
         if word == "without" and i in context.negations and _names_protection(words[i + 1 : i + 4]):
             context.negations.remove(i)
     if (

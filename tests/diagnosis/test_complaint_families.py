@@ -100,3 +100,17 @@ def test_questions_about_causes_and_a_family_trait_are_not_current():
 def test_a_cold_in_pregnancy_is_self_care_but_flu_is_not():
     assert level("just got a cold, runny nose and sneezing", pregnant=True) == "self_care"
     assert level("fluey and achy with a temperature", pregnant=True) == "urgent"
+
+
+def test_negation_words_that_affirm_and_never_before():
+    assert level("not the worst sore throat I've had but it's annoying") == "self_care"
+    assert level("never had a verruca before and now I've got one on my toe") == "self_care"
+    assert level("never had a seizure before, just wondering about it") is None
+    assert level("never had a seizure before and now she is fitting on the floor") == "emergency"
+
+
+def test_everyday_complaints_in_everyday_words_are_recognised():
+    assert level("cold sore on my lip, tingling") == "self_care"
+    assert level("cold sore on my lip for 2 weeks and not healing") == "gp"
+    assert level("wasp got me on the arm at a barbecue") == "self_care"
+    assert level("pulled something in my chest lifting a sofa") == "urgent"
