@@ -1,10 +1,12 @@
 """Triage benchmark: the patient-written corpus in benchmarks/triage_corpus/ through the real check.
 
 Every case goes through `run_check` (complaint layer, red-flag rules, condition model) with the
-knowledge base loaded from the repo's fixtures. Four splits are reported separately: `dev` (the
+knowledge base loaded from the repo's fixtures. Five splits are reported separately: `dev` (the
 cases the knowledge base was tuned on), `dev2` (a second development set written on 2026-12-06
 before the matcher was run on it; its untuned result was recorded, then it was tuned on),
-`heldout` (written by someone else, never tuned on) and `fresh` (a third author, unusual
+`dev3` (a third development set in deliberately different styles, written on 2026-12-06 before
+the matcher was run on it; measured untuned once, then tuned on), `heldout` (written by someone
+else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
 The cases are written by us in the way patients write; they are not real patients' words, and
 the expected levels are our reading of NHS / NICE guidance (each case names its source).
@@ -43,16 +45,20 @@ from diagnosis.engine.complaints import LEVEL_ORDER, Subject  # noqa: E402
 CORPUS = ROOT / "benchmarks" / "triage_corpus"
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2: written 2026-12-06 before the matcher saw it, measured untuned once, then tuned on.
+# dev2, dev3: written 2026-12-06 before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
+    "dev3": CORPUS / "dev3",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
-SPLIT_TITLES = {"dev2": "dev2 (written 2026-12-06, tuned on after the first measurement)"}
+SPLIT_TITLES = {
+    "dev2": "dev2 (written 2026-12-06, tuned on after the first measurement)",
+    "dev3": "dev3 (written 2026-12-06 in other styles, tuned on after the first measurement)",
+}
 # Only the splits that are tuned on print their per-case misses.
-TUNED_SPLITS = ("dev", "dev2")
+TUNED_SPLITS = ("dev", "dev2", "dev3")
 
 
 def load_cases(split: str) -> list[dict]:

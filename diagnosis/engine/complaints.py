@@ -24,7 +24,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .context import (
+    FAMILY_CONDITIONS,
     NEGATION_WORDS,
+    NOW_MARKERS,
+    OLDER_RELATIVES,
     Assertion,
     ClauseContext,
     Span,
@@ -452,6 +455,7 @@ class ComplaintCatalogue:
                     if h.term in self.index.with_negation
                 ]
                 context = ClauseContext.build(clause.tokens, protected, clause.question, first_person)
+                _extend_context(context, clause.tokens, first_person, words)
                 if clause.conditional and context.hypothetical_from is None:
                     context.hypothetical_from = 0
                 for hit in mine:
@@ -530,6 +534,111 @@ def _drop_denials_read_as_findings(
         if superseded or listed:
             dropped.add(i)
     return [h for i, h in enumerate(hits) if i not in dropped]
+
+
+# The complaint layer's own additions to the shared ConText triggers (context.py serves the resolver
+# too): a hedged denial ("I doubt it's a stroke") denies; "without goggles" or "without a helmet"
+# denies only the protection, not what happened ("without goggles and something flew into my eye");
+# a relative's allergy or anaphylaxis is family history like a relative's heart attack; and "everyone
+# in my family has high blood pressure" is family history even when the writer never says "I".
+DOUBT_WORDS = {"doubt", "doubtful"}
+PROTECTION = {
+    "goggles", "glasses", "helmet", "gloves", "protection", "mask", "seatbelt", "belt", "suncream",
+    "sunscreen", "sunblock", "shoes", "boots", "hat", "armbands", "lifejacket", "spacer",
+}  # fmt: skip
+_BEFORE_PROTECTION = {
+    "a",
+    "any",
+    "my",
+    "his",
+    "her",
+    "their",
+    "the",
+    "safety",
+    "eye",
+    "protective",
+    "wearing",
+}
+NEW_NOW = {"now", "today", "tonight", "yesterday", "started", "got", "getting"}
+NOT_A_DOUBT_BEFORE = {"no", "without", "not"}  # "no doubt it is a stroke" affirms
+# Negation words that affirm what follows: "not the worst sore throat I've had", "headache, not that
+# bad", "he never stops crying".
+AFFIRMING_NEGATIONS = {
+    (neg, *rest)
+    for neg in ("not", "never")
+    for rest in (
+        ("the", "worst"), ("the", "first"), ("the", "only"), ("the", "best"), ("that", "bad"), ("too", "bad"),
+        ("so", "bad"), ("stops",), ("stop",), ("ends",), ("lets", "up"),
+    )
+}  # fmt: skip
+FAMILY_EXTRA_CONDITIONS = {"anaphylaxis", "anaphylactic", "allergy", "allergies"}
+# A question about what causes something ("just wondering if flashing lights can cause one") is
+# hypothetical when it asks about causes and points at nothing current ("my", "this", "it"): asking
+# "when should I go" or "wondering if chest pain is serious" may come from someone who has it, and stays present.
+WONDER_WORDS = {"wondering", "wonder", "curious"}
+CAUSE_PHRASES = [("can", "cause"), ("could", "cause"), ("does", "cause"), ("do", "cause"), ("cause", "a")]
+CURRENT_POINTERS = {"my", "this", "these", "his", "her", "our", "their", "its", "it", "he", "she", "i"}
+FAMILY_GROUP_PHRASES = [("in", "my", "family"), ("in", "our", "family")]
+
+
+def _extend_context(
+    context: ClauseContext, words: list[str], first_person: bool, sentence: list[str] | None = None
+) -> None:
+    """Add the complaint layer's extra negation and family-history triggers to one clause's context
+    (`sentence`: the whole sentence the clause is in)."""
+    if "never" in words and "before" in words and set(sentence or words) & NEW_NOW:
+        # "never had a verruca before and now I've got one" is new: neither past nor denied
+        context.history = False
+        context.protected = [span for span in context.protected if words[span.start] != "never"]
+    for i, word in enumerate(words):
+        if word in DOUBT_WORDS and (i == 0 or words[i - 1] not in NOT_A_DOUBT_BEFORE):
+            context.negations.append(i)
+        if i in context.negations and tuple(words[i : i + 3]) in AFFIRMING_NEGATIONS:
+            context.negations.remove(i)
+        if word == "without" and i in context.negations and _names_protection(words[i + 1 : i + 4]):
+            context.negations.remove(i)
+    if (
+        WONDER_WORDS & set(words)
+        and any(_find(words, p) >= 0 for p in CAUSE_PHRASES)
+        and not CURRENT_POINTERS & set(words)
+    ):
+        context.hypothetical_from = 0
+    if context.family or set(words) & NOW_MARKERS:
+        return
+    if (
+        any(_find(words, p) >= 0 for p in FAMILY_GROUP_PHRASES)
+        and set(words) & FAMILY_CONDITIONS
+        and "having" not in words  # "everyone in my family thinks dad is having a stroke" is now
+    ):
+        context.family = True  # "everyone in my family has high blood pressure"
+        return
+    if not first_person:
+        return
+    for i, word in enumerate(words):
+        if (
+            word in OLDER_RELATIVES
+            and {"had", "has"} & set(words[i + 1 : i + 3])
+            and FAMILY_EXTRA_CONDITIONS & set(words[i + 1 :])
+        ):
+            context.family = True
+            return
+
+
+def _find(words: list[str], phrase: tuple[str, ...]) -> int:
+    n = len(phrase)
+    for i in range(len(words) - n + 1):
+        if tuple(words[i : i + n]) == phrase:
+            return i
+    return -1
+
+
+def _names_protection(following: list[str]) -> bool:
+    for word in following:
+        if word in PROTECTION:
+            return True
+        if word not in _BEFORE_PROTECTION:
+            return False
+    return False
 
 
 # "never had X before" / "never had a headache like this" say X is new; without them "never had a

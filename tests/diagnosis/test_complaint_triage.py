@@ -154,7 +154,7 @@ def _run(snapshot, case):
     return run_check(snapshot, kb_model(snapshot), text=case["text"], subject=subject, ask_questions=False)
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "heldout", "fresh"])
+@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "heldout", "fresh"])
 def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, split):
     cases = list(_cases(split))
     emergencies = [c for c in cases if c["expected"] == "emergency"]
@@ -173,9 +173,13 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # is 0 everywhere (issue 14), and held-out cases are never used to tune.
 # dev2 was written 2026-12-06 and tuned on after its first (untuned) measurement: 7 missed, 2 alarmed,
 # 2 self-care then; the ceilings below are the tuned run's.
-MAX_MISSED = {"dev": 0, "dev2": 0, "heldout": 10, "fresh": 30}
-MAX_ALARMED = {"dev": 0, "dev2": 0, "heldout": 4, "fresh": 2}
-MAX_SELF_CARE = {"dev": 2, "dev2": 0, "heldout": 7, "fresh": 7}
+# dev3 (other writing styles) was written 2026-12-06 and measured untuned once
+# (benchmarks/results/triage_dev3_untuned.md): 14 missed, 4 alarmed, 5 self-care; the ceilings below
+# are the tuned run's. Its 2 alarmed controls come through the resolver's symptoms, not the complaint
+# layer. Held-out and fresh ceilings lowered to the same run's measurements (9, 6; 27).
+MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "heldout": 9, "fresh": 27}
+MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 2, "heldout": 4, "fresh": 2}
+MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "heldout": 6, "fresh": 7}
 
 
 # --- who the check is for --------------------------------------------------------------------------

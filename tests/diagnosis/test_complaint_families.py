@@ -1,0 +1,116 @@
+"""Phrasing families of the complaint layer: each family is a way of saying something, tested with
+wordings that are not in the triage corpus, so a fix for one case is seen to cover its family."""
+
+import pytest
+
+from diagnosis.engine.complaints import Subject, catalogue_from_files
+
+CATALOGUE = catalogue_from_files()
+
+
+def level(text, **subject):
+    return CATALOGUE.assess(text, Subject(**subject)).level
+
+
+EMERGENCY_FAMILIES = [
+    # cauda equina: an adverb between "cannot" and "feel", no urge to pee, sciatica in both legs
+    ("bad back and I cannot properly feel the toilet paper when I wipe", {}),
+    ("back pain since Monday and I have not needed a wee since this morning", {}),
+    ("my back is agony and the pain is shooting down both legs", {}),
+    # electric shock with the appliance named first
+    ("he was fixing the socket and got quite a shock, his arm is tingling", {}),
+    # silent choking
+    ("my toddler put a coin in his mouth and is crying with no sound", {"age_years": 2}),
+    ("baby is trying to cough but making no noise after eating", {"age_months": 8}),
+    # a baby's head injury
+    ("my 4 month old rolled off the bed and has a lump on the back of her head", {"age_months": 4}),
+    # asthma
+    ("I'm asthmatic and the blue pump is not touching it, gasping", {}),
+    ("having an asthma attack and I cannot say more than two words at a time", {}),
+    # clot risk and pleuritic pain
+    ("broke my leg 3 weeks ago, suddenly breathless today", {}),
+    ("breathless with a sharp pain in my chest when breathing in", {}),
+    # vision
+    ("suddenly blind in my left eye", {}),
+    # suicidal thoughts with a plan
+    ("I don't see the point any more and I've worked out how I would do it", {}),
+    # FAST said loosely
+    ("my husband has gone droopy on the face and can't speak straight", {"age_years": 70}),
+    ("my gran suddenly cannot lift her right arm properly", {"age_years": 84}),
+    # opioids with slow breathing
+    ("he took some of his nan's morphine and his breathing is really slow", {}),
+    # sepsis after a birth, temperature written as "temp 39.5"
+    ("gave birth last week, temp 39.5 and I feel like I am going to die", {}),
+]
+
+
+@pytest.mark.parametrize("text, subject", EMERGENCY_FAMILIES)
+def test_emergency_phrasing_families(text, subject):
+    result = CATALOGUE.assess(text, Subject(**subject))
+    assert result.level == "emergency", (result.level, result.fired, result.findings)
+
+
+def test_a_doubted_emergency_is_denied_but_no_doubt_affirms():
+    assert level("I doubt it is a stroke, just pins and needles in my foot from kneeling") != "emergency"
+    assert level("no doubt it's a stroke, her face has dropped on one side") == "emergency"
+
+
+def test_without_protection_denies_only_the_protection():
+    assert level("grinding metal without goggles and something flew into my eye") in ("urgent", "emergency")
+    assert level("fell off his bike without a helmet, hit his head and now he is drowsy") == "emergency"
+    assert level("rode home without any problems, just a bit tired") != "emergency"
+
+
+def test_a_relatives_anaphylaxis_is_family_history_unless_it_is_happening_now():
+    assert level("my brother had anaphylaxis to peanuts, I just have hay fever") != "emergency"
+    assert level("my sister has anaphylaxis right now, her throat is closing up") == "emergency"
+
+
+def test_joint_aches_are_self_care_unless_swollen_stiff_or_lasting():
+    assert level("knee a bit sore after gardening yesterday, no swelling") == "self_care"
+    assert level("my knee has been swollen and stiff for 3 weeks") == "gp"
+    assert level("knee hot, red and swollen and I feel shivery") == "urgent"
+
+
+def test_everyday_wordings_are_not_escalated():
+    assert level("throat feels like sandpaper, no temperature") == "self_care"
+    assert level("grazed my elbow, bit of gravel in it but I washed it out") == "self_care"
+    assert level("horsefly bite on my arm, red and sore lump") == "self_care"
+    # ...while the same words with the warning sign still escalate
+    assert level("skin feels like sandpaper with a rash and a sore throat") == "urgent"
+    assert level("bee sting yesterday and now my whole arm is red and swollen up to the elbow") == "urgent"
+
+
+def test_passing_symptoms_are_self_care_and_lasting_ones_go_to_a_gp():
+    assert level("pins and needles in my foot after sitting cross legged") == "self_care"
+    assert level("pins and needles in both hands every night for weeks") == "gp"
+    assert level("ear feels blocked and muffled, probably wax") == "self_care"
+    assert level("my hearing has been getting worse for months") == "gp"
+    assert level("feeling a bit low since my exam results") == "self_care"
+    assert level("feeling flat for a couple of months and not enjoying anything") == "gp"
+
+
+def test_questions_about_causes_and_a_family_trait_are_not_current():
+    assert level("never had a seizure, just wondering if flashing lights at a gig can cause one") is None
+    assert level("just wondering if my flashing lights in one eye could cause a problem") == "urgent"
+    assert level("everyone in my family has high blood pressure, feel fine") is None
+    assert level("everyone in my family thinks dad is having a stroke, his face dropped") == "emergency"
+
+
+def test_a_cold_in_pregnancy_is_self_care_but_flu_is_not():
+    assert level("just got a cold, runny nose and sneezing", pregnant=True) == "self_care"
+    assert level("fluey and achy with a temperature", pregnant=True) == "urgent"
+
+
+def test_negation_words_that_affirm_and_never_before():
+    assert level("not the worst sore throat I've had but it's annoying") == "self_care"
+    assert level("never had a verruca before and now I've got one on my toe") == "self_care"
+    assert level("never had a seizure before, just wondering about it") is None
+    assert level("never had a seizure before and now she is fitting on the floor") == "emergency"
+
+
+def test_everyday_complaints_in_everyday_words_are_recognised():
+    assert level("cold sore on my lip, tingling") == "self_care"
+    assert level("cold sore on my lip for 2 weeks and not healing") == "gp"
+    assert level("wasp got me on the arm at a barbecue") == "self_care"
+    assert level("pulled something in my chest lifting a sofa") == "urgent"
