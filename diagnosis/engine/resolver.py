@@ -234,6 +234,18 @@ def plain_comparatives(clause: str) -> str:
     return " ".join(clause.split())
 
 
+# In British English "I've been sick" and "she was sick all night" mean vomiting; "sick with flu",
+# "sick of it" and "sick leave" do not.
+BEEN_SICK_RE = re.compile(
+    r"\b(?:been|was|were|got|gets|get) sick\b(?! (?:with|of|and|note|notes|leave|day|days|pay|bay|list|building)\b)"
+)
+
+# In British English "she has a temperature" means a fever; "my temperature is normal" and "a
+# temperature of 36.8" do not.
+A_TEMPERATURE_RE = re.compile(
+    r"(?<!bit of )(?<!slight )\b(?:a|running a) temp(?:erature)?\b(?! (?:of |is |was )?(?:3[0-7]|9\d)\b)"
+)
+
 # "coughing fits" and "sneezing fit" are bouts of the symptom, not seizures.
 BOUT_RE = re.compile(
     r"\b(coughing|sneezing|crying|laughing|giggling) fits?\b|\bfits? of (coughing|sneezing)\b"
@@ -243,7 +255,7 @@ BOUT_RE = re.compile(
 # about appetite, smell, taste, energy or sight going is the symptom itself and is left alone.
 RESOLVED_RE = re.compile(
     r"(?:\b(?:has|have|is|are|had)(?: all)? (?:gone|cleared|cleared up|settled|stopped|passed|disappeared)"
-    r"(?: now| away| off| completely)?|\bwent away|\bgone away|\bcleared up)$"
+    r"|\bwent away|\bgone away|\bcleared up)(?: (?:now|away|off|completely|for good))*$"
 )
 FREE_RE = re.compile(r"\b([a-z]+)[- ]free\b")
 RESOLVED_NEXT_RE = re.compile(
@@ -673,6 +685,8 @@ class SymptomIndex:
         text = MASKED_RE.sub(" ", _WORD_RE.sub(lambda m: self.correct(m.group()), normalise(text)))
         text = ANSWERED_NO_RE.sub(lambda m: f" no {m.group(1)}. ", text)
         text = BOUT_RE.sub(lambda m: m.group(1) or m.group(2), text)
+        text = BEEN_SICK_RE.sub("being sick", text)
+        text = A_TEMPERATURE_RE.sub("high temperature", text)
         text = FREE_RE.sub(r"no \1", text)
         first_person = speaks_of_self(tokenise(text))
         clauses = CLAUSE_SPLIT.split(text)
