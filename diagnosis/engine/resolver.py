@@ -110,7 +110,7 @@ BODY_PART_PAIN = {
     "abdomen": "tummy pain", "gut": "tummy pain", "guts": "tummy pain", "stomach": "stomach pain",
     "back": "back pain", "lower back": "back pain", "neck": "neck pain", "knee": "knee pain",
     "knees": "knee pain", "hip": "hip pain", "hips": "hip pain", "chest": "chest pain", "jaw": "jaw pain",
-    "arm": "arm pain", "left arm": "arm pain", "joint": "joint pain", "joints": "joint pain",
+    "joint": "joint pain", "joints": "joint pain",
     "muscle": "muscle pain", "muscles": "muscle pain", "eye": "eye pain", "eyes": "eye pain",
     "bottom": "sore bottom", "bum": "sore bottom", "backside": "sore bottom", "bladder": "bladder pain",
     "face": "facial pain", "sinus": "sinus pain", "sinuses": "sinus pain", "cheekbones": "sinus pain",
@@ -259,8 +259,9 @@ RESOLVED_RE = re.compile(
 )
 FREE_RE = re.compile(r"\b([a-z]+)[- ]free\b")
 RESOLVED_NEXT_RE = re.compile(
-    r"^(?:(?:it|that|this|they|which|those|these)(?:'s| is| has| have| had| was| were)?|now) "
-    r"(?:all |completely |totally )?(?:gone|cleared|better|settled|stopped|passed|went away|disappeared|fine)\b"
+    r"^(?:(?:it|its|that|thats|this|they|which|those|these)(?:'s| is| has| have| had| was| were)?|now) "
+    r"(?:all |completely |totally |back to )?(?:gone|cleared|better|settled|stopped|passed|went away|disappeared|fine"
+    r"|normal|down)\b"
 )
 _GOING_IS_THE_SYMPTOM = re.compile(
     r"\b(?:appetite|smell|taste|energy|strength|sight|vision|voice|hearing|hair|periods?|breathing|pulse)\b"
@@ -428,7 +429,7 @@ SUGGESTION_CUTOFF = 72
 # word nor one of the knowledge base's words is replaced by the one knowledge-base word within this
 # many edits (a swap of two letters is one edit); two candidates at the same distance is no answer.
 TYPO_MIN_CHARS = 4
-TYPO_LONG_WORD = 7  # from this length two edits are allowed
+TYPO_LONG_WORD = 9  # from this length two edits are allowed
 
 
 _WORD_RE = re.compile(r"(?<![\w'])[a-z]+(?![\w'])")
@@ -540,7 +541,7 @@ def _current_part(clause: str, first_person: bool) -> tuple[str, str]:
 # Word forms read as one, so "my eyes are itching" finds "itchy eyes" and "ankles have swelled"
 # finds "swollen ankles" (see SymptomIndex._bag_hit).
 _IRREGULAR_STEMS = {
-    "swollen": "swell", "swelled": "swell", "swelling": "swell", "swell": "swell", "aches": "ache",
+    "swollen": "swell", "swelled": "swell", "swelling": "swell", "swell": "swell", "ache": "ache", "aches": "ache",
     "aching": "ache", "achy": "ache", "achey": "ache", "ached": "ache", "hurts": "hurt", "hurting": "hurt",
     "bled": "bleed", "bleeding": "bleed", "pooing": "stool", "pooping": "stool", "pooed": "stool", "feet": "foot", "teeth": "tooth", "lost": "lose", "losing": "lose",
     "blurry": "blur", "blurred": "blur", "wee": "pee", "weeing": "pee", "peeing": "pee", "urine": "pee",
@@ -695,13 +696,13 @@ class SymptomIndex:
             following = " ".join((clauses[n + 1] or "").split()) if n + 1 < len(clauses) else ""
             if said_to_be_over(" ".join(clause.split())) or RESOLVED_NEXT_RE.match(following):
                 clause = "no " + clause  # "the dizziness has gone now", "a fever but it's gone"
-            self._temperature(clause, result)
             if self.phrases.get(" ".join(clause.split())):
                 pass  # a symptom's own name ("previous blood transfusion", "family history of ...")
             elif _not_current(clause, first_person):
                 clause, rest = _current_part(clause, first_person)
                 if self.phrases.get(rest):  # "... and family history of the condition" (a name)
                     self._resolve_clause(rest, result)
+            self._temperature(clause, result)
             self._resolve_clause(clause.strip(), result)
 
     def _temperature(self, clause: str, result: Resolution) -> None:
