@@ -246,6 +246,22 @@ A_TEMPERATURE_RE = re.compile(
     r"(?<!bit of )(?<!slight )\b(?:a|running a) temp(?:erature)?\b(?! (?:of |is |was )?(?:3[0-7]|9\d)\b)"
 )
 
+# "diarrhoea with blood in it", "phlegm with streaks of blood": the symptom and blood in it.
+_BLOOD_IN = {
+    "poo": "poo", "poos": "poo", "stool": "stool", "stools": "stool", "diarrhoea": "poo", "diarrhea": "poo",
+    "wee": "wee", "pee": "pee", "urine": "urine", "sick": "sick", "vomit": "vomit", "phlegm": "phlegm",
+    "sputum": "phlegm", "mucus": "phlegm",
+}  # fmt: skip
+BLOOD_IN_RE = re.compile(
+    rf"\b(?P<x>{'|'.join(_BLOOD_IN)})\b(?P<between>(?: [a-z]+){{0,2}}?) with (?:some |a bit of |streaks of |a little )?"
+    r"blood(?: in it)?\b"
+)
+
+
+def _blood_in(match: re.Match) -> str:
+    return f"{match.group('x')}{match.group('between')} and blood in {_BLOOD_IN[match.group('x')]}"
+
+
 # "coughing fits" and "sneezing fit" are bouts of the symptom, not seizures.
 BOUT_RE = re.compile(
     r"\b(coughing|sneezing|crying|laughing|giggling) fits?\b|\bfits? of (coughing|sneezing)\b"
@@ -686,6 +702,7 @@ class SymptomIndex:
         text = MASKED_RE.sub(" ", _WORD_RE.sub(lambda m: self.correct(m.group()), normalise(text)))
         text = ANSWERED_NO_RE.sub(lambda m: f" no {m.group(1)}. ", text)
         text = BOUT_RE.sub(lambda m: m.group(1) or m.group(2), text)
+        text = BLOOD_IN_RE.sub(_blood_in, text)
         text = BEEN_SICK_RE.sub("being sick", text)
         text = A_TEMPERATURE_RE.sub("high temperature", text)
         text = FREE_RE.sub(r"no \1", text)

@@ -222,3 +222,20 @@ def test_a_normal_or_denied_temperature_is_not_a_fever(index):
 
 def test_the_worst_headache_ever_is_current(index):
     assert "severe_headache" in _present(index, "the worst headache i have ever had")
+
+
+@pytest.mark.parametrize(
+    "text, slugs",
+    [
+        ("runny poo with blood", {"diarrhoea", "bloody_stool"}),
+        ("phlegm with streaks of blood", {"phlegm", "blood_in_sputum"}),
+    ],
+)
+def test_a_symptom_with_blood_in_it(index, text, slugs):
+    assert slugs <= set(_present(index, text))
+
+
+def test_denied_symptom_with_blood_stays_denied(index):
+    result = index.resolve("no diarrhoea with blood")
+    assert result.present == []
+    assert "bloody_stool" in result.negated
