@@ -246,10 +246,11 @@ A_TEMPERATURE_RE = re.compile(
     r"(?<!bit of )(?<!slight )\b(?:a|running a) temp(?:erature)?\b(?! (?:of |is |was )?(?:3[0-7]|9\d)\b)"
 )
 
-# "diarrhoea with blood in it", "phlegm with streaks of blood": the symptom and blood in it.
+# "diarrhoea with blood in it", "phlegm with streaks of blood": the symptom and blood in it (sick
+# and vomit with blood are a symptom of their own, bleeding from the stomach).
 _BLOOD_IN = {
     "poo": "poo", "poos": "poo", "stool": "stool", "stools": "stool", "diarrhoea": "poo", "diarrhea": "poo",
-    "wee": "wee", "pee": "pee", "urine": "urine", "sick": "sick", "vomit": "vomit", "phlegm": "phlegm",
+    "wee": "wee", "pee": "pee", "urine": "urine", "phlegm": "phlegm",
     "sputum": "phlegm", "mucus": "phlegm",
 }  # fmt: skip
 BLOOD_IN_RE = re.compile(
