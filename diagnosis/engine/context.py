@@ -283,6 +283,11 @@ HYPOTHETICAL_PHRASES = [
     ("how", "to", "recognise"), ("how", "do", "you", "recognise"), ("for", "future"), ("for", "the", "future"),
     ("want", "to", "be", "prepared"), ("just", "in", "case"),
 ]  # fmt: skip
+# "the worst headache I have ever had": "ever" after a superlative measures, it does not suppose.
+SUPERLATIVES = frozenset(
+    {"worst", "worse", "most", "biggest", "strongest", "heaviest", "highest", "sharpest", "hardest",
+     "longest", "first", "only", "scariest", "weirdest", "strangest", "bad", "badly"}
+)  # fmt: skip
 # "more out of breath than I used to" compares with the past; it is not past history.
 _COMPARISON_BEFORE_USED_TO = {"than", "as", "like", "what"}
 NEGATION_WINDOW = 6  # tokens after a negation word it reaches, within its clause
@@ -347,6 +352,8 @@ class ClauseContext:
         ctx.history = _past_history(words)
         for phrase in HYPOTHETICAL_PHRASES:
             at = _contains(words, phrase)
+            if phrase == ("ever",) and at >= 0 and set(words[:at]) & SUPERLATIVES:
+                continue  # "the worst headache I've ever had" happens now
             if at >= 0:
                 ctx.hypothetical_from = (
                     at if ctx.hypothetical_from is None else min(ctx.hypothetical_from, at)

@@ -12,8 +12,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
-from .context import ClauseContext, is_real_word, speaks_of_self, tokenise
+from .context import ClauseContext, is_real_word, speaks_of_self, temperature_c, tokenise
 
 MAX_INPUT_CHARS = 2000
 # Words that negate what follows them within the same clause ("no fever or cough"). Only the
@@ -77,6 +78,15 @@ MASKED_PHRASES = (
     "fever blister",
     "keep fit",
     "keeping fit",
+    # Idioms that name a symptom without having it: "forms are a pain in the neck", "cold feet
+    # about the wedding", "sick and tired of waiting".
+    "a pain in the neck",
+    "a real pain in the neck",
+    "a pain in the backside",
+    "a pain in the bum",
+    "cold feet about",
+    "cold feet over",
+    "sick and tired of",
 )
 # "any chest pain? no." — a question answered no in the next sentence denies what it asked.
 ANSWERED_NO_RE = re.compile(
@@ -88,7 +98,7 @@ NEGATION_PHRASE_RE = re.compile(_phrase_pattern.format("|".join(map(re.escape, N
 MASKED_RE = re.compile(_phrase_pattern.format("|".join(map(re.escape, MASKED_PHRASES))))
 # Clause boundaries: a negation does not reach past these.
 CLAUSE_SPLIT = re.compile(
-    r"[,;.!?\n]+|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bapart from\b|\bexcept\b"
+    r"(?:[,;!?\n]|\.(?!\d))+|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bapart from\b|\bexcept\b"
     r"|\band (?=(?:i|i'm|im|my|me|he|she|they|we|his|her|now)\b)"
 )
 # Everyday ways of saying a body part hurts ("my head is pounding", "pains in my tummy", "achy
@@ -97,29 +107,67 @@ CLAUSE_SPLIT = re.compile(
 # fine" are left alone, and a denial before the phrase still denies it ("no pain in my chest").
 BODY_PART_PAIN = {
     "head": "headache", "throat": "sore throat", "tummy": "tummy pain", "belly": "tummy pain",
-    "abdomen": "tummy pain", "stomach": "stomach pain", "back": "back pain", "lower back": "back pain",
-    "neck": "neck pain", "knee": "knee pain", "knees": "knee pain", "hip": "hip pain", "hips": "hip pain",
-    "chest": "chest pain", "jaw": "jaw pain", "joint": "joint pain", "joints": "joint pain",
+    "abdomen": "tummy pain", "gut": "tummy pain", "guts": "tummy pain", "stomach": "stomach pain",
+    "back": "back pain", "lower back": "back pain", "neck": "neck pain", "knee": "knee pain",
+    "knees": "knee pain", "hip": "hip pain", "hips": "hip pain", "chest": "chest pain", "jaw": "jaw pain",
+    "joint": "joint pain", "joints": "joint pain",
     "muscle": "muscle pain", "muscles": "muscle pain", "eye": "eye pain", "eyes": "eye pain",
     "bottom": "sore bottom", "bum": "sore bottom", "backside": "sore bottom", "bladder": "bladder pain",
+    "face": "facial pain", "sinus": "sinus pain", "sinuses": "sinus pain", "cheekbones": "sinus pain",
 }  # fmt: skip
 _PART = "|".join(sorted(map(re.escape, BODY_PART_PAIN), key=len, reverse=True))
+# "head's pounding" and "my heads killing me" (the apostrophe left out) are "head is pounding".
+_PART_IS = rf"(?P<part>{_PART})(?:'s|s)?"
 _OWNER = r"(?:(?:my|his|her|their|your|the|our|both|all my|all his|all her) )?"
 _HURTS = (
-    r"hurts?|hurting|aches?|aching|achy|killing (?:me|him|her|them|us)|sore|pounding|thumping|throbbing"
-    r"|banging|raw|in agony|agony|painful|burning"
+    r"hurts?|hurting|aches?|aching|achy|killing(?: (?:me|him|her|them|us))?|sore|pounding|thumping"
+    r"|throbbing|banging|raw|in agony|agony|painful|burning|pains|paining|in pain"
+)
+_INTENSIFIER = (
+    r"(?:really|so|very|absolutely|just|bloody|proper|properly|still|constantly|always|all|a bit|quite)"
 )
 LAY_PAIN_RES = (
-    # "my head is pounding", "knees are killing me", "back really hurts"
+    # "headache" written as one word with its body part ("bellyache", "tummyache", "headachey")
+    re.compile(rf"\b(?P<part>{_PART})aches?y?\b"),
+    # "my head is pounding", "knees are killing me", "back really hurts", "head is paining"
     re.compile(
-        rf"\b{_OWNER}(?P<part>{_PART}) (?:(?:is|are|has been|have been|keeps|feels|feel|gets|get) )?"
-        rf"(?:(?:really|so|very|absolutely|just|bloody|proper|properly|still|constantly|always) )?(?:{_HURTS})\b"
+        rf"\b{_OWNER}{_PART_IS} (?:(?:is|are|has been|have been|keeps|feels|feel|gets|get|was|were) )?"
+        rf"(?:{_INTENSIFIER} )?(?:{_HURTS})\b"
     ),
-    # "pains in my tummy", "ache in my jaw", "agony in her back"
-    re.compile(rf"\b(?:pains?|aches?|aching|soreness|agony) (?:in|on|around) {_OWNER}(?P<part>{_PART})\b"),
-    # "achy muscles", "pounding head", "sore tummy"
-    re.compile(rf"\b(?:sore|aching|achy|painful|thumping|pounding|banging|throbbing) (?P<part>{_PART})\b"),
+    # "pains in my tummy", "ache in my jaw", "hurts in my tummy", "agony in her back"
+    re.compile(
+        rf"\b(?:pains?|aches?|aching|soreness|agony|hurts?|hurting|paining) (?:in|on|around) {_OWNER}"
+        rf"(?P<part>{_PART})\b"
+    ),
+    # "achy muscles", "pounding head", "sore tummy"; "bad back", "bad knees" (not "bad chest": a cough)
+    re.compile(
+        r"\b(?:sore|aching|achy|painful|thumping|pounding|banging|throbbing|hurting) "
+        rf"(?P<part>{_PART})\b"
+    ),
+    re.compile(r"\bbad (?P<part>head|back|lower back|knees?|hips?|neck|joints?)\b"),
+    # phone autocorrect: "head ace", "tummy ace"
+    re.compile(rf"\b(?P<part>{_PART}) aces?\b"),
 )
+# Pain said with what hurts to do ("pooing hurts", "it stings when I pee", "walking is painful"):
+# one rule per activity instead of a synonym for every wording.
+_ACTIVITY_PAIN = {
+    "poo": "painful poo", "pooing": "painful poo", "pooping": "painful poo", "poop": "painful poo",
+    "pee": "painful urination", "peeing": "painful urination", "wee": "painful urination",
+    "weeing": "painful urination", "urinate": "painful urination", "urinating": "painful urination",
+    "walk": "painful walking", "walking": "painful walking", "swallow": "painful swallowing",
+    "swallowing": "painful swallowing",
+}  # fmt: skip
+_ACTIVITY = "|".join(sorted(_ACTIVITY_PAIN, key=len, reverse=True))
+_STINGS = r"hurts?|hurting|painful|burns|burning|stings|stinging|is painful|is sore|sore|agony|kills"
+ACTIVITY_PAIN_RES = (
+    re.compile(rf"\b(?P<act>{_ACTIVITY}) (?:(?:is|really|so|always) )?(?:{_STINGS})\b"),
+    re.compile(
+        rf"\b(?:{_STINGS}|pain|pains) (?:when|while|after|if) (?:(?:i|you|he|she|they|we) )?"
+        rf"(?:(?:try to|go to|have to|need to) )?(?P<act>{_ACTIVITY})\b"
+    ),
+)
+# Aching everywhere is body aches ("aching all over", "sore all over").
+ALL_OVER_RE = re.compile(r"\b(?:aching|achy|aches|sore|hurting|hurts|painful) all over\b")
 
 
 # Complaints said with a negation word that describe a symptom rather than deny one ("no energy",
@@ -130,20 +178,115 @@ DESCRIBING_NEGATIONS = {
     r"(?:not|never) hungry": "poor appetite",
     r"no appetite": "poor appetite",
     r"(?:have not|haven't|havent|not) (?:been for a poo|pooed|had a poo)": "constipated",
+    r"(?:don't|dont|do not|doesn't|doesnt|does not|didn't|didnt) (?:feel|fancy) (?:like )?(?:eating|food)": "poor appetite",
+    r"(?:not|isn't|isnt|is not|aren't|arent|wasn't|wasnt) (?:making (?:any )?sense|talking sense)": "confused",
+    r"not feeling (?:right|myself|himself|herself|well|great|good)": "feeling unwell",
+    # a blocked nose, not a breathing emergency
+    r"(?:can't|cant|cannot|can not|hard to|struggling to|struggle to) breathe through (?:my|his|her|their|the) nose": (
+        "blocked nose"
+    ),
 }
 DESCRIBING_NEGATION_RES = [
     (re.compile(rf"(?<![\w']){p}(?![\w'])"), r) for p, r in DESCRIBING_NEGATIONS.items()
 ]
 # Intensifiers dropped before phrases are looked up ("nose is totally blocked" reads "nose is
 # blocked"); no knowledge-base phrase contains them (tests/diagnosis/test_resolver_lay_phrases.py checks).
-FILLER_RE = re.compile(r"(?<![\w'])(?:really|totally|absolutely|completely|literally|so|super)(?![\w'])")
+FILLER_RE = re.compile(
+    r"(?<![\w'])(?:really|totally|absolutely|completely|literally|so|super|proper"
+    r"|incredibly|awfully|seriously)(?![\w'])"
+)
 
 
 def lay_pain(clause: str) -> str:
-    """ "my head is pounding" -> "headache", "pains in my tummy" -> "tummy pain"."""
+    """ "my head is pounding" -> "headache", "pains in my tummy" -> "tummy pain", "pooing hurts" ->
+    "painful poo", "aching all over" -> "body aches"."""
     for pattern in LAY_PAIN_RES:
-        clause = pattern.sub(lambda m: BODY_PART_PAIN[m.group("part")], clause)
-    return clause
+        clause = pattern.sub(lambda m: " " + BODY_PART_PAIN[m.group("part")] + " ", clause)
+    for pattern in ACTIVITY_PAIN_RES:
+        clause = pattern.sub(lambda m: " " + _ACTIVITY_PAIN[m.group("act")] + " ", clause)
+    return " ".join(ALL_OVER_RE.sub(" body aches ", clause).split())
+
+
+# Comparisons with the person's usual self ("thirstier than normal", "peeing more than usual",
+# "my joints are stiffer than they used to be") say the plain symptom.
+_USUAL = r"(?:usual|normal|before|ever|average|(?:it|they|i|he|she) used to(?: be)?|(?:it|they) were)"
+COMPARATIVE_RES = (
+    (re.compile(rf"\bmore than {_USUAL}"), " a lot more "),
+    (re.compile(rf"\b(?:than|as) {_USUAL}"), " "),
+)
+_COMPARATIVE_WORD_RE = re.compile(r"\b([a-z]{3,}?)(ier|er)\b(?= (?:than|as)\b)")
+
+
+def _plain_form(match: re.Match) -> str:
+    """ "thirstier" -> "thirsty", "stiffer" -> "stiff", "bigger" -> "big", "worse" is left alone."""
+    root, ending = match.group(1), match.group(2)
+    candidates = [root + "y"] if ending == "ier" else [root, root[:-1], root + "e"]
+    for word in candidates:
+        if is_real_word(word):
+            return word
+    return match.group(0)
+
+
+def plain_comparatives(clause: str) -> str:
+    clause = _COMPARATIVE_WORD_RE.sub(_plain_form, clause)
+    for pattern, replacement in COMPARATIVE_RES:
+        clause = pattern.sub(replacement, clause)
+    return " ".join(clause.split())
+
+
+# In British English "I've been sick" and "she was sick all night" mean vomiting; "sick with flu",
+# "sick of it" and "sick leave" do not.
+BEEN_SICK_RE = re.compile(
+    r"\b(?:been|was|were|got|gets|get) sick\b(?! (?:with|of|and|note|notes|leave|day|days|pay|bay|list|building)\b)"
+)
+
+# In British English "she has a temperature" means a fever; "my temperature is normal" and "a
+# temperature of 36.8" do not.
+A_TEMPERATURE_RE = re.compile(
+    r"(?<!bit of )(?<!slight )\b(?:a|running a) temp(?:erature)?\b(?! (?:of |is |was )?(?:3[0-7]|9\d)\b)"
+)
+
+# "diarrhoea with blood in it", "phlegm with streaks of blood": the symptom and blood in it (sick
+# and vomit with blood are a symptom of their own, bleeding from the stomach).
+_BLOOD_IN = {
+    "poo": "poo", "poos": "poo", "stool": "stool", "stools": "stool", "diarrhoea": "poo", "diarrhea": "poo",
+    "wee": "wee", "pee": "pee", "urine": "urine", "phlegm": "phlegm",
+    "sputum": "phlegm", "mucus": "phlegm",
+}  # fmt: skip
+BLOOD_IN_RE = re.compile(
+    rf"\b(?P<x>{'|'.join(_BLOOD_IN)})\b(?P<between>(?: [a-z]+){{0,2}}?) with (?:some |a bit of |streaks of |a little )?"
+    r"blood(?: in it)?\b"
+)
+
+
+def _blood_in(match: re.Match) -> str:
+    return f"{match.group('x')}{match.group('between')} and blood in {_BLOOD_IN[match.group('x')]}"
+
+
+# "coughing fits" and "sneezing fit" are bouts of the symptom, not seizures.
+BOUT_RE = re.compile(
+    r"\b(coughing|sneezing|crying|laughing|giggling) fits?\b|\bfits? of (coughing|sneezing)\b"
+)
+
+# A symptom said to be over: "the dizziness has gone now", "headache free", "pain-free". A clause
+# about appetite, smell, taste, energy or sight going is the symptom itself and is left alone.
+RESOLVED_RE = re.compile(
+    r"(?:\b(?:has|have|is|are|had)(?: all)? (?:gone|cleared|cleared up|settled|stopped|passed|disappeared)"
+    r"|\bwent away|\bgone away|\bcleared up)(?: (?:now|away|off|completely|for good))*$"
+)
+FREE_RE = re.compile(r"\b([a-z]+)[- ]free\b")
+RESOLVED_NEXT_RE = re.compile(
+    r"^(?:(?:it|its|that|thats|this|they|which|those|these)(?:'s| is| has| have| had| was| were)?|now) "
+    r"(?:all |completely |totally |back to )?(?:gone|cleared|better|settled|stopped|passed|went away|disappeared|fine"
+    r"|normal|down)\b"
+)
+_GOING_IS_THE_SYMPTOM = re.compile(
+    r"\b(?:appetite|smell|taste|energy|strength|sight|vision|voice|hearing|hair|periods?|breathing|pulse)\b"
+)
+
+
+def said_to_be_over(clause: str) -> bool:
+    return bool(RESOLVED_RE.search(clause)) and not _GOING_IS_THE_SYMPTOM.search(clause)
 
 
 # Filler that is never a symptom by itself.
@@ -299,16 +442,42 @@ FUZZY_CHIP_CUTOFF = 80
 SUGGESTION_CUTOFF = 72
 
 
+# Word-level typo correction ("fevor", "tierd", "diahrea"): a word that is neither a common English
+# word nor one of the knowledge base's words is replaced by the one knowledge-base word within this
+# many edits (a swap of two letters is one edit); two candidates at the same distance is no answer.
+TYPO_MIN_CHARS = 4
+TYPO_LONG_WORD = 9  # from this length two edits are allowed
+
+
+_WORD_RE = re.compile(r"(?<![\w'])[a-z]+(?![\w'])")
+
+
+def _typo_budget(word: str) -> int:
+    return 2 if len(word) >= TYPO_LONG_WORD else 1
+
+
 # "pressure in my hips" is as close to "pressure in my chest" as a typo is: in phrases of several
 # words the last one (usually the body part) must itself match, allowing only for typos.
 LAST_WORD_CUTOFF = 60
 
 
 def _typo_only(phrase: str, choice: str) -> bool:
-    """A fuzzy match may only correct misspellings: every word that differs from the choice must
-    be a non-word ("vomitting"), never a real word ("earache" is not "headache", "hips" not "lips")."""
+    """A fuzzy match may only correct misspellings or word forms: every word that differs from the
+    choice must be a non-word ("vomitting") or another form of one of its words ("short of breathe"),
+    never another real word ("earache" is not "headache", "hips" not "lips")."""
     wanted = set(choice.split())
-    return all(word in wanted or not is_real_word(word) for word in phrase.split() if word.isalpha())
+    stems = {stem(word) for word in wanted}
+    said = phrase.split()
+    said_stems = {stem(word) for word in said}
+    # ... and every word of the choice must have been said in some form: "hands and feet" is not
+    # "cold hands and feet".
+    for word in wanted:
+        if word.isalpha() and word not in STOPWORDS and stem(word) not in said_stems:
+            if not any(OSA.distance(word, other) <= _typo_budget(word) for other in said):
+                return False
+    return all(
+        word in wanted or not is_real_word(word) or stem(word) in stems for word in said if word.isalpha()
+    )
 
 
 def _same_last_word(phrase: str, choice: str) -> bool:
@@ -389,9 +558,9 @@ def _current_part(clause: str, first_person: bool) -> tuple[str, str]:
 # Word forms read as one, so "my eyes are itching" finds "itchy eyes" and "ankles have swelled"
 # finds "swollen ankles" (see SymptomIndex._bag_hit).
 _IRREGULAR_STEMS = {
-    "swollen": "swell", "swelled": "swell", "swelling": "swell", "swell": "swell", "aches": "ache",
+    "swollen": "swell", "swelled": "swell", "swelling": "swell", "swell": "swell", "ache": "ache", "aches": "ache",
     "aching": "ache", "achy": "ache", "achey": "ache", "ached": "ache", "hurts": "hurt", "hurting": "hurt",
-    "bled": "bleed", "bleeding": "bleed", "feet": "foot", "teeth": "tooth", "lost": "lose", "losing": "lose",
+    "bled": "bleed", "bleeding": "bleed", "pooing": "stool", "pooping": "stool", "pooed": "stool", "feet": "foot", "teeth": "tooth", "lost": "lose", "losing": "lose",
     "blurry": "blur", "blurred": "blur", "wee": "pee", "weeing": "pee", "peeing": "pee", "urine": "pee",
     "tummy": "belly", "stomach": "belly", "poo": "stool", "stools": "stool", "poop": "stool",
 }  # fmt: skip
@@ -405,7 +574,7 @@ def stem(word: str) -> str:
     """A crude English stem: enough to make "itching", "itches" and "itchy" one word."""
     if word in _IRREGULAR_STEMS:
         return _IRREGULAR_STEMS[word]
-    for suffix in ("ing", "ed", "es", "s", "y"):
+    for suffix in ("ing", "ish", "ed", "es", "s", "y", "e"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
             break
@@ -414,8 +583,18 @@ def stem(word: str) -> str:
     return word
 
 
+# "can't" and "won't" carry the meaning of a phrase ("won't wake up" is not "wake up"), so they
+# stay in its bag of words as one form each.
+MODAL_NEGATIVES = {
+    "can't": "cant", "cant": "cant", "cannot": "cant", "couldn't": "cant", "couldnt": "cant",
+    "won't": "cant", "wont": "cant", "wouldn't": "cant", "wouldnt": "cant",
+}  # fmt: skip
+
+
 def content_bag(words: list[str]) -> frozenset[str]:
-    return frozenset(stem(w) for w in words if w not in STOPWORDS)
+    return frozenset(
+        MODAL_NEGATIVES.get(w) or stem(w) for w in words if w not in STOPWORDS or w in MODAL_NEGATIVES
+    )
 
 
 class SymptomIndex:
@@ -454,6 +633,22 @@ class SymptomIndex:
                 if len(key) >= SINGLE_STEM_MIN_CHARS:
                     singles[key] = slug if singles.get(key, slug) == slug else None
         self._singles = {key: slug for key, slug in singles.items() if slug}
+        # Every word of the knowledge-base phrases, for correcting one misspelt word at a time.
+        # Negation words are left out so a typo never becomes one.
+        self._vocabulary = frozenset(
+            word
+            for phrase in self.phrases
+            for word in phrase.replace("'", " ").split()
+            if word.isalpha() and len(word) >= 3 and word not in NEGATION_CUES
+        )
+        self._vocabulary_list = sorted(self._vocabulary)
+        self._vocabulary_stems = frozenset(stem(word) for word in self._vocabulary)
+        self._word_slugs: dict[str, set[str]] = {}
+        for phrase, slug in self.phrases.items():
+            for word in phrase.replace("'", " ").split():
+                if word in self._vocabulary:
+                    self._word_slugs.setdefault(word, set()).add(slug)
+        self._corrections: dict[str, str] = {}
         self._bags_by_stem: dict[str, list[frozenset[str]]] = {}
         for bag in self._bags:
             for word in bag:
@@ -467,18 +662,79 @@ class SymptomIndex:
         self._resolve_text(str(text or "")[:MAX_INPUT_CHARS], result)
         return result
 
+    def correct(self, word: str) -> str:
+        """A misspelt word as the knowledge-base word it most likely is ("fevor" -> "fever"); any
+        other word unchanged. Real words are never changed, so one body part never becomes another."""
+        if (
+            len(word) < TYPO_MIN_CHARS
+            or not word.isalpha()
+            or word in self._vocabulary
+            or word in STOPWORDS
+            or word in NEGATION_CUES
+            or stem(word) in self._vocabulary_stems  # another form of a known word ("paining")
+        ):
+            return word
+        if word in self._corrections:
+            return self._corrections[word]
+        fixed = word
+        if not is_real_word(word):
+            budget = _typo_budget(word)
+            found = process.extract(
+                word, self._vocabulary_list, scorer=OSA.distance, score_cutoff=budget, limit=3
+            )
+            if found:
+                best = min(distance for _, distance, _ in found)
+                closest = {choice for choice, distance, _ in found if distance == best}
+                if len(closest) > 1:  # "fevor": "fever" rather than the listed misspelling "fevar"
+                    real = {choice for choice in closest if is_real_word(choice)}
+                    # "diahrea" is as near "diarhea" as "diarea": both only ever mean diarrhoea
+                    only = {frozenset(self._word_slugs[choice]) for choice in closest}
+                    closest = (
+                        real if real else closest if len(only) == 1 and len(next(iter(only))) == 1 else set()
+                    )
+                if len(closest) >= 1 and len({frozenset(self._word_slugs[c]) for c in closest}) == 1:
+                    fixed = sorted(closest)[0]
+        if len(self._corrections) < 5000:
+            self._corrections[word] = fixed
+        return fixed
+
     def _resolve_text(self, text: str, result: Resolution) -> None:
-        text = MASKED_RE.sub(" ", normalise(text))
+        # Typos are corrected first so a misspelt name is still masked ("hay fevor" is hay fever).
+        text = MASKED_RE.sub(" ", _WORD_RE.sub(lambda m: self.correct(m.group()), normalise(text)))
         text = ANSWERED_NO_RE.sub(lambda m: f" no {m.group(1)}. ", text)
+        text = BOUT_RE.sub(lambda m: m.group(1) or m.group(2), text)
+        text = BLOOD_IN_RE.sub(_blood_in, text)
+        text = BEEN_SICK_RE.sub("being sick", text)
+        text = A_TEMPERATURE_RE.sub("high temperature", text)
+        text = FREE_RE.sub(r"no \1", text)
         first_person = speaks_of_self(tokenise(text))
-        for clause in CLAUSE_SPLIT.split(text):
+        clauses = CLAUSE_SPLIT.split(text)
+        for n, clause in enumerate(clauses):
+            clause = clause or ""
+            following = " ".join((clauses[n + 1] or "").split()) if n + 1 < len(clauses) else ""
+            if said_to_be_over(" ".join(clause.split())) or RESOLVED_NEXT_RE.match(following):
+                clause = "no " + clause  # "the dizziness has gone now", "a fever but it's gone"
             if self.phrases.get(" ".join(clause.split())):
                 pass  # a symptom's own name ("previous blood transfusion", "family history of ...")
             elif _not_current(clause, first_person):
                 clause, rest = _current_part(clause, first_person)
                 if self.phrases.get(rest):  # "... and family history of the condition" (a name)
                     self._resolve_clause(rest, result)
+            self._temperature(clause, result)
             self._resolve_clause(clause.strip(), result)
+
+    def _temperature(self, clause: str, result: Resolution) -> None:
+        """A temperature given as a number ("temp of 39", "38.5 temperature", "101 F") is a fever."""
+        if not any(ch.isdigit() for ch in clause):
+            return
+        tokens = tokenise(clause)
+        value = temperature_c(tokens)
+        if value is None or not set(tokens) & {"temp", "temperature", "fever", "degrees", "f", "c"}:
+            return
+        slug = "high_fever" if value >= 38 else "mild_fever" if value >= 37.5 else None
+        if slug and slug in self.names:
+            negated = bool(set(tokens) & (NEGATION_CUES | {"not"}))
+            result.add(slug, clause.strip(), 100.0, negated)
 
     def _exact_or_fuzzy(self, phrase: str, cutoff: float) -> tuple[str, float] | None:
         slug = self.phrases.get(phrase)
@@ -516,9 +772,10 @@ class SymptomIndex:
             return
         for pattern, symptom in DESCRIBING_NEGATION_RES:
             clause = pattern.sub(symptom, clause)
-        clause = FILLER_RE.sub(" ", HEDGE_RE.sub(" ", clause))
+        clause = plain_comparatives(FILLER_RE.sub(" ", HEDGE_RE.sub(" ", clause)))
         clause = lay_pain(" ".join(NEGATION_PHRASE_RE.sub(" no ", clause).split()))
-        words = [w.strip("'") for w in clause.split()]
+        # "vision's gone blurry", "baby's nappies": the 's of a contraction or possessive is dropped
+        words = [re.sub(r"(?<=[a-z])'s$", "", w).strip("'") for w in clause.split()]
         words = [w for w in words if w]
         negated = False
         leftovers: list[str] = []
@@ -562,7 +819,7 @@ class SymptomIndex:
             if slug:
                 hit = (slug, 100.0, size, window)
                 break
-        if hit is None and word not in STOPWORDS:
+        if hit is None and (word not in STOPWORDS or word in MODAL_NEGATIVES):
             hit = self._bag_hit(words, i)
         if hit is None and word not in STOPWORDS and word.isalpha():
             slug = self._singles.get(stem(word))
@@ -587,7 +844,7 @@ class SymptomIndex:
         for j in range(i, min(len(words), i + BAG_MAX_SPAN)):
             if words[j] in NEGATION_CUES:
                 break
-            if words[j] not in STOPWORDS:
+            if words[j] not in STOPWORDS or words[j] in MODAL_NEGATIVES:
                 positions.append(j)
         for count in range(min(BAG_MAX_WORDS, len(positions)), BAG_MIN_WORDS - 1, -1):
             used = positions[:count]
@@ -597,7 +854,7 @@ class SymptomIndex:
                 return slug, 95.0, end - i, " ".join(words[i:end])
         # Then the largest phrase whose words are all among them, with other words between
         # ("pain going down my left arm" holds "left arm pain"); two symptoms tied is no answer.
-        stems = {j: stem(words[j]) for j in positions}
+        stems = {j: MODAL_NEGATIVES.get(words[j]) or stem(words[j]) for j in positions}
         if not positions or positions[0] != i:
             return None
         window = set(stems.values())
