@@ -1,10 +1,12 @@
 """API for symptom checks: autocomplete, start, read, answer questions, finish."""
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -14,6 +16,7 @@ from medportal.api import COMMON_ERRORS, PRIVATE_ERRORS, error_responses, repres
 
 from . import selectors, services
 from .engine.knowledge import current_snapshot, snapshot_for_version
+from .models import SymptomSession, TriageLevel
 from .serializers import (
     AutocompleteOutputSerializer,
     AutocompleteQuerySerializer,
@@ -21,7 +24,9 @@ from .serializers import (
     CheckOutputSerializer,
     CheckStartInputSerializer,
     CheckSummaryOutputSerializer,
+    FindingOutputSerializer,
 )
+from .services import ANSWERS
 
 TAG = "checks"
 
@@ -101,8 +106,122 @@ def _summary(session) -> dict:
     }
 
 
+# --- output without the serializer machinery ------------------------------------------------
+#
+# A check's response is built by ``present_check`` instead of ``CheckOutputSerializer``: DRF's
+# generic loop (a source look-up, a try/except and a None test per field, nested serializers for
+# every condition, red flag and finding) was the largest share of the API's own work after the
+# query count. The serializers stay as the schema's description of the body, and
+# tests/api/test_check_presenter.py holds the two to the same output for every kind of check.
+
+_DATETIME = serializers.DateTimeField()  # DRF's own formatting of created_at (time zone, "Z")
+_STATUS = {str(k): k for k, _label in SymptomSession.Status.choices}
+_LEVEL = {str(k): k for k, _label in TriageLevel.choices}
+_ANSWER = {str(k): k for k in ANSWERS}
+_ASSERTION = {str(k): k for k in FindingOutputSerializer._declared_fields["assertion"].choices}
+
+
+def _get(item, key):
+    """A nested item's field, from a dict or an object (``NextQuestion``), as DRF reads it."""
+    return item[key] if isinstance(item, Mapping) else getattr(item, key)
+
+
+def _str(value):
+    return None if value is None else str(value)
+
+
+def _strs(values):
+    return None if values is None else [None if v is None else str(v) for v in values]
+
+
+def _choice(value, choices: dict):
+    return value if value in ("", None) else choices.get(str(value), value)
+
+
+def _num(value, kind):
+    return None if value is None else kind(value)
+
+
+def _bool(value):
+    return None if value is None else bool(value)
+
+
+def _fields(item, spec: tuple) -> dict:
+    """``{name: convert(item's name)}`` for a nested serializer's declared fields, in order."""
+    return {name: convert(_get(item, name)) for name, convert in spec}
+
+
+def _level(value):
+    return _choice(value, _LEVEL)
+
+
+_CONDITION = (
+    ("slug", _str),
+    ("name", _str),
+    ("icd10", _str),
+    ("probability", lambda v: _num(v, float)),
+    ("supporting", _strs),
+    ("typical_not_reported", _strs),
+    ("against", _strs),
+)
+_RED_FLAG = (("slug", _str), ("name", _str), ("level", _level), ("instruction", _str))
+_COMPLAINT = _RED_FLAG
+_ANSWER_FIELDS = (("symptom", _str), ("answer", lambda v: _choice(v, _ANSWER)))
+_FINDING = (("text", _str), ("assertion", lambda v: _choice(v, _ASSERTION)))
+_EMERGENCY = (("number", _str), ("heading", _str), ("instructions", _strs))
+_QUESTION = (("symptom", _str), ("text", _str), ("number", lambda v: _num(v, int)))
+
+
+def _red_flag(item) -> dict:
+    out = _fields(item, _RED_FLAG)
+    try:
+        complaint = _get(item, "complaint")
+    except (KeyError, AttributeError):  # optional: absent stays absent
+        return out
+    out["complaint"] = _str(complaint)
+    return out
+
+
+def _nested(item, spec: tuple):
+    return None if item is None else _fields(item, spec)
+
+
+def present_check(payload: dict) -> dict:
+    """``CheckOutputSerializer(payload).data`` as a plain dict, field by field (same keys, order,
+    types and None handling; keys the serializer does not declare are dropped)."""
+    out = {
+        "id": _num(payload["id"], int),
+        "created_at": _DATETIME.to_representation(payload["created_at"]),
+        "status": _choice(payload["status"], _STATUS),
+        "triage": _level(payload["triage"]),
+        "emergency": _nested(payload["emergency"], _EMERGENCY),
+        "low_confidence": _bool(payload["low_confidence"]),
+        "notice": _str(payload["notice"]),
+        "symptoms": _strs(payload["symptoms"]),
+        "negated": _strs(payload["negated"]),
+        "unrecognised": _strs(payload["unrecognised"]),
+        "answers": [_fields(a, _ANSWER_FIELDS) for a in payload["answers"]],
+        "conditions": [_fields(c, _CONDITION) for c in payload["conditions"]],
+        "red_flags": [_red_flag(f) for f in payload["red_flags"]],
+        "next_question": _nested(payload["next_question"], _QUESTION),
+        "model_version": _str(payload["model_version"]),
+        "kb_version": _num(payload["kb_version"], int),
+        "in_scope": _bool(payload["in_scope"]),
+        "complaints": [_fields(c, _COMPLAINT) for c in payload["complaints"]],
+        "findings": [_fields(f, _FINDING) for f in payload["findings"]],
+        "safety_net": _strs(payload["safety_net"]),
+        "suggestions": {str(k): _strs(v) for k, v in payload["suggestions"].items()},
+    }
+    # Optional: only when the model version that answered carries a conformal calibration.
+    if "prediction_set" in payload:
+        out["prediction_set"] = _strs(payload["prediction_set"])
+    if "coverage" in payload:
+        out["coverage"] = _num(payload["coverage"], float)
+    return out
+
+
 def _check_response(session, status_code=status.HTTP_200_OK) -> Response:
-    return Response(represent(CheckOutputSerializer, check_payload(session)), status=status_code)
+    return Response(present_check(check_payload(session)), status=status_code)
 
 
 class SymptomAutocompleteView(APIView):
