@@ -20,9 +20,18 @@ def health_profile_for_user(*, user: User) -> HealthProfile | None:
     return HealthProfile.objects.filter(user=user).first()
 
 
+def _profile_of(user: User):
+    """The user's profile (None without one), from the user itself when it was loaded with it
+    (the API's token look-up does that for a new check: no query of its own)."""
+    relation = User._meta.get_field("health_profile")
+    if relation.is_cached(user):
+        return relation.get_cached_value(user)
+    return health_profile_for_user(user=user)
+
+
 def profile_snapshot(*, user: User | None) -> dict:
     """The non-identifying facts a check needs: age, age band, sex and pregnancy."""
-    profile = health_profile_for_user(user=user) if user and user.is_authenticated else None
+    profile = _profile_of(user) if user and user.is_authenticated else None
     if profile is None:
         return {"age": None, "age_band": "", "sex": "", "pregnant": False, "pregnancy": "", "notes": []}
     return {

@@ -12,7 +12,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from medportal.api import COMMON_ERRORS, PRIVATE_ERRORS, error_responses, represent, validated
+from medportal.api import (
+    COMMON_ERRORS,
+    PRIVATE_ERRORS,
+    TokenAuthentication,
+    error_responses,
+    represent,
+    validated,
+)
 
 from . import selectors, services
 from .engine.knowledge import current_snapshot, snapshot_for_version
@@ -243,6 +250,15 @@ class SymptomAutocompleteView(APIView):
 
 
 class CheckListCreateView(GenericAPIView):
+    def get_authenticators(self):
+        authenticators = super().get_authenticators()
+        if self.request.method == "POST":
+            # A new check reads the health profile: the token look-up loads it with the user.
+            for authenticator in authenticators:
+                if isinstance(authenticator, TokenAuthentication):
+                    authenticator.with_health_profile = True
+        return authenticators
+
     def get_queryset(self):
         # Owner-filtered here: DRF checks object permissions in get_object() only, never on lists.
         return selectors.sessions_for_user(user=self.request.user)

@@ -134,6 +134,9 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
     """
 
     _key = ""  # the key being checked (DRF makes one instance of this class per request)
+    # Set by a view whose request reads the account's health profile (starting a check): the
+    # profile then comes with the token and its user, in the same query.
+    with_health_profile = False
 
     def authenticate_credentials(self, token: bytes):
         try:
@@ -145,11 +148,9 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
         self._key = key
         # Knox's own loop, with the user fetched in the same query (knox loads it lazily: a second
         # query on every API request).
-        candidates = (
-            get_token_model()
-            .objects.select_related("user")
-            .filter(token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH])
-        )
+        related = ("user", "user__health_profile") if self.with_health_profile else ("user",)
+        candidates = get_token_model().objects.select_related(*related)
+        candidates = candidates.filter(token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH])
         for auth_token in candidates:
             if self._cleanup_token(auth_token):
                 continue
