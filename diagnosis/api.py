@@ -1,5 +1,6 @@
 """API for symptom checks: autocomplete, start, read, answer questions, finish."""
 
+import re
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -33,7 +34,7 @@ from .serializers import (
     CheckSummaryOutputSerializer,
     FindingOutputSerializer,
 )
-from .services import ANSWERS
+from .services import ANSWERS, MAX_CHIPS, MAX_TEXT
 
 TAG = "checks"
 
@@ -227,6 +228,46 @@ def present_check(payload: dict) -> dict:
     return out
 
 
+# --- input: a cheap path for the common request ------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CHIP_MAX_LENGTH = CheckStartInputSerializer._declared_fields["symptoms"].child.max_length
+
+
+def _plain_text(value) -> str | None:
+    """A CharField's value as DRF would validate it (stripped, no NUL or surrogate characters), or
+    None when only the serializer can say what is wrong with it."""
+    if type(value) is not str:
+        return None
+    value = value.strip()
+    if "\x00" in value or (not value.isascii() and _SURROGATE.search(value)):
+        return None
+    return value
+
+
+def plain_check_input(data) -> dict | None:
+    """``CheckStartInputSerializer(data=data).validated_data`` for the request almost every client
+    sends (``text`` and/or a list of ``symptoms``, no ``subject``), without building the serializer
+    and deep-copying its fields; None for anything else, which the serializer then validates and,
+    if it is wrong, answers with its own messages (tests/api/test_check_presenter.py)."""
+    if type(data) is not dict or "subject" in data:
+        return None
+    out = {}
+    if "text" in data:
+        text = _plain_text(data["text"])
+        if text is None or len(text) > MAX_TEXT:
+            return None
+        out["text"] = text
+    if "symptoms" in data:
+        chips = data["symptoms"]
+        if type(chips) is not list or len(chips) > MAX_CHIPS:
+            return None
+        out["symptoms"] = [_plain_text(chip) for chip in chips]
+        if not all(chip and len(chip) <= _CHIP_MAX_LENGTH for chip in out["symptoms"]):
+            return None
+    return out
+
+
 def _check_response(session, status_code=status.HTTP_200_OK) -> Response:
     return Response(present_check(check_payload(session)), status=status_code)
 
@@ -303,7 +344,9 @@ class CheckListCreateView(GenericAPIView):
         },
     )
     def post(self, request):
-        data = validated(CheckStartInputSerializer, request.data)
+        data = plain_check_input(request.data)
+        if data is None:
+            data = validated(CheckStartInputSerializer, request.data)
         session = services.symptom_check_start(
             user=request.user,
             text=data.get("text", ""),

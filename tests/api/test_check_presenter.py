@@ -123,3 +123,74 @@ def test_the_api_response_is_the_presenter_output(alice_api, checks):
     for session in checks.values():
         response = alice_api.get(f"{CHECKS}{session.pk}/")
         assert json.loads(response.content) == json.loads(_rendered(present_check(check_payload(session))))
+
+
+# --- input: the cheap path agrees with the serializer, or leaves the request to it ---------------
+
+INPUTS = [
+    {"text": "headache"},
+    {"text": "  sore throat \n"},
+    {"text": ""},
+    {"text": "   "},
+    {"text": "x" * 2000},
+    {"text": " " + "x" * 2000 + " "},
+    {"text": "x" * 2001},
+    {"text": "café ünïcode ok"},
+    {"text": "nul\x00char"},
+    {"text": "lone \ud800 surrogate"},
+    {"text": None},
+    {"text": 12},
+    {"text": ["a"]},
+    {"symptoms": ["runny nose", " sneezing "]},
+    {"symptoms": []},
+    {"symptoms": ["x" * 100]},
+    {"symptoms": ["x" * 101]},
+    {"symptoms": ["ok"] * 30},
+    {"symptoms": ["ok"] * 31},
+    {"symptoms": ["ok", ""]},
+    {"symptoms": ["ok", "  "]},
+    {"symptoms": ["ok", None]},
+    {"symptoms": ["ok", 3]},
+    {"symptoms": "headache"},
+    {"symptoms": {"a": 1}},
+    {"symptoms": None},
+    {"text": "headache", "symptoms": ["nausea"], "ignored": True},
+    {"text": "headache", "subject": {"for": "child", "age_months": 5}},
+    {},
+    [],
+    "text",
+]
+
+
+@pytest.mark.parametrize("data", INPUTS, ids=range(len(INPUTS)))
+def test_the_cheap_input_path_agrees_with_the_serializer(data):
+    from diagnosis.api import plain_check_input
+    from diagnosis.serializers import CheckStartInputSerializer
+
+    serializer = CheckStartInputSerializer(data=data)
+    valid = serializer.is_valid()
+    plain = plain_check_input(data)
+    if plain is not None:
+        assert valid, serializer.errors
+        assert plain == serializer.validated_data
+    elif (
+        isinstance(data, dict) and "subject" not in data and not (set(data) - {"text", "symptoms", "ignored"})
+    ):
+        # Outside the cheap path only what the serializer refuses, or a number it turns into text.
+        chips = data.get("symptoms")
+        assert not valid or data.get("text") == 12 or (isinstance(chips, list) and 3 in chips)
+
+
+def test_the_cheap_input_path_takes_the_common_requests():
+    from diagnosis.api import plain_check_input
+
+    for data in INPUTS[:6] + INPUTS[13:16]:
+        assert plain_check_input(data) is not None, data
+
+
+def test_bad_input_still_gets_the_serializers_message(alice_api, trained_champion):
+    response = alice_api.post(CHECKS, {"symptoms": ["ok", ""]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"symptoms.1": ["This field may not be blank."]}
+    response = alice_api.post(CHECKS, {"text": "x" * 2001}, format="json")
+    assert response.status_code == 400 and response.json()["error"] == "invalid"
