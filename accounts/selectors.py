@@ -21,11 +21,11 @@ def health_profile_for_user(*, user: User) -> HealthProfile | None:
 
 
 def _profile_of(user: User):
-    """The user's profile (None without one), from the user itself when it was loaded with it
-    (the API's token look-up does that for a new check: no query of its own)."""
-    relation = User._meta.get_field("health_profile")
-    if relation.is_cached(user):
-        return relation.get_cached_value(user)
+    """The user's profile (None without one); for a check started through the API, the one the
+    token look-up loaded in this request with the user (``health_profile_with_token``, set by
+    medportal.api.TokenAuthentication), so it costs no query of its own."""
+    if hasattr(user, "health_profile_with_token"):
+        return user.health_profile_with_token
     return health_profile_for_user(user=user)
 
 

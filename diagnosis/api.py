@@ -293,7 +293,7 @@ class SymptomAutocompleteView(APIView):
 class CheckListCreateView(GenericAPIView):
     def get_authenticators(self):
         authenticators = super().get_authenticators()
-        if self.request.method == "POST":
+        if getattr(self.request, "method", None) == "POST":  # (no request while the schema is built)
             # A new check reads the health profile: the token look-up loads it with the user.
             for authenticator in authenticators:
                 if isinstance(authenticator, TokenAuthentication):

@@ -157,7 +157,13 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
             if self._is_presented(auth_token):
                 if knox_settings.AUTO_REFRESH and auth_token.expiry:
                     self.renew_token(auth_token)
-                return self.validate_user(auth_token)
+                user, auth_token = self.validate_user(auth_token)
+                if self.with_health_profile:
+                    # What accounts.selectors.profile_snapshot reads instead of querying again: a
+                    # named attribute set only here, never a relation some other code may have
+                    # cached before the profile changed.
+                    user.health_profile_with_token = getattr(user, "health_profile", None)
+                return user, auth_token
         raise exceptions.AuthenticationFailed(_("Invalid token."))
 
     def _cleanup_token(self, auth_token) -> bool:

@@ -102,6 +102,10 @@ def test_a_warm_check_deep_copies_no_output_serializer(alice_api, trained_champi
     monkeypatch.setattr(drf_fields.Field, "__deepcopy__", spy)
     response = alice_api.post(CHECKS, REPRESENTATIVE["emergency"], format="json")
     assert response.status_code == 201
+    # The common body is validated without the input serializer, and the output is a plain dict.
+    assert copied == []
+    response = alice_api.post(CHECKS, REPRESENTATIVE["baby"], format="json")  # a subject: the serializer
+    assert response.status_code == 201
     assert copied, "the spy must see the input serializer's copies"
     assert not set(copied) & _output_serializer_classes()
 
