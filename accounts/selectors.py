@@ -22,9 +22,18 @@ def health_profile_for_user(*, user: User) -> HealthProfile | None:
     return HealthProfile.objects.filter(user=user).first()
 
 
+def _profile_of(user: User):
+    """The user's profile (None without one); for a check started through the API, the one the
+    token look-up loaded in this request with the user (``health_profile_with_token``, set by
+    medportal.api.TokenAuthentication), so it costs no query of its own."""
+    if hasattr(user, "health_profile_with_token"):
+        return user.health_profile_with_token
+    return health_profile_for_user(user=user)
+
+
 def profile_snapshot(*, user: User | None) -> dict:
     """The non-identifying facts a check needs: age, age band, sex and pregnancy."""
-    profile = health_profile_for_user(user=user) if user and user.is_authenticated else None
+    profile = _profile_of(user) if user and user.is_authenticated else None
     if profile is None:
         return {"age": None, "age_band": "", "sex": "", "pregnant": False, "pregnancy": "", "notes": []}
     return {

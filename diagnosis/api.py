@@ -1,18 +1,29 @@
 """API for symptom checks: autocomplete, start, read, answer questions, finish."""
 
+import re
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from medportal.api import COMMON_ERRORS, PRIVATE_ERRORS, error_responses, represent, validated
+from medportal.api import (
+    COMMON_ERRORS,
+    PRIVATE_ERRORS,
+    TokenAuthentication,
+    error_responses,
+    represent,
+    validated,
+)
 
 from . import selectors, services
+from .models import SymptomSession, TriageLevel
 from .selectors import current_snapshot, snapshot_for_version
 from .serializers import (
     AutocompleteOutputSerializer,
@@ -21,7 +32,9 @@ from .serializers import (
     CheckOutputSerializer,
     CheckStartInputSerializer,
     CheckSummaryOutputSerializer,
+    FindingOutputSerializer,
 )
+from .services import ANSWERS, MAX_CHIPS, MAX_TEXT
 
 TAG = "checks"
 
@@ -101,8 +114,162 @@ def _summary(session) -> dict:
     }
 
 
+# --- output without the serializer machinery ------------------------------------------------
+#
+# A check's response is built by ``present_check`` instead of ``CheckOutputSerializer``: DRF's
+# generic loop (a source look-up, a try/except and a None test per field, nested serializers for
+# every condition, red flag and finding) was the largest share of the API's own work after the
+# query count. The serializers stay as the schema's description of the body, and
+# tests/api/test_check_presenter.py holds the two to the same output for every kind of check.
+
+_DATETIME = serializers.DateTimeField()  # DRF's own formatting of created_at (time zone, "Z")
+_STATUS = {str(k): k for k, _label in SymptomSession.Status.choices}
+_LEVEL = {str(k): k for k, _label in TriageLevel.choices}
+_ANSWER = {str(k): k for k in ANSWERS}
+_ASSERTION = {str(k): k for k in FindingOutputSerializer._declared_fields["assertion"].choices}
+
+
+def _get(item, key):
+    """A nested item's field, from a dict or an object (``NextQuestion``), as DRF reads it."""
+    return item[key] if isinstance(item, Mapping) else getattr(item, key)
+
+
+def _str(value):
+    return None if value is None else str(value)
+
+
+def _strs(values):
+    return None if values is None else [None if v is None else str(v) for v in values]
+
+
+def _choice(value, choices: dict):
+    return value if value in ("", None) else choices.get(str(value), value)
+
+
+def _num(value, kind):
+    return None if value is None else kind(value)
+
+
+def _bool(value):
+    return None if value is None else bool(value)
+
+
+def _fields(item, spec: tuple) -> dict:
+    """``{name: convert(item's name)}`` for a nested serializer's declared fields, in order."""
+    return {name: convert(_get(item, name)) for name, convert in spec}
+
+
+def _level(value):
+    return _choice(value, _LEVEL)
+
+
+_CONDITION = (
+    ("slug", _str),
+    ("name", _str),
+    ("icd10", _str),
+    ("probability", lambda v: _num(v, float)),
+    ("supporting", _strs),
+    ("typical_not_reported", _strs),
+    ("against", _strs),
+)
+_RED_FLAG = (("slug", _str), ("name", _str), ("level", _level), ("instruction", _str))
+_COMPLAINT = _RED_FLAG
+_ANSWER_FIELDS = (("symptom", _str), ("answer", lambda v: _choice(v, _ANSWER)))
+_FINDING = (("text", _str), ("assertion", lambda v: _choice(v, _ASSERTION)))
+_EMERGENCY = (("number", _str), ("heading", _str), ("instructions", _strs))
+_QUESTION = (("symptom", _str), ("text", _str), ("number", lambda v: _num(v, int)))
+
+
+def _red_flag(item) -> dict:
+    out = _fields(item, _RED_FLAG)
+    try:
+        complaint = _get(item, "complaint")
+    except (KeyError, AttributeError):  # optional: absent stays absent
+        return out
+    out["complaint"] = _str(complaint)
+    return out
+
+
+def _nested(item, spec: tuple):
+    return None if item is None else _fields(item, spec)
+
+
+def present_check(payload: dict) -> dict:
+    """``CheckOutputSerializer(payload).data`` as a plain dict, field by field (same keys, order,
+    types and None handling; keys the serializer does not declare are dropped)."""
+    out = {
+        "id": _num(payload["id"], int),
+        "created_at": _DATETIME.to_representation(payload["created_at"]),
+        "status": _choice(payload["status"], _STATUS),
+        "triage": _level(payload["triage"]),
+        "emergency": _nested(payload["emergency"], _EMERGENCY),
+        "low_confidence": _bool(payload["low_confidence"]),
+        "notice": _str(payload["notice"]),
+        "symptoms": _strs(payload["symptoms"]),
+        "negated": _strs(payload["negated"]),
+        "unrecognised": _strs(payload["unrecognised"]),
+        "answers": [_fields(a, _ANSWER_FIELDS) for a in payload["answers"]],
+        "conditions": [_fields(c, _CONDITION) for c in payload["conditions"]],
+        "red_flags": [_red_flag(f) for f in payload["red_flags"]],
+        "next_question": _nested(payload["next_question"], _QUESTION),
+        "model_version": _str(payload["model_version"]),
+        "kb_version": _num(payload["kb_version"], int),
+        "in_scope": _bool(payload["in_scope"]),
+        "complaints": [_fields(c, _COMPLAINT) for c in payload["complaints"]],
+        "findings": [_fields(f, _FINDING) for f in payload["findings"]],
+        "safety_net": _strs(payload["safety_net"]),
+        "suggestions": {str(k): _strs(v) for k, v in payload["suggestions"].items()},
+    }
+    # Optional: only when the model version that answered carries a conformal calibration.
+    if "prediction_set" in payload:
+        out["prediction_set"] = _strs(payload["prediction_set"])
+    if "coverage" in payload:
+        out["coverage"] = _num(payload["coverage"], float)
+    return out
+
+
+# --- input: a cheap path for the common request ------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CHIP_MAX_LENGTH = CheckStartInputSerializer._declared_fields["symptoms"].child.max_length
+
+
+def _plain_text(value) -> str | None:
+    """A CharField's value as DRF would validate it (stripped, no NUL or surrogate characters), or
+    None when only the serializer can say what is wrong with it."""
+    if type(value) is not str:
+        return None
+    value = value.strip()
+    if "\x00" in value or (not value.isascii() and _SURROGATE.search(value)):
+        return None
+    return value
+
+
+def plain_check_input(data) -> dict | None:
+    """``CheckStartInputSerializer(data=data).validated_data`` for the request almost every client
+    sends (``text`` and/or a list of ``symptoms``, no ``subject``), without building the serializer
+    and deep-copying its fields; None for anything else, which the serializer then validates and,
+    if it is wrong, answers with its own messages (tests/api/test_check_presenter.py)."""
+    if type(data) is not dict or "subject" in data:
+        return None
+    out = {}
+    if "text" in data:
+        text = _plain_text(data["text"])
+        if text is None or len(text) > MAX_TEXT:
+            return None
+        out["text"] = text
+    if "symptoms" in data:
+        chips = data["symptoms"]
+        if type(chips) is not list or len(chips) > MAX_CHIPS:
+            return None
+        out["symptoms"] = [_plain_text(chip) for chip in chips]
+        if not all(chip and len(chip) <= _CHIP_MAX_LENGTH for chip in out["symptoms"]):
+            return None
+    return out
+
+
 def _check_response(session, status_code=status.HTTP_200_OK) -> Response:
-    return Response(represent(CheckOutputSerializer, check_payload(session)), status=status_code)
+    return Response(present_check(check_payload(session)), status=status_code)
 
 
 class SymptomAutocompleteView(APIView):
@@ -124,6 +291,15 @@ class SymptomAutocompleteView(APIView):
 
 
 class CheckListCreateView(GenericAPIView):
+    def get_authenticators(self):
+        authenticators = super().get_authenticators()
+        if getattr(self.request, "method", None) == "POST":  # (no request while the schema is built)
+            # A new check reads the health profile: the token look-up loads it with the user.
+            for authenticator in authenticators:
+                if isinstance(authenticator, TokenAuthentication):
+                    authenticator.with_health_profile = True
+        return authenticators
+
     def get_queryset(self):
         # Owner-filtered here: DRF checks object permissions in get_object() only, never on lists.
         return selectors.sessions_for_user(user=self.request.user)
@@ -168,7 +344,9 @@ class CheckListCreateView(GenericAPIView):
         },
     )
     def post(self, request):
-        data = validated(CheckStartInputSerializer, request.data)
+        data = plain_check_input(request.data)
+        if data is None:
+            data = validated(CheckStartInputSerializer, request.data)
         session = services.symptom_check_start(
             user=request.user,
             text=data.get("text", ""),

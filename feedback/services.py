@@ -180,7 +180,9 @@ def review_flag(
     reasons = _automatic_reasons(session) + list(reasons)
     if new_session and not reasons:
         return None  # before any savepoint: this is every ordinary new check
-    with transaction.atomic():
+    # A new check's review is written inside the check's own transaction: a failure here fails
+    # the check either way, so no savepoint pair is spent on it.
+    with transaction.atomic(savepoint=not new_session):
         return _review_merge(session, reasons, new_session=new_session)
 
 
@@ -214,19 +216,20 @@ def _review_merge(
         if _fold_into_open_review(session, reasons):
             return None
         learning = _learning_for(session)
-        review, created = ClinicianReview.objects.get_or_create(
-            session=session,
-            defaults={
-                "urgency": TRIAGE_ORDER[session.triage],
-                "reasons": reasons,
-                "patient_id": session.user_id,
-                "learning_value": learning.score,
-                "learning_reason": learning.as_reason(),
-            },
-        )
+        fields = {
+            "urgency": TRIAGE_ORDER[session.triage],
+            "reasons": reasons,
+            "patient_id": session.user_id,
+            "learning_value": learning.score,
+            "learning_reason": learning.as_reason(),
+        }
+        if new_session:
+            # Nothing else can have a review of a check this transaction has not committed yet:
+            # one INSERT, without get_or_create's look-up and savepoint pair.
+            return ClinicianReview.objects.create(session=session, **fields)
+        review, created = ClinicianReview.objects.get_or_create(session=session, defaults=fields)
         if created:
-            if not new_session:
-                _unfold(session)
+            _unfold(session)
             return review
     if review.is_closed:
         return review

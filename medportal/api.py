@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import threading
 import time
 from hmac import compare_digest
@@ -26,12 +27,15 @@ from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse
 from knox import auth as knox_auth
 from knox.crypto import hash_token
+from knox.models import get_token_model
+from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions, parsers, serializers, status, throttling
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.utils.json import strict_constant
 
+from .cache import ReusedClientRedisCache
 from .exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -118,8 +122,8 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
     """`Authorization: Token <key>` with django-rest-knox tokens, for patients only.
 
     Knox stores only a digest of each key, so a copy of the database gives nobody a way into
-    the API (and so around the encryption of health data). Knox's header parsing, look-up and
-    clean-up of expired tokens are used as they are; this adds three answers of our own:
+    the API (and so around the encryption of health data). Knox's header parsing is used as it
+    is, and its look-up with the user loaded in the same query; this adds three answers of our own:
 
     - a key that is not text (bytes that are not UTF-8, characters that are not ASCII) is an
       "Invalid token." 401 where knox would raise an error that becomes a 500;
@@ -130,6 +134,9 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
     """
 
     _key = ""  # the key being checked (DRF makes one instance of this class per request)
+    # Set by a view whose request reads the account's health profile (starting a check): the
+    # profile then comes with the token and its user, in the same query.
+    with_health_profile = False
 
     def authenticate_credentials(self, token: bytes):
         try:
@@ -139,7 +146,25 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
         if not key.isascii():  # knox's hash_token would raise ValueError, which it does not catch
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         self._key = key
-        return super().authenticate_credentials(token)
+        # Knox's own loop, with the user fetched in the same query (knox loads it lazily: a second
+        # query on every API request).
+        related = ("user", "user__health_profile") if self.with_health_profile else ("user",)
+        candidates = get_token_model().objects.select_related(*related)
+        candidates = candidates.filter(token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH])
+        for auth_token in candidates:
+            if self._cleanup_token(auth_token):
+                continue
+            if self._is_presented(auth_token):
+                if knox_settings.AUTO_REFRESH and auth_token.expiry:
+                    self.renew_token(auth_token)
+                user, auth_token = self.validate_user(auth_token)
+                if self.with_health_profile:
+                    # What accounts.selectors.profile_snapshot reads instead of querying again: a
+                    # named attribute set only here, never a relation some other code may have
+                    # cached before the profile changed.
+                    user.health_profile_with_token = getattr(user, "health_profile", None)
+                return user, auth_token
+        raise exceptions.AuthenticationFailed(_("Invalid token."))
 
     def _cleanup_token(self, auth_token) -> bool:
         """Knox's clean-up for the candidate token only: knox also loads the user and every one of
@@ -193,6 +218,24 @@ class TokenScheme(OpenApiAuthenticationExtension):
 _throttle_cache_down_until = 0.0
 THROTTLE_CACHE_RETRY_SECONDS = 10.0
 
+# DRF's sliding window (a list of request times: drop those older than the window, refuse when
+# `limit` remain, else add this one) as one server-side step on a sorted set of request times, so a
+# request costs one Redis round trip instead of a GET and a SET of the whole pickled list.
+# Returns {allowed (0/1), requests in the window before this one, the oldest one's time or ''}.
+_SLIDING_WINDOW_LUA = """
+local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local n = redis.call('ZCARD', key)
+if n < limit then
+  redis.call('ZADD', key, now, ARGV[4])
+  redis.call('EXPIRE', key, window)
+  return {1, n, ''}
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+return {0, n, oldest[2] or ''}
+"""
+_sliding_window_script = None
+
 
 class _ThrottleBase:
     """Counters in the "throttle" cache (Redis in production), rates read on every request (not
@@ -212,11 +255,15 @@ class _ThrottleBase:
     def THROTTLE_RATES(self):  # noqa: N802 - the name DRF looks up
         return api_settings.DEFAULT_THROTTLE_RATES
 
+    _in_window = None  # (requests in the window, the oldest one's time) after a Redis refusal
+
     def allow_request(self, request, view) -> bool:
         global _throttle_cache_down_until
         if time.monotonic() < _throttle_cache_down_until:
             return True
         try:
+            if isinstance(self.cache, ReusedClientRedisCache):
+                return self._allow_in_redis(request, view)
             return super().allow_request(request, view)
         except Exception as exc:  # any cache backend error: the request must not fail for it
             _throttle_cache_down_until = time.monotonic() + THROTTLE_CACHE_RETRY_SECONDS
@@ -227,6 +274,39 @@ class _ThrottleBase:
                 THROTTLE_CACHE_RETRY_SECONDS,
             )
             return True
+
+    def _allow_in_redis(self, request, view) -> bool:
+        """DRF's ``allow_request`` in one Redis round trip (``_SLIDING_WINDOW_LUA``): the same
+        window, limit and Retry-After. The set lives under its own key (``<DRF key>_log``), so a
+        worker of the previous release still reading DRF's pickled list never meets it."""
+        global _sliding_window_script
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        client = self.cache._cache.get_client(self.key, write=True)
+        if _sliding_window_script is None:
+            _sliding_window_script = client.register_script(_SLIDING_WINDOW_LUA)
+        self.now = self.timer()
+        allowed, count, oldest = _sliding_window_script(
+            keys=[self.cache.make_and_validate_key(f"{self.key}_log")],
+            args=[repr(self.now), self.duration, self.num_requests, f"{self.now!r}:{secrets.token_hex(4)}"],
+            client=client,
+        )
+        if allowed:
+            return True
+        self._in_window = (int(count), float(oldest) if oldest else None)
+        return self.throttle_failure()
+
+    def wait(self):
+        if self._in_window is None:
+            return super().wait()
+        # DRF's wait() on the window it would have held: ``count`` times, the oldest first to leave.
+        count, oldest = self._in_window
+        remaining = self.duration - (self.now - oldest) if count and oldest is not None else self.duration
+        available = self.num_requests - count + 1
+        return remaining / float(available) if available > 0 else None
 
 
 class AnonRateThrottle(_ThrottleBase, throttling.AnonRateThrottle):

@@ -102,15 +102,59 @@ def test_a_warm_check_deep_copies_no_output_serializer(alice_api, trained_champi
     monkeypatch.setattr(drf_fields.Field, "__deepcopy__", spy)
     response = alice_api.post(CHECKS, REPRESENTATIVE["emergency"], format="json")
     assert response.status_code == 201
+    # The common body is validated without the input serializer, and the output is a plain dict.
+    assert copied == []
+    response = alice_api.post(CHECKS, REPRESENTATIVE["baby"], format="json")  # a subject: the serializer
+    assert response.status_code == 201
     assert copied, "the spy must see the input serializer's copies"
     assert not set(copied) & _output_serializer_classes()
 
 
 def test_a_warm_check_stays_within_its_queries(alice_api, trained_champion, django_assert_max_num_queries):
     alice_api.post(CHECKS, REPRESENTATIVE["self_care"], format="json")  # warm snapshot and model
-    # Token, its user, today's check count (the daily cap), the service's savepoint pair (the test
-    # runs in a transaction), profile, knowledge-base version, champion, insert; the response asks
-    # nothing more (it was 10: two more knowledge-base version checks for the display helpers).
-    with django_assert_max_num_queries(9):
+    # The token with its user and health profile (one query), today's check count (the daily cap),
+    # the service's savepoint pair (the test runs in a transaction), knowledge-base version,
+    # champion, insert; the response asks nothing more. (It was 9: the user and the profile were
+    # queries of their own.)
+    with django_assert_max_num_queries(7):
         response = alice_api.post(CHECKS, REPRESENTATIVE["self_care"], format="json")
     assert response.status_code == 201
+
+
+def test_a_flagged_check_adds_only_the_review_insert(
+    alice_api, trained_champion, django_assert_max_num_queries, django_assert_num_queries
+):
+    from feedback.models import ClinicianReview
+
+    alice_api.post(CHECKS, REPRESENTATIVE["emergency"], format="json")  # warm
+    # The seven above and one INSERT of the review: no get_or_create look-up, no savepoints of its own.
+    with django_assert_max_num_queries(8):
+        response = alice_api.post(CHECKS, REPRESENTATIVE["emergency"], format="json")
+    assert response.status_code == 201
+    assert ClinicianReview.objects.filter(session_id=response.json()["id"]).exists()
+
+
+def test_a_new_check_reads_the_profile_loaded_with_the_token(alice, alice_api, trained_champion):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.services import health_profile_update
+
+    health_profile_update(user=alice, sex="f", pregnancy="yes")
+    with CaptureQueriesContext(connection) as queries:
+        response = alice_api.post(CHECKS, REPRESENTATIVE["self_care"], format="json")
+    assert response.status_code == 201
+    session = SymptomSession.objects.get(pk=response.json()["id"])
+    assert session.subject["sex"] == "f" and session.subject["pregnant"] == "yes"
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not any(q.startswith("SELECT") and 'FROM "accounts_healthprofile"' in q for q in sql)
+    assert any('"knox_authtoken"' in q and '"accounts_healthprofile"' in q for q in sql)
+
+
+def test_a_new_check_without_a_health_profile_still_works(alice, alice_api, trained_champion):
+    from accounts.models import HealthProfile
+
+    HealthProfile.objects.filter(user=alice).delete()
+    response = alice_api.post(CHECKS, REPRESENTATIVE["self_care"], format="json")
+    assert response.status_code == 201
+    assert SymptomSession.objects.get(pk=response.json()["id"]).subject["sex"] == ""
