@@ -344,6 +344,18 @@ def conformal_presentations(dataset: Dataset, snapshot: KnowledgeSnapshot) -> li
     return stratified_presentations(snapshot, dataset.conformal_per_cell)
 
 
+def conformal_entry(candidate: TrainedCandidate, dataset: Dataset, snapshot: KnowledgeSnapshot) -> dict:
+    """The conformal calibration a registered version carries ({"conformal": JSON}, or {} when too few
+    rows): one function, so the benchmarks measure exactly the sets that registration stores."""
+    return conformal_artefact_entry(
+        candidate.estimator,
+        dataset.conformal_patients,
+        snapshot,
+        temperature=float(candidate.temperature),
+        presentations=conformal_presentations(dataset, snapshot),
+    )
+
+
 def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: KnowledgeSnapshot, model_dir):
     from mlops.services import model_version_save_and_register
 
@@ -354,15 +366,7 @@ def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: 
         "temperature": float(candidate.temperature),
     }
     # Conformal prediction sets: calibrated on patients never trained on or measured, stored with the version.
-    payload.update(
-        conformal_artefact_entry(
-            candidate.estimator,
-            dataset.conformal_patients,
-            snapshot,
-            temperature=float(candidate.temperature),
-            presentations=conformal_presentations(dataset, snapshot),
-        )
-    )
+    payload.update(conformal_entry(candidate, dataset, snapshot))
     return model_version_save_and_register(
         payload=payload,
         model_dir=model_dir,
