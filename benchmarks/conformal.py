@@ -477,7 +477,7 @@ def run_imported(report: Report, snapshot, sizes: dict, algorithm: str, progress
         "other imports were in the database and are included, as train_models --source imported would), "
         f"trained ({algorithm}, temperature {candidate.temperature:.2f}) and calibrated as registration does: "
         f"{calibration.n} partial presentations of {len(dataset.conformal_patients)} held-out imported patients "
-        "(the temperature quarter), no synthetic patients. Measured on the other held-out patients "
+        "(the calibrating share: half the held-out patients when there are no synthetic ones), no synthetic patients. Measured on the other held-out patients "
         f"({len(measuring)}): their partial presentations as patients give them (k=1..5, all k), the training "
         "metrics' rows (the same patients' presentations without those identical to a training row: with no "
         "age or sex many short ones are, so these are the harder ones and the calibration, which keeps them "
