@@ -235,7 +235,8 @@ def run(
         f"Model: {algorithm}, trained on {len(dataset.train)} synthetic cases ({sizes['per_disease']} per "
         f"condition, seed {SEED}; temperature {temperature:.2f}, as served). Calibration: {served.n} partial "
         f"presentations (1-5 findings) of {dataset.conformal_per_cell} fresh synthetic patients per age band x "
-        f"sex cell (drawn in {draw_seconds:.1f} s, calibrated in {calibrate_seconds:.1f} s), "
+        f"sex cell (drawn in {draw_seconds:.1f} s, calibrated in {calibrate_seconds:.1f} s; stored as "
+        f"{len(served.to_json()) / 1e6:.2f} MB of JSON in the artefact), "
         f"never trained on or measured; cells under {served.min_cell} cases fall back to wider ones. Target "
         f"coverage {DEFAULT_COVERAGE:.0%} (tolerance +/- {TOLERANCE * 100:.0f} points)."
     )
