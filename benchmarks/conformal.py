@@ -1,6 +1,8 @@
 """Conformal condition lists: empirical coverage overall and per age band x sex, and set size by k.
 
     .venv/bin/python benchmarks/conformal.py [--quick] [--algorithm logistic_regression]
+    .venv/bin/python benchmarks/conformal.py --triage-effect   # the triage corpus with / without the sets
+    .venv/bin/python benchmarks/conformal.py --calibration-draws   # how the calibration size was chosen
 
 All data is SYNTHETIC, from the same generator the model is trained and calibrated on
 (diagnosis/engine/synthetic.py), so the coverage here is an upper bound on what real patients,
@@ -72,15 +74,22 @@ from mlops.training import (  # noqa: E402
     SYNTHETIC_PER_DISEASE,
     build_dataset,
     case_key,
+    conformal_entry,
     conformal_presentations,
     train_candidate,
 )
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "conformal.md"
+TRIAGE_RESULTS_FILE = ROOT / "benchmarks" / "results" / "conformal_triage.md"
+DRAWS_RESULTS_FILE = ROOT / "benchmarks" / "results" / "conformal_draws.md"
 SEED = 7  # train_models' default
-TEST_SEED = 404  # the fresh population: never trained or calibrated on
+# The fresh test populations (never trained or calibrated on). CALIBRATION_PER_CELL was chosen by
+# looking at the per-cell population of seed CHOICE_SEED (and the natural mix of seed 404); the
+# reported numbers come from these other seeds, which were not looked at while choosing.
+TEST_SEED = 414  # the natural mix
 PRESENTATION_SEED = 405
-CELL_TEST_SEED = 406  # the fresh population drawn per age band x sex cell
+CELL_TEST_SEED = 416  # the population drawn per age band x sex cell
+CHOICE_SEED = 406
 IMPORT_SEED = 407  # the synthetic wide CSV
 IMPORT_SOURCE = "synthetic_wide_benchmark.csv"
 FULL = {
@@ -94,10 +103,12 @@ MIN_CELL_REPORTED = 100
 TOLERANCE = 0.02
 
 
-def command_line(quick: bool, algorithm: str) -> str:
+def command_line(quick: bool, algorithm: str, cell_test_seed: int = CELL_TEST_SEED) -> str:
     extra = (" --quick" if quick else "") + (
         f" --algorithm {algorithm}" if algorithm != DEFAULT_ALGORITHM else ""
     )
+    if cell_test_seed != CELL_TEST_SEED:
+        extra += f" --cell-test-seed {cell_test_seed}"
     return ".venv/bin/python benchmarks/conformal.py" + extra
 
 
@@ -129,7 +140,13 @@ def ok(value: float) -> str:
     return "PASS" if abs(value - DEFAULT_COVERAGE) <= TOLERANCE else "FAIL"
 
 
-def run(quick: bool = False, algorithm: str = DEFAULT_ALGORITHM, out=sys.stdout, progress=None) -> dict:
+def run(
+    quick: bool = False,
+    algorithm: str = DEFAULT_ALGORITHM,
+    out=sys.stdout,
+    progress=None,
+    cell_test_seed: int = CELL_TEST_SEED,
+) -> dict:
     progress = progress or (lambda message: None)
     sizes = QUICK if quick else FULL
     report = Report(out)
@@ -154,8 +171,11 @@ def run(quick: bool = False, algorithm: str = DEFAULT_ALGORITHM, out=sys.stdout,
         for by_findings in (BY_FINDINGS, not BY_FINDINGS):
             progress(f"calibrating (the training hook, by_findings={by_findings}) ...")
             t0 = time.perf_counter()
-            calibrations[by_findings] = from_artefact(
-                artefact_entry(
+            if by_findings == BY_FINDINGS:
+                # Exactly what register_candidate stores with the version.
+                entry = conformal_entry(candidate, dataset, snapshot)
+            else:
+                entry = artefact_entry(
                     estimator,
                     dataset.conformal_patients,
                     snapshot,
@@ -163,7 +183,7 @@ def run(quick: bool = False, algorithm: str = DEFAULT_ALGORITHM, out=sys.stdout,
                     temperature=temperature,
                     presentations=fresh,
                 )
-            )
+            calibrations[by_findings] = from_artefact(entry)
             if by_findings == BY_FINDINGS:
                 calibrate_seconds = time.perf_counter() - t0
         progress("measuring on fresh synthetic populations ...")
@@ -171,7 +191,7 @@ def run(quick: bool = False, algorithm: str = DEFAULT_ALGORITHM, out=sys.stdout,
         natural = _measured(
             partial_presentations(patients, snapshot, PRESENTATION_SEED), estimator, temperature, snapshot
         )
-        cell_patients = stratified_patients(snapshot, sizes["test_per_cell"], CELL_TEST_SEED)
+        cell_patients = stratified_patients(snapshot, sizes["test_per_cell"], cell_test_seed)
         per_cell = _measured(
             partial_presentations(cell_patients, snapshot, PRESENTATION_SEED),
             estimator,
@@ -205,7 +225,7 @@ def run(quick: bool = False, algorithm: str = DEFAULT_ALGORITHM, out=sys.stdout,
             for c in group
         )
 
-    report.line(f"Command: {command_line(quick, algorithm)}")
+    report.line(f"Command: {command_line(quick, algorithm, cell_test_seed)}")
     report.line(
         "Data is SYNTHETIC, from the same generator the model was trained and calibrated on: the coverage "
         "below is an upper bound for real patients."
@@ -215,7 +235,8 @@ def run(quick: bool = False, algorithm: str = DEFAULT_ALGORITHM, out=sys.stdout,
         f"Model: {algorithm}, trained on {len(dataset.train)} synthetic cases ({sizes['per_disease']} per "
         f"condition, seed {SEED}; temperature {temperature:.2f}, as served). Calibration: {served.n} partial "
         f"presentations (1-5 findings) of {dataset.conformal_per_cell} fresh synthetic patients per age band x "
-        f"sex cell (drawn in {draw_seconds:.1f} s, calibrated in {calibrate_seconds:.1f} s), "
+        f"sex cell (drawn in {draw_seconds:.1f} s, calibrated in {calibrate_seconds:.1f} s; stored as "
+        f"{len(served.to_json()) / 1e6:.2f} MB of JSON in the artefact), "
         f"never trained on or measured; cells under {served.min_cell} cases fall back to wider ones. Target "
         f"coverage {DEFAULT_COVERAGE:.0%} (tolerance +/- {TOLERANCE * 100:.0f} points)."
     )
@@ -227,7 +248,10 @@ def run(quick: bool = False, algorithm: str = DEFAULT_ALGORITHM, out=sys.stdout,
     )
     report.line(
         f"Test (per cell): {len(per_cell['cases'])} partial presentations of {sizes['test_per_cell']} fresh "
-        f"synthetic patients per age band x sex cell (seed {CELL_TEST_SEED}), for the per-cell coverage."
+        f"synthetic patients per age band x sex cell (seed {cell_test_seed}), for the per-cell coverage. "
+        f"CALIBRATION_PER_CELL ({dataset.conformal_per_cell}) was chosen looking at seed {CHOICE_SEED}'s "
+        f"per-cell population (and seed 404's natural mix); seeds {TEST_SEED} and {CELL_TEST_SEED} were not "
+        "looked at while choosing."
     )
     report.line(
         f"Disjoint: no calibration row is an evaluation or test row ({shared_rows} shared); they are other "
@@ -426,13 +450,15 @@ def run_imported(report: Report, snapshot, sizes: dict, algorithm: str, progress
         imported = import_symptom_csv(path, source=IMPORT_SOURCE)
         dataset = build_dataset(snapshot, source="imported", seed=SEED)
         candidate = train_candidate(algorithm, dataset, snapshot, seed=SEED)
-        calibration = from_artefact(
+        calibration = from_artefact(conformal_entry(candidate, dataset, snapshot))
+        # The former share, on the same measured rows: the first quarter of the held-out patients
+        # (inside the calibrating half, so never a measured one).
+        quarter = from_artefact(
             artefact_entry(
                 candidate.estimator,
-                dataset.conformal_patients,
+                dataset.holdout[: len(dataset.holdout) // 4],
                 snapshot,
                 temperature=candidate.temperature,
-                presentations=conformal_presentations(dataset, snapshot),
             )
         )
         transaction.set_rollback(True)
@@ -450,8 +476,25 @@ def run_imported(report: Report, snapshot, sizes: dict, algorithm: str, progress
             continue
         m = _measured(cases, candidate.estimator, candidate.temperature, snapshot)
         covered, size = _covered(calibration, m)
-        summary[name] = {"n": len(cases), "coverage": float(covered.mean()), "mean_size": float(size.mean())}
-        rows.append([name, len(cases), float(covered.mean()), ok(covered.mean()), float(size.mean())])
+        covered_q, size_q = _covered(quarter, m)
+        summary[name] = {
+            "n": len(cases),
+            "coverage": float(covered.mean()),
+            "mean_size": float(size.mean()),
+            "coverage_quarter": float(covered_q.mean()),
+        }
+        rows.append(
+            [
+                name,
+                len(cases),
+                float(covered.mean()),
+                ok(covered.mean()),
+                float(size.mean()),
+                float(covered_q.mean()),
+                ok(covered_q.mean()),
+                float(size_q.mean()),
+            ]
+        )
     report.line()
     report.line("##### Imported dataset (synthetic wide CSV, the classic public shape)")
     report.line(
@@ -462,26 +505,293 @@ def run_imported(report: Report, snapshot, sizes: dict, algorithm: str, progress
         "other imports were in the database and are included, as train_models --source imported would), "
         f"trained ({algorithm}, temperature {candidate.temperature:.2f}) and calibrated as registration does: "
         f"{calibration.n} partial presentations of {len(dataset.conformal_patients)} held-out imported patients "
-        "(the temperature quarter), no synthetic patients. Measured on the other held-out patients "
+        "(the calibrating share: half the held-out patients when there are no synthetic ones), no synthetic patients. Measured on the other held-out patients "
         f"({len(measuring)}): their partial presentations as patients give them (k=1..5, all k), the training "
         "metrics' rows (the same patients' presentations without those identical to a training row: with no "
         "age or sex many short ones are, so these are the harder ones and the calibration, which keeps them "
         "as patients give them, under-covers here), and their full rows (5 or more findings use the "
         "5-findings scores, so full rows are over-covered). Every row is in the unknown-age, unknown-sex cell "
-        "(the file has no demographics). Rolled back afterwards."
+        "(the file has no demographics). Rolled back afterwards. 'quarter' columns: the same model calibrated "
+        f"as before 2026-12-06, on the first quarter of the held-out patients only ({quarter.n} presentations), "
+        "measured on the same rows."
     )
     report.section("Imported: coverage on held-out rows")
-    report.table(["rows", "cases", "coverage", "target", "mean set size"], rows)
+    report.table(
+        [
+            "rows",
+            "cases",
+            "coverage",
+            "target",
+            "mean set size",
+            "coverage (quarter)",
+            "target",
+            "mean set size (quarter)",
+        ],
+        rows,
+    )
     return summary
+
+
+# How much a cell's coverage moves from one calibration draw to the next, for the sizes compared.
+DRAW_SIZES = ((1000, (18, 19, 20, 21)), (3000, (18, 19)))
+
+
+def run_calibration_draws(cell_test_seed: int = CHOICE_SEED, out=sys.stdout, progress=None) -> dict:
+    """Per-cell coverage of the served taxonomy for several calibration draws (CALIBRATION_SEED 18 is
+    the served one) of 1,000 and 3,000 patients per cell, on one per-cell test population: how
+    CALIBRATION_PER_CELL was chosen (on seed CHOICE_SEED)."""
+    from diagnosis.engine.conformal import ConformalCalibration, calibrate, prefix_presentations
+
+    progress = progress or (lambda message: None)
+    report = Report(out)
+    started = time.perf_counter()
+    with read_only_database():
+        snapshot = current_snapshot()
+        dataset = build_dataset(snapshot, source="kb", seed=SEED, per_disease=SYNTHETIC_PER_DISEASE)
+        candidate = train_candidate(DEFAULT_ALGORITHM, dataset, snapshot, seed=SEED)
+        estimator, temperature = candidate.estimator, candidate.temperature
+        test = _measured(
+            partial_presentations(
+                stratified_patients(snapshot, 2000, cell_test_seed), snapshot, PRESENTATION_SEED
+            ),
+            estimator,
+            temperature,
+            snapshot,
+        )
+        rows = []
+        results = {}
+        for per_cell, seeds in DRAW_SIZES:
+            for seed in seeds:
+                progress(f"{per_cell} per cell, calibration seed {seed} ...")
+                drawn = prefix_presentations(stratified_patients(snapshot, per_cell, seed), snapshot, seed)
+                fitted = calibrate(estimator, snapshot.symptoms, drawn, temperature=temperature)
+                calibration = ConformalCalibration.from_json(fitted.to_json())  # as stored
+                covered, _ = _covered(calibration, test)
+                cells = {
+                    name: float(covered[test["cells"] == name].mean()) for name in sorted(set(test["cells"]))
+                }
+                failing = [name for name, value in cells.items() if ok(value) == "FAIL"]
+                results[(per_cell, seed)] = cells
+                rows.append(
+                    [
+                        per_cell,
+                        seed,
+                        calibration.n,
+                        float(covered.mean()),
+                        min(cells.values()),
+                        max(cells.values()),
+                        cells["18-39|f"],
+                        f"{len(cells) - len(failing)}/{len(cells)}",
+                        ", ".join(f"{name} {cells[name]:.3f}" for name in failing) or "-",
+                    ]
+                )
+    report.line(
+        f"Command: .venv/bin/python benchmarks/conformal.py --calibration-draws --cell-test-seed {cell_test_seed}"
+    )
+    report.line(
+        f"Served taxonomy (age band x sex x findings given), {DEFAULT_ALGORITHM} as in the main run; per-cell test "
+        f"population of 2000 synthetic patients per cell, seed {cell_test_seed}; calibrations round-tripped "
+        "through the artefact's JSON as served."
+    )
+    report.section("Per-cell coverage by calibration draw")
+    report.table(
+        [
+            "per cell",
+            "seed",
+            "calibration n",
+            "overall",
+            "min cell",
+            "max cell",
+            "18-39|f",
+            "within",
+            "outside",
+        ],
+        rows,
+    )
+    report.line(f"Finished in {time.perf_counter() - started:.1f} s; load average {load_average()}.")
+    return {"results": results, "text": report.text}
+
+
+def run_triage_effect(algorithm: str = DEFAULT_ALGORITHM, out=sys.stdout, progress=None) -> dict:
+    """The patient-style corpus of benchmarks/triage.py through the same trained model with the served
+    calibration, with the age band x sex one, and without any: how often the rule "an empty set or one
+    of more than WIDE_SET conditions is never self-care" changes the answer. Counts only: the held-out
+    and fresh texts are never printed, not even the dev ones (a case's text stays in the corpus)."""
+    from benchmarks import triage
+    from diagnosis.engine.check import WIDE_SET
+    from diagnosis.engine.complaints import LEVEL_ORDER
+    from diagnosis.engine.predictor import LoadedModel
+
+    progress = progress or (lambda message: None)
+    report = Report(out)
+    started = time.perf_counter()
+    with read_only_database():
+        snapshot = current_snapshot()
+        if not snapshot.diseases:
+            raise RuntimeError(
+                "the knowledge base is empty: run `manage.py migrate && manage.py load_knowledge_base`"
+            )
+        progress("building the dataset, training and calibrating ...")
+        dataset = build_dataset(snapshot, source="kb", seed=SEED, per_disease=SYNTHETIC_PER_DISEASE)
+        candidate = train_candidate(algorithm, dataset, snapshot, seed=SEED)
+        by_cell = artefact_entry(
+            candidate.estimator,
+            dataset.conformal_patients,
+            snapshot,
+            by_findings=False,
+            temperature=candidate.temperature,
+            presentations=conformal_presentations(dataset, snapshot),
+        )
+        variants = {
+            "none": None,
+            "served": from_artefact(conformal_entry(candidate, dataset, snapshot)),
+            "age x sex": from_artefact(by_cell),
+        }
+        models = {
+            name: LoadedModel(
+                version_id=None,
+                label=f"bench-{algorithm}",
+                estimator=candidate.estimator,
+                symptoms=snapshot.symptoms,
+                classes=tuple(str(c) for c in candidate.estimator.classes_),
+                temperature=candidate.temperature,
+                conformal=calibration,
+            )
+            for name, calibration in variants.items()
+        }
+        answers: dict[str, dict[str, list[str]]] = {}
+        expected: dict[str, list[str]] = {}
+        for split in triage.SPLITS:
+            cases = triage.load_cases(split)
+            expected[split] = [c["expected"] for c in cases]
+            answers[split] = {}
+            for name, model in models.items():
+                progress(f"{split}: {name} ...")
+                answers[split][name] = [r["got"] for r in triage.evaluate(cases, snapshot, model)]
+
+    def more_urgent(a: str, b: str) -> bool:
+        return LEVEL_ORDER[a] < LEVEL_ORDER[b]
+
+    report.line(f"Command: {command_line(False, algorithm)} --triage-effect")
+    report.line(
+        f"The patient-style corpus of benchmarks/triage.py (written by us, not real patients) through run_check "
+        f"with one {algorithm} model (trained as benchmarks/conformal.py trains it: {SYNTHETIC_PER_DISEASE} "
+        f"synthetic cases per condition, seed {SEED}, temperature {candidate.temperature:.2f}) served three ways: "
+        "without a conformal calibration ('none'), with the calibration registration stores ('served', age band "
+        "x sex x findings given) and with age band x sex cells only. The only thing a calibration changes in "
+        f"triage is the rule that an empty set or one of more than {WIDE_SET} conditions is at least GP. "
+        "Counts only; no case's text is printed."
+    )
+    totals: dict[str, dict[str, int]] = {}
+    rows = []
+    for split in triage.SPLITS:
+        exp = expected[split]
+        base = answers[split]["none"]
+        for name in ("served", "age x sex"):
+            got = answers[split][name]
+            self_care = [i for i, e in enumerate(exp) if e == "self_care"]
+            serious = [i for i, e in enumerate(exp) if e in ("emergency", "urgent")]
+            counts = {
+                "cases": len(exp),
+                "changed": sum(g != b for g, b in zip(got, base, strict=True)),
+                "raised": sum(more_urgent(g, b) for g, b in zip(got, base, strict=True)),
+                "lowered": sum(more_urgent(b, g) for g, b in zip(got, base, strict=True)),
+                "expected self_care": len(self_care),
+                "self_care answered self_care, none": sum(base[i] == "self_care" for i in self_care),
+                "self_care answered self_care, calibrated": sum(got[i] == "self_care" for i in self_care),
+                "self_care raised": sum(base[i] == "self_care" != got[i] for i in self_care),
+                "expected urgent/emergency": len(serious),
+                "urgent/emergency answered self_care, none": sum(base[i] == "self_care" for i in serious),
+                "urgent/emergency answered self_care, calibrated": sum(
+                    got[i] == "self_care" for i in serious
+                ),
+            }
+            total = totals.setdefault(name, Counter())
+            total.update(counts)
+            rows.append([split, name, *counts.values()])
+    for name, total in totals.items():
+        rows.append(["all", name, *total.values()])
+    report.section("Triage with and without the conformal rule (counts)")
+    report.table(
+        [
+            "split",
+            "calibration",
+            "cases",
+            "changed",
+            "raised",
+            "lowered",
+            "exp. self-care",
+            "self-care none",
+            "self-care calibrated",
+            "self-care raised",
+            "exp. urgent+",
+            "urgent+ self-care none",
+            "urgent+ self-care calibrated",
+        ],
+        rows,
+    )
+    report.line()
+    report.line(
+        "changed / raised / lowered: cases whose level differs from the same model without a calibration (more / "
+        "less urgent). self-care none / calibrated: cases expected self-care answered self-care without / with "
+        "the calibration; self-care raised: those the calibration moved out of self-care. urgent+ self-care: cases "
+        "expected urgent or emergency answered self-care (an unsafe answer)."
+    )
+    report.line(f"Finished in {time.perf_counter() - started:.1f} s; load average {load_average()}.")
+    return {"totals": {k: dict(v) for k, v in totals.items()}, "rows": rows, "text": report.text}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (about a minute)")
     parser.add_argument("--algorithm", default=DEFAULT_ALGORITHM)
+    parser.add_argument(
+        "--cell-test-seed",
+        type=int,
+        default=CELL_TEST_SEED,
+        help=f"seed of the per-cell test population ({CHOICE_SEED}: the one the calibration size was chosen on)",
+    )
+    parser.add_argument(
+        "--triage-effect",
+        action="store_true",
+        help="only the effect of the calibration on the triage corpus (writes results/conformal_triage.md)",
+    )
+    parser.add_argument(
+        "--calibration-draws",
+        action="store_true",
+        help="only per-cell coverage for several calibration draws of 1,000 and 3,000 patients per cell "
+        f"(test seed {CHOICE_SEED} unless --cell-test-seed; writes results/conformal_draws.md)",
+    )
     args = parser.parse_args(argv)
-    results = run(args.quick, args.algorithm, progress=lambda m: print(f"[bench] {m}", file=sys.stderr))
-    if not args.quick:
+    if args.calibration_draws:
+        seed = args.cell_test_seed if args.cell_test_seed != CELL_TEST_SEED else CHOICE_SEED
+        results = run_calibration_draws(seed, progress=lambda m: print(f"[bench] {m}", file=sys.stderr))
+        DRAWS_RESULTS_FILE.write_text(
+            "# Conformal calibration draws\n\nGenerated by `benchmarks/conformal.py --calibration-draws`; all data "
+            "is synthetic.\n\n```text\n" + results["text"] + "```\n",
+            encoding="utf-8",
+        )
+        print(f"[bench] tables written to {DRAWS_RESULTS_FILE.relative_to(ROOT)}", file=sys.stderr)
+        return 0
+    if args.triage_effect:
+        results = run_triage_effect(args.algorithm, progress=lambda m: print(f"[bench] {m}", file=sys.stderr))
+        if args.algorithm == DEFAULT_ALGORITHM:
+            TRIAGE_RESULTS_FILE.write_text(
+                "# Conformal sets and triage\n\nGenerated by `benchmarks/conformal.py --triage-effect`; the corpus "
+                "is written by us in the way patients write, not real patients' words.\n\n```text\n"
+                + results["text"]
+                + "```\n",
+                encoding="utf-8",
+            )
+            print(f"[bench] tables written to {TRIAGE_RESULTS_FILE.relative_to(ROOT)}", file=sys.stderr)
+        return 0
+    results = run(
+        args.quick,
+        args.algorithm,
+        progress=lambda m: print(f"[bench] {m}", file=sys.stderr),
+        cell_test_seed=args.cell_test_seed,
+    )
+    if not args.quick and args.cell_test_seed == CELL_TEST_SEED:
         RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
         RESULTS_FILE.write_text(
             "# Conformal condition lists\n\nGenerated by `benchmarks/conformal.py`; all data is synthetic "

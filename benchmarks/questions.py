@@ -7,8 +7,9 @@ All patients are SYNTHETIC (diagnosis/engine/synthetic.py), from the generator t
 and calibrated on: the figures are an upper bound. Each patient starts with k of their findings,
 then answers run_check's questions: "don't know" with probability 15%, otherwise the truth flipped
 with probability 10%. Both rules pick questions the same way (expected information gain) and stop on
-a red flag, an emergency complaint, five questions, or no informative question. Nothing is written
-to the database.
+a red flag, an emergency complaint, five questions, or no informative question. The model is served
+as a registered version is: with its temperature and the conformal calibration registration stores
+(mlops.training.conformal_entry). Nothing is written to the database.
 """
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ import numpy as np  # noqa: E402
 from benchmarks._common import Report, load_average, read_only_database  # noqa: E402
 from diagnosis.engine.algorithms import DEFAULT_ALGORITHM  # noqa: E402
 from diagnosis.engine.check import MAX_QUESTIONS, QUESTION_STOP_RULE, run_check  # noqa: E402
-from diagnosis.engine.conformal import artefact_entry, from_artefact  # noqa: E402
+from diagnosis.engine.conformal import from_artefact  # noqa: E402
 from diagnosis.engine.predictor import LoadedModel  # noqa: E402
 from diagnosis.engine.synthetic import partial_presentation, sample_patient  # noqa: E402
 from diagnosis.selectors import current_snapshot  # noqa: E402
-from mlops.training import SYNTHETIC_PER_DISEASE, build_dataset, train_candidate  # noqa: E402
+from mlops.training import SYNTHETIC_PER_DISEASE, build_dataset, conformal_entry, train_candidate  # noqa: E402
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "questions.md"
 SEED = 7
@@ -122,14 +123,19 @@ def run(quick: bool = False, out=sys.stdout, progress=None) -> dict:
         snapshot = current_snapshot()
         progress("training and calibrating ...")
         dataset = build_dataset(snapshot, source="kb", seed=SEED, per_disease=sizes["per_disease"])
-        estimator = train_candidate(DEFAULT_ALGORITHM, dataset, snapshot, seed=SEED).estimator
+        candidate = train_candidate(DEFAULT_ALGORITHM, dataset, snapshot, seed=SEED)
+        estimator = candidate.estimator
+        # As a registered version serves it: its temperature and the calibration registration stores
+        # (mlops.training.conformal_entry: fresh synthetic patients per age band x sex cell).
+        calibration = from_artefact(conformal_entry(candidate, dataset, snapshot))
         model = LoadedModel(
             version_id=None,
             label=f"bench-{DEFAULT_ALGORITHM}",
             estimator=estimator,
             symptoms=snapshot.symptoms,
             classes=tuple(str(c) for c in estimator.classes_),
-            conformal=from_artefact(artefact_entry(estimator, dataset.holdout, snapshot)),
+            temperature=candidate.temperature,
+            conformal=calibration,
         )
         rng = np.random.default_rng(PATIENT_SEED)
         n_diseases = len(snapshot.diseases)
@@ -145,6 +151,12 @@ def run(quick: bool = False, out=sys.stdout, progress=None) -> dict:
         f"SYNTHETIC patients ({len(patients)}, seed {PATIENT_SEED}) from the generator the model "
         f"({DEFAULT_ALGORITHM}, {sizes['per_disease']} cases per condition) was trained and calibrated on: "
         "an upper bound."
+    )
+    report.line(
+        f"Served probabilities (temperature {candidate.temperature:.2f}); conformal sets calibrated as "
+        f"registration does (mlops.training.conformal_entry): {calibration.n} partial presentations of "
+        f"{dataset.conformal_per_cell} fresh synthetic patients per age band x sex cell, split by age band x "
+        "sex x findings given."
     )
     report.line(
         f"Answers: 'don't know' {DONT_KNOW:.0%}, otherwise flipped {FLIP:.0%}. Rules: 'confidence' = today's "

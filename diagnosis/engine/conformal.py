@@ -61,9 +61,13 @@ MIN_CELL = 100
 MIN_CALIBRATION = 50
 PARTIAL_SIZES = (1, 2, 3, 4, 5)
 # Synthetic calibration patients drawn per age band x sex cell (each gives up to five presentations,
-# so about 4,400 rows per cell and 700-1,000 per cell x number of findings): with the natural mix
-# the children's cells got 90-290 rows, too few for a cell's own quantile.
-CALIBRATION_PER_CELL = 1000
+# so about 13,000 rows per cell and 2,000-3,000 per cell x number of findings): with the natural mix
+# the children's cells got 90-290 rows, too few for a cell's own quantile; with 1,000 per cell a
+# cell's coverage still moved by about +/- 2 points from one calibration draw to the next (the
+# quantile of ~900 rows, many of them tied one-finding scores), so one or two of 18 cells fell
+# outside 90 +/- 2 (benchmarks/conformal.py). 3,000 costs about 5 s once per knowledge base and
+# 1.4 MB more artefact.
+CALIBRATION_PER_CELL = 3000
 # Their random stream: apart from every seeded population (training, evaluation, frozen set).
 CALIBRATION_SEED = 18
 # Stop drawing after this many candidates per patient wanted (a cell no condition reaches stays short
@@ -73,6 +77,11 @@ MAX_DRAWS_PER_PATIENT = 30
 # ConformalCalibration; chosen by benchmarks/conformal.py).
 BY_FINDINGS = True
 POOLED = "pooled"
+# Scores are stored with this many decimals, and a new case's scores are rounded the same way before
+# they are compared, so equal scores (one finding of one condition, say) stay equal after the
+# artefact's JSON round trip: a stored score rounded down below an unrounded equal one would drop
+# that class from the set.
+SCORE_DECIMALS = 6
 
 
 def cell_of(age: int | None, sex: str | None) -> str:
@@ -129,7 +138,11 @@ class ConformalCalibration:
     _classifiers: dict[str, ConformalClassifier] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.cells = {k: np.sort(np.asarray(v, dtype=np.float64)) for k, v in self.cells.items() if len(v)}
+        self.cells = {
+            k: np.sort(np.round(np.asarray(v, dtype=np.float64), SCORE_DECIMALS))
+            for k, v in self.cells.items()
+            if len(v)
+        }
         if not self.cells:
             raise ValueError("a calibration needs at least one score")
         # Mondrian calibration is a separate calibration per cell: one crepes classifier each (the
@@ -172,7 +185,7 @@ class ConformalCalibration:
     ) -> np.ndarray:
         """Boolean (n, n_classes): which classes are in each row's set."""
         probabilities = np.atleast_2d(np.asarray(probabilities, dtype=np.float64))
-        alphas = 1.0 - probabilities
+        alphas = np.round(1.0 - probabilities, SCORE_DECIMALS)
         findings = findings if findings is not None else [None] * len(ages)
         used = np.array(
             [self.cell_used(a, s, k) for a, s, k in zip(ages, sexes, findings, strict=True)], dtype=object
@@ -207,7 +220,7 @@ class ConformalCalibration:
             "score": self.score,
             "min_cell": self.min_cell,
             "by_findings": self.by_findings,
-            "cells": {k: [round(float(x), 6) for x in v] for k, v in sorted(self.cells.items())},
+            "cells": {k: [round(float(x), SCORE_DECIMALS) for x in v] for k, v in sorted(self.cells.items())},
         }
 
     @classmethod

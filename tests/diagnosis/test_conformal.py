@@ -88,6 +88,30 @@ def test_the_calibration_round_trips_through_json():
     assert from_artefact({"conformal": '{"schema": 99}'}) is None
 
 
+def test_a_score_tied_with_stored_ones_stays_tied_after_the_json_round_trip():
+    """Stored scores have six decimals; a new case's equal, unrounded score must still count as equal
+    (a stored 0.123456 below a served 0.1234564 dropped the class from the set: under-coverage)."""
+    cal = ConformalCalibration(cells={"18-39|f": np.full(200, 0.1234564)}, min_cell=1)
+    again = ConformalCalibration.from_json(cal.to_json())
+    proba = np.array([1 - 0.1234564, 0.1234564 - 0.01, 0.01])
+    classes = ["a", "b", "c"]
+    assert again.prediction_set(proba, classes, 30, "f", 0.9) == ["a"]
+    assert cal.prediction_set(proba, classes, 30, "f", 0.9) == ["a"]
+
+
+def test_registration_stores_the_calibration_the_benchmarks_measure(snapshot, settings, _trained_candidate):
+    """benchmarks/conformal.py and benchmarks/questions.py calibrate through conformal_entry: it must
+    be exactly what register_candidate stores with the version."""
+    from mlops.selectors import model_artefact_payload
+    from mlops.training import conformal_entry, register_candidate
+
+    candidate, dataset = _trained_candidate
+    mv = register_candidate(candidate, dataset, snapshot, settings.MODEL_STORE_DIR)
+    stored = model_artefact_payload(mv)["conformal"]
+    assert stored == conformal_entry(candidate, dataset, snapshot)["conformal"]
+    assert from_artefact({"conformal": stored}).n > 18 * MIN_CELL
+
+
 def test_training_stores_the_calibration_with_the_model_version(
     snapshot, trained_champion, _trained_candidate
 ):

@@ -89,9 +89,15 @@ def test_training_calibrates_on_fresh_patients_per_cell_apart_from_measured_rows
     calibration_ids = {id(c) for c in rows}
     measured = [c for cases in dataset.evaluation.values() for c in cases]
     assert not calibration_ids & {id(c) for c in measured + dataset.train + dataset.holdout}
-    # Nor presentations drawn from a held-out patient the metrics measure.
+    # Nor presentations drawn from a held-out patient the metrics measure: the draw never sees the
+    # dataset, so a full five-finding presentation equals a held-out patient's only by chance (with
+    # 3,000 patients per cell a few generator patients coincide), never as a rule.
     held_out = {(c.disease, c.age, c.sex, c.symptoms) for c in dataset.holdout}
-    assert not any((c.disease, c.age, c.sex, c.symptoms) in held_out for c in rows if len(c.symptoms) >= 5)
+    full = {(c.disease, c.age, c.sex, c.symptoms) for c in rows if len(c.symptoms) >= 5}
+    held_out_full = [key for key in held_out if len(key[3]) == 5]
+    # Were they drawn from the held-out patients, every one of these would be among them.
+    assert held_out_full
+    assert sum(key in full for key in held_out_full) < 0.5 * len(held_out_full)
     # The same population for every candidate of a training (drawn once).
     assert conformal_presentations(dataset, snapshot) is rows
 
@@ -107,9 +113,14 @@ def test_imported_data_is_calibrated_on_its_own_held_out_rows_only(snapshot):
     dataset = build_dataset(snapshot, source="imported", seed=2)
     assert dataset.conformal_per_cell == 0 and conformal_presentations(dataset, snapshot) == []
     calibrating = {id(c) for c in dataset.conformal_patients}
-    # The temperature quarter of the held-out patients: none of them is one the metrics measure.
-    assert len(calibrating) == len(dataset.holdout) // 4
-    assert calibrating == {id(c) for c in dataset.holdout[: len(dataset.holdout) // 4]}
+    # Half the held-out patients (a quarter when synthetic patients calibrate too): none of them is
+    # one the metrics measure.
+    half = len(dataset.holdout) // 2
+    assert len(calibrating) == half > 0
+    assert calibrating == {id(c) for c in dataset.holdout[:half]}
+    measured = {id(c) for c in dataset.selection_patients}
+    assert measured == {id(c) for c in dataset.holdout[half:]} and not measured & calibrating
+    assert {id(c) for c in dataset.calibration_patients} == calibrating
 
 
 def test_every_cell_of_a_small_trained_model_is_covered_within_tolerance(snapshot, _trained_candidate):
