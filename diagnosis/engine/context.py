@@ -282,12 +282,16 @@ HYPOTHETICAL_PHRASES = [
     ("how", "can", "you", "tell"), ("how", "do", "you", "tell"), ("how", "to", "spot"), ("how", "do", "i", "spot"),
     ("how", "to", "recognise"), ("how", "do", "you", "recognise"), ("for", "future"), ("for", "the", "future"),
     ("want", "to", "be", "prepared"), ("just", "in", "case"),
+    # "if someone has a seizure, what should I do?": about anyone, not about the writer now
+    ("if", "someone"), ("if", "somebody"), ("if", "anyone"), ("if", "a", "person"),
 ]  # fmt: skip
 # "the worst headache I have ever had": "ever" after a superlative measures, it does not suppose.
 SUPERLATIVES = frozenset(
     {"worst", "worse", "most", "biggest", "strongest", "heaviest", "highest", "sharpest", "hardest",
      "longest", "first", "only", "scariest", "weirdest", "strangest", "bad", "badly"}
 )  # fmt: skip
+# "started 3 weeks ago", "periods stopped 4 months ago": when something still going on began.
+_ONSET_BEFORE_AGO = {"started", "start", "began", "begun", "stopped", "since", "came", "kicked"}
 # "more out of breath than I used to" compares with the past; it is not past history.
 _COMPARISON_BEFORE_USED_TO = {"than", "as", "like", "what"}
 NEGATION_WINDOW = 6  # tokens after a negation word it reaches, within its clause
@@ -401,6 +405,8 @@ def _past_history(words: list[str]) -> bool:
         at = _contains(words, phrase)
         if at < 0:
             continue
+        if phrase[-1] == "ago" and set(words[max(0, at - 3) : at]) & _ONSET_BEFORE_AGO:
+            continue  # "my periods stopped 4 months ago", "it started 3 weeks ago": still going on
         if phrase[0] == "last" and at > 0 and words[at - 1] in {"the", "over", "for", "past", "this"}:
             continue
         if phrase == ("used", "to") and set(words[max(0, at - 3) : at]) & _COMPARISON_BEFORE_USED_TO:
@@ -526,6 +532,8 @@ def _duration_at(tokens: list[str], i: int) -> float | None:
         return None
     after = tokens[i + 2] if i + 2 < len(tokens) else ""
     before = tokens[i - 1] if i > 0 else ""
+    if after == "ago" and set(tokens[max(0, i - 3) : i]) & _ONSET_BEFORE_AGO:
+        return value * _DURATION_UNITS[unit]  # "my cough started 4 weeks ago": it has lasted 4 weeks
     if after in _NOT_DURATION_AFTER or before in _NOT_DURATION_BEFORE:
         return None  # an age, a pregnancy or a time point, not how long it has lasted
     if unit in ("week", "weeks", "wk", "wks") and 12 <= value <= 42 and before not in _DURATION_LEAD_INS:

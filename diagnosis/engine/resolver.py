@@ -40,6 +40,10 @@ NEGATION_PHRASES = (
     "not any",
     "is not",
     "no more",
+    # "I wouldn't say I'm breathless": a denial said politely
+    "wouldn't say",
+    "wouldnt say",
+    "would not say",
 )
 # Phrases with a negation word that deny nothing: "not sure if I have chest pain", "no idea why my
 # chest hurts", "it's not just a headache". Removed before negation is looked for, so an unsure
