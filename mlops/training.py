@@ -27,8 +27,8 @@ from sklearn.utils.validation import has_fit_parameter
 
 from diagnosis.engine.algorithms import ALGORITHMS, BASELINE_ALGORITHM, make_estimator, params_of
 from diagnosis.engine.calibration import expected_calibration_error, temperature_apply, temperature_fit
-from diagnosis.engine.conformal import CALIBRATION_PER_CELL, stratified_presentations
 from diagnosis.engine.conformal import artefact_entry as conformal_artefact_entry
+from diagnosis.engine.conformal import stratified_presentations
 from diagnosis.engine.features import AGE_BANDS, featurise
 from diagnosis.engine.knowledge import KnowledgeSnapshot
 from diagnosis.engine.synthetic import Case, generate_cases, partial_presentation
@@ -123,14 +123,15 @@ def build_dataset(
     extra_cases: list[Case] | None = None,
     exclude_keys: set | None = None,
     confirmed_cases: list[Case] | None = None,
-    conformal_per_cell: int = CALIBRATION_PER_CELL,
+    conformal_per_cell: int | None = None,
 ) -> Dataset:
     """`source`: kb (synthetic), imported (stored imports), kb+imported, or all (also confirmed outcomes).
 
     Cases whose key is in `exclude_keys` (the frozen evaluation set) never reach training.
     `confirmed_cases` (clinician-confirmed outcomes) are trained on with ``confirmed_weight()``.
     `conformal_per_cell`: fresh synthetic patients per age band x sex cell to calibrate the
-    conformal sets on (only when the source includes synthetic cases; drawn at registration).
+    conformal sets on (only when the source includes synthetic cases; drawn at registration);
+    None: ``settings.CONFORMAL_CALIBRATION_PER_CELL``.
     """
     gathered = _gathered_cases(snapshot, source, seed, per_disease, extra_cases, confirmed_cases)
     cases, sources, synthetic, confirmed_keys, imported_keys = gathered
@@ -149,7 +150,11 @@ def build_dataset(
     generated = {id(c) for c in synthetic}
     return Dataset(
         conformal_patients=[c for c in calibrating if id(c) not in generated],
-        conformal_per_cell=conformal_per_cell if synthetic else 0,
+        conformal_per_cell=(
+            (settings.CONFORMAL_CALIBRATION_PER_CELL if conformal_per_cell is None else conformal_per_cell)
+            if synthetic
+            else 0
+        ),
         train=train,
         holdout=holdout,
         evaluation=evaluation,

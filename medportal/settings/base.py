@@ -424,6 +424,10 @@ URGENT_NUMBER = env.str("URGENT_NUMBER", default="111")
 # Target coverage of the conformal condition list (diagnosis/engine/conformal.py): the share of
 # presentations like the calibration ones whose list holds the right condition.
 CONFORMAL_COVERAGE = env.float("CONFORMAL_COVERAGE", default=0.90)
+# Fresh synthetic patients per age band x sex cell that a trained version's conformal sets are
+# calibrated on (benchmarks/conformal.py --calibration-draws shows why 3,000: with 1,000 one cell
+# or another fell outside 90 +/- 2 from sampling noise alone).
+CONFORMAL_CALIBRATION_PER_CELL = env.int("CONFORMAL_CALIBRATION_PER_CELL", default=3000)
 # Continuous improvement: retrain once this many new confirmed labels exist, on this many
 # synthetic cases per condition (plus imported and confirmed cases).
 RETRAIN_NEW_LABELS_TRIGGER = env.int("RETRAIN_NEW_LABELS_TRIGGER", default=25)

@@ -16,6 +16,10 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# Tests train many versions: a third of the production calibration draw keeps every cell x
+# findings group above the fallback size (tests/diagnosis/test_conformal_cells.py) at a third of
+# the cost; the coverage it gives is measured by benchmarks/conformal.py, not by the suite.
+CONFORMAL_CALIBRATION_PER_CELL = env.int("CONFORMAL_CALIBRATION_PER_CELL", default=1000)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -5,10 +5,10 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from django.conf import settings
 
 from diagnosis.engine.calibration import temperature_apply
 from diagnosis.engine.conformal import (
-    CALIBRATION_PER_CELL,
     MIN_CELL,
     PARTIAL_SIZES,
     all_cells,
@@ -77,12 +77,13 @@ def test_training_calibrates_on_fresh_patients_per_cell_apart_from_measured_rows
     from mlops.training import build_dataset, conformal_presentations
 
     dataset = build_dataset(snapshot, per_disease=30, seed=5)
-    assert dataset.conformal_per_cell == CALIBRATION_PER_CELL and dataset.conformal_patients == []
+    per_cell_setting = settings.CONFORMAL_CALIBRATION_PER_CELL
+    assert dataset.conformal_per_cell == per_cell_setting and dataset.conformal_patients == []
     rows = conformal_presentations(dataset, snapshot)
     per_cell = Counter(cell_of(c.age, c.sex) for c in rows)
     per_cell_k = Counter((cell_of(c.age, c.sex), findings_bucket(len(c.symptoms))) for c in rows)
     for cell in all_cells():
-        assert per_cell[cell] >= 4 * CALIBRATION_PER_CELL, cell  # ~4.4 presentations per patient
+        assert per_cell[cell] >= 4 * per_cell_setting, cell  # ~4.4 presentations per patient
         for k in PARTIAL_SIZES:
             assert per_cell_k[cell, findings_bucket(k)] >= 5 * MIN_CELL, (cell, k)  # no fallback needed
     # Other patients than every row trained on, measured by the metrics or by the coverage gate.
