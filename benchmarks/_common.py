@@ -1,4 +1,5 @@
-"""What the benchmark scripts share: a plain-text report, the load average, a read-only guard."""
+"""What the benchmark scripts share: a plain-text report, the load average, a read-only guard and the
+loaded knowledge base."""
 
 from __future__ import annotations
 
@@ -29,6 +30,20 @@ def read_only_database():
 
     with connection.execute_wrapper(guard):
         yield
+
+
+def loaded_snapshot():
+    """The current knowledge snapshot, or a clear error when the knowledge base was never loaded
+    (a fresh database): every benchmark needs its conditions."""
+    from diagnosis.selectors import current_snapshot
+
+    snapshot = current_snapshot()
+    if not snapshot.diseases:
+        raise RuntimeError(
+            "the knowledge base is empty: run `.venv/bin/python manage.py migrate && "
+            ".venv/bin/python manage.py load_knowledge_base`"
+        )
+    return snapshot
 
 
 class Report:

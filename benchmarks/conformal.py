@@ -51,7 +51,7 @@ if not apps.ready:
 import numpy as np  # noqa: E402
 from django.db import transaction  # noqa: E402
 
-from benchmarks._common import Report, load_average, read_only_database  # noqa: E402
+from benchmarks._common import Report, load_average, loaded_snapshot, read_only_database  # noqa: E402
 from diagnosis.engine.algorithms import DEFAULT_ALGORITHM  # noqa: E402
 from diagnosis.engine.calibration import temperature_apply  # noqa: E402
 from diagnosis.engine.conformal import (  # noqa: E402
@@ -67,7 +67,6 @@ from diagnosis.engine.conformal import (  # noqa: E402
 )
 from diagnosis.engine.features import featurise  # noqa: E402
 from diagnosis.engine.synthetic import Case, generate_cases  # noqa: E402
-from diagnosis.selectors import current_snapshot  # noqa: E402
 from mlops import gates  # noqa: E402
 from mlops.models import EvaluationCase  # noqa: E402
 from mlops.training import (  # noqa: E402
@@ -83,7 +82,7 @@ RESULTS_FILE = ROOT / "benchmarks" / "results" / "conformal.md"
 TRIAGE_RESULTS_FILE = ROOT / "benchmarks" / "results" / "conformal_triage.md"
 DRAWS_RESULTS_FILE = ROOT / "benchmarks" / "results" / "conformal_draws.md"
 SEED = 7  # train_models' default
-# The fresh test populations (never trained or calibrated on). CALIBRATION_PER_CELL was chosen by
+# The fresh test populations (never trained or calibrated on). CONFORMAL_CALIBRATION_PER_CELL was chosen by
 # looking at the per-cell population of seed CHOICE_SEED (and the natural mix of seed 404); the
 # reported numbers come from these other seeds, which were not looked at while choosing.
 TEST_SEED = 414  # the natural mix
@@ -152,11 +151,7 @@ def run(
     report = Report(out)
     started = time.perf_counter()
     with read_only_database():
-        snapshot = current_snapshot()
-        if not snapshot.diseases:
-            raise RuntimeError(
-                "the knowledge base is empty: run `manage.py migrate && manage.py load_knowledge_base`"
-            )
+        snapshot = loaded_snapshot()
         progress("building the dataset and training ...")
         dataset = build_dataset(snapshot, source="kb", seed=SEED, per_disease=sizes["per_disease"])
         candidate = train_candidate(algorithm, dataset, snapshot, seed=SEED)
@@ -249,7 +244,7 @@ def run(
     report.line(
         f"Test (per cell): {len(per_cell['cases'])} partial presentations of {sizes['test_per_cell']} fresh "
         f"synthetic patients per age band x sex cell (seed {cell_test_seed}), for the per-cell coverage. "
-        f"CALIBRATION_PER_CELL ({dataset.conformal_per_cell}) was chosen looking at seed {CHOICE_SEED}'s "
+        f"CONFORMAL_CALIBRATION_PER_CELL ({dataset.conformal_per_cell}) was chosen looking at seed {CHOICE_SEED}'s "
         f"per-cell population (and seed 404's natural mix); seeds {TEST_SEED} and {CELL_TEST_SEED} were not "
         "looked at while choosing."
     )
@@ -539,14 +534,14 @@ DRAW_SIZES = ((1000, (18, 19, 20, 21)), (3000, (18, 19)))
 def run_calibration_draws(cell_test_seed: int = CHOICE_SEED, out=sys.stdout, progress=None) -> dict:
     """Per-cell coverage of the served taxonomy for several calibration draws (CALIBRATION_SEED 18 is
     the served one) of 1,000 and 3,000 patients per cell, on one per-cell test population: how
-    CALIBRATION_PER_CELL was chosen (on seed CHOICE_SEED)."""
+    CONFORMAL_CALIBRATION_PER_CELL was chosen (on seed CHOICE_SEED)."""
     from diagnosis.engine.conformal import ConformalCalibration, calibrate, prefix_presentations
 
     progress = progress or (lambda message: None)
     report = Report(out)
     started = time.perf_counter()
     with read_only_database():
-        snapshot = current_snapshot()
+        snapshot = loaded_snapshot()
         dataset = build_dataset(snapshot, source="kb", seed=SEED, per_disease=SYNTHETIC_PER_DISEASE)
         candidate = train_candidate(DEFAULT_ALGORITHM, dataset, snapshot, seed=SEED)
         estimator, temperature = candidate.estimator, candidate.temperature
@@ -626,11 +621,7 @@ def run_triage_effect(algorithm: str = DEFAULT_ALGORITHM, out=sys.stdout, progre
     report = Report(out)
     started = time.perf_counter()
     with read_only_database():
-        snapshot = current_snapshot()
-        if not snapshot.diseases:
-            raise RuntimeError(
-                "the knowledge base is empty: run `manage.py migrate && manage.py load_knowledge_base`"
-            )
+        snapshot = loaded_snapshot()
         progress("building the dataset, training and calibrating ...")
         dataset = build_dataset(snapshot, source="kb", seed=SEED, per_disease=SYNTHETIC_PER_DISEASE)
         candidate = train_candidate(algorithm, dataset, snapshot, seed=SEED)

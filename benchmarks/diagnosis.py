@@ -40,13 +40,12 @@ import sklearn  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from benchmarks._common import Report, read_only_database  # noqa: E402
+from benchmarks._common import Report, loaded_snapshot, read_only_database  # noqa: E402
 from diagnosis.engine.algorithms import ALGORITHMS  # noqa: E402
 from diagnosis.engine.check import MAX_QUESTIONS, run_check  # noqa: E402
 from diagnosis.engine.knowledge import KnowledgeSnapshot  # noqa: E402
 from diagnosis.engine.predictor import LoadedModel, clear_model_cache, kb_model  # noqa: E402
 from diagnosis.engine.synthetic import Case, partial_presentation, sample_patient  # noqa: E402
-from diagnosis.selectors import current_snapshot  # noqa: E402
 from mlops.training import (  # noqa: E402
     EVAL_PARTIAL_SIZES,
     SYNTHETIC_PER_DISEASE,
@@ -527,12 +526,7 @@ def run(quick: bool, out=sys.stdout, progress=None) -> dict:
     report = Report(out)
     started = time.perf_counter()
     with read_only_database():
-        snapshot = current_snapshot()
-        if not snapshot.diseases:
-            raise RuntimeError(
-                "the knowledge base is empty: run `.venv/bin/python manage.py migrate && "
-                ".venv/bin/python manage.py load_knowledge_base`"
-            )
+        snapshot = loaded_snapshot()
         report.line(f"Command: {command_line(quick)}")
         report.line(
             f"Mode: {'quick' if quick else 'full'} {sizes}. Python {platform.python_version()}, "

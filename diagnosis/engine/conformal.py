@@ -14,7 +14,8 @@ five: without it a single-finding set held the right condition only 71% of the t
 (benchmarks/conformal.py). A cell with fewer than ``MIN_CELL`` calibration cases uses every
 demographic with the same number of findings, then the pooled scores.
 
-Which patients: ``stratified_presentations`` draws ``CALIBRATION_PER_CELL`` fresh synthetic patients
+Which patients: ``stratified_presentations`` draws ``per_cell`` fresh synthetic patients (the setting
+``CONFORMAL_CALIBRATION_PER_CELL``, passed in by mlops/training.py)
 for every age band x sex cell (the natural mix gave the children's cells 90-290 rows, too few for a
 cell's own quantile, so they borrowed wider scores and were over-covered), plus held-out imported or
 confirmed patients that the metrics do not measure (mlops/training.py). They are other patients
@@ -60,14 +61,6 @@ MIN_CELL = 100
 # Fewer held-out presentations than this overall: no calibration at all (the fields stay absent).
 MIN_CALIBRATION = 50
 PARTIAL_SIZES = (1, 2, 3, 4, 5)
-# Synthetic calibration patients drawn per age band x sex cell (each gives up to five presentations,
-# so about 13,000 rows per cell and 2,000-3,000 per cell x number of findings): with the natural mix
-# the children's cells got 90-290 rows, too few for a cell's own quantile; with 1,000 per cell a
-# cell's coverage still moved by about +/- 2 points from one calibration draw to the next (the
-# quantile of ~900 rows, many of them tied one-finding scores), so one or two of 18 cells fell
-# outside 90 +/- 2 (benchmarks/conformal.py). 3,000 costs about 5 s once per knowledge base and
-# 1.4 MB more artefact.
-CALIBRATION_PER_CELL = 3000
 # Their random stream: apart from every seeded population (training, evaluation, frozen set).
 CALIBRATION_SEED = 18
 # Stop drawing after this many candidates per patient wanted (a cell no condition reaches stays short
@@ -273,9 +266,7 @@ def partial_presentations(patients: list[Case], snapshot, seed: int) -> list[Cas
     return out
 
 
-def stratified_patients(
-    snapshot, per_cell: int = CALIBRATION_PER_CELL, seed: int = CALIBRATION_SEED
-) -> list[Case]:
+def stratified_patients(snapshot, per_cell: int, seed: int = CALIBRATION_SEED) -> list[Case]:
     """Synthetic patients from the usual generator until every age band x sex cell has `per_cell`.
 
     Demographics are drawn first and the findings only for a patient whose cell still needs one:
@@ -348,9 +339,7 @@ def _generator_key(snapshot) -> str:
     return digest.hexdigest()
 
 
-def stratified_presentations(
-    snapshot, per_cell: int = CALIBRATION_PER_CELL, seed: int = CALIBRATION_SEED
-) -> list[Case]:
+def stratified_presentations(snapshot, per_cell: int, seed: int = CALIBRATION_SEED) -> list[Case]:
     """Partial presentations (1-5 findings) of `stratified_patients`: fresh synthetic patients,
     never trained on, evaluated or in the frozen set, to calibrate the conformal sets on."""
     key = (_generator_key(snapshot), per_cell, seed)

@@ -425,8 +425,13 @@ URGENT_NUMBER = env.str("URGENT_NUMBER", default="111")
 # presentations like the calibration ones whose list holds the right condition.
 CONFORMAL_COVERAGE = env.float("CONFORMAL_COVERAGE", default=0.90)
 # Fresh synthetic patients per age band x sex cell that a trained version's conformal sets are
-# calibrated on (benchmarks/conformal.py --calibration-draws shows why 3,000: with 1,000 one cell
-# or another fell outside 90 +/- 2 from sampling noise alone).
+# calibrated on (each gives up to five presentations, so about 13,000 rows per cell and 2,000-3,000
+# per cell x number of findings). With the natural mix the children's cells got 90-290 rows, too
+# few for a cell's own quantile; with 1,000 per cell a cell's coverage still moved by about +/- 2
+# points from one draw to the next (the quantile of ~900 rows, many of them tied one-finding
+# scores), so one cell or another fell outside 90 +/- 2 (`benchmarks/conformal.py
+# --calibration-draws`). 3,000 costs a few seconds once per knowledge base and about 1.4 MB more
+# artefact.
 CONFORMAL_CALIBRATION_PER_CELL = env.int("CONFORMAL_CALIBRATION_PER_CELL", default=3000)
 # Continuous improvement: retrain once this many new confirmed labels exist, on this many
 # synthetic cases per condition (plus imported and confirmed cases).
