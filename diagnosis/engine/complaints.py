@@ -231,25 +231,66 @@ def tokenise_term(term: str) -> list[str]:
     return parts
 
 
-def _match_at(elements: tuple[_Element, ...], words: list[str], start: int) -> int | None:
-    """End index (exclusive) of the shortest match of the elements starting at `start`."""
-    if not elements:
-        return start
-    head, rest = elements[0], elements[1:]
-    if head.gap:
+class _Node:
+    """A node of the term trie: the terms that end here and what may follow. Terms sharing their first
+    elements share nodes, so a word is compared once per distinct next element, not once per term."""
+
+    __slots__ = ("terms", "words", "stems", "short_stems", "gap")
+
+    def __init__(self) -> None:
+        self.terms: list[str] = []  # terms whose elements all lie on the path to this node
+        self.words: dict[str, list[_Node]] = {}  # a following word -> the children it enters
+        # A following word starting with a stem enters its child; stems kept by their first two letters.
+        self.stems: dict[str, list[tuple[str, _Node]]] = {}
+        self.short_stems: list[tuple[str, _Node]] = []  # one-letter stems (not looked for at a start)
+        self.gap: _Node | None = None  # "...": up to MAX_GAP words skipped
+
+    def child(self, element: _Element, children: dict) -> _Node:
+        key = (id(self), element)
+        node = children.get(key)
+        if node is None:
+            node = children[key] = _Node()
+            if element.gap:
+                self.gap = node
+            else:
+                for word in element.words:
+                    self.words.setdefault(word, []).append(node)
+                for stem in element.stems:
+                    if len(stem) < 2:
+                        self.short_stems.append((stem, node))
+                    else:
+                        self.stems.setdefault(stem[:2], []).append((stem, node))
+        return node
+
+
+def _walk(node: _Node, words: list[str], position: int, found: dict[str, int], short: bool = True) -> None:
+    """Record in `found` the end of each term matched on the path through `node`, `position` being
+    the next word. Visits a term's skip choices in the order a term-by-term scan tries them (fewest
+    words skipped at the first gap first), so the first end recorded is that scan's shortest match."""
+    for term in node.terms:
+        if term not in found:
+            found[term] = position
+    if position < len(words):
+        token = words[position]
+        entered = node.words.get(token, ())
+        stems = node.stems.get(token[:2], [])
+        if short and node.short_stems:
+            stems = stems + node.short_stems
+        if stems:
+            by_stem = [child for stem, child in stems if token.startswith(stem)]
+            if by_stem:
+                entered = list(dict.fromkeys([*entered, *by_stem]))  # an element once per word
+        for child in entered:
+            _walk(child, words, position + 1, found)
+    gap = node.gap
+    if gap is not None:
         for skip in range(MAX_GAP + 1):
-            position = start + skip
-            if skip and words[position - 1] in NEGATION_WORDS:
-                return None
-            if position >= len(words):
-                return None
-            end = _match_at(rest, words, position)
-            if end is not None:
-                return end
-        return None
-    if start < len(words) and head.matches(words[start]):
-        return _match_at(rest, words, start + 1)
-    return None
+            at = position + skip
+            if skip and words[at - 1] in NEGATION_WORDS:
+                return  # a gap never skips a negation
+            if at >= len(words):
+                return
+            _walk(gap, words, at, found)
 
 
 @dataclass
@@ -293,6 +334,13 @@ class TermIndex:
                 ):
                     self.with_negation.add(term)  # a bare "nothing" describes nothing: it still denies
         self._vocabulary_list = sorted(w for w in self.vocabulary if len(w) >= 4 and w.isalpha())
+        self.root = _Node()
+        children: dict = {}
+        for term, elements in self.patterns.items():
+            node = self.root
+            for element in elements:
+                node = node.child(element, children)
+            node.terms.append(term)
 
     def candidates(self, token: str) -> list[str]:
         found = list(self.by_word.get(token, ()))
@@ -319,12 +367,18 @@ class TermIndex:
         return best[0]
 
     def find(self, clause_words: list[str], clause_number: int) -> list[TermHit]:
+        """Every term found at every start, each with its shortest match, in the order of
+        `candidates` (the trie finds them; the candidate list only orders the few found)."""
         hits = []
+        root = self.root
         for start, token in enumerate(clause_words):
-            for term in self.candidates(token):
-                end = _match_at(self.patterns[term], clause_words, start)
-                if end is not None:
-                    hits.append(TermHit(term, clause_number, Span(start, end)))
+            found: dict[str, int] = {}
+            _walk(root, clause_words, start, found, short=False)  # as `candidates` looks a term up
+            if found:
+                for term in self.candidates(token):
+                    end = found.get(term)
+                    if end is not None:
+                        hits.append(TermHit(term, clause_number, Span(start, end)))
         return hits
 
 
