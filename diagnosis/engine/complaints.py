@@ -333,7 +333,14 @@ class TermIndex:
                     e.gap or (e.words and e.words <= NEGATION_WORDS) for e in elements
                 ):
                     self.with_negation.add(term)  # a bare "nothing" describes nothing: it still denies
-        self._vocabulary_list = sorted(w for w in self.vocabulary if len(w) >= 4 and w.isalpha())
+        # Typo candidates by first letter (alphabetical within, as one sorted list was) and stems by
+        # their first two letters: `correct` looks only where a correction can come from.
+        self._vocabulary_by_letter: dict[str, list[str]] = {}
+        for word in sorted(w for w in self.vocabulary if len(w) >= 4 and w.isalpha()):
+            self._vocabulary_by_letter.setdefault(word[0], []).append(word)
+        self._stems_by_prefix: dict[str, list[str]] = {}
+        for stem in self.stems:
+            self._stems_by_prefix.setdefault(stem[:2], []).append(stem)
         self.root = _Node()
         children: dict = {}
         for term, elements in self.patterns.items():
@@ -353,12 +360,12 @@ class TermIndex:
         """A typo of a knowledge-base word ("vommiting", "testical"), else the token unchanged."""
         if len(token) < 5 or not token.isalpha() or token in self.vocabulary or is_real_word(token):
             return token
-        if any(token.startswith(stem) for stem in self.stems if stem[:2] == token[:2]):
+        if any(token.startswith(stem) for stem in self._stems_by_prefix.get(token[:2], ())):
             return token
         limit = 1 if len(token) <= 9 else 2  # two edits at 8-9 letters made "ingrowing" "indrawing"
         best = process.extractOne(
             token,
-            [w for w in self._vocabulary_list if w[0] == token[0] and abs(len(w) - len(token)) <= limit],
+            [w for w in self._vocabulary_by_letter.get(token[0], ()) if abs(len(w) - len(token)) <= limit],
             scorer=Levenshtein.distance,
             score_cutoff=limit,
         )
@@ -458,6 +465,24 @@ class ComplaintCatalogue:
                 for group in d.groups:
                     terms.extend(group)
         self.index = TermIndex(terms)
+        # Which complaints a found term can concern, so that a check looks at those few and not at
+        # all ~150: a complaint is recognised by any of its terms, and a discriminator can fire only
+        # when a term of its first group is found (one without groups always can).
+        self._groups = [
+            tuple(tuple(frozenset(g) for g in d.groups) for d in c.discriminators) for c in complaints
+        ]
+        self._recognised_by: dict[str, set[int]] = {}
+        self._may_fire_by: dict[str, set[int]] = {}
+        self._may_always_fire: set[int] = set()
+        for i, c in enumerate(complaints):
+            for term in c.terms:
+                self._recognised_by.setdefault(term, set()).add(i)
+            for groups in self._groups[i]:
+                if not groups:
+                    self._may_always_fire.add(i)
+                    continue
+                for term in groups[0]:
+                    self._may_fire_by.setdefault(term, set()).add(i)
 
     @classmethod
     def from_dicts(
@@ -544,8 +569,14 @@ class ComplaintCatalogue:
             pregnant=pregnant,
         )
         levels = []
-        for complaint in self.complaints:
-            recognised = not found.isdisjoint(complaint.terms)  # any term found, in C
+        recognised_complaints: set[int] = set()
+        looked_at = set(self._may_always_fire)
+        for term in found:
+            recognised_complaints |= self._recognised_by.get(term, set())
+            looked_at |= self._may_fire_by.get(term, set())
+        for i in sorted(recognised_complaints | looked_at):  # the catalogue's order, as before
+            complaint = self.complaints[i]
+            recognised = i in recognised_complaints
             if recognised:
                 result.complaints.append(
                     RecognisedComplaint(
@@ -557,8 +588,10 @@ class ComplaintCatalogue:
                     )
                 )
                 levels.append(complaint.level)
-            for d in complaint.discriminators:
-                if (recognised or d.standalone) and _fires(d, found, subject, months, pregnant, facts):
+            for d, groups in zip(complaint.discriminators, self._groups[i], strict=True):
+                if (recognised or d.standalone) and _fires(
+                    d, groups, found, subject, months, pregnant, facts
+                ):
                     result.fired.append(Fired(d.slug, d.name, d.level, d.instruction, complaint.slug))
                     levels.append(d.level)
         result.fired.sort(key=lambda f: LEVEL_ORDER[f.level])
@@ -706,8 +739,17 @@ def _drop_never_had_without_before(hits: list[TermHit], words: list[str]) -> lis
     return [h for h in hits if words[h.span.start] != "never"]
 
 
-def _fires(d: DiscriminatorSpec, found: set[str], subject: Subject, months, pregnant: bool, facts) -> bool:
-    if not all(not found.isdisjoint(group) for group in d.groups):
+def _fires(
+    d: DiscriminatorSpec,
+    groups: tuple[frozenset[str], ...],
+    found: set[str],
+    subject: Subject,
+    months,
+    pregnant,
+    facts,
+) -> bool:
+    """`groups`: d.groups as sets (a set is checked against the few found terms, not term by term)."""
+    if not all(not found.isdisjoint(group) for group in groups):
         return False
     if d.sex and subject.sex and subject.sex != d.sex:
         return False
