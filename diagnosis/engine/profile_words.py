@@ -11,6 +11,7 @@ Pure: no Django settings, ORM or database needed (the file is read directly).
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterable
@@ -50,9 +51,20 @@ class ProfileLexicon:
     exceptions: tuple[tuple[str, ...], ...] = ()  # "nursing home" is not nursing a baby
     allergy_only: dict[str, str] = field(default_factory=dict)  # abbreviation -> the word it stands for
 
-    @property
+    @functools.cached_property
     def flag_words(self) -> frozenset[str]:
         return frozenset(t[0] for t in self.pregnancy + self.breastfeeding if len(t) == 1)
+
+    @functools.cached_property
+    def skippable(self) -> frozenset[str]:
+        """Words a denial may reach across ("not currently pregnant"); built once, not per term."""
+        return frozenset(_FILLERS | self.flag_words)
+
+    @functools.cached_property
+    def first_words(self) -> frozenset[str]:
+        """The first word of every pregnancy or breastfeeding term: an entry with none of them and no
+        word long enough to be a misspelling says neither."""
+        return frozenset(t[0] for t in self.pregnancy + self.breastfeeding)
 
 
 def _words_and_breaks(text: str) -> tuple[list[str], list[bool]]:
@@ -99,10 +111,14 @@ _lexicon_lock = threading.Lock()
 _lexicon_cache: tuple[Path, float, ProfileLexicon] | None = None
 
 
+# Resolved once: resolving it per call cost several lstat calls on every check.
+_SHIPPED_VOCABULARY = Path(__file__).resolve().parent.parent / "knowledge_base" / "vocabulary.yaml"
+
+
 def _vocabulary_path() -> Path:
     if settings.configured and getattr(settings, "KNOWLEDGE_BASE_DIR", None):
         return Path(settings.KNOWLEDGE_BASE_DIR) / "vocabulary.yaml"
-    return Path(__file__).resolve().parent.parent / "knowledge_base" / "vocabulary.yaml"
+    return _SHIPPED_VOCABULARY
 
 
 def shipped_profile_lexicon() -> ProfileLexicon:
@@ -119,14 +135,41 @@ def shipped_profile_lexicon() -> ProfileLexicon:
     return cached[2]
 
 
-def _term_at(words: list[str], term: tuple[str, ...]) -> list[int]:
-    n = len(term)
-    hits = [i for i in range(len(words) - n + 1) if tuple(words[i : i + n]) == term]
+class _Entry:
+    """An entry's words with where each word occurs and its words long enough to be a misspelling,
+    so that each term is looked up rather than compared at every position."""
+
+    __slots__ = ("words", "at", "long")
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.at: dict[str, list[int]] = {}
+        for i, word in enumerate(words):
+            self.at.setdefault(word, []).append(i)
+        self.long = [(i, w) for i, w in enumerate(words) if len(w) >= _FLAG_FUZZY_MIN_LEN - 1]
+
+
+def _may_reach_cutoff(a: str, b: str) -> bool:
+    """False only when fuzz.ratio(a, b) is surely below the cutoff: the ratio is 100 * (1 - d / (la +
+    lb)) with an edit distance d of at least |la - lb| (the boundary case is left to fuzz.ratio)."""
+    total = len(a) + len(b)
+    return (100 - _FLAG_FUZZY_CUTOFF) * total >= 100 * abs(len(a) - len(b))
+
+
+def _term_at(entry: _Entry, term: tuple[str, ...]) -> list[int]:
+    """Where the term starts in the entry's words (a single long word also when misspelt)."""
+    n, words = len(term), entry.words
+    starts = entry.at.get(term[0], ())
+    if n == 1:
+        hits = list(starts)
+    else:
+        hits = [i for i in starts if tuple(words[i : i + n]) == term]
     if not hits and n == 1 and len(term[0]) >= _FLAG_FUZZY_MIN_LEN:
+        word = term[0]
         hits = [
             i
-            for i, w in enumerate(words)
-            if len(w) >= _FLAG_FUZZY_MIN_LEN - 1 and fuzz.ratio(w, term[0]) >= _FLAG_FUZZY_CUTOFF
+            for i, w in entry.long
+            if _may_reach_cutoff(w, word) and fuzz.ratio(w, word) >= _FLAG_FUZZY_CUTOFF
         ]
     return hits
 
@@ -135,7 +178,7 @@ def _denied(words: list[str], breaks: list[bool], start: int, end: int, lexicon:
     """True when the term at words[start:end] is denied: "not pregnant", "no longer breastfeeding",
     "pregnant: no". Punctuation before the term stops the search for a denial ("not pregnant,
     breastfeeding" still says breastfeeding)."""
-    skippable = _FILLERS | lexicon.flag_words
+    skippable = lexicon.skippable
     j = start - 1
     while j >= 0 and not breaks[j + 1]:
         if words[j] in lexicon.denials:
@@ -154,16 +197,22 @@ def _denied(words: list[str], breaks: list[bool], start: int, end: int, lexicon:
 def _entry_flags(entry: str, lexicon: ProfileLexicon) -> tuple[bool, bool, bool]:
     """(says pregnant, says breastfeeding, mentions either at all: "not pregnant" is understood too)."""
     words, breaks = _words_and_breaks(entry)
+    indexed = _Entry(words)
+    if not indexed.long and lexicon.first_words.isdisjoint(indexed.at):
+        return False, False, False  # no term's first word, nothing long enough to be misspelt
     for phrase in lexicon.exceptions:
-        for start in _term_at(words, phrase):
+        starts = _term_at(indexed, phrase)
+        for start in starts:
             words[start : start + len(phrase)] = ["|"] * len(phrase)  # "|" matches no term
+        if starts:
+            indexed = _Entry(words)
     hedged = bool(lexicon.hedges & set(words))
     mentioned = False
 
     def said(terms) -> bool:
         nonlocal mentioned
         for term in terms:
-            for start in _term_at(words, term):
+            for start in _term_at(indexed, term):
                 mentioned = True
                 if hedged or not _denied(words, breaks, start, start + len(term), lexicon):
                     return True
