@@ -299,6 +299,8 @@ NEGATION_WINDOW = 6  # tokens after a negation word it reaches, within its claus
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> int:
     n = len(phrase)
+    if n and phrase[0] not in words:
+        return -1  # one scan in C; most phrases asked about are absent
     for i in range(len(words) - n + 1):
         if tuple(words[i : i + n]) == phrase:
             return i
