@@ -212,6 +212,10 @@ def _entry_flags(entry: str, lexicon: ProfileLexicon) -> tuple[bool, bool, bool]
     def said(terms) -> bool:
         nonlocal mentioned
         for term in terms:
+            if term[0] not in indexed.at and (
+                len(term) > 1 or len(term[0]) < _FLAG_FUZZY_MIN_LEN or not indexed.long
+            ):
+                continue  # neither there nor a word it could be a misspelling of
             for start in _term_at(indexed, term):
                 mentioned = True
                 if hedged or not _denied(words, breaks, start, start + len(term), lexicon):
