@@ -235,7 +235,7 @@ class _Node:
     """A node of the term trie: the terms that end here and what may follow. Terms sharing their first
     elements share nodes, so a word is compared once per distinct next element, not once per term."""
 
-    __slots__ = ("terms", "words", "stems", "short_stems", "gap")
+    __slots__ = ("terms", "words", "stems", "short_stems", "gap", "more")
 
     def __init__(self) -> None:
         self.terms: list[str] = []  # terms whose elements all lie on the path to this node
@@ -244,12 +244,14 @@ class _Node:
         self.stems: dict[str, list[tuple[str, _Node]]] = {}
         self.short_stems: list[tuple[str, _Node]] = []  # one-letter stems (not looked for at a start)
         self.gap: _Node | None = None  # "...": up to MAX_GAP words skipped
+        self.more = False  # anything may follow (else only terms end here)
 
     def child(self, element: _Element, children: dict) -> _Node:
         key = (id(self), element)
         node = children.get(key)
         if node is None:
             node = children[key] = _Node()
+            self.more = True
             if element.gap:
                 self.gap = node
             else:
@@ -264,13 +266,12 @@ class _Node:
 
 
 def _walk(node: _Node, words: list[str], position: int, found: dict[str, int], short: bool = True) -> None:
-    """Record in `found` the end of each term matched on the path through `node`, `position` being
-    the next word. Visits a term's skip choices in the order a term-by-term scan tries them (fewest
-    words skipped at the first gap first), so the first end recorded is that scan's shortest match."""
-    for term in node.terms:
-        if term not in found:
-            found[term] = position
-    if position < len(words):
+    """Record in `found` the end of each term matched on a path through `node` (whose own terms the
+    caller recorded), `position` being the next word. A term's skip choices are visited in the order a
+    term-by-term scan tries them (fewest words skipped at the first gap first), so the first end
+    recorded is that scan's shortest match. A node is entered only when the next word can go on."""
+    n = len(words)
+    if position < n:
         token = words[position]
         entered = node.words.get(token, ())
         stems = node.stems.get(token[:2], [])
@@ -280,17 +281,31 @@ def _walk(node: _Node, words: list[str], position: int, found: dict[str, int], s
             by_stem = [child for stem, child in stems if token.startswith(stem)]
             if by_stem:
                 entered = list(dict.fromkeys([*entered, *by_stem]))  # an element once per word
+        after = position + 1
         for child in entered:
-            _walk(child, words, position + 1, found)
+            for term in child.terms:
+                if term not in found:
+                    found[term] = after
+            if child.more and after < n:
+                following = words[after]
+                if (
+                    child.gap is not None
+                    or following in child.words
+                    or following[:2] in child.stems
+                    or child.short_stems
+                ):
+                    _walk(child, words, after, found)
     gap = node.gap
     if gap is not None:
         for skip in range(MAX_GAP + 1):
             at = position + skip
             if skip and words[at - 1] in NEGATION_WORDS:
                 return  # a gap never skips a negation
-            if at >= len(words):
+            if at >= n:
                 return
-            _walk(gap, words, at, found)
+            following = words[at]
+            if gap.gap is not None or following in gap.words or following[:2] in gap.stems or gap.short_stems:
+                _walk(gap, words, at, found)
 
 
 @dataclass
