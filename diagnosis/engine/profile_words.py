@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .resolver import normalise
 
@@ -59,6 +59,12 @@ class ProfileLexicon:
     def skippable(self) -> frozenset[str]:
         """Words a denial may reach across ("not currently pregnant"); built once, not per term."""
         return frozenset(_FILLERS | self.flag_words)
+
+    @functools.cached_property
+    def fuzzy_words(self) -> tuple[str, ...]:
+        """The one-word terms long enough to be recognised misspelt (exceptions included)."""
+        terms = self.pregnancy + self.breastfeeding + self.exceptions
+        return tuple(dict.fromkeys(t[0] for t in terms if len(t) == 1 and len(t[0]) >= _FLAG_FUZZY_MIN_LEN))
 
     @functools.cached_property
     def first_words(self) -> frozenset[str]:
@@ -139,21 +145,32 @@ class _Entry:
     """An entry's words with where each word occurs and its words long enough to be a misspelling,
     so that each term is looked up rather than compared at every position."""
 
-    __slots__ = ("words", "at", "long")
+    __slots__ = ("words", "at", "long", "fuzzy_words", "_misspelt")
 
-    def __init__(self, words: list[str]) -> None:
+    def __init__(self, words: list[str], fuzzy_words: tuple[str, ...]) -> None:
         self.words = words
         self.at: dict[str, list[int]] = {}
         for i, word in enumerate(words):
             self.at.setdefault(word, []).append(i)
         self.long = [(i, w) for i, w in enumerate(words) if len(w) >= _FLAG_FUZZY_MIN_LEN - 1]
+        self.fuzzy_words = fuzzy_words
+        self._misspelt: dict[str, list[int]] | None = None
 
-
-def _may_reach_cutoff(a: str, b: str) -> bool:
-    """False only when fuzz.ratio(a, b) is surely below the cutoff: the ratio is 100 * (1 - d / (la +
-    lb)) with an edit distance d of at least |la - lb| (the boundary case is left to fuzz.ratio)."""
-    total = len(a) + len(b)
-    return (100 - _FLAG_FUZZY_CUTOFF) * total >= 100 * abs(len(a) - len(b))
+    def misspelt(self) -> dict[str, list[int]]:
+        """Each long term word -> the positions of the entry's long words with fuzz.ratio(word, term)
+        at or above the cutoff: one rapidfuzz call per long word (computed when first needed)."""
+        if self._misspelt is None:
+            found: dict[str, list[int]] = {}
+            for i, w in self.long:
+                # A cutoff a point lower only lets rapidfuzz skip hopeless pairs early; the comparison
+                # with the real cutoff is on the score itself, as `fuzz.ratio(w, term) >= cutoff` was.
+                for term, score, _ in process.extract(
+                    w, self.fuzzy_words, scorer=fuzz.ratio, score_cutoff=_FLAG_FUZZY_CUTOFF - 1, limit=None
+                ):
+                    if score >= _FLAG_FUZZY_CUTOFF:
+                        found.setdefault(term, []).append(i)
+            self._misspelt = found
+        return self._misspelt
 
 
 def _term_at(entry: _Entry, term: tuple[str, ...]) -> list[int]:
@@ -165,12 +182,7 @@ def _term_at(entry: _Entry, term: tuple[str, ...]) -> list[int]:
     else:
         hits = [i for i in starts if tuple(words[i : i + n]) == term]
     if not hits and n == 1 and len(term[0]) >= _FLAG_FUZZY_MIN_LEN:
-        word = term[0]
-        hits = [
-            i
-            for i, w in entry.long
-            if _may_reach_cutoff(w, word) and fuzz.ratio(w, word) >= _FLAG_FUZZY_CUTOFF
-        ]
+        hits = list(entry.misspelt().get(term[0], ()))
     return hits
 
 
@@ -197,7 +209,7 @@ def _denied(words: list[str], breaks: list[bool], start: int, end: int, lexicon:
 def _entry_flags(entry: str, lexicon: ProfileLexicon) -> tuple[bool, bool, bool]:
     """(says pregnant, says breastfeeding, mentions either at all: "not pregnant" is understood too)."""
     words, breaks = _words_and_breaks(entry)
-    indexed = _Entry(words)
+    indexed = _Entry(words, lexicon.fuzzy_words)
     if not indexed.long and lexicon.first_words.isdisjoint(indexed.at):
         return False, False, False  # no term's first word, nothing long enough to be misspelt
     for phrase in lexicon.exceptions:
@@ -205,7 +217,7 @@ def _entry_flags(entry: str, lexicon: ProfileLexicon) -> tuple[bool, bool, bool]
         for start in starts:
             words[start : start + len(phrase)] = ["|"] * len(phrase)  # "|" matches no term
         if starts:
-            indexed = _Entry(words)
+            indexed = _Entry(words, lexicon.fuzzy_words)
     hedged = bool(lexicon.hedges & set(words))
     mentioned = False
 

@@ -6,19 +6,38 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from diagnosis.engine import profile_words
-from diagnosis.engine.profile_words import _FLAG_FUZZY_CUTOFF, _may_reach_cutoff, profile_flags_from_words
+from diagnosis.engine.profile_words import (
+    _FLAG_FUZZY_CUTOFF,
+    _Entry,
+    profile_flags_from_words,
+    shipped_profile_lexicon,
+)
+
+LEXICON = shipped_profile_lexicon()
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.text("abcdefgnprst", min_size=1, max_size=16), st.text("abcdefgnprst", min_size=1, max_size=16))
-def test_the_length_bound_never_rules_out_a_pair_that_reaches_the_cutoff(a, b):
-    if fuzz.ratio(a, b) >= _FLAG_FUZZY_CUTOFF:
-        assert _may_reach_cutoff(a, b)
+def _misspelt(word: str) -> set[str]:
+    return set(_Entry([word], LEXICON.fuzzy_words).misspelt())
 
 
-def test_the_length_bound_rules_out_words_of_very_different_length():
-    assert not _may_reach_cutoff("pregnant", "antidepressants")
-    assert _may_reach_cutoff("pregant", "pregnant")
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text("abcdefgilmnprstu", min_size=6, max_size=16),
+        st.sampled_from(LEXICON.fuzzy_words).flatmap(
+            lambda w: st.integers(0, len(w) - 1).map(lambda i: w[:i] + w[i + 1 :] + "x"[: i % 2])
+        ),
+    )
+)
+def test_one_rapidfuzz_call_per_word_finds_exactly_the_pairs_fuzz_ratio_accepts(word):
+    expected = {t for t in LEXICON.fuzzy_words if fuzz.ratio(word, t) >= _FLAG_FUZZY_CUTOFF}
+    assert _misspelt(word) == expected
+
+
+def test_misspellings_of_long_terms_are_found():
+    assert "pregnant" in _misspelt("pregant")
+    assert "breastfeeding" in _misspelt("brestfeeding")
+    assert not _misspelt("antidepressants")
 
 
 def test_an_entry_with_no_term_word_and_no_long_word_costs_no_term_lookup(monkeypatch):
