@@ -16,8 +16,10 @@ import functools
 import json
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 from rapidfuzz import process
@@ -265,6 +267,68 @@ class _Node:
         return node
 
 
+class _Tail:
+    """A trie branch holding a single term: the term's remaining elements are matched directly, so
+    the ~16,000 terms do not cost a node per element (megabytes per worker)."""
+
+    __slots__ = ("term", "elements", "at")
+
+    def __init__(self, term: str, elements: tuple[_Element, ...], at: int) -> None:
+        self.term, self.elements, self.at = term, elements, at
+
+
+_NO_CHILDREN: Mapping = MappingProxyType({})
+
+
+def _compress(node: _Node, depth: int, patterns: dict[str, tuple[_Element, ...]]) -> str | None:
+    """Replace every branch below `node` that leads to one term only by a _Tail, and freeze the
+    containers. Returns the term when `node` itself is such a branch (`depth`: elements consumed)."""
+    kids = list(dict.fromkeys([*(k for ks in node.words.values() for k in ks),
+                               *(k for ks in node.stems.values() for _, k in ks),
+                               *(k for _, k in node.short_stems),
+                               *([node.gap] if node.gap is not None else [])]))  # fmt: skip
+    tails: dict[int, _Tail] = {}
+    for kid in kids:
+        term = _compress(kid, depth + 1, patterns)
+        if term is not None:  # a gap's tail starts at the gap itself, a word's after its word
+            tails[id(kid)] = _Tail(term, patterns[term], depth if kid is node.gap else depth + 1)
+    node.terms = tuple(node.terms)
+    node.words = {w: tuple(tails.get(id(k), k) for k in ks) for w, ks in node.words.items()} or _NO_CHILDREN
+    node.stems = {
+        p: tuple((stem, tails.get(id(k), k)) for stem, k in ks) for p, ks in node.stems.items()
+    } or _NO_CHILDREN
+    node.short_stems = tuple((stem, tails.get(id(k), k)) for stem, k in node.short_stems)
+    if node.gap is not None:
+        node.gap = tails.get(id(node.gap), node.gap)
+    if not node.terms and len(kids) == 1 and id(kids[0]) in tails:
+        return tails[id(kids[0])].term
+    if len(node.terms) == 1 and not kids:
+        return node.terms[0]
+    return None
+
+
+def _match_from(elements: tuple[_Element, ...], i: int, words: list[str], start: int) -> int | None:
+    """End index (exclusive) of the shortest match of elements[i:] starting at `start` (a gap skips
+    at most MAX_GAP words, fewest first, and never a negation)."""
+    if i == len(elements):
+        return start
+    head = elements[i]
+    if head.gap:
+        for skip in range(MAX_GAP + 1):
+            position = start + skip
+            if skip and words[position - 1] in NEGATION_WORDS:
+                return None
+            if position >= len(words):
+                return None
+            end = _match_from(elements, i + 1, words, position)
+            if end is not None:
+                return end
+        return None
+    if start < len(words) and head.matches(words[start]):
+        return _match_from(elements, i + 1, words, start + 1)
+    return None
+
+
 def _walk(node: _Node, words: list[str], position: int, found: dict[str, int], short: bool = True) -> None:
     """Record in `found` the end of each term matched on a path through `node` (whose own terms the
     caller recorded), `position` being the next word. A term's skip choices are visited in the order a
@@ -274,7 +338,7 @@ def _walk(node: _Node, words: list[str], position: int, found: dict[str, int], s
     if position < n:
         token = words[position]
         entered = node.words.get(token, ())
-        stems = node.stems.get(token[:2], [])
+        stems = node.stems.get(token[:2], ())
         if short and node.short_stems:
             stems = stems + node.short_stems
         if stems:
@@ -283,6 +347,12 @@ def _walk(node: _Node, words: list[str], position: int, found: dict[str, int], s
                 entered = list(dict.fromkeys([*entered, *by_stem]))  # an element once per word
         after = position + 1
         for child in entered:
+            if type(child) is _Tail:
+                if child.term not in found:
+                    end = _match_from(child.elements, child.at, words, after)
+                    if end is not None:
+                        found[child.term] = end
+                continue
             for term in child.terms:
                 if term not in found:
                     found[term] = after
@@ -296,7 +366,12 @@ def _walk(node: _Node, words: list[str], position: int, found: dict[str, int], s
                 ):
                     _walk(child, words, after, found)
     gap = node.gap
-    if gap is not None:
+    if type(gap) is _Tail:
+        if gap.term not in found:
+            end = _match_from(gap.elements, gap.at, words, position)
+            if end is not None:
+                found[gap.term] = end
+    elif gap is not None:
         for skip in range(MAX_GAP + 1):
             at = position + skip
             if skip and words[at - 1] in NEGATION_WORDS:
@@ -363,6 +438,7 @@ class TermIndex:
             for element in elements:
                 node = node.child(element, children)
             node.terms.append(term)
+        _compress(self.root, 0, self.patterns)
 
     def candidates(self, token: str) -> list[str]:
         found = list(self.by_word.get(token, ()))
@@ -483,21 +559,21 @@ class ComplaintCatalogue:
         # Which complaints a found term can concern, so that a check looks at those few and not at
         # all ~150: a complaint is recognised by any of its terms, and a discriminator can fire only
         # when a term of its first group is found (one without groups always can).
-        self._groups = [
-            tuple(tuple(frozenset(g) for g in d.groups) for d in c.discriminators) for c in complaints
-        ]
-        self._recognised_by: dict[str, set[int]] = {}
-        self._may_fire_by: dict[str, set[int]] = {}
+        recognised_by: dict[str, dict[int, None]] = {}
+        may_fire_by: dict[str, dict[int, None]] = {}
         self._may_always_fire: set[int] = set()
         for i, c in enumerate(complaints):
             for term in c.terms:
-                self._recognised_by.setdefault(term, set()).add(i)
-            for groups in self._groups[i]:
-                if not groups:
+                recognised_by.setdefault(term, {})[i] = None
+            for d in c.discriminators:
+                if not d.groups:
                     self._may_always_fire.add(i)
                     continue
-                for term in groups[0]:
-                    self._may_fire_by.setdefault(term, set()).add(i)
+                for term in d.groups[0]:
+                    may_fire_by.setdefault(term, {})[i] = None
+        # Tuples, not sets: ~16,000 small sets cost megabytes per worker.
+        self._recognised_by = {term: tuple(ix) for term, ix in recognised_by.items()}
+        self._may_fire_by = {term: tuple(ix) for term, ix in may_fire_by.items()}
 
     @classmethod
     def from_dicts(
@@ -587,8 +663,8 @@ class ComplaintCatalogue:
         recognised_complaints: set[int] = set()
         looked_at = set(self._may_always_fire)
         for term in found:
-            recognised_complaints |= self._recognised_by.get(term, set())
-            looked_at |= self._may_fire_by.get(term, set())
+            recognised_complaints.update(self._recognised_by.get(term, ()))
+            looked_at.update(self._may_fire_by.get(term, ()))
         for i in sorted(recognised_complaints | looked_at):  # the catalogue's order, as before
             complaint = self.complaints[i]
             recognised = i in recognised_complaints
@@ -603,10 +679,8 @@ class ComplaintCatalogue:
                     )
                 )
                 levels.append(complaint.level)
-            for d, groups in zip(complaint.discriminators, self._groups[i], strict=True):
-                if (recognised or d.standalone) and _fires(
-                    d, groups, found, subject, months, pregnant, facts
-                ):
+            for d in complaint.discriminators:
+                if (recognised or d.standalone) and _fires(d, found, subject, months, pregnant, facts):
                     result.fired.append(Fired(d.slug, d.name, d.level, d.instruction, complaint.slug))
                     levels.append(d.level)
         result.fired.sort(key=lambda f: LEVEL_ORDER[f.level])
@@ -754,17 +828,8 @@ def _drop_never_had_without_before(hits: list[TermHit], words: list[str]) -> lis
     return [h for h in hits if words[h.span.start] != "never"]
 
 
-def _fires(
-    d: DiscriminatorSpec,
-    groups: tuple[frozenset[str], ...],
-    found: set[str],
-    subject: Subject,
-    months,
-    pregnant,
-    facts,
-) -> bool:
-    """`groups`: d.groups as sets (a set is checked against the few found terms, not term by term)."""
-    if not all(not found.isdisjoint(group) for group in groups):
+def _fires(d: DiscriminatorSpec, found: set[str], subject: Subject, months, pregnant: bool, facts) -> bool:
+    if not all(not found.isdisjoint(group) for group in d.groups):
         return False
     if d.sex and subject.sex and subject.sex != d.sex:
         return False

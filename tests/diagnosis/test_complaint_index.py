@@ -139,3 +139,33 @@ def test_a_check_looks_only_at_the_complaints_its_terms_concern(small):
     assert [f.slug for f in result.fired] == ["torsion"]
     assert result.level == "emergency"
     assert small.assess("my elbow itches").level is None
+
+
+def _nodes(node, seen=None) -> int:
+    """_Node objects in a trie (a single-term branch is a _Tail, not counted)."""
+    seen = set() if seen is None else seen
+    if type(node) is not complaints._Node or id(node) in seen:
+        return 0
+    seen.add(id(node))
+    kids = [k for ks in node.words.values() for k in ks] + [k for ks in node.stems.values() for _, k in ks]
+    kids += [k for _, k in node.short_stems] + ([node.gap] if node.gap is not None else [])
+    return 1 + sum(_nodes(k, seen) for k in kids)
+
+
+def test_terms_of_their_own_cost_no_trie_nodes(small, shipped):
+    """Memory: a branch that leads to one term only is kept as that term's remaining elements, so 800
+    terms with their own second word add no node (a node per element cost ~16 MB per worker)."""
+    letters = "abcdefghijklmnopqrst"
+    extra = [
+        {
+            "slug": f"x{a}{b}",
+            "name": "x",
+            "level": "gp",
+            "terms": [f"chest q{a}{b} zz", f"chest ... q{a}{b}z"],
+        }
+        for a in letters
+        for b in letters
+    ]
+    big = ComplaintCatalogue.from_dicts(ROWS + extra, CONCEPTS)
+    assert _nodes(big.index.root) == _nodes(small.index.root)
+    assert _nodes(shipped.index.root) < len(shipped.index.patterns) // 2
