@@ -393,7 +393,8 @@ class TermHit:
 
 
 class TermIndex:
-    """Every distinct term of the catalogue, indexed by its first word for fast scanning."""
+    """Every distinct term of the catalogue: a trie of their elements (`find`) and, by first word, the
+    order in which hits are listed (`candidates`)."""
 
     def __init__(self, terms):
         self.patterns: dict[str, tuple[_Element, ...]] = {}
