@@ -60,10 +60,10 @@ SPLITS = {
 SPLIT_TITLES = {
     "dev2": "dev2 (written 2026-12-06, tuned on after the first measurement)",
     "dev3": "dev3 (written 2026-12-06 in other styles, tuned on after the first measurement)",
-    "dev4": "dev4 (written 2026-12-06 in further styles, measured untuned)",
+    "dev4": "dev4 (written 2026-12-06 in further styles, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses.
-TUNED_SPLITS = ("dev", "dev2", "dev3")
+TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4")
 
 
 def load_cases(split: str) -> list[dict]:
