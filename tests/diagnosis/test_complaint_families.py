@@ -114,3 +114,87 @@ def test_everyday_complaints_in_everyday_words_are_recognised():
     assert level("cold sore on my lip for 2 weeks and not healing") == "gp"
     assert level("wasp got me on the arm at a barbecue") == "self_care"
     assert level("pulled something in my chest lifting a sofa") == "urgent"
+
+
+# Families found on dev4 (text shorthand, capitals, comparisons, questions, carers). Each pair is a
+# wording from none of the corpora that must escalate, and its harmless twin that must not.
+DEV4_FAMILIES = [
+    # "from nowhere" is sudden
+    ("my headache hit from nowhere and it is the worst I have known", {}, "emergency"),
+    ("mild headache after a long day at the desk", {}, "self_care"),
+    # "cannot get any sense out of him" is confusion (here in the heat)
+    ("my uncle has been out in the heat all day and we cannot get any sense out of him", {}, "emergency"),
+    ("been out in the heat all day, a bit tired and thirsty but chatting normally", {}, "self_care"),
+    # a seizure as someone watching describes it
+    ("my flatmate started to shake and jerk on the kitchen floor", {}, "emergency"),
+    ("my hands shake when I am nervous before exams", {}, "self_care"),
+    ("he collapsed in the street and bit his tongue", {}, "emergency"),
+    ("bit my tongue eating a sandwich and it is sore", {}, None),
+    # sight that goes dark, or half of it
+    ("the left side of my sight seemed to go dark a few minutes ago", {}, "emergency"),
+    ("half my vision is missing in the right eye", {}, "emergency"),
+    ("half my face is itchy after shaving", {}, None),
+    # acute glaucoma: a bursting eye, milky sight and vomiting
+    (
+        "my eye feels like it is bursting, things look milky through it and I have been vomiting",
+        {},
+        "emergency",
+    ),
+    ("my eye feels tired after reading all day", {}, None),
+    # suicide asked about with "yourself", and tablets saved up
+    ("how many tablets would it take to kill yourself, I have saved mine up", {}, "emergency"),
+    ("my legs are so sore after the gym it is going to kill me", {}, "self_care"),
+    # heat named by the place
+    ("she fell asleep in the greenhouse and now she is confused and very hot", {}, "emergency"),
+    ("greenhouse heat made me sweaty, had a drink and feel fine", {}, "self_care"),
+    # working hard to breathe in a parent's words
+    ("my little boy is pulling in really hard for breath", {"age_years": 3}, "emergency"),
+    # a leg that aches and is swollen, in that order, with breathlessness after travel
+    ("breathless walking upstairs since the train journey, my left leg is achy and swollen", {}, "emergency"),
+    # baby movements: "went quiet", "normally kicks like mad ... nothing tonight"
+    ("33 weeks and the baby went quiet since this morning", {"pregnant": True}, "emergency"),
+    ("baby normally kicks like mad at bedtime but nothing tonight", {"pregnant": True}, "emergency"),
+    ("baby kicks like mad at bedtime and keeps me awake", {"pregnant": True}, None),
+    ("had diarrhoea yesterday but nothing today", {}, "self_care"),
+    # pre-eclampsia after birth in everyday words
+    ("gave birth 5 days ago, banging headache and seeing stars", {}, "emergency"),
+    ("gave birth 5 days ago, feeling tired and a bit weepy", {}, "gp"),
+    # black poo with a word between
+    ("black gooey poos since Friday", {}, "emergency"),
+    ("black eye from football, otherwise fine", {}, "self_care"),
+    # bleeding "out my" bottom, and an amount told by the container
+    ("blood pouring out my backside", {}, "emergency"),
+    ("passing blood from my bottom, about a mug of it", {}, "emergency"),
+    ("drank a mug of tea and my bottom is a bit itchy", {}, None),
+    # a burn told by how far it reaches
+    ("hot fat burnt my legs up to the knees", {}, "emergency"),
+    ("small burn on my finger from the oven tray, cooled it under the tap", {}, "self_care"),
+    # a drug reaction where the skin "looks burnt"
+    ("a week on new tablets and my skin looks burnt all over with blisters on my lips", {}, "emergency"),
+    ("sunbathed too long and my shoulders look burnt and feel sore", {}, None),
+    # "cracked" is skin on hands and feet, a bone elsewhere
+    ("skin on my fingers cracked and sore from washing up", {}, None),
+    ("fell off my bike and I think I cracked my wrist", {}, "urgent"),
+    # "can't walk down the stairs without groaning" can walk
+    ("legs ache after the gym, I can't walk down the stairs without groaning", {}, "self_care"),
+    ("legs ache after the gym and now I can't move them at all", {}, "urgent"),
+    # a heart attack named as happening now, not a question about risk
+    ("I think I am having a heart attack, my chest is crushing", {}, "emergency"),
+    # on chemo: being sick, diarrhoea or a sore mouth go to the chemo helpline today
+    ("having chemo and I keep being sick since yesterday", {}, "urgent"),
+    ("being sick after a dodgy kebab", {}, "self_care"),
+    ("on chemotherapy, runny poo 5 times since lunch", {}, "urgent"),
+    ("runny poo since a curry last night", {}, "self_care"),
+    ("sore ulcers in my mouth, started chemo last month", {}, "urgent"),
+    ("mouth ulcer from biting my cheek", {}, "self_care"),
+]
+
+
+@pytest.mark.parametrize("text, subject, expected", DEV4_FAMILIES)
+def test_dev4_phrasing_families_and_their_harmless_twins(text, subject, expected):
+    result = CATALOGUE.assess(text, Subject(**subject))
+    assert result.level == expected, (result.level, result.fired, result.findings)
+
+
+def test_a_question_about_heart_attack_risk_is_not_an_emergency():
+    assert level("wondering about my heart attack risk with my cholesterol") != "emergency"

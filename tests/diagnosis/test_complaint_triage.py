@@ -182,6 +182,17 @@ MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "dev4": 2, "heldout": 4, "fresh":
 MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "dev4": 3, "heldout": 6, "fresh": 7}
 
 
+# NHS "Bleeding from the bottom": a streak of bright red blood with known piles is a GP visit, bloody
+# diarrhoea is same-day, and heavy bleeding or blood with dizziness is an emergency (red_flags.yaml).
+def test_a_streak_of_blood_from_piles_is_gp_but_the_danger_signs_still_escalate(snapshot):
+    assert (
+        check(snapshot, "a smear of bright red blood on the tissue, I get piles", age_years=40).triage == "gp"
+    )
+    assert check(snapshot, "bloody diarrhoea since yesterday", age_years=40).triage == "urgent"
+    assert check(snapshot, "blood in my poo and I feel dizzy", age_years=40).triage == "emergency"
+    assert check(snapshot, "blood in my poo, the toilet water turned red", age_years=40).triage == "emergency"
+
+
 # --- who the check is for --------------------------------------------------------------------------
 def test_free_text_pregnancy_in_the_profile_counts_for_triage(alice):
     from accounts.services import health_profile_update
