@@ -198,3 +198,18 @@ def test_dev4_phrasing_families_and_their_harmless_twins(text, subject, expected
 
 def test_a_question_about_heart_attack_risk_is_not_an_emergency():
     assert level("wondering about my heart attack risk with my cholesterol") != "emergency"
+
+
+def test_everyday_things_said_as_nouns_comparisons_or_questions_are_recognised():
+    # an injury said as a thing someone has, not an action
+    assert level("tripped on the kerb, got a sprained wrist") == "self_care"
+    assert level("my twisted sense of humour") is None
+    # a changing mole asked about as a question
+    assert level("is it normal for a freckle to get bigger and darker?") == "gp"
+    assert level("my moles are the same as always") is None
+    # low mood said with "this" or "so"
+    assert level("I feel so flat all the time lately") == "gp"
+    assert level("the party was flat, had a headache after") == "self_care"
+    # a lump told by what it feels like
+    assert level("found something like a marble in my neck") == "gp"
+    assert level("something like a pea rolled under the sofa") is None
