@@ -213,3 +213,13 @@ def test_everyday_things_said_as_nouns_comparisons_or_questions_are_recognised()
     # a lump told by what it feels like
     assert level("found something like a marble in my neck") == "gp"
     assert level("something like a pea rolled under the sofa") is None
+
+
+def test_a_little_swelling_or_stress_is_self_care_but_lasting_or_marked_is_not():
+    # which discriminator over-triaged dev everyday cases: any "swollen" or "puffy" near a joint was
+    # a GP visit, and any "stressed" was the anxiety complaint (a GP floor)
+    assert level("knee a bit swollen after I knocked it on the table") == "self_care"
+    assert level("knee swollen and it will not go down after 5 days") == "gp"
+    assert level("my knuckles have been swollen for weeks") == "gp"
+    assert level("really stressed out with deadlines this week") == "self_care"
+    assert level("anxious all the time and having panic attacks") == "gp"
