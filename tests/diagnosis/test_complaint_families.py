@@ -223,3 +223,12 @@ def test_a_little_swelling_or_stress_is_self_care_but_lasting_or_marked_is_not()
     assert level("my knuckles have been swollen for weeks") == "gp"
     assert level("really stressed out with deadlines this week") == "self_care"
     assert level("anxious all the time and having panic attacks") == "gp"
+
+
+def test_a_wound_after_an_operation_and_bleeding_in_between_periods():
+    # NHS "Surgical site infection": red, hot or oozing after an operation is same-day
+    assert level("knee op last week and the scar is hot and weeping") == "urgent"
+    assert level("small cut on my thumb from paper, healing fine") == "self_care"
+    # bleeding "in between" periods goes to a GP; "in between meetings" is not bleeding
+    assert level("spotting in between my periods for a few months", sex="f") == "gp"
+    assert level("period pain in between meetings today", sex="f") == "self_care"
