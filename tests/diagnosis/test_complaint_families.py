@@ -232,3 +232,10 @@ def test_a_wound_after_an_operation_and_bleeding_in_between_periods():
     # bleeding "in between" periods goes to a GP; "in between meetings" is not bleeding
     assert level("spotting in between my periods for a few months", sex="f") == "gp"
     assert level("period pain in between meetings today", sex="f") == "self_care"
+
+
+def test_a_drooping_fingertip_after_a_knock_is_urgent_but_a_caught_finger_is_not():
+    # NHS "Mallet finger": a fingertip that droops after an injury goes to an urgent treatment centre
+    assert level("slammed my thumb in the car door and now the tip droops") == "urgent"
+    assert level("caught my finger in the drawer, bit sore, moves fine") == "self_care"
+    assert level("my eyelids droop when I am tired") is None
