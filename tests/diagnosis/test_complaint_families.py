@@ -178,7 +178,7 @@ DEV4_FAMILIES = [
     # "can't walk down the stairs without groaning" can walk
     ("legs ache after the gym, I can't walk down the stairs without groaning", {}, "self_care"),
     ("legs ache after the gym and now I can't move them at all", {}, "urgent"),
-    # a heart attack named as happening now, not a question about risk
+    # a heart attack named as happening now
     ("I think I am having a heart attack, my chest is crushing", {}, "emergency"),
     # on chemo: being sick, diarrhoea or a sore mouth go to the chemo helpline today
     ("having chemo and I keep being sick since yesterday", {}, "urgent"),
@@ -196,8 +196,11 @@ def test_dev4_phrasing_families_and_their_harmless_twins(text, subject, expected
     assert result.level == expected, (result.level, result.fired, result.findings)
 
 
-def test_a_question_about_heart_attack_risk_is_not_an_emergency():
-    assert level("wondering about my heart attack risk with my cholesterol") != "emergency"
+def test_a_heart_attack_named_in_any_words_stays_an_emergency():
+    # narrowing this to "having a heart attack" spared a worried question but missed these
+    assert level("dad heart attack") == "emergency"
+    assert level("possible heart attack") == "emergency"
+    assert level("had a heart attack 5 years ago, just got a twisted ankle") != "emergency"
 
 
 def test_everyday_things_said_as_nouns_comparisons_or_questions_are_recognised():

