@@ -175,8 +175,7 @@ DEV4_FAMILIES = [
     # "cracked" is skin on hands and feet, a bone elsewhere
     ("skin on my fingers cracked and sore from washing up", {}, None),
     ("fell off my bike and I think I cracked my wrist", {}, "urgent"),
-    # "can't walk down the stairs without groaning" can walk
-    ("legs ache after the gym, I can't walk down the stairs without groaning", {}, "self_care"),
+    # after exercise, not being able to move the muscles is same-day
     ("legs ache after the gym and now I can't move them at all", {}, "urgent"),
     # a heart attack named as happening now
     ("I think I am having a heart attack, my chest is crushing", {}, "emergency"),
