@@ -5,7 +5,10 @@ knowledge base loaded from the repo's fixtures. Five splits are reported separat
 cases the knowledge base was tuned on), `dev2` (a second development set written on 2026-12-06
 before the matcher was run on it; its untuned result was recorded, then it was tuned on),
 `dev3` (a third development set in deliberately different styles, written on 2026-12-06 before
-the matcher was run on it; measured untuned once, then tuned on), `heldout` (written by someone
+the matcher was run on it; measured untuned once, then tuned on), `dev4` (a fourth development set
+written on 2026-12-06 before the matcher was run on it, in styles dev..dev3 under-represent: text
+shorthand, capitals, can't-do and comparison descriptions, questions, carers, blood thinners, chemo,
+diabetes, after surgery or travel; measured untuned once), `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
 The cases are written by us in the way patients write; they are not real patients' words, and
@@ -45,20 +48,22 @@ from diagnosis.engine.complaints import LEVEL_ORDER, Subject  # noqa: E402
 CORPUS = ROOT / "benchmarks" / "triage_corpus"
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2, dev3: written 2026-12-06 before the matcher saw them, measured untuned once, then tuned on.
+# dev2, dev3, dev4: written 2026-12-06 before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
     "dev3": CORPUS / "dev3",
+    "dev4": CORPUS / "dev4",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
 SPLIT_TITLES = {
     "dev2": "dev2 (written 2026-12-06, tuned on after the first measurement)",
     "dev3": "dev3 (written 2026-12-06 in other styles, tuned on after the first measurement)",
+    "dev4": "dev4 (written 2026-12-06 in further styles, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses.
-TUNED_SPLITS = ("dev", "dev2", "dev3")
+TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4")
 
 
 def load_cases(split: str) -> list[dict]:

@@ -114,3 +114,130 @@ def test_everyday_complaints_in_everyday_words_are_recognised():
     assert level("cold sore on my lip for 2 weeks and not healing") == "gp"
     assert level("wasp got me on the arm at a barbecue") == "self_care"
     assert level("pulled something in my chest lifting a sofa") == "urgent"
+
+
+# Families found on dev4 (text shorthand, capitals, comparisons, questions, carers). Each pair is a
+# wording from none of the corpora that must escalate, and its harmless twin that must not.
+DEV4_FAMILIES = [
+    # "from nowhere" is sudden
+    ("my headache hit from nowhere and it is the worst I have known", {}, "emergency"),
+    ("mild headache after a long day at the desk", {}, "self_care"),
+    # "cannot get any sense out of him" is confusion (here in the heat)
+    ("my uncle has been out in the heat all day and we cannot get any sense out of him", {}, "emergency"),
+    ("been out in the heat all day, a bit tired and thirsty but chatting normally", {}, "self_care"),
+    # a seizure as someone watching describes it
+    ("my flatmate started to shake and jerk on the kitchen floor", {}, "emergency"),
+    ("my hands shake when I am nervous before exams", {}, "self_care"),
+    ("he collapsed in the street and bit his tongue", {}, "emergency"),
+    ("bit my tongue eating a sandwich and it is sore", {}, None),
+    # sight that goes dark, or half of it
+    ("the left side of my sight seemed to go dark a few minutes ago", {}, "emergency"),
+    ("half my vision is missing in the right eye", {}, "emergency"),
+    ("half my face is itchy after shaving", {}, None),
+    # acute glaucoma: a bursting eye, milky sight and vomiting
+    (
+        "my eye feels like it is bursting, things look milky through it and I have been vomiting",
+        {},
+        "emergency",
+    ),
+    ("my eye feels tired after reading all day", {}, None),
+    # suicide asked about with "yourself", and tablets saved up
+    ("how many tablets would it take to kill yourself, I have saved mine up", {}, "emergency"),
+    ("my legs are so sore after the gym it is going to kill me", {}, "self_care"),
+    # heat named by the place
+    ("she fell asleep in the greenhouse and now she is confused and very hot", {}, "emergency"),
+    ("greenhouse heat made me sweaty, had a drink and feel fine", {}, "self_care"),
+    # working hard to breathe in a parent's words
+    ("my little boy is pulling in really hard for breath", {"age_years": 3}, "emergency"),
+    # a leg that aches and is swollen, in that order, with breathlessness after travel
+    ("breathless walking upstairs since the train journey, my left leg is achy and swollen", {}, "emergency"),
+    # baby movements: "went quiet", "normally kicks like mad ... nothing tonight"
+    ("33 weeks and the baby went quiet since this morning", {"pregnant": True}, "emergency"),
+    ("baby normally kicks like mad at bedtime but nothing tonight", {"pregnant": True}, "emergency"),
+    ("baby kicks like mad at bedtime and keeps me awake", {"pregnant": True}, None),
+    ("had diarrhoea yesterday but nothing today", {}, "self_care"),
+    # pre-eclampsia after birth in everyday words
+    ("gave birth 5 days ago, banging headache and seeing stars", {}, "emergency"),
+    ("gave birth 5 days ago, feeling tired and a bit weepy", {}, "gp"),
+    # black poo with a word between
+    ("black gooey poos since Friday", {}, "emergency"),
+    ("black eye from football, otherwise fine", {}, "self_care"),
+    # bleeding "out my" bottom, and an amount told by the container
+    ("blood pouring out my backside", {}, "emergency"),
+    ("passing blood from my bottom, about a mug of it", {}, "emergency"),
+    ("drank a mug of tea and my bottom is a bit itchy", {}, None),
+    # a burn told by how far it reaches
+    ("hot fat burnt my legs up to the knees", {}, "emergency"),
+    ("small burn on my finger from the oven tray, cooled it under the tap", {}, "self_care"),
+    # a drug reaction where the skin "looks burnt"
+    ("a week on new tablets and my skin looks burnt all over with blisters on my lips", {}, "emergency"),
+    ("sunbathed too long and my shoulders look burnt and feel sore", {}, None),
+    # "cracked" is skin on hands and feet, a bone elsewhere
+    ("skin on my fingers cracked and sore from washing up", {}, None),
+    ("fell off my bike and I think I cracked my wrist", {}, "urgent"),
+    # after exercise, not being able to move the muscles is same-day
+    ("legs ache after the gym and now I can't move them at all", {}, "urgent"),
+    # a heart attack named as happening now
+    ("I think I am having a heart attack, my chest is crushing", {}, "emergency"),
+    # on chemo: being sick, diarrhoea or a sore mouth go to the chemo helpline today
+    ("having chemo and I keep being sick since yesterday", {}, "urgent"),
+    ("being sick after a dodgy kebab", {}, "self_care"),
+    ("on chemotherapy, runny poo 5 times since lunch", {}, "urgent"),
+    ("runny poo since a curry last night", {}, "self_care"),
+    ("sore ulcers in my mouth, started chemo last month", {}, "urgent"),
+    ("mouth ulcer from biting my cheek", {}, "self_care"),
+]
+
+
+@pytest.mark.parametrize("text, subject, expected", DEV4_FAMILIES)
+def test_dev4_phrasing_families_and_their_harmless_twins(text, subject, expected):
+    result = CATALOGUE.assess(text, Subject(**subject))
+    assert result.level == expected, (result.level, result.fired, result.findings)
+
+
+def test_a_heart_attack_named_in_any_words_stays_an_emergency():
+    # narrowing this to "having a heart attack" spared a worried question but missed these
+    assert level("dad heart attack") == "emergency"
+    assert level("possible heart attack") == "emergency"
+    assert level("had a heart attack 5 years ago, just got a twisted ankle") != "emergency"
+
+
+def test_everyday_things_said_as_nouns_comparisons_or_questions_are_recognised():
+    # an injury said as a thing someone has, not an action
+    assert level("tripped on the kerb, got a sprained wrist") == "self_care"
+    assert level("my twisted sense of humour") is None
+    # a changing mole asked about as a question
+    assert level("is it normal for a freckle to get bigger and darker?") == "gp"
+    assert level("my moles are the same as always") is None
+    # low mood said with "this" or "so"
+    assert level("I feel so flat all the time lately") == "gp"
+    assert level("the party was flat, had a headache after") == "self_care"
+    # a lump told by what it feels like
+    assert level("found something like a marble in my neck") == "gp"
+    assert level("something like a pea rolled under the sofa") is None
+
+
+def test_a_little_swelling_or_stress_is_self_care_but_lasting_or_marked_is_not():
+    # which discriminator over-triaged dev everyday cases: any "swollen" or "puffy" near a joint was
+    # a GP visit, and any "stressed" was the anxiety complaint (a GP floor)
+    assert level("knee a bit swollen after I knocked it on the table") == "self_care"
+    assert level("knee swollen and it will not go down after 5 days") == "gp"
+    assert level("my knuckles have been swollen for weeks") == "gp"
+    assert level("really stressed out with deadlines this week") == "self_care"
+    assert level("anxious all the time and having panic attacks") == "gp"
+
+
+def test_a_wound_after_an_operation_and_bleeding_in_between_periods():
+    # NHS "Surgical site infection": red, hot or oozing after an operation is same-day
+    assert level("knee op last week and the scar is hot and weeping") == "urgent"
+    assert level("small cut on my thumb from paper, healing fine") == "self_care"
+    # bleeding "in between" periods goes to a GP; "in between meetings" is not bleeding
+    assert level("spotting in between my periods for a few months", sex="f") == "gp"
+    assert level("period pain in between meetings today", sex="f") == "self_care"
+
+
+def test_a_drooping_fingertip_after_a_knock_is_urgent_but_a_caught_finger_is_not():
+    # NHS "Mallet finger": a fingertip that droops after an injury goes to an urgent treatment centre
+    assert level("slammed my thumb in the car door and now the tip droops") == "urgent"
+    assert level("caught my finger in the drawer, bit sore, moves fine") == "self_care"
+    assert level("my eyelids droop when I am tired") is None

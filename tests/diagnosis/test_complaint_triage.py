@@ -154,7 +154,7 @@ def _run(snapshot, case):
     return run_check(snapshot, kb_model(snapshot), text=case["text"], subject=subject, ask_questions=False)
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "heldout", "fresh"])
+@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "heldout", "fresh"])
 def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, split):
     cases = list(_cases(split))
     emergencies = [c for c in cases if c["expected"] == "emergency"]
@@ -177,9 +177,27 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # (benchmarks/results/triage_dev3_untuned.md): 14 missed, 4 alarmed, 5 self-care; the ceilings below
 # are the tuned run's. Its 2 alarmed controls come through the resolver's symptoms, not the complaint
 # layer. Held-out and fresh ceilings lowered to the same run's measurements (9, 6; 27).
-MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "heldout": 9, "fresh": 27}
-MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "heldout": 4, "fresh": 2}
-MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "heldout": 6, "fresh": 7}
+# dev4 (further styles) was written 2026-12-06 and measured untuned once
+# (benchmarks/results/triage_dev4_untuned.md): 17 missed, 3 alarmed, 5 self-care; the ceilings below
+# are the tuned run's. Its 3 alarmed controls: two ("my friend's baby had a fever", "thought I saw blood
+# in my sick but it was beetroot") come through the resolver's symptoms and context; the third ("is it
+# normal to worry about a heart attack when you've just got heartburn?") names a heart attack, which
+# stays an emergency in any words (narrowing it missed "dad heart attack").
+# Fresh missed lowered 27 -> 26 by the same run.
+MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "dev4": 0, "heldout": 9, "fresh": 26}
+MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "dev4": 3, "heldout": 4, "fresh": 2}
+MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "dev4": 1, "heldout": 6, "fresh": 7}
+
+
+# NHS "Bleeding from the bottom": a streak of bright red blood with known piles is a GP visit, bloody
+# diarrhoea is same-day, and heavy bleeding or blood with dizziness is an emergency (red_flags.yaml).
+def test_a_streak_of_blood_from_piles_is_gp_but_the_danger_signs_still_escalate(snapshot):
+    assert (
+        check(snapshot, "a smear of bright red blood on the tissue, I get piles", age_years=40).triage == "gp"
+    )
+    assert check(snapshot, "bloody diarrhoea since yesterday", age_years=40).triage == "urgent"
+    assert check(snapshot, "blood in my poo and I feel dizzy", age_years=40).triage == "emergency"
+    assert check(snapshot, "blood in my poo, the toilet water turned red", age_years=40).triage == "emergency"
 
 
 # --- who the check is for --------------------------------------------------------------------------
