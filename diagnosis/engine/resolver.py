@@ -206,11 +206,26 @@ DESCRIBING_NEGATIONS = {
     r"periods? (?:come|comes|coming|came) (?:twice a month|every (?:two|2) weeks|too often)": "irregular periods",
     r"(?:don't|dont|do not|doesn't|doesnt|does not) want to (?:be here|be alive|live|wake up)(?: any ?more)?": "suicidal thoughts",
     r"(?:can't|cant|cannot|couldn't|couldnt) get enough air(?: in)?": "short of breath",
-    r"(?:without|stopping) (?:to catch |for )(?:my |a )?breath": "short of breath",
+    r"(?:without )?stopping (?:to catch (?:my |a )?breath|for (?:a )?breath)": "short of breath",
     r"short of wind": "short of breath",
     r"winds (?:me|him|her|them) up": "irritable",
     r"(?:can't|cant|cannot|couldn't|couldnt) (?:bear|tolerate|stand) the (heat|cold)": r"can't stand the \1",
     r"(?:can't|cant|couldn't|couldnt) walk straight": "unsteady walking",
+    r"(?:brought|bring|bringing|brings|threw|throwing) up (?:my |his |her |all (?:my |his |her )?|the )?(?:dinner|lunch|breakfast|tea|food|meal|supper|milk|feed)": "threw up",
+    # a rash that does not fade under a pressed glass (a danger sign, said with a negation word)
+    r"(?:don't|dont|doesn't|doesnt|do not|does not|won't|wont|didn't|didnt) (?:fade|go white|go pale|go away|go|disappear|blanch)"
+    r" (?:when|if|under|with) (?:i |you |we |it's |its |they're |theyre |they are )?"
+    r"(?:press|pressed|roll|rolled|push|pushed|a glass|the glass|glass)": "non blanching rash",
+    r"(?:thinking|thought|thoughts|think) (?:about|of) (?:ending it|ending my life|killing myself|suicide|hurting myself|harming myself|cutting myself)": "suicidal thoughts",
+    r"(?:been|keep|started|i'm|im|i am) cutting (?:myself|my arms|my wrists|my legs)|cut(?:ting)? (?:myself|my arms|my wrists) on purpose": "self harm",
+    r"(?:not|isn't|isnt|is not|wasn't|wasnt) with it": "confused",
+    r"everything (?:went|goes|going|turned) (?:black|dark)": "blacked out",
+    r"straining on the (?:toilet|loo)": "straining to poo",
+    r"(?:stools?|poos?) (?:are |is |like )*(?:rabbit droppings|pellets|little pellets|marbles)": "hard stools",
+    r"(?:can't|cant|couldn't|couldnt) get off the (?:toilet|loo)": "the runs",
+    r"(?:can't|cant|cannot|couldn't|couldnt) hold (?:my|his|her) (?:water|wee|pee)": "need to pee all the time",
+    r"(?:can't|cant|cannot|couldn't|couldnt) finish (?:a|my) sentences?|(?:can|could) only say a few words": "too breathless to speak",
+    r"(?:whole |my |his |her |the )?(?:left|right|one) side(?: of (?:my|his|her|the) (?:body|face))?(?: (?:has|have))?(?: gone| is| went| feels| feel)? (?:floppy|weak|limp|dead|useless)": "weakness on one side of the body",
     r"(?:can't|cant|cannot|couldn't|couldnt|unable to) (?:put|bear) (?:any )?weight on": "painful walking",
     r"(?:feel|feels|feeling|felt) like (?:i'm|im|i am|i'll|ill|i|he's|she's) (?:going to|gonna|about to) (?:be sick|throw up|vomit|puke|spew|hurl)": "nauseous",
     r"(?:vomit|sick) (?:feeling|sensation)": "nauseous",
@@ -230,7 +245,7 @@ DESCRIBING_NEGATION_RES = [
 # blocked"); no knowledge-base phrase contains them (tests/diagnosis/test_resolver_lay_phrases.py checks).
 FILLER_RE = re.compile(
     r"(?<![\w'])(?:really|totally|absolutely|completely|literally|so|super|proper"
-    r"|incredibly|awfully|seriously)(?![\w'])"
+    r"|incredibly|awfully|seriously|lowkey|low-key|low key|ngl|rn|fr|af|tbh|actual)(?![\w'])"
 )
 
 
@@ -337,8 +352,7 @@ LAY_ANATOMY = {
     "anus": "bottom", "innards": "guts", "kneecap": "knee", "kneecaps": "knees", "belly button": "belly",
     "tummy button": "belly", "navel": "belly", "lumbar region": "lower back", "small of my back": "lower back",
     "base of my spine": "lower back", "bottom of my spine": "lower back", "pit of my stomach": "stomach",
-    "number two": "poo", "number twos": "poo", "pass water": "pee", "passing water": "peeing",
-    "passed water": "peed",
+    "number two": "poo", "number twos": "poo",
 }  # fmt: skip
 LAY_ANATOMY_RE = re.compile(
     _phrase_pattern.format("|".join(sorted(map(re.escape, LAY_ANATOMY), key=len, reverse=True)))
@@ -365,10 +379,18 @@ HOMOPHONES = (
 )
 
 
+# "passing water", "hardly passing any water", "passing loads of water": peeing.
+PASS_WATER_RE = re.compile(
+    r"\b(?P<verb>pass|passing|passed) (?P<amount>(?:any|much|loads of|lots of|a lot of|little|very little) )?water\b"
+)
+_PASS_WATER = {"pass": "pee", "passing": "peeing", "passed": "peed"}
+
+
 def lay_words(text: str) -> str:
     """Lay anatomy and real-word misspellings as the knowledge base's words (before typo correction,
     which never changes a real word)."""
     text = BACK_OF_RE.sub(r"\1", text)
+    text = PASS_WATER_RE.sub(lambda m: f"{_PASS_WATER[m.group('verb')]} {m.group('amount') or ''}", text)
     text = LAY_ANATOMY_RE.sub(lambda m: LAY_ANATOMY[m.group()], text)
     for pattern, replacement in HOMOPHONES:
         text = pattern.sub(replacement, text)
@@ -416,6 +438,11 @@ _COLOUR_WORDS = "|".join(
 )
 _PRODUCT_WORDS = "|".join(p for p in _PRODUCTS.values())
 PRODUCT_COLOUR_RES = (
+    # "coughing up pink frothy spit": the whole span is the finding (the cough is in it)
+    re.compile(
+        rf"\b(?:coughing|cough|coughed|bringing|brought|spitting|spat|hawking) up (?:some |a lot of |loads of )?"
+        rf"(?P<c>{_COLOUR_WORDS})(?: {_TEXTURE})? (?P<p>stuff|gunk|goo|gloop|muck|spit|phlegm|mucus|sputum)\b"
+    ),
     # "wee looks like brandy", "motions are jet black", "phlegm is the colour of rust"
     re.compile(
         rf"\b(?P<p>{_PRODUCT_WORDS})(?: {_LINK}){{0,4}} (?P<c>{_COLOUR_WORDS})(?: tinge| coloured| colour)?\b"
@@ -424,10 +451,6 @@ PRODUCT_COLOUR_RES = (
     re.compile(
         rf"\b(?P<c>{_COLOUR_WORDS})(?: coloured| colored| tinge in| bits in| streaks in| in)?(?: {_TEXTURE})?"
         rf"(?: (?:my|his|her|their|the))? (?P<p>{_PRODUCT_WORDS})\b"
-    ),
-    re.compile(
-        rf"\b(?:coughing|cough|coughed|bringing|brought|spitting|spat|hawking) up (?:some |a lot of |loads of )?"
-        rf"(?P<c>{_COLOUR_WORDS})(?: {_TEXTURE})? (?P<p>stuff|gunk|goo|gloop|muck|spit|phlegm|mucus|sputum)\b"
     ),
     # "brought up dark brown stuff like coffee", "threw up something like coffee grounds"
     re.compile(
@@ -479,6 +502,76 @@ _SIMILE_LEAD = (
     r"like (?:i'm |i am |i've been |i have been |someone's |someone is |someone has |somebody's |someone |"
     r"somebody |it's |its |it is |there's |a |an )?"
 )
+# Comparisons that name a sensation other than pain: numb limbs, blurred sight, a racing or pounding
+# heart, a spinning room, a swollen belly, weak legs, stiff joints, icy hands and feet.
+_LIMB = r"(?:fingers?|hands?|feet|foot|toes?|legs?|arms?)"
+_LIKE_THEY = r"like (?:they're |they are |theyre |it's |its |it is |they've been |i've got |a |an )?"
+SENSATION_RES = (
+    (
+        re.compile(
+            rf"\b(?P<part>{_LIMB})(?: (?:feel|feels|are|is|have gone|has gone|went))? {_LIKE_THEY}"
+            r"(?:asleep|dead|(?:wrapped in )?cotton wool)\b"
+        ),
+        r" numb \g<part> ",
+    ),
+    (
+        re.compile(
+            rf"\blike (?:ants|insects|bugs) crawling (?:in|on|over|under) (?:my |his |her )?(?P<part>{_LIMB})\b"
+        ),
+        r" tingling \g<part> ",
+    ),
+    (
+        re.compile(
+            r"\blike (?:looking|seeing) through (?:frosted glass|a (?:steamed up |steamy |misty |dirty )?"
+            r"(?:window|windscreen)|fog|a fog|a mist|mist|net curtains)\b|\blike a (?:veil|film|mist|fog) over (?:my |his |her )?eyes\b"
+        ),
+        " blurred vision ",
+    ),
+    (
+        re.compile(
+            r"\bheart(?:'s| is| was| keeps)? (?:going|racing|running) like (?:the clappers|a train|mad|crazy|the wind)\b"
+        ),
+        " heart racing ",
+    ),
+    (
+        re.compile(
+            r"\bheart(?:'s| is| was| keeps)? (?:feels |feel )?(?:beating |pounding |thumping |flapping |flipping |fluttering |banging )?"
+            r"(?:over )?like (?:a |an )?(?:drum|bird|fish|butterfly|butterflies|washing machine|hammer)\b"
+        ),
+        " heart is pounding ",
+    ),
+    (
+        re.compile(
+            r"\blike (?:a |an |i'm on a |i am on a |being on a )?(?:merry-go-round|merry go round|roundabout|carousel|waltzer|spinning top)\b"
+        ),
+        " ",
+    ),
+    (
+        re.compile(
+            r"\b(?:tummy|belly|stomach)(?: feels| is| looks)?(?: tight| hard| swollen| blown up)? like (?:a |an )?"
+            r"(?:football|drum|balloon|beach ball|basketball)\b"
+        ),
+        " belly is bloated ",
+    ),
+    (
+        re.compile(
+            r"\b(?P<part>legs|arms)(?: (?:feel|feels|are|have|has))? (?:like|turned to|gone to) (?:lead|jelly)\b"
+        ),
+        r" \g<part> have gone weak ",
+    ),
+    (
+        re.compile(
+            r"\bjoints?(?: (?:feel|feels|are|is))? like (?:rusty hinges|a rusty hinge|the tin man|an old gate)\b"
+        ),
+        " stiff joints ",
+    ),
+    (
+        re.compile(
+            r"\b(?P<part>hands|feet|fingers|toes)(?: (?:feel|are|go|turn))? (?:like )?(?:blocks of ice|ice blocks|ice)\b"
+        ),
+        " cold hands and feet ",
+    ),
+)
 SIMILE_RES = (
     (
         re.compile(rf"\b{_SIMILE_LEAD}(?P<act>swallowing|passing|peeing|weeing|pooing) (?:{_SIMILE_PAIN})\b"),
@@ -491,6 +584,8 @@ SIMILE_RES = (
 
 
 def similes(text: str) -> str:
+    for pattern, replacement in SENSATION_RES:
+        text = pattern.sub(replacement, text)
     for pattern, replacement in SIMILE_RES:
         if replacement == "act":
             text = pattern.sub(lambda m: f" {m.group('act')} hurts ", text)
@@ -560,6 +655,11 @@ QUANTITY_RES += (
     ),
     (re.compile(r"\bheadache(?: [a-z]+){0,3}? like a thunderclap\b"), " thunderclap headache "),
 )
+
+
+# "it runs in my family", "diabetes runs in the family": the family-history finding itself (its own
+# name, which the history filter keeps), never the relative's condition as the person's symptom.
+RUNS_IN_FAMILY_RE = re.compile(r"\b(?:[a-z]+ )?runs in (?:my|the|our|his|her) family\b")
 
 
 def quantities(text: str, known: Container[str]) -> str:
@@ -818,6 +918,8 @@ def _not_current(clause: str, first_person: bool) -> bool:
 # Words that join what the person has now to what follows ("chest pain and a family history of
 # heart disease"): the current part ends at the last of them before the family or past history.
 _JOINERS = frozenset({"and", "with", "plus", "&"})
+# Words that list two findings: a longer phrase never reaches across them ("phlegm and blood").
+_LISTING = frozenset({"and", "or", "with", "plus", "&", "nor"})
 
 
 def _current_part(clause: str, first_person: bool) -> tuple[str, str]:
@@ -983,6 +1085,7 @@ class SymptomIndex:
         text = lay_words(normalise(text))
         text = MASKED_RE.sub(" ", _WORD_RE.sub(lambda m: self.correct(m.group()), text))
         text = quantities(similes(product_colours(text, self.phrases)), self.phrases)
+        text = RUNS_IN_FAMILY_RE.sub(" . family history of the condition . ", text)
         text = ANSWERED_NO_RE.sub(lambda m: f" no {m.group(1)}. ", text)
         text = BOUT_RE.sub(lambda m: m.group(1) or m.group(2), text)
         text = BLOOD_IN_RE.sub(_blood_in, text)
@@ -1103,6 +1206,12 @@ class SymptomIndex:
                 break
         if hit is None and (word not in STOPWORDS or word in MODAL_NEGATIVES):
             hit = self._bag_hit(words, i)
+        elif hit and hit[2] == 1 and word not in STOPWORDS:
+            # A one-word name gives way to a longer phrase said around it: "itching on my bottom" is
+            # an itchy bottom, not itching.
+            bag = self._bag_hit(words, i)
+            if bag and bag[2] > 1 and bag[1] >= 95.0 and not _LISTING.intersection(words[i : i + bag[2]]):
+                hit = bag
         if hit is None and word not in STOPWORDS and word.isalpha():
             slug = self._singles.get(stem(word))
             hit = (slug, 95.0, 1, word) if slug else None
