@@ -211,6 +211,9 @@ DESCRIBING_NEGATIONS = {
     r"winds (?:me|him|her|them) up": "irritable",
     r"(?:can't|cant|cannot|couldn't|couldnt) (?:bear|tolerate|stand) the (heat|cold)": r"can't stand the \1",
     r"(?:can't|cant|couldn't|couldnt) walk straight": "unsteady walking",
+    r"(?:get|gets|getting|got) puffed(?: out)?|puffed (?:out )?(?:climbing|walking|going up)": "out of puff",
+    r"(?:can't|cant|cannot|couldn't|couldnt) get (?:my|his|her|the) words out": "slurred speech",
+    r"(?:was|been|were|got) given (?:someone else's |someone elses |donated |donor |a unit of )?blood": "blood transfusion",
     r"(?:brought|bring|bringing|brings|threw|throwing) up (?:my |his |her |all (?:my |his |her )?|the )?(?:dinner|lunch|breakfast|tea|food|meal|supper|milk|feed)": "threw up",
     # a rash that does not fade under a pressed glass (a danger sign, said with a negation word)
     r"(?:don't|dont|doesn't|doesnt|do not|does not|won't|wont|didn't|didnt) (?:fade|go white|go pale|go away|go|disappear|blanch)"
@@ -481,10 +484,20 @@ def _product_colour(match: re.Match, known: Container[str]) -> str:
     return match.group(0)
 
 
+# "brown patches on my neck", "white blotches on my face": discoloured skin (not red, which is a
+# rash; not white patches in the throat, mouth or on the tonsils).
+SKIN_PATCH_RE = re.compile(
+    r"\b(?:white|pale|brown|dark|darker|light|lighter|paler|brownish|whitish)(?: coloured)? (?:patches|patch|blotches|marks)\b"
+    r"(?! (?:in|on|at) (?:the back of )?(?:my |his |her |the )?(?:throat|tonsils?|tongue|mouth|gums?)\b)"
+)
+
+
 def product_colours(text: str, known: Container[str]) -> str:
     """Rewritten only into a phrase the index knows, so the words stay as written otherwise."""
     for pattern in PRODUCT_COLOUR_RES:
         text = pattern.sub(lambda m: _product_colour(m, known), text)
+    if "discoloured patches of skin" in known:
+        text = SKIN_PATCH_RE.sub(" discoloured patches of skin ", text)
     return text
 
 
@@ -570,6 +583,79 @@ SENSATION_RES = (
             r"\b(?P<part>hands|feet|fingers|toes)(?: (?:feel|are|go|turn))? (?:like )?(?:blocks of ice|ice blocks|ice)\b"
         ),
         " cold hands and feet ",
+    ),
+)
+SENSATION_RES += (
+    (
+        re.compile(r"\b(?:fingers|hands|toes|feet)(?: (?:are|look|feel))? like (?:sausages|balloons)\b"),
+        " swollen hands and feet ",
+    ),
+    (
+        re.compile(
+            r"\bveins?(?: (?:are|look|stick out))? like (?:worms|snakes|ropes|cords|a bunch of grapes)\b"
+        ),
+        " swollen blood vessels ",
+    ),
+    (
+        re.compile(
+            r"\b(?:lumps?|glands?|bumps?) like (?:peas|marbles|grapes|beans|a pea|a marble|a grape)"
+            r" (?:under|in) (?:my |his |her )?(?:arm|arms|armpits?|neck|groin|jaw)\b"
+        ),
+        " swollen glands ",
+    ),
+    (
+        re.compile(
+            r"\b(?:cheeks|face|forehead)(?: (?:feel|feels))?(?: like (?:they are|they're|it's|it is))? full of"
+            r" (?:cement|concrete|sand|glue)\b"
+        ),
+        " sinus pressure ",
+    ),
+    (
+        re.compile(
+            r"\b(?:brain|head)(?: (?:feels|feel|is))? like (?:cotton wool|mush|fog|porridge|treacle|soup)\b"
+        ),
+        " head is all foggy ",
+    ),
+    (
+        re.compile(
+            r"\b(?:feel|feels|feeling) like (?:i've|ive|i have|i) (?:been )?(?:hit|run over) by a (?:bus|truck|lorry|train|car)\b"
+        ),
+        " feel awful ",
+    ),
+    (
+        re.compile(
+            r"\beyes?(?: (?:feel|feels))? like (?:they're|they are|theyre|it's|it is) (?:being )?(?:pushed|popping|bulging|pressed) out\b"
+        ),
+        " pain behind my eyes ",
+    ),
+    (
+        re.compile(
+            r"\b(?:like )?(?:a vice|a tight band|a band|being squeezed) (?:around|round|across|on) (?:my |his |her |the )?head\b"
+        ),
+        " headache ",
+    ),
+    (
+        re.compile(
+            r"\b(?:went|go|goes|going|fell) down like a (?:sack of (?:potatoes|spuds)|stone|ton of bricks|felled tree)\b"
+        ),
+        " collapsed ",
+    ),
+    (
+        re.compile(
+            r"\b(?:liver|kidneys?)(?: (?:is|are|has|have))? (?:packing up|packed up|packed in|giving up|given up|shutting down|conking out)\b"
+        ),
+        " liver is failing ",
+    ),
+    (
+        re.compile(
+            r"\bone minute (?:[a-z]+ )?(?:happy|fine|laughing|up)(?: and)? (?:the )?next (?:minute )?(?:[a-z]+ )?(?:crying|sad|down|angry|raging)\b"
+        ),
+        " mood swings ",
+    ),
+    # a size said by comparison says nothing more: "a swelling like a golf ball at the front of my neck"
+    (
+        re.compile(r"\blike (?:a |an )?(?:golf ball|tennis ball|marble|pea|grape|egg|walnut|lemon|orange)\b"),
+        " ",
     ),
 )
 SIMILE_RES = (
@@ -667,6 +753,26 @@ def quantities(text: str, known: Container[str]) -> str:
         if replacement.strip() in known:
             text = pattern.sub(replacement, text)
     return text
+
+
+# Words the grammar above reads ("scalds", "tarry", "sandpaper"): typo correction leaves them alone.
+GRAMMAR_WORDS = frozenset(
+    re.findall(
+        r"[a-z]{3,}",
+        " ".join(
+            (
+                _HURTS,
+                _STINGS,
+                _COLOUR_WORDS,
+                _TEXTURE,
+                _PRODUCT_WORDS,
+                _SIMILE_PAIN,
+                _SIMILE_HEAT,
+                _SIMILE_TIGHT,
+            )
+        ),
+    )
+)
 
 
 # Filler that is never a symptom by itself.
@@ -1053,6 +1159,7 @@ class SymptomIndex:
             or word in self._vocabulary
             or word in STOPWORDS
             or word in NEGATION_CUES
+            or word in GRAMMAR_WORDS
             or stem(word) in self._vocabulary_stems  # another form of a known word ("paining")
         ):
             return word
