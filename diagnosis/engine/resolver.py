@@ -124,6 +124,7 @@ BODY_PART_PAIN = {
     "muscle": "muscle pain", "muscles": "muscle pain", "eye": "eye pain", "eyes": "eye pain",
     "bottom": "sore bottom", "bum": "sore bottom", "backside": "sore bottom", "bladder": "bladder pain",
     "face": "facial pain", "sinus": "sinus pain", "sinuses": "sinus pain", "cheekbones": "sinus pain",
+    "tonsils": "sore throat",
 }  # fmt: skip
 _PART = "|".join(sorted(map(re.escape, BODY_PART_PAIN), key=len, reverse=True))
 # "head's pounding" and "my heads killing me" (the apostrophe left out) are "head is pounding".
@@ -142,11 +143,11 @@ LAY_PAIN_RES = (
     # "my head is pounding", "knees are killing me", "back really hurts", "head is paining"
     re.compile(
         rf"\b{_OWNER}{_PART_IS} (?:(?:is|are|has been|have been|keeps|feels|feel|gets|get|was|were) )?"
-        rf"(?:{_INTENSIFIER} )?(?:{_HURTS})\b"
+        rf"(?:{_INTENSIFIER} )?(?:(?:swollen|hot|tender|stiff) and |red and (?=raw))?(?:{_HURTS})\b"
     ),
     # "pains in my tummy", "ache in my jaw", "hurts in my tummy", "agony in her back"
     re.compile(
-        rf"\b(?:pains?|aches?|aching|soreness|agony|hurts?|hurting|paining) (?:in|on|around|inside|across) {_OWNER}"
+        rf"\b(?:pains?|aches?|aching|soreness|agony|hurts?|hurting|paining|heaviness) (?:in|on|around|inside|across) {_OWNER}"
         rf"(?P<part>{_PART})\b"
     ),
     # "achy muscles", "pounding head", "sore tummy"; "bad back", "bad knees" (not "bad chest": a cough)
@@ -355,7 +356,7 @@ LAY_ANATOMY = {
     "anus": "bottom", "innards": "guts", "kneecap": "knee", "kneecaps": "knees", "belly button": "belly",
     "tummy button": "belly", "navel": "belly", "lumbar region": "lower back", "small of my back": "lower back",
     "base of my spine": "lower back", "bottom of my spine": "lower back", "pit of my stomach": "stomach",
-    "number two": "poo", "number twos": "poo",
+    "number two": "poo", "number twos": "poo", "down below": "",
 }  # fmt: skip
 LAY_ANATOMY_RE = re.compile(
     _phrase_pattern.format("|".join(sorted(map(re.escape, LAY_ANATOMY), key=len, reverse=True)))
@@ -658,6 +659,7 @@ SENSATION_RES += (
         " ",
     ),
 )
+SENSATION_RES += ((re.compile(r"\b(?:bum|bottom)(?: is)? (?:bleeds|bleeding|bled)\b"), " blood in poo "),)
 SIMILE_RES = (
     (
         re.compile(rf"\b{_SIMILE_LEAD}(?P<act>swallowing|passing|peeing|weeing|pooing) (?:{_SIMILE_PAIN})\b"),
