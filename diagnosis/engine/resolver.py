@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -91,6 +92,11 @@ MASKED_PHRASES = (
     "cold feet about",
     "cold feet over",
     "sick and tired of",
+    "cabin fever",
+    "got cold feet",
+    "getting cold feet",
+    "cough up the money",
+    "cough up the cash",
 )
 # "any chest pain? no." — a question answered no in the next sentence denies what it asked.
 ANSWERED_NO_RE = re.compile(
@@ -118,6 +124,7 @@ BODY_PART_PAIN = {
     "muscle": "muscle pain", "muscles": "muscle pain", "eye": "eye pain", "eyes": "eye pain",
     "bottom": "sore bottom", "bum": "sore bottom", "backside": "sore bottom", "bladder": "bladder pain",
     "face": "facial pain", "sinus": "sinus pain", "sinuses": "sinus pain", "cheekbones": "sinus pain",
+    "tonsils": "sore throat",
 }  # fmt: skip
 _PART = "|".join(sorted(map(re.escape, BODY_PART_PAIN), key=len, reverse=True))
 # "head's pounding" and "my heads killing me" (the apostrophe left out) are "head is pounding".
@@ -136,11 +143,11 @@ LAY_PAIN_RES = (
     # "my head is pounding", "knees are killing me", "back really hurts", "head is paining"
     re.compile(
         rf"\b{_OWNER}{_PART_IS} (?:(?:is|are|has been|have been|keeps|feels|feel|gets|get|was|were) )?"
-        rf"(?:{_INTENSIFIER} )?(?:{_HURTS})\b"
+        rf"(?:{_INTENSIFIER} )?(?:(?:swollen|hot|tender|stiff) and |red and (?=raw))?(?:{_HURTS})\b"
     ),
     # "pains in my tummy", "ache in my jaw", "hurts in my tummy", "agony in her back"
     re.compile(
-        rf"\b(?:pains?|aches?|aching|soreness|agony|hurts?|hurting|paining) (?:in|on|around) {_OWNER}"
+        rf"\b(?:pains?|aches?|aching|soreness|agony|hurts?|hurting|paining|heaviness) (?:in|on|around|inside|across) {_OWNER}"
         rf"(?P<part>{_PART})\b"
     ),
     # "achy muscles", "pounding head", "sore tummy"; "bad back", "bad knees" (not "bad chest": a cough)
@@ -159,12 +166,12 @@ _ACTIVITY_PAIN = {
     "pee": "painful urination", "peeing": "painful urination", "wee": "painful urination",
     "weeing": "painful urination", "urinate": "painful urination", "urinating": "painful urination",
     "walk": "painful walking", "walking": "painful walking", "swallow": "painful swallowing",
-    "swallowing": "painful swallowing",
+    "swallowing": "painful swallowing", "bowel movements": "painful poo", "bowel movement": "painful poo",
 }  # fmt: skip
 _ACTIVITY = "|".join(sorted(_ACTIVITY_PAIN, key=len, reverse=True))
-_STINGS = r"hurts?|hurting|painful|burns|burning|stings|stinging|is painful|is sore|sore|agony|kills"
+_STINGS = r"hurts?|hurting|painful|burns|burning|stings|stinging|is painful|is sore|sore|agony|kills|scalds|scalding"
 ACTIVITY_PAIN_RES = (
-    re.compile(rf"\b(?P<act>{_ACTIVITY}) (?:(?:is|really|so|always) )?(?:{_STINGS})\b"),
+    re.compile(rf"\b(?P<act>{_ACTIVITY}) (?:(?:is|really|so|always|feels|feel) )?(?:{_STINGS})\b"),
     re.compile(
         rf"\b(?:{_STINGS}|pain|pains) (?:when|while|after|if) (?:(?:i|you|he|she|they|we) )?"
         rf"(?:(?:try to|go to|have to|need to) )?(?P<act>{_ACTIVITY})\b"
@@ -185,6 +192,51 @@ DESCRIBING_NEGATIONS = {
     r"(?:don't|dont|do not|doesn't|doesnt|does not|didn't|didnt) (?:feel|fancy) (?:like )?(?:eating|food)": "poor appetite",
     r"(?:not|isn't|isnt|is not|aren't|arent|wasn't|wasnt) (?:making (?:any )?sense|talking sense)": "confused",
     r"not feeling (?:right|myself|himself|herself|well|great|good)": "feeling unwell",
+    # What the body cannot do, said with "can't" or "haven't", is the symptom ("can't keep my breakfast
+    # down", "couldn't eat a thing", "haven't opened my bowels since Monday", "can't bear the heat").
+    r"(?:can't|cant|cannot|couldn't|couldnt|unable to) keep (?:[a-z]+ ){1,2}down": "can't keep food down",
+    r"(?:can't|cant|cannot|couldn't|couldnt) (?:face (?:eating|food|anything)|eat (?:a thing|anything))": "poor appetite",
+    r"(?:not|never) (?:feeling |feel |very |that )?hungry": "poor appetite",
+    r"(?:can't|cant|cannot|couldn't|couldnt|unable to) (?:go for|pass|do|have) (?:a )?(?:poo|motion|bowel movement)": "constipated",
+    r"(?:haven't|havent|have not|hasn't|hasnt|not) (?:opened (?:my|his|her|their) bowels|had a (?:poo|motion|bowel movement))": "constipated",
+    r"bowels (?:haven't|havent|have not|hasn't|hasnt|not) (?:moved|opened|been)": "constipated",
+    r"(?:haven't|havent|have not|hasn't|hasnt|not) (?:had|done|been for|passed) (?:a |any )?(?:wee|pee|urine)": "hardly peeing",
+    r"(?:barely|hardly|scarcely) (?:peed|weed|peeing|weeing|any (?:wee|pee))": "hardly peeing",
+    r"(?:haven't|havent|have not|hasn't|hasnt|not) had (?:a|my|her) period": "missed periods",
+    r"bleeding between (?:my |her )?periods": "abnormal periods",
+    r"periods? (?:come|comes|coming|came) (?:twice a month|every (?:two|2) weeks|too often)": "irregular periods",
+    r"(?:don't|dont|do not|doesn't|doesnt|does not) want to (?:be here|be alive|live|wake up)(?: any ?more)?": "suicidal thoughts",
+    r"(?:can't|cant|cannot|couldn't|couldnt) get enough air(?: in)?": "short of breath",
+    r"(?:without )?stopping (?:to catch (?:my |a )?breath|for (?:a )?breath)": "short of breath",
+    r"short of wind": "short of breath",
+    r"winds (?:me|him|her|them) up": "irritable",
+    r"(?:can't|cant|cannot|couldn't|couldnt) (?:bear|tolerate|stand) the (heat|cold)": r"can't stand the \1",
+    r"(?:can't|cant|couldn't|couldnt) walk straight": "unsteady walking",
+    r"(?:get|gets|getting|got) puffed(?: out)?|puffed (?:out )?(?:climbing|walking|going up)": "out of puff",
+    r"(?:can't|cant|cannot|couldn't|couldnt) get (?:my|his|her|the) words out": "slurred speech",
+    r"(?:was|been|were|got) given (?:someone else's |someone elses |donated |donor |a unit of )?blood": "blood transfusion",
+    r"(?:brought|bring|bringing|brings|threw|throwing) up (?:my |his |her |all (?:my |his |her )?|the )?(?:dinner|lunch|breakfast|tea|food|meal|supper|milk|feed)": "threw up",
+    # a rash that does not fade under a pressed glass (a danger sign, said with a negation word)
+    r"(?:don't|dont|doesn't|doesnt|do not|does not|won't|wont|didn't|didnt) (?:fade|go white|go pale|go away|go|disappear|blanch)"
+    r" (?:when|if|under|with) (?:i |you |we |it's |its |they're |theyre |they are )?"
+    r"(?:press|pressed|roll|rolled|push|pushed|a glass|the glass|glass)": "non blanching rash",
+    r"(?:thinking|thought|thoughts|think) (?:about|of) (?:ending it|ending my life|killing myself|suicide|hurting myself|harming myself|cutting myself)": "suicidal thoughts",
+    r"(?:been|keep|started|i'm|im|i am) cutting (?:myself|my arms|my wrists|my legs)|cut(?:ting)? (?:myself|my arms|my wrists) on purpose": "self harm",
+    r"(?:not|isn't|isnt|is not|wasn't|wasnt) with it": "confused",
+    r"everything (?:went|goes|going|turned) (?:black|dark)": "blacked out",
+    r"straining on the (?:toilet|loo)": "straining to poo",
+    r"(?:stools?|poos?) (?:are |is |like )*(?:rabbit droppings|pellets|little pellets|marbles)": "hard stools",
+    r"(?:can't|cant|couldn't|couldnt) get off the (?:toilet|loo)": "the runs",
+    r"(?:can't|cant|cannot|couldn't|couldnt) hold (?:my|his|her) (?:water|wee|pee)": "need to pee all the time",
+    r"(?:can't|cant|cannot|couldn't|couldnt) finish (?:a|my) sentences?|(?:can|could) only say a few words": "too breathless to speak",
+    r"(?:whole |my |his |her |the )?(?:left|right|one) side(?: of (?:my|his|her|the) (?:body|face))?(?: (?:has|have))?(?: gone| is| went| feels| feel)? (?:floppy|weak|limp|dead|useless)": "weakness on one side of the body",
+    r"(?:can't|cant|cannot|couldn't|couldnt|unable to) (?:put|bear) (?:any )?weight on": "painful walking",
+    r"(?:feel|feels|feeling|felt) like (?:i'm|im|i am|i'll|ill|i|he's|she's) (?:going to|gonna|about to) (?:be sick|throw up|vomit|puke|spew|hurl)": "nauseous",
+    r"(?:vomit|sick) (?:feeling|sensation)": "nauseous",
+    r"(?:not|isn't|isnt|is not|won't|wont|not) respond(?:ing)?(?: to (?:anything|me|us|you|voices?|touch|his name|her name))?$": "unresponsive",
+    r"(?:doesn't|doesnt|does not|don't|dont|didn't|didnt) know where (?:he|she|i|they) (?:is|am|are|was)": "confused",
+    r"(?:vision|sight|eyesight) (?:is |has been |was )?(?:not|isn't|isnt) clear": "blurred vision",
+    r"(?:didn't|didnt|did not|don't|dont|without|no) (?:use |using |wear |wearing )?(?:a )?condoms?": "unprotected sex",
     # a blocked nose, not a breathing emergency
     r"(?:can't|cant|cannot|can not|hard to|struggling to|struggle to) breathe through (?:my|his|her|their|the) nose": (
         "blocked nose"
@@ -197,7 +249,7 @@ DESCRIBING_NEGATION_RES = [
 # blocked"); no knowledge-base phrase contains them (tests/diagnosis/test_resolver_lay_phrases.py checks).
 FILLER_RE = re.compile(
     r"(?<![\w'])(?:really|totally|absolutely|completely|literally|so|super|proper"
-    r"|incredibly|awfully|seriously)(?![\w'])"
+    r"|incredibly|awfully|seriously|lowkey|low-key|low key|ngl|rn|fr|af|tbh|actual)(?![\w'])"
 )
 
 
@@ -277,6 +329,8 @@ BOUT_RE = re.compile(
 RESOLVED_RE = re.compile(
     r"(?:\b(?:has|have|is|are|had)(?: all)? (?:gone|cleared|cleared up|settled|stopped|passed|disappeared)"
     r"|\bwent away|\bgone away|\bcleared up)(?: (?:now|away|off|completely|for good))*$"
+    # "headache gone since taking paracetamol", "rash cleared up after the cream"
+    r"|\b(?:gone|cleared up|went away|settled) (?:since|after|with) (?:taking|i took|using|the)\b"
 )
 FREE_RE = re.compile(r"\b([a-z]+)[- ]free\b")
 RESOLVED_NEXT_RE = re.compile(
@@ -291,6 +345,436 @@ _GOING_IS_THE_SYMPTOM = re.compile(
 
 def said_to_be_over(clause: str) -> bool:
     return bool(RESOLVED_RE.search(clause)) and not _GOING_IS_THE_SYMPTOM.search(clause)
+
+
+# --- Everyday grammar: lay anatomy, real-word misspellings, colours, comparisons, functions --------
+# Lay and slang names of body parts, mapped once to the word the knowledge base uses, so every rule
+# above (pain grammar, word bags) works for them too ("my bonce hurts" is "my head hurts",
+# "itchy back passage" is "itchy bottom", "pain at the back of my neck" is neck pain, never back pain).
+LAY_ANATOMY = {
+    "noggin": "head", "bonce": "head", "ticker": "heart", "peepers": "eyes", "back passage": "bottom",
+    "anus": "bottom", "innards": "guts", "kneecap": "knee", "kneecaps": "knees", "belly button": "belly",
+    "tummy button": "belly", "navel": "belly", "lumbar region": "lower back", "small of my back": "lower back",
+    "base of my spine": "lower back", "bottom of my spine": "lower back", "pit of my stomach": "stomach",
+    "number two": "poo", "number twos": "poo", "down below": "",
+}  # fmt: skip
+LAY_ANATOMY_RE = re.compile(
+    _phrase_pattern.format("|".join(sorted(map(re.escape, LAY_ANATOMY), key=len, reverse=True)))
+)
+# "the back of my neck" is the neck; "back of my knee" the knee.
+BACK_OF_RE = re.compile(r"\b(?:the )?back of (?:my |his |her |the |their )?(neck|head|knees?)\b")
+# Misspellings that are real words, so word-level typo correction must leave them: each is replaced
+# only in the company that shows what was meant ("soar throat", "wait loss", "lose motions").
+HOMOPHONES = (
+    (re.compile(r"\bsoar\b"), "sore"),
+    (re.compile(r"\bpanes?\b(?! of glass)"), "pain"),
+    (re.compile(r"\b(my|the|his|her|around|round|near) naval\b"), r"\1 belly"),
+    (re.compile(r"\bnaval(?= (?:area|region)\b)"), "belly"),
+    (re.compile(r"\bwait(?= (?:loss|gain)\b)"), "weight"),
+    (re.compile(r"\blose(?= (?:motions?|stools?|poos?|bowels?)\b)"), "loose"),
+    (re.compile(r"\bloose(?= of (?:appetite|weight|smell|balance|taste)\b)"), "loss"),
+    (re.compile(r"\bbowl(?= (?:movements?|motions?|habits?)\b)"), "bowel"),
+    (re.compile(r"\bwhizz(?:ing|y)\b"), "wheezing"),
+    (re.compile(r"\bfeint(?:ed|ing)?\b"), "fainted"),
+    (re.compile(r"\b(feel|feels|feeling|felt|am|so|very|i'm|im) week\b"), r"\1 weak"),
+    (re.compile(r"\bpeace(?= of (?:blood|poo|skin)\b)"), "piece"),
+    (re.compile(r"\ballot\b"), "a lot"),
+    (re.compile(r"\bmy diner\b"), "my dinner"),
+)
+
+
+# "passing water", "hardly passing any water", "passing loads of water": peeing.
+PASS_WATER_RE = re.compile(
+    r"\b(?P<verb>pass|passing|passed) (?P<amount>(?:any|much|loads of|lots of|a lot of|little|very little) )?water\b"
+)
+_PASS_WATER = {"pass": "pee", "passing": "peeing", "passed": "peed"}
+
+
+def lay_words(text: str) -> str:
+    """Lay anatomy and real-word misspellings as the knowledge base's words (before typo correction,
+    which never changes a real word)."""
+    text = BACK_OF_RE.sub(r"\1", text)
+    text = PASS_WATER_RE.sub(lambda m: f"{_PASS_WATER[m.group('verb')]} {m.group('amount') or ''}", text)
+    text = LAY_ANATOMY_RE.sub(lambda m: LAY_ANATOMY[m.group()], text)
+    for pattern, replacement in HOMOPHONES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# Colour and look of a body product ("wee looks like brandy", "motions are jet black", "neon yellow
+# pee", "phlegm is the colour of rust", "lips have a bluey tinge"): one grammar, product x colour.
+_PRODUCTS = {
+    "pee": "wee|wees|pee|pees|urine|water", "poo": "poo|poos|poop|stool|stools|motion|motions|bowel movements?",
+    "phlegm": "phlegm|sputum|mucus|spit|snot", "sick": "sick|vomit", "lips": "lips?", "skin": "skin",
+    "eyes": "whites of (?:my |his |her |their |the )?eyes|eyes",
+}  # fmt: skip
+_COLOURS = {
+    "dark": "dark|brown|brownish|dark brown|orange|dark orange|amber|brandy|cola|coke|coca cola|tea|strong tea",
+    "yellow": "neon yellow|neon|bright yellow|luminous|lucozade|fluorescent",
+    "black": "black|jet black|tar|tarry|sticky black|black and sticky",
+    "pale": "pale|white|grey|gray|clay|clay coloured|putty|chalky|light grey",
+    "red": "red|maroon|bloody|pink|pinkish|red streaks|blood streaked|streaks of blood",
+    "rust": "rust|rusty|rust coloured|brown|brownish",
+    "clear": "white|clear|frothy white|white and frothy|frothy",
+    "green": "green|yellow|greeny|yellowy|thick and yellow|thick and green|yellow green",
+    "coffee": "coffee|coffee grounds|blood|bloody|red",
+    "blue": "blue|bluey|bluish|purple|grey|gray|dusky",
+    "yellowish": "yellow|yellowy|yellowish|a yellow tinge|mustard|mustard coloured",
+}  # fmt: skip
+# (product, colour) -> the knowledge-base phrase it means; other pairs are left as written.
+PRODUCT_COLOURS = {
+    ("pee", "dark"): "dark urine", ("pee", "yellow"): "yellow urine", ("pee", "red"): "blood in pee",
+    ("poo", "black"): "black tarry stools", ("poo", "pale"): "pale stools", ("poo", "red"): "blood in poo",
+    ("phlegm", "rust"): "rusty sputum", ("phlegm", "clear"): "mucoid sputum", ("phlegm", "green"): "phlegm",
+    ("phlegm", "red"): "blood in sputum", ("sick", "coffee"): "blood in vomit", ("lips", "blue"): "blue lips",
+    ("skin", "yellowish"): "yellowish skin", ("eyes", "yellowish"): "yellowing of eyes",
+}  # fmt: skip
+# Words that may stand between a product and its colour; never a negation word ("my sick isn't
+# bloody" keeps its denial).
+_LINK = (
+    r"(?:is|are|was|were|looks?|looked|looking|has|have|had|gone|turned|turning|going|been|got|comes? out"
+    r"|coming out|the colour of|the color of|colour of|like|a|an|very|quite|kind of|sort of|almost|all"
+    r"|bit|a bit|really|coloured|colored|thick and|sticky and|with a|tinge)"
+)
+_TEXTURE = r"(?:frothy|sticky|thick|watery|slimy|runny|greasy)"
+_COLOUR_WORDS = "|".join(
+    sorted({c for group in _COLOURS.values() for c in group.split("|")}, key=len, reverse=True)
+)
+_PRODUCT_WORDS = "|".join(p for p in _PRODUCTS.values())
+PRODUCT_COLOUR_RES = (
+    # "coughing up pink frothy spit": the whole span is the finding (the cough is in it)
+    re.compile(
+        rf"\b(?:coughing|cough|coughed|bringing|brought|spitting|spat|hawking) up (?:some |a lot of |loads of )?"
+        rf"(?P<c>{_COLOUR_WORDS})(?: {_TEXTURE})? (?P<p>stuff|gunk|goo|gloop|muck|spit|phlegm|mucus|sputum)\b"
+    ),
+    # "wee looks like brandy", "motions are jet black", "phlegm is the colour of rust"
+    re.compile(
+        rf"\b(?P<p>{_PRODUCT_WORDS})(?: {_LINK}){{0,4}} (?P<c>{_COLOUR_WORDS})(?: tinge| coloured| colour)?\b"
+    ),
+    # "neon yellow pee", "maroon coloured stools", "red streaks in my poo", "coughing up frothy white stuff"
+    re.compile(
+        rf"\b(?P<c>{_COLOUR_WORDS})(?: coloured| colored| tinge in| bits in| streaks in| in)?(?: {_TEXTURE})?"
+        rf"(?: (?:my|his|her|their|the))? (?P<p>{_PRODUCT_WORDS})\b"
+    ),
+    # "brought up dark brown stuff like coffee", "threw up something like coffee grounds"
+    re.compile(
+        r"\b(?P<p>brought up|bringing up|threw up|throwing up|vomited|been sick|was sick)(?: [a-z]+){0,4}? "
+        r"(?:like |looked like |looks like |with )(?P<c>coffee grounds|coffee|blood)\b"
+    ),
+)
+
+
+def _product_of(word: str) -> str | None:
+    for product, words in _PRODUCTS.items():
+        if re.fullmatch(words, word):
+            return product
+    if word in {"stuff", "gunk", "goo", "gloop", "muck"}:
+        return "phlegm"
+    if word in {"brought up", "bringing up", "threw up", "throwing up", "vomited", "been sick", "was sick"}:
+        return "sick"
+    return None
+
+
+def _product_colour(match: re.Match, known: Container[str]) -> str:
+    product = _product_of(match.group("p"))
+    colour = match.group("c")
+    for group, words in _COLOURS.items():
+        phrase = PRODUCT_COLOURS.get((product, group)) if product else None
+        if phrase and colour in words.split("|") and phrase in known:
+            return f" {phrase} "
+    return match.group(0)
+
+
+# "brown patches on my neck", "white blotches on my face": discoloured skin (not red, which is a
+# rash; not white patches in the throat, mouth or on the tonsils).
+SKIN_PATCH_RE = re.compile(
+    r"\b(?:white|pale|brown|dark|darker|light|lighter|paler|brownish|whitish)(?: coloured)? (?:patches|patch|blotches|marks)\b"
+    r"(?! (?:in|on|at) (?:the back of )?(?:my |his |her |the )?(?:throat|tonsils?|tongue|mouth|gums?)\b)"
+)
+
+
+def product_colours(text: str, known: Container[str]) -> str:
+    """Rewritten only into a phrase the index knows, so the words stay as written otherwise."""
+    for pattern in PRODUCT_COLOUR_RES:
+        text = pattern.sub(lambda m: _product_colour(m, known), text)
+    if "discoloured patches of skin" in known:
+        text = SKIN_PATCH_RE.sub(" discoloured patches of skin ", text)
+    return text
+
+
+# Pain said by comparison ("like sandpaper in my throat", "throat feels like broken glass", "like
+# an elephant sitting on my chest", "stomach feels like it's on fire"): the comparison is read as
+# "hurts" (or "burning" for heat), so the body-part grammar above finds the part.
+_SIMILE_PAIN = (
+    r"broken glass|glass|sandpaper|razor blades?|razorblades?|razors|knives|a knife|a hot knife|knife|daggers"
+    r"|a hammer|hammering|hammers|(?:being )?stabbed|(?:being )?punched(?: me| him| her)?|(?:being )?kicked"
+    r"(?: me| him| her)?|an elephant(?: sitting| standing)?|a drum banging|a brick|a pickaxe"
+)
+_SIMILE_HEAT = r"(?:a )?fire|on fire|acid|hot coals|lava|a blowtorch"
+_SIMILE_TIGHT = r"(?:in )?a vice|a tight band|a band|being squeezed|something squeezing(?: it)?"
+_SIMILE_LEAD = (
+    r"like (?:i'm |i am |i've been |i have been |someone's |someone is |someone has |somebody's |someone |"
+    r"somebody |it's |its |it is |there's |a |an )?"
+)
+# Comparisons that name a sensation other than pain: numb limbs, blurred sight, a racing or pounding
+# heart, a spinning room, a swollen belly, weak legs, stiff joints, icy hands and feet.
+_LIMB = r"(?:fingers?|hands?|feet|foot|toes?|legs?|arms?)"
+_LIKE_THEY = r"like (?:they're |they are |theyre |it's |its |it is |they've been |i've got |a |an )?"
+SENSATION_RES = (
+    (
+        re.compile(
+            rf"\b(?P<part>{_LIMB})(?: (?:feel|feels|are|is|have gone|has gone|went))? {_LIKE_THEY}"
+            r"(?:asleep|dead|(?:wrapped in )?cotton wool)\b"
+        ),
+        r" numb \g<part> ",
+    ),
+    (
+        re.compile(
+            rf"\blike (?:ants|insects|bugs) crawling (?:in|on|over|under) (?:my |his |her )?(?P<part>{_LIMB})\b"
+        ),
+        r" tingling \g<part> ",
+    ),
+    (
+        re.compile(
+            r"\blike (?:looking|seeing) through (?:frosted glass|a (?:steamed up |steamy |misty |dirty )?"
+            r"(?:window|windscreen)|fog|a fog|a mist|mist|net curtains)\b|\blike a (?:veil|film|mist|fog) over (?:my |his |her )?eyes\b"
+        ),
+        " blurred vision ",
+    ),
+    (
+        re.compile(
+            r"\bheart(?:'s| is| was| keeps)? (?:going|racing|running) like (?:the clappers|a train|mad|crazy|the wind)\b"
+        ),
+        " heart racing ",
+    ),
+    (
+        re.compile(
+            r"\bheart(?:'s| is| was| keeps)? (?:feels |feel )?(?:beating |pounding |thumping |flapping |flipping |fluttering |banging )?"
+            r"(?:over )?like (?:a |an )?(?:drum|bird|fish|butterfly|butterflies|washing machine|hammer)\b"
+        ),
+        " heart is pounding ",
+    ),
+    (
+        re.compile(
+            r"\blike (?:a |an |i'm on a |i am on a |being on a )?(?:merry-go-round|merry go round|roundabout|carousel|waltzer|spinning top)\b"
+        ),
+        " ",
+    ),
+    (
+        re.compile(
+            r"\b(?:tummy|belly|stomach)(?: feels| is| looks)?(?: tight| hard| swollen| blown up)? like (?:a |an )?"
+            r"(?:football|drum|balloon|beach ball|basketball)\b"
+        ),
+        " belly is bloated ",
+    ),
+    (
+        re.compile(
+            r"\b(?P<part>legs|arms)(?: (?:feel|feels|are|have|has))? (?:like|turned to|gone to) (?:lead|jelly)\b"
+        ),
+        r" \g<part> have gone weak ",
+    ),
+    (
+        re.compile(
+            r"\bjoints?(?: (?:feel|feels|are|is))? like (?:rusty hinges|a rusty hinge|the tin man|an old gate)\b"
+        ),
+        " stiff joints ",
+    ),
+    (
+        re.compile(
+            r"\b(?P<part>hands|feet|fingers|toes)(?: (?:feel|are|go|turn))? (?:like )?(?:blocks of ice|ice blocks|ice)\b"
+        ),
+        " cold hands and feet ",
+    ),
+)
+SENSATION_RES += (
+    (
+        re.compile(r"\b(?:fingers|hands|toes|feet)(?: (?:are|look|feel))? like (?:sausages|balloons)\b"),
+        " swollen hands and feet ",
+    ),
+    (
+        re.compile(
+            r"\bveins?(?: (?:are|look|stick out))? like (?:worms|snakes|ropes|cords|a bunch of grapes)\b"
+        ),
+        " swollen blood vessels ",
+    ),
+    (
+        re.compile(
+            r"\b(?:lumps?|glands?|bumps?) like (?:peas|marbles|grapes|beans|a pea|a marble|a grape)"
+            r" (?:under|in) (?:my |his |her )?(?:arm|arms|armpits?|neck|groin|jaw)\b"
+        ),
+        " swollen glands ",
+    ),
+    (
+        re.compile(
+            r"\b(?:cheeks|face|forehead)(?: (?:feel|feels))?(?: like (?:they are|they're|it's|it is))? full of"
+            r" (?:cement|concrete|sand|glue)\b"
+        ),
+        " sinus pressure ",
+    ),
+    (
+        re.compile(
+            r"\b(?:brain|head)(?: (?:feels|feel|is))? like (?:cotton wool|mush|fog|porridge|treacle|soup)\b"
+        ),
+        " head is all foggy ",
+    ),
+    (
+        re.compile(
+            r"\b(?:feel|feels|feeling) like (?:i've|ive|i have|i) (?:been )?(?:hit|run over) by a (?:bus|truck|lorry|train|car)\b"
+        ),
+        " feel awful ",
+    ),
+    (
+        re.compile(
+            r"\beyes?(?: (?:feel|feels))? like (?:they're|they are|theyre|it's|it is) (?:being )?(?:pushed|popping|bulging|pressed) out\b"
+        ),
+        " pain behind my eyes ",
+    ),
+    (
+        re.compile(
+            r"\b(?:like )?(?:a vice|a tight band|a band|being squeezed) (?:around|round|across|on) (?:my |his |her |the )?head\b"
+        ),
+        " headache ",
+    ),
+    (
+        re.compile(
+            r"\b(?:went|go|goes|going|fell) down like a (?:sack of (?:potatoes|spuds)|stone|ton of bricks|felled tree)\b"
+        ),
+        " collapsed ",
+    ),
+    (
+        re.compile(
+            r"\b(?:liver|kidneys?)(?: (?:is|are|has|have))? (?:packing up|packed up|packed in|giving up|given up|shutting down|conking out)\b"
+        ),
+        " liver is failing ",
+    ),
+    (
+        re.compile(
+            r"\bone minute (?:[a-z]+ )?(?:happy|fine|laughing|up)(?: and)? (?:the )?next (?:minute )?(?:[a-z]+ )?(?:crying|sad|down|angry|raging)\b"
+        ),
+        " mood swings ",
+    ),
+    # a size said by comparison says nothing more: "a swelling like a golf ball at the front of my neck"
+    (
+        re.compile(r"\blike (?:a |an )?(?:golf ball|tennis ball|marble|pea|grape|egg|walnut|lemon|orange)\b"),
+        " ",
+    ),
+)
+SENSATION_RES += ((re.compile(r"\b(?:bum|bottom)(?: is)? (?:bleeds|bleeding|bled)\b"), " blood in poo "),)
+SIMILE_RES = (
+    (
+        re.compile(rf"\b{_SIMILE_LEAD}(?P<act>swallowing|passing|peeing|weeing|pooing) (?:{_SIMILE_PAIN})\b"),
+        "act",
+    ),
+    (re.compile(rf"\b{_SIMILE_LEAD}(?:{_SIMILE_PAIN})\b"), " hurts "),
+    (re.compile(rf"\b{_SIMILE_LEAD}(?:{_SIMILE_HEAT})\b"), " burning "),
+    (re.compile(rf"\b{_SIMILE_LEAD}(?:{_SIMILE_TIGHT})\b"), " tight "),
+)
+
+
+def similes(text: str) -> str:
+    for pattern, replacement in SENSATION_RES:
+        text = pattern.sub(replacement, text)
+    for pattern, replacement in SIMILE_RES:
+        if replacement == "act":
+            text = pattern.sub(lambda m: f" {m.group('act')} hurts ", text)
+        else:
+            text = pattern.sub(replacement, text)
+    return text
+
+
+# Quantities and times that say the symptom: "lost a stone", "put on two stone", "sick three times
+# this morning", "sweats in bed every night", "temp keeps spiking".
+_AMOUNT = r"(?:(?:a|about|over|nearly|almost|around|half a|a couple of|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a few|several) )?"
+_WEIGHT_UNIT = r"(?:stone|stones|st|pounds|lbs?|kilos?|kgs?|kilograms?)"
+QUANTITY_RES = (
+    (re.compile(rf"\b(?:lost|dropped|shed|losing|dropping) {_AMOUNT}{_WEIGHT_UNIT}\b"), " weight loss "),
+    (
+        re.compile(rf"\b(?:put on|gained|piled on|putting on|gaining) {_AMOUNT}{_WEIGHT_UNIT}\b"),
+        " weight gain ",
+    ),
+    (
+        re.compile(
+            r"\b(?:been |was |being )?sick (?:(?:\d+|two|three|four|five|six|several|a few|many|lots of|loads of) times"
+            r"|twice)\b"
+        ),
+        " being sick ",
+    ),
+    (
+        re.compile(
+            r"\b(?:sweats|sweating|sweaty|sweat)(?: [a-z]+){0,3}? (?:at night|every night|each night|in bed|in my sleep"
+            r"|overnight|all night)\b"
+        ),
+        " night sweats ",
+    ),
+    (
+        re.compile(
+            r"(?<!slight )(?<!bit of )(?<!mild )(?<!low )\btemp(?:erature)? (?:for (?:\d+|two|three|four|five|six|seven|a few|several) days"
+            r"|keeps? (?:spiking|going up|coming back)|spiking|spikes)\b"
+        ),
+        " high temperature ",
+    ),
+)
+
+
+QUANTITY_RES += (
+    (
+        re.compile(
+            r"\b(?:weeing|peeing|wee|pee|needing a wee|need a wee|need to pee|need to wee|need the loo)(?: like)? every"
+            r" (?:hour|half hour|(?:\d+|few|five|ten|fifteen|twenty|thirty) (?:mins?|minutes))\b"
+        ),
+        " need to pee all the time ",
+    ),
+    (re.compile(r"\bbmi (?:is |of )?(?:over |above |about |around )?(?:3\d|4\d|5\d|6\d)\b"), " obesity "),
+    (
+        re.compile(
+            r"\b(?:drink|drinking|have|having) (?:\d+|two|three|four|five|six|seven|eight|nine|ten|a few|several"
+            r"|a couple of) (?:pints|cans|beers|glasses of wine|glasses|bottles of wine|units|shots)"
+            r" (?:a|every|most|each) (?:day|days|night|nights|evening|evenings)\b"
+        ),
+        " drink every day ",
+    ),
+    # "doubled up in agony with my tummy", "screaming with tummy pain": severe tummy pain
+    (
+        re.compile(
+            r"\b(?:doubled up|screaming|writhing|rolling around|in agony|agonising|excruciating|unbearable)"
+            r"(?: [a-z]+){0,2}? (?:with|in) (?:my |his |her |the )?(?:tummy|belly|stomach|abdomen)(?: pain| ache)?\b"
+        ),
+        " severe tummy pain ",
+    ),
+    (re.compile(r"\bheadache(?: [a-z]+){0,3}? like a thunderclap\b"), " thunderclap headache "),
+)
+
+
+# "it runs in my family", "diabetes runs in the family": the family-history finding itself (its own
+# name, which the history filter keeps), never the relative's condition as the person's symptom.
+RUNS_IN_FAMILY_RE = re.compile(r"\b(?:[a-z]+ )?runs in (?:my|the|our|his|her) family\b")
+
+
+def quantities(text: str, known: Container[str]) -> str:
+    for pattern, replacement in QUANTITY_RES:
+        if replacement.strip() in known:
+            text = pattern.sub(replacement, text)
+    return text
+
+
+# Words the grammar above reads ("scalds", "tarry", "sandpaper"): typo correction leaves them alone.
+GRAMMAR_WORDS = frozenset(
+    re.findall(
+        r"[a-z]{3,}",
+        " ".join(
+            (
+                _HURTS,
+                _STINGS,
+                _COLOUR_WORDS,
+                _TEXTURE,
+                _PRODUCT_WORDS,
+                _SIMILE_PAIN,
+                _SIMILE_HEAT,
+                _SIMILE_TIGHT,
+            )
+        ),
+    )
+)
 
 
 # Filler that is never a symptom by itself.
@@ -542,6 +1026,8 @@ def _not_current(clause: str, first_person: bool) -> bool:
 # Words that join what the person has now to what follows ("chest pain and a family history of
 # heart disease"): the current part ends at the last of them before the family or past history.
 _JOINERS = frozenset({"and", "with", "plus", "&"})
+# Words that list two findings: a longer phrase never reaches across them ("phlegm and blood").
+_LISTING = frozenset({"and", "or", "with", "plus", "&", "nor"})
 
 
 def _current_part(clause: str, first_person: bool) -> tuple[str, str]:
@@ -675,6 +1161,7 @@ class SymptomIndex:
             or word in self._vocabulary
             or word in STOPWORDS
             or word in NEGATION_CUES
+            or word in GRAMMAR_WORDS
             or stem(word) in self._vocabulary_stems  # another form of a known word ("paining")
         ):
             return word
@@ -704,7 +1191,10 @@ class SymptomIndex:
 
     def _resolve_text(self, text: str, result: Resolution) -> None:
         # Typos are corrected first so a misspelt name is still masked ("hay fevor" is hay fever).
-        text = MASKED_RE.sub(" ", _WORD_RE.sub(lambda m: self.correct(m.group()), normalise(text)))
+        text = lay_words(normalise(text))
+        text = MASKED_RE.sub(" ", _WORD_RE.sub(lambda m: self.correct(m.group()), text))
+        text = quantities(similes(product_colours(text, self.phrases)), self.phrases)
+        text = RUNS_IN_FAMILY_RE.sub(" . family history of the condition . ", text)
         text = ANSWERED_NO_RE.sub(lambda m: f" no {m.group(1)}. ", text)
         text = BOUT_RE.sub(lambda m: m.group(1) or m.group(2), text)
         text = BLOOD_IN_RE.sub(_blood_in, text)
@@ -825,14 +1315,20 @@ class SymptomIndex:
                 break
         if hit is None and (word not in STOPWORDS or word in MODAL_NEGATIVES):
             hit = self._bag_hit(words, i)
+        elif hit and hit[2] == 1 and word not in STOPWORDS:
+            # A one-word name gives way to a longer phrase said around it: "itching on my bottom" is
+            # an itchy bottom, not itching.
+            bag = self._bag_hit(words, i)
+            if bag and bag[2] > 1 and bag[1] >= 95.0 and not _LISTING.intersection(words[i : i + bag[2]]):
+                hit = bag
         if hit is None and word not in STOPWORDS and word.isalpha():
             slug = self._singles.get(stem(word))
             hit = (slug, 95.0, 1, word) if slug else None
         if hit is None and word not in STOPWORDS:
             for size in range(min(4, len(words) - i), 0, -1):
                 window_words = words[i : i + size]
-                if window_words[-1] in STOPWORDS:
-                    continue
+                if window_words[-1] in STOPWORDS or NEGATION_CUES.intersection(window_words):
+                    continue  # a typo match never swallows a denial ("the room isn't spinning")
                 window = " ".join(window_words)
                 cutoff = FUZZY_PHRASE_CUTOFF if size > 1 or len(window) >= 6 else 101
                 found = self._exact_or_fuzzy(window, cutoff) if len(window) >= 5 else None
