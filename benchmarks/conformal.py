@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/conformal.py [--quick] [--algorithm logistic_regression]
     .venv/bin/python benchmarks/conformal.py --triage-effect   # the triage corpus with / without the sets
     .venv/bin/python benchmarks/conformal.py --calibration-draws   # how the calibration size was chosen
+    .venv/bin/python benchmarks/conformal.py --test-seed 414   # the natural mix of another seed (not written)
 
 All data is SYNTHETIC, from the same generator the model is trained and calibrated on
 (diagnosis/engine/synthetic.py), so the coverage here is an upper bound on what real patients,
@@ -85,7 +86,11 @@ SEED = 7  # train_models' default
 # The fresh test populations (never trained or calibrated on). CONFORMAL_CALIBRATION_PER_CELL was chosen by
 # looking at the per-cell population of seed CHOICE_SEED (and the natural mix of seed 404); the
 # reported numbers come from these other seeds, which were not looked at while choosing.
-TEST_SEED = 414  # the natural mix
+# The natural mix: seed 417 with 1,600 patients per condition (65,600), fixed before it was first run.
+# Until 2026-12-06 it was seed 414 with 300 per condition (12,300 patients), where the rarest cell,
+# 0-11|unknown, held 64 patients (0.52% of the mix) and 300 presentations: too few to tell a
+# miscalibrated cell from sampling noise. At 0.52% the rarest cell now holds about 340 patients.
+TEST_SEED = 417
 PRESENTATION_SEED = 405
 CELL_TEST_SEED = 416  # the population drawn per age band x sex cell
 CHOICE_SEED = 406
@@ -93,7 +98,7 @@ IMPORT_SEED = 407  # the synthetic wide CSV
 IMPORT_SOURCE = "synthetic_wide_benchmark.csv"
 FULL = {
     "per_disease": SYNTHETIC_PER_DISEASE,
-    "test_per_disease": 300,
+    "test_per_disease": 1600,
     "test_per_cell": 2000,
     "import_per_disease": 120,
 }
@@ -102,12 +107,16 @@ MIN_CELL_REPORTED = 100
 TOLERANCE = 0.02
 
 
-def command_line(quick: bool, algorithm: str, cell_test_seed: int = CELL_TEST_SEED) -> str:
+def command_line(
+    quick: bool, algorithm: str, cell_test_seed: int = CELL_TEST_SEED, test_seed: int = TEST_SEED
+) -> str:
     extra = (" --quick" if quick else "") + (
         f" --algorithm {algorithm}" if algorithm != DEFAULT_ALGORITHM else ""
     )
     if cell_test_seed != CELL_TEST_SEED:
         extra += f" --cell-test-seed {cell_test_seed}"
+    if test_seed != TEST_SEED:
+        extra += f" --test-seed {test_seed}"
     return ".venv/bin/python benchmarks/conformal.py" + extra
 
 
@@ -145,6 +154,7 @@ def run(
     out=sys.stdout,
     progress=None,
     cell_test_seed: int = CELL_TEST_SEED,
+    test_seed: int = TEST_SEED,
 ) -> dict:
     progress = progress or (lambda message: None)
     sizes = QUICK if quick else FULL
@@ -182,10 +192,12 @@ def run(
             if by_findings == BY_FINDINGS:
                 calibrate_seconds = time.perf_counter() - t0
         progress("measuring on fresh synthetic populations ...")
-        patients = generate_cases(snapshot, sizes["test_per_disease"], TEST_SEED)
+        t0 = time.perf_counter()
+        patients = generate_cases(snapshot, sizes["test_per_disease"], test_seed)
         natural = _measured(
             partial_presentations(patients, snapshot, PRESENTATION_SEED), estimator, temperature, snapshot
         )
+        natural_seconds = time.perf_counter() - t0
         cell_patients = stratified_patients(snapshot, sizes["test_per_cell"], cell_test_seed)
         per_cell = _measured(
             partial_presentations(cell_patients, snapshot, PRESENTATION_SEED),
@@ -220,7 +232,7 @@ def run(
             for c in group
         )
 
-    report.line(f"Command: {command_line(quick, algorithm, cell_test_seed)}")
+    report.line(f"Command: {command_line(quick, algorithm, cell_test_seed, test_seed)}")
     report.line(
         "Data is SYNTHETIC, from the same generator the model was trained and calibrated on: the coverage "
         "below is an upper bound for real patients."
@@ -237,7 +249,8 @@ def run(
     )
     report.line(
         f"Test (natural mix): {len(natural['cases'])} partial presentations of {len(patients)} fresh synthetic "
-        f"patients (seed {TEST_SEED}, never trained or calibrated on); {seen} of them "
+        f"patients ({sizes['test_per_disease']} per condition, seed {test_seed}, never trained or calibrated "
+        f"on; drawn and scored in {natural_seconds:.1f} s); {seen} of them "
         f"({seen / len(natural['cases']):.1%}) equal a training row and are kept (real patients repeat common "
         "presentations too)."
     )
@@ -246,7 +259,8 @@ def run(
         f"synthetic patients per age band x sex cell (seed {cell_test_seed}), for the per-cell coverage. "
         f"CONFORMAL_CALIBRATION_PER_CELL ({dataset.conformal_per_cell}) was chosen looking at seed {CHOICE_SEED}'s "
         f"per-cell population (and seed 404's natural mix); seeds {TEST_SEED} and {CELL_TEST_SEED} were not "
-        "looked at while choosing."
+        "looked at while choosing. The natural mix's seed and size were fixed before its first run (it was "
+        "seed 414 with 300 patients per condition until 2026-12-06)."
     )
     report.line(
         f"Disjoint: no calibration row is an evaluation or test row ({shared_rows} shared); they are other "
@@ -259,7 +273,9 @@ def run(
     summaries = {}
     for by_findings in (BY_FINDINGS, not BY_FINDINGS):
         calibration = calibrations[by_findings]
+        t0 = time.perf_counter()
         covered, size = _covered(calibration, natural)
+        natural_sets_seconds = time.perf_counter() - t0
         covered_cell, size_cell = _covered(calibration, per_cell)
         k = natural["k"]
         top1 = natural["proba"].argmax(axis=1) == natural["truth"]
@@ -346,6 +362,7 @@ def run(
                 "own": own,
                 "calibration_n": n_cal,
                 "natural_n": int(mn.sum()),
+                "natural_patients": natural_patients.get(name, 0),
                 "natural_coverage": natural_cov,
             }
             rows.append(
@@ -357,6 +374,7 @@ def run(
                     cov,
                     ok(cov),
                     float(size_cell[m].mean()),
+                    natural_patients.get(name, 0),
                     int(mn.sum()),
                     natural_cov,
                     ok(natural_cov) if mn.sum() >= MIN_CELL_REPORTED else "-",
@@ -371,6 +389,7 @@ def run(
                 "coverage",
                 "target",
                 "mean set size",
+                "natural patients",
                 "natural cases",
                 "coverage",
                 "target",
@@ -383,10 +402,10 @@ def run(
         report.line()
         report.line(
             f"test cases / coverage: the per-cell population (the measurement of record: {sizes['test_per_cell']} patients in every "
-            "cell); natural cases / coverage: the natural mix, where the rarest cells hold few patients "
-            f"({few_patients}) and a patient's 1-5 presentations are not independent, so those cells vary by "
-            "several points from sampling alone. own cell: share of test cases whose set came from their own "
-            "cell's scores (else a wider one)."
+            "cell); natural patients / cases / coverage: the natural mix, where the rarest cells hold the "
+            f"fewest patients ({few_patients}) and a patient's 1-5 presentations are not independent, so those "
+            "cells vary most from sampling alone. own cell: share of test cases whose set came from their own "
+            f"cell's scores (else a wider one). The natural mix's sets took {natural_sets_seconds:.1f} s."
         )
         report.line(
             f"Overall coverage {covered.mean():.1%} ({ok(covered.mean())}); cells within +/- "
@@ -743,6 +762,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"seed of the per-cell test population ({CHOICE_SEED}: the one the calibration size was chosen on)",
     )
     parser.add_argument(
+        "--test-seed",
+        type=int,
+        default=TEST_SEED,
+        help=f"seed of the natural-mix test population (default {TEST_SEED}; another seed is not written to the results)",
+    )
+    parser.add_argument(
         "--triage-effect",
         action="store_true",
         help="only the effect of the calibration on the triage corpus (writes results/conformal_triage.md)",
@@ -781,8 +806,9 @@ def main(argv: list[str] | None = None) -> int:
         args.algorithm,
         progress=lambda m: print(f"[bench] {m}", file=sys.stderr),
         cell_test_seed=args.cell_test_seed,
+        test_seed=args.test_seed,
     )
-    if not args.quick and args.cell_test_seed == CELL_TEST_SEED:
+    if not args.quick and args.cell_test_seed == CELL_TEST_SEED and args.test_seed == TEST_SEED:
         RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
         RESULTS_FILE.write_text(
             "# Conformal condition lists\n\nGenerated by `benchmarks/conformal.py`; all data is synthetic "
