@@ -114,14 +114,32 @@ def test_imported_data_is_calibrated_on_its_own_held_out_rows_only(snapshot):
     dataset = build_dataset(snapshot, source="imported", seed=2)
     assert dataset.conformal_per_cell == 0 and conformal_presentations(dataset, snapshot) == []
     calibrating = {id(c) for c in dataset.conformal_patients}
-    # Half the held-out patients (a quarter when synthetic patients calibrate too): none of them is
+    # Half of each condition's held-out patients (a quarter of all when synthetic patients calibrate
+    # too), so the calibrating and the measured halves have the same condition mix; none of them is
     # one the metrics measure.
-    half = len(dataset.holdout) // 2
-    assert len(calibrating) == half > 0
-    assert calibrating == {id(c) for c in dataset.holdout[:half]}
+    per_condition = Counter(c.disease for c in dataset.holdout)
+    chosen = Counter(c.disease for c in dataset.conformal_patients)
+    assert calibrating and all(chosen[d] == n // 2 for d, n in per_condition.items())
     measured = {id(c) for c in dataset.selection_patients}
-    assert measured == {id(c) for c in dataset.holdout[half:]} and not measured & calibrating
+    assert not measured & calibrating
+    assert measured | calibrating == {id(c) for c in dataset.holdout}
     assert {id(c) for c in dataset.calibration_patients} == calibrating
+
+
+def test_calibrating_patients_halve_each_condition_without_synthetic_data_only():
+    from mlops.training import calibrating_patients
+
+    # Listed by condition, as a split never lists them: a plain first half would be all "a".
+    holdout = [Case("a", (f"s{i}",), None, "") for i in range(6)] + [
+        Case("b", (f"s{i}",), None, "") for i in range(4)
+    ]
+    assert [c.disease for c in calibrating_patients(holdout, 0.5, by_condition=False)] == ["a"] * 5
+    chosen = calibrating_patients(holdout, 0.5, by_condition=True)
+    assert Counter(c.disease for c in chosen) == {"a": 3, "b": 2}
+    assert Counter(c.disease for c in calibrating_patients(holdout, 0.25, by_condition=True)) == {
+        "a": 1,
+        "b": 1,
+    }
 
 
 def test_every_cell_of_a_small_trained_model_is_covered_within_tolerance(snapshot, _trained_candidate):
