@@ -8,7 +8,10 @@ before the matcher was run on it; its untuned result was recorded, then it was t
 the matcher was run on it; measured untuned once, then tuned on), `dev4` (a fourth development set
 written on 2026-12-06 before the matcher was run on it, in styles dev..dev3 under-represent: text
 shorthand, capitals, can't-do and comparison descriptions, questions, carers, blood thinners, chemo,
-diabetes, after surgery or travel; measured untuned once), `heldout` (written by someone
+diabetes, after surgery or travel; measured untuned once), `dev5` (a fifth development set written on
+2026-12-06 before the matcher was run on it, in voices dev..dev4 under-represent: non-native and
+US/UK/Indian/Australian English, very short messages, long run-ons, voice-to-text errors, teenage slang,
+formal older phrasing, the body described by what it cannot do; measured untuned once), `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
 The cases are written by us in the way patients write; they are not real patients' words, and
@@ -48,12 +51,13 @@ from diagnosis.engine.complaints import LEVEL_ORDER, Subject  # noqa: E402
 CORPUS = ROOT / "benchmarks" / "triage_corpus"
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2, dev3, dev4: written 2026-12-06 before the matcher saw them, measured untuned once, then tuned on.
+# dev2, dev3, dev4, dev5: written 2026-12-06 before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
     "dev3": CORPUS / "dev3",
     "dev4": CORPUS / "dev4",
+    "dev5": CORPUS / "dev5",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -61,9 +65,10 @@ SPLIT_TITLES = {
     "dev2": "dev2 (written 2026-12-06, tuned on after the first measurement)",
     "dev3": "dev3 (written 2026-12-06 in other styles, tuned on after the first measurement)",
     "dev4": "dev4 (written 2026-12-06 in further styles, tuned on after the first measurement)",
+    "dev5": "dev5 (written 2026-12-06 in new voices, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses.
-TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4")
+TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5")
 
 
 def load_cases(split: str) -> list[dict]:

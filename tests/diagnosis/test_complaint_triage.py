@@ -154,7 +154,7 @@ def _run(snapshot, case):
     return run_check(snapshot, kb_model(snapshot), text=case["text"], subject=subject, ask_questions=False)
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "heldout", "fresh"])
+@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "dev5", "heldout", "fresh"])
 def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, split):
     cases = list(_cases(split))
     emergencies = [c for c in cases if c["expected"] == "emergency"]
