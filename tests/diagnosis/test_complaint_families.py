@@ -172,8 +172,8 @@ DEV4_FAMILIES = [
     # a drug reaction where the skin "looks burnt"
     ("a week on new tablets and my skin looks burnt all over with blisters on my lips", {}, "emergency"),
     ("sunbathed too long and my shoulders look burnt and feel sore", {}, None),
-    # "cracked" is skin on hands and feet, a bone elsewhere
-    ("skin on my fingers cracked and sore from washing up", {}, None),
+    # "cracked" is skin on hands and feet, a bone elsewhere (dev5: dry, cracked hands are eczema, self-care)
+    ("skin on my fingers cracked and sore from washing up", {}, "self_care"),
     ("fell off my bike and I think I cracked my wrist", {}, "urgent"),
     # after exercise, not being able to move the muscles is same-day
     ("legs ache after the gym and now I can't move them at all", {}, "urgent"),
