@@ -248,6 +248,13 @@ PAIRS = [
         {"age_years": 30},
     ),
     (
+        "a leg or foot 'dragging' (one-sided weakness)",
+        "her left foot is dragging since lunch",
+        {"age_years": 72},
+        "dragging my feet about going to work, just tired",
+        {"age_years": 35},
+    ),
+    (
         "a limb 'all bent' after a fall",
         "fell off the trampoline and her arm is all bent",
         {"age_years": 8},
