@@ -184,9 +184,15 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # normal to worry about a heart attack when you've just got heartburn?") names a heart attack, which
 # stays an emergency in any words (narrowing it missed "dad heart attack").
 # Fresh missed lowered 27 -> 26 by the same run.
-MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "dev4": 0, "dev5": 18, "heldout": 9, "fresh": 26}
+# dev5 (new voices) was written 2026-12-06 and measured untuned once
+# (benchmarks/results/triage_dev5_untuned.md): 18 missed, 2 alarmed, 8 self-care; the ceilings below
+# are the tuned run's. Its one miss, "coughing blood" with no amount, is urgent in the knowledge base
+# as NHS advises; the case was labelled emergency (the cautious reading) before any run. Its 2 alarmed
+# controls ("what are signs of overdose...", "if I get chest pain on the plane...") are questions that
+# the context rules and the symptom resolver read as present. Fresh missed lowered 26 -> 24 by the same run.
+MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "dev4": 0, "dev5": 1, "heldout": 9, "fresh": 24}
 MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "dev4": 3, "dev5": 2, "heldout": 4, "fresh": 2}
-MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "dev4": 1, "dev5": 8, "heldout": 6, "fresh": 7}
+MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "dev4": 1, "dev5": 0, "heldout": 6, "fresh": 7}
 
 
 # NHS "Bleeding from the bottom": a streak of bright red blood with known piles is a GP visit, bloody
