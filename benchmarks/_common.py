@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from contextlib import contextmanager
 
 _WRITE_SQL = re.compile(r"^\s*(insert|update|delete|replace|create|drop|alter|truncate)\b", re.IGNORECASE)
@@ -88,3 +89,12 @@ def cell(value) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
     return str(value)
+
+
+def write_results(path, title: str, intro: str, text: str, root=None) -> None:
+    """Write a benchmark's plain-text report as a markdown results file (title, one line saying how it
+    was made and what the data is, then the report in a text block) and say where it went."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# {title}\n\n{intro}\n\n```text\n{text}```\n", encoding="utf-8")
+    shown = path.relative_to(root) if root else path
+    print(f"[bench] tables written to {shown}", file=sys.stderr)
