@@ -476,13 +476,17 @@ OTHER_PEOPLE = frozenset(
         "classmate", "flatmate", "housemate", "roommate", "pal", "bloke", "guy", "lady", "woman", "man",
     }
 )  # fmt: skip
-# A story that is over: it ended, a time in the past, an outcome.
-STORY_OVER = [
-    ("turned", "out"), ("ended", "up"), ("last", "week"), ("last", "month"), ("last", "year"),
-    ("last", "summer"), ("last", "winter"), ("last", "time"), ("years", "ago"), ("year", "ago"),
-    ("months", "ago"), ("month", "ago"), ("weeks", "ago"), ("week", "ago"), ("once",), ("died",),
-    ("passed", "away"), ("was", "diagnosed"), ("got", "diagnosed"), ("recovered",), ("in", "the", "end"),
-    ("the", "other", "day"), ("was", "admitted"), ("was", "rushed"),
+# A story that is over: how it ended ...
+STORY_ENDED = [
+    ("turned", "out"), ("ended", "up"), ("died",), ("passed", "away"), ("recovered",), ("in", "the", "end"),
+]  # fmt: skip
+# ... or when it happened. A time in the past is enough for a friend or a colleague, not for a parent:
+# "Mum started allopurinol last month. Today her lips are covered in sores" is about mum now.
+STORY_PAST = [
+    ("last", "week"), ("last", "month"), ("last", "year"), ("last", "summer"), ("last", "winter"),
+    ("last", "time"), ("years", "ago"), ("year", "ago"), ("months", "ago"), ("month", "ago"), ("weeks", "ago"),
+    ("week", "ago"), ("once",), ("was", "diagnosed"), ("got", "diagnosed"), ("the", "other", "day"),
+    ("was", "admitted"), ("was", "rushed"),
 ]  # fmt: skip
 # Words that describe someone now: a story with one of them is not over ("my mum had a fall and
 # cannot get up", "my friend had a seizure and is not waking up").
@@ -512,11 +516,11 @@ def told_of_someone_else(words: list[str], continuation: list[str] | None = None
     for i, word in enumerate(words[:4]):  # the story's subject leads its clause
         if word in OTHER_PEOPLE and not (word == "man" and words[i - 1 : i] == ["my"]):
             after = words[i + 1 :]
-            if "had" in after or any(_contains(after, p) >= 0 for p in STORY_OVER):
+            if "had" in after or any(_contains(after, p) >= 0 for p in STORY_ENDED + STORY_PAST):
                 return True
         if word in OLDER_RELATIVES:
             after = words[i + 1 :]
-            if any(_contains(after, p) >= 0 for p in STORY_OVER):
+            if any(_contains(after, p) >= 0 for p in STORY_ENDED):
                 return True
             if "had" in after[:3] and set(after) & FAMILY_CONDITIONS and continuation:
                 # "my mum had a stroke and her face drooped": told on in the past. Alone, "my dad had a
