@@ -546,6 +546,8 @@ _COMPARED = {"like", "as"}
 
 def _compared_with_someone_else(words: list[str]) -> int | None:
     """ "a rash like my friend had", "same as my colleague's": what follows is the other person's."""
+    if "like" not in words and "as" not in words:
+        return None
     for i, word in enumerate(words):
         if word in _COMPARED and i + 2 < len(words) and words[i + 1] in {"my", "a", "his", "her"}:
             person = words[i + 2 : i + 4]
@@ -630,6 +632,8 @@ _INFERRED_LIKE = frozenset(
 
 
 def _simile_start(words: list[str]) -> int | None:
+    if "like" not in words and "as" not in words:
+        return None
     for i, word in enumerate(words):
         start = None
         if word == "like" and (i == 0 or words[i - 1] not in _INFERRED_LIKE):
@@ -660,7 +664,12 @@ CONDITION_WORDS = FAMILY_CONDITIONS | frozenset(
 )
 
 
+_WORRY_WORDS = frozenset(p[0] for p in WORRY_PHRASES)
+
+
 def _worry_start(words: list[str]) -> int | None:
+    if _WORRY_WORDS.isdisjoint(words):
+        return None
     for phrase in WORRY_PHRASES:
         at = _contains(words, phrase)
         if at < 0:
@@ -682,6 +691,8 @@ _PAIN_AFTER_WITHOUT = frozenset(
 
 
 def _cannot_without(words: list[str]) -> list[int]:
+    if "without" not in words:
+        return []
     out = []
     for i, word in enumerate(words):
         if word == "without" and {"cannot", "unable"} & set(words[:i]):
