@@ -371,6 +371,8 @@ class ClauseContext:
         ctx.simile_from = _simile_start(words)
         ctx.worry_from = _worry_start(words)
         ctx.cannot_without = _cannot_without(words)
+        # "cannot breathe in without pain in my chest": the pain after "without" is there
+        ctx.negations = [at for at in ctx.negations if at not in ctx.cannot_without]
         for phrase in HYPOTHETICAL_PHRASES:
             at = _contains(words, phrase)
             if phrase == ("ever",) and at >= 0 and set(words[:at]) & SUPERLATIVES:

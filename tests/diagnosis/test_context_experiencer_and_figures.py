@@ -165,6 +165,12 @@ def test_cannot_do_something_without_danger_signs_stays_an_emergency():
     assert level("he can't breathe without wheezing and his lips are blue") == "emergency"
 
 
+def test_what_comes_after_without_in_cannot_x_without_y_is_there():
+    text = "I can't breathe in without pain in my chest"
+    assert "present" in {a for t, a in assertions(text).items() if "chest" in t}
+    assert level(text) in ("urgent", "emergency")
+
+
 # --- 6. an illness named only as a worry ------------------------------------------------------------
 def test_an_illness_named_only_as_a_worry_is_not_a_finding():
     assert level("I keep worrying about having a heart attack since my dad's, otherwise I feel well") != (
