@@ -500,6 +500,8 @@ PRESENT_TENSE = frozenset(
     }
 )  # fmt: skip
 _PRONOUNS = frozenset({"he", "she", "his", "her", "him", "they", "their", "them"})
+# "my mate had chest pain like this last year": the writer has it too.
+_LIKE_MINE = [("like", "this"), ("like", "mine"), ("as", "mine"), ("like", "i", "have"), ("like", "me")]
 
 
 def _over(words: list[str], continuation: list[str] | None) -> bool:
@@ -513,7 +515,7 @@ def told_of_someone_else(words: list[str], continuation: list[str] | None = None
     grandad coughed up blood before he died", "my mum had a stroke and her face drooped" (and no
     word saying it is now).
     `continuation`: the words of the clauses after it that go on with "he", "she", "her"..."""
-    if not _over(words, continuation):
+    if not _over(words, continuation) or any(_contains(words, p) >= 0 for p in _LIKE_MINE):
         return False
     for i, word in enumerate(words[:4]):  # the story's subject leads its clause
         if word in OTHER_PEOPLE and not (word == "man" and words[i - 1 : i] == ["my"]):

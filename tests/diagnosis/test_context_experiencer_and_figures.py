@@ -191,3 +191,14 @@ def test_an_illness_named_only_as_a_worry_is_not_a_finding():
 )
 def test_a_worry_about_now_or_with_a_symptom_stays_an_emergency(text):
     assert level(text) == "emergency"
+
+
+def test_a_story_compared_with_what_the_writer_has_now_is_the_writers_too():
+    assert level("my mate had chest pain like this last year and it was a heart attack") in (
+        "urgent",
+        "emergency",
+    )
+    assert level("my mate had chest pain last year and it was a heart attack, I feel fine") not in (
+        "urgent",
+        "emergency",
+    )
