@@ -662,8 +662,12 @@ _WORRY_SKIP = frozenset(
     {"getting", "having", "a", "an", "another", "going", "to", "get", "have", "being", "maybe"}
 )
 # "worried about my chest pain", "scared of this lump": the worry points at something current.
+# Only names of illnesses are discounted, never a body part or a sensation ("worried about a
+# fluttering in my heart", "a pressure in my chest", "a bleed from my bottom" are findings).
 _POINTS_AT_NOW = frozenset({"my", "his", "her", "the", "this", "these", "that", "our", "their", "it", "its"})
-CONDITION_WORDS = FAMILY_CONDITIONS | frozenset(
+CONDITION_WORDS = (
+    FAMILY_CONDITIONS - {"heart", "pressure", "bleed", "haemorrhage", "hemorrhage"}
+) | frozenset(
     {"overdose", "overdosing", "sids", "cot", "death", "dying", "appendicitis", "pneumonia", "covid"}
 )
 

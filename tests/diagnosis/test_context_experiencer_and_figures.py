@@ -187,6 +187,7 @@ def test_an_illness_named_only_as_a_worry_is_not_a_finding():
         "I think I'm having a heart attack",
         "worried I'm having a stroke, my arm has gone numb and weak",
         "worried about my chest pain, it's crushing",
+        "worried about a pressure in my chest that spreads to my jaw",  # a sensation, not an illness's name
     ],
 )
 def test_a_worry_about_now_or_with_a_symptom_stays_an_emergency(text):
