@@ -366,7 +366,9 @@ class ClauseContext:
         ctx.other_from = _compared_with_someone_else(words)
         # "a cough like my friend had last year": the past and the relative belong to the comparison
         own = words if ctx.other_from is None else words[: ctx.other_from]
-        ctx.family = _family_history(own, first_person) or told_of_someone_else(own, continuation)
+        ctx.family = _family_history(own, first_person) or told_of_someone_else(
+            own, continuation, first_person
+        )
         ctx.history = _past_history(own)
         ctx.simile_from = _simile_start(words)
         ctx.worry_from = _worry_start(words)
@@ -478,6 +480,14 @@ OTHER_PEOPLE = frozenset(
         "classmate", "flatmate", "housemate", "roommate", "pal", "bloke", "guy", "lady", "woman", "man",
     }
 )  # fmt: skip
+# People the writer knows (not a stranger the writer may be helping now: "a man had a fit in front of
+# me" is an emergency now); their "had" is a story when the writer speaks of themselves elsewhere.
+KNOWN_OTHERS = OTHER_PEOPLE - {"someone", "somebody", "bloke", "guy", "lady", "woman", "man"}
+_KNOWN_PLACES = frozenset({("at", "work"), ("at", "school"), ("i", "know"), ("in", "my")})
+_THEIR_PEOPLE = frozenset(
+    {"baby", "son", "daughter", "kid", "kids", "child", "toddler", "husband", "wife", "partner", "mum", "dad",
+     "mom", "brother", "sister", "boy", "girl"}
+)  # fmt: skip
 # A story that is over: how it ended ...
 STORY_ENDED = [
     ("turned", "out"), ("ended", "up"), ("died",), ("passed", "away"), ("recovered",), ("in", "the", "end"),
@@ -510,18 +520,32 @@ def _over(words: list[str], continuation: list[str] | None) -> bool:
     return not (PRESENT_TENSE & set(words) or PRESENT_TENSE & set(continuation or ()))
 
 
-def told_of_someone_else(words: list[str], continuation: list[str] | None = None) -> bool:
+def told_of_someone_else(
+    words: list[str], continuation: list[str] | None = None, first_person: bool = False
+) -> bool:
     """Someone else's illness told as a finished story: "my friend had a fever last week", "my
     grandad coughed up blood before he died", "my mum had a stroke and her face drooped" (and no
     word saying it is now).
-    `continuation`: the words of the clauses after it that go on with "he", "she", "her"..."""
+    `continuation`: the words of the clauses after it that go on with "he", "she", "her"...;
+    `first_person`: the writer speaks of themselves elsewhere ("my friend had meningitis at uni,
+    I've just got a sore throat"), which makes a friend's "had" a story, as does a friend's child
+    ("my friend's baby had a fever"). A stranger ("a woman had a fit on the bus, what do I do") or a
+    bare "my friend had a seizure" may be happening now and counts."""
     if not _over(words, continuation) or any(_contains(words, p) >= 0 for p in _LIKE_MINE):
         return False
     for i, word in enumerate(words[:4]):  # the story's subject leads its clause
         if word in OTHER_PEOPLE and not (word == "man" and words[i - 1 : i] == ["my"]):
             after = words[i + 1 :]
-            if "had" in after or any(_contains(after, p) >= 0 for p in STORY_ENDED + STORY_PAST):
+            if any(_contains(after, p) >= 0 for p in STORY_ENDED + STORY_PAST):
                 return True
+            known = word in KNOWN_OTHERS or tuple(after[:2]) in _KNOWN_PLACES  # "someone at work"
+            if known and after[:2] in (["at", "work"], ["at", "school"]):
+                after = after[2:]
+            if "had" in after[:4] and known:
+                if after[:1] and after[0] in _THEIR_PEOPLE:
+                    return True  # "my friend's baby had a fever": never the one the check is about
+                if first_person and FIRST_PERSON.isdisjoint(words):
+                    return True  # "my friend had meningitis at uni, I've just got a sore throat"
         if word in OLDER_RELATIVES:
             after = words[i + 1 :]
             if any(_contains(after, p) >= 0 for p in STORY_ENDED):

@@ -203,3 +203,14 @@ def test_a_story_compared_with_what_the_writer_has_now_is_the_writers_too():
         "urgent",
         "emergency",
     )
+
+
+def test_a_known_persons_had_is_a_story_when_the_writer_speaks_of_themselves_but_a_strangers_is_not():
+    assert assertions("someone at work had shingles, I have a rash on my back").get("shingles") == "family"
+    assert assertions("my flatmate had tonsillitis, I've got a sore throat now") == {
+        "tonsillitis": "family",
+        "sore throat": "present",
+    }
+    # a bystander helping a stranger, or a bare "my friend had a seizure", may be happening now
+    assert level("a woman had a fit on the bus, what do I do") == "emergency"
+    assert level("my friend had a seizure") == "emergency"
