@@ -265,11 +265,16 @@ def _triage(assessment, fired, conditions, present, low_confidence, prediction_s
     serious = (TriageLevel.EMERGENCY, TriageLevel.URGENT)
     if conditions and assessment.complaints:
         # A recognised complaint already says what to do; the model may only make it more urgent:
-        # a likely serious condition, or a confident one whose usual level is higher.
+        # a likely emergency, or a confident condition whose usual level is higher. An uncertain
+        # guess at an urgent condition does not overrule the complaint's own discriminators.
         levels += [
             c.default_triage
             for c in conditions
-            if c.probability >= TRIAGE_CONTRIBUTION and c.default_triage in serious
+            if c.probability >= TRIAGE_CONTRIBUTION
+            and (
+                c.default_triage == TriageLevel.EMERGENCY
+                or (c.default_triage in serious and not low_confidence)
+            )
         ]
         if not low_confidence:
             levels.append(conditions[0].default_triage)

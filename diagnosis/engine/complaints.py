@@ -35,7 +35,9 @@ from .context import (
     Span,
     age_months_from_text,
     clauses,
+    continues_story,
     duration_days,
+    goes_on_about_them,
     is_real_word,
     join_compounds,
     pregnancy_and_breastfeeding,
@@ -44,6 +46,7 @@ from .context import (
     tablets_taken,
     temperature_c,
     tokenise,
+    withdrawn,
 )
 
 logger = logging.getLogger(__name__)
@@ -625,15 +628,24 @@ class ComplaintCatalogue:
                     for h in mine
                     if h.term in self.index.with_negation
                 ]
-                context = ClauseContext.build(clause.tokens, protected, clause.question, first_person)
+                later = [all_clauses[m].tokens for m in numbers[k + 1 :]]
+                context = ClauseContext.build(
+                    clause.tokens, protected, clause.question, first_person, _going_on(later)
+                )
                 _extend_context(context, clause.tokens, first_person, words)
                 if clause.conditional and context.hypothetical_from is None:
                     context.hypothetical_from = 0
+                if k and continues_story(all_clauses[numbers[k - 1]].tokens, clause.tokens):
+                    context.family = True  # "my mum had a stroke and her face drooped"
+                following = all_clauses[n + 1].tokens if n + 1 < len(all_clauses) else []
+                taken_back = withdrawn(clause.tokens, following)
                 for hit in mine:
                     hit.assertion = context.assertion(Span(hit.span.start - offset, hit.span.end - offset))
                     override = answered.get(clause.sentence)
                     if override is not None and hit.assertion in (Assertion.PRESENT, Assertion.POSSIBLE):
                         hit.assertion = override
+                    if taken_back and hit.assertion.counts:
+                        hit.assertion = Assertion.NEGATED  # "thought it was blood but it was beetroot"
                     hit.text = " ".join(words[hit.span.start : hit.span.end])
             hits.extend(found)
         return tokens, hits
@@ -688,6 +700,16 @@ class ComplaintCatalogue:
         result.level = most_urgent_level(levels)
         result.findings = [Finding(h.text, h.assertion.value) for h in _distinct(hits)]
         return result
+
+
+def _going_on(later: list[list[str]]) -> list[str]:
+    """The words of the clauses that go on about the same person ("... and she cannot lift her arm")."""
+    out: list[str] = []
+    for tokens in later:
+        if not goes_on_about_them(tokens):
+            break
+        out.extend(tokens)
+    return out
 
 
 def _drop_denials_read_as_findings(

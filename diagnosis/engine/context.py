@@ -324,10 +324,19 @@ class ClauseContext:
     history: bool = False
     hypothetical_from: int | None = None
     uncertain: bool = False
+    other_from: int | None = None  # "a rash like my friend had": from here on, someone else's
+    simile_from: int | None = None  # "like I've swallowed a cheese grater": events after it are not real
+    worry_from: int | None = None  # "worried about a heart attack": conditions after it are not findings
+    cannot_without: list[int] = field(default_factory=list)  # "cannot walk without wincing"
 
     @classmethod
     def build(
-        cls, words: list[str], protected: list[Span], question: bool, first_person: bool = True
+        cls,
+        words: list[str],
+        protected: list[Span],
+        question: bool,
+        first_person: bool = True,
+        continuation: list[str] | None = None,
     ) -> ClauseContext:
         ctx = cls(words, protected)
         inside = {i for span in protected for i in range(span.start, span.end)}
@@ -354,8 +363,18 @@ class ClauseContext:
                     continue  # "nothing helps", "nothing works": the complaint is there
                 ctx.negations.append(i)
         ctx.uncertain = ctx.uncertain or question
-        ctx.family = _family_history(words, first_person)
-        ctx.history = _past_history(words)
+        ctx.other_from = _compared_with_someone_else(words)
+        # "a cough like my friend had last year": the past and the relative belong to the comparison
+        own = words if ctx.other_from is None else words[: ctx.other_from]
+        ctx.family = _family_history(own, first_person) or told_of_someone_else(
+            own, continuation, first_person
+        )
+        ctx.history = _past_history(own)
+        ctx.simile_from = _simile_start(words)
+        ctx.worry_from = _worry_start(words)
+        ctx.cannot_without = _cannot_without(words)
+        # "cannot breathe in without pain in my chest": the pain after "without" is there
+        ctx.negations = [at for at in ctx.negations if at not in ctx.cannot_without]
         for phrase in HYPOTHETICAL_PHRASES:
             at = _contains(words, phrase)
             if phrase == ("ever",) and at >= 0 and set(words[:at]) & SUPERLATIVES:
@@ -373,6 +392,19 @@ class ClauseContext:
             return Assertion.HISTORICAL
         if self.hypothetical_from is not None and self.hypothetical_from <= span.start:
             return Assertion.HYPOTHETICAL
+        if self.other_from is not None and self.other_from <= span.start:
+            return Assertion.FAMILY  # ConText "experiencer: other": like my friend had
+        said = self.words[span.start : span.end]
+        if self.simile_from is not None and self.simile_from < span.start and EVENT_WORDS.intersection(said):
+            return Assertion.HYPOTHETICAL  # a sensation compared with an event, not the event
+        if (
+            self.worry_from is not None
+            and self.worry_from < span.start
+            and CONDITION_WORDS.intersection(said)
+        ):
+            return Assertion.HYPOTHETICAL  # a condition worried about, not a finding
+        if said[:1] in (["cannot"], ["unable"]) and any(at >= span.end for at in self.cannot_without):
+            return Assertion.NEGATED  # "cannot walk without wincing": walks, and it hurts
         for at in self.negations:
             if at < span.start and span.start - at <= NEGATION_WINDOW:
                 return Assertion.NEGATED
@@ -437,6 +469,272 @@ def _family_history(words: list[str], first_person: bool) -> bool:
     return False
 
 
+# --- whose finding, and is it one (experiencer, withdrawals, similes, worries) ---------------------------
+# People other than the one the check is about, when their illness is told as a finished story
+# ("my friend's baby had a fever and it turned out serious"): ConText's "experiencer: other".
+# Partners and children are left out: "my husband is clutching his chest" is who the check is for.
+OTHER_PEOPLE = frozenset(
+    {
+        "friend", "friends", "colleague", "colleagues", "coworker", "coworkers", "workmate", "workmates",
+        "mate", "mates", "neighbour", "neighbours", "neighbor", "neighbors", "someone", "somebody", "boss",
+        "classmate", "flatmate", "housemate", "roommate", "pal", "bloke", "guy", "lady", "woman", "man",
+    }
+)  # fmt: skip
+# People the writer knows (not a stranger the writer may be helping now: "a man had a fit in front of
+# me" is an emergency now); their "had" is a story when the writer speaks of themselves elsewhere.
+KNOWN_OTHERS = OTHER_PEOPLE - {"someone", "somebody", "bloke", "guy", "lady", "woman", "man"}
+_KNOWN_PLACES = frozenset({("at", "work"), ("at", "school"), ("i", "know"), ("in", "my")})
+_THEIR_PEOPLE = frozenset(
+    {"baby", "son", "daughter", "kid", "kids", "child", "toddler", "husband", "wife", "partner", "mum", "dad",
+     "mom", "brother", "sister", "boy", "girl"}
+)  # fmt: skip
+# A story that is over: how it ended ...
+STORY_ENDED = [
+    ("turned", "out"), ("ended", "up"), ("died",), ("passed", "away"), ("recovered",), ("in", "the", "end"),
+]  # fmt: skip
+# ... or when it happened. A time in the past is enough for a friend or a colleague, not for a parent:
+# "Mum started allopurinol last month. Today her lips are covered in sores" is about mum now.
+STORY_PAST = [
+    ("last", "week"), ("last", "month"), ("last", "year"), ("last", "summer"), ("last", "winter"),
+    ("last", "time"), ("years", "ago"), ("year", "ago"), ("months", "ago"), ("month", "ago"), ("weeks", "ago"),
+    ("week", "ago"), ("once",), ("was", "diagnosed"), ("got", "diagnosed"), ("the", "other", "day"),
+    ("was", "admitted"), ("was", "rushed"),
+]  # fmt: skip
+# Words that describe someone now: a story with one of them is not over ("my mum had a fall and
+# cannot get up", "my friend had a seizure and is not waking up").
+PRESENT_TENSE = frozenset(
+    {
+        "is", "are", "am", "has", "have", "cannot", "can", "will", "keeps", "keep", "still", "now",
+        "currently", "today", "tonight", "right", "just", "seems", "looks", "getting", "going", "being",
+        "having", "minutes", "mins", "hour", "hours", "does", "do", "feels", "feel", "help", "please",
+    }
+)  # fmt: skip
+_PRONOUNS = frozenset({"he", "she", "his", "her", "him", "they", "their", "them"})
+# "my mate had chest pain like this last year": the writer has it too.
+_LIKE_MINE = [("like", "this"), ("like", "mine"), ("as", "mine"), ("like", "i", "have"), ("like", "me")]
+
+
+def _over(words: list[str], continuation: list[str] | None) -> bool:
+    """Nothing in the clause, or in the clauses that go on about the same person ("... and she
+    cannot lift her arm"), says the person is like this now."""
+    return not (PRESENT_TENSE & set(words) or PRESENT_TENSE & set(continuation or ()))
+
+
+def told_of_someone_else(
+    words: list[str], continuation: list[str] | None = None, first_person: bool = False
+) -> bool:
+    """Someone else's illness told as a finished story: "my friend had a fever last week", "my
+    grandad coughed up blood before he died", "my mum had a stroke and her face drooped" (and no
+    word saying it is now).
+    `continuation`: the words of the clauses after it that go on with "he", "she", "her"...;
+    `first_person`: the writer speaks of themselves elsewhere ("my friend had meningitis at uni,
+    I've just got a sore throat"), which makes a friend's "had" a story, as does a friend's child
+    ("my friend's baby had a fever"). A stranger ("a woman had a fit on the bus, what do I do") or a
+    bare "my friend had a seizure" may be happening now and counts."""
+    if not _over(words, continuation) or any(_contains(words, p) >= 0 for p in _LIKE_MINE):
+        return False
+    for i, word in enumerate(words[:4]):  # the story's subject leads its clause
+        if word in OTHER_PEOPLE and not (word == "man" and words[i - 1 : i] == ["my"]):
+            after = words[i + 1 :]
+            if any(_contains(after, p) >= 0 for p in STORY_ENDED + STORY_PAST):
+                return True
+            known = word in KNOWN_OTHERS or tuple(after[:2]) in _KNOWN_PLACES  # "someone at work"
+            if known and after[:2] in (["at", "work"], ["at", "school"]):
+                after = after[2:]
+            if "had" in after[:4] and known:
+                if after[:1] and after[0] in _THEIR_PEOPLE:
+                    return True  # "my friend's baby had a fever": never the one the check is about
+                if first_person and FIRST_PERSON.isdisjoint(words):
+                    return True  # "my friend had meningitis at uni, I've just got a sore throat"
+        if word in OLDER_RELATIVES:
+            after = words[i + 1 :]
+            if any(_contains(after, p) >= 0 for p in STORY_ENDED):
+                return True
+            if "had" in after[:3] and set(after) & FAMILY_CONDITIONS and continuation:
+                # "my mum had a stroke and her face drooped": told on in the past. Alone, "my dad had a
+                # heart attack" may be happening now and counts.
+                return True
+    return False
+
+
+def goes_on_about_them(words: list[str]) -> bool:
+    """The clause starts with "he", "she", "her"... (after "and"): it goes on about the same person."""
+    start = words[1:] if words[:1] == ["and"] else words
+    return bool(start[:1]) and start[0] in _PRONOUNS
+
+
+def continues_story(previous: list[str], words: list[str]) -> bool:
+    """ "my mum had a stroke and her face drooped": the clause after a story about someone else
+    goes on with it when it starts with "he"/"her"... and says nothing of now."""
+    return goes_on_about_them(words) and _over(words, None) and told_of_someone_else(previous, words)
+
+
+_COMPARED = {"like", "as"}
+
+
+def _compared_with_someone_else(words: list[str]) -> int | None:
+    """ "a rash like my friend had", "same as my colleague's": what follows is the other person's."""
+    if "like" not in words and "as" not in words:
+        return None
+    for i, word in enumerate(words):
+        if word in _COMPARED and i + 2 < len(words) and words[i + 1] in {"my", "a", "his", "her"}:
+            person = words[i + 2 : i + 4]
+            if set(person) & (OTHER_PEOPLE | OLDER_RELATIVES) and {"had", "did", "got"} & set(
+                words[i + 2 : i + 6]
+            ):
+                return i
+    return None
+
+
+# Withdrawn findings: "thought I saw blood in my sick but it was the beetroot".
+WITHDRAWING_THOUGHT = frozenset({"thought", "assumed", "figured", "reckoned"})
+# What a withdrawn finding turned out to be: "just pen", "the beetroot", "nothing". "a coin" is left
+# out: "I thought he swallowed a battery but it was a coin" takes back the battery, not the swallowing.
+_EXPLAINED_AS = frozenset(
+    {
+        "just",
+        "only",
+        "actually",
+        "nothing",
+        "the",
+        "from",
+        "because",
+        "fine",
+        "ok",
+        "okay",
+        "normal",
+        "harmless",
+    }
+)
+# Harmless outcomes said without "thought": "it turned out to be nothing" (not "to be a clot").
+_HARMLESS = frozenset({"just", "only", "nothing", "fine", "ok", "okay", "normal", "harmless"})
+_STILL_A_LITTLE = frozenset({"little", "bit", "few", "small", "tiny", "some", "slight", "spotting", "mild"})
+
+
+def withdrawn(words: list[str], following: list[str]) -> bool:
+    """The finding in `words` is taken back by the clause after it: "I thought it was a rash"
+    + "but it's just pen", "... but it turned out to be nothing", "... false alarm". An explanation
+    taken back ("I thought it was indigestion but the pain is spreading") withdraws nothing found,
+    and nor does an outcome that is itself an illness ("it turned out to be a clot")."""
+    after = following[1:] if following[:1] == ["but"] else following
+    if after[:2] == ["false", "alarm"]:
+        return True
+    if after[:1] not in (["it"], ["that"], ["this"]):
+        return False
+    rest = after[1:]
+    thought = bool(WITHDRAWING_THOUGHT & set(words))
+    if rest[:2] == ["turned", "out"]:
+        if thought:
+            return True  # "I thought it was a pulled muscle but it turned out to be a clot": the clot is said after
+        outcome = rest[2:4] if rest[2:3] != ["to"] else rest[4:6]  # "turned out (to be) nothing"
+        return bool(outcome) and outcome[0] in _HARMLESS and not _STILL_A_LITTLE & set(outcome)
+    if not thought:
+        return False
+    if rest[:1] in (["was"], ["is"]) and rest[1:2]:
+        return rest[1] in _EXPLAINED_AS and not _STILL_A_LITTLE & set(rest[1:4])
+    return False
+
+
+# Events that, inside a comparison, describe a sensation: "like I've swallowed a cheese grater", "as
+# if I've been hit by a bus". "Stabbed" is left out on purpose: "pain like being stabbed" is how
+# people say a sudden severe pain, and the stab-wound red flag is what keeps such a pain an emergency
+# while the knowledge base has no severity phrase for it. A comparison naming medicines or a poison is not one ("feels like I've
+# taken too many tablets" is a hedge about an overdose), nor is "looks like" (an inference).
+EVENT_WORDS = frozenset(
+    {
+        "swallowed", "swallowing", "swallow", "ate", "eaten", "hit", "punched", "kicked", "shot", "run", "ran", "trampled", "hammered", "electrocuted", "burnt", "burned", "scalded", "bitten",
+        "bit", "stung", "fell", "fallen", "attacked", "assaulted", "beaten", "crushed", "knocked", "overdose",
+        "overdosed", "poisoned", "drank",
+    }
+)  # fmt: skip
+_REAL_EVENT_WORDS = frozenset(
+    {
+        "tablets", "tablet", "pills", "pill", "medicine", "medicines", "medication", "poison", "bleach",
+        "battery", "batteries", "magnet", "magnets", "chemicals", "too", "overdose", "drugs", "something",
+        "paracetamol", "ibuprofen", "alcohol",
+    }
+)  # fmt: skip
+_INFERRED_LIKE = frozenset(
+    {"looks", "look", "looked", "seems", "seem", "seemed", "sounds", "sounded", "would"}
+)
+
+
+def _simile_start(words: list[str]) -> int | None:
+    if "like" not in words and "as" not in words:
+        return None
+    for i, word in enumerate(words):
+        start = None
+        if word == "like" and (i == 0 or words[i - 1] not in _INFERRED_LIKE):
+            start = i
+        elif word == "as" and words[i + 1 : i + 2] in (["if"], ["though"]):
+            start = i
+        if start is not None:
+            if _REAL_EVENT_WORDS & set(words[start:]):
+                return None
+            return start
+    return None
+
+
+# "is it normal to worry about a heart attack": a condition named as a worry, with no symptom.
+WORRY_PHRASES = [
+    ("worry", "about"), ("worried", "about"), ("worrying", "about"), ("worries", "about"),
+    ("scared", "of"), ("afraid", "of"), ("frightened", "of"), ("terrified", "of"), ("anxious", "about"),
+    ("paranoid", "about"), ("fear", "of"), ("worried", "of"), ("nervous", "about"), ("risk", "of"),
+    ("chance", "of"), ("chances", "of"),
+]  # fmt: skip
+_WORRY_SKIP = frozenset(
+    {"getting", "having", "a", "an", "another", "going", "to", "get", "have", "being", "maybe"}
+)
+# "worried about my chest pain", "scared of this lump": the worry points at something current.
+# Only names of illnesses are discounted, never a body part or a sensation ("worried about a
+# fluttering in my heart", "a pressure in my chest", "a bleed from my bottom" are findings).
+_POINTS_AT_NOW = frozenset({"my", "his", "her", "the", "this", "these", "that", "our", "their", "it", "its"})
+CONDITION_WORDS = (
+    FAMILY_CONDITIONS - {"heart", "pressure", "bleed", "haemorrhage", "hemorrhage"}
+) | frozenset(
+    {"overdose", "overdosing", "sids", "cot", "death", "dying", "appendicitis", "pneumonia", "covid"}
+)
+
+
+_WORRY_WORDS = frozenset(p[0] for p in WORRY_PHRASES)
+
+
+def _worry_start(words: list[str]) -> int | None:
+    if _WORRY_WORDS.isdisjoint(words):
+        return None
+    for phrase in WORRY_PHRASES:
+        at = _contains(words, phrase)
+        if at < 0:
+            continue
+        j = at + len(phrase)
+        while j < len(words) and words[j] in _WORRY_SKIP:
+            j += 1
+        if j < len(words) and words[j] not in _POINTS_AT_NOW:
+            return at
+    return None
+
+
+# "cannot walk without wincing" says walking hurts, not that it is impossible ("cannot walk without
+# help" is).
+_PAIN_AFTER_WITHOUT = frozenset(
+    {"wincing", "pain", "hurting", "hurts", "hurt", "discomfort", "limping", "limp", "aching", "grimacing",
+     "twinges", "twinge", "soreness", "it"}
+)  # fmt: skip
+
+
+def _cannot_without(words: list[str]) -> list[int]:
+    if "without" not in words:
+        return []
+    out = []
+    for i, word in enumerate(words):
+        if word == "without" and {"cannot", "unable"} & set(words[:i]):
+            following = words[i + 1 : i + 3]
+            if following[:1] and following[0] in _PAIN_AFTER_WITHOUT:
+                if following[0] != "it" or following[1:2] in (["hurting"], ["aching"]):
+                    out.append(i)
+    return out
+
+
 FIRST_PERSON = {"i", "me", "myself"}
 
 
@@ -497,8 +795,9 @@ def temperature_c(tokens: list[str]) -> float | None:
 # ("3 weeks pregnant", "2 days ago", "6 week check"), not how long something has lasted ...
 _NOT_DURATION_AFTER = frozenset(
     {
-        "old", "pregnant", "gone", "ago", "postpartum", "later", "jabs", "jab", "vaccinations",
-        "vaccines", "injections", "check", "checkup", "scan", "appointment", "review",
+        "old", "olds", "pregnant", "gone", "ago", "postpartum", "later", "jabs", "jab", "vaccinations",
+        "vaccines", "injections", "check", "checkup", "scan", "appointment", "review", "boy", "girl",
+        "son", "daughter", "kid", "child", "baby", "toddler", "grandson", "granddaughter", "twins",
     }
 )  # fmt: skip
 # ... and so is one after these ("every 2 days", "aged 3 years", "my baby 6 weeks").
@@ -565,6 +864,10 @@ _AGE_UNIT_MONTHS = {"day": 1 / 30, "days": 1 / 30, "week": 7 / 30, "weeks": 7 / 
 
 # "baby 2 months": a baby's age given straight after the word (not "my son 5 days of fever").
 _BABY_WORDS = {"baby", "babies", "newborn", "infant"}
+# "my 5 yr olds bum", "a 3 week old baby", "my 2 year old son": the number and unit are an age.
+_AGE_NOUNS_AFTER = frozenset(
+    {"old", "olds", "baby", "boy", "girl", "son", "daughter", "kid", "child", "toddler"}
+)
 _BABY_AGE_UNITS = {"day", "days", "week", "weeks", "wk", "month", "months", "mth", "mo"}
 
 
@@ -579,7 +882,7 @@ def age_months_from_text(tokens: list[str]) -> float | None:
         unit = tokens[i + 1]
         after = tokens[i + 2] if i + 2 < len(tokens) else ""
         before = tokens[i - 1] if i > 0 else ""
-        if unit == "yo" or (unit in _AGE_UNIT_MONTHS and after in {"old", "baby"}):
+        if unit == "yo" or (unit in _AGE_UNIT_MONTHS and after in _AGE_NOUNS_AFTER):
             return round(value * _AGE_UNIT_MONTHS[unit], 2)
         if unit in _BABY_AGE_UNITS and before in _BABY_WORDS and after not in {"pregnant", "ago"}:
             return round(value * _AGE_UNIT_MONTHS[unit], 2)  # "my baby 2 months, fever 38.6"

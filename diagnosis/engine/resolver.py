@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from .context import ClauseContext, is_real_word, speaks_of_self, temperature_c, tokenise
+from .context import (
+    ClauseContext,
+    continues_story,
+    is_real_word,
+    speaks_of_self,
+    temperature_c,
+    tokenise,
+    withdrawn,
+)
 
 MAX_INPUT_CHARS = 2000
 # Words that negate what follows them within the same clause ("no fever or cough"). Only the
@@ -1208,6 +1216,10 @@ class SymptomIndex:
             following = " ".join((clauses[n + 1] or "").split()) if n + 1 < len(clauses) else ""
             if said_to_be_over(" ".join(clause.split())) or RESOLVED_NEXT_RE.match(following):
                 clause = "no " + clause  # "the dizziness has gone now", "a fever but it's gone"
+            elif withdrawn(tokenise(clause), tokenise(following)):
+                clause = ""  # "thought I saw blood in my sick" + "but it was the beetroot"
+            elif n and continues_story(tokenise(clauses[n - 1] or ""), tokenise(clause)):
+                clause = ""  # "my mum had a stroke" + "and her face drooped": still her story
             if self.phrases.get(" ".join(clause.split())):
                 pass  # a symptom's own name ("previous blood transfusion", "family history of ...")
             elif _not_current(clause, first_person):

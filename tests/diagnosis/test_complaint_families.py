@@ -241,3 +241,28 @@ def test_a_drooping_fingertip_after_a_knock_is_urgent_but_a_caught_finger_is_not
     assert level("slammed my thumb in the car door and now the tip droops") == "urgent"
     assert level("caught my finger in the drawer, bit sore, moves fine") == "self_care"
     assert level("my eyelids droop when I am tired") is None
+
+
+def _condition(level, probability):
+    from diagnosis.engine.check import ConditionResult
+
+    return ConditionResult("c", "C", "", probability, level, supporting=["fever"])
+
+
+def test_an_uncertain_guess_at_an_urgent_condition_does_not_overrule_a_recognised_complaint():
+    """Fever and aches for two days gave Typhoid 26% and Malaria 17% (urgent) over the fever
+    complaint's self-care; an uncertain guess no longer raises it, a likely emergency still does,
+    and so does a confident urgent condition."""
+    from diagnosis.engine.check import _triage
+    from diagnosis.engine.complaints import RecognisedComplaint, TriageAssessment
+
+    flu = TriageAssessment(
+        level="self_care", complaints=[RecognisedComplaint("f", "Fever", "self_care", "", [])]
+    )
+    guess = [_condition("urgent", 0.26), _condition("urgent", 0.17)]
+    assert _triage(flu, [], guess, ["fever"], low_confidence=True) == "self_care"
+    assert _triage(flu, [], [_condition("emergency", 0.25)], ["fever"], low_confidence=True) == "emergency"
+    assert _triage(flu, [], [_condition("urgent", 0.6)], ["fever"], low_confidence=False) == "urgent"
+    # without a recognised complaint the model's guess still counts, and never as self-care
+    bare = TriageAssessment(level=None)
+    assert _triage(bare, [], guess, ["fever"], low_confidence=True) == "urgent"
