@@ -550,10 +550,8 @@ def told_of_someone_else(
             after = words[i + 1 :]
             if any(_contains(after, p) >= 0 for p in STORY_ENDED):
                 return True
-            if "had" in after[:3] and set(after) & FAMILY_CONDITIONS and continuation:
-                # "my mum had a stroke and her face drooped": told on in the past. Alone, "my dad had a
-                # heart attack" may be happening now and counts.
-                return True
+            # "my mum had a stroke and her face drooped" without how it ended may be happening now:
+            # a carer writes in the past tense too, so it counts (the cautious reading).
     return False
 
 
@@ -659,12 +657,24 @@ _INFERRED_LIKE = frozenset(
 )
 
 
+# A comparison names who or what did it: "like I've swallowed", "like being hit", "like someone
+# punched me", "like a bus hit me". "like" as a filler ("he fell like 2 metres", "he was like
+# shaking and then he like fell") or a quote ("she was like I'm fine") compares nothing.
+_SIMILE_OPENERS = frozenset({"i", "being", "someone", "somebody", "a", "an", "getting", "you"})
+_NOT_BEFORE_SIMILE = _INFERRED_LIKE | {"was", "were", "am", "are", "just", "and", "then", "so", "like"}
+
+
 def _simile_start(words: list[str]) -> int | None:
     if "like" not in words and "as" not in words:
         return None
     for i, word in enumerate(words):
         start = None
-        if word == "like" and (i == 0 or words[i - 1] not in _INFERRED_LIKE):
+        if (
+            word == "like"
+            and words[i + 1 : i + 2]
+            and words[i + 1] in _SIMILE_OPENERS
+            and (i == 0 or words[i - 1] not in _NOT_BEFORE_SIMILE)
+        ):
             start = i
         elif word == "as" and words[i + 1 : i + 2] in (["if"], ["though"]):
             start = i

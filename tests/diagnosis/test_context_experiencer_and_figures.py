@@ -72,11 +72,14 @@ def test_a_carer_describing_the_person_now_stays_an_emergency(text):
     assert "family" not in assertions(text).values()
 
 
-def test_a_relatives_story_goes_on_in_the_next_clause_unless_it_is_now(index):
-    story = "my auntie had a stroke and her mouth drooped"
+def test_a_relatives_story_goes_on_in_the_next_clause_only_when_it_has_ended(index):
+    """A carer writes in the past tense too: without how it ended, the relative's stroke may be now."""
+    story = "my grandad had a stroke and in the end his mouth drooped"
     assert index.resolve(story).present == []
     assert set(assertions(story).values()) == {"family"}
     assert "facial_droop" in index.resolve("my auntie has had a stroke and her mouth is drooping").present
+    assert level("my dad had a stroke and his arm went weak", age_years=40) == "emergency"
+    assert level("my mum had a stroke and her face drooped", age_years=40) == "emergency"
 
 
 def test_a_comparison_with_someone_else_keeps_the_subjects_own_finding():

@@ -1,0 +1,42 @@
+"""Guards on the experiencer and simile rules: filler "like", bystanders and a friend's emergency
+happening now must stay what they are. Wordings written for this test, not taken from any corpus."""
+
+import pytest
+
+from diagnosis.engine.complaints import Subject, catalogue_from_files
+
+CATALOGUE = catalogue_from_files()
+
+
+def level(text, **subject):
+    return CATALOGUE.assess(text, Subject(**(subject or {"age_years": 30}))).level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "like" as a filler word, not a comparison
+        "my son fell like 2 metres off the climbing frame and hit his head and now hes being sick",
+        "he was like shaking all over and then he like fell and hit his head really hard, hes drowsy",
+        "she like collapsed and hit her head on the kitchen floor",
+        # a bystander or a friend telling of an emergency that is happening or has just happened
+        "a man at work had a fit and hit his head on the desk",
+        "a lady in the shop collapsed and had a seizure",
+        "someone had a fit at the bus stop and hit their head",
+        "my friend had a seizure and stopped breathing",
+        "my mate took a load of pills and won't wake up",
+    ],
+)
+def test_filler_like_and_bystanders_stay_emergencies(text):
+    assert level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend's baby had a fever last week and it turned out fine, mine has no temperature",
+        "a colleague had a stroke years ago, I am fine, just asking about blood pressure checks",
+    ],
+)
+def test_a_finished_story_about_someone_else_is_not_an_emergency(text):
+    assert level(text) != "emergency"
