@@ -1375,8 +1375,10 @@ class SymptomIndex:
         best = {self._bags[bag] for bag in candidates if len(bag) == size}
         if len(best) != 1:
             return None
-        bag = next(b for b in candidates if len(b) == size)
-        end = max(j for j in positions if stems[j] in bag) + 1
+        # Several bags of that size can name the one symptom ("pinky" + "wee", "red" + "wee"): the
+        # words used run to the furthest of their last words, whatever order the set iterates in
+        # (it used to be the first bag met, which changed with the string-hash seed).
+        end = max(max(j for j in positions if stems[j] in bag) for bag in candidates if len(bag) == size) + 1
         return best.pop(), 90.0, end - i, " ".join(words[i:end])
 
     def _unrecognised(self, text: str, result: Resolution) -> None:
