@@ -1,5 +1,6 @@
 """gunicorn settings; every value can be overridden from the environment."""
 
+import gc
 import os
 
 from gunicorn.glogging import Logger
@@ -83,3 +84,21 @@ def when_ready(server):
             server.log.warning("word lists not preloaded (%s: %s)", type(exc).__name__, exc)
     finally:
         connections.close_all()  # no database socket may be shared by forked workers
+        _freeze_heap(server)
+
+
+def _freeze_heap(server) -> None:
+    """Move every object the master holds (the app, the knowledge snapshot, the model, the word
+    lists: ~470,000 objects) into the garbage collector's permanent generation before forking.
+    Otherwise each worker's full collections walk all of them: about 0.7 CPU ms per check on
+    average (two ~220 ms pauses per 600 checks, which also land in the p99), and writing the
+    collector's bookkeeping into those objects copies the shared pages into every worker."""
+    gc.collect()
+    gc.freeze()
+    server.log.info("%d objects frozen before forking", gc.get_freeze_count())
+
+
+def pre_fork(server, worker):
+    """A worker forked later (after max_requests) gets the same frozen heap, plus whatever the
+    master has allocated since."""
+    gc.freeze()

@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -94,8 +95,28 @@ def session_display(session, snapshot=None) -> SessionDisplay:
     )
 
 
+def _kb_version_query():
+    return KnowledgeBaseVersion.objects.order_by("-id").values_list("id", flat=True)
+
+
+_kb_version_sql: dict[str, str] = {}
+
+
 def knowledge_base_version() -> int:
-    return KnowledgeBaseVersion.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    """The newest version's id (0 before any): asked on every check. The statement never changes,
+    so it is compiled by the ORM once per database and then run as it is: building it cost more
+    CPU than the database spent answering it."""
+    alias = router.db_for_read(KnowledgeBaseVersion)
+    sql = _kb_version_sql.get(alias)
+    if sql is None:
+        sql, params = _kb_version_query()[:1].query.get_compiler(using=alias).as_sql()
+        if params:  # (no backend puts the limit in a parameter today)
+            return _kb_version_query().using(alias).first() or 0
+        _kb_version_sql[alias] = sql
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return (row[0] if row else None) or 0
 
 
 # --- the knowledge snapshot the engine runs on ---------------------------------------------------

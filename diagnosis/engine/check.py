@@ -10,7 +10,9 @@ job, so the same code serves the portal, the API and `manage.py predict`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from enum import Enum
 
 import numpy as np
 
@@ -134,7 +136,7 @@ def run_check(
         suggestions={},  # on demand: selectors.suggestions_for (costly, only pages show them)
         conditions=conditions,
         triage=_triage(assessment, fired, conditions, present, low_confidence, prediction_set),
-        red_flags=[asdict(f) for f in fired] + [asdict(f) for f in assessment.fired],
+        red_flags=[record(f) for f in fired] + [record(f) for f in assessment.fired],
         low_confidence=low_confidence,
         next_question=next_question,
         model_label=model.label,
@@ -142,13 +144,51 @@ def run_check(
         kb_version=snapshot.version,
         fallback_reason=model.fallback_reason,
         in_scope=bool(conditions),
-        complaints=[asdict(c) for c in assessment.complaints],
-        findings=[asdict(f) for f in assessment.findings],
+        complaints=[record(c) for c in assessment.complaints],
+        findings=[record(f) for f in assessment.findings],
         subject=_subject_facts(subject, assessment),
         safety_net=_safety_net(assessment),
         prediction_set=prediction_set,
         coverage=coverage,
     )
+
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def record(obj) -> dict:
+    """``dataclasses.asdict(obj)`` for the engine's result records (fired rules, complaints,
+    findings), which hold text, numbers, enums and lists of them: asdict's generic recursion with a
+    deepcopy of every string cost more than the rest of building a check's result. Same keys, order,
+    values and fresh containers (tests/diagnosis/test_check_records.py); anything else is copied
+    as asdict copies it."""
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+    return {name: _plain(getattr(obj, name)) for name in names}
+
+
+def _plain(value):
+    kind = type(value)
+    if kind in _ATOMIC or isinstance(value, Enum):  # deepcopy returns these themselves
+        return value
+    if kind is list:
+        return [_plain(v) for v in value]
+    if kind is tuple:
+        return tuple(_plain(v) for v in value)
+    if kind is dict:
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return record(value)
+    if isinstance(value, list | tuple | dict):  # subclasses (named tuples...): asdict's own rules
+        return asdict(_Holder(value))["value"]
+    return copy.deepcopy(value)
+
+
+@dataclass
+class _Holder:
+    value: object
 
 
 def _with_answers(present, negated, answers: list[dict]) -> tuple[list[str], list[str], list[str]]:

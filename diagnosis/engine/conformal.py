@@ -113,6 +113,16 @@ def findings_bucket(k: int | None) -> str:
     return f"k{min(max(int(k or 1), 1), PARTIAL_SIZES[-1])}"
 
 
+def unsmoothed_p_values(sorted_scores: np.ndarray, alphas: np.ndarray) -> np.ndarray:
+    """crepes' unsmoothed p-values, (#calibration scores >= alpha + 1) / (n + 1), from scores sorted
+    once: the count is n minus the insertion point of alpha (left side, so equal scores count).
+    The same integer counts and the same division as crepes' ``p_values_batch``, so the same floats
+    and the same sets (tests/diagnosis/test_conformal_p_values.py); ``sorted_scores`` holds no NaN."""
+    n = len(sorted_scores)
+    at_least = n - np.searchsorted(sorted_scores, alphas, side="left")
+    return (at_least + 1) / (n + 1)
+
+
 @dataclass
 class ConformalCalibration:
     """Per-cell nonconformity scores (sorted) and the crepes classifiers built from them.
@@ -129,6 +139,7 @@ class ConformalCalibration:
     score: str = "hinge"
     by_findings: bool = False
     _classifiers: dict[str, ConformalClassifier] = field(init=False, repr=False)
+    _sorted: dict[str, np.ndarray] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.cells = {
@@ -149,6 +160,10 @@ class ConformalCalibration:
                     groups[f"any|{bucket}"] = np.concatenate(scores)
         groups[POOLED] = np.concatenate(list(self.cells.values()))
         self._classifiers = {k: ConformalClassifier().fit(v) for k, v in groups.items()}
+        # The same scores sorted once, for `unsmoothed_p_values` (a binary search per class instead
+        # of crepes' comparison of every calibration score per class); a group holding NaN keeps
+        # crepes' own computation (NaN sorts last, which would change the counts).
+        self._sorted = {k: np.sort(v) for k, v in groups.items() if not np.isnan(v).any()}
 
     @property
     def n(self) -> int:
@@ -186,8 +201,12 @@ class ConformalCalibration:
         out = np.zeros(probabilities.shape, dtype=bool)
         for cell in set(used):
             rows = used == cell
-            sets = self._classifiers[cell].predict_set(alphas[rows], confidence=coverage, smoothing=False)
-            out[rows] = sets == 1
+            calibration = self._sorted.get(cell)
+            if calibration is None:
+                sets = self._classifiers[cell].predict_set(alphas[rows], confidence=coverage, smoothing=False)
+                out[rows] = sets == 1
+            else:
+                out[rows] = unsmoothed_p_values(calibration, alphas[rows]) >= 1 - coverage
         return out
 
     def prediction_set(

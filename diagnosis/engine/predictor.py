@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 
 from .algorithms import kb_bayes_from_snapshot
 from .artefacts import ArtefactError
@@ -44,7 +45,33 @@ class LoadedModel:
 
     def predict_proba(self, symptom_sets, ages, sexes) -> np.ndarray:
         X = featurise(symptom_sets, ages, sexes, self.symptoms)
-        return temperature_apply(self.estimator.predict_proba(X), self.temperature)
+        return temperature_apply(estimator_proba(self.estimator, X), self.temperature)
+
+
+def estimator_proba(estimator, X: np.ndarray) -> np.ndarray:
+    """``estimator.predict_proba(X)``; for a fitted multinomial LogisticRegression (the served
+    champion) the same arithmetic without sklearn's per-call validation (input checks, array-API
+    namespace look-ups), which cost more than the product itself for one row: X @ coef.T +
+    intercept, then sklearn's softmax step by step. Bit-identical to sklearn
+    (tests/diagnosis/test_predictor_proba.py); anything unusual goes through sklearn, which also
+    raises its own errors."""
+    if (
+        type(estimator) is LogisticRegression
+        and type(X) is np.ndarray
+        and X.ndim == 2
+        and X.dtype in (np.float32, np.float64)
+        and getattr(estimator, "coef_", None) is not None
+        and estimator.coef_.ndim == 2
+        and len(estimator.classes_) > 2
+        and X.shape[1] == estimator.n_features_in_ == estimator.coef_.shape[1]
+        and not hasattr(estimator, "feature_names_in_")
+    ):
+        scores = X @ estimator.coef_.T + estimator.intercept_
+        scores -= np.reshape(np.max(scores, axis=1), (-1, 1))
+        np.exp(scores, out=scores)
+        scores /= np.reshape(np.sum(scores, axis=1), (-1, 1))
+        return scores
+    return estimator.predict_proba(X)
 
 
 class ModelSource(Protocol):

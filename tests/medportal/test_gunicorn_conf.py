@@ -1,5 +1,6 @@
 """gunicorn's access log writes paths only: no query strings, no one-time keys (gunicorn.conf.py)."""
 
+import gc
 import logging
 import runpy
 from datetime import timedelta
@@ -10,6 +11,16 @@ import pytest
 from gunicorn.config import Config
 
 CONF = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+
+
+@pytest.fixture(autouse=True)
+def freezes(monkeypatch):
+    """when_ready and pre_fork freeze the heap; here they only record it (a frozen test process
+    would keep every object alive for the rest of the run)."""
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "collect", lambda *a: calls.append("collect") or 0)
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    return calls
 
 
 def _access_line(path: str, query: str = "", referer: str = "-", fmt: str | None = None) -> str:
@@ -86,9 +97,29 @@ def test_the_master_loads_the_word_lists_before_forking(monkeypatch):
     monkeypatch.setattr(selectors, "current_snapshot", lambda: "snapshot")
     monkeypatch.setattr(predictor, "current_model", lambda snapshot: SimpleNamespace(label="m"))
     monkeypatch.setattr(knowledge, "warm_reading", lambda: calls.append("reading"))
-    log = SimpleNamespace(info=lambda *a: calls.append("model"), warning=lambda *a: calls.append("warning"))
+    log = SimpleNamespace(
+        info=lambda msg, *a: calls.append("frozen" if "frozen" in msg else "model"),
+        warning=lambda *a: calls.append("warning"),
+    )
     CONF["when_ready"](SimpleNamespace(log=log))
-    assert calls == ["model", "reading"]
+    assert calls == ["model", "reading", "frozen"]
+
+
+def test_the_master_freezes_its_heap_before_forking_every_worker(monkeypatch, freezes):
+    """The preloaded objects go to the collector's permanent generation after the warm-up, so a
+    worker's full collections do not walk them (nor copy their pages); again before a later fork."""
+    from diagnosis import selectors
+    from diagnosis.engine import knowledge, predictor
+
+    order = []
+    monkeypatch.setattr(selectors, "current_snapshot", lambda: order.append("snapshot") or "snapshot")
+    monkeypatch.setattr(predictor, "current_model", lambda snapshot: SimpleNamespace(label="m"))
+    monkeypatch.setattr(knowledge, "warm_reading", lambda: order.append(f"reading after {len(freezes)}"))
+    CONF["when_ready"](SimpleNamespace(log=SimpleNamespace(info=lambda *a: None, warning=lambda *a: None)))
+    assert order == ["snapshot", "reading after 0"]
+    assert freezes == ["collect", "freeze"]
+    CONF["pre_fork"](SimpleNamespace(), SimpleNamespace())
+    assert freezes == ["collect", "freeze", "freeze"]
 
 
 def test_a_failing_word_list_warm_up_never_stops_the_server(monkeypatch):
