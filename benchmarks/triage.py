@@ -44,9 +44,9 @@ if not apps.ready:
 
 from scipy.stats import beta  # noqa: E402
 
-from benchmarks._common import Report, load_average  # noqa: E402
+from benchmarks._common import Report, corpus_subject, load_average  # noqa: E402
 from diagnosis.engine.check import run_check  # noqa: E402
-from diagnosis.engine.complaints import LEVEL_ORDER, Subject  # noqa: E402
+from diagnosis.engine.complaints import LEVEL_ORDER  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / "triage_corpus"
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
@@ -89,21 +89,13 @@ def miss_rate_upper_bound(misses: int, n: int, confidence: float = 0.95) -> floa
     return float(beta.ppf(confidence, misses + 1, n - misses))
 
 
-def subject_for(case: dict) -> Subject:
-    pregnant = case.get("pregnant")
-    return Subject(
-        age_years=case.get("age"),
-        age_months=case.get("age_months"),
-        sex=case.get("sex") or "",
-        pregnant=True if pregnant else None,
-    )
-
-
 def evaluate(cases: list[dict], snapshot, model) -> list[dict]:
     rows = []
     for case in cases:
         start = time.perf_counter()
-        result = run_check(snapshot, model, text=case["text"], subject=subject_for(case), ask_questions=False)
+        result = run_check(
+            snapshot, model, text=case["text"], subject=corpus_subject(case), ask_questions=False
+        )
         elapsed = time.perf_counter() - start
         rows.append(
             {

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks._common import corpus_subject  # noqa: E402
 from benchmarks.phrases import index_from_files  # noqa: E402
 from diagnosis.engine.complaints import Subject, catalogue_from_files  # noqa: E402
 from diagnosis.engine.context import clauses, tokenise  # noqa: E402
@@ -60,16 +61,6 @@ PROFILE_SAMPLES = [
 def _flags(text: str) -> list:
     entries = [" ".join(c.tokens) for c in clauses(tokenise(text))]
     return [list(profile_flags_from_words([text])), list(profile_flags_from_words(entries))]
-
-
-def _subject(case: dict) -> Subject:
-    pregnant = case.get("pregnant")
-    return Subject(
-        age_years=case.get("age"),
-        age_months=case.get("age_months"),
-        sex=case.get("sex") or "",
-        pregnant=True if pregnant else None,
-    )
 
 
 def fingerprint_case(text: str, subject: Subject, catalogue, index) -> dict:
@@ -127,7 +118,7 @@ def main() -> int:
     total = 0
     for path in files:
         cases = _read_jsonl(path)
-        results = [fingerprint_case(c["text"], _subject(c), catalogue, index) for c in cases]
+        results = [fingerprint_case(c["text"], corpus_subject(c), catalogue, index) for c in cases]
         total += len(cases)
         print(f"{path.relative_to(ROOT)}  n={len(cases)}  sha256={_digest(results)}")
     samples = [

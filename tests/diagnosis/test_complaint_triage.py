@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks._common import corpus_subject
 from diagnosis.engine.check import run_check
 from diagnosis.engine.complaints import LEVEL_ORDER, Subject, catalogue_from_files
 from diagnosis.engine.predictor import kb_model
@@ -145,12 +146,7 @@ def _cases(split):
 
 
 def _run(snapshot, case):
-    subject = Subject(
-        age_years=case.get("age"),
-        age_months=case.get("age_months"),
-        sex=case.get("sex") or "",
-        pregnant=True if case.get("pregnant") else None,
-    )
+    subject = corpus_subject(case)
     return run_check(snapshot, kb_model(snapshot), text=case["text"], subject=subject, ask_questions=False)
 
 
