@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 MAX_INPUT_CHARS = 2000
 
@@ -75,6 +76,27 @@ _BARE_CONTRACTIONS = {
 }  # fmt: skip
 _TOKEN_RE = re.compile(r"\d+(?:\.\d+)?|[a-z]+|[?!.;:,\n]|\s-\s")
 
+_VOCABULARY = Path(__file__).resolve().parent.parent / "knowledge_base" / "vocabulary.yaml"
+
+
+@functools.cache
+def respellings() -> dict[str, str]:
+    """The knowledge base's one map of respellings (vocabulary.yaml `respellings`: "pane" -> "pain",
+    "paining" -> "hurting", "bub" -> "baby"). Applied by `tokenise` to texts and knowledge-base terms
+    alike, so the terms need not list every way a word is typed. Read once per process."""
+    import yaml  # local: only the first tokenise pays for it
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with _VOCABULARY.open(encoding="utf-8") as fh:
+        raw = (yaml.load(fh, Loader=loader) or {}).get("respellings") or {}
+    out = {}
+    for word, meant in raw.items():
+        word, meant = str(word).strip().lower(), str(meant).strip().lower()
+        if not (word.isalpha() and meant.isalpha()):
+            raise ValueError(f"vocabulary.yaml respellings: {word!r} -> {meant!r} must be one word each")
+        out[word] = meant
+    return out
+
 
 def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", str(text or ""))[:MAX_INPUT_CHARS].lower()
@@ -97,15 +119,20 @@ def join_compounds(text: str) -> str:
 
 
 def tokenise(text: str) -> list[str]:
-    """Lower-case word, number and punctuation tokens; contractions expanded."""
+    """Lower-case word, number and punctuation tokens; contractions expanded, respellings read as
+    the word they stand for ("chest pane" -> "chest pain")."""
     out: list[str] = []
+    respelt = respellings()
     text = join_compounds(normalise_text(text))
     for token in _TOKEN_RE.findall(text):
         token = token.strip() or "\n"
         if token == "-":
             token = ":"  # "chest pain - no" reads like "chest pain: no"
         expanded = _BARE_CONTRACTIONS.get(token)
-        out.extend(expanded.split() if expanded else [token])
+        if expanded:
+            out.extend(expanded.split())
+        else:
+            out.append(respelt.get(token, token))
     return out
 
 

@@ -1,0 +1,67 @@
+"""Matcher families left by the fifth development set (issue 14, item 2).
+
+Respellings read in one place (vocabulary.yaml `respellings`, applied by `tokenise`), number words in
+temperatures, questions about what an illness looks like, conditionals, and "X is fine". Every
+wording is in no corpus, and each family is paired with a dangerous twin that must stay urgent or an
+emergency.
+"""
+
+import pytest
+
+from benchmarks.phrases import index_from_files
+from diagnosis.engine.complaints import LEVEL_ORDER, Subject, catalogue_from_files
+from diagnosis.engine.context import respellings, tokenise
+
+CATALOGUE = catalogue_from_files()
+
+
+@pytest.fixture(scope="module")
+def index():
+    return index_from_files()
+
+
+def level(text, **subject):
+    return CATALOGUE.assess(text, Subject(**subject)).level
+
+
+def at_least(found, wanted):
+    """True when `found` is as urgent as `wanted` or more."""
+    return found is not None and LEVEL_ORDER[found] <= LEVEL_ORDER[wanted]
+
+
+# --- 1. respellings in one place ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("sharp pane in my side", ["sharp", "pain", "in", "my", "side"]),
+        ("growing panes", ["growing", "pains"]),
+        ("my knee is paining", ["my", "knee", "is", "hurting"]),
+        ("it pained all night", ["it", "hurt", "all", "night"]),
+        ("bub, bubs and bubba", ["baby", ",", "baby", "and", "baby"]),
+        ("Bubba's nappy", ["baby", "nappy"]),
+    ],
+)
+def test_tokenise_reads_a_respelling_as_the_word_it_stands_for(text, tokens):
+    assert tokenise(text) == tokens
+
+
+def test_the_respellings_live_in_the_knowledge_base():
+    assert respellings()["paining"] == "hurting"
+    assert set(respellings()) >= {"pane", "panes", "paining", "pained", "bub", "bubs", "bubba"}
+
+
+def test_knowledge_base_terms_are_read_through_the_same_respellings():
+    # The terms no longer list "bub" or "paining": the tokeniser maps the text's words instead.
+    assert at_least(
+        level("crushing pane across my chest and I feel clammy", age_years=60, sex="m"), "emergency"
+    )
+    assert at_least(level("bubs is 5 weeks and has a temp of 38.2"), "emergency")
+    assert at_least(level("my ear is paining and there is pus coming out", age_years=30), "gp")
+
+
+def test_a_window_pane_is_harmless(index):
+    text = "a window pane cracked in the kitchen, no one is hurt"
+    assessment = CATALOGUE.assess(text, Subject(age_years=40))
+    assert assessment.level is None
+    assert not assessment.complaints
+    assert index.resolve(text).present == []
