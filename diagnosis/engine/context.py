@@ -809,8 +809,86 @@ def _number(token: str) -> float | None:
         return None
 
 
+# Numbers said in words, as voice-to-text writes them: "thirty eight point four", "thirty nine", "a
+# hundred and one", "one oh two".
+_DIGIT_WORDS = {
+    "zero": 0, "oh": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9,
+}  # fmt: skip
+_TEEN_WORDS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS_WORDS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SPOKEN_START = frozenset(_TENS_WORDS) | frozenset(_TEEN_WORDS) | {"hundred", "one"}
+
+
+def _below_hundred(tokens: list[str], i: int) -> tuple[int, int] | None:
+    """(value, tokens used) of "thirty", "thirty eight", "nineteen" or "two" at ``tokens[i]``."""
+    word = tokens[i] if i < len(tokens) else ""
+    if word in _TENS_WORDS:
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if following in _DIGIT_WORDS and _DIGIT_WORDS[following] > 0 and following not in ("o", "oh"):
+            return _TENS_WORDS[word] + _DIGIT_WORDS[following], 2
+        return _TENS_WORDS[word], 1
+    if word in _TEEN_WORDS:
+        return _TEEN_WORDS[word], 1
+    if word in _DIGIT_WORDS and word not in ("o", "oh", "zero"):
+        return _DIGIT_WORDS[word], 1
+    return None
+
+
+def _spoken_number(tokens: list[str], i: int) -> tuple[str, int] | None:
+    """A number said in words starting at ``tokens[i]``, as digits, and how many tokens it used."""
+    word, rest = tokens[i], tokens[i + 1 : i + 4]
+    if word in ("a", "one") and rest[:1] == ["hundred"] or word == "hundred":
+        j = i + (1 if word == "hundred" else 2)
+        j += tokens[j : j + 1] == ["and"]
+        tail = _below_hundred(tokens, j)
+        value, j = (100 + tail[0], j + tail[1]) if tail else (100, j)
+    elif word == "one" and rest[:1] in (["oh"], ["o"], ["zero"]) and rest[1:2] and rest[1] in _DIGIT_WORDS:
+        value, j = 100 + _DIGIT_WORDS[rest[1]], i + 3  # "one oh two"
+    elif word in _TENS_WORDS or word in _TEEN_WORDS:
+        value, used = _below_hundred(tokens, i) or (0, 1)
+        j = i + used
+    else:
+        return None
+    if tokens[j : j + 1] == ["point"]:
+        digits = ""
+        while j + 1 < len(tokens) and tokens[j + 1] in _DIGIT_WORDS:
+            digits += str(_DIGIT_WORDS[tokens[j + 1]])
+            j += 1
+        if digits:
+            return f"{value}.{digits}", j + 1 - i
+    if tokens[j : j + 3] == ["and", "a", "half"]:
+        return f"{value}.5", j + 3 - i
+    return str(value), j - i
+
+
+def spoken_numbers(tokens: list[str]) -> list[str]:
+    """Tokens with numbers said in words written as digits ("thirty eight point four" -> "38.4")."""
+    if _SPOKEN_START.isdisjoint(tokens):
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        found = _spoken_number(tokens, i) if tokens[i] in _SPOKEN_START or tokens[i] == "a" else None
+        if found is None:
+            out.append(tokens[i])
+            i += 1
+        else:
+            out.append(found[0])
+            i += found[1]
+    return out
+
+
 def temperature_c(tokens: list[str]) -> float | None:
-    """The highest body temperature given, in °C: "38.5", "temp of 39", "101 F", "102.3"."""
+    """The highest body temperature given, in °C: "38.5", "temp of 39", "101 F", "102.3", and the same
+    said in words ("thirty eight point four", "a hundred and one F", "one oh two")."""
+    tokens = spoken_numbers(tokens)
     best = None
     for i, token in enumerate(tokens):
         value = _number(token) if token[:1].isdigit() else None

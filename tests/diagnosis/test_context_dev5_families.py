@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks.phrases import index_from_files
 from diagnosis.engine.complaints import LEVEL_ORDER, Subject, catalogue_from_files
-from diagnosis.engine.context import respellings, tokenise
+from diagnosis.engine.context import respellings, temperature_c, tokenise
 
 CATALOGUE = catalogue_from_files()
 
@@ -65,3 +65,41 @@ def test_a_window_pane_is_harmless(index):
     assert assessment.level is None
     assert not assessment.complaints
     assert index.resolve(text).present == []
+
+
+# --- 2. number words in temperatures -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "celsius"),
+    [
+        ("her temp is thirty eight point seven", 38.7),
+        ("temperature of thirty nine this morning", 39.0),
+        ("thermometer says a hundred and one F", 38.3),
+        ("temp one oh three", 39.4),
+        ("fever of thirty eight and a half", 38.5),
+        ("thirty-nine point one temperature", 39.1),
+    ],
+)
+def test_a_temperature_said_in_words_is_read(text, celsius):
+    assert temperature_c(tokenise(text)) == celsius
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "one of the two kids has a temperature",
+        "a hundred people at the party, I have a temperature",
+        "for thirty nine days",
+    ],
+)
+def test_number_words_that_are_not_a_temperature_give_none(text):
+    assert temperature_c(tokenise(text)) is None
+
+
+def test_a_spoken_temperature_sets_the_baby_age_threshold():
+    # NICE NG143 amber: 3 to 6 months with 39C or more; its twin at 37.2 is not urgent.
+    high = CATALOGUE.assess("my 4 month old has a temperature of thirty nine point two", Subject())
+    normal = CATALOGUE.assess("my 4 month old has a temperature of thirty seven point two", Subject())
+    assert high.temperature_c == 39.2
+    assert high.level == "urgent"
+    assert normal.temperature_c == 37.2
+    assert not at_least(normal.level, "urgent")
