@@ -309,6 +309,14 @@ HYPOTHETICAL_PHRASES = [
     ("how", "can", "you", "tell"), ("how", "do", "you", "tell"), ("how", "to", "spot"), ("how", "do", "i", "spot"),
     ("how", "to", "recognise"), ("how", "do", "you", "recognise"), ("for", "future"), ("for", "the", "future"),
     ("want", "to", "be", "prepared"), ("just", "in", "case"),
+    # asked without "the", or of anyone ("what are signs of overdose", "how do you know if a baby is
+    # dehydrated"): a question about an illness; a symptom in another clause is still present
+    ("what", "are", "signs"), ("what", "are", "some", "signs"), ("what", "are", "symptoms"),
+    ("what", "is", "the", "sign"), ("how", "do", "you", "know"), ("how", "do", "we", "know"),
+    ("how", "would", "we", "know"), ("how", "does", "someone", "know"), ("how", "could", "i", "tell"),
+    ("how", "could", "you", "tell"), ("how", "can", "we", "tell"), ("how", "would", "i", "tell"),
+    ("how", "would", "you", "tell"), ("what", "should", "we", "do", "if"), ("what", "should", "you", "do", "if"),
+    ("what", "do", "we", "do", "if"), ("what", "would", "you", "do", "if"),
     # "if someone has a seizure, what should I do?": about anyone, not about the writer now
     ("if", "someone"), ("if", "somebody"), ("if", "anyone"), ("if", "a", "person"),
 ]  # fmt: skip
@@ -350,6 +358,7 @@ class ClauseContext:
     family: bool = False
     history: bool = False
     hypothetical_from: int | None = None
+    hypothetical_to: int | None = None  # "how do I know if it's a stroke my face has dropped": ends at "my"
     uncertain: bool = False
     other_from: int | None = None  # "a rash like my friend had": from here on, someone else's
     simile_from: int | None = None  # "like I've swallowed a cheese grater": events after it are not real
@@ -410,6 +419,8 @@ class ClauseContext:
                 ctx.hypothetical_from = (
                     at if ctx.hypothetical_from is None else min(ctx.hypothetical_from, at)
                 )
+                if phrase[0] in _QUESTION_WORDS and ctx.hypothetical_from == at:
+                    ctx.hypothetical_to = _question_ends(words, at + len(phrase))
         return ctx
 
     def assertion(self, span: Span) -> Assertion:
@@ -417,7 +428,11 @@ class ClauseContext:
             return Assertion.FAMILY
         if self.history:
             return Assertion.HISTORICAL
-        if self.hypothetical_from is not None and self.hypothetical_from <= span.start:
+        if (
+            self.hypothetical_from is not None
+            and self.hypothetical_from <= span.start
+            and (self.hypothetical_to is None or span.start < self.hypothetical_to)
+        ):
             return Assertion.HYPOTHETICAL
         if self.other_from is not None and self.other_from <= span.start:
             return Assertion.FAMILY  # ConText "experiencer: other": like my friend had
@@ -444,6 +459,28 @@ class ClauseContext:
             ):
                 return Assertion.NEGATED
         return Assertion.POSSIBLE if self.uncertain else Assertion.PRESENT
+
+
+# A question about an illness ("how do you know if it's a stroke", "what are the signs of sepsis")
+# asks about what it names; a new subject after that ("... my face has dropped", "... he is confused"),
+# typed without a comma, describes now.
+_QUESTION_WORDS = frozenset({"what", "how", "when"})
+_QUESTION_OBJECT_LEAD = frozenset({"if", "of", "whether", "for", "that"})
+_SUBJECT_WORDS = frozenset({"i", "my", "he", "she", "his", "her", "they", "their", "we", "our"})
+_PREPOSITIONS = frozenset(
+    {"in", "on", "of", "to", "with", "at", "from", "for", "about", "near", "under", "around", "behind", "by"}
+)
+
+
+def _question_ends(words: list[str], after: int) -> int | None:
+    """Where a question's hypothetical ends: at the first subject word after the question's own object
+    (its first word after "if"/"of" is the object's subject: "if my baby is dehydrated"), unless it
+    follows a preposition ("a cut on my leg")."""
+    start = after + int(words[after : after + 1] != [] and words[after] in _QUESTION_OBJECT_LEAD)
+    for i in range(start + 1, len(words)):
+        if words[i] in _SUBJECT_WORDS and words[i - 1] not in _PREPOSITIONS:
+            return i
+    return None
 
 
 def _past_history(words: list[str]) -> bool:

@@ -103,3 +103,34 @@ def test_a_spoken_temperature_sets_the_baby_age_threshold():
     assert high.level == "urgent"
     assert normal.temperature_c == 37.2
     assert not at_least(normal.level, "urgent")
+
+
+# --- 3. questions about what an illness looks like ---------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what are signs of a stroke in older people, for my nursing course",
+        "how do you know if your appendix has burst",
+        "how can you tell if someone is having a heart attack",
+        "what are symptoms of sepsis in adults",
+        "what should we do if grandad has a fit at the wedding",
+        "how could I tell if a cut on my leg is infected",
+    ],
+)
+def test_a_question_about_an_illness_names_no_finding(text):
+    assessment = CATALOGUE.assess(text, Subject(age_years=35))
+    assert assessment.level is None
+    assert not [f for f in assessment.findings if f.assertion in ("present", "possible")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I know if it's a heart attack, my chest is crushing and my left arm aches",
+        "how do you know if its a stroke my face has dropped and my arm is weak",
+        "what are the signs of sepsis he is confused and his skin is mottled",
+        "what are signs of an overdose, my sister swallowed 30 paracetamol an hour ago",
+    ],
+)
+def test_a_question_with_a_symptom_present_stays_an_emergency(text):
+    assert level(text, age_years=55) == "emergency"
