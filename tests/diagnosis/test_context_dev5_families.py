@@ -11,6 +11,7 @@ import pytest
 from benchmarks.phrases import index_from_files
 from diagnosis.engine.complaints import LEVEL_ORDER, Subject, catalogue_from_files
 from diagnosis.engine.context import respellings, temperature_c, tokenise
+from diagnosis.engine.triage import fired_red_flags
 
 CATALOGUE = catalogue_from_files()
 
@@ -134,3 +135,30 @@ def test_a_question_about_an_illness_names_no_finding(text):
 )
 def test_a_question_with_a_symptom_present_stays_an_emergency(text):
     assert level(text, age_years=55) == "emergency"
+
+
+# --- 4. a conditional question is hypothetical for the resolver and the red-flag rules too ------------
+def _red_flags(snapshot, index, text):
+    present = index.resolve(text).present
+    return {f.slug for f in fired_red_flags(snapshot.rules, present, age=48, sex="m", pregnant=False)}
+
+
+@pytest.mark.django_db
+def test_a_finding_inside_a_conditional_question_fires_no_red_flag(snapshot, index):
+    text = "if I get a sharp chest pain during the marathon what do I do? I'm fit and well"
+    assert "chest_pain" not in index.resolve(text).present
+    assert not _red_flags(snapshot, index, text)
+    assert level(text, age_years=48) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have a sharp chest pain during the marathon, what do I do?",
+        "my chest hurts right now. if it gets worse should I ring 999?",
+    ],
+)
+def test_a_finding_told_as_now_beside_a_question_still_fires(snapshot, index, text):
+    assert "chest_pain" in index.resolve(text).present
+    assert "chest_pain_any" in _red_flags(snapshot, index, text)
