@@ -364,6 +364,7 @@ class ClauseContext:
     simile_from: int | None = None  # "like I've swallowed a cheese grater": events after it are not real
     worry_from: int | None = None  # "worried about a heart attack": conditions after it are not findings
     cannot_without: list[int] = field(default_factory=list)  # "cannot walk without wincing"
+    fine_at: int | None = None  # "my testicles are fine": what comes before the "are" is denied
 
     @classmethod
     def build(
@@ -409,6 +410,7 @@ class ClauseContext:
         ctx.simile_from = _simile_start(words)
         ctx.worry_from = _worry_start(words)
         ctx.cannot_without = _cannot_without(words)
+        ctx.fine_at = _said_to_be_fine(words)
         # "cannot breathe in without pain in my chest": the pain after "without" is there
         ctx.negations = [at for at in ctx.negations if at not in ctx.cannot_without]
         for phrase in HYPOTHETICAL_PHRASES:
@@ -450,6 +452,8 @@ class ClauseContext:
         for at in self.negations:
             if at < span.start and span.start - at <= NEGATION_WINDOW:
                 return Assertion.NEGATED
+        if self.fine_at is not None and span.end <= self.fine_at and not PEOPLE_WORDS.issuperset(said):
+            return Assertion.NEGATED  # "my testicles are fine", "his breathing is fine now"
         for outer in self.protected:
             # "pain" inside the finding "no pain" (a painless burn) is denied, whatever "no pain" means.
             if (
@@ -807,6 +811,26 @@ def _cannot_without(words: list[str]) -> list[int]:
                 if following[0] != "it" or following[1:2] in (["hurting"], ["aching"]):
                     out.append(i)
     return out
+
+
+# "my testicles are fine", "his breathing is fine now": what the clause names before "is fine" is
+# denied. The person is not ("my baby is fine apart from a fever" keeps the baby), nor is anything
+# after it, nor "not fine".
+_FINE_COPULAS = frozenset({"is", "are", "was", "were", "seems", "seem", "looks", "look", "feels", "feel"})
+_FINE_WORDS = frozenset({"fine", "ok", "okay", "alright"})
+PEOPLE_WORDS = (
+    OTHER_PEOPLE | OLDER_RELATIVES | _THEIR_PEOPLE | _PRONOUNS
+    | {"i", "me", "my", "babies", "infant", "newborn", "children", "toddler", "little", "one", "lo", "mine"}
+)  # fmt: skip
+
+
+def _said_to_be_fine(words: list[str]) -> int | None:
+    if _FINE_WORDS.isdisjoint(words):
+        return None
+    for i, word in enumerate(words[1:-1], start=1):
+        if word in _FINE_COPULAS and words[i + 1] in _FINE_WORDS:
+            return i
+    return None
 
 
 FIRST_PERSON = {"i", "me", "myself"}

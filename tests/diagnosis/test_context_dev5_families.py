@@ -162,3 +162,43 @@ def test_a_finding_inside_a_conditional_question_fires_no_red_flag(snapshot, ind
 def test_a_finding_told_as_now_beside_a_question_still_fires(snapshot, index, text):
     assert "chest_pain" in index.resolve(text).present
     assert "chest_pain_any" in _red_flags(snapshot, index, text)
+
+
+# --- 5. "X is fine" denies X ------------------------------------------------------------------------------
+def _counted(text, **subject):
+    return {
+        f.text
+        for f in CATALOGUE.assess(text, Subject(**subject)).findings
+        if f.assertion in ("present", "possible")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "denied", "subject"),
+    [
+        (
+            "my balls are fine, just an itchy red rash at the top of my thighs",
+            "my balls",
+            {"age_years": 25, "sex": "m"},
+        ),
+        ("her breathing is fine now, she only has a runny nose", "breathing", {"age_years": 6}),
+        ("my chest feels fine today, just a tickly throat", "chest", {"age_years": 40}),
+    ],
+)
+def test_what_is_said_to_be_fine_is_denied(text, denied, subject):
+    assert denied not in _counted(text, **subject)
+    assert not at_least(level(text, **subject), "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he says he's fine but his lips are blue",
+        "his breathing is not fine, he is gasping",
+        "my leg feels fine, my arm is numb and my face has dropped",
+        "the graze looks fine but it is bleeding heavily and will not stop",
+        "my baby is fine apart from a temperature of 38.3, she is 7 weeks old",
+    ],
+)
+def test_fine_beside_a_danger_sign_stays_an_emergency(text):
+    assert level(text, age_years=50) == "emergency"
