@@ -364,7 +364,7 @@ class ClauseContext:
     simile_from: int | None = None  # "like I've swallowed a cheese grater": events after it are not real
     worry_from: int | None = None  # "worried about a heart attack": conditions after it are not findings
     cannot_without: list[int] = field(default_factory=list)  # "cannot walk without wincing"
-    fine_at: int | None = None  # "my testicles are fine": what comes before the "are" is denied
+    fine_at: int | None = None  # "my testicles are fine": what ends just before the "are" is denied
 
     @classmethod
     def build(
@@ -452,7 +452,7 @@ class ClauseContext:
         for at in self.negations:
             if at < span.start and span.start - at <= NEGATION_WINDOW:
                 return Assertion.NEGATED
-        if self.fine_at is not None and span.end <= self.fine_at and not PEOPLE_WORDS.issuperset(said):
+        if self.fine_at is not None and span.end == self.fine_at and not PEOPLE_WORDS.issuperset(said):
             return Assertion.NEGATED  # "my testicles are fine", "his breathing is fine now"
         for outer in self.protected:
             # "pain" inside the finding "no pain" (a painless burn) is denied, whatever "no pain" means.
@@ -813,9 +813,9 @@ def _cannot_without(words: list[str]) -> list[int]:
     return out
 
 
-# "my testicles are fine", "his breathing is fine now": what the clause names before "is fine" is
+# "my testicles are fine", "his breathing is fine now": what the clause names just before "is fine" is
 # denied. The person is not ("my baby is fine apart from a fever" keeps the baby), nor is anything
-# after it, nor "not fine".
+# else ("he has a cold and is fine" keeps the cold), nor "not fine".
 _FINE_COPULAS = frozenset({"is", "are", "was", "were", "seems", "seem", "looks", "look", "feels", "feel"})
 _FINE_WORDS = frozenset({"fine", "ok", "okay", "alright"})
 PEOPLE_WORDS = (

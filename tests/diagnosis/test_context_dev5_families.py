@@ -202,3 +202,8 @@ def test_what_is_said_to_be_fine_is_denied(text, denied, subject):
 )
 def test_fine_beside_a_danger_sign_stays_an_emergency(text):
     assert level(text, age_years=50) == "emergency"
+
+
+def test_fine_said_of_the_person_keeps_what_they_have():
+    # "has a cold and is fine": "fine" is the child, the cold is still there.
+    assert "has a cold" in _counted("my girl (4) has a cold and is fine, running about", age_years=4)
