@@ -638,6 +638,10 @@ class ComplaintCatalogue:
                 if k and continues_story(all_clauses[numbers[k - 1]].tokens, clause.tokens):
                     context.family = True  # "my mum had a stroke and her face drooped"
                 following = all_clauses[n + 1].tokens if n + 1 < len(all_clauses) else []
+                if following[:1] and following[0] in CONTRASTS:
+                    context.fine_at = (
+                        None  # "the cut looks fine but it is bleeding heavily": the cut is there
+                    )
                 taken_back = withdrawn(clause.tokens, following)
                 for hit in mine:
                     hit.assertion = context.assertion(Span(hit.span.start - offset, hit.span.end - offset))
@@ -778,6 +782,10 @@ WONDER_WORDS = {"wondering", "wonder", "curious"}
 CAUSE_PHRASES = [("can", "cause"), ("could", "cause"), ("does", "cause"), ("do", "cause"), ("cause", "a")]
 CURRENT_POINTERS = {"my", "this", "these", "his", "her", "our", "their", "its", "it", "he", "she", "i"}
 FAMILY_GROUP_PHRASES = [("in", "my", "family"), ("in", "our", "family")]
+
+
+# A clause that goes on with a contrast keeps what it called fine.
+CONTRASTS = frozenset({"but", "however", "although", "though", "yet", "except", "apart", "whereas"})
 
 
 def _extend_context(

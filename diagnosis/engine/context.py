@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 MAX_INPUT_CHARS = 2000
 
@@ -75,6 +76,27 @@ _BARE_CONTRACTIONS = {
 }  # fmt: skip
 _TOKEN_RE = re.compile(r"\d+(?:\.\d+)?|[a-z]+|[?!.;:,\n]|\s-\s")
 
+_VOCABULARY = Path(__file__).resolve().parent.parent / "knowledge_base" / "vocabulary.yaml"
+
+
+@functools.cache
+def respellings() -> dict[str, str]:
+    """The knowledge base's one map of respellings (vocabulary.yaml `respellings`: "pane" -> "pain",
+    "paining" -> "hurting", "bub" -> "baby"). Applied by `tokenise` to texts and knowledge-base terms
+    alike, so the terms need not list every way a word is typed. Read once per process."""
+    import yaml  # local: only the first tokenise pays for it
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with _VOCABULARY.open(encoding="utf-8") as fh:
+        raw = (yaml.load(fh, Loader=loader) or {}).get("respellings") or {}
+    out = {}
+    for word, meant in raw.items():
+        word, meant = str(word).strip().lower(), str(meant).strip().lower()
+        if not (word.isalpha() and meant.isalpha()):
+            raise ValueError(f"vocabulary.yaml respellings: {word!r} -> {meant!r} must be one word each")
+        out[word] = meant
+    return out
+
 
 def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", str(text or ""))[:MAX_INPUT_CHARS].lower()
@@ -97,15 +119,20 @@ def join_compounds(text: str) -> str:
 
 
 def tokenise(text: str) -> list[str]:
-    """Lower-case word, number and punctuation tokens; contractions expanded."""
+    """Lower-case word, number and punctuation tokens; contractions expanded, respellings read as
+    the word they stand for ("chest pane" -> "chest pain")."""
     out: list[str] = []
+    respelt = respellings()
     text = join_compounds(normalise_text(text))
     for token in _TOKEN_RE.findall(text):
         token = token.strip() or "\n"
         if token == "-":
             token = ":"  # "chest pain - no" reads like "chest pain: no"
         expanded = _BARE_CONTRACTIONS.get(token)
-        out.extend(expanded.split() if expanded else [token])
+        if expanded:
+            out.extend(expanded.split())
+        else:
+            out.append(respelt.get(token, token))
     return out
 
 
@@ -282,6 +309,14 @@ HYPOTHETICAL_PHRASES = [
     ("how", "can", "you", "tell"), ("how", "do", "you", "tell"), ("how", "to", "spot"), ("how", "do", "i", "spot"),
     ("how", "to", "recognise"), ("how", "do", "you", "recognise"), ("for", "future"), ("for", "the", "future"),
     ("want", "to", "be", "prepared"), ("just", "in", "case"),
+    # asked without "the", or of anyone ("what are signs of overdose", "how do you know if a baby is
+    # dehydrated"): a question about an illness; a symptom in another clause is still present
+    ("what", "are", "signs"), ("what", "are", "some", "signs"), ("what", "are", "symptoms"),
+    ("what", "is", "the", "sign"), ("how", "do", "you", "know"), ("how", "do", "we", "know"),
+    ("how", "would", "we", "know"), ("how", "does", "someone", "know"), ("how", "could", "i", "tell"),
+    ("how", "could", "you", "tell"), ("how", "can", "we", "tell"), ("how", "would", "i", "tell"),
+    ("how", "would", "you", "tell"), ("what", "should", "we", "do", "if"), ("what", "should", "you", "do", "if"),
+    ("what", "do", "we", "do", "if"), ("what", "would", "you", "do", "if"),
     # "if someone has a seizure, what should I do?": about anyone, not about the writer now
     ("if", "someone"), ("if", "somebody"), ("if", "anyone"), ("if", "a", "person"),
 ]  # fmt: skip
@@ -323,11 +358,13 @@ class ClauseContext:
     family: bool = False
     history: bool = False
     hypothetical_from: int | None = None
+    hypothetical_to: int | None = None  # "how do I know if it's a stroke my face has dropped": ends at "my"
     uncertain: bool = False
     other_from: int | None = None  # "a rash like my friend had": from here on, someone else's
     simile_from: int | None = None  # "like I've swallowed a cheese grater": events after it are not real
     worry_from: int | None = None  # "worried about a heart attack": conditions after it are not findings
     cannot_without: list[int] = field(default_factory=list)  # "cannot walk without wincing"
+    fine_at: int | None = None  # "my testicles are fine": what ends just before the "are" is denied
 
     @classmethod
     def build(
@@ -373,6 +410,7 @@ class ClauseContext:
         ctx.simile_from = _simile_start(words)
         ctx.worry_from = _worry_start(words)
         ctx.cannot_without = _cannot_without(words)
+        ctx.fine_at = _said_to_be_fine(words)
         # "cannot breathe in without pain in my chest": the pain after "without" is there
         ctx.negations = [at for at in ctx.negations if at not in ctx.cannot_without]
         for phrase in HYPOTHETICAL_PHRASES:
@@ -383,6 +421,8 @@ class ClauseContext:
                 ctx.hypothetical_from = (
                     at if ctx.hypothetical_from is None else min(ctx.hypothetical_from, at)
                 )
+                if phrase[0] in _QUESTION_WORDS and ctx.hypothetical_from == at:
+                    ctx.hypothetical_to = _question_ends(words, at + len(phrase))
         return ctx
 
     def assertion(self, span: Span) -> Assertion:
@@ -390,7 +430,11 @@ class ClauseContext:
             return Assertion.FAMILY
         if self.history:
             return Assertion.HISTORICAL
-        if self.hypothetical_from is not None and self.hypothetical_from <= span.start:
+        if (
+            self.hypothetical_from is not None
+            and self.hypothetical_from <= span.start
+            and (self.hypothetical_to is None or span.start < self.hypothetical_to)
+        ):
             return Assertion.HYPOTHETICAL
         if self.other_from is not None and self.other_from <= span.start:
             return Assertion.FAMILY  # ConText "experiencer: other": like my friend had
@@ -408,6 +452,8 @@ class ClauseContext:
         for at in self.negations:
             if at < span.start and span.start - at <= NEGATION_WINDOW:
                 return Assertion.NEGATED
+        if self.fine_at is not None and span.end == self.fine_at and not PEOPLE_WORDS.issuperset(said):
+            return Assertion.NEGATED  # "my testicles are fine", "his breathing is fine now"
         for outer in self.protected:
             # "pain" inside the finding "no pain" (a painless burn) is denied, whatever "no pain" means.
             if (
@@ -417,6 +463,28 @@ class ClauseContext:
             ):
                 return Assertion.NEGATED
         return Assertion.POSSIBLE if self.uncertain else Assertion.PRESENT
+
+
+# A question about an illness ("how do you know if it's a stroke", "what are the signs of sepsis")
+# asks about what it names; a new subject after that ("... my face has dropped", "... he is confused"),
+# typed without a comma, describes now.
+_QUESTION_WORDS = frozenset({"what", "how", "when"})
+_QUESTION_OBJECT_LEAD = frozenset({"if", "of", "whether", "for", "that"})
+_SUBJECT_WORDS = frozenset({"i", "my", "he", "she", "his", "her", "they", "their", "we", "our"})
+_PREPOSITIONS = frozenset(
+    {"in", "on", "of", "to", "with", "at", "from", "for", "about", "near", "under", "around", "behind", "by"}
+)
+
+
+def _question_ends(words: list[str], after: int) -> int | None:
+    """Where a question's hypothetical ends: at the first subject word after the question's own object
+    (its first word after "if"/"of" is the object's subject: "if my baby is dehydrated"), unless it
+    follows a preposition ("a cut on my leg")."""
+    start = after + int(words[after : after + 1] != [] and words[after] in _QUESTION_OBJECT_LEAD)
+    for i in range(start + 1, len(words)):
+        if words[i] in _SUBJECT_WORDS and words[i - 1] not in _PREPOSITIONS:
+            return i
+    return None
 
 
 def _past_history(words: list[str]) -> bool:
@@ -745,6 +813,26 @@ def _cannot_without(words: list[str]) -> list[int]:
     return out
 
 
+# "my testicles are fine", "his breathing is fine now": what the clause names just before "is fine" is
+# denied. The person is not ("my baby is fine apart from a fever" keeps the baby), nor is anything
+# else ("he has a cold and is fine" keeps the cold), nor "not fine".
+_FINE_COPULAS = frozenset({"is", "are", "was", "were", "seems", "seem", "looks", "look", "feels", "feel"})
+_FINE_WORDS = frozenset({"fine", "ok", "okay", "alright"})
+PEOPLE_WORDS = (
+    OTHER_PEOPLE | OLDER_RELATIVES | _THEIR_PEOPLE | _PRONOUNS
+    | {"i", "me", "my", "babies", "infant", "newborn", "children", "toddler", "little", "one", "lo", "mine"}
+)  # fmt: skip
+
+
+def _said_to_be_fine(words: list[str]) -> int | None:
+    if _FINE_WORDS.isdisjoint(words):
+        return None
+    for i, word in enumerate(words[1:-1], start=1):
+        if word in _FINE_COPULAS and words[i + 1] in _FINE_WORDS:
+            return i
+    return None
+
+
 FIRST_PERSON = {"i", "me", "myself"}
 
 
@@ -782,8 +870,86 @@ def _number(token: str) -> float | None:
         return None
 
 
+# Numbers said in words, as voice-to-text writes them: "thirty eight point four", "thirty nine", "a
+# hundred and one", "one oh two".
+_DIGIT_WORDS = {
+    "zero": 0, "oh": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9,
+}  # fmt: skip
+_TEEN_WORDS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS_WORDS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SPOKEN_START = frozenset(_TENS_WORDS) | frozenset(_TEEN_WORDS) | {"hundred", "one"}
+
+
+def _below_hundred(tokens: list[str], i: int) -> tuple[int, int] | None:
+    """(value, tokens used) of "thirty", "thirty eight", "nineteen" or "two" at ``tokens[i]``."""
+    word = tokens[i] if i < len(tokens) else ""
+    if word in _TENS_WORDS:
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if following in _DIGIT_WORDS and _DIGIT_WORDS[following] > 0 and following not in ("o", "oh"):
+            return _TENS_WORDS[word] + _DIGIT_WORDS[following], 2
+        return _TENS_WORDS[word], 1
+    if word in _TEEN_WORDS:
+        return _TEEN_WORDS[word], 1
+    if word in _DIGIT_WORDS and word not in ("o", "oh", "zero"):
+        return _DIGIT_WORDS[word], 1
+    return None
+
+
+def _spoken_number(tokens: list[str], i: int) -> tuple[str, int] | None:
+    """A number said in words starting at ``tokens[i]``, as digits, and how many tokens it used."""
+    word, rest = tokens[i], tokens[i + 1 : i + 4]
+    if word in ("a", "one") and rest[:1] == ["hundred"] or word == "hundred":
+        j = i + (1 if word == "hundred" else 2)
+        j += tokens[j : j + 1] == ["and"]
+        tail = _below_hundred(tokens, j)
+        value, j = (100 + tail[0], j + tail[1]) if tail else (100, j)
+    elif word == "one" and rest[:1] in (["oh"], ["o"], ["zero"]) and rest[1:2] and rest[1] in _DIGIT_WORDS:
+        value, j = 100 + _DIGIT_WORDS[rest[1]], i + 3  # "one oh two"
+    elif word in _TENS_WORDS or word in _TEEN_WORDS:
+        value, used = _below_hundred(tokens, i) or (0, 1)
+        j = i + used
+    else:
+        return None
+    if tokens[j : j + 1] == ["point"]:
+        digits = ""
+        while j + 1 < len(tokens) and tokens[j + 1] in _DIGIT_WORDS:
+            digits += str(_DIGIT_WORDS[tokens[j + 1]])
+            j += 1
+        if digits:
+            return f"{value}.{digits}", j + 1 - i
+    if tokens[j : j + 3] == ["and", "a", "half"]:
+        return f"{value}.5", j + 3 - i
+    return str(value), j - i
+
+
+def spoken_numbers(tokens: list[str]) -> list[str]:
+    """Tokens with numbers said in words written as digits ("thirty eight point four" -> "38.4")."""
+    if _SPOKEN_START.isdisjoint(tokens):
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        found = _spoken_number(tokens, i) if tokens[i] in _SPOKEN_START or tokens[i] == "a" else None
+        if found is None:
+            out.append(tokens[i])
+            i += 1
+        else:
+            out.append(found[0])
+            i += found[1]
+    return out
+
+
 def temperature_c(tokens: list[str]) -> float | None:
-    """The highest body temperature given, in °C: "38.5", "temp of 39", "101 F", "102.3"."""
+    """The highest body temperature given, in °C: "38.5", "temp of 39", "101 F", "102.3", and the same
+    said in words ("thirty eight point four", "a hundred and one F", "one oh two")."""
+    tokens = spoken_numbers(tokens)
     best = None
     for i, token in enumerate(tokens):
         value = _number(token) if token[:1].isdigit() else None

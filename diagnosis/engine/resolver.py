@@ -1039,6 +1039,23 @@ def _not_current(clause: str, first_person: bool) -> bool:
     return context.family or context.history or context.hypothetical_from is not None
 
 
+def _conditional_questions(clauses: list[str], delimiters: list[str]) -> set[int]:
+    """The clauses of a question that starts with "if" ("if I get chest pain on the plane what should
+    I do?"): hypothetical, exactly as the complaint layer reads them (`context.clauses`)."""
+    out: set[int] = set()
+    sentence: list[int] = []
+    for n in range(len(clauses)):
+        sentence.append(n)
+        end = delimiters[n] if n < len(delimiters) else "."
+        if not set(end) & set(".?!;\n"):
+            continue
+        first = next((clauses[m] for m in sentence if (clauses[m] or "").strip()), "") or ""
+        if "?" in end and first.split()[:1] == ["if"]:
+            out.update(sentence)
+        sentence = []
+    return out
+
+
 # Words that join what the person has now to what follows ("chest pain and a family history of
 # heart disease"): the current part ends at the last of them before the family or past history.
 _JOINERS = frozenset({"and", "with", "plus", "&"})
@@ -1219,11 +1236,14 @@ class SymptomIndex:
         text = FREE_RE.sub(r"no \1", text)
         first_person = speaks_of_self(tokenise(text))
         clauses = CLAUSE_SPLIT.split(text)
+        conditional = _conditional_questions(clauses, [m.group() for m in CLAUSE_SPLIT.finditer(text)])
         for n, clause in enumerate(clauses):
             clause = clause or ""
             following = " ".join((clauses[n + 1] or "").split()) if n + 1 < len(clauses) else ""
             if said_to_be_over(" ".join(clause.split())) or RESOLVED_NEXT_RE.match(following):
                 clause = "no " + clause  # "the dizziness has gone now", "a fever but it's gone"
+            elif n in conditional:
+                clause = ""  # "if I get chest pain on the plane, what should I do?": not happening
             elif withdrawn(tokenise(clause), tokenise(following)):
                 clause = ""  # "thought I saw blood in my sick" + "but it was the beetroot"
             elif n and continues_story(tokenise(clauses[n - 1] or ""), tokenise(clause)):
