@@ -183,11 +183,20 @@ def clauses(tokens: list[str]) -> list[Clause]:
                 part.append(word)
         if part:
             out.append(Clause(part, number, end in ("?", ":")))
-        if end == "?" and words[:1] == ["if"]:
+        if end == "?" and words[:1] == ["if"] and not is_habitual(words):
             for clause in out:
                 if clause.sentence == number:
                     clause.conditional = True
     return out
+
+
+# "if my chest hurts when I run, should I stop?" asks about something that happens, not a
+# hypothetical: a question starting with "if" that says when it happens is about a real finding.
+_HABITUAL = (("when",), ("whenever",), ("every", "time"), ("each", "time"), ("everytime",))
+
+
+def is_habitual(words: list[str]) -> bool:
+    return any(_contains(words, phrase) >= 0 for phrase in _HABITUAL)
 
 
 def sentence_answers(tokens: list[str]) -> dict[int, Assertion]:

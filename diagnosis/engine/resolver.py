@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 from .context import (
     ClauseContext,
     continues_story,
+    is_habitual,
     is_real_word,
     speaks_of_self,
     temperature_c,
@@ -1051,6 +1052,9 @@ def _conditional_questions(clauses: list[str], delimiters: list[str]) -> set[int
             continue
         first = next((clauses[m] for m in sentence if (clauses[m] or "").strip()), "") or ""
         if "?" in end and first.split()[:1] == ["if"]:
+            if is_habitual(tokenise(" ".join(clauses[m] or "" for m in sentence))):
+                sentence = []
+                continue  # "if my chest hurts when I run, should I stop?": it happens
             out.update(sentence)
         sentence = []
     return out

@@ -40,3 +40,17 @@ def test_filler_like_and_bystanders_stay_emergencies(text):
 )
 def test_a_finished_story_about_someone_else_is_not_an_emergency(text):
     assert level(text) != "emergency"
+
+
+def test_a_question_about_what_happens_when_is_about_a_real_finding():
+    """ "if" + "when": it happens (exertional chest pain); "if I get…" alone stays hypothetical."""
+    from diagnosis.engine.context import is_habitual, tokenise
+
+    assert level("if my chest hurts when I run, should I stop?") in ("urgent", "emergency")
+    assert level("if my chest gets tight every time I climb the stairs is that bad?") in (
+        "urgent",
+        "emergency",
+    )
+    assert is_habitual(tokenise("if my chest hurts when I run"))
+    assert not is_habitual(tokenise("if I get chest pain on the plane"))
+
