@@ -44,8 +44,12 @@ prod: $(VENV)/.installed frontend
 # pytest exits 5 when it collected no test; that is not a failure of the code.
 test: $(VENV)/.installed frontend lint test-unit test-integration test-e2e
 
+# Unit tests on PYTEST_WORKERS pytest-xdist workers (2: CI's cores), each test file on one worker
+# (--dist loadfile), so module-scoped fixtures are built once; every worker has its own SQLite test
+# database and temp dirs. PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= 2
 test-unit: $(VENV)/.installed frontend
-	$(VENV)/bin/pytest -m "not integration and not e2e" -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+	$(VENV)/bin/pytest -m "not integration and not e2e" -q -n $(PYTEST_WORKERS) --dist loadfile; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
 test-integration: $(VENV)/.installed
 	$(PY) scripts/with_services.py --postgres --redis -- $(VENV)/bin/pytest -m integration -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
