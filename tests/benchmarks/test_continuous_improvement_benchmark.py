@@ -31,8 +31,8 @@ def test_quick_loop_improves_regional_accuracy_without_losing_the_frozen_set(tmp
         **os.environ,
         "TMPDIR": str(tmp_path),
         # No latency refusal: accuracy, not this machine's momentary speed, decides each round.
-        "DIAGNOSIS_LATENCY_P99_MS": "1e9",
-        "DIAGNOSIS_BATCH_MIN_PER_SECOND": "1e-9",
+        "DIAGNOSIS_LATENCY_P99_MS": "1000000",
+        "DIAGNOSIS_BATCH_MIN_PER_SECOND": "0.001",
     }
     proc = subprocess.run(
         [sys.executable, "benchmarks/continuous_improvement.py", "--quick", "--no-scaling"],
