@@ -42,6 +42,10 @@ prod: $(VENV)/.installed frontend
 	$(PY) scripts/run_production.py
 
 # pytest exits 5 when it collected no test; that is not a failure of the code.
+# Budget: the whole of `make test` well under 15 minutes on a 2-core CI machine. Unit tests run on
+# two workers, integration and browser tests in one process each (they start their own servers).
+# Measured 2026-12-06 on the shared machine under load average ~4 (about twice idle times): unit
+# 15 min 50 s on two workers, integration 9 min 25 s (was 14 min 22 s); details in README "Tests".
 test: $(VENV)/.installed frontend lint test-unit test-integration test-e2e
 
 # Unit tests on PYTEST_WORKERS pytest-xdist workers (2: CI's cores), each test file on one worker
