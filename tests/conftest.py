@@ -1,6 +1,9 @@
 """The fixed cast: patient alice, clinician bob, stranger charlie, admin dana."""
 
+import importlib
+import os
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -11,6 +14,15 @@ from accounts.services import user_set_role
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config):
+    """Before any pytest-xdist worker starts: the dev settings write var/dev_secrets.json on first
+    use, and tests on two workers that each start a process with those settings (a clean checkout
+    has no such file) could otherwise both write it while one of them reads it."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None and not (ROOT / "var" / "dev_secrets.json").exists():
+        importlib.import_module("medportal.settings.dev")
 
 
 def _with_mfa(user):

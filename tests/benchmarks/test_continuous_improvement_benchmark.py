@@ -2,9 +2,17 @@
 
 It runs in a subprocess because the benchmark sets up Django itself, on its own throw-away SQLite
 database and model store (the test database and the dev database are never touched).
+
+It shares the machine with the rest of the suite (another pytest-xdist worker, other jobs), so
+nothing here may depend on wall-clock speed: the subprocess makes its temp dir under this test's own
+tmp_path (TMPDIR), and the promotion gate's latency limits, the one wall-clock check in a round, are
+lifted for it: on a loaded machine single predictions can be slow enough for that gate to refuse a
+round's challenger, and the champion, so the measured accuracy, would then not move. The latency
+gate has its own tests (tests/mlops/test_latency_gate.py); this test asserts on counts and accuracies only.
 """
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,15 +20,24 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# A quick part A takes well under a minute on an idle 2-core machine; the limit leaves room for a busy one.
-TIMEOUT_SECONDS = 240
+# A quick part A takes well under a minute on an idle 2-core machine. Only a guard against a hung
+# subprocess, not a speed limit: generous enough for a machine loaded several times over.
+TIMEOUT_SECONDS = 900
 
 
 @pytest.mark.slow
-def test_quick_loop_improves_regional_accuracy_without_losing_the_frozen_set():
+def test_quick_loop_improves_regional_accuracy_without_losing_the_frozen_set(tmp_path):
+    env = {
+        **os.environ,
+        "TMPDIR": str(tmp_path),
+        # No latency refusal: accuracy, not this machine's momentary speed, decides each round.
+        "DIAGNOSIS_LATENCY_P99_MS": "1000000",
+        "DIAGNOSIS_BATCH_MIN_PER_SECOND": "0.001",
+    }
     proc = subprocess.run(
         [sys.executable, "benchmarks/continuous_improvement.py", "--quick", "--no-scaling"],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=TIMEOUT_SECONDS,

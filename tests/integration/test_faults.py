@@ -193,15 +193,6 @@ def test_a_publish_with_redis_down_costs_the_request_no_noticeable_time(
 # --- a live gunicorn with production settings on the test database ---------------------------
 
 
-@pytest.fixture(scope="module")
-def static_manifest():
-    """Production settings serve hashed static files from a manifest: build it once (var/staticfiles)."""
-    env = {**_production_env_base(), "DATABASE_URL": "postgres://unused@127.0.0.1:1/unused"}
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-
-
 def _production_env_base() -> dict:
     from django.conf import settings
 
@@ -406,9 +397,40 @@ if visibility:
         "unacked_restore_interval": 3600,
         "unacked_restore_throttle": 1,
     }
+first_attempt = os.environ.get("FAULTS_FIRST_ATTEMPT_PER_DISEASE")
+if first_attempt:
+    # The first attempt of a retrain task builds a data set this big, so it is still training when
+    # the test kills it; the same task run again (redelivered or retried, same task id) builds the
+    # size its message asks for, so the run that must complete does not take as long.
+    import django
+
+    django.setup()
+    import redis
+    from celery import current_task
+    from mlops import loop
+
+    marks = redis.Redis.from_url(os.environ["REDIS_URL"])
+    build = loop._training_dataset
+
+    def first_attempt_bigger(snapshot, per_disease):
+        task = current_task.request
+        if current_task.name == "mlops.retrain" and marks.set(f"faults:tried:{task.id}", 1, nx=True, ex=3600):
+            print(f"first attempt of {task.id}: per_disease={first_attempt}", flush=True)
+            per_disease = int(first_attempt)
+        return build(snapshot, per_disease)
+
+    loop._training_dataset = first_attempt_bigger
 app.worker_main(["worker", "-P", "prefork", "-c", "1", "-Q", "celery", "--loglevel=INFO",
                  "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", sys.argv[1]])
 """
+
+# Retrain sizes of the killed-worker test. A first attempt (the one killed) trains on 3000 cases per
+# condition: on an idle machine still fitting when it is killed, after its lock's TTL and 2 s of its
+# own CPU. The runs that must complete (the task again, after the kill) train on the production
+# default size, which finishes in a fraction of that time; the second pair needs other data than the
+# first (the same data would be skipped as already decided on).
+KILLED_PER_DISEASE = 3000
+COMPLETED_PER_DISEASE = (500, 520)
 
 
 # Retrain lock lifetime for the workers started here: short, so a killed holder's lock lapses
@@ -428,6 +450,7 @@ def _start_worker(name: str, settings, log: Path, *, visibility: int | None = No
         "MODEL_STORE_DIR": str(settings.MODEL_STORE_DIR),
         "MODEL_CACHE_DIR": str(log.parent / f"{name}-model-cache"),
         "RETRAIN_LOCK_TTL": str(TEST_LOCK_TTL),
+        "FAULTS_FIRST_ATTEMPT_PER_DISEASE": str(KILLED_PER_DISEASE),
     }
     if visibility:
         env["FAULTS_VISIBILITY_TIMEOUT"] = str(visibility)
@@ -521,7 +544,7 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
     try:
         # 1. The pool process dies: the worker rejects the task back to the queue
         #    (acks_late + task_reject_on_worker_lost) and its new pool process runs it again.
-        killed, child = enqueue_and_wait_until_training(3000)
+        killed, child = enqueue_and_wait_until_training(COMPLETED_PER_DISEASE[0])
         child.kill()
         child.wait(10)
         assert ModelVersion.objects.get(alias="champion").pk == trained_champion.pk
@@ -534,6 +557,8 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
         assert "WorkerLostError" in log
         # The redelivered task found the dead process's lock and came back once it had lapsed.
         assert f"Retry in {TEST_LOCK_TTL}s" in log and "another retrain holds the lock" in log
+        # Killed while training on the big first-attempt data set; the run again was the small one.
+        assert log.count(f"per_disease={KILLED_PER_DISEASE}") == 1, log[-3000:]
         champion = ModelVersion.objects.get(alias="champion")
         assert champion.pk == run.model_version_id != trained_champion.pk
         killed.refresh_from_db()
@@ -541,7 +566,7 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
 
         # 2. The whole worker dies: the task stays unacknowledged in Redis until a worker takes it
         #    back after the visibility timeout (4 h as configured; 5 s for the new worker here).
-        killed2, _ = enqueue_and_wait_until_training(3200, killed.pk, run.pk)
+        killed2, _ = enqueue_and_wait_until_training(COMPLETED_PER_DISEASE[1], killed.pk, run.pk)
         stop_process_group(workers["w1"], signal.SIGKILL)
         assert workers["w1"].returncode == -signal.SIGKILL
         assert ModelVersion.objects.get(alias="champion").pk == champion.pk
@@ -565,11 +590,14 @@ def test_worker_killed_mid_retrain_leaves_no_partial_model_and_the_task_is_redel
         assert current_model(current_snapshot()).version_id == champion.pk
         time.sleep(2)
         assert TrainingRun.objects.count() == 4, list(TrainingRun.objects.values("status", "result"))
+        # Each task trained big once (its first attempt, both on w1) and small when it ran again.
+        assert logs["w1"].read_text().count(f"per_disease={KILLED_PER_DISEASE}") == 2
+        assert f"per_disease={KILLED_PER_DISEASE}" not in logs["w2"].read_text()
     finally:
         for name, proc in workers.items():
             stop_process_group(proc, signal.SIGKILL)
             print(f"--- {name}\n{logs[name].read_text()[-2500:]}")
-        r.delete(loop.LOCK_KEY)
+        r.delete(loop.LOCK_KEY, *r.keys("faults:tried:*"))
 
 
 LOCK_HOLDER = """

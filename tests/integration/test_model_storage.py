@@ -32,15 +32,6 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def static_built():
-    """Production settings serve hashed static files from a manifest (as test_faults builds it)."""
-    env = {**_production_env_base(), "DATABASE_URL": "postgres://unused@127.0.0.1:1/unused"}
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-
-
 @pytest.fixture
 def kb(transactional_db):
     from diagnosis.kb_loader import load, read_files
@@ -64,7 +55,7 @@ def _host_env(cache: Path, port: int) -> dict:
 
 
 @pytest.fixture
-def two_hosts(postgres_required, redis_required, kb, static_built, tmp_path):
+def two_hosts(postgres_required, redis_required, kb, static_manifest, tmp_path):
     """Hosts "a" and "b": two gunicorns on the test database, each with its own model cache."""
     hosts, procs = {}, []
     try:
