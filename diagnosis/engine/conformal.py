@@ -159,11 +159,14 @@ class ConformalCalibration:
                 if scores and sum(map(len, scores)) >= self.min_cell:
                     groups[f"any|{bucket}"] = np.concatenate(scores)
         groups[POOLED] = np.concatenate(list(self.cells.values()))
+        # Each group's scores sorted once, in place (crepes does not depend on their order, and one
+        # array per group is shared with it, not copied: the calibration sits in every worker), for
+        # `unsmoothed_p_values` (a binary search per class instead of crepes' comparison of every
+        # calibration score per class); a group holding NaN keeps crepes' own computation (NaN
+        # sorts last, which would change the counts).
+        groups = {k: v if k in self.cells else np.sort(v) for k, v in groups.items()}
         self._classifiers = {k: ConformalClassifier().fit(v) for k, v in groups.items()}
-        # The same scores sorted once, for `unsmoothed_p_values` (a binary search per class instead
-        # of crepes' comparison of every calibration score per class); a group holding NaN keeps
-        # crepes' own computation (NaN sorts last, which would change the counts).
-        self._sorted = {k: np.sort(v) for k, v in groups.items() if not np.isnan(v).any()}
+        self._sorted = {k: v for k, v in groups.items() if not np.isnan(v).any()}
 
     @property
     def n(self) -> int:

@@ -53,4 +53,3 @@ def test_a_question_about_what_happens_when_is_about_a_real_finding():
     )
     assert is_habitual(tokenise("if my chest hurts when I run"))
     assert not is_habitual(tokenise("if I get chest pain on the plane"))
-
