@@ -186,8 +186,11 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # as NHS advises; the case was labelled emergency (the cautious reading) before any run. Its 2 alarmed
 # controls ("what are signs of overdose...", "if I get chest pain on the plane...") are questions that
 # the context rules and the symptom resolver read as present. Fresh missed lowered 26 -> 24 by the same run.
+# The context work that followed (someone else's story, withdrawn findings, similes, worries, questions
+# about signs, conditional questions, "X is fine") lowered the alarmed ceilings to what the run after
+# it measured: dev4 3 -> 0, dev5 2 -> 0, held-out 4 -> 3.
 MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "dev4": 0, "dev5": 1, "heldout": 9, "fresh": 24}
-MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "dev4": 3, "dev5": 2, "heldout": 4, "fresh": 2}
+MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "dev4": 0, "dev5": 0, "heldout": 3, "fresh": 2}
 MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "dev4": 1, "dev5": 0, "heldout": 6, "fresh": 7}
 
 
