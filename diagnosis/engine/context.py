@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+import yaml
+
 MAX_INPUT_CHARS = 2000
 
 
@@ -84,8 +86,6 @@ def respellings() -> dict[str, str]:
     """The knowledge base's one map of respellings (vocabulary.yaml `respellings`: "pane" -> "pain",
     "paining" -> "hurting", "bub" -> "baby"). Applied by `tokenise` to texts and knowledge-base terms
     alike, so the terms need not list every way a word is typed. Read once per process."""
-    import yaml  # local: only the first tokenise pays for it
-
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with _VOCABULARY.open(encoding="utf-8") as fh:
         raw = (yaml.load(fh, Loader=loader) or {}).get("respellings") or {}
