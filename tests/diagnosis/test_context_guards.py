@@ -53,3 +53,10 @@ def test_a_question_about_what_happens_when_is_about_a_real_finding():
     )
     assert is_habitual(tokenise("if my chest hurts when I run"))
     assert not is_habitual(tokenise("if I get chest pain on the plane"))
+
+
+def test_lower_tummy_on_the_right_is_the_appendicitis_discriminator():
+    """ "lower tummy on the right" is a tummy pain and its place: the appendicitis rule (urgent)."""
+    assert level("my lower tummy on the right is hurting a lot and I threw up") == "urgent"
+    assert level("my bottom belly on the right side has been aching all morning") == "urgent"
+    assert level("my lower tummy is a bit crampy after a big curry") != "urgent"
