@@ -3,14 +3,8 @@ wordings that are not in the triage corpus, so a fix for one case is seen to cov
 
 import pytest
 
-from diagnosis.engine.complaints import Subject, catalogue_from_files
-
-CATALOGUE = catalogue_from_files()
-
-
-def level(text, **subject):
-    return CATALOGUE.assess(text, Subject(**subject)).level
-
+from diagnosis.engine.complaints import Subject
+from tests.diagnosis.engine_helpers import CATALOGUE, level
 
 EMERGENCY_FAMILIES = [
     # cauda equina: an adverb between "cannot" and "feel", no urge to pee, sciatica in both legs

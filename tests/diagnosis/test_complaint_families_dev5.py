@@ -7,13 +7,8 @@ a harmless twin that must not escalate, so a fix is seen to cover its family and
 
 import pytest
 
-from diagnosis.engine.complaints import LEVEL_ORDER, Subject, catalogue_from_files
-
-CATALOGUE = catalogue_from_files()
-
-
-def assess(text, **subject):
-    return CATALOGUE.assess(text, Subject(**subject))
+from diagnosis.engine.complaints import LEVEL_ORDER
+from tests.diagnosis.engine_helpers import assess
 
 
 def below(level, than):

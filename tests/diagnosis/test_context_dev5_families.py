@@ -8,21 +8,10 @@ emergency.
 
 import pytest
 
-from benchmarks.phrases import index_from_files
-from diagnosis.engine.complaints import LEVEL_ORDER, Subject, catalogue_from_files
+from diagnosis.engine.complaints import LEVEL_ORDER, Subject
 from diagnosis.engine.context import respellings, temperature_c, tokenise
 from diagnosis.engine.triage import fired_red_flags
-
-CATALOGUE = catalogue_from_files()
-
-
-@pytest.fixture(scope="module")
-def index():
-    return index_from_files()
-
-
-def level(text, **subject):
-    return CATALOGUE.assess(text, Subject(**subject)).level
+from tests.diagnosis.engine_helpers import CATALOGUE, level
 
 
 def at_least(found, wanted):

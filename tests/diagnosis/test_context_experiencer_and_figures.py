@@ -6,8 +6,7 @@ sensation that is one, a hedge about now)."""
 
 import pytest
 
-from benchmarks.phrases import index_from_files
-from diagnosis.engine.complaints import Subject, catalogue_from_files
+from diagnosis.engine.complaints import Subject
 from diagnosis.engine.context import (
     ClauseContext,
     age_months_from_text,
@@ -15,17 +14,7 @@ from diagnosis.engine.context import (
     tokenise,
     withdrawn,
 )
-
-CATALOGUE = catalogue_from_files()
-
-
-@pytest.fixture(scope="module")
-def index():
-    return index_from_files()
-
-
-def level(text, **subject):
-    return CATALOGUE.assess(text, Subject(**subject)).level
+from tests.diagnosis.engine_helpers import CATALOGUE, level
 
 
 def assertions(text):

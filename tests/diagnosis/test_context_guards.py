@@ -3,13 +3,12 @@ happening now must stay what they are. Wordings written for this test, not taken
 
 import pytest
 
-from diagnosis.engine.complaints import Subject, catalogue_from_files
-
-CATALOGUE = catalogue_from_files()
+from tests.diagnosis import engine_helpers
 
 
 def level(text, **subject):
-    return CATALOGUE.assess(text, Subject(**(subject or {"age_years": 30}))).level
+    """The complaint layer's level, for an adult of 30 unless a subject is given."""
+    return engine_helpers.level(text, **(subject or {"age_years": 30}))
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,7 @@ another, a trap is never read)."""
 
 import pytest
 
-from benchmarks.phrases import index_from_files
 from diagnosis.engine.resolver import SymptomIndex
-
-
-@pytest.fixture(scope="module")
-def index():
-    return index_from_files()
 
 
 def _present(index, text):

@@ -6,13 +6,7 @@ The phrases here are not in benchmarks/phrases_corpus/: they test the rules, not
 
 import pytest
 
-from benchmarks.phrases import index_from_files
 from diagnosis.engine.resolver import SymptomIndex, lay_pain, plain_comparatives
-
-
-@pytest.fixture(scope="module")
-def index():
-    return index_from_files()
 
 
 def _present(index, text):
