@@ -1,7 +1,7 @@
 """Triage benchmark: the patient-written corpus in benchmarks/triage_corpus/ through the real check.
 
 Every case goes through `run_check` (complaint layer, red-flag rules, condition model) with the
-knowledge base loaded from the repo's fixtures. Five splits are reported separately: `dev` (the
+knowledge base loaded from the repo's fixtures. The splits are reported separately: `dev` (the
 cases the knowledge base was tuned on), `dev2` (a second development set written on 2026-12-06
 before the matcher was run on it; its untuned result was recorded, then it was tuned on),
 `dev3` (a third development set in deliberately different styles, written on 2026-12-06 before
@@ -11,7 +11,11 @@ shorthand, capitals, can't-do and comparison descriptions, questions, carers, bl
 diabetes, after surgery or travel; measured untuned once), `dev5` (a fifth development set written on
 2026-12-06 before the matcher was run on it, in voices dev..dev4 under-represent: non-native and
 US/UK/Indian/Australian English, very short messages, long run-ons, voice-to-text errors, teenage slang,
-formal older phrasing, the body described by what it cannot do; measured untuned once), `heldout` (written by someone
+formal older phrasing, the body described by what it cannot do; measured untuned once), `dev6` (a sixth
+development set written on 2026-12-06 before the matcher was run on it, in angles dev..dev5 under-represent:
+what a partner or parent sees, the order of events, amounts, euphemisms, minimisers, capitals, emoji words,
+several complaints in one message, pregnancy in trimesters, brand-name medicines, and the harmless twin of
+each; measured untuned once), `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
 The cases are written by us in the way patients write; they are not real patients' words, and
@@ -51,13 +55,14 @@ from diagnosis.engine.complaints import LEVEL_ORDER  # noqa: E402
 CORPUS = ROOT / "benchmarks" / "triage_corpus"
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2, dev3, dev4, dev5: written 2026-12-06 before the matcher saw them, measured untuned once, then tuned on.
+# dev2, dev3, dev4, dev5, dev6: written 2026-12-06 before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
     "dev3": CORPUS / "dev3",
     "dev4": CORPUS / "dev4",
     "dev5": CORPUS / "dev5",
+    "dev6": CORPUS / "dev6",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -66,9 +71,10 @@ SPLIT_TITLES = {
     "dev3": "dev3 (written 2026-12-06 in other styles, tuned on after the first measurement)",
     "dev4": "dev4 (written 2026-12-06 in further styles, tuned on after the first measurement)",
     "dev5": "dev5 (written 2026-12-06 in new voices, tuned on after the first measurement)",
+    "dev6": "dev6 (written 2026-12-06 in new angles, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses.
-TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5")
+TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
 
 
 def load_cases(split: str) -> list[dict]:

@@ -150,7 +150,7 @@ def _run(snapshot, case):
     return run_check(snapshot, kb_model(snapshot), text=case["text"], subject=subject, ask_questions=False)
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "dev5", "heldout", "fresh"])
+@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "heldout", "fresh"])
 def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, split):
     cases = list(_cases(split))
     emergencies = [c for c in cases if c["expected"] == "emergency"]
@@ -189,9 +189,12 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # The context work that followed (someone else's story, withdrawn findings, similes, worries, questions
 # about signs, conditional questions, "X is fine") lowered the alarmed ceilings to what the run after
 # it measured: dev4 3 -> 0, dev5 2 -> 0, held-out 4 -> 3.
-MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "dev4": 0, "dev5": 1, "heldout": 9, "fresh": 24}
-MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "dev4": 0, "dev5": 0, "heldout": 3, "fresh": 2}
-MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "dev4": 1, "dev5": 0, "heldout": 6, "fresh": 7}
+# dev6 (new angles: what others see, order of events, amounts, euphemisms, minimisers) was written
+# 2026-12-06 and measured untuned once (benchmarks/results/triage_dev6_untuned.md): 31 missed,
+# 2 alarmed, 8 self-care.
+MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "dev4": 0, "dev5": 1, "dev6": 31, "heldout": 9, "fresh": 24}
+MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "dev4": 0, "dev5": 0, "dev6": 2, "heldout": 3, "fresh": 2}
+MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "dev4": 1, "dev5": 0, "dev6": 8, "heldout": 6, "fresh": 7}
 
 
 # NHS "Bleeding from the bottom": a streak of bright red blood with known piles is a GP visit, bloody
