@@ -638,7 +638,7 @@ class ComplaintCatalogue:
                 if k and continues_story(all_clauses[numbers[k - 1]].tokens, clause.tokens):
                     context.family = True  # "my mum had a stroke and her face drooped"
                 following = all_clauses[n + 1].tokens if n + 1 < len(all_clauses) else []
-                if following[:1] and following[0] in CONTRASTS:
+                if following[:1] and following[0] in CONTRASTS and not moves_on(following):
                     context.fine_at = (
                         None  # "the cut looks fine but it is bleeding heavily": the cut is there
                     )
@@ -784,8 +784,30 @@ CURRENT_POINTERS = {"my", "this", "these", "his", "her", "our", "their", "its", 
 FAMILY_GROUP_PHRASES = [("in", "my", "family"), ("in", "our", "family")]
 
 
-# A clause that goes on with a contrast keeps what it called fine.
+# A clause that goes on with a contrast keeps what it called fine ("the cut looks fine but it is
+# bleeding heavily", "my chest is fine but still hurts when I cough"), unless the contrast moves on to
+# something else with a new subject: "my testicles are fine but my tummy hurts" denies the testicles
+# and the tummy still counts; "he says he's fine but his lips are blue" keeps the blue lips.
 CONTRASTS = frozenset({"but", "however", "although", "though", "yet", "except", "apart", "whereas"})
+NEW_SUBJECT_WORDS = frozenset(
+    {"my", "his", "her", "their", "our", "your", "the", "i", "he", "she", "we", "a", "an", "me"}
+)
+
+
+# "...but the other one is swollen", "...but my left one is killing me": the same thing again.
+BACK_REFERENCES = frozenset({
+    "other", "one", "ones", "same", "it", "its", "they", "them", "both", "left", "right", "either", "another",
+})  # fmt: skip
+
+
+def moves_on(following: list[str]) -> bool:
+    """The contrast clause ("but my tummy hurts") starts with a new subject, not with "it", a verb
+    or a word pointing back ("the other one"); when unsure, what was called fine stays found."""
+    return (
+        len(following) > 1
+        and following[1] in NEW_SUBJECT_WORDS
+        and BACK_REFERENCES.isdisjoint(following[1:4])
+    )
 
 
 def _extend_context(

@@ -220,9 +220,28 @@ def sentence_answers(tokens: list[str]) -> dict[int, Assertion]:
         reply = sentences[i + 1][0]
         if reply[:1] and reply[0] in NEGATIVE_ANSWERS and (len(reply) <= 3 or reply[1:2] == ["just"]):
             answers[i] = Assertion.NEGATED
+        elif _answered_of_own(reply):
+            answers[i] = Assertion.NEGATED  # "would it be a stroke if my face dropped? mine hasn't"
         elif reply[:1] and reply[0] in POSITIVE_ANSWERS:
             answers[i] = Assertion.PRESENT
     return answers
+
+
+# A short reply about the writer's own case that denies it: "mine hasn't", "it hasn't, just a twitch",
+# "he isn't". Anything longer ("mine hasn't, but his has") is not read as an answer.
+_OWN_ANSWER_SUBJECTS = frozenset({"mine", "it", "he", "she", "they", "his", "hers", "theirs", "i", "we"})
+_OWN_ANSWER_VERBS = frozenset({"has", "have", "is", "are", "was", "did", "does", "do"})
+
+
+def _answered_of_own(reply: list[str]) -> bool:
+    """ "mine has not", "it has not, just a twitch": the writer's own case denied in a short reply."""
+    if not reply or reply[0] not in _OWN_ANSWER_SUBJECTS:
+        return False
+    for at in (2, 3):  # "mine has not", "it has not been"
+        if reply[at - 1 : at] == ["not"] and reply[1] in _OWN_ANSWER_VERBS:
+            rest = reply[at:]
+            return not rest or rest[0] == "just" or (len(rest) == 1 and rest[0] in {"been", "happened"})
+    return False
 
 
 # "nothing broken", "nothing serious", "nothing looks wrong": these deny; "nothing helps" does not.
@@ -496,6 +515,11 @@ def _question_ends(words: list[str], after: int) -> int | None:
     return None
 
 
+_SHORTLY = frozenset({
+    "hour", "hours", "hr", "hrs", "minute", "minutes", "min", "mins", "seconds", "moments", "just", "shortly", "right",
+})  # fmt: skip
+
+
 def _past_history(words: list[str]) -> bool:
     """ "had shingles years ago" is history; "worse over the last year" is how long it has lasted."""
     if set(words) & {"now", "currently", "again", "today", "tonight", "still"}:
@@ -504,7 +528,9 @@ def _past_history(words: list[str]) -> bool:
         if words[i] == "when" and words[i + 2] in ("was", "were") and words[i + 3][:1].isdigit():
             return True  # "when he was 2"
     if "had" in words and "before" in words[words.index("had") :]:
-        return True  # "I've had depression before"
+        at = words.index("before", words.index("had"))
+        if words[at - 1] not in _SHORTLY:
+            return True  # "I've had depression before"; "2 hours before" only says when, today
     if "had" in words:
         at = words.index("had")
         for i in range(at + 1, len(words) - 1):
@@ -826,7 +852,11 @@ def _cannot_without(words: list[str]) -> list[int]:
 # denied. The person is not ("my baby is fine apart from a fever" keeps the baby), nor is anything
 # else ("he has a cold and is fine" keeps the cold), nor "not fine".
 _FINE_COPULAS = frozenset({"is", "are", "was", "were", "seems", "seem", "looks", "look", "feels", "feel"})
-_FINE_WORDS = frozenset({"fine", "ok", "okay", "alright"})
+_FINE_WORDS = frozenset({"fine", "ok", "okay", "alright", "normal"})
+# "my balls are totally fine": an intensifier between the copula and "fine" changes nothing.
+_FINE_INTENSIFIERS = frozenset({
+    "totally", "completely", "absolutely", "perfectly", "all", "quite", "pretty", "just", "fully", "really", "100",
+})  # fmt: skip
 PEOPLE_WORDS = (
     OTHER_PEOPLE | OLDER_RELATIVES | _THEIR_PEOPLE | _PRONOUNS
     | {"i", "me", "my", "babies", "infant", "newborn", "children", "toddler", "little", "one", "lo", "mine"}
@@ -837,7 +867,12 @@ def _said_to_be_fine(words: list[str]) -> int | None:
     if _FINE_WORDS.isdisjoint(words):
         return None
     for i, word in enumerate(words[1:-1], start=1):
-        if word in _FINE_COPULAS and words[i + 1] in _FINE_WORDS:
+        if word not in _FINE_COPULAS:
+            continue
+        after = i + 1
+        while after < len(words) - 1 and words[after] in _FINE_INTENSIFIERS:
+            after += 1
+        if words[after] in _FINE_WORDS:
             return i
     return None
 
