@@ -902,7 +902,9 @@ _TABLET_WORDS = {
     "tablets", "tablet", "pills", "pill", "tabs", "capsules", "caps", "paracetamol", "paracetamols",
     "ibuprofen", "aspirin", "co", "codeine", "sleeping", "antidepressants", "painkillers", "of",
 }  # fmt: skip
-_TEMPERATURE_WORDS = {"temp", "temperature", "fever", "degrees", "c", "f", "celsius", "fahrenheit", "pyrexia"}
+_TEMPERATURE_WORDS = {
+    "temp", "temperature", "fever", "degrees", "c", "f", "celsius", "fahrenheit", "pyrexia", "thermometer", "thermometre",
+}  # fmt: skip
 
 
 def _number(token: str) -> float | None:

@@ -9,7 +9,7 @@ family and not to over-fire.
 import pytest
 
 from diagnosis.engine.complaints import LEVEL_ORDER, moves_on
-from diagnosis.engine.context import sentence_answers, tokenise
+from diagnosis.engine.context import sentence_answers, temperature_c, tokenise
 from tests.diagnosis.engine_helpers import assess
 
 
@@ -248,6 +248,20 @@ PAIRS = [
         {"age_years": 33, "sex": "m"},
     ),
     (
+        "words coming out as 'gobbledygook'",
+        "all of a sudden his words are gobbledygook",
+        {"age_years": 72, "sex": "m"},
+        "my toddler talks gobbledygook all day and is happy",
+        {"age_months": 18, "sex": "f"},
+    ),
+    (
+        "one side of the face that 'melted'",
+        "looks like one side of her face has melted",
+        {"age_years": 80, "sex": "f"},
+        "my ice cream melted all over my face at the beach",
+        {"age_years": 8, "sex": "f"},
+    ),
+    (
         "half of what someone looks at has gone",
         "half of what she looks at has disappeared since this afternoon",
         {"age_years": 75, "sex": "f"},
@@ -358,3 +372,10 @@ def test_a_reply_that_goes_on_is_not_read_as_a_denial():
     assert (
         assess("is this a stroke? my face has dropped and my arm is weak", age_years=70).level == "emergency"
     )
+
+
+def test_a_thermometer_reading_in_fahrenheit_is_a_temperature():
+    assert temperature_c(tokenise("thermometer says 100.8")) == 38.2
+    assert temperature_c(tokenise("read 100 pages of my book")) is None
+    assert assess("baby 9 weeks, thermometer says 100.8", age_months=2).level == "emergency"
+    assert below(assess("baby 9 weeks, thermometer says 98.9, feeding well", age_months=2).level, "urgent")
