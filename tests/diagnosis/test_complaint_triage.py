@@ -191,10 +191,13 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # it measured: dev4 3 -> 0, dev5 2 -> 0, held-out 4 -> 3.
 # dev6 (new angles: what others see, order of events, amounts, euphemisms, minimisers) was written
 # 2026-12-06 and measured untuned once (benchmarks/results/triage_dev6_untuned.md): 31 missed,
-# 2 alarmed, 8 self-care.
-MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "dev4": 0, "dev5": 1, "dev6": 31, "heldout": 9, "fresh": 24}
-MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "dev4": 0, "dev5": 0, "dev6": 2, "heldout": 3, "fresh": 2}
-MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "dev4": 1, "dev5": 0, "dev6": 8, "heldout": 6, "fresh": 7}
+# 2 alarmed, 8 self-care; the ceilings below are the tuned run's. Its one alarmed control ("would it be
+# a stroke if my face dropped? mine hasnt, ...") is passed by the complaint layer now and raised by the
+# symptom resolver, which reads the face drop as present. The same run lowered held-out to 7 missed and
+# 5 self-care, and fresh to 22 missed and 6 self-care.
+MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "dev4": 0, "dev5": 1, "dev6": 0, "heldout": 7, "fresh": 22}
+MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "dev4": 0, "dev5": 0, "dev6": 1, "heldout": 3, "fresh": 2}
+MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "dev4": 1, "dev5": 0, "dev6": 0, "heldout": 5, "fresh": 6}
 
 
 # NHS "Bleeding from the bottom": a streak of bright red blood with known piles is a GP visit, bloody
