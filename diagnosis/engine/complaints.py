@@ -40,11 +40,13 @@ from .context import (
     goes_on_about_them,
     is_real_word,
     join_compounds,
+    one_of_a_pair,
     pregnancy_and_breastfeeding,
     sentence_answers,
     speaks_of_self,
     tablets_taken,
     temperature_c,
+    thing_said_to_be_fine,
     tokenise,
     withdrawn,
 )
@@ -615,8 +617,9 @@ class ComplaintCatalogue:
             for n in numbers:
                 starts.append(position)
                 position += len(all_clauses[n].tokens)
+            search = _back_references_resolved([all_clauses[n].tokens for n in numbers])
             found = _drop_denials_read_as_findings(
-                self.index.find(words, sentence), words, self.index.with_negation
+                self.index.find(search, sentence), search, self.index.with_negation
             )
             found = _drop_never_had_without_before(found, words)
             for k, n in enumerate(numbers):
@@ -808,6 +811,42 @@ def moves_on(following: list[str]) -> bool:
         and following[1] in NEW_SUBJECT_WORDS
         and BACK_REFERENCES.isdisjoint(following[1:4])
     )
+
+
+# After "the other" these say that "other" stands alone for the thing ("the other went dark").
+_VERBS_AFTER_OTHER = frozenset({
+    "is", "was", "has", "had", "went", "goes", "looks", "feels", "seems", "keeps", "started", "became",
+    "got", "hurts", "hurt", "turned", "swelled", "swollen", "cannot", "can",
+})  # fmt: skip
+
+
+def _back_references_resolved(sentence_clauses: list[list[str]]) -> list[str]:
+    """The sentence's words for matching, with a contrast's pointers back to what was called fine
+    put in its place: "my head is fine but I hit it and have been sick" (the head was hit), "my
+    leg is fine but my other one is cold and white" (the other leg), "normal in one eye but the
+    other went dark" (the other eye). Word for word, so every span stays where it was; the words
+    shown to the person are still their own."""
+    words = [w for tokens in sentence_clauses for w in tokens]
+    start = 0
+    for k, tokens in enumerate(sentence_clauses[:-1]):
+        start += len(tokens)
+        following = sentence_clauses[k + 1]
+        if not following or following[0] not in CONTRASTS or moves_on(following):
+            continue
+        thing = thing_said_to_be_fine(tokens)
+        if thing is None:
+            continue
+        pair = one_of_a_pair(tokens) or thing
+        for j, word in enumerate(following):
+            before = following[j - 1] if j else ""
+            after = following[j + 1] if j + 1 < len(following) else ""
+            if word == "it":
+                words[start + j] = thing
+            elif word in ("one", "ones") and before == "other":
+                words[start + j] = pair
+            elif word == "other" and after in _VERBS_AFTER_OTHER:
+                words[start + j] = pair
+    return words
 
 
 def _extend_context(

@@ -877,6 +877,27 @@ def _said_to_be_fine(words: list[str]) -> int | None:
     return None
 
 
+_NOT_A_THING = frozenset({"it", "that", "this", "everything", "all", "things", "everyone", "everybody"})
+
+
+def thing_said_to_be_fine(words: list[str]) -> str | None:
+    """What a clause calls fine ("my head is fine" -> "head"); None when it is a person ("he's
+    fine") or nothing in particular ("everything is fine")."""
+    at = _said_to_be_fine(words)
+    if at is None:
+        return None
+    thing = words[at - 1]
+    return None if thing in PEOPLE_WORDS or thing in _NOT_A_THING else thing
+
+
+def one_of_a_pair(words: list[str]) -> str | None:
+    """ "normal in one eye" -> "eye": the pair a later "the other" points back to."""
+    for i, word in enumerate(words[:-1]):
+        if word == "one" and words[i + 1] not in PEOPLE_WORDS and words[i + 1] not in _NOT_A_THING:
+            return words[i + 1]
+    return None
+
+
 FIRST_PERSON = {"i", "me", "myself"}
 
 

@@ -59,3 +59,28 @@ def test_lower_tummy_on_the_right_is_the_appendicitis_discriminator():
     assert level("my lower tummy on the right is hurting a lot and I threw up") == "urgent"
     assert level("my bottom belly on the right side has been aching all morning") == "urgent"
     assert level("my lower tummy is a bit crampy after a big curry") != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "it" / "the other one" / "the other" after "X is fine but ..." is X again, not nothing
+        "my head feels fine but I banged it on the cupboard and have been sick twice",
+        "my leg is fine but my other one is cold and white and painful",
+        "my vision is normal in one eye but the other went black suddenly",
+    ],
+)
+def test_a_pointer_back_to_what_was_called_fine_is_that_thing(text):
+    assert level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my head feels fine but I think it is the weather making me tired",
+        "my eye is fine but it is a bit itchy",
+        "my testicles are fine but my tummy hurts",
+    ],
+)
+def test_the_pointer_back_adds_nothing_that_was_not_said(text):
+    assert level(text) != "emergency"
