@@ -158,7 +158,8 @@ LAY_PAIN_RES = (
     # "my head is pounding", "knees are killing me", "back really hurts", "head is paining"
     re.compile(
         rf"\b{_OWNER}{_PART_IS} (?:(?:is|are|has been|have been|keeps|feels|feel|gets|get|was|were) )?"
-        rf"(?:{_INTENSIFIER} )?(?:(?:swollen|hot|tender|stiff) and |red and (?=raw))?(?:{_HURTS})\b"
+        rf"(?:{_INTENSIFIER} )?(?:(?:swollen|hot|tender|stiff|gurgling|rumbling|bloated|churning|cramping|tight|heavy)"
+        rf" and |red and (?=raw))?(?:{_HURTS})\b"
     ),
     # "pains in my tummy", "ache in my jaw", "hurts in my tummy", "agony in her back"
     re.compile(
@@ -171,6 +172,12 @@ LAY_PAIN_RES = (
         rf"(?P<part>{_PART})\b"
     ),
     re.compile(r"\bbad (?P<part>head|back|lower back|knees?|hips?|neck|joints?)\b"),
+    # "my back went", "without my back going", "back's seized up" ("my back went to..." is not)
+    re.compile(
+        rf"\b{_OWNER}(?P<part>back|lower back)(?:'s|s)? (?:has |have |keeps |keep )?(?:(?:going|went|goes|gone)"
+        r"(?: again| out| on me)?(?=$| when| while| as| after| lifting| bending| picking)|seized up|seizing up|locked"
+        r"|locked up|locking up|gave out|giving out|gives out)\b"
+    ),
     # ... or "bad" said after it: "my back is so bad", "back's been bad for months"
     re.compile(
         rf"\b{_OWNER}(?P<part>head|back|lower back|knees?|hips?|neck|joints?)(?:'s|s)? (?:is|are|has been|have been|was"
@@ -200,8 +207,13 @@ ACTIVITY_PAIN_RES = (
 # Aching everywhere is body aches ("aching all over", "sore all over").
 ALL_OVER_RE = re.compile(
     r"\b(?:aching|achy|achey|aches|sore|hurting|hurts|painful) (?:all over|everywhere)\b"
-    # "achy" with no body part left after the rules above ("so achy", "achy and shivery")
-    r"|\b(?:achy|achey)\b"
+)
+# "achy" said of no body part ("so achy", "achy and shivery") is aching all over; "legs are stiff and
+# achy" is about the legs and is left as it is.
+BARE_ACHY_RE = re.compile(r"\b(?:achy|achey)\b")
+_ANY_BODY_PART_RE = re.compile(
+    rf"\b(?:{_PART}|legs?|arms?|hands?|feet|foot|fingers?|toes?|shoulders?|calf|calves|thighs?|ankles?|wrists?"
+    r"|elbows?|body|limbs?|bones?|teeth|tooth|ears?)\b"
 )
 
 
@@ -235,6 +247,12 @@ DESCRIBING_NEGATIONS = {
     r"short of wind": "short of breath",
     r"winds (?:me|him|her|them) up": "irritable",
     r"(?:can't|cant|cannot|couldn't|couldnt) (?:bear|tolerate|stand) the (heat|cold)": r"can't stand the \1",
+    r"(?:can't|cant|cannot|couldn't|couldnt) (?:bear|tolerate|stand|cope with|handle) (?:the )?(?:hot|warm) weather": (
+        "can't stand the heat"
+    ),
+    r"(?:can't|cant|cannot|couldn't|couldnt) (?:bear|tolerate|stand|cope with|handle) (?:the )?cold weather": (
+        "can't stand the cold"
+    ),
     r"(?:can't|cant|couldn't|couldnt) walk (?:in )?(?:a )?straight(?: line)?": "unsteady walking",
     r"(?:get|gets|getting|got) puffed(?: out)?|puffed (?:out )?(?:climbing|walking|going up)": "out of puff",
     r"(?:can't|cant|cannot|couldn't|couldnt) get (?:my|his|her|the) words out": "slurred speech",
@@ -311,7 +329,10 @@ def lay_pain(clause: str) -> str:
         clause = pattern.sub(lambda m: " " + BODY_PART_PAIN[m.group("part")] + " ", clause)
     for pattern in ACTIVITY_PAIN_RES:
         clause = pattern.sub(lambda m: " " + _ACTIVITY_PAIN[m.group("act")] + " ", clause)
-    return " ".join(ALL_OVER_RE.sub(" body aches ", clause).split())
+    clause = ALL_OVER_RE.sub(" body aches ", clause)
+    if BARE_ACHY_RE.search(clause) and not _ANY_BODY_PART_RE.search(clause):
+        clause = BARE_ACHY_RE.sub(" body aches ", clause)
+    return " ".join(clause.split())
 
 
 # Comparisons with the person's usual self ("thirstier than normal", "peeing more than usual",
@@ -334,8 +355,25 @@ def _plain_form(match: re.Match) -> str:
     return match.group(0)
 
 
+# "getting stiffer", "feeling sicker each day": a symptom said to grow is the symptom
+_GROWING_WORD_RE = re.compile(
+    r"\b(?P<lead>getting|gotten|growing|becoming|feeling|got|gone) (?P<root>[a-z]{3,}?)(?P<end>ier|er)\b"
+)
+
+
+def _plain_growing(match: re.Match) -> str:
+    root, ending = match.group("root"), match.group("end")
+    candidates = [root + "y"] if ending == "ier" else [root, root[:-1], root + "e"]
+    for word in candidates:
+        if is_real_word(word) and word not in {"bett", "bet", "lat", "lon", "wat"}:
+            return f"{match.group('lead')} {word}"
+    return match.group(0)
+
+
 def plain_comparatives(clause: str) -> str:
     clause = _COMPARATIVE_WORD_RE.sub(_plain_form, clause)
+    if "er" in clause:
+        clause = _GROWING_WORD_RE.sub(_plain_growing, clause)
     for pattern, replacement in COMPARATIVE_RES:
         clause = pattern.sub(replacement, clause)
     return " ".join(clause.split())
@@ -781,7 +819,8 @@ QUANTITY_RES += (
     (
         re.compile(
             r"\b(?:drink|drinking|have|having) (?:\d+|two|three|four|five|six|seven|eight|nine|ten|a few|several"
-            r"|a couple of) (?:pints|cans|beers|glasses of wine|glasses|bottles of wine|units|shots)"
+            r"|a couple of|a|half a) (?:pints|cans|beers|glasses of wine|glasses|bottles of wine|units|shots|bottle"
+            r"|bottles)(?: of (?:wine|vodka|whisky|whiskey|gin|rum|cider|beer|spirits))?"
             r" (?:a|every|most|each) (?:day|days|night|nights|evening|evenings)\b"
         ),
         " drink every day ",
@@ -1085,6 +1124,92 @@ EVERYDAY_RES += (
         " swelling in front of neck ",
     ),
 )
+EVERYDAY_RES += (
+    (
+        re.compile(
+            r"\b(?:peeing|weeing)(?: (?:all|most of|through|during|in))? (?:the )?(?:night|day|all the time|constantly"
+            r"|loads|lots)\b"
+        ),
+        " peeing a lot ",
+    ),
+    (
+        re.compile(
+            r"\b(?:sex|slept with \w+|sleeping with \w+|hooked up with \w+) without (?:protection|a condom|condoms"
+            r"|using (?:protection|a condom))\b"
+        ),
+        " unprotected sex ",
+    ),
+    (
+        re.compile(
+            rf"\b(?:{_PART_OF} )?(?:body|forehead|skin)(?:'s| is| feels| feel)?(?: (?:very|so|really|all))? hot\b"
+        ),
+        " high temperature ",
+    ),
+    (
+        re.compile(
+            rf"\bblack (?:dots|spots|bits|specks|heads) on {_PART_OF} (?:nose|chin|face|forehead|cheeks)\b"
+        ),
+        " blackheads ",
+    ),
+    (
+        re.compile(
+            rf"\b(?:clear |water |watery |fluid )?(?:bubbles|bubbly spots) on {_PART_OF} (?:skin|hands?|feet|arms?|legs?)\b"
+        ),
+        " blisters ",
+    ),
+    (
+        re.compile(
+            r"\b(?:knees?|knuckles|joints?|wrists?|elbows?)(?: (?:have|has|are|is|all))? (?:puffed up|puffy|fat|swelled up"
+            r"|blown up|come up|gone up)\b"
+        ),
+        " swollen joint ",
+    ),
+    (
+        re.compile(r"\b(?:everything|food|things)(?: (?:smells|tastes)) of nothing\b|\bsmell nothing\b"),
+        " lost sense of smell ",
+    ),
+    (
+        re.compile(
+            r"\b(?:eat|eats|ate|eaten|food|drink|drinks|milk|feeds?|meals?|it|everything)(?: [a-z]+){0,2}? (?:comes?"
+            r"|coming|came|keeps coming) (?:straight |right )?back up\b"
+        ),
+        " throwing up ",
+    ),
+    (
+        re.compile(
+            r"\b(?:gulping|guzzling|downing|glugging)(?: down)? (?:water|squash|drinks|pints|litres|bottles)\b"
+            r"|\bdrinking (?:loads|litres|gallons|pints|bottles) of (?:water|squash)\b"
+        ),
+        " very thirsty ",
+    ),
+    (
+        re.compile(
+            r"\beating (?:twice|double|two times) (?:what|as much as) (?:i|he|she|they) (?:used to|normally|usually)\b"
+        ),
+        " eating more than usual ",
+    ),
+    (
+        re.compile(
+            r"\bperiods? (?:last|lasts|lasting|go on for|goes on for|going on for) (?:\d+|eight|nine|ten|eleven|twelve"
+            r"|two|three|a couple of) (?:days|weeks)\b"
+        ),
+        " abnormal periods ",
+    ),
+    (
+        re.compile(
+            r"\b(?:urine|pee|wee|motions|poos|stools)(?: passing)? (?:many|lots of|loads of|so many|several|\d+|ten|ten"
+            r"|five|six|seven|eight) times(?: (?:a|per|in a|each) day)?\b"
+        ),
+        "times",
+    ),
+    (
+        re.compile(
+            rf"\b(?:hair (?:all )?(?:over|on|covering) {_PART_OF} pillow|pillow(?:'s| is)? covered in hair|clumps of hair"
+            r"|hair (?:coming out|falling out) in (?:clumps|handfuls))\b"
+        ),
+        " hair falling out ",
+    ),
+)
 # "can't go out in the sun without my skin blistering": what follows "without" happens every time
 CANNOT_WITHOUT_RE = re.compile(r"\b((?:can't|cant|cannot|can not|couldn't|couldnt) [a-z' ]+?) without\b")
 # Symptoms that are themselves past events ("had a blood transfusion years ago", "shared a needle
@@ -1128,6 +1253,11 @@ BARE_TEMPERATURE_RE = re.compile(r"^(?:temp|temps|temperature|a temp|high temp)$
 
 
 def _everyday_sub(match: re.Match, replacement: str, known: Container[str]) -> str:
+    if replacement == "times":
+        phrase = (
+            "frequent urination" if match.group(0).split()[0] in {"urine", "pee", "wee"} else "loose stools"
+        )
+        return f" {phrase} " if phrase in known else match.group(0)
     if replacement == "itchy":
         phrase = "itchy bottom" if match.group("part") in {"bottom", "bum"} else "itchy skin"
         phrase = "itchy eyes" if match.group("part") == "eyes" else phrase
