@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .context import (
+    OLDER_RELATIVES,
     ClauseContext,
     continues_story,
     is_habitual,
@@ -871,7 +872,8 @@ EVERYDAY_RES = (
         re.compile(
             rf"\b(?:{_PART_OF} )?(?:speech|words|voice|talking)(?: [a-z']+){{0,2}}? (?:drunk|slurry|slurring|jumbled"
             r"|garbled|muddled|all mixed up|mixed up)\b"
-            r"|\bwords (?:come|came|coming) out (?:wrong|funny|all wrong)(?: and (?:jumbled|garbled|muddled))?\b"
+            r"|\bwords (?:keep |keeps )?(?:come|came|coming) out (?:wrong|funny|all wrong)"
+            r"(?: and (?:jumbled|garbled|muddled))?\b"
         ),
         " slurred speech ",
     ),
@@ -1127,7 +1129,8 @@ EVERYDAY_RES += (
 EVERYDAY_RES += (
     (
         re.compile(
-            r"\b(?:peeing|weeing)(?: (?:all|most of|through|during|in))? (?:the )?(?:night|day|all the time|constantly"
+            r"\b(?:peeing|weeing)(?: (?:all through|all|most of|through|during|in))? (?:the )?(?:night|day|all the time"
+            r"|constantly"
             r"|loads|lots)\b"
         ),
         " peeing a lot ",
@@ -1218,6 +1221,7 @@ PAST_EXPOSURES = frozenset(
     {"blood_transfusion_history", "unsterile_injections_history", "history_of_alcohol_consumption",
      "high_risk_sexual_contact"}
 )  # fmt: skip
+OTHER_PEOPLE = OLDER_RELATIVES | {"friend", "friends", "mate", "mates", "neighbour", "colleague", "boss"}
 # "non stop", "nonstop": a lot ("weeing non stop" is "weeing a lot").
 NON_STOP_RE = re.compile(r"\bnon(?: |-)?stop\b")
 # The symptom's own name said with "feel" or "felt": "felt so rough" is "feeling rough".
@@ -1760,6 +1764,8 @@ class SymptomIndex:
                 # sound the same and start with the same letter, if they all mean the same symptoms.
                 key = sound_key(word)
                 same = {c for c in self._sounds.get(key, ()) if c[0] == word[0]}
+                if len({frozenset(self._word_slugs[c]) for c in same}) > 1:
+                    same = {c for c in same if is_real_word(c)}  # "cauff": "cough" before "caugh"
                 if len(key) >= 3 and same and len({frozenset(self._word_slugs[c]) for c in same}) == 1:
                     fixed = sorted(same)[0]
         if len(self._corrections) < 5000:
@@ -1811,6 +1817,8 @@ class SymptomIndex:
         """A past exposure said in the past ("had a blood transfusion years ago") is the finding; a
         relative's or a hypothetical one is not."""
         words = tokenise(clause)
+        if OTHER_PEOPLE.intersection(words):
+            return  # "my dad had a blood transfusion years ago": his history, not the person's
         context = ClauseContext.build(words, [], question=False, first_person=first_person)
         if not context.history or context.family or context.hypothetical_from is not None:
             return
