@@ -216,11 +216,31 @@ colour grammar (pee, poo, phlegm, sick, lips, skin, eyes), pain and other sensat
 comparison ("like sandpaper in my throat", "like looking through frosted glass"), what the body
 cannot do said with "can't" or "haven't" ("couldn't keep my breakfast down", "a rash that doesn't
 fade under a glass"), quantities and times ("lost a stone", "sweats in bed every night"), and a
-typo match that may never hold a negation word. Held-out moved from 18.4% to the figure above.
+typo match that may never hold a negation word. Held-out moved from 18.4% to 11.7%.
 
-The 10% target is met on dev, dev2 and dev3 (all tuned on), not on held-out: the held-out figure is
-what the general rules carry to unseen wordings. All parts were written by us, so even the
-held-out figure is likely optimistic for real patients' words. The two dev3 traps still read are
+dev4 untuned (its one run before any change, `benchmarks/results/phrases_dev4_untuned.md`): 111/383
+unrecognised (29.0%), 244/383 right (63.7%), precision 90.6%, 8/50 traps read; dev 0.6%, dev2 6.2%,
+dev3 7.5% and held-out 11.7% unrecognised at that point. dev4 was written to find what dev..dev3
+lacked, and the tuning on it added general rules: what others notice ("my wife says I'm yellow",
+"my speech sounds drunk"), effects on the day ("can't turn my head", "fall asleep at my desk",
+"won't eat", "no wet nappy", "cuts take ages to heal"), two symptoms in one breath ("hot and cold",
+"sick and dizzy"; "red and itchy eyes" shares its describing word, "cough and sore throat" stays
+two), adjectives and verbs ("achy" when no body part is named, "sicky", "scratching her bottom",
+"coughing things up", "weeing non stop", "felt rough" as "feeling rough"), a symptom said to grow
+("getting stiffer"), spelling by sound (a sound key tried only on a non-word that edit distance could
+not place, same first letter, one meaning: "cauffing", "nawshus", "jawndis"), "can't X without Y",
+a past exposure read in a past clause ("shared a needle years back", never a relative's), a
+symptom over "last week", "itching to" as eagerness, and more comparisons ("like breathing through a
+straw", "like ants crawling under my skin"). Precision and traps did not get worse on any split.
+Held-out moved from 11.7% to the figure above.
+
+The 10% target is now met on every split, held-out included, but only just there (10 of 103): the
+held-out figure is what the general rules carry to unseen wordings. All parts were written by us,
+so even the held-out figure is likely optimistic for real patients' words. The dev4 traps still read
+are questions about a symptom ("is a cough a sign of covid?": a question may be the person's own
+worry, so it is read), a relative's or a friend's illness told with no ending ("my grandma had
+jaundice", "my friend is always coughing"), "pins and needles in the sewing box" and "that joke
+was sick". The two dev3 traps still read are
 a relative's illness told as a story ("my mum had a stroke and her face drooped", "my grandad
 coughed up blood before he died"): the context rules keep a relative's event (a stroke) as
 current unless it is said to be past, so that a stroke happening now is never discounted, and look
