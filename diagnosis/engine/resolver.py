@@ -1276,7 +1276,12 @@ def everyday_forms(text: str, known: Container[str]) -> str:
     for pattern, replacement in EVERYDAY_RES:
         text = pattern.sub(lambda m, r=replacement: _everyday_sub(m, r, known), text)
     text = SHARED_ADJECTIVE_RE.sub(
-        lambda m: f"{m.group('a')} {m.group('part')} and {m.group('b')} {m.group('part')}", text
+        lambda m: (
+            m.group(0)
+            if m.group(0) in known  # a name of its own: "itchy and watery eyes"
+            else f"{m.group('a')} {m.group('part')} and {m.group('b')} {m.group('part')}"
+        ),
+        text,
     )
     if "feeling sick" in known:
         text = SICK_AND_RE.sub(" feeling sick", text)

@@ -73,6 +73,11 @@ def test_a_describing_word_is_shared_only_between_describing_words(index):
     assert _present(index, "cough and sore throat") == {"cough", "sore_throat"}
 
 
+def test_a_symptom_named_with_two_describing_words_stays_one_symptom(index):
+    """ "Itchy and watery eyes" is a knowledge-base name: not split into itchy eyes and watery eyes."""
+    assert _present(index, "Itchy and watery eyes") == {"itchy_watery_eyes"}
+
+
 @pytest.mark.parametrize(
     "text, slug",
     [
