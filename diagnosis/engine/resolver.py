@@ -900,7 +900,7 @@ EVERYDAY_RES = (
     (
         re.compile(
             r"\bbreathing(?:'s| is| has| was| keeps)?(?: (?:got|gotten|getting|become|becoming|been|gone))? (?:worse"
-            r"|harder|difficult|hard|laboured|labored|a struggle)\b"
+            r"|harder|difficult|hard|laboured|labored)\b"
         ),
         " short of breath ",
     ),
@@ -1076,10 +1076,12 @@ EVERYDAY_RES = (
     ),
 )
 EVERYDAY_RES += (
-    # "have to stop to get my breath", "can't catch my breath"
+    # "have to sit down halfway up the hill to get my breath": stopping to breathe (never "struggling to
+    # catch my breath" or "can't catch my breath", which may be severe and are left to their own phrases)
     (
         re.compile(
-            rf"\b(?:to|can't|cant|cannot|couldn't|couldnt|struggle to|struggling to) (?:get|catch) {_PART_OF} breath\b"
+            r"\b(?:stop|stops|stopped|stopping|sit down|sits down|sat down|sitting down|pause|paused|pausing|rest"
+            rf"|rested|resting)(?: [a-z]+){{0,4}}? to (?:get|catch) {_PART_OF} breath\b"
         ),
         " short of breath ",
     ),
@@ -1248,6 +1250,13 @@ _SHARED_PARTS = (
 SHARED_ADJECTIVE_RE = re.compile(
     rf"\b(?P<a>{_SHARED_ADJECTIVES}) and (?P<b>{_SHARED_ADJECTIVES}) (?P<part>{_SHARED_PARTS})\b"
 )
+# ... and two body parts sharing one describing word: "my feet and face have puffed up" is puffy
+# feet and a puffy face (a sign each), not one finding spread over both.
+_SHARED_STATES = {"puffed up": "puffy", "puffy": "puffy", "swollen": "swollen", "swelled up": "swollen"}
+SHARED_PART_RE = re.compile(
+    rf"\b(?P<a>{_SHARED_PARTS}|face) and (?:{_PART_OF} )?(?P<b>{_SHARED_PARTS}|face)"
+    r" (?:(?:have|has|are|is|look|looks|feel|feels|gone|got|all|both) )*(?P<state>puffed up|puffy|swollen|swelled up)\b"
+)
 # a hyphen inside a word the index does not know is a space ("bunged-up nose", "non-stop")
 HYPHENATED_RE = re.compile(r"\b[a-z]+(?:-[a-z]+)+\b")
 # "itching to get back to work" is eagerness, not an itch ("itching to the point it bleeds" is an itch)
@@ -1280,6 +1289,12 @@ def everyday_forms(text: str, known: Container[str]) -> str:
             m.group(0)
             if m.group(0) in known  # a name of its own: "itchy and watery eyes"
             else f"{m.group('a')} {m.group('part')} and {m.group('b')} {m.group('part')}"
+        ),
+        text,
+    )
+    text = SHARED_PART_RE.sub(
+        lambda m: (
+            f"{_SHARED_STATES[m.group('state')]} {m.group('a')} and {_SHARED_STATES[m.group('state')]} {m.group('b')}"
         ),
         text,
     )

@@ -46,7 +46,7 @@ def test_yellow_said_of_a_body_product_is_not_yellow_skin(index):
         ("he's off his milk", "loss_of_appetite"),
         ("her grazes are taking forever to heal", "slow_healing_wounds"),
         ("my stomach is getting huge", "swelling_of_stomach"),
-        ("I can't catch my breath walking to the shop", "breathlessness"),
+        ("I have to stop on the stairs to catch my breath", "breathlessness"),
         ("I have to rush out of class to be sick", "vomiting"),
     ],
 )
@@ -71,6 +71,19 @@ def test_two_symptoms_in_one_breath_are_both_read(index, text, slugs):
 def test_a_describing_word_is_shared_only_between_describing_words(index):
     """ "cough and sore throat" is two symptoms, never a "cough throat"."""
     assert _present(index, "cough and sore throat") == {"cough", "sore_throat"}
+
+
+def test_struggling_for_breath_is_never_made_milder(index):
+    """Stopping to get one's breath is breathlessness; struggling to catch it stays severe."""
+    assert "severe_breathlessness" in _present(index, "struggling to catch my breath")
+    assert "severe_breathlessness" not in _present(index, "have to sit down to get my breath")
+
+
+def test_two_body_parts_sharing_one_describing_word_are_both_read(index):
+    """ "my hands and face have puffed up": each a sign (pre-eclampsia), not one finding over both."""
+    assert {"swollen_extremities", "puffy_face_and_eyes"} <= _present(
+        index, "my hands and face have puffed up"
+    )
 
 
 def test_a_symptom_named_with_two_describing_words_stays_one_symptom(index):
