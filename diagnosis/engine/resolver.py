@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .context import (
+    OLDER_RELATIVES,
     ClauseContext,
     continues_story,
     is_habitual,
@@ -81,6 +82,10 @@ HEDGE_PHRASES = (
     "not helping",
     "no relief from",
     "no relief",
+    # "crying for no reason": the symptom with no cause the person knows of
+    "for no reason",
+    "for no reason at all",
+    "for no apparent reason",
 )
 # Names that contain a symptom word but are not that symptom: "hay fever" is not a fever.
 MASKED_PHRASES = (
@@ -142,6 +147,8 @@ _OWNER = r"(?:(?:my|his|her|their|your|the|our|both|all my|all his|all her) )?"
 _HURTS = (
     r"hurts?|hurting|aches?|aching|achy|killing(?: (?:me|him|her|them|us))?|sore|pounding|thumping"
     r"|throbbing|banging|raw|in agony|agony|painful|burning|pains|paining|in pain"
+    # "my knees are playing up", "joints flare up every few weeks"
+    r"|playing up|plays up|play up|flaring up|flares up|flare up|flared up|giving me gyp|giving me grief"
 )
 _INTENSIFIER = (
     r"(?:really|so|very|absolutely|just|bloody|proper|properly|still|constantly|always|all|a bit|quite)"
@@ -152,7 +159,8 @@ LAY_PAIN_RES = (
     # "my head is pounding", "knees are killing me", "back really hurts", "head is paining"
     re.compile(
         rf"\b{_OWNER}{_PART_IS} (?:(?:is|are|has been|have been|keeps|feels|feel|gets|get|was|were) )?"
-        rf"(?:{_INTENSIFIER} )?(?:(?:swollen|hot|tender|stiff) and |red and (?=raw))?(?:{_HURTS})\b"
+        rf"(?:{_INTENSIFIER} )?(?:(?:swollen|hot|tender|stiff|gurgling|rumbling|bloated|churning|cramping|tight|heavy)"
+        rf" and |red and (?=raw))?(?:{_HURTS})\b"
     ),
     # "pains in my tummy", "ache in my jaw", "hurts in my tummy", "agony in her back"
     re.compile(
@@ -165,8 +173,19 @@ LAY_PAIN_RES = (
         rf"(?P<part>{_PART})\b"
     ),
     re.compile(r"\bbad (?P<part>head|back|lower back|knees?|hips?|neck|joints?)\b"),
-    # phone autocorrect: "head ace", "tummy ace"
-    re.compile(rf"\b(?P<part>{_PART}) aces?\b"),
+    # "my back went", "without my back going", "back's seized up" ("my back went to..." is not)
+    re.compile(
+        rf"\b{_OWNER}(?P<part>back|lower back)(?:'s|s)? (?:has |have |keeps |keep )?(?:(?:going|went|goes|gone)"
+        r"(?: again| out| on me)?(?=$| when| while| as| after| lifting| bending| picking)|seized up|seizing up|locked"
+        r"|locked up|locking up|gave out|giving out|gives out)\b"
+    ),
+    # ... or "bad" said after it: "my back is so bad", "back's been bad for months"
+    re.compile(
+        rf"\b{_OWNER}(?P<part>head|back|lower back|knees?|hips?|neck|joints?)(?:'s|s)? (?:is|are|has been|have been|was"
+        r"|were|been|gets|get|got|getting)(?: (?:really|so|very|pretty|quite|that))? bad\b"
+    ),
+    # phone autocorrect and spelling by sound: "head ace", "tummy ace", "tummy akes"
+    re.compile(rf"\b(?P<part>{_PART}) (?:aces?|akes?)\b"),
 )
 # Pain said with what hurts to do ("pooing hurts", "it stings when I pee", "walking is painful"):
 # one rule per activity instead of a synonym for every wording.
@@ -187,7 +206,16 @@ ACTIVITY_PAIN_RES = (
     ),
 )
 # Aching everywhere is body aches ("aching all over", "sore all over").
-ALL_OVER_RE = re.compile(r"\b(?:aching|achy|aches|sore|hurting|hurts|painful) all over\b")
+ALL_OVER_RE = re.compile(
+    r"\b(?:aching|achy|achey|aches|sore|hurting|hurts|painful) (?:all over|everywhere)\b"
+)
+# "achy" said of no body part ("so achy", "achy and shivery") is aching all over; "legs are stiff and
+# achy" is about the legs and is left as it is.
+BARE_ACHY_RE = re.compile(r"\b(?:achy|achey)\b")
+_ANY_BODY_PART_RE = re.compile(
+    rf"\b(?:{_PART}|legs?|arms?|hands?|feet|foot|fingers?|toes?|shoulders?|calf|calves|thighs?|ankles?|wrists?"
+    r"|elbows?|body|limbs?|bones?|teeth|tooth|ears?)\b"
+)
 
 
 # Complaints said with a negation word that describe a symptom rather than deny one ("no energy",
@@ -220,7 +248,13 @@ DESCRIBING_NEGATIONS = {
     r"short of wind": "short of breath",
     r"winds (?:me|him|her|them) up": "irritable",
     r"(?:can't|cant|cannot|couldn't|couldnt) (?:bear|tolerate|stand) the (heat|cold)": r"can't stand the \1",
-    r"(?:can't|cant|couldn't|couldnt) walk straight": "unsteady walking",
+    r"(?:can't|cant|cannot|couldn't|couldnt) (?:bear|tolerate|stand|cope with|handle) (?:the )?(?:hot|warm) weather": (
+        "can't stand the heat"
+    ),
+    r"(?:can't|cant|cannot|couldn't|couldnt) (?:bear|tolerate|stand|cope with|handle) (?:the )?cold weather": (
+        "can't stand the cold"
+    ),
+    r"(?:can't|cant|couldn't|couldnt) walk (?:in )?(?:a )?straight(?: line)?": "unsteady walking",
     r"(?:get|gets|getting|got) puffed(?: out)?|puffed (?:out )?(?:climbing|walking|going up)": "out of puff",
     r"(?:can't|cant|cannot|couldn't|couldnt) get (?:my|his|her|the) words out": "slurred speech",
     r"(?:was|been|were|got) given (?:someone else's |someone elses |donated |donor |a unit of )?blood": "blood transfusion",
@@ -239,6 +273,9 @@ DESCRIBING_NEGATIONS = {
     r"(?:can't|cant|cannot|couldn't|couldnt) hold (?:my|his|her) (?:water|wee|pee)": "need to pee all the time",
     r"(?:can't|cant|cannot|couldn't|couldnt) finish (?:a|my) sentences?|(?:can|could) only say a few words": "too breathless to speak",
     r"(?:whole |my |his |her |the )?(?:left|right|one) side(?: of (?:my|his|her|the) (?:body|face))?(?: (?:has|have))?(?: gone| is| went| feels| feel)? (?:floppy|weak|limp|dead|useless)": "weakness on one side of the body",
+    # "one arm gone weak and floppy": one limb, said to be the one
+    r"one (?:arm|leg|hand)(?: (?:has|have))?(?: gone| is| went| feels| feel)? (?:floppy|weak|limp|dead|useless)"
+    r"(?: and (?:floppy|weak|limp|dead|useless))?": "weakness on one side of the body",
     r"(?:can't|cant|cannot|couldn't|couldnt|unable to) (?:put|bear) (?:any )?weight on": "painful walking",
     r"(?:feel|feels|feeling|felt) like (?:i'm|im|i am|i'll|ill|i|he's|she's) (?:going to|gonna|about to) (?:be sick|throw up|vomit|puke|spew|hurl)": "nauseous",
     r"(?:vomit|sick) (?:feeling|sensation)": "nauseous",
@@ -246,6 +283,22 @@ DESCRIBING_NEGATIONS = {
     r"(?:doesn't|doesnt|does not|don't|dont|didn't|didnt) know where (?:he|she|i|they) (?:is|am|are|was)": "confused",
     r"(?:vision|sight|eyesight) (?:is |has been |was )?(?:not|isn't|isnt) clear": "blurred vision",
     r"(?:didn't|didnt|did not|don't|dont|without|no) (?:use |using |wear |wearing )?(?:a )?condoms?": "unprotected sex",
+    # Effects on daily life that say one symptom only: "won't eat" (a child off their food), "can't
+    # turn my head" (a stiff neck), "can't feel my feet" (numbness), "doesn't know what day it is",
+    # "hasn't had a wet nappy", "the cut won't heal".
+    r"(?:won't|wont|will not|isn't|isnt|not|refusing to|refuses to) (?:eat|eating|feed|feeding)"
+    r"(?: (?:anything|much|properly|a thing|at all))?": "poor appetite",
+    r"(?:can't|cant|cannot|couldn't|couldnt|unable to) (?:turn|move|bend|twist) (?:my|his|her|their) (?:head|neck)": (
+        "stiff neck"
+    ),
+    r"(?:can't|cant|cannot|couldn't|couldnt) feel (?:my|his|her|their) (?:feet|foot|toes|hands|hand|fingers|legs|leg"
+    r"|arms|arm|face|lips)": "numbness",
+    r"(?:doesn't|doesnt|does not|don't|dont|didn't|didnt) know (?:what day it is|what year it is|who (?:i am|he is"
+    r"|she is|we are|i was)|where (?:he|she|i|they) (?:is|am|are|was))": "confused",
+    r"(?:haven't|havent|have not|hasn't|hasnt|not|no) (?:had |done )?(?:a |any )?wet nappy|(?:no|not any) wet nappies"
+    r"|(?:dry|bone dry) nappies": "hardly peeing",
+    r"(?:cuts?|wounds?|sores?|grazes?|scratches)(?: [a-z]+){0,3}? (?:isn't|isnt|aren't|arent|won't|wont|not|don't"
+    r"|dont|doesn't|doesnt|never) (?:heal|healing|healed|heal up|close up)": "slow healing wounds",
     # a blocked nose, not a breathing emergency
     r"(?:can't|cant|cannot|can not|hard to|struggling to|struggle to) breathe through (?:my|his|her|their|the) nose": (
         "blocked nose"
@@ -277,7 +330,10 @@ def lay_pain(clause: str) -> str:
         clause = pattern.sub(lambda m: " " + BODY_PART_PAIN[m.group("part")] + " ", clause)
     for pattern in ACTIVITY_PAIN_RES:
         clause = pattern.sub(lambda m: " " + _ACTIVITY_PAIN[m.group("act")] + " ", clause)
-    return " ".join(ALL_OVER_RE.sub(" body aches ", clause).split())
+    clause = ALL_OVER_RE.sub(" body aches ", clause)
+    if BARE_ACHY_RE.search(clause) and not _ANY_BODY_PART_RE.search(clause):
+        clause = BARE_ACHY_RE.sub(" body aches ", clause)
+    return " ".join(clause.split())
 
 
 # Comparisons with the person's usual self ("thirstier than normal", "peeing more than usual",
@@ -300,8 +356,25 @@ def _plain_form(match: re.Match) -> str:
     return match.group(0)
 
 
+# "getting stiffer", "feeling sicker each day": a symptom said to grow is the symptom
+_GROWING_WORD_RE = re.compile(
+    r"\b(?P<lead>getting|gotten|growing|becoming|feeling|got|gone) (?P<root>[a-z]{3,}?)(?P<end>ier|er)\b"
+)
+
+
+def _plain_growing(match: re.Match) -> str:
+    root, ending = match.group("root"), match.group("end")
+    candidates = [root + "y"] if ending == "ier" else [root, root[:-1], root + "e"]
+    for word in candidates:
+        if is_real_word(word) and word not in {"bett", "bet", "lat", "lon", "wat"}:
+            return f"{match.group('lead')} {word}"
+    return match.group(0)
+
+
 def plain_comparatives(clause: str) -> str:
     clause = _COMPARATIVE_WORD_RE.sub(_plain_form, clause)
+    if "er" in clause:
+        clause = _GROWING_WORD_RE.sub(_plain_growing, clause)
     for pattern, replacement in COMPARATIVE_RES:
         clause = pattern.sub(replacement, clause)
     return " ".join(clause.split())
@@ -345,7 +418,8 @@ BOUT_RE = re.compile(
 # about appetite, smell, taste, energy or sight going is the symptom itself and is left alone.
 RESOLVED_RE = re.compile(
     r"(?:\b(?:has|have|is|are|had)(?: all)? (?:gone|cleared|cleared up|settled|stopped|passed|disappeared)"
-    r"|\bwent away|\bgone away|\bcleared up)(?: (?:now|away|off|completely|for good))*$"
+    r"|\bwent away|\bgone away|\bcleared up)(?: (?:now|away|off|completely|for good|last week|last month|last night"
+    r"|yesterday|days ago|weeks ago|a few days ago|a week ago|a while ago|ages ago))*$"
     # "headache gone since taking paracetamol", "rash cleared up after the cream"
     r"|\b(?:gone|cleared up|went away|settled) (?:since|after|with) (?:taking|i took|using|the)\b"
 )
@@ -373,7 +447,8 @@ LAY_ANATOMY = {
     "anus": "bottom", "innards": "guts", "kneecap": "knee", "kneecaps": "knees", "belly button": "belly",
     "tummy button": "belly", "navel": "belly", "lumbar region": "lower back", "small of my back": "lower back",
     "base of my spine": "lower back", "bottom of my spine": "lower back", "pit of my stomach": "stomach",
-    "number two": "poo", "number twos": "poo", "down below": "",
+    "number two": "poo", "number twos": "poo", "down below": "", "fingernails": "nails", "fingernail": "nail",
+    "toenails": "nails", "toenail": "nail", "eyeballs": "eyes", "eyeball": "eye", "peckish": "hungry",
 }  # fmt: skip
 LAY_ANATOMY_RE = re.compile(
     _phrase_pattern.format("|".join(sorted(map(re.escape, LAY_ANATOMY), key=len, reverse=True)))
@@ -426,7 +501,7 @@ _PRODUCTS = {
     "eyes": "whites of (?:my |his |her |their |the )?eyes|eyes",
 }  # fmt: skip
 _COLOURS = {
-    "dark": "dark|brown|brownish|dark brown|orange|dark orange|amber|brandy|cola|coke|coca cola|tea|strong tea",
+    "dark": "dark|darker|brown|brownish|dark brown|orange|dark orange|amber|brandy|cola|coke|coca cola|tea|strong tea",
     "yellow": "neon yellow|neon|bright yellow|luminous|lucozade|fluorescent",
     "black": "black|jet black|tar|tarry|sticky black|black and sticky",
     "pale": "pale|white|grey|gray|clay|clay coloured|putty|chalky|light grey",
@@ -449,7 +524,7 @@ PRODUCT_COLOURS = {
 # Words that may stand between a product and its colour; never a negation word ("my sick isn't
 # bloody" keeps its denial).
 _LINK = (
-    r"(?:is|are|was|were|looks?|looked|looking|has|have|had|gone|turned|turning|going|been|got|comes? out"
+    r"(?:is|are|was|were|looks?|looked|looking|has|have|had|gone|turned|turning|going|been|got|getting|comes? out"
     r"|coming out|the colour of|the color of|colour of|like|a|an|very|quite|kind of|sort of|almost|all"
     r"|bit|a bit|really|coloured|colored|thick and|sticky and|with a|tinge)"
 )
@@ -745,7 +820,8 @@ QUANTITY_RES += (
     (
         re.compile(
             r"\b(?:drink|drinking|have|having) (?:\d+|two|three|four|five|six|seven|eight|nine|ten|a few|several"
-            r"|a couple of) (?:pints|cans|beers|glasses of wine|glasses|bottles of wine|units|shots)"
+            r"|a couple of|a|half a) (?:pints|cans|beers|glasses of wine|glasses|bottles of wine|units|shots|bottle"
+            r"|bottles)(?: of (?:wine|vodka|whisky|whiskey|gin|rum|cider|beer|spirits))?"
             r" (?:a|every|most|each) (?:day|days|night|nights|evening|evenings)\b"
         ),
         " drink every day ",
@@ -771,6 +847,459 @@ def quantities(text: str, known: Container[str]) -> str:
     for pattern, replacement in QUANTITY_RES:
         if replacement.strip() in known:
             text = pattern.sub(replacement, text)
+    return text
+
+
+# --- What people say instead of a symptom's name: its effect on the day, what others see, a verb
+# or adjective for it, two symptoms in one breath ----------------------------------------------------
+_PERSON = r"(?:i|i'm|im|i've|ive|i am|he|he's|hes|she|she's|shes|they|they're|baby|baby's|babys)"
+_PART_OF = r"(?:my|his|her|their|the|your)"
+# Each is rewritten into a phrase the index knows (checked by `everyday_forms`), so a rule whose
+# phrase is missing from a knowledge base does nothing.
+EVERYDAY_RES = (
+    # what others notice: "my wife says I'm yellow", "he's gone a yellowy colour"
+    (
+        re.compile(
+            rf"\b{_PERSON}(?: (?:am|is|are|has|have|had|was|were|look|looks|looked|looking|gone|turned|turning|going"
+            r"|been|getting|got|gone a|turned a|going a))* (?:a bit |a little |slightly |quite |very |all |kind of )?"
+            r"(?:yellow|yellowy|yellowish|jaundiced)(?: colour| color)?\b"
+            r"(?! (?:wee|pee|urine|phlegm|poo|stool|snot|mucus|sick|vomit|stuff|gunk|crust|spots|bits|discharge)\b)"
+        ),
+        " yellowish skin ",
+    ),
+    # "my speech sounds drunk", "words come out jumbled", "talking like he's drunk"
+    (
+        re.compile(
+            rf"\b(?:{_PART_OF} )?(?:speech|words|voice|talking)(?: [a-z']+){{0,2}}? (?:drunk|slurry|slurring|jumbled"
+            r"|garbled|muddled|all mixed up|mixed up)\b"
+            r"|\bwords (?:keep |keeps )?(?:come|came|coming) out (?:wrong|funny|all wrong)"
+            r"(?: and (?:jumbled|garbled|muddled))?\b"
+        ),
+        " slurred speech ",
+    ),
+    # two symptoms in one breath: "hot and cold all night", "hot and sweaty", "burning hot"
+    (re.compile(r"\bhot and cold\b|\bhot then cold\b|\bcold then hot\b"), " high temperature and chills "),
+    (
+        re.compile(
+            r"(?:^|"
+            + "|".join(rf"(?<=\b{w} )" for w in ("feel", "feels", "feeling", "felt", "i'm", "im", "am", "is"))
+            + r")hot and (?=(?:sweaty|shivery|shivering|clammy|shaky|feverish)\b)"
+        ),
+        " high temperature and ",
+    ),
+    (re.compile(r"\b(?:burning|boiling|roasting) hot\b|\bhot to (?:the )?touch\b"), " high temperature "),
+    (
+        re.compile(
+            r"(?<!slight )(?<!bit of )(?<!mild )(?<!low )\btemp(?:erature)?s?(?: (?:is|are|has been|keeps|keep|been|going"
+            r"|goes))? (?:up and down|coming and going"
+            r"|comes and goes|on and off)\b"
+        ),
+        " high temperature ",
+    ),
+    # "my breathing has got worse", "breathing is harder"
+    (
+        re.compile(
+            r"\bbreathing(?:'s| is| has| was| keeps)?(?: (?:got|gotten|getting|become|becoming|been|gone))? (?:worse"
+            r"|harder|difficult|hard|laboured|labored)\b"
+        ),
+        " short of breath ",
+    ),
+    # "sucking in under the ribs": a child working to breathe
+    (
+        re.compile(
+            rf"\b(?:sucking|pulling|drawing) in (?:under|between|below) {_PART_OF} ribs\b|\bribs (?:are )?sucking in\b"
+        ),
+        " struggling to breathe ",
+    ),
+    (
+        re.compile(
+            r"\bheart(?:'s| is| was| keeps| keep| kept| has been)? (?:skipping|missing|jumping|flipping|flip flopping"
+            r"|dropping)(?: (?:a beat|beats))?\b"
+        ),
+        " heart skipping beats ",
+    ),
+    (
+        re.compile(
+            rf"\blike (?:a |an )?(?:drum|drums|hammer|bird|butterfly|butterflies) (?:beating|banging|pounding|thumping"
+            rf"|fluttering|flapping) (?:in|inside) {_PART_OF} chest\b"
+        ),
+        " pounding heart ",
+    ),
+    # verbs: "scratching her bottom", "keep coughing things up", "running to the loo to wee"
+    (
+        re.compile(
+            rf"\bscratch(?:ing|es|ed)? (?:at )?{_PART_OF} (?P<part>bottom|bum|eyes|skin|scalp|head|arms|legs|back)\b"
+        ),
+        "itchy",
+    ),
+    (
+        re.compile(
+            r"\b(?:cough|coughs|coughing|coughed|bring|bringing|brings|brought|hawking|hacking)"
+            r" (?:up )?(?:stuff|things|gunk|goo|muck|gloop|bits|crud)(?: up)?\b"
+        ),
+        " coughing up phlegm ",
+    ),
+    (
+        re.compile(
+            r"\b(?:running|rushing|dashing|going|back and forth|up and down) to the (?:toilet|loo|bathroom)"
+            r" (?:to|for a) (?:wee|pee)\b"
+        ),
+        " need to pee all the time ",
+    ),
+    (
+        re.compile(
+            r"\bwak(?:e|es|ing|ed|ing up|e up|es up|ed up)(?: up)? (?:in a |covered in |with )?(?:sweat|sweating|sweaty"
+            r"|drenched|soaked|soaking|soaking wet|wet through|in a pool of sweat)\b"
+            r"|\bgoing through (?:\w+ )?(?:t-shirts|t shirts|tshirts|shirts|nighties|pyjamas|sheets) a night\b"
+        ),
+        " night sweats ",
+    ),
+    (
+        re.compile(rf"\boff {_PART_OF} (?:dinner|tea|breakfast|lunch|meals|grub|milk|feeds|bottle|food)\b"),
+        " off food ",
+    ),
+    (
+        re.compile(
+            r"\b(?:loose|runny|watery|explosive|liquid) nappies\b|\bnappies (?:are )?(?:loose|runny|watery)\b"
+        ),
+        " loose stools ",
+    ),
+    (
+        re.compile(
+            rf"\bspots (?:all )?over {_PART_OF} (?:body|tummy|belly|chest|back|arms|legs|skin|trunk)\b"
+        ),
+        " red spots all over ",
+    ),
+    (
+        re.compile(
+            rf"\bveins? (?:on|in|down) {_PART_OF} (?:legs?|calf|calves)(?: (?:are|is))? (?:sticking out|bulging"
+            r"|popping out|standing out)\b"
+        ),
+        " bulging veins in legs ",
+    ),
+    (
+        re.compile(
+            rf"\b(?:white|yellow|cream|creamy) (?:bits|spots|specks|dots|stuff) on {_PART_OF} tonsils\b"
+        ),
+        " white spots on tonsils ",
+    ),
+    (
+        re.compile(
+            r"\bappetite(?:'s| has| is)? (?:doubled|gone up|shot up|through the roof|increased|grown|huge|enormous)\b"
+        ),
+        " appetite increased ",
+    ),
+    (
+        re.compile(
+            r"\b(?:tummy|belly|stomach)(?:'s| has| is)?(?: (?:got|gotten|getting|grown|gone|become))?"
+            r"(?: (?:so|really|very|quite))? (?:big|huge"
+            r"|massive|enormous|bigger|larger)\b"
+        ),
+        " swollen belly ",
+    ),
+    (
+        re.compile(r"\b(?:drink|drinks|drinking) (?:every|most|each) (?:day|night|evening)s?\b"),
+        " drink every day ",
+    ),
+    (
+        re.compile(
+            r"\b(?:words|letters|print|writing|the page|text|things|everything)(?: (?:are|is|look|looks|go|goes|went"
+            r"|gone|going))?(?: all)? (?:fuzzy|blurry|blurred|out of focus|swimming)\b"
+        ),
+        " blurred vision ",
+    ),
+    (
+        re.compile(r"\b(?:dodgy|iffy|gippy|funny|upset|unsettled) (?:tummy|stomach|belly|guts)\b"),
+        " upset stomach ",
+    ),
+    (
+        re.compile(
+            r"\b(?:tummy|belly|stomach)(?:'s| is)? (?:doing|turning) (?:somersaults|cartwheels|backflips|flips)\b"
+            r"|\b(?:tummy|belly|stomach)(?:'s| is)? churning\b"
+        ),
+        " feeling sick ",
+    ),
+    (
+        re.compile(
+            r"\b(?:like|feel|feels|feeling|felt)(?: (?:i'm|im|i am|i was|being|he's|she's))? on a (?:boat|ship)\b"
+        ),
+        " vertigo ",
+    ),
+    # "peeing glass", "weeing razor blades": pain passing water said without "like"
+    (
+        re.compile(
+            r"\b(?:peeing|weeing|pissing) (?:broken glass|glass|razor blades?|razors|knives|fire|acid|needles)\b"
+        ),
+        " painful urination ",
+    ),
+    # comparisons for a sensation other than pain
+    (
+        re.compile(
+            r"\bhead(?:'s| is)?(?: feels| feel)? like (?:it's |its |it is )?(?:in a vice|being squeezed|going to (?:explode"
+            r"|burst)|about to (?:explode|burst)|splitting|exploding|a balloon)\b"
+        ),
+        " headache ",
+    ),
+    (
+        re.compile(
+            rf"\blike (?:ants|insects|bugs|spiders) crawling (?:in|on|over|under|all over) {_PART_OF} skin\b"
+        ),
+        " itchy skin ",
+    ),
+    (
+        re.compile(
+            r"\blike (?:i'm |im |i am |he's |she's |i've been )?breathing through a (?:straw|pillow|wet towel|wet flannel)\b"
+        ),
+        " short of breath ",
+    ),
+    (
+        re.compile(
+            rf"\blike (?:a |an )?(?:balloon|football|beach ball) in {_PART_OF} (?:tummy|belly|stomach)\b"
+        ),
+        " bloating ",
+    ),
+    (
+        re.compile(r"\b(?:like|feel|feels|feeling|felt) (?:a |an )?(?:zombie|walking zombie|zombies)\b"),
+        " exhausted ",
+    ),
+    (
+        re.compile(
+            r"\b(?:mind|thoughts|thinking)(?:'s| is| are)?(?: feels| feel)? like (?:cotton wool|mush|fog|porridge|treacle|soup)\b"
+        ),
+        " head is all foggy ",
+    ),
+    (
+        re.compile(
+            r"\bskin(?:'s| is)?(?: (?:feels|looks|gone))? like (?:a )?(?:lizard|lizards|crocodile|snake|reptile|fish scales)\b"
+        ),
+        " flaky skin ",
+    ),
+)
+EVERYDAY_RES += (
+    # "have to sit down halfway up the hill to get my breath": stopping to breathe (never "struggling to
+    # catch my breath" or "can't catch my breath", which may be severe and are left to their own phrases)
+    (
+        re.compile(
+            r"\b(?:stop|stops|stopped|stopping|sit down|sits down|sat down|sitting down|pause|paused|pausing|rest"
+            rf"|rested|resting)(?: [a-z]+){{0,4}}? to (?:get|catch) {_PART_OF} breath\b"
+        ),
+        " short of breath ",
+    ),
+    (
+        re.compile(
+            r"\b(?:spots|blotches|rash|rashes)(?: (?:keep|keeps|is|are|been|have been|has been))? spreading\b"
+        ),
+        " rash ",
+    ),
+    (
+        re.compile(
+            rf"\bscaly (?:elbows|knees|scalp|patches|plaques|bits)\b|\bscaly skin on {_PART_OF} (?:elbows|knees)\b"
+        ),
+        " scaly patches ",
+    ),
+    (
+        re.compile(r"\bskin(?:'s| is)? (?:coming|came|comes|peeling) (?:away|off)\b"),
+        " skin coming off ",
+    ),
+    # effects on the day: "fall asleep at my desk", "had to leave the meeting to be sick"
+    (
+        re.compile(
+            r"\b(?:fall|falls|falling|fell|dropping|nodding|nod) (?:asleep|off) (?:at|during|in|on|over) (?:my |the |his "
+            r"|her )?(?:desk|work|meetings?|the day|daytime|sofa|wheel|lunch|dinner|school|class|lessons?)\b"
+        ),
+        " tired ",
+    ),
+    (
+        re.compile(r"\b(?:had to|have to|ran|run|rushed|rush|went|go) (?:[a-z]+ ){0,4}?to be sick\b"),
+        " being sick ",
+    ),
+    (
+        re.compile(
+            r"\b(?:cuts?|grazes?|wounds?|sores?|scratches)(?: [a-z]+){0,3}? (?:take|takes|taking|took) (?:ages|weeks"
+            r"|forever|months|a long time|so long|too long) to (?:heal|close|close up|go|clear)\b"
+        ),
+        " slow healing wounds ",
+    ),
+    (
+        re.compile(
+            rf"\b(?:lump|swelling|swollen lump|bump)(?: [a-z]+){{0,2}}? (?:at|in|on) the front of {_PART_OF}"
+            r" (?:throat|neck)\b"
+        ),
+        " swelling in front of neck ",
+    ),
+)
+EVERYDAY_RES += (
+    (
+        re.compile(
+            r"\b(?:peeing|weeing)(?: (?:all through|all|most of|through|during|in))? (?:the )?(?:night|day|all the time"
+            r"|constantly"
+            r"|loads|lots)\b"
+        ),
+        " peeing a lot ",
+    ),
+    (
+        re.compile(
+            r"\b(?:sex|slept with \w+|sleeping with \w+|hooked up with \w+) without (?:protection|a condom|condoms"
+            r"|using (?:protection|a condom))\b"
+        ),
+        " unprotected sex ",
+    ),
+    (
+        re.compile(
+            rf"\b(?:{_PART_OF} )?(?:body|forehead|skin)(?:'s| is| feels| feel)?(?: (?:very|so|really|all))? hot\b"
+        ),
+        " high temperature ",
+    ),
+    (
+        re.compile(
+            rf"\bblack (?:dots|spots|bits|specks|heads) on {_PART_OF} (?:nose|chin|face|forehead|cheeks)\b"
+        ),
+        " blackheads ",
+    ),
+    (
+        re.compile(
+            rf"\b(?:clear |water |watery |fluid )?(?:bubbles|bubbly spots) on {_PART_OF} (?:skin|hands?|feet|arms?|legs?)\b"
+        ),
+        " blisters ",
+    ),
+    (
+        re.compile(
+            r"\b(?:knees?|knuckles|joints?|wrists?|elbows?)(?: (?:have|has|are|is|all))? (?:puffed up|puffy|fat|swelled up"
+            r"|blown up|come up|gone up)\b"
+        ),
+        " swollen joint ",
+    ),
+    (
+        re.compile(r"\b(?:everything|food|things)(?: (?:smells|tastes)) of nothing\b|\bsmell nothing\b"),
+        " lost sense of smell ",
+    ),
+    (
+        re.compile(
+            r"\b(?:eat|eats|ate|eaten|food|drink|drinks|milk|feeds?|meals?|it|everything)(?: [a-z]+){0,2}? (?:comes?"
+            r"|coming|came|keeps coming) (?:straight |right )?back up\b"
+        ),
+        " throwing up ",
+    ),
+    (
+        re.compile(
+            r"\b(?:gulping|guzzling|downing|glugging)(?: down)? (?:water|squash|drinks|pints|litres|bottles)\b"
+            r"|\bdrinking (?:loads|litres|gallons|pints|bottles) of (?:water|squash)\b"
+        ),
+        " very thirsty ",
+    ),
+    (
+        re.compile(
+            r"\beating (?:twice|double|two times) (?:what|as much as) (?:i|he|she|they) (?:used to|normally|usually)\b"
+        ),
+        " eating more than usual ",
+    ),
+    (
+        re.compile(
+            r"\bperiods? (?:last|lasts|lasting|go on for|goes on for|going on for) (?:\d+|eight|nine|ten|eleven|twelve"
+            r"|two|three|a couple of) (?:days|weeks)\b"
+        ),
+        " abnormal periods ",
+    ),
+    (
+        re.compile(
+            r"\b(?:urine|pee|wee|motions|poos|stools)(?: passing)? (?:many|lots of|loads of|so many|several|\d+|ten|ten"
+            r"|five|six|seven|eight) times(?: (?:a|per|in a|each) day)?\b"
+        ),
+        "times",
+    ),
+    (
+        re.compile(
+            rf"\b(?:hair (?:all )?(?:over|on|covering) {_PART_OF} pillow|pillow(?:'s| is)? covered in hair|clumps of hair"
+            r"|hair (?:coming out|falling out) in (?:clumps|handfuls))\b"
+        ),
+        " hair falling out ",
+    ),
+)
+# "can't go out in the sun without my skin blistering": what follows "without" happens every time
+CANNOT_WITHOUT_RE = re.compile(r"\b((?:can't|cant|cannot|can not|couldn't|couldnt) [a-z' ]+?) without\b")
+# Symptoms that are themselves past events ("had a blood transfusion years ago", "shared a needle
+# years back"): read in a clause about the past, where any other symptom is history.
+PAST_EXPOSURES = frozenset(
+    {"blood_transfusion_history", "unsterile_injections_history", "history_of_alcohol_consumption",
+     "high_risk_sexual_contact"}
+)  # fmt: skip
+OTHER_PEOPLE = OLDER_RELATIVES | {"friend", "friends", "mate", "mates", "neighbour", "colleague", "boss"}
+# "non stop", "nonstop": a lot ("weeing non stop" is "weeing a lot").
+NON_STOP_RE = re.compile(r"\bnon(?: |-)?stop\b")
+# The symptom's own name said with "feel" or "felt": "felt so rough" is "feeling rough".
+FEEL_RE = re.compile(r"\b(?:feel|feels|felt|feelin|am feeling|been feeling) (?=([a-z]+(?: [a-z]+)?))")
+# "sick and dizzy", "sicky": feeling sick (a bare "sick" said with another complaint, not "been sick").
+SICK_AND_RE = re.compile(
+    r"(?:^|"
+    + "|".join(rf"(?<=\b{w} )" for w in ("so", "bit", "all", "quite", "very", "i'm", "im"))
+    + r")sick(?= and (?!tired\b))|\bsicky\b"
+)
+# "she said it was sick" is praise; "that joke was sick" is not vomiting.
+# Two describing words for one body part: "red and itchy eyes" is red eyes and itchy eyes, "weak and
+# wobbly legs" weak legs and wobbly legs. Only known describing words are shared, so "cough and sore
+# throat" stays as it is.
+_SHARED_ADJECTIVES = (
+    r"red|sore|weak|stiff|dry|numb|swollen|puffy|tingly|tingling|itchy|painful|achy|aching|wobbly|flaky|raw|tender"
+    r"|watery|streaming|runny|blocked|bloodshot|scaly|shaky|sweaty|cold|hot|blotchy|crusty|bleeding|throbbing|heavy"
+    r"|gritty|burning|bruised|sticky|cracked"
+)
+_SHARED_PARTS = (
+    r"eyes?|legs?|arms?|knees?|joints?|skin|hands?|feet|foot|fingers?|toes?|throat|nose|lips?|tummy|belly|chest"
+    r"|back|neck|muscles|face|ankles?|gums|bum|bottom|wrists?|hips?|scalp|head"
+)
+SHARED_ADJECTIVE_RE = re.compile(
+    rf"\b(?P<a>{_SHARED_ADJECTIVES}) and (?P<b>{_SHARED_ADJECTIVES}) (?P<part>{_SHARED_PARTS})\b"
+)
+# ... and two body parts sharing one describing word: "my feet and face have puffed up" is puffy
+# feet and a puffy face (a sign each), not one finding spread over both.
+_SHARED_STATES = {"puffed up": "puffy", "puffy": "puffy", "swollen": "swollen", "swelled up": "swollen"}
+SHARED_PART_RE = re.compile(
+    rf"\b(?P<a>{_SHARED_PARTS}|face) and (?:{_PART_OF} )?(?P<b>{_SHARED_PARTS}|face)"
+    r" (?:(?:have|has|are|is|look|looks|feel|feels|gone|got|all|both) )*(?P<state>puffed up|puffy|swollen|swelled up)\b"
+)
+# a hyphen inside a word the index does not know is a space ("bunged-up nose", "non-stop")
+HYPHENATED_RE = re.compile(r"\b[a-z]+(?:-[a-z]+)+\b")
+# "itching to get back to work" is eagerness, not an itch ("itching to the point it bleeds" is an itch)
+ITCHING_TO_RE = re.compile(r"\bitching to (?!the\b|my\b|his\b|her\b|death\b|bits\b)(?=[a-z]+)")
+# "temp" or "temperature" said alone is a fever, as "a temperature" is
+BARE_TEMPERATURE_RE = re.compile(r"^(?:temp|temps|temperature|a temp|high temp)$")
+
+
+def _everyday_sub(match: re.Match, replacement: str, known: Container[str]) -> str:
+    if replacement == "times":
+        phrase = (
+            "frequent urination" if match.group(0).split()[0] in {"urine", "pee", "wee"} else "loose stools"
+        )
+        return f" {phrase} " if phrase in known else match.group(0)
+    if replacement == "itchy":
+        phrase = "itchy bottom" if match.group("part") in {"bottom", "bum"} else "itchy skin"
+        phrase = "itchy eyes" if match.group("part") == "eyes" else phrase
+        return f" {phrase} " if phrase in known else match.group(0)
+    said = (part.strip() for part in replacement.split(" and "))
+    return replacement if all(part in known for part in said if part) else match.group(0)
+
+
+def everyday_forms(text: str, known: Container[str]) -> str:
+    """Everyday wordings rewritten into the phrase the index knows (each only if it knows it)."""
+    text = ITCHING_TO_RE.sub(" eager to ", NON_STOP_RE.sub(" a lot ", text))
+    for pattern, replacement in EVERYDAY_RES:
+        text = pattern.sub(lambda m, r=replacement: _everyday_sub(m, r, known), text)
+    text = SHARED_ADJECTIVE_RE.sub(
+        lambda m: (
+            m.group(0)
+            if m.group(0) in known  # a name of its own: "itchy and watery eyes"
+            else f"{m.group('a')} {m.group('part')} and {m.group('b')} {m.group('part')}"
+        ),
+        text,
+    )
+    text = SHARED_PART_RE.sub(
+        lambda m: (
+            f"{_SHARED_STATES[m.group('state')]} {m.group('a')} and {_SHARED_STATES[m.group('state')]} {m.group('b')}"
+        ),
+        text,
+    )
+    if "feeling sick" in known:
+        text = SICK_AND_RE.sub(" feeling sick", text)
     return text
 
 
@@ -955,6 +1484,26 @@ TYPO_LONG_WORD = 9  # from this length two edits are allowed
 
 
 _WORD_RE = re.compile(r"(?<![\w'])[a-z]+(?![\w'])")
+
+
+# Spelling by sound: a crude English sound key (consonants as said, every vowel group one "a", a silent
+# "gh", "h" or non-rhotic "r" dropped), so "cauffing" and "coughing" share "kafang" and "exorsted" and
+# "exhausted" share "aksastad". Only tried on a non-word the edit distance above could not place.
+SOUND_MIN_CHARS = 5
+_SOUND_STEPS = (
+    (r"igh", "i"), (r"(?<=[aeiou])gh", "f"), (r"gh", ""), (r"ph", "f"), (r"ck", "k"), (r"ch", "k"),
+    (r"sh", "s"), (r"th", "0"), (r"tion", "sun"), (r"qu", "kw"), (r"x", "ks"), (r"c(?=[eiy])", "s"),
+    (r"c", "k"), (r"q", "k"), (r"z", "s"), (r"(?<=[aeiou])[hwy]", ""), (r"(?<=[aeiou])r(?=[^aeiou]|$)", ""),
+    (r"(?<=.)h", ""), (r"(?<=[^aeiou])e$", ""), (r"([a-z0])\1+", r"\1"), (r"[aeiouy]+", "a"),
+)  # fmt: skip
+_SOUND_RES = tuple((re.compile(pattern), replacement) for pattern, replacement in _SOUND_STEPS)
+
+
+def sound_key(word: str) -> str:
+    """How a word sounds, roughly: "nawshus" and "nauseous" are both "nasas"."""
+    for pattern, replacement in _SOUND_RES:
+        word = pattern.sub(replacement, word)
+    return word
 
 
 def _typo_budget(word: str) -> int:
@@ -1176,6 +1725,14 @@ class SymptomIndex:
                 if word in self._vocabulary:
                     self._word_slugs.setdefault(word, set()).add(slug)
         self._corrections: dict[str, str] = {}
+        self._hyphenated = frozenset(
+            word for phrase in self.phrases for word in phrase.split() if "-" in word.strip("-")
+        )
+        # The knowledge base's words by how they sound, for spelling by sound ("cauffing", "nawshus").
+        self._sounds: dict[str, set[str]] = {}
+        for word in self._vocabulary:
+            if len(word) >= TYPO_MIN_CHARS:
+                self._sounds.setdefault(sound_key(word), set()).add(word)
         self._bags_by_stem: dict[str, list[frozenset[str]]] = {}
         for bag in self._bags:
             for word in bag:
@@ -1222,6 +1779,15 @@ class SymptomIndex:
                     )
                 if len(closest) >= 1 and len({frozenset(self._word_slugs[c]) for c in closest}) == 1:
                     fixed = sorted(closest)[0]
+            if fixed == word and len(word) >= SOUND_MIN_CHARS:
+                # Spelling by sound ("cauffing", "nawshus", "exorsted"): the knowledge-base words that
+                # sound the same and start with the same letter, if they all mean the same symptoms.
+                key = sound_key(word)
+                same = {c for c in self._sounds.get(key, ()) if c[0] == word[0]}
+                if len({frozenset(self._word_slugs[c]) for c in same}) > 1:
+                    same = {c for c in same if is_real_word(c)}  # "cauff": "cough" before "caugh"
+                if len(key) >= 3 and same and len({frozenset(self._word_slugs[c]) for c in same}) == 1:
+                    fixed = sorted(same)[0]
         if len(self._corrections) < 5000:
             self._corrections[word] = fixed
         return fixed
@@ -1229,8 +1795,13 @@ class SymptomIndex:
     def _resolve_text(self, text: str, result: Resolution) -> None:
         # Typos are corrected first so a misspelt name is still masked ("hay fevor" is hay fever).
         text = lay_words(normalise(text))
+        if "-" in text:
+            text = HYPHENATED_RE.sub(
+                lambda m: m.group() if m.group() in self._hyphenated else m.group().replace("-", " "), text
+            )
         text = MASKED_RE.sub(" ", _WORD_RE.sub(lambda m: self.correct(m.group()), text))
-        text = quantities(similes(product_colours(text, self.phrases)), self.phrases)
+        text = everyday_forms(product_colours(text, self.phrases), self.phrases)
+        text = quantities(similes(text), self.phrases)
         text = RUNS_IN_FAMILY_RE.sub(" . family history of the condition . ", text)
         text = ANSWERED_NO_RE.sub(lambda m: f" no {m.group(1)}. ", text)
         text = BOUT_RE.sub(lambda m: m.group(1) or m.group(2), text)
@@ -1255,11 +1826,27 @@ class SymptomIndex:
             if self.phrases.get(" ".join(clause.split())):
                 pass  # a symptom's own name ("previous blood transfusion", "family history of ...")
             elif _not_current(clause, first_person):
+                self._past_exposures(clause, first_person, result)
                 clause, rest = _current_part(clause, first_person)
                 if self.phrases.get(rest):  # "... and family history of the condition" (a name)
                     self._resolve_clause(rest, result)
             self._temperature(clause, result)
             self._resolve_clause(clause.strip(), result)
+
+    def _past_exposures(self, clause: str, first_person: bool, result: Resolution) -> None:
+        """A past exposure said in the past ("had a blood transfusion years ago") is the finding; a
+        relative's or a hypothetical one is not."""
+        words = tokenise(clause)
+        if OTHER_PEOPLE.intersection(words):
+            return  # "my dad had a blood transfusion years ago": his history, not the person's
+        context = ClauseContext.build(words, [], question=False, first_person=first_person)
+        if not context.history or context.family or context.hypothetical_from is not None:
+            return
+        scratch = Resolution()
+        self._resolve_clause(clause.strip(), scratch)
+        for slug in scratch.present:
+            if slug in PAST_EXPOSURES:
+                result.add(slug, clause.strip(), 100.0, False)
 
     def _temperature(self, clause: str, result: Resolution) -> None:
         """A temperature given as a number ("temp of 39", "38.5 temperature", "101 F") is a fever."""
@@ -1306,13 +1893,27 @@ class SymptomIndex:
             return
         result.add(found[0], chip, found[1], negated)
 
+    def _feeling(self, match: re.Match) -> str:
+        """ "felt rough" as "feeling rough" when that is a phrase the index knows."""
+        words = match.group(1).split()
+        for size in (2, 1):
+            if len(words) >= size and " ".join(["feeling", *words[:size]]) in self.phrases:
+                return "feeling "
+        return match.group(0)
+
     def _resolve_clause(self, clause: str, result: Resolution) -> None:
         if not clause:
             return
+        if BARE_TEMPERATURE_RE.match(clause) and "high temperature" in self.phrases:
+            clause = "high temperature"
+        if "without" in clause:
+            clause = CANNOT_WITHOUT_RE.sub(r"\1 with", clause)
         if DESCRIBING_NEGATION_ANY.search(clause):
             for pattern, symptom in DESCRIBING_NEGATION_RES:
                 clause = pattern.sub(symptom, clause)
         clause = plain_comparatives(FILLER_RE.sub(" ", HEDGE_RE.sub(" ", clause)))
+        if "fe" in clause:
+            clause = FEEL_RE.sub(self._feeling, clause)
         clause = lay_pain(" ".join(NEGATION_PHRASE_RE.sub(" no ", clause).split()))
         # "vision's gone blurry", "baby's nappies": the 's of a contraction or possessive is dropped
         words = [_POSSESSIVE_S_RE.sub("", w).strip("'") if "'" in w else w for w in clause.split()]
