@@ -1,3 +1,5 @@
+from django.db import connections, router
+
 from recommendations.ranker_source import RankerChampion
 from recommendations.ranking import RANKER_NAME
 
@@ -14,12 +16,32 @@ def champion_version(name: str = "diagnosis") -> ModelVersion | None:
     ).first()
 
 
-def champion_id(name: str = "diagnosis") -> int | None:
-    return (
-        ModelVersion.objects.filter(name=name, alias=ModelVersion.Alias.CHAMPION)
-        .values_list("id", flat=True)
-        .first()
+def _champion_id_query(name: str):
+    return ModelVersion.objects.filter(name=name, alias=ModelVersion.Alias.CHAMPION).values_list(
+        "id", flat=True
     )
+
+
+_champion_id_sql: dict[tuple[str, str], tuple[str, tuple]] = {}
+
+
+def champion_id(name: str = "diagnosis") -> int | None:
+    """The champion's id, asked on every check so that a promotion made by any process on any host
+    is served on the next request. The statement never changes, so the ORM compiles it once per
+    database and model name and it is then run as it is: building it cost more CPU than the
+    database spent answering it (as ``diagnosis.selectors.knowledge_base_version``)."""
+    alias = router.db_for_read(ModelVersion)
+    compiled = _champion_id_sql.get((alias, name))
+    if compiled is None:
+        query = _champion_id_query(name)
+        query = query if query.ordered else query.order_by("pk")  # what .first() would run
+        sql, params = query[:1].query.get_compiler(using=alias).as_sql()
+        compiled = _champion_id_sql[(alias, name)] = (sql, tuple(params))
+    sql, params = compiled
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def model_artefact_payload(mv: ModelVersion) -> dict:
