@@ -1,5 +1,7 @@
 """gunicorn settings; every value can be overridden from the environment."""
 
+import ctypes
+import ctypes.util
 import gc
 import os
 
@@ -96,6 +98,17 @@ def _freeze_heap(server) -> None:
     gc.collect()
     gc.freeze()
     server.log.info("%d objects frozen before forking", gc.get_freeze_count())
+    _trim_heap(server)
+
+
+def _trim_heap(server) -> None:
+    """Hand the heap pages that building the snapshot and word lists used and freed back to the
+    operating system before forking: otherwise every worker inherits them as resident memory."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError) as exc:  # not glibc: nothing to trim
+        server.log.info("heap not trimmed (%s)", exc)
 
 
 def pre_fork(server, worker):

@@ -146,3 +146,42 @@ def test_warm_reading_loads_wordfreq_and_the_lexicon():
     warm_reading()
     assert profile_words._lexicon_cache is not None
     assert "wordfreq" in sys.modules
+
+
+def _fake_libc(monkeypatch, libc_or_error) -> None:
+    def cdll(name):
+        if isinstance(libc_or_error, Exception):
+            raise libc_or_error
+        return libc_or_error
+
+    fake = SimpleNamespace(CDLL=cdll, util=SimpleNamespace(find_library=lambda name: "libc.so.6"))
+    monkeypatch.setitem(CONF["when_ready"].__globals__, "ctypes", fake)
+
+
+def _warm_up_stubbed(monkeypatch) -> None:
+    from diagnosis import selectors
+    from diagnosis.engine import knowledge, predictor
+
+    monkeypatch.setattr(selectors, "current_snapshot", lambda: "snapshot")
+    monkeypatch.setattr(predictor, "current_model", lambda snapshot: SimpleNamespace(label="m"))
+    monkeypatch.setattr(knowledge, "warm_reading", lambda: None)
+
+
+def test_the_master_hands_freed_heap_pages_back_after_the_warm_up(monkeypatch, freezes):
+    """Building the snapshot and word lists frees memory the workers would otherwise all inherit
+    as resident pages: the master trims its heap once the warm-up is done, before forking."""
+    _warm_up_stubbed(monkeypatch)
+    _fake_libc(monkeypatch, SimpleNamespace(malloc_trim=lambda pad: freezes.append(f"trim {pad}") or 1))
+    CONF["when_ready"](SimpleNamespace(log=SimpleNamespace(info=lambda *a: None, warning=lambda *a: None)))
+    assert freezes == ["collect", "freeze", "trim 0"]
+
+
+def test_without_glibc_the_server_starts_untrimmed(monkeypatch, freezes):
+    _warm_up_stubbed(monkeypatch)
+    _fake_libc(monkeypatch, OSError("no libc here"))
+    logged = []
+    CONF["when_ready"](
+        SimpleNamespace(log=SimpleNamespace(info=lambda *a: logged.append(a), warning=lambda *a: None))
+    )
+    assert freezes == ["collect", "freeze"]
+    assert any("not trimmed" in str(a[0]) for a in logged)
