@@ -35,3 +35,52 @@ def test_same_answer_as_the_queryset_and_follows_every_change_at_once():
     ModelVersion.objects.filter(pk=one.pk).update(alias="")
     assert selectors.champion_id() is None
     assert selectors.champion_id("ranker") == other.pk
+
+
+@pytest.mark.django_db
+def test_both_versions_a_check_needs_in_one_statement_follow_every_change():
+    from diagnosis.models import KnowledgeBaseVersion
+    from diagnosis.selectors import knowledge_base_version
+
+    ModelVersion.objects.all().delete()
+    KnowledgeBaseVersion.objects.all().delete()
+    assert selectors.kb_version_and_champion_id() == (0, None)
+    one, two = _version(1), _version(2)
+    for promoted in (one, two, one):
+        ModelVersion.objects.exclude(pk=promoted.pk).update(alias=ModelVersion.Alias.ARCHIVED)
+        ModelVersion.objects.filter(pk=promoted.pk).update(alias=ModelVersion.Alias.CHAMPION)
+        edit = KnowledgeBaseVersion.objects.create(reason=f"edit before {promoted.version}")
+        with CaptureQueriesContext(connection) as queries:
+            got = selectors.kb_version_and_champion_id()
+        assert len(queries) == 1
+        assert got == (edit.pk, promoted.pk) == (knowledge_base_version(), selectors.champion_id())
+
+
+@pytest.mark.django_db
+def test_a_check_reads_both_versions_in_one_query_from_the_registry_and_asks_any_other_source(snapshot):
+    from diagnosis import selectors as diagnosis_selectors
+    from diagnosis.engine import predictor
+
+    with CaptureQueriesContext(connection) as queries:
+        served, model = diagnosis_selectors.serving_snapshot_and_model()
+    assert len(queries) == 1 and "mlops_modelversion" in queries[0]["sql"]
+    assert served.version == snapshot.version
+    assert model.version_id == selectors.champion_id()
+
+    asked = []
+
+    class PlainSource:  # the engine's protocol only: no combined statement
+        def champion_id(self):
+            asked.append("champion")
+            return None
+
+    registry = predictor.model_source()
+    predictor.register_model_source(PlainSource())
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            served, model = diagnosis_selectors.serving_snapshot_and_model()
+    finally:
+        predictor.register_model_source(registry)
+    assert asked == ["champion"]
+    assert len(queries) == 1 and "mlops_modelversion" not in queries[0]["sql"]  # the version only
+    assert served.version == snapshot.version and model.version_id is None
