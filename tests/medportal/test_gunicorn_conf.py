@@ -185,3 +185,42 @@ def test_without_glibc_the_server_starts_untrimmed(monkeypatch, freezes):
     )
     assert freezes == ["collect", "freeze"]
     assert any("not trimmed" in str(a[0]) for a in logged)
+
+
+def test_the_master_loads_the_url_configuration_before_forking(monkeypatch):
+    """Otherwise every new or recycled worker imports the URL modules and all views on its first
+    request."""
+    import django.urls
+
+    _warm_up_stubbed(monkeypatch)
+    loaded = []
+
+    class Resolver:
+        @property
+        def url_patterns(self):
+            loaded.append("patterns")
+
+        @property
+        def reverse_dict(self):
+            loaded.append("reverse")
+
+    monkeypatch.setattr(django.urls, "get_resolver", lambda: Resolver())
+    CONF["when_ready"](SimpleNamespace(log=SimpleNamespace(info=lambda *a: None, warning=lambda *a: None)))
+    assert loaded == ["patterns", "reverse"]
+
+
+def test_a_failing_url_warm_up_never_stops_the_server(monkeypatch, freezes):
+    import django.urls
+
+    _warm_up_stubbed(monkeypatch)
+    warnings = []
+
+    def broken():
+        raise ImportError("a view module is broken")
+
+    monkeypatch.setattr(django.urls, "get_resolver", broken)
+    CONF["when_ready"](
+        SimpleNamespace(log=SimpleNamespace(info=lambda *a: None, warning=lambda *a: warnings.append(a)))
+    )
+    assert warnings and "URLs not preloaded" in warnings[0][0]
+    assert freezes[:2] == ["collect", "freeze"]  # the heap is still frozen
