@@ -19,6 +19,7 @@ from medportal.limits import DAY
 
 from .engine.check import WIDE_SET
 from .engine.knowledge import DiseaseSpec, KnowledgeSnapshot, RuleSpec, snapshot_from_data
+from .engine.predictor import LoadedModel, current_model, model_source
 from .models import (
     ComplaintConcept,
     Disease,
@@ -100,6 +101,13 @@ def _kb_version_query():
 
 
 _kb_version_sql: dict[str, str] = {}
+
+
+def knowledge_base_version_statement(alias: str) -> tuple[str, tuple]:
+    """The compiled statement behind ``knowledge_base_version``, for a caller that runs it together
+    with others in one round trip (``mlops.selectors.kb_version_and_champion_id``)."""
+    sql, params = _kb_version_query()[:1].query.get_compiler(using=alias).as_sql()
+    return sql, tuple(params)
 
 
 def knowledge_base_version() -> int:
@@ -212,11 +220,13 @@ _snapshot_lock = threading.Lock()
 _cached_snapshot: KnowledgeSnapshot | None = None
 
 
-def current_snapshot() -> KnowledgeSnapshot:
-    """The snapshot for the current knowledge-base version (one cheap query to check), rebuilt
-    only when the version changes, so admin edits take effect on the next check without a restart."""
+def current_snapshot(version: int | None = None) -> KnowledgeSnapshot:
+    """The snapshot for the current knowledge-base version (one cheap query to check, unless the
+    caller has just read ``version``), rebuilt only when the version changes, so admin edits take
+    effect on the next check without a restart."""
     global _cached_snapshot
-    version = knowledge_base_version()
+    if version is None:
+        version = knowledge_base_version()
     snapshot = _cached_snapshot
     if snapshot is not None and snapshot.version == version:
         return snapshot
@@ -224,6 +234,20 @@ def current_snapshot() -> KnowledgeSnapshot:
         if _cached_snapshot is None or _cached_snapshot.version != version:
             _cached_snapshot = knowledge_snapshot()
         return _cached_snapshot
+
+
+def serving_snapshot_and_model() -> tuple[KnowledgeSnapshot, LoadedModel]:
+    """The knowledge snapshot and the model a check runs on, both as of now. A model source that
+    can read the knowledge-base version and its champion's id in one statement (the registry's,
+    ``mlops.serving``) saves a database round trip per check; both are still asked every time,
+    so an edit or a promotion made by any process on any host is served on the next check."""
+    versions = getattr(model_source(), "kb_version_and_champion_id", None)
+    if versions is None:
+        snapshot = current_snapshot()
+        return snapshot, current_model(snapshot)
+    kb_version, champion = versions()
+    snapshot = current_snapshot(kb_version)
+    return snapshot, current_model(snapshot, champion_id=champion)
 
 
 def snapshot_for_version(version: int) -> KnowledgeSnapshot:

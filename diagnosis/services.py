@@ -15,9 +15,8 @@ from accounts.selectors import profile_snapshot
 from .engine.check import CheckResult, run_check
 from .engine.complaints import Subject
 from .engine.context import pregnancy_and_breastfeeding, tokenise
-from .engine.predictor import current_model
 from .models import KnowledgeBaseVersion, SymptomSession
-from .selectors import ANSWER_LABELS, current_snapshot, model_version_exists
+from .selectors import ANSWER_LABELS, model_version_exists, serving_snapshot_and_model
 from .signals import check_saved
 
 logger = logging.getLogger(__name__)
@@ -126,8 +125,7 @@ def _engine_subject(subject: dict) -> Subject:
 
 
 def _evaluate(*, text: str, chips: list[str], subject: dict, answers: list[dict]) -> CheckResult:
-    snapshot = current_snapshot()
-    model = current_model(snapshot)
+    snapshot, model = serving_snapshot_and_model()
     return run_check(
         snapshot, model, text=text, chips=chips, answers=answers, subject=_engine_subject(subject)
     )

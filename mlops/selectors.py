@@ -1,3 +1,7 @@
+from django.db import connections, router
+
+from diagnosis.models import KnowledgeBaseVersion
+from diagnosis.selectors import knowledge_base_version, knowledge_base_version_statement
 from recommendations.ranker_source import RankerChampion
 from recommendations.ranking import RANKER_NAME
 
@@ -14,12 +18,62 @@ def champion_version(name: str = "diagnosis") -> ModelVersion | None:
     ).first()
 
 
-def champion_id(name: str = "diagnosis") -> int | None:
-    return (
-        ModelVersion.objects.filter(name=name, alias=ModelVersion.Alias.CHAMPION)
-        .values_list("id", flat=True)
-        .first()
+def _champion_id_query(name: str):
+    return ModelVersion.objects.filter(name=name, alias=ModelVersion.Alias.CHAMPION).values_list(
+        "id", flat=True
     )
+
+
+_champion_id_sql: dict[tuple[str, str], tuple[str, tuple]] = {}
+
+
+def champion_id(name: str = "diagnosis") -> int | None:
+    """The champion's id, asked on every check so that a promotion made by any process on any host
+    is served on the next request. The statement never changes, so the ORM compiles it once per
+    database and model name and it is then run as it is: building it cost more CPU than the
+    database spent answering it (as ``diagnosis.selectors.knowledge_base_version``)."""
+    alias = router.db_for_read(ModelVersion)
+    compiled = _champion_id_sql.get((alias, name))
+    if compiled is None:
+        query = _champion_id_query(name)
+        query = query if query.ordered else query.order_by("pk")  # what .first() would run
+        sql, params = query[:1].query.get_compiler(using=alias).as_sql()
+        compiled = _champion_id_sql[(alias, name)] = (sql, tuple(params))
+    sql, params = compiled
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+_versions_sql: dict[tuple[str, str], tuple[str, tuple] | None] = {}
+
+
+def kb_version_and_champion_id(name: str = "diagnosis") -> tuple[int, int | None]:
+    """(the newest knowledge-base version's id or 0, the champion's id or None): what every check
+    asks before it runs, in one statement made of the two compiled ones (``SELECT (...), (...)``)
+    instead of two round trips. Separate queries when a router keeps the tables apart."""
+    alias = router.db_for_read(ModelVersion)
+    if (alias, name) not in _versions_sql:
+        _versions_sql[(alias, name)] = _versions_statement(alias, name)
+    compiled = _versions_sql[(alias, name)]
+    if compiled is None:
+        return knowledge_base_version(), champion_id(name)
+    sql, params = compiled
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        kb_version, champion = cursor.fetchone()
+    return kb_version or 0, champion
+
+
+def _versions_statement(alias: str, name: str) -> tuple[str, tuple] | None:
+    if router.db_for_read(KnowledgeBaseVersion) != alias:
+        return None
+    kb_sql, kb_params = knowledge_base_version_statement(alias)
+    query = _champion_id_query(name)
+    query = query if query.ordered else query.order_by("pk")
+    champion_sql, champion_params = query[:1].query.get_compiler(using=alias).as_sql()
+    return f"SELECT ({kb_sql}), ({champion_sql})", (*kb_params, *champion_params)
 
 
 def model_artefact_payload(mv: ModelVersion) -> dict:

@@ -19,6 +19,10 @@ class RegistrySource:
     def champion_id(self) -> int | None:
         return selectors.champion_id()
 
+    def kb_version_and_champion_id(self) -> tuple[int, int | None]:
+        """Both ids a check needs, in one statement (``diagnosis.selectors.serving_snapshot_and_model``)."""
+        return selectors.kb_version_and_champion_id()
+
     def candidates(self, champion_id: int) -> list[ModelVersion]:
         return list(ModelVersion.objects.filter(pk=champion_id)) + list(
             selectors.fallback_versions(exclude=champion_id)[:3]

@@ -139,8 +139,19 @@ def serving_status() -> dict:
     return dict(_status)
 
 
-def current_model(snapshot: KnowledgeSnapshot) -> LoadedModel:
-    cid = _source.champion_id() if _source is not None else None
+_ASK = object()
+
+
+def model_source() -> ModelSource | None:
+    return _source
+
+
+def current_model(snapshot: KnowledgeSnapshot, champion_id=_ASK) -> LoadedModel:
+    """The served model for ``snapshot``: the source's champion (``champion_id`` if the caller has
+    just read it, else asked now), loaded once per champion and knowledge-base version."""
+    if champion_id is _ASK:
+        champion_id = _source.champion_id() if _source is not None else None
+    cid = champion_id
     key = (cid, snapshot.version)
     model = _cache.get(key)
     if model is not None:

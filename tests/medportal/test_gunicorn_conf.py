@@ -146,3 +146,81 @@ def test_warm_reading_loads_wordfreq_and_the_lexicon():
     warm_reading()
     assert profile_words._lexicon_cache is not None
     assert "wordfreq" in sys.modules
+
+
+def _fake_libc(monkeypatch, libc_or_error) -> None:
+    def cdll(name):
+        if isinstance(libc_or_error, Exception):
+            raise libc_or_error
+        return libc_or_error
+
+    fake = SimpleNamespace(CDLL=cdll, util=SimpleNamespace(find_library=lambda name: "libc.so.6"))
+    monkeypatch.setitem(CONF["when_ready"].__globals__, "ctypes", fake)
+
+
+def _warm_up_stubbed(monkeypatch) -> None:
+    from diagnosis import selectors
+    from diagnosis.engine import knowledge, predictor
+
+    monkeypatch.setattr(selectors, "current_snapshot", lambda: "snapshot")
+    monkeypatch.setattr(predictor, "current_model", lambda snapshot: SimpleNamespace(label="m"))
+    monkeypatch.setattr(knowledge, "warm_reading", lambda: None)
+
+
+def test_the_master_hands_freed_heap_pages_back_after_the_warm_up(monkeypatch, freezes):
+    """Building the snapshot and word lists frees memory the workers would otherwise all inherit
+    as resident pages: the master trims its heap once the warm-up is done, before forking."""
+    _warm_up_stubbed(monkeypatch)
+    _fake_libc(monkeypatch, SimpleNamespace(malloc_trim=lambda pad: freezes.append(f"trim {pad}") or 1))
+    CONF["when_ready"](SimpleNamespace(log=SimpleNamespace(info=lambda *a: None, warning=lambda *a: None)))
+    assert freezes == ["collect", "freeze", "trim 0"]
+
+
+def test_without_glibc_the_server_starts_untrimmed(monkeypatch, freezes):
+    _warm_up_stubbed(monkeypatch)
+    _fake_libc(monkeypatch, OSError("no libc here"))
+    logged = []
+    CONF["when_ready"](
+        SimpleNamespace(log=SimpleNamespace(info=lambda *a: logged.append(a), warning=lambda *a: None))
+    )
+    assert freezes == ["collect", "freeze"]
+    assert any("not trimmed" in str(a[0]) for a in logged)
+
+
+def test_the_master_loads_the_url_configuration_before_forking(monkeypatch):
+    """Otherwise every new or recycled worker imports the URL modules and all views on its first
+    request."""
+    import django.urls
+
+    _warm_up_stubbed(monkeypatch)
+    loaded = []
+
+    class Resolver:
+        @property
+        def url_patterns(self):
+            loaded.append("patterns")
+
+        @property
+        def reverse_dict(self):
+            loaded.append("reverse")
+
+    monkeypatch.setattr(django.urls, "get_resolver", lambda: Resolver())
+    CONF["when_ready"](SimpleNamespace(log=SimpleNamespace(info=lambda *a: None, warning=lambda *a: None)))
+    assert loaded == ["patterns", "reverse"]
+
+
+def test_a_failing_url_warm_up_never_stops_the_server(monkeypatch, freezes):
+    import django.urls
+
+    _warm_up_stubbed(monkeypatch)
+    warnings = []
+
+    def broken():
+        raise ImportError("a view module is broken")
+
+    monkeypatch.setattr(django.urls, "get_resolver", broken)
+    CONF["when_ready"](
+        SimpleNamespace(log=SimpleNamespace(info=lambda *a: None, warning=lambda *a: warnings.append(a)))
+    )
+    assert warnings and "URLs not preloaded" in warnings[0][0]
+    assert freezes[:2] == ["collect", "freeze"]  # the heap is still frozen
