@@ -213,7 +213,7 @@ def _register_challenger(dataset, snapshot, algorithm: str | None) -> ModelVersi
     champion_mv = ModelVersion.objects.filter(name="diagnosis", alias=ModelVersion.Alias.CHAMPION).first()
     algorithm = algorithm or (champion_mv.algorithm if champion_mv else DEFAULT_ALGORITHM)
     candidate = _selected_candidate(algorithm, dataset, snapshot)
-    challenger_mv = register_candidate(candidate, dataset, snapshot, settings.MODEL_STORE_DIR)
+    challenger_mv = register_candidate(candidate, dataset, snapshot)
     challenger_mv.alias = ModelVersion.Alias.CHALLENGER
     challenger_mv.save(update_fields=["alias"])
     return challenger_mv

@@ -28,14 +28,13 @@ logger = logging.getLogger(__name__)
 
 
 def model_version_save_and_register(
-    *, payload: dict, name: str, algorithm: str, data_fingerprint: str, model_dir=None, **fields
+    *, payload: dict, name: str, algorithm: str, data_fingerprint: str, **fields
 ) -> ModelVersion:
     """Store a trained model's artefact (``STORAGES["models"]``, seen by every host, with its
     checksum) and register it; `fields` are the rest of `model_version_register`'s arguments.
 
     The name carries the registry name, data fingerprint, algorithm and a millisecond stamp, so
-    two runs never write the same artefact. ``model_dir`` is ignored: callers written when
-    artefacts were files in ``MODEL_STORE_DIR`` still pass it. The artefact is stored before its
+    two runs never write the same artefact. The artefact is stored before its
     registry row is written, so a registered version never names bytes that were not stored (not
     one transaction: with it, the redelivered retrain of tests/integration/test_faults.py (c)
     did not finish)."""

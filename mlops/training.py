@@ -392,7 +392,9 @@ def conformal_entry(candidate: TrainedCandidate, dataset: Dataset, snapshot: Kno
     )
 
 
-def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: KnowledgeSnapshot, model_dir):
+def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: KnowledgeSnapshot):
+    """Store the candidate's artefact (estimator, features, temperature and conformal calibration)
+    and register it, unpromoted: promotion is a separate, gated step."""
     payload = {
         "estimator": candidate.estimator,
         "symptoms": list(snapshot.symptoms),
@@ -403,7 +405,6 @@ def register_candidate(candidate: TrainedCandidate, dataset: Dataset, snapshot: 
     payload.update(conformal_entry(candidate, dataset, snapshot))
     return model_version_save_and_register(
         payload=payload,
-        model_dir=model_dir,
         name="diagnosis",
         algorithm=candidate.algorithm,
         params=candidate.params,

@@ -115,7 +115,7 @@ def trained_champion(db, snapshot, settings, _trained_candidate):
     from mlops.training import register_candidate
 
     candidate, dataset = _trained_candidate
-    mv = register_candidate(candidate, dataset, snapshot, settings.MODEL_STORE_DIR)
+    mv = register_candidate(candidate, dataset, snapshot)
     # Small enough to train in seconds, so the gates refuse it (tests/mlops promotes a normal model
     # through every gate); tests elsewhere only need some champion, hence the recorded override.
     return model_version_promote(

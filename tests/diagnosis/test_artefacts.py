@@ -54,9 +54,7 @@ def test_a_corrupt_champion_falls_back_to_the_last_good_version(
     from mlops.training import build_dataset, register_candidate, train_candidate
 
     dataset = build_dataset(snapshot, per_disease=40, seed=11)
-    newer = register_candidate(
-        train_candidate("naive_bayes", dataset, snapshot), dataset, snapshot, settings.MODEL_STORE_DIR
-    )
+    newer = register_candidate(train_candidate("naive_bayes", dataset, snapshot), dataset, snapshot)
     model_version_promote(model_version=newer, reason="test", override_reason="test: serving, not the gates")
     tamper_artefact(newer, b"not a zip file")
     model = current_model(snapshot)
@@ -83,9 +81,7 @@ def test_promotion_is_picked_up_without_a_restart(snapshot, trained_champion, se
 
     assert current_model(snapshot).version_id == trained_champion.pk
     dataset = build_dataset(snapshot, per_disease=40, seed=12)
-    newer = register_candidate(
-        train_candidate("naive_bayes", dataset, snapshot), dataset, snapshot, settings.MODEL_STORE_DIR
-    )
+    newer = register_candidate(train_candidate("naive_bayes", dataset, snapshot), dataset, snapshot)
     model_version_promote(model_version=newer, reason="test", override_reason="test: serving, not the gates")
     assert current_model(snapshot).version_id == newer.pk
     assert ModelVersion.objects.get(pk=trained_champion.pk).alias == ModelVersion.Alias.ARCHIVED

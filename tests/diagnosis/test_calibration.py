@@ -65,9 +65,7 @@ def test_the_served_model_applies_the_stored_temperature(_trained_candidate, sna
     from mlops.training import register_candidate
 
     candidate, dataset = _trained_candidate
-    version = register_candidate(
-        replace(candidate, temperature=1.7), dataset, snapshot, settings.MODEL_STORE_DIR
-    )
+    version = register_candidate(replace(candidate, temperature=1.7), dataset, snapshot)
     model = load_version(version)
     assert model.temperature == 1.7
     raw = model.estimator.predict_proba(featurise([["cough", "fever"]], [30], ["f"], model.symptoms))

@@ -106,7 +106,7 @@ def test_registration_stores_the_calibration_the_benchmarks_measure(snapshot, se
     from mlops.training import conformal_entry, register_candidate
 
     candidate, dataset = _trained_candidate
-    mv = register_candidate(candidate, dataset, snapshot, settings.MODEL_STORE_DIR)
+    mv = register_candidate(candidate, dataset, snapshot)
     stored = model_artefact_payload(mv)["conformal"]
     assert stored == conformal_entry(candidate, dataset, snapshot)["conformal"]
     assert from_artefact({"conformal": stored}).n > 18 * MIN_CELL

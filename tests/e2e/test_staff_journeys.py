@@ -81,13 +81,9 @@ def test_admin_promotes_a_model_version_in_django_admin(kb_live, page, shot, set
 
     snapshot = current_snapshot()
     dataset = build_dataset(snapshot, per_disease=40, seed=5)
-    first = register_candidate(
-        train_candidate("naive_bayes", dataset, snapshot), dataset, snapshot, settings.MODEL_STORE_DIR
-    )
+    first = register_candidate(train_candidate("naive_bayes", dataset, snapshot), dataset, snapshot)
     model_version_promote(model_version=first, reason="setup", override_reason="e2e setup: small model")
-    second = register_candidate(
-        train_candidate("logistic_regression", dataset, snapshot), dataset, snapshot, settings.MODEL_STORE_DIR
-    )
+    second = register_candidate(train_candidate("logistic_regression", dataset, snapshot), dataset, snapshot)
     dana, secret = _staff("dana@example.test", "admin")
     base = kb_live.url
     _login_with_totp(page, base, dana.email, secret)

@@ -664,14 +664,13 @@ def test_a_corrupt_or_missing_champion_falls_back_to_the_last_good_version(
 
     assert connection.vendor == "postgresql"
     candidate, dataset = _trained_candidate
-    store = Path(settings.MODEL_STORE_DIR)
     good = model_version_promote(
-        model_version=register_candidate(candidate, dataset, snapshot, store),
+        model_version=register_candidate(candidate, dataset, snapshot),
         reason="first",
         override_reason="test: serving faults, not the gates",
     )
     champion = model_version_promote(
-        model_version=register_candidate(candidate, dataset, snapshot, store),
+        model_version=register_candidate(candidate, dataset, snapshot),
         reason="second",
         override_reason="test: serving faults, not the gates",
     )

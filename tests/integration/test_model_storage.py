@@ -107,8 +107,8 @@ def registry(kb, snapshot, _trained_candidate):
     from mlops.training import register_candidate
 
     candidate, dataset = _trained_candidate
-    v1 = register_candidate(replace(candidate, temperature=1.3), dataset, snapshot, None)
-    v2 = register_candidate(candidate, dataset, snapshot, None)
+    v1 = register_candidate(replace(candidate, temperature=1.3), dataset, snapshot)
+    v2 = register_candidate(candidate, dataset, snapshot)
     now = timezone.now()
     ModelVersion.objects.filter(pk=v1.pk).update(
         alias=ModelVersion.Alias.ARCHIVED, promoted_at=now - timezone.timedelta(hours=1)

@@ -36,7 +36,7 @@ def register(snapshot, settings):
     from mlops.training import register_candidate
 
     def _register(candidate, dataset):
-        return register_candidate(candidate, dataset, snapshot, settings.MODEL_STORE_DIR)
+        return register_candidate(candidate, dataset, snapshot)
 
     return _register
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from diagnosis.engine.algorithms import ALGORITHMS, BASELINE_ALGORITHM
@@ -70,7 +69,7 @@ class Command(BaseCommand):
         candidates = self._train_and_report(chosen, dataset, snapshot, seed)
         best, why = select_candidate(candidates, dataset)
         final = refit_candidate(best, dataset, snapshot, seed=seed)
-        best_mv = register_candidate(final, dataset, snapshot, settings.MODEL_STORE_DIR)
+        best_mv = register_candidate(final, dataset, snapshot)
         refit = final.metrics.get("refit", {})
         self.stdout.write(
             f"Selected {why}. Refit on {refit.get('patients', len(dataset.train))} training and selection "
