@@ -34,6 +34,7 @@ from .context import (
     ClauseContext,
     Span,
     age_months_from_text,
+    answered_no,
     clauses,
     continues_story,
     duration_days,
@@ -48,6 +49,7 @@ from .context import (
     temperature_c,
     thing_said_to_be_fine,
     tokenise,
+    vital_sign_asked,
     withdrawn,
 )
 
@@ -617,7 +619,8 @@ class ComplaintCatalogue:
             for n in numbers:
                 starts.append(position)
                 position += len(all_clauses[n].tokens)
-            search = _back_references_resolved([all_clauses[n].tokens for n in numbers])
+            reply = [w for m in by_sentence.get(sentence + 1, []) for w in all_clauses[m].tokens]
+            search = _words_to_search([all_clauses[n] for n in numbers], reply)
             found = _drop_denials_read_as_findings(
                 self.index.find(search, sentence), search, self.index.with_negation
             )
@@ -811,6 +814,17 @@ def moves_on(following: list[str]) -> bool:
         and following[1] in NEW_SUBJECT_WORDS
         and BACK_REFERENCES.isdisjoint(following[1:4])
     )
+
+
+def _words_to_search(sentence_clauses: list, reply: list[str]) -> list[str]:
+    """The sentence's words as terms are matched against them, word for word (spans unchanged):
+    pointers back to what was called fine resolved, and a question about a sign of life answered
+    "no" read as its absence ("is he breathing? no" is "is not breathing")."""
+    search = _back_references_resolved([c.tokens for c in sentence_clauses])
+    asked = vital_sign_asked(search)
+    if asked is not None and sentence_clauses[-1].question and answered_no(reply):
+        search[asked - 1] = "not"
+    return search
 
 
 # After "the other" these say that "other" stands alone for the thing ("the other went dark").

@@ -218,6 +218,8 @@ def sentence_answers(tokens: list[str]) -> dict[int, Assertion]:
         if end not in ("?", ":"):
             continue
         reply = sentences[i + 1][0]
+        if vital_sign_asked(words) is not None and answered_no(reply):
+            continue  # "is he breathing? no" is not a denial: complaints read it as "not breathing"
         if reply[:1] and reply[0] in NEGATIVE_ANSWERS and (len(reply) <= 3 or reply[1:2] == ["just"]):
             answers[i] = Assertion.NEGATED
         elif _answered_of_own(reply):
@@ -251,6 +253,35 @@ NOTHING_DENIES = {
 }  # fmt: skip
 NEGATIVE_ANSWERS = {"no", "nope", "nah", "none", "never", "negative", "nil"}
 POSITIVE_ANSWERS = {"yes", "yeah", "yep", "yup", "definitely", "loads"}
+
+# Signs of life a call handler asks about. "is he breathing? no" reports that he is not breathing:
+# the answer describes the person, it does not deny a symptom.
+VITAL_SIGNS = frozenset({"breathing", "breathe", "responding", "responsive", "conscious"})
+
+
+def vital_sign_asked(question: list[str]) -> int | None:
+    """Where a yes/no question asks about a sign of life ("is he breathing", "is she still
+    responding", "is he breathing normally"); not "is my breathing ok" (the noun) nor "are you
+    breathing ok" (how well, not whether)."""
+    for at, word in enumerate(question):
+        if (
+            word in VITAL_SIGNS
+            and at
+            and question[at - 1] not in _POSSESSIVES
+            and all(w in _VITAL_SIGN_TAIL for w in question[at + 1 :])
+        ):
+            return at
+    return None
+
+
+_POSSESSIVES = frozenset({"my", "your", "his", "her", "their", "our", "the", "its"})
+_VITAL_SIGN_TAIL = frozenset({"at", "all", "now", "still", "normally", "properly", "anymore"})
+
+
+def answered_no(reply: list[str]) -> bool:
+    """ "no", "no he isn't", "nope not at all": a reply that starts by saying no."""
+    return bool(reply) and reply[0] in NEGATIVE_ANSWERS
+
 
 # --- triggers ----------------------------------------------------------------------------------
 NEGATION_WORDS = {

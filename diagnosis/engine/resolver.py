@@ -1673,6 +1673,21 @@ def content_bag(words: list[str]) -> frozenset[str]:
     )
 
 
+def _word_bags(phrases: dict[str, str]) -> dict[frozenset[str], str]:
+    """Each phrase as a set of word stems, for phrases said in another order or form ("nose is
+    streaming" is "streaming nose"). A set two symptoms share is left out rather than guessed."""
+    bags: dict[frozenset[str], str | None] = {}
+    for phrase, slug in phrases.items():
+        words = phrase.replace("'", "").split()
+        if set(words) & NEGATION_CUES or set(phrase.split()) & NEGATION_CUES:
+            continue
+        bag = content_bag(words)
+        if len(bag) < BAG_MIN_WORDS:
+            continue
+        bags[bag] = slug if bags.get(bag, slug) == slug else None
+    return {bag: slug for bag, slug in bags.items() if slug}
+
+
 class SymptomIndex:
     """An in-memory phrase index built from the knowledge base (a few thousand phrases)."""
 
@@ -1689,18 +1704,7 @@ class SymptomIndex:
         # Sorted display entries for autocomplete: (normalised phrase, slug).
         self._autocomplete = sorted(self.phrases.items(), key=lambda kv: (len(kv[0]), kv[0]))
         self._normalised_names = {slug: normalise(name) for slug, name in names.items()}
-        # Each phrase as a set of word stems, for phrases said in another order or form ("nose is
-        # streaming" is "streaming nose"). A set two symptoms share is left out rather than guessed.
-        bags: dict[frozenset[str], str | None] = {}
-        for phrase, slug in self.phrases.items():
-            words = phrase.replace("'", "").split()
-            if set(words) & NEGATION_CUES or set(phrase.split()) & NEGATION_CUES:
-                continue
-            bag = content_bag(words)
-            if len(bag) < BAG_MIN_WORDS:
-                continue
-            bags[bag] = slug if bags.get(bag, slug) == slug else None
-        self._bags = {bag: slug for bag, slug in bags.items() if slug}
+        self._bags = _word_bags(self.phrases)
         # One-word phrases by stem, for other forms of the word ("coughed", "itches", "sneezed").
         singles: dict[str, str | None] = {}
         for phrase, slug in self.phrases.items():

@@ -84,3 +84,35 @@ def test_a_pointer_back_to_what_was_called_fine_is_that_thing(text):
 )
 def test_the_pointer_back_adds_nothing_that_was_not_said(text):
     assert level(text) != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a question about a sign of life answered "no" reports its absence
+        "is he breathing? no",
+        "is she still responding? no she isnt",
+        # lay names for the reliever and "barely get words out" in an asthma attack
+        "my asthma pump isnt helping and I can barely get words out",
+        # alcohol or a spiked drink and not staying awake
+        "I think my drink was spiked, I can't stay awake",
+        "my flatmate drank loads and we can't wake her",
+    ],
+)
+def test_signs_of_life_and_lay_words_for_them_are_emergencies(text):
+    assert level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is he breathing? yes, just coughing a bit",
+        "are you breathing ok? no, a bit stuffy from my cold",
+        "my breast pump isnt working",
+        "my insulin pump is not working properly, sugars normal",
+        "drank too much last night, very sleepy and hungover today",
+        "I think my drink was spiked last night, I feel fine now",
+    ],
+)
+def test_their_harmless_twins_are_not_emergencies(text):
+    assert level(text) != "emergency"
