@@ -1177,4 +1177,26 @@ def pregnancy_and_breastfeeding(tokens: list[str]) -> tuple[bool, bool]:
     # local import: true cycle, profile_words imports resolver, which imports this module
     from .profile_words import profile_flags_from_words
 
-    return profile_flags_from_words([" ".join(clause.tokens) for clause in clauses(tokens)])
+    pregnant, breastfeeding = profile_flags_from_words(
+        [" ".join(clause.tokens) for clause in clauses(tokens)]
+    )
+    return pregnant or weeks_along(tokens), breastfeeding
+
+
+_WEEK_WORDS = frozenset({"weeks", "week", "wks", "wk"})
+_NOT_ALONG = frozenset(
+    {"old", "postpartum", "post", "after", "since", "ago", "postnatal", "of", "into", "in"}
+)
+
+
+def weeks_along(tokens: list[str]) -> bool:
+    """ "I'm 16 weeks and bleeding": a woman who gives her own weeks is pregnant (a baby's age is
+    "he is 6 weeks", never "I am"); not "I am 6 weeks postpartum" or "I'm 3 weeks after my op"."""
+    for at in range(len(tokens) - 3):
+        if tokens[at : at + 2] != ["i", "am"] or tokens[at + 3] not in _WEEK_WORDS:
+            continue
+        count = tokens[at + 2]
+        following = tokens[at + 4] if at + 4 < len(tokens) else ""
+        if count.isdigit() and 4 <= int(count) <= 42 and following not in _NOT_ALONG:
+            return True
+    return False

@@ -3,6 +3,7 @@ happening now must stay what they are. Wordings written for this test, not taken
 
 import pytest
 
+from diagnosis.engine.context import pregnancy_and_breastfeeding, tokenise
 from tests.diagnosis import engine_helpers
 
 
@@ -116,3 +117,27 @@ def test_signs_of_life_and_lay_words_for_them_are_emergencies(text):
 )
 def test_their_harmless_twins_are_not_emergencies(text):
     assert level(text) != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a woman giving her own weeks is pregnant; a baby's weeks or weeks since something are not
+        ("im 16 weeks and bleeding heavily with cramps", "emergency"),
+        ("I'm 16 weeks and bleeding", "urgent"),
+        ("my baby is 6 weeks and has a cold", "self_care"),
+        ("i am 12 weeks into a new job and stressed", "self_care"),
+        # feeling or movement lost from the waist down, with no back pain named
+        ("I've lost all feeling from the waist down", "emergency"),
+        ("cant feel anything from the waist down", "emergency"),
+        ("I'm itchy from the waist down", None),
+    ],
+)
+def test_weeks_of_pregnancy_and_the_waist_down(text, expected):
+    assert level(text) == expected
+
+
+def test_weeks_along_is_read_only_from_the_writer():
+    assert pregnancy_and_breastfeeding(tokenise("I'm 16 weeks, feeling sick"))[0] is True
+    assert pregnancy_and_breastfeeding(tokenise("she is 16 weeks old"))[0] is False
+    assert pregnancy_and_breastfeeding(tokenise("I am 6 weeks after my op"))[0] is False
