@@ -141,3 +141,23 @@ def test_weeks_along_is_read_only_from_the_writer():
     assert pregnancy_and_breastfeeding(tokenise("I'm 16 weeks, feeling sick"))[0] is True
     assert pregnancy_and_breastfeeding(tokenise("she is 16 weeks old"))[0] is False
     assert pregnancy_and_breastfeeding(tokenise("I am 6 weeks after my op"))[0] is False
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("water broke 33 wks, green fluid", "emergency"),
+        ("I think my water is breaking, 38 weeks", "emergency"),
+        ("hot water burst out of the kettle onto my hand, red and sore", "urgent"),
+        ("the water pipe burst in the kitchen and I slipped, bruised knee", None),
+    ],
+)
+def test_a_water_that_broke_is_waters_breaking_but_a_kettle_is_not(text, expected):
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["my water has gone cold in the shower", "my water is broken, no hot water in the house"]
+)
+def test_water_at_home_is_not_waters_breaking(text):
+    assert level(text) != "emergency"
