@@ -195,7 +195,7 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # a stroke if my face dropped? mine hasnt, ...") is passed by the complaint layer now and raised by the
 # symptom resolver, which reads the face drop as present. The same run lowered held-out to 7 missed and
 # 5 self-care, and fresh to 22 missed and 6 self-care.
-MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "dev4": 0, "dev5": 1, "dev6": 0, "heldout": 7, "fresh": 22}
+MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "dev4": 0, "dev5": 1, "dev6": 0, "heldout": 7, "fresh": 21}
 MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "dev4": 0, "dev5": 0, "dev6": 1, "heldout": 3, "fresh": 2}
 MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "dev4": 1, "dev5": 0, "dev6": 0, "heldout": 5, "fresh": 6}
 
