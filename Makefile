@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run prod setup frontend test test-unit test-integration test-e2e lint format clean bench-context
+.PHONY: run prod setup frontend test test-unit test-integration test-e2e test-integration-e2e lint format clean bench-context
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/production.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "MedPortal needs Python 3.11"'
@@ -42,11 +42,15 @@ prod: $(VENV)/.installed frontend
 	$(PY) scripts/run_production.py
 
 # pytest exits 5 when it collected no test; that is not a failure of the code.
-# Budget: the whole of `make test` well under 15 minutes on a 2-core CI machine. Unit tests run on
-# two workers, integration and browser tests in one process each (they start their own servers).
-# Measured 2026-12-06 on the shared machine under load average ~4 (about twice idle times): unit
-# 15 min 50 s on two workers, integration 9 min 25 s (was 14 min 22 s); details in README "Tests".
-test: $(VENV)/.installed frontend lint test-unit test-integration test-e2e
+# Budget: the whole of `make test` well under 15 minutes on a 2-core CI machine (aim: 11). Unit
+# tests run on two workers; then the integration and browser tests, one process each (they start
+# their own servers), side by side (test-integration-e2e): both mostly wait.
+# Last clean-clone CI run before this (idle machine): 16 min 16 s = setup and lint 1.5, unit 5.9,
+# integration 6.4, browser 2.5 (one after the other). Measured 2026-12-06 on the shared machine at
+# load average 5-6 (slower than CI; compare ratios): integration 9 min 26 s then browser 3 min 42 s
+# one after the other (13 min 08 s); after this round's changes, side by side, 11 min 02 s and
+# (load average 1.3-3.4) 8 min 26 s, all passing both times; details in README "Tests".
+test: $(VENV)/.installed frontend lint test-unit test-integration-e2e
 
 # Unit tests on PYTEST_WORKERS pytest-xdist workers (2: CI's cores), each test file on one worker
 # (--dist loadfile), so module-scoped fixtures are built once; every worker has its own SQLite test
@@ -55,12 +59,32 @@ PYTEST_WORKERS ?= 2
 test-unit: $(VENV)/.installed frontend
 	$(VENV)/bin/pytest -m "not integration and not e2e" -q -n $(PYTEST_WORKERS) --dist loadfile; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
+INTEGRATION_TESTS = $(PY) scripts/with_services.py --postgres --redis -- $(VENV)/bin/pytest -m integration -q
 test-integration: $(VENV)/.installed
-	$(PY) scripts/with_services.py --postgres --redis -- $(VENV)/bin/pytest -m integration -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+	$(INTEGRATION_TESTS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
-# Browser tests flush the database between tests, so they run on their own.
+# Browser tests flush the database between tests, so they run in a pytest process of their own.
+E2E_TESTS = $(VENV)/bin/pytest -m e2e -q
 test-e2e: $(VENV)/.installed frontend
-	$(VENV)/bin/pytest -m e2e -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+	$(E2E_TESTS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+
+# Integration and browser tests side by side: both spend much of their time waiting (on servers,
+# workers, lock timeouts, the browser), and they share nothing: integration runs on the PostgreSQL
+# and Redis of scripts/with_services.py, the browser tests on their own SQLite test database; every
+# server is on a free port, model stores and caches are under each test's tmp_path. Each run's
+# output is kept in a file and printed whole when it ends (the browser run's first), prefixed with
+# its name; the target fails if either run fails (5, "no tests collected", counts as success in
+# each, as above). var/dev_secrets.json is written once before, not by both runs at once.
+test-integration-e2e: $(VENV)/.installed frontend
+	@$(PY) -c 'import medportal.settings.dev'
+	@logs=$$(mktemp -d); \
+	{ $(INTEGRATION_TESTS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc; } >$$logs/integration.log 2>&1 & integration=$$!; \
+	{ $(E2E_TESTS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc; } >$$logs/e2e.log 2>&1 & e2e=$$!; \
+	wait $$e2e; e2e_rc=$$?; sed 's/^/[e2e] /' $$logs/e2e.log; \
+	wait $$integration; integration_rc=$$?; sed 's/^/[integration] /' $$logs/integration.log; \
+	rm -rf $$logs; \
+	echo "test-integration-e2e: integration exit $$integration_rc, e2e exit $$e2e_rc"; \
+	[ $$integration_rc -eq 0 ] && [ $$e2e_rc -eq 0 ]
 
 # lint-imports: the architecture contracts in pyproject.toml (README "Architecture").
 lint: $(VENV)/.installed

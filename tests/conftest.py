@@ -1,5 +1,6 @@
 """The fixed cast: patient alice, clinician bob, stranger charlie, admin dana."""
 
+import copy
 import importlib
 import os
 from dataclasses import replace
@@ -59,12 +60,28 @@ def alice_client(client, alice):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the shipped knowledge base once; each test's transaction rolls back on top of it."""
-    from diagnosis.kb_loader import load, read_files
+def kb_files():
+    """The shipped knowledge-base files, read and validated once per test process (seconds each
+    time): tests that flush the database (browser, transactional) load them again after each flush."""
+    from diagnosis.kb_loader import read_files
 
+    return read_files()
+
+
+@pytest.fixture(scope="session")
+def kb_load(kb_files):
+    """kb_load(): load the shipped knowledge base into the (flushed) database from the files read
+    once, each time from a fresh copy so that no load can see what an earlier one did to them."""
+    from diagnosis.kb_loader import load
+
+    return lambda: load(copy.deepcopy(kb_files), force=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, kb_load):
+    """Load the shipped knowledge base once; each test's transaction rolls back on top of it."""
     with django_db_blocker.unblock():
-        load(read_files(), force=True)
+        kb_load()
 
 
 @pytest.fixture(autouse=True)

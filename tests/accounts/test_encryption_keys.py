@@ -1,6 +1,7 @@
 """Key handling runs in subprocesses: the library builds its crypter once at import."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -43,11 +44,26 @@ def _run(step: str, db_path: Path, keys: list[bytes]) -> subprocess.CompletedPro
     )
 
 
+@pytest.fixture(scope="module")
+def migrated_db(tmp_path_factory) -> Path:
+    """An empty database with every migration applied, made once for this module (a migrate run in
+    a subprocess was most of each test's time): no row is encrypted yet, so no key is in it."""
+    db_path = tmp_path_factory.mktemp("keys-migrated") / "keys.sqlite3"
+    migrated = _run("migrate", db_path, [Fernet.generate_key()])
+    assert migrated.returncode == 0, migrated.stderr
+    return db_path
+
+
 @pytest.fixture
-def db_with_profile(tmp_path):
+def db_with_profile(tmp_path, migrated_db):
+    """A copy of the migrated database (with its WAL files, if the migrate left any) holding one
+    patient's profile written under a fresh key."""
     old_key = Fernet.generate_key()
     db_path = tmp_path / "keys.sqlite3"
-    assert _run("migrate", db_path, [old_key]).returncode == 0
+    for suffix in ("", "-wal", "-shm"):
+        source = migrated_db.with_name(migrated_db.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, db_path.with_name(db_path.name + suffix))
     written = _run("write", db_path, [old_key])
     assert written.returncode == 0, written.stderr
     return db_path, old_key

@@ -40,12 +40,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def kb_live(live_server, transactional_db):
-    """live_server flushes the database between tests; reload the knowledge base each time."""
-    from diagnosis.kb_loader import load, read_files
+def kb_live(live_server, transactional_db, kb_load):
+    """live_server flushes the database between tests; reload the knowledge base each time (from
+    the files read once per run)."""
     from diagnosis.selectors import clear_snapshot
 
-    load(read_files(), force=True)
+    kb_load()
     clear_snapshot()
     return live_server
 

@@ -33,12 +33,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 @pytest.fixture
-def kb(transactional_db):
-    from diagnosis.kb_loader import load, read_files
+def kb(transactional_db, kb_load):
     from diagnosis.models import Disease
 
     if not Disease.objects.exists():
-        load(read_files(), force=True)
+        kb_load()
 
 
 def _host_env(cache: Path, port: int) -> dict:

@@ -1,6 +1,9 @@
 """Models for the gate tests: the normal training (trained once per session) and degenerate
 challengers built from it."""
 
+import fcntl
+import pickle
+
 import numpy as np
 import pytest
 
@@ -10,9 +13,7 @@ NORMAL = {"algorithm": "logistic_regression", "per_disease": 500}
 CHAMPION_SEED, CHALLENGER_SEED = 7, 8
 
 
-@pytest.fixture(scope="session")
-def normal_training(django_db_setup, django_db_blocker):
-    """{seed: (TrainedCandidate, Dataset)} for the champion and challenger seeds."""
+def _train_normal(django_db_blocker) -> dict:
     from diagnosis.engine.synthetic import Case
     from diagnosis.selectors import current_snapshot
     from mlops import gates
@@ -27,6 +28,26 @@ def normal_training(django_db_setup, django_db_blocker):
         for seed in (CHAMPION_SEED, CHALLENGER_SEED):
             dataset = build_dataset(snap, per_disease=NORMAL["per_disease"], seed=seed, exclude_keys=keys)
             out[seed] = (train_candidate(NORMAL["algorithm"], dataset, snap), dataset)
+        return out
+
+
+@pytest.fixture(scope="session")
+def normal_training(django_db_setup, django_db_blocker, tmp_path_factory, worker_id):
+    """{seed: (TrainedCandidate, Dataset)} for the champion and challenger seeds.
+
+    Trained once per run, not once per pytest-xdist worker (two production-size fits, the slowest
+    setup of the unit suite): the first worker to need it trains and pickles it into the run's
+    shared temp dir under a lock, the other waits for that and loads it. Every worker's knowledge
+    base is the same shipped one, and training is seeded, so the bytes are what it would train."""
+    if worker_id == "master":
+        return _train_normal(django_db_blocker)
+    shared = tmp_path_factory.getbasetemp().parent / "mlops-normal-training.pickle"
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if shared.exists():
+            return pickle.loads(shared.read_bytes())
+        out = _train_normal(django_db_blocker)
+        shared.write_bytes(pickle.dumps(out))
         return out
 
 
