@@ -161,3 +161,25 @@ def test_a_water_that_broke_is_waters_breaking_but_a_kettle_is_not(text, expecte
 )
 def test_water_at_home_is_not_waters_breaking(text):
     assert level(text) != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # paracetamol over the single (1 g) or daily (4 g) adult limit, said in grams
+        ("took 2 grams of paracetamol every 4 hours for 3 days for toothache", "emergency"),
+        ("I took 3g of paracetamol at once", "emergency"),
+        ("I take 2g of paracetamol a day for my back", None),
+        ("took 1g of paracetamol every 6 hours", None),
+        ("ate 2 grams of chocolate every 4 hours lol", None),
+        # half the face that will not move is a stroke sign until shown otherwise (FAST)
+        ("woke up and half my face wont move and I cant close my eye", "emergency"),
+        ("my face doesnt move much when I smile in photos, always been like that", None),
+        # a heart being crushed is chest pain; a heart that was crushed is heartbreak
+        ("crushing feeling in my heart and sweaty", "emergency"),
+        ("my heart feels like its being crushed", "emergency"),
+        ("my heart was crushed when he left me, can't stop crying", "self_care"),
+    ],
+)
+def test_grams_a_face_that_will_not_move_and_a_crushing_heart(text, expected):
+    assert level(text) == expected
