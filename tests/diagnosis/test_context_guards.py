@@ -183,3 +183,17 @@ def test_water_at_home_is_not_waters_breaking(text):
 )
 def test_grams_a_face_that_will_not_move_and_a_crushing_heart(text, expected):
     assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("kid fell from a 2nd floor window", "emergency"),
+        ("my son looked out of the 2nd floor window and sneezed", "self_care"),
+        ("he swallowed some of my methadone", "emergency"),
+        ("I drank my methadone at the chemist as usual", None),
+        ("I took my tramadol for my back", None),
+    ],
+)
+def test_a_fall_from_a_window_and_someone_elses_opioid(text, expected):
+    assert level(text) == expected
