@@ -1,7 +1,7 @@
 """The complaint layer read straight from the knowledge-base files, shared by the phrasing-family
 tests: the catalogue is built once per test process instead of once per test file."""
 
-from diagnosis.engine.complaints import Subject, catalogue_from_files
+from diagnosis.engine.complaints import LEVEL_ORDER, Subject, catalogue_from_files
 
 CATALOGUE = catalogue_from_files()
 
@@ -13,3 +13,16 @@ def assess(text, **subject):
 def level(text, **subject):
     """The complaint layer's level for `text` (None when nothing is recognised)."""
     return assess(text, **subject).level
+
+
+def below(level, than):
+    """True when `level` (None = nothing recognised) is less urgent than `than`."""
+    return level is None or LEVEL_ORDER[level] > LEVEL_ORDER[than]
+
+
+def assert_family_escalates_and_twin_does_not(family, text, subject, twin, twin_subject):
+    """A phrasing family's wording is an emergency and its harmless twin stays below urgent."""
+    result = assess(text, **subject)
+    assert result.level == "emergency", (family, result.level, result.fired, result.findings)
+    other = assess(twin, **twin_subject)
+    assert below(other.level, "urgent"), (family, other.level, other.fired, other.findings)

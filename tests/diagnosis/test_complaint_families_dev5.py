@@ -7,14 +7,7 @@ a harmless twin that must not escalate, so a fix is seen to cover its family and
 
 import pytest
 
-from diagnosis.engine.complaints import LEVEL_ORDER
-from tests.diagnosis.engine_helpers import assess
-
-
-def below(level, than):
-    """True when `level` (None = nothing recognised) is less urgent than `than`."""
-    return level is None or LEVEL_ORDER[level] > LEVEL_ORDER[than]
-
+from tests.diagnosis.engine_helpers import assert_family_escalates_and_twin_does_not, assess, below
 
 # (family, escalating wording, its subject, harmless twin, its subject)
 PAIRS = [
@@ -261,10 +254,7 @@ PAIRS = [
 
 @pytest.mark.parametrize("family, text, subject, twin, twin_subject", PAIRS, ids=[p[0] for p in PAIRS])
 def test_family_escalates_and_its_twin_does_not(family, text, subject, twin, twin_subject):
-    result = assess(text, **subject)
-    assert result.level == "emergency", (family, result.level, result.fired, result.findings)
-    other = assess(twin, **twin_subject)
-    assert below(other.level, "urgent"), (family, other.level, other.fired, other.findings)
+    assert_family_escalates_and_twin_does_not(family, text, subject, twin, twin_subject)
 
 
 # Everyday families: recognised (so the person gets advice) at the right level, not escalated.

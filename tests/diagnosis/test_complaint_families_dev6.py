@@ -8,15 +8,9 @@ family and not to over-fire.
 
 import pytest
 
-from diagnosis.engine.complaints import LEVEL_ORDER, moves_on
+from diagnosis.engine.complaints import moves_on
 from diagnosis.engine.context import sentence_answers, temperature_c, tokenise
-from tests.diagnosis.engine_helpers import assess
-
-
-def below(level, than):
-    """True when `level` (None = nothing recognised) is less urgent than `than`."""
-    return level is None or LEVEL_ORDER[level] > LEVEL_ORDER[than]
-
+from tests.diagnosis.engine_helpers import assert_family_escalates_and_twin_does_not, assess, below
 
 ADULT_M = {"age_years": 40, "sex": "m"}
 ADULT_F = {"age_years": 35, "sex": "f"}
@@ -273,10 +267,7 @@ PAIRS = [
 
 @pytest.mark.parametrize("family, text, subject, twin, twin_subject", PAIRS, ids=[p[0] for p in PAIRS])
 def test_family_escalates_and_its_twin_does_not(family, text, subject, twin, twin_subject):
-    result = assess(text, **subject)
-    assert result.level == "emergency", (family, result.level, result.fired, result.findings)
-    other = assess(twin, **twin_subject)
-    assert below(other.level, "urgent"), (family, other.level, other.fired, other.findings)
+    assert_family_escalates_and_twin_does_not(family, text, subject, twin, twin_subject)
 
 
 # Urgent families that were answered as self-care: each must reach urgent, and its twin must not.
