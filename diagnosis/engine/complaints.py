@@ -34,7 +34,6 @@ from .context import (
     ClauseContext,
     Span,
     age_months_from_text,
-    answered_no,
     clauses,
     continues_story,
     duration_days,
@@ -44,12 +43,12 @@ from .context import (
     one_of_a_pair,
     pregnancy_and_breastfeeding,
     sentence_answers,
+    sign_of_life_answered_no,
     speaks_of_self,
     tablets_taken,
     temperature_c,
     thing_said_to_be_fine,
     tokenise,
-    vital_sign_asked,
     withdrawn,
 )
 
@@ -821,8 +820,8 @@ def _words_to_search(sentence_clauses: list, reply: list[str]) -> list[str]:
     pointers back to what was called fine resolved, and a question about a sign of life answered
     "no" read as its absence ("is he breathing? no" is "is not breathing")."""
     search = _back_references_resolved([c.tokens for c in sentence_clauses])
-    asked = vital_sign_asked(search)
-    if asked is not None and sentence_clauses[-1].question and answered_no(reply):
+    asked = sign_of_life_answered_no(search, reply) if sentence_clauses[-1].question else None
+    if asked is not None:
         search[asked - 1] = "not"
     return search
 

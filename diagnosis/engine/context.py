@@ -218,7 +218,7 @@ def sentence_answers(tokens: list[str]) -> dict[int, Assertion]:
         if end not in ("?", ":"):
             continue
         reply = sentences[i + 1][0]
-        if vital_sign_asked(words) is not None and answered_no(reply):
+        if sign_of_life_answered_no(words, reply) is not None:
             continue  # "is he breathing? no" is not a denial: complaints read it as "not breathing"
         if reply[:1] and reply[0] in NEGATIVE_ANSWERS and (len(reply) <= 3 or reply[1:2] == ["just"]):
             answers[i] = Assertion.NEGATED
@@ -259,10 +259,14 @@ POSITIVE_ANSWERS = {"yes", "yeah", "yep", "yup", "definitely", "loads"}
 VITAL_SIGNS = frozenset({"breathing", "breathe", "responding", "responsive", "conscious"})
 
 
-def vital_sign_asked(question: list[str]) -> int | None:
-    """Where a yes/no question asks about a sign of life ("is he breathing", "is she still
-    responding", "is he breathing normally"); not "is my breathing ok" (the noun) nor "are you
-    breathing ok" (how well, not whether)."""
+def sign_of_life_answered_no(question: list[str], reply: list[str]) -> int | None:
+    """Where a yes/no question about a sign of life ("is he breathing", "is she still responding",
+    "is he breathing normally") names it, when the reply starts with "no"; None otherwise, and for
+    "is my breathing ok" (the noun) or "are you breathing ok" (how well, not whether). One rule
+    for both readers: `sentence_answers` does not read it as a denial, and the complaint layer
+    reads it as the sign's absence."""
+    if not reply or reply[0] not in NEGATIVE_ANSWERS:
+        return None
     for at, word in enumerate(question):
         if (
             word in VITAL_SIGNS
@@ -276,11 +280,6 @@ def vital_sign_asked(question: list[str]) -> int | None:
 
 _POSSESSIVES = frozenset({"my", "your", "his", "her", "their", "our", "the", "its"})
 _VITAL_SIGN_TAIL = frozenset({"at", "all", "now", "still", "normally", "properly", "anymore"})
-
-
-def answered_no(reply: list[str]) -> bool:
-    """ "no", "no he isn't", "nope not at all": a reply that starts by saying no."""
-    return bool(reply) and reply[0] in NEGATIVE_ANSWERS
 
 
 # --- triggers ----------------------------------------------------------------------------------
