@@ -15,7 +15,11 @@ formal older phrasing, the body described by what it cannot do; measured untuned
 development set written on 2026-12-06 before the matcher was run on it, in angles dev..dev5 under-represent:
 what a partner or parent sees, the order of events, amounts, euphemisms, minimisers, capitals, emoji words,
 several complaints in one message, pregnancy in trimesters, brand-name medicines, and the harmless twin of
-each; measured untuned once), `heldout` (written by someone
+each; measured untuned once), `dev7` (a seventh development set written on 2026-12-06 before the matcher was
+run on it, in voices dev..dev6 lack: carers, teachers, neighbours and care-home staff in the third person,
+older people, learning disability and dementia, non-native English, UK slang, US English, timelines over
+days, "is it normal...?" questions, the red flag last after a long harmless story, and controls that name
+an emergency harmlessly; measured untuned once), `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
 The cases are written by us in the way patients write; they are not real patients' words, and
@@ -55,7 +59,7 @@ from diagnosis.engine.complaints import LEVEL_ORDER  # noqa: E402
 CORPUS = ROOT / "benchmarks" / "triage_corpus"
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2, dev3, dev4, dev5, dev6: written 2026-12-06 before the matcher saw them, measured untuned once, then tuned on.
+# dev2, dev3, dev4, dev5, dev6, dev7: written 2026-12-06 before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -63,6 +67,7 @@ SPLITS = {
     "dev4": CORPUS / "dev4",
     "dev5": CORPUS / "dev5",
     "dev6": CORPUS / "dev6",
+    "dev7": CORPUS / "dev7",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -72,9 +77,10 @@ SPLIT_TITLES = {
     "dev4": "dev4 (written 2026-12-06 in further styles, tuned on after the first measurement)",
     "dev5": "dev5 (written 2026-12-06 in new voices, tuned on after the first measurement)",
     "dev6": "dev6 (written 2026-12-06 in new angles, tuned on after the first measurement)",
+    "dev7": "dev7 (written 2026-12-06 in voices nobody wrote yet, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses.
-TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
+TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7")
 
 
 def load_cases(split: str) -> list[dict]:

@@ -150,7 +150,7 @@ def _run(snapshot, case):
     return run_check(snapshot, kb_model(snapshot), text=case["text"], subject=subject, ask_questions=False)
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "heldout", "fresh"])
+@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "heldout", "fresh"])
 def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, split):
     cases = list(_cases(split))
     emergencies = [c for c in cases if c["expected"] == "emergency"]
@@ -195,9 +195,42 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # a stroke if my face dropped? mine hasnt, ...") is passed by the complaint layer now and raised by the
 # symptom resolver, which reads the face drop as present. The same run lowered held-out to 7 missed and
 # 5 self-care, and fresh to 22 missed and 6 self-care.
-MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "dev4": 0, "dev5": 1, "dev6": 0, "heldout": 7, "fresh": 21}
-MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "dev4": 0, "dev5": 0, "dev6": 1, "heldout": 3, "fresh": 2}
-MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "dev4": 1, "dev5": 0, "dev6": 0, "heldout": 5, "fresh": 6}
+# dev7 (voices nobody wrote yet: carers, care homes, non-native and US English, slang, questions, the red
+# flag last) was written 2026-12-06 and measured untuned once (benchmarks/results/triage_dev7_untuned.md):
+# 23 missed, 8 alarmed, 6 self-care; until it is tuned its ceilings are those untuned values.
+MAX_MISSED = {
+    "dev": 0,
+    "dev2": 0,
+    "dev3": 0,
+    "dev4": 0,
+    "dev5": 1,
+    "dev6": 0,
+    "dev7": 23,
+    "heldout": 7,
+    "fresh": 21,
+}
+MAX_ALARMED = {
+    "dev": 0,
+    "dev2": 0,
+    "dev3": 1,
+    "dev4": 0,
+    "dev5": 0,
+    "dev6": 1,
+    "dev7": 8,
+    "heldout": 3,
+    "fresh": 2,
+}
+MAX_SELF_CARE = {
+    "dev": 1,
+    "dev2": 0,
+    "dev3": 0,
+    "dev4": 1,
+    "dev5": 0,
+    "dev6": 0,
+    "dev7": 6,
+    "heldout": 5,
+    "fresh": 6,
+}
 
 
 # NHS "Bleeding from the bottom": a streak of bright red blood with known piles is a GP visit, bloody
