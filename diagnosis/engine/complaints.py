@@ -624,6 +624,7 @@ class ComplaintCatalogue:
                 self.index.find(search, sentence), search, self.index.with_negation
             )
             found = _drop_never_had_without_before(found, words)
+            found = _drop_near_miss_falls(found, words)
             for k, n in enumerate(numbers):
                 clause, offset = all_clauses[n], starts[k]
                 end = offset + len(clause.tokens)
@@ -931,6 +932,20 @@ def _drop_never_had_without_before(hits: list[TermHit], words: list[str]) -> lis
     if _NEW_NOT_DENIED & set(words):
         return hits
     return [h for h in hits if words[h.span.start] != "never"]
+
+
+# "nearly fell out of the window but caught myself": a fall that did not happen is no fall from a
+# height. Only falls: "nearly fainted" is a symptom, "nearly jumped off the bridge" a warning.
+_NEAR_MISS = frozenset({"nearly", "almost", "narrowly"})
+_FALL_WORDS = frozenset({"fell", "fall", "fallen", "falling", "tumbled", "toppled", "slipped"})
+
+
+def _drop_near_miss_falls(hits: list[TermHit], words: list[str]) -> list[TermHit]:
+    return [
+        h
+        for h in hits
+        if not (words[h.span.start] in _FALL_WORDS and h.span.start and words[h.span.start - 1] in _NEAR_MISS)
+    ]
 
 
 def _fires(d: DiscriminatorSpec, found: set[str], subject: Subject, months, pregnant: bool, facts) -> bool:

@@ -653,6 +653,34 @@ def _over(words: list[str], continuation: list[str] | None) -> bool:
     return not (PRESENT_TENSE & set(words) or PRESENT_TENSE & set(continuation or ()))
 
 
+# A pet is never the one the check is about: "the cat had a fit", "our dog collapsed and isn't breathing
+# right" (ConText "experiencer: other"). Not when the animal acts on a person ("the dog bit my son",
+# "the horse threw him"), and not in a clause that also speaks of a person ("... and gave me a fright").
+PETS = frozenset(
+    {"dog", "dogs", "puppy", "pup", "cat", "cats", "kitten", "horse", "pony", "rabbit", "bunny", "hamster",
+     "budgie", "parrot", "ferret", "tortoise", "pet", "gerbil"}
+)  # fmt: skip
+_PET_LEAD = frozenset({"the", "our", "my", "his", "her", "their", "your", "a", "and"})
+_ANIMAL_ACTS_ON_SOMEONE = frozenset(
+    {"bit", "bite", "bites", "biting", "bitten", "nipped", "scratched", "scratch", "scratches", "attacked",
+     "attack", "mauled", "jumped", "knocked", "pulled", "dragged", "tripped", "kicked", "trod", "stood",
+     "threw", "thrown", "chased", "licked", "landed", "fell", "ran"}
+)  # fmt: skip
+_A_PERSON_TOO = frozenset(
+    {"i", "me", "myself", "we", "us", "him", "himself", "herself", "them", "you", "he", "she", "they", "my",
+     "his", "her", "their", "husband", "wife", "partner", "son", "daughter", "baby", "child", "kid", "boy",
+     "girl", "toddler", "someone", "somebody", "man", "woman", "friend", "neighbour", "neighbor"}
+) | OLDER_RELATIVES  # fmt: skip
+
+
+def an_animal_is_the_subject(words: list[str]) -> bool:
+    for i, word in enumerate(words[:3]):
+        if word in PETS and _PET_LEAD.issuperset(words[:i]):
+            rest = words[i + 1 :]
+            return _ANIMAL_ACTS_ON_SOMEONE.isdisjoint(rest) and _A_PERSON_TOO.isdisjoint(rest)
+    return False
+
+
 def told_of_someone_else(
     words: list[str], continuation: list[str] | None = None, first_person: bool = False
 ) -> bool:
@@ -664,6 +692,8 @@ def told_of_someone_else(
     I've just got a sore throat"), which makes a friend's "had" a story, as does a friend's child
     ("my friend's baby had a fever"). A stranger ("a woman had a fit on the bus, what do I do") or a
     bare "my friend had a seizure" may be happening now and counts."""
+    if an_animal_is_the_subject(words) and _A_PERSON_TOO.isdisjoint(continuation or ()):
+        return True  # not when a "he" or "she" goes on: "the dog barked, she collapsed" is about her
     if not _over(words, continuation) or any(_contains(words, p) >= 0 for p in _LIKE_MINE):
         return False
     for i, word in enumerate(words[:4]):  # the story's subject leads its clause
@@ -824,6 +854,17 @@ WORRY_PHRASES = [
     ("scared", "of"), ("afraid", "of"), ("frightened", "of"), ("terrified", "of"), ("anxious", "about"),
     ("paranoid", "about"), ("fear", "of"), ("worried", "of"), ("nervous", "about"), ("risk", "of"),
     ("chance", "of"), ("chances", "of"),
+    # an illness met in a story, the news or a lesson, with nothing present: "reading about stroke signs",
+    # "a TV show where someone had a heart attack", "a novel where the heroine overdoses". Only a setting
+    # that names its subject counts ("show where", "book about"): "watching TV when he had a stroke" is now.
+    ("reading", "about"), ("read", "about"), ("article", "about"), ("article", "on"), ("learning", "about"),
+    ("learnt", "about"), ("learned", "about"), ("lesson", "on"), ("lesson", "about"), ("course", "on"),
+    ("talk", "on"), ("show", "where"), ("show", "about"), ("film", "where"), ("film", "about"),
+    ("movie", "where"), ("movie", "about"), ("novel", "where"), ("novel", "about"), ("book", "where"),
+    ("book", "about"), ("programme", "where"), ("programme", "about"), ("documentary", "about"),
+    ("documentary", "on"), ("episode", "where"), ("episode", "about"), ("series", "where"), ("series", "about"),
+    ("show", "where", "the"), ("film", "where", "the"), ("movie", "where", "the"), ("novel", "where", "the"),
+    ("book", "where", "the"), ("programme", "where", "the"), ("episode", "where", "the"), ("series", "where", "the"),
 ]  # fmt: skip
 _WORRY_SKIP = frozenset(
     {"getting", "having", "a", "an", "another", "going", "to", "get", "have", "being", "maybe"}
@@ -835,8 +876,8 @@ _POINTS_AT_NOW = frozenset({"my", "his", "her", "the", "this", "these", "that", 
 CONDITION_WORDS = (
     FAMILY_CONDITIONS - {"heart", "pressure", "bleed", "haemorrhage", "hemorrhage"}
 ) | frozenset(
-    {"overdose", "overdosing", "sids", "cot", "death", "dying", "appendicitis", "pneumonia", "covid"}
-)
+    {"overdose", "overdosing", "overdoses", "sids", "cot", "death", "dying", "appendicitis", "pneumonia", "covid"}
+)  # fmt: skip
 
 
 _WORRY_WORDS = frozenset(p[0] for p in WORRY_PHRASES)
@@ -1119,8 +1160,10 @@ def tablets_taken(tokens: list[str]) -> int | None:
     """How many tablets someone says were taken or swallowed: "took 30 paracetamol"."""
     best = None
     for i, token in enumerate(tokens):
-        if token not in {"took", "taken", "take", "swallowed", "ate", "had", "necked", "downed"}:
-            continue
+        if token not in {"took", "taken", "take", "swallowed", "ate", "had", "necked", "downed"} and not (
+            token in {"taking", "swallowing"} and tokens[i - 1 : i] in (["after"], ["since"])
+        ):
+            continue  # "after taking 24 paracetamol" counts; "taking 10 tablets a day" (usual medicines) not
         for j in range(i + 1, min(i + 4, len(tokens) - 1)):
             value = _number(tokens[j])
             if value is not None and tokens[j] not in {"a", "an"} and tokens[j + 1] in _TABLET_WORDS:
