@@ -161,6 +161,13 @@ PAIRS = [
         ADULT_F,
     ),
     (
+        "thrown by a horse, then numb legs (found with a wording of our own)",
+        "the pony bucked her off and now she can't feel her legs",
+        {"age_years": 11, "sex": "f"},
+        "the horse threw him but he got straight back on, a bruised bum",
+        {"age_years": 14, "sex": "m"},
+    ),
+    (
         "a big blistered burn on a leg",
         "grandad has a big blistered burn on his thigh from the hot water bottle",
         {"age_years": 85, "sex": "m"},
