@@ -140,6 +140,27 @@ PAIRS = [
         ADULT_F,
     ),
     (
+        "the day and the means said for ending it (found with a wording of our own)",
+        "my mind is made up, tomorrow is the day I end it all",
+        ADULT_M,
+        "tomorrow is the day I start my new job, bit nervous, sleeping badly",
+        ADULT_M,
+    ),
+    (
+        "throwing oneself off a height said as an intention (found with a wording of our own)",
+        "my brother keeps saying he wants to die and will throw himself off the cliff",
+        {"age_years": 30, "sex": "m"},
+        "my brother threw the ball off the cliff by accident, we laughed about it",
+        {"age_years": 30, "sex": "m"},
+    ),
+    (
+        "a live wire touched, without the word shock (found with a wording of our own)",
+        "she touched the bare wire behind the telly and her hand has a burn mark",
+        {"age_years": 7, "sex": "f"},
+        "replaced the wire on the telly plug, all working now, bit of a paper cut",
+        ADULT_F,
+    ),
+    (
         "nearly jumping from a height, told afterwards",
         "my sister almost jumped off the multi storey last night",
         {"age_years": 24, "sex": "f"},
