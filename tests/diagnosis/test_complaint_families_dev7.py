@@ -119,6 +119,13 @@ PAIRS = [
         ADULT_M,
     ),
     (
+        "a headache that came on 'all at once' and is 'the worst ever' (found with a wording of our own)",
+        "grandma's headache came on all at once and she says it is the worst ever",
+        OLDER_F,
+        "grandma has her usual tension headache at the end of the day, paracetamol helps",
+        OLDER_F,
+    ),
+    (
         "vomit that is gritty brown like old blood",
         "grandma was sick and it was gritty brown stuff like old blood",
         OLDER_F,
