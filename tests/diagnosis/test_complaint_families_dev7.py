@@ -119,7 +119,7 @@ PAIRS = [
         ADULT_M,
     ),
     (
-        "a headache that came on 'all at once' and is 'the worst ever' (found with a wording of our own)",
+        "a headache that 'came on all at once' and is the worst (found with a wording of our own)",
         "grandma's headache came on all at once and she says it is the worst ever",
         OLDER_F,
         "grandma has her usual tension headache at the end of the day, paracetamol helps",
