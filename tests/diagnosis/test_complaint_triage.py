@@ -197,7 +197,11 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # 5 self-care, and fresh to 22 missed and 6 self-care.
 # dev7 (voices nobody wrote yet: carers, care homes, non-native and US English, slang, questions, the red
 # flag last) was written 2026-12-06 and measured untuned once (benchmarks/results/triage_dev7_untuned.md):
-# 23 missed, 8 alarmed, 6 self-care; until it is tuned its ceilings are those untuned values.
+# 23 missed, 8 alarmed, 6 self-care; the ceilings below are the tuned run's (0, 3 and 1). Its 3 alarmed
+# controls: a first-aid course "today on choking and CPR" (the "today" starts a new clause, so the course
+# no longer covers it), "my fear is that it's a heart attack" (any heart attack named stays an emergency,
+# see dev4) and "is it normal for babies to have a fever after vaccines? mine is 5 months and hasn't had
+# one" (the reply does not withdraw the fever). Held-out and fresh are unchanged by the dev7 tuning.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -205,7 +209,7 @@ MAX_MISSED = {
     "dev4": 0,
     "dev5": 1,
     "dev6": 0,
-    "dev7": 23,
+    "dev7": 0,
     "heldout": 7,
     "fresh": 21,
 }
@@ -216,7 +220,7 @@ MAX_ALARMED = {
     "dev4": 0,
     "dev5": 0,
     "dev6": 1,
-    "dev7": 8,
+    "dev7": 3,
     "heldout": 3,
     "fresh": 2,
 }
@@ -227,7 +231,7 @@ MAX_SELF_CARE = {
     "dev4": 1,
     "dev5": 0,
     "dev6": 0,
-    "dev7": 6,
+    "dev7": 1,
     "heldout": 5,
     "fresh": 6,
 }
