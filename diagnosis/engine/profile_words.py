@@ -115,6 +115,17 @@ def profile_lexicon(vocabulary: dict) -> ProfileLexicon:
 
 _lexicon_lock = threading.Lock()
 _lexicon_cache: tuple[Path, float, ProfileLexicon] | None = None
+# Whether the file changed is asked once per knowledge snapshot built (`recheck_profile_lexicon`,
+# called when a new knowledge-base version is read) and whenever the setting's directory changes, not
+# on every check: the stat was a per-check cost for a file that changes only with the knowledge base.
+_lexicon_generation = 0
+_lexicon_checked: tuple[object, int] | None = None
+
+
+def recheck_profile_lexicon() -> None:
+    """Ask the file system again on the next `shipped_profile_lexicon` call."""
+    global _lexicon_generation
+    _lexicon_generation += 1
 
 
 # Resolved once: resolving it per call cost several lstat calls on every check.
@@ -129,15 +140,26 @@ def _vocabulary_path() -> Path:
 
 def shipped_profile_lexicon() -> ProfileLexicon:
     """The lexicon of the shipped vocabulary.yaml, read once and again whenever the file changes."""
-    global _lexicon_cache
+    global _lexicon_cache, _lexicon_checked
+    cached = _lexicon_cache
+    directory = getattr(settings, "KNOWLEDGE_BASE_DIR", None) if settings.configured else None
+    checked = _lexicon_checked
+    if (
+        cached is not None
+        and checked is not None
+        and checked[0] is directory
+        and checked[1] == _lexicon_generation
+    ):
+        return cached[2]
+    generation = _lexicon_generation
     path = _vocabulary_path()
     mtime = path.stat().st_mtime
-    cached = _lexicon_cache
     if cached is None or cached[0] != path or cached[1] != mtime:
         with _lexicon_lock:
             with path.open(encoding="utf-8") as fh:
                 lexicon = profile_lexicon(yaml.safe_load(fh) or {})
             _lexicon_cache = cached = (path, mtime, lexicon)
+    _lexicon_checked = (directory, generation)
     return cached[2]
 
 
@@ -210,8 +232,8 @@ def _entry_flags(entry: str, lexicon: ProfileLexicon) -> tuple[bool, bool, bool]
     """(says pregnant, says breastfeeding, mentions either at all: "not pregnant" is understood too)."""
     words, breaks = _words_and_breaks(entry)
     indexed = _Entry(words, lexicon.fuzzy_words)
-    if not indexed.long and lexicon.first_words.isdisjoint(indexed.at):
-        return False, False, False  # no term's first word, nothing long enough to be misspelt
+    if lexicon.first_words.isdisjoint(indexed.at) and (not indexed.long or not indexed.misspelt()):
+        return False, False, False  # no term's first word, and no word is a misspelt term
     for phrase in lexicon.exceptions:
         starts = _term_at(indexed, phrase)
         for start in starts:
@@ -221,13 +243,14 @@ def _entry_flags(entry: str, lexicon: ProfileLexicon) -> tuple[bool, bool, bool]
     hedged = bool(lexicon.hedges & set(words))
     mentioned = False
 
+    at = indexed.at
+    misspelt = indexed.misspelt() if indexed.long else {}
+
     def said(terms) -> bool:
         nonlocal mentioned
         for term in terms:
-            if term[0] not in indexed.at and (
-                len(term) > 1 or len(term[0]) < _FLAG_FUZZY_MIN_LEN or not indexed.long
-            ):
-                continue  # neither there nor a word it could be a misspelling of
+            if term[0] not in at and (len(term) > 1 or term[0] not in misspelt):
+                continue  # neither there nor misspelt there
             for start in _term_at(indexed, term):
                 mentioned = True
                 if hedged or not _denied(words, breaks, start, start + len(term), lexicon):
