@@ -1214,8 +1214,10 @@ def pregnancy_and_breastfeeding(tokens: list[str]) -> tuple[bool, bool]:
     base's one list of words (vocabulary.yaml, through `profile_words.profile_flags_from_words`), the
     same reader the medicine filter uses, so triage and the filter never disagree."""
     # local import: true cycle, profile_words imports resolver, which imports this module
-    from .profile_words import profile_flags_from_words
+    from .profile_words import may_say_flags, profile_flags_from_words
 
+    if not may_say_flags(tokens):
+        return weeks_along(tokens), False  # no clause could say either: nothing to read clause by clause
     pregnant, breastfeeding = profile_flags_from_words(
         [" ".join(clause.tokens) for clause in clauses(tokens)]
     )

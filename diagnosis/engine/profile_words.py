@@ -40,6 +40,7 @@ _FILLERS = {
 # ("pregant", "brestfeeding"); shorter words are too easily something else.
 _FLAG_FUZZY_MIN_LEN = 7
 _FLAG_FUZZY_CUTOFF = 85
+_MISSPELT_MEMO_MAX = 20000
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,35 @@ class ProfileLexicon:
         """The first word of every pregnancy or breastfeeding term: an entry with none of them and no
         word long enough to be a misspelling says neither."""
         return frozenset(t[0] for t in self.pregnancy + self.breastfeeding)
+
+    @functools.cached_property
+    def terms_by_first_word(self) -> dict[str, tuple[frozenset[str], ...]]:
+        """Each pregnancy or breastfeeding term's words, by its first word."""
+        out: dict[str, list[frozenset[str]]] = {}
+        for term in self.pregnancy + self.breastfeeding:
+            out.setdefault(term[0], []).append(frozenset(term))
+        return {word: tuple(terms) for word, terms in out.items()}
+
+    @functools.cached_property
+    def _misspelt_memo(self) -> dict[str, bool]:
+        return {}
+
+    def is_misspelt_term(self, word: str) -> bool:
+        """Whether `word` is close enough to a long one-word term to be read as it misspelt, as
+        `_Entry.misspelt` decides; remembered per word (bounded): a pure function of the word."""
+        memo = self._misspelt_memo
+        found = memo.get(word)
+        if found is None:
+            found = len(word) >= _FLAG_FUZZY_MIN_LEN - 1 and any(
+                score >= _FLAG_FUZZY_CUTOFF
+                for _, score, _ in process.extract(
+                    word, self.fuzzy_words, scorer=fuzz.ratio, score_cutoff=_FLAG_FUZZY_CUTOFF - 1, limit=None
+                )
+            )
+            if len(memo) >= _MISSPELT_MEMO_MAX:
+                memo.clear()
+            memo[word] = found
+        return found
 
 
 def _words_and_breaks(text: str) -> tuple[list[str], list[bool]]:
@@ -258,6 +288,28 @@ def _entry_flags(entry: str, lexicon: ProfileLexicon) -> tuple[bool, bool, bool]
         return False
 
     return said(lexicon.pregnancy), said(lexicon.breastfeeding), mentioned
+
+
+def may_say_flags(words: Iterable[str], lexicon: ProfileLexicon | None = None) -> bool:
+    """Whether entries made of these words (a check's tokens) could say or even mention pregnancy or
+    breastfeeding. False only when no term has all its words among them and no long word is a
+    misspelt term: then `_entry_flags` finds no term in any entry built from them (an exception
+    only ever removes words), so the per-clause reading can be skipped."""
+    lexicon = lexicon or shipped_profile_lexicon()
+    present: set[str] = set()
+    for word in words:
+        if word.isascii() and word.isalpha() and word.islower():
+            present.add(word)
+        else:
+            present.update(_words_and_breaks(word)[0])  # "38.6" is read as "38" and "6"
+    by_first = lexicon.terms_by_first_word
+    for word in present:
+        terms = by_first.get(word)
+        if terms is not None and any(term <= present for term in terms):
+            return True
+        if len(word) >= _FLAG_FUZZY_MIN_LEN - 1 and lexicon.is_misspelt_term(word):
+            return True
+    return False
 
 
 def flag_entries(words: Iterable[str], lexicon: ProfileLexicon | None = None) -> tuple[str, str]:

@@ -235,3 +235,55 @@ def test_snapshot_derived_tables_equal_what_each_check_computed():
     assert snapshot.likelihood is snapshot.likelihood
     with pytest.raises(ValueError):
         snapshot.likelihood[0, 0] = 1.0  # shared by every check: nobody may change it
+
+
+# --- a check's words are read clause by clause only when a term could be among them -------------------
+def _plain_pregnancy_and_breastfeeding(tokens):
+    from diagnosis.engine.context import clauses, weeks_along
+
+    pregnant, breastfeeding = profile_words.profile_flags_from_words(
+        [" ".join(c.tokens) for c in clauses(tokens)]
+    )
+    return pregnant or weeks_along(tokens), breastfeeding
+
+
+def _dev_texts() -> list[str]:
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "benchmarks" / "triage_corpus"
+    return [
+        json.loads(line)["text"]
+        for path in sorted(root.glob("dev*/*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def test_pregnancy_and_breastfeeding_skipping_clauses_without_a_term_changes_nothing():
+    from diagnosis.engine.context import pregnancy_and_breastfeeding, tokenise
+
+    samples = _dev_texts() + [
+        "12 weeks pregnant", "pregant", "brestfeeding twins", "not pregnant", "I am 20 weeks and bleeding",
+        "lives in a nursing home", "temp 38.6 for 3 days", "bf my 3 month old", "chest pain", "my baby",
+        "expecting", "up the duff", "",
+    ]  # fmt: skip
+    flagged = 0
+    for text in samples:
+        tokens = tokenise(text)
+        expected = _plain_pregnancy_and_breastfeeding(tokens)
+        assert pregnancy_and_breastfeeding(tokens) == expected, text
+        flagged += any(expected)
+    assert flagged > 20  # the samples do say pregnant or breastfeeding, often
+
+
+def test_may_say_flags_only_rules_out_words_without_a_term():
+    from diagnosis.engine.profile_words import may_say_flags
+
+    assert may_say_flags(["im", "pregnant"])
+    assert may_say_flags(["pregant"])  # misspelt
+    assert may_say_flags(["up", "the", "duff"])
+    assert not may_say_flags(["up", "the", "hill"])
+    assert not may_say_flags(["chest", "pain", "38.6"])
+    lexicon = shipped_profile_lexicon()
+    assert lexicon.is_misspelt_term("brestfeeding") and not lexicon.is_misspelt_term("headache")
