@@ -65,28 +65,47 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--split", action="append", help="triage splits (default: the tuned ones)")
     parser.add_argument("--part", action="append", help="only these parts (default: all), e.g. run_check")
+    parser.add_argument(
+        "--load-sets",
+        action="store_true",
+        help="the load benchmark's 400 synthetic symptom sets (chips, every fourth as a sentence) instead",
+    )
     args = parser.parse_args(argv)
     from diagnosis.engine.predictor import current_model
 
     snapshot = loaded_snapshot()
     model = current_model(snapshot)
-    cases = load_cases(tuple(args.split or TUNED))
+    if args.load_sets:
+        from benchmarks.load import symptom_sets
+
+        # As the API sends them: the names as chips, or the sentence when there is one.
+        sets = symptom_sets()
+        cases = [{"text": p["text"], "chips": [] if p["text"] else p["names"]} for p in sets]
+    else:
+        cases = load_cases(tuple(args.split or TUNED))
     subjects = [corpus_subject(c) for c in cases]
     texts = [c["text"] for c in cases]
-    tokens = [tokenise(t) for t in texts]
+    chips = [c.get("chips") or [] for c in cases]
+    tokens = [tokenise(". ".join([t, *c])) for t, c in zip(texts, chips, strict=True)]
     catalogue, index = snapshot.complaints, snapshot.index
-    run_check(snapshot, model, text=texts[0], subject=subjects[0], ask_questions=False)  # warm
+    run_check(snapshot, model, text=texts[0], chips=chips[0], subject=subjects[0])  # warm
+    asks = bool(args.load_sets)  # the API asks its next question; triage.py does not
     parts = {
         "run_check": lambda: [
-            run_check(snapshot, model, text=t, subject=s, ask_questions=False)
-            for t, s in zip(texts, subjects, strict=True)
+            run_check(snapshot, model, text=t, chips=c, subject=s, ask_questions=asks)
+            for t, c, s in zip(texts, chips, subjects, strict=True)
         ],
-        "complaints.assess": lambda: [catalogue.assess(t, s) for t, s in zip(texts, subjects, strict=True)],
-        "complaints.read": lambda: [catalogue.read(t) for t in texts],
-        "resolver.resolve": lambda: [index.resolve(t) for t in texts],
+        "complaints.assess": lambda: [
+            catalogue.assess(". ".join([t, *c]), s) for t, c, s in zip(texts, chips, subjects, strict=True)
+        ],
+        "complaints.read": lambda: [
+            catalogue.read(". ".join([t, *c])) for t, c in zip(texts, chips, strict=True)
+        ],
+        "resolver.resolve": lambda: [index.resolve(t, c) for t, c in zip(texts, chips, strict=True)],
         "pregnancy_and_breastfeeding": lambda: [pregnancy_and_breastfeeding(t) for t in tokens],
     }
-    print(f"{len(texts)} texts ({', '.join(args.split or TUNED)}); load {load_average()}")
+    source = "load benchmark symptom sets" if args.load_sets else ", ".join(args.split or TUNED)
+    print(f"{len(texts)} texts ({source}); load {load_average()}")
     for name, run in parts.items():
         if args.part and name not in args.part:
             continue
