@@ -404,6 +404,9 @@ class TermHit:
     text: str = ""
 
 
+_POSITIONS_MEMO_MAX = 20000
+
+
 class TermIndex:
     """Every distinct term of the catalogue: a trie of their elements (`find`) and, by first word, the
     order in which hits are listed (`candidates`)."""
@@ -452,6 +455,7 @@ class TermIndex:
                 node = node.child(element, children)
             node.terms.append(term)
         _compress(self.root, 0, self.patterns)
+        self._positions: dict[str, dict[str, list[int]]] = {}  # find's memo: word -> term -> places
 
     def candidates(self, token: str) -> list[str]:
         found = list(self.by_word.get(token, ()))
@@ -489,10 +493,18 @@ class TermIndex:
             found: dict[str, int] = {}
             _walk(root, clause_words, start, found, short=False)  # as `candidates` looks a term up
             if found:
-                for term in self.candidates(token):
-                    end = found.get(term)
-                    if end is not None:
-                        hits.append(TermHit(term, clause_number, Span(start, end)))
+                # The found terms in `candidates` order (a term listed twice is hit twice), without
+                # walking lists of up to ~300 candidates for the few found.
+                positions = self._positions.get(token)
+                if positions is None:
+                    positions = {}
+                    for at, term in enumerate(self.candidates(token)):
+                        positions.setdefault(term, []).append(at)
+                    if len(self._positions) >= _POSITIONS_MEMO_MAX:
+                        self._positions.clear()
+                    self._positions[token] = positions
+                ordered = sorted((at, term) for term in found for at in positions.get(term, ()))
+                hits.extend(TermHit(term, clause_number, Span(start, found[term])) for _, term in ordered)
         return hits
 
 
