@@ -60,11 +60,36 @@ def best_ms(run, count: int, repeats: int) -> float:
     return best / count * 1000
 
 
+def per_case(snapshot, model, splits: tuple[str, ...], repeats: int) -> int:
+    """Each case's CPU through `run_check` as `benchmarks/triage.py` times it (wall clock there), as the
+    best of `repeats` runs of that case, so a busy machine's waits do not count: p50, p99 and max."""
+    print(f"CPU ms per check, each case best of {repeats} (process time); load {load_average()}")
+    for split in splits:
+        times = []
+        for case in load_cases((split,)):
+            subject = corpus_subject(case)
+            best = float("inf")
+            for _ in range(repeats):
+                start = time.process_time()
+                run_check(snapshot, model, text=case["text"], subject=subject, ask_questions=False)
+                best = min(best, time.process_time() - start)
+            times.append(best * 1000)
+        times.sort()
+        p50, p99 = times[len(times) // 2], times[int(0.99 * (len(times) - 1))]
+        print(f"{split:8s} n={len(times):4d}  p50 {p50:6.2f}  p99 {p99:6.2f}  max {times[-1]:6.2f}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--split", action="append", help="triage splits (default: the tuned ones)")
     parser.add_argument("--part", action="append", help="only these parts (default: all), e.g. run_check")
+    parser.add_argument(
+        "--per-case",
+        action="store_true",
+        help="per split: each case's best-of-N process time through run_check, p50/p99/max (as triage.py's p99)",
+    )
     parser.add_argument(
         "--load-sets",
         action="store_true",
@@ -75,6 +100,8 @@ def main(argv=None) -> int:
 
     snapshot = loaded_snapshot()
     model = current_model(snapshot)
+    if args.per_case:
+        return per_case(snapshot, model, tuple(args.split or (*TUNED, "heldout", "fresh")), args.repeats)
     if args.load_sets:
         from benchmarks.load import symptom_sets
 
