@@ -15,6 +15,7 @@ from accounts.selectors import profile_snapshot
 from .engine.check import CheckResult, run_check
 from .engine.complaints import Subject
 from .engine.context import pregnancy_and_breastfeeding, tokenise
+from .engine.profile_words import ProfileLexicon, shipped_profile_lexicon
 from .models import KnowledgeBaseVersion, SymptomSession
 from .selectors import ANSWER_LABELS, model_version_exists, serving_snapshot_and_model
 from .signals import check_saved
@@ -75,6 +76,32 @@ def _age_months(given: dict) -> float | None:
     return None
 
 
+# The pregnancy and breastfeeding flags of a profile's free-text notes, by the notes themselves (not
+# by user) and for one lexicon: a profile's notes rarely change, and reading them again on every
+# check cost CPU for the same answer. Bounded; emptied when vocabulary.yaml's lexicon is re-read.
+_NOTES_FLAGS_MAX = 1024
+_notes_flags_cache: dict[tuple[str, ...], tuple[bool, bool]] = {}
+_notes_flags_lexicon: list[ProfileLexicon | None] = [None]
+
+
+def _notes_flags(notes) -> tuple[bool, bool]:
+    """(pregnant, breastfeeding) said in the profile's notes, read as the complaint layer reads them."""
+    if not notes:
+        return False, False  # no words, nothing said
+    key = tuple(notes)
+    lexicon = shipped_profile_lexicon()
+    if _notes_flags_lexicon[0] is not lexicon:
+        _notes_flags_cache.clear()
+        _notes_flags_lexicon[0] = lexicon
+    flags = _notes_flags_cache.get(key)
+    if flags is None:
+        flags = pregnancy_and_breastfeeding(tokenise(" . ".join(key)))
+        if len(_notes_flags_cache) >= _NOTES_FLAGS_MAX:
+            _notes_flags_cache.clear()
+        _notes_flags_cache[key] = flags
+    return flags
+
+
 def subject_for_check(*, profile: dict, given: dict | None) -> dict:
     """Who the check is about, as stored on the session: the account holder by default (their
     profile's age, sex and pregnancy, with pregnancy or breastfeeding written in its free text
@@ -90,8 +117,7 @@ def subject_for_check(*, profile: dict, given: dict | None) -> dict:
     breastfeeding = _yes_no_unsure(given.get("breastfeeding"), "breastfeeding")
     age_months = _age_months(given)
     if who == "me":
-        notes = tokenise(" . ".join(profile.get("notes") or []))
-        notes_pregnant, notes_breastfeeding = pregnancy_and_breastfeeding(notes)
+        notes_pregnant, notes_breastfeeding = _notes_flags(profile.get("notes") or [])
         sex = sex or profile.get("sex") or ""
         if age_months is None and profile.get("age") is not None:
             age_months = float(profile["age"]) * 12

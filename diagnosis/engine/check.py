@@ -22,7 +22,7 @@ from .context import tokenise
 from .knowledge import KnowledgeSnapshot
 from .levels import TriageLevel
 from .predictor import LoadedModel
-from .questions import STIGMATISING, apply_denials, best_question, likelihood_matrix
+from .questions import STIGMATISING, apply_denials, best_question
 from .triage import fired_red_flags, most_urgent
 
 MAX_CONDITIONS = 5
@@ -225,7 +225,7 @@ def _rank(snapshot, model, present, negated, age_years, sex):
 def _shown_conditions(snapshot, probabilities: np.ndarray, present, negated) -> list[ConditionResult]:
     """The most likely conditions, at most MAX_CONDITIONS, each above MIN_SHOWN and each supported
     by at least one finding (never a condition none of the findings supports)."""
-    col = {s: i for i, s in enumerate(snapshot.symptoms)}
+    col = snapshot.symptom_columns
     conditions: list[ConditionResult] = []
     for d in np.argsort(-probabilities)[: MAX_CONDITIONS * 3]:
         p = float(probabilities[d])
@@ -242,7 +242,7 @@ def _prediction_set(snapshot, model, probabilities, age_years, sex, coverage, pr
     slugs = model.conformal.prediction_set(
         probabilities, snapshot.disease_slugs, age_years, sex, coverage, findings=len(present)
     )
-    names = {d.slug: d.name for d in snapshot.diseases}
+    names = snapshot.disease_names
     return [names[s] for s in slugs]
 
 
@@ -259,12 +259,10 @@ def _question_after(snapshot, probabilities, top, prediction_set, known, asked, 
 def _next_question(snapshot, probabilities, known: list[str], *, first: bool) -> str | None:
     """The symptom whose answer is expected to tell the likely conditions apart best (a
     stigmatising risk factor only when no other question comes close: ``questions.choose_question``)."""
-    col = {s: i for i, s in enumerate(snapshot.symptoms)}
+    col = snapshot.symptom_columns
     exclude = {col[s] for s in known if s in col}
     stigmatising = {col[s] for s in STIGMATISING if s in col}
-    q = best_question(
-        probabilities, likelihood_matrix(snapshot.frequency), exclude, stigmatising=stigmatising, first=first
-    )
+    q = best_question(probabilities, snapshot.likelihood, exclude, stigmatising=stigmatising, first=first)
     return snapshot.symptoms[q] if q is not None else None
 
 
@@ -354,7 +352,7 @@ def _posterior(snapshot, model, present, negated, age, sex) -> np.ndarray:
     """Model probabilities mapped onto the snapshot's conditions, then denied symptoms applied."""
     raw = model.predict_proba([present], [age], [sex])[0]
     p = np.zeros(len(snapshot.diseases))
-    index = {slug: i for i, slug in enumerate(snapshot.disease_slugs)}
+    index = snapshot.disease_rows
     for cls, prob in zip(model.classes, raw, strict=True):
         if cls in index:
             p[index[cls]] = prob
@@ -362,8 +360,8 @@ def _posterior(snapshot, model, present, negated, age, sex) -> np.ndarray:
         p[:] = 1.0
     p /= p.sum()
     if negated:
-        col = {s: i for i, s in enumerate(snapshot.symptoms)}
-        p = apply_denials(p, likelihood_matrix(snapshot.frequency), [col[s] for s in negated if s in col])
+        col = snapshot.symptom_columns
+        p = apply_denials(p, snapshot.likelihood, [col[s] for s in negated if s in col])
     return p
 
 

@@ -316,23 +316,29 @@ def _compress(node: _Node, depth: int, patterns: dict[str, tuple[_Element, ...]]
 def _match_from(elements: tuple[_Element, ...], i: int, words: list[str], start: int) -> int | None:
     """End index (exclusive) of the shortest match of elements[i:] starting at `start` (a gap skips
     at most MAX_GAP words, fewest first, and never a negation)."""
-    if i == len(elements):
-        return start
-    head = elements[i]
-    if head.gap:
-        for skip in range(MAX_GAP + 1):
-            position = start + skip
-            if skip and words[position - 1] in NEGATION_WORDS:
-                return None
-            if position >= len(words):
-                return None
-            end = _match_from(elements, i + 1, words, position)
-            if end is not None:
-                return end
-        return None
-    if start < len(words) and head.matches(words[start]):
-        return _match_from(elements, i + 1, words, start + 1)
-    return None
+    # Word elements in a loop, recursing only at a gap (a call per element was most of its cost).
+    count, n = len(elements), len(words)
+    while i < count:
+        head = elements[i]
+        if head.gap:
+            for skip in range(MAX_GAP + 1):
+                position = start + skip
+                if skip and words[position - 1] in NEGATION_WORDS:
+                    return None
+                if position >= n:
+                    return None
+                end = _match_from(elements, i + 1, words, position)
+                if end is not None:
+                    return end
+            return None
+        if start >= n:
+            return None
+        token = words[start]
+        if token not in head.words and not token.startswith(head.stems):  # as `head.matches`
+            return None
+        i += 1
+        start += 1
+    return start
 
 
 def _walk(node: _Node, words: list[str], position: int, found: dict[str, int], short: bool = True) -> None:
@@ -398,6 +404,9 @@ class TermHit:
     text: str = ""
 
 
+_POSITIONS_MEMO_MAX = 20000
+
+
 class TermIndex:
     """Every distinct term of the catalogue: a trie of their elements (`find`) and, by first word, the
     order in which hits are listed (`candidates`)."""
@@ -446,6 +455,7 @@ class TermIndex:
                 node = node.child(element, children)
             node.terms.append(term)
         _compress(self.root, 0, self.patterns)
+        self._positions: dict[str, dict[str, list[int]]] = {}  # find's memo: word -> term -> places
 
     def candidates(self, token: str) -> list[str]:
         found = list(self.by_word.get(token, ()))
@@ -476,14 +486,25 @@ class TermIndex:
         `candidates` (the trie finds them; the candidate list only orders the few found)."""
         hits = []
         root = self.root
+        root_words, root_stems, root_gap = root.words, root.stems, root.gap
         for start, token in enumerate(clause_words):
+            if root_gap is None and token not in root_words and token[:2] not in root_stems:
+                continue  # no term starts with this word: `_walk` would find nothing
             found: dict[str, int] = {}
             _walk(root, clause_words, start, found, short=False)  # as `candidates` looks a term up
             if found:
-                for term in self.candidates(token):
-                    end = found.get(term)
-                    if end is not None:
-                        hits.append(TermHit(term, clause_number, Span(start, end)))
+                # The found terms in `candidates` order (a term listed twice is hit twice), without
+                # walking lists of up to ~300 candidates for the few found.
+                positions = self._positions.get(token)
+                if positions is None:
+                    positions = {}
+                    for at, term in enumerate(self.candidates(token)):
+                        positions.setdefault(term, []).append(at)
+                    if len(self._positions) >= _POSITIONS_MEMO_MAX:
+                        self._positions.clear()
+                    self._positions[token] = positions
+                ordered = sorted((at, term) for term in found for at in positions.get(term, ()))
+                hits.extend(TermHit(term, clause_number, Span(start, found[term])) for _, term in ordered)
         return hits
 
 

@@ -7,13 +7,14 @@ effect on the next check without a restart.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from .complaints import ComplaintCatalogue
 from .context import is_real_word
-from .profile_words import shipped_profile_lexicon
+from .profile_words import recheck_profile_lexicon, shipped_profile_lexicon
 from .resolver import SymptomIndex, normalise
 
 
@@ -60,7 +61,35 @@ class KnowledgeSnapshot:
 
     @property
     def disease_slugs(self) -> tuple[str, ...]:
+        return self._disease_slugs
+
+    # Derived once per snapshot (it is immutable) rather than on every check.
+    @functools.cached_property
+    def _disease_slugs(self) -> tuple[str, ...]:
         return tuple(d.slug for d in self.diseases)
+
+    @functools.cached_property
+    def symptom_columns(self) -> dict[str, int]:
+        """Symptom slug -> its column in `symptoms` and `frequency`."""
+        return {s: i for i, s in enumerate(self.symptoms)}
+
+    @functools.cached_property
+    def disease_rows(self) -> dict[str, int]:
+        """Disease slug -> its row in `diseases` and `frequency`."""
+        return {slug: i for i, slug in enumerate(self.disease_slugs)}
+
+    @functools.cached_property
+    def disease_names(self) -> dict[str, str]:
+        return {d.slug: d.name for d in self.diseases}
+
+    @functools.cached_property
+    def likelihood(self) -> np.ndarray:
+        """`questions.likelihood_matrix(frequency)`, read-only so no caller can change it for the next."""
+        from .questions import likelihood_matrix
+
+        matrix = likelihood_matrix(self.frequency)
+        matrix.setflags(write=False)
+        return matrix
 
     def disease(self, slug: str) -> DiseaseSpec:
         return self.diseases[self.disease_slugs.index(slug)]
@@ -83,6 +112,7 @@ def snapshot_from_data(
     (disease slug, symptom slug, frequency), ``disease_names`` (name, slug, aliases) in the order
     a later alias wins, ``complaints`` in the fixture files' shape. Reading the tables is
     ``diagnosis.selectors.knowledge_snapshot``'s job, so this runs without a database."""
+    recheck_profile_lexicon()  # a new knowledge-base version: vocabulary.yaml may have changed too
     slugs = tuple(s for s, _, _ in symptoms)
     names = {s: n for s, n, _ in symptoms}
     phrases = {n: s for s, n in names.items()}

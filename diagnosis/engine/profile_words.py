@@ -40,6 +40,7 @@ _FILLERS = {
 # ("pregant", "brestfeeding"); shorter words are too easily something else.
 _FLAG_FUZZY_MIN_LEN = 7
 _FLAG_FUZZY_CUTOFF = 85
+_MISSPELT_MEMO_MAX = 20000
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,35 @@ class ProfileLexicon:
         """The first word of every pregnancy or breastfeeding term: an entry with none of them and no
         word long enough to be a misspelling says neither."""
         return frozenset(t[0] for t in self.pregnancy + self.breastfeeding)
+
+    @functools.cached_property
+    def terms_by_first_word(self) -> dict[str, tuple[frozenset[str], ...]]:
+        """Each pregnancy or breastfeeding term's words, by its first word."""
+        out: dict[str, list[frozenset[str]]] = {}
+        for term in self.pregnancy + self.breastfeeding:
+            out.setdefault(term[0], []).append(frozenset(term))
+        return {word: tuple(terms) for word, terms in out.items()}
+
+    @functools.cached_property
+    def _misspelt_memo(self) -> dict[str, bool]:
+        return {}
+
+    def is_misspelt_term(self, word: str) -> bool:
+        """Whether `word` is close enough to a long one-word term to be read as it misspelt, as
+        `_Entry.misspelt` decides; remembered per word (bounded): a pure function of the word."""
+        memo = self._misspelt_memo
+        found = memo.get(word)
+        if found is None:
+            found = len(word) >= _FLAG_FUZZY_MIN_LEN - 1 and any(
+                score >= _FLAG_FUZZY_CUTOFF
+                for _, score, _ in process.extract(
+                    word, self.fuzzy_words, scorer=fuzz.ratio, score_cutoff=_FLAG_FUZZY_CUTOFF - 1, limit=None
+                )
+            )
+            if len(memo) >= _MISSPELT_MEMO_MAX:
+                memo.clear()
+            memo[word] = found
+        return found
 
 
 def _words_and_breaks(text: str) -> tuple[list[str], list[bool]]:
@@ -115,6 +145,17 @@ def profile_lexicon(vocabulary: dict) -> ProfileLexicon:
 
 _lexicon_lock = threading.Lock()
 _lexicon_cache: tuple[Path, float, ProfileLexicon] | None = None
+# Whether the file changed is asked once per knowledge snapshot built (`recheck_profile_lexicon`,
+# called when a new knowledge-base version is read) and whenever the setting's directory changes, not
+# on every check: the stat was a per-check cost for a file that changes only with the knowledge base.
+_lexicon_generation = 0
+_lexicon_checked: tuple[object, int] | None = None
+
+
+def recheck_profile_lexicon() -> None:
+    """Ask the file system again on the next `shipped_profile_lexicon` call."""
+    global _lexicon_generation
+    _lexicon_generation += 1
 
 
 # Resolved once: resolving it per call cost several lstat calls on every check.
@@ -129,15 +170,26 @@ def _vocabulary_path() -> Path:
 
 def shipped_profile_lexicon() -> ProfileLexicon:
     """The lexicon of the shipped vocabulary.yaml, read once and again whenever the file changes."""
-    global _lexicon_cache
+    global _lexicon_cache, _lexicon_checked
+    cached = _lexicon_cache
+    directory = getattr(settings, "KNOWLEDGE_BASE_DIR", None) if settings.configured else None
+    checked = _lexicon_checked
+    if (
+        cached is not None
+        and checked is not None
+        and checked[0] is directory
+        and checked[1] == _lexicon_generation
+    ):
+        return cached[2]
+    generation = _lexicon_generation
     path = _vocabulary_path()
     mtime = path.stat().st_mtime
-    cached = _lexicon_cache
     if cached is None or cached[0] != path or cached[1] != mtime:
         with _lexicon_lock:
             with path.open(encoding="utf-8") as fh:
                 lexicon = profile_lexicon(yaml.safe_load(fh) or {})
             _lexicon_cache = cached = (path, mtime, lexicon)
+    _lexicon_checked = (directory, generation)
     return cached[2]
 
 
@@ -210,8 +262,8 @@ def _entry_flags(entry: str, lexicon: ProfileLexicon) -> tuple[bool, bool, bool]
     """(says pregnant, says breastfeeding, mentions either at all: "not pregnant" is understood too)."""
     words, breaks = _words_and_breaks(entry)
     indexed = _Entry(words, lexicon.fuzzy_words)
-    if not indexed.long and lexicon.first_words.isdisjoint(indexed.at):
-        return False, False, False  # no term's first word, nothing long enough to be misspelt
+    if lexicon.first_words.isdisjoint(indexed.at) and (not indexed.long or not indexed.misspelt()):
+        return False, False, False  # no term's first word, and no word is a misspelt term
     for phrase in lexicon.exceptions:
         starts = _term_at(indexed, phrase)
         for start in starts:
@@ -221,13 +273,14 @@ def _entry_flags(entry: str, lexicon: ProfileLexicon) -> tuple[bool, bool, bool]
     hedged = bool(lexicon.hedges & set(words))
     mentioned = False
 
+    at = indexed.at
+    misspelt = indexed.misspelt() if indexed.long else {}
+
     def said(terms) -> bool:
         nonlocal mentioned
         for term in terms:
-            if term[0] not in indexed.at and (
-                len(term) > 1 or len(term[0]) < _FLAG_FUZZY_MIN_LEN or not indexed.long
-            ):
-                continue  # neither there nor a word it could be a misspelling of
+            if term[0] not in at and (len(term) > 1 or term[0] not in misspelt):
+                continue  # neither there nor misspelt there
             for start in _term_at(indexed, term):
                 mentioned = True
                 if hedged or not _denied(words, breaks, start, start + len(term), lexicon):
@@ -235,6 +288,28 @@ def _entry_flags(entry: str, lexicon: ProfileLexicon) -> tuple[bool, bool, bool]
         return False
 
     return said(lexicon.pregnancy), said(lexicon.breastfeeding), mentioned
+
+
+def may_say_flags(words: Iterable[str], lexicon: ProfileLexicon | None = None) -> bool:
+    """Whether entries made of these words (a check's tokens) could say or even mention pregnancy or
+    breastfeeding. False only when no term has all its words among them and no long word is a
+    misspelt term: then `_entry_flags` finds no term in any entry built from them (an exception
+    only ever removes words), so the per-clause reading can be skipped."""
+    lexicon = lexicon or shipped_profile_lexicon()
+    present: set[str] = set()
+    for word in words:
+        if word.isascii() and word.isalpha() and word.islower():
+            present.add(word)
+        else:
+            present.update(_words_and_breaks(word)[0])  # "38.6" is read as "38" and "6"
+    by_first = lexicon.terms_by_first_word
+    for word in present:
+        terms = by_first.get(word)
+        if terms is not None and any(term <= present for term in terms):
+            return True
+        if len(word) >= _FLAG_FUZZY_MIN_LEN - 1 and lexicon.is_misspelt_term(word):
+            return True
+    return False
 
 
 def flag_entries(words: Iterable[str], lexicon: ProfileLexicon | None = None) -> tuple[str, str]:
