@@ -150,7 +150,9 @@ def _run(snapshot, case):
     return run_check(snapshot, kb_model(snapshot), text=case["text"], subject=subject, ask_questions=False)
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "heldout", "fresh"])
+@pytest.mark.parametrize(
+    "split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "recog1", "heldout", "fresh"]
+)
 def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, split):
     cases = list(_cases(split))
     emergencies = [c for c in cases if c["expected"] == "emergency"]
@@ -195,9 +197,42 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # a stroke if my face dropped? mine hasnt, ...") is passed by the complaint layer now and raised by the
 # symptom resolver, which reads the face drop as present. The same run lowered held-out to 7 missed and
 # 5 self-care, and fresh to 22 missed and 6 self-care.
-MAX_MISSED = {"dev": 0, "dev2": 0, "dev3": 0, "dev4": 0, "dev5": 1, "dev6": 0, "heldout": 7, "fresh": 21}
-MAX_ALARMED = {"dev": 0, "dev2": 0, "dev3": 1, "dev4": 0, "dev5": 0, "dev6": 1, "heldout": 3, "fresh": 2}
-MAX_SELF_CARE = {"dev": 1, "dev2": 0, "dev3": 0, "dev4": 1, "dev5": 0, "dev6": 0, "heldout": 5, "fresh": 6}
+# recog1 (recognition of what people bring: one-word, body-part-free, can't-do, slang, brand-name
+# wordings and no-symptom controls) was written 2026-12-06 and measured untuned once
+# (benchmarks/results/triage_recog1_untuned.md): 2 missed, 0 alarmed, 2 self-care.
+MAX_MISSED = {
+    "dev": 0,
+    "dev2": 0,
+    "dev3": 0,
+    "dev4": 0,
+    "dev5": 1,
+    "dev6": 0,
+    "recog1": 2,
+    "heldout": 7,
+    "fresh": 21,
+}
+MAX_ALARMED = {
+    "dev": 0,
+    "dev2": 0,
+    "dev3": 1,
+    "dev4": 0,
+    "dev5": 0,
+    "dev6": 1,
+    "recog1": 0,
+    "heldout": 3,
+    "fresh": 2,
+}
+MAX_SELF_CARE = {
+    "dev": 1,
+    "dev2": 0,
+    "dev3": 0,
+    "dev4": 1,
+    "dev5": 0,
+    "dev6": 0,
+    "recog1": 2,
+    "heldout": 5,
+    "fresh": 6,
+}
 
 
 # NHS "Bleeding from the bottom": a streak of bright red blood with known piles is a GP visit, bloody
