@@ -1,0 +1,154 @@
+"""Recognition families found with the recog1 development set (issue 14: fewer messages with
+nothing recognised).
+
+recog1 tests whether the portal recognises what a person brings when they say it without a
+body-part noun, by what it stops them doing, in slang, with a brand name or a long-term medicine's
+name, or in non-native English. Each test pairs a wording that is in no corpus with a twin that
+must NOT be recognised as that complaint or symptom, so a new term is seen to cover its family and
+not to match inside a longer phrase, swallow a denial or turn one body part into another.
+"""
+
+import pytest
+
+from tests.diagnosis.engine_helpers import assess
+
+ADULT = {"age_years": 35, "sex": "f"}
+
+
+def _complaints(text, **subject):
+    return {c.slug for c in assess(text, **(subject or ADULT)).complaints}
+
+
+# (family, complaint, wording that must be recognised as it, twin that must not)
+PAIRS = [
+    (
+        "pain named only by chewing or biting is toothache",
+        "hm_toothache",
+        "it hurts when he bites on that side",
+        "my knee hurts when I kneel on it",
+    ),
+    (
+        "non-native 'pain in teeth' with no determiner",
+        "hm_toothache",
+        "having pain in teeth at night",
+        "having pain in toes at night",
+    ),
+    (
+        "a long-term medicine named without 'tablets' that has run out",
+        "ev_run_out_of_medicine",
+        "ran out of my metformin yesterday",
+        "can I take metformin with ibuprofen",
+    ),
+    (
+        "a few tablets 'left' is a medicine running out",
+        "ev_run_out_of_medicine",
+        "only a couple of pills left and the chemist is shut",
+        "left my bag at the chemist",
+    ),
+    (
+        "a remedy that is not enough names the complaint it treats",
+        "ap_heartburn_indigestion",
+        "need something better than gaviscon, it burns after every meal",
+        "is gaviscon safe when breastfeeding",
+    ),
+    (
+        "'N weeks gone' is pregnancy slang",
+        "ap_pregnancy_bleeding_or_pain",
+        "about 9 weeks gone and spotting a bit",
+        "three weeks since my op and the scar looks fine",
+    ),
+    (
+        "needing the telly up or struggling to hear is hearing loss",
+        "ev_hearing_gradual",
+        "he has to turn the tv up louder every week",
+        "the neighbours have their tv on all night",
+    ),
+    (
+        "an everyday object dropped on a toe or finger",
+        "ev_finger_toe_nail_injury",
+        "dropped a dumbbell on my toe at the gym",
+        "put the box on my desk",
+    ),
+    (
+        "hot drink or water spilt onto a person is a scald",
+        "burn_or_scald",
+        "kettle water spilled over my baby's arm",
+        "kettle water spilled over the worktop",
+    ),
+    (
+        "pain in sex is a genital symptom",
+        "ap_genital_symptoms",
+        "it stings during sex lately",
+        "we had a talk about sex education at school",
+    ),
+    (
+        "a smell 'down there' is a genital symptom",
+        "ap_genital_symptoms",
+        "a horrible smell down there for a week",
+        "a horrible smell in the kitchen",
+    ),
+    (
+        "feet or soles that ache are foot pain",
+        "ev_heel_foot_pain",
+        "the soles of my feet ache by lunchtime",
+        "my hands ache by lunchtime",
+    ),
+    (
+        "a joint that locks or will not bend",
+        "joint_pain_or_swelling",
+        "his elbow keeps locking when he throws",
+        "he keeps locking the door at night",
+    ),
+    (
+        "air that cannot get in is breathlessness",
+        "hb_breathlessness",
+        "she says she cannot get any air in",
+        "she can get air in fine now",
+    ),
+    (
+        "a decimal temperature said of a child is a fever",
+        "fever_in_child",
+        "my toddler is 39.2 tonight",
+        "the toddler is 3 tomorrow",
+    ),
+    (
+        "a child pulled out of water is a near drowning",
+        "hb_near_drowning",
+        "pulled my daughter out of the pool and she is coughing",
+        "pulled the lilo out of the pool",
+    ),
+    (
+        "a question about a vaccine is not a vaccine reaction",
+        "ev_vaccine_reaction",
+        "arm is swollen and red since the covid booster",
+        "is there a covid booster this autumn",
+    ),
+]
+
+
+@pytest.mark.parametrize("family, slug, text, twin", PAIRS, ids=[p[0] for p in PAIRS])
+def test_family_is_recognised_and_its_twin_is_not(family, slug, text, twin):
+    assert slug in _complaints(text), (family, text, _complaints(text))
+    assert slug not in _complaints(twin), (family, twin, _complaints(twin))
+
+
+def test_a_pulled_out_child_is_an_emergency_but_water_spilt_on_a_worktop_is_nothing():
+    assert assess("pulled him out of the river, he is coughing", age_years=8).level == "emergency"
+    assert not assess("kettle water spilled over the worktop", **ADULT).recognised
+
+
+# --- symptoms (the resolver) ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, slug, twin",
+    [
+        ("my legs gave out on the stairs", "weakness_in_limbs", "the old shelf gave out under the books"),
+        (
+            "I cannot taste my food since Tuesday",
+            "loss_of_smell",
+            "I cannot taste the difference between them",
+        ),
+    ],
+)
+def test_symptom_family_is_read_and_its_twin_is_not(index, text, slug, twin):
+    assert slug in set(index.resolve(text).present)
+    assert slug not in set(index.resolve(twin).present)
