@@ -123,6 +123,42 @@ PAIRS = [
         "arm is swollen and red since the covid booster",
         "is there a covid booster this autumn",
     ),
+    (
+        "breathing heard as a rattle or gurgle, or very slow",
+        "hb_breathlessness",
+        "her breathing sounds all rattly tonight",
+        "my tummy is making gurgling noises",
+    ),
+    (
+        "feeling a burden or having nothing to live for",
+        "hm_suicidal_thoughts",
+        "lately I just feel like a burden to everyone",
+        "I carry a heavy burden of work",
+    ),
+    (
+        "a baby who 'is yellow' has jaundice",
+        "ap_jaundice",
+        "our newborn looks a bit yellow today",
+        "the bananas went yellow",
+    ),
+    (
+        "a joint that 'popped out' is a dislocation",
+        "injury_possible_broken_bone",
+        "his shoulder popped out at rugby",
+        "the cork popped out of the bottle",
+    ),
+    (
+        "a bulging soft spot is a very unwell baby",
+        "hb_very_unwell",
+        "her soft spot looks raised and tense",
+        "I have a soft spot for chocolate",
+    ),
+    (
+        "believing they are god or being followed is psychosis",
+        "hm_psychosis_mania",
+        "my brother believes he is being followed everywhere",
+        "he thinks he is getting a cold",
+    ),
 ]
 
 
