@@ -159,6 +159,36 @@ PAIRS = [
         "my brother believes he is being followed everywhere",
         "he thinks he is getting a cold",
     ),
+    (
+        "a jaw that clicks is a joint problem",
+        "joint_pain_or_swelling",
+        "her jaw keeps locking when she yawns",
+        "the jar keeps clicking when I open it",
+    ),
+    (
+        "the roof of the mouth that hurts is a mouth sore",
+        "hm_mouth_ulcer",
+        "the roof of my mouth is sore since the pizza",
+        "the roof of the shed is leaking",
+    ),
+    (
+        "cracked heels are hard skin",
+        "ev_blister_corn_callus",
+        "cracked heels that bleed a bit in winter",
+        "new heels for the wedding",
+    ),
+    (
+        "a baby bringing up milk is posseting",
+        "ap_vomiting",
+        "she keeps bringing up milk after every feed",
+        "the cat keeps spitting at the dog",
+    ),
+    (
+        "ears blocked after a flight are ear trouble",
+        "hm_earache",
+        "blocked ears since the flight home",
+        "popping to the shops after my flight",
+    ),
 ]
 
 
