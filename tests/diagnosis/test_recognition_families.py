@@ -189,6 +189,36 @@ PAIRS = [
         "blocked ears since the flight home",
         "popping to the shops after my flight",
     ),
+    (
+        "a chest described as something standing on it or a band round it is chest pain",
+        "hb_chest_pain",
+        "his chest feels like something is pressing on it",
+        "the cat was standing on my chest this morning to wake me",
+    ),
+    (
+        "one side of the body that stopped working is a stroke sign",
+        "hm_stroke_signs",
+        "the right side of her face has stopped working",
+        "the left side of the car has stopped working",
+    ),
+    (
+        "speech like someone drunk, said of someone, is a stroke sign",
+        "hm_stroke_signs",
+        "her talking sounds like she is drunk and she never drinks",
+        "we went to the pub and had a drink",
+    ),
+    (
+        "a person who went stiff and jerked is a seizure",
+        "hm_seizure",
+        "my husband went rigid and started shaking on the sofa",
+        "my legs were stiff and shaking after the marathon",
+    ),
+    (
+        "a tongue that feels fat or thick is an allergic swelling",
+        "hb_allergic_reaction",
+        "my tongue went thick after the new tablets",
+        "my mouth and throat feel dry after the tablet",
+    ),
 ]
 
 
@@ -196,6 +226,11 @@ PAIRS = [
 def test_family_is_recognised_and_its_twin_is_not(family, slug, text, twin):
     assert slug in _complaints(text), (family, text, _complaints(text))
     assert slug not in _complaints(twin), (family, twin, _complaints(twin))
+
+
+def test_a_tongue_gone_thick_is_an_emergency_and_a_dry_throat_is_nothing():
+    assert assess("my tongue feels thick after the tablet", **ADULT).level == "emergency"
+    assert not assess("my mouth and throat feel dry after the tablet", **ADULT).recognised
 
 
 def test_a_pulled_out_child_is_an_emergency_but_water_spilt_on_a_worktop_is_nothing():
