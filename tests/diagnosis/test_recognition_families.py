@@ -248,6 +248,14 @@ def test_a_pulled_out_child_is_an_emergency_but_water_spilt_on_a_worktop_is_noth
             "loss_of_smell",
             "I cannot taste the difference between them",
         ),
+        ("I ache all over since Sunday", "muscle_pain", "I ache to see my grandchildren"),
+        ("so weepy all the time since the baby", "depression", "my eye is weepy and crusty"),
+        ("hungry as a horse since the new pills", "excessive_hunger", "the horse is hungry"),
+        ("bad guts since the curry", "abdominal_pain", "he has the guts to complain"),
+        ("I cannot think straight at work", "lack_of_concentration", "I think the straight road is quicker"),
+        ("my toes turn white in the cold", "cold_hands_and_feet", "the walls turn white in the sun"),
+        ("spotty chin since I started the pill", "pus_filled_pimples", "we have a spotty dog"),
+        ("I keep heaving but nothing comes up", "vomiting", "the pub has been heaving all night"),
     ],
 )
 def test_symptom_family_is_read_and_its_twin_is_not(index, text, slug, twin):
