@@ -199,7 +199,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # 5 self-care, and fresh to 22 missed and 6 self-care.
 # recog1 (recognition of what people bring: one-word, body-part-free, can't-do, slang, brand-name
 # wordings and no-symptom controls) was written 2026-12-06 and measured untuned once
-# (benchmarks/results/triage_recog1_untuned.md): 2 missed, 0 alarmed, 2 self-care.
+# (benchmarks/results/triage_recog1_untuned.md): 2 missed, 0 alarmed, 2 self-care; the ceilings below
+# are the tuned run's (a child pulled out of a pond and kettle water down a toddler's chest are now
+# recognised, and their discriminators make them emergencies).
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -207,7 +209,7 @@ MAX_MISSED = {
     "dev4": 0,
     "dev5": 1,
     "dev6": 0,
-    "recog1": 2,
+    "recog1": 0,
     "heldout": 7,
     "fresh": 21,
 }
@@ -229,7 +231,7 @@ MAX_SELF_CARE = {
     "dev4": 1,
     "dev5": 0,
     "dev6": 0,
-    "recog1": 2,
+    "recog1": 0,
     "heldout": 5,
     "fresh": 6,
 }

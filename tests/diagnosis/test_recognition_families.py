@@ -219,6 +219,30 @@ PAIRS = [
         "my tongue went thick after the new tablets",
         "my mouth and throat feel dry after the tablet",
     ),
+    (
+        "a positive test with pain or bleeding is early-pregnancy pain",
+        "ap_pregnancy_bleeding_or_pain",
+        "positive test yesterday and cramping low down",
+        "positive covid test and a sore throat",
+    ),
+    (
+        "a limb 'smacked' or 'whacked' against something is an injury",
+        "injury_possible_broken_bone",
+        "whacked my shin against the bed frame",
+        "my friend smacked my hand away",
+    ),
+    (
+        "a lump behind the ear or under the jaw is a lump to check",
+        "ev_painless_lump",
+        "a lump under his jaw for a month",
+        "a lump sum under the old plan",
+    ),
+    (
+        "drinking gallons is great thirst",
+        "hb_thirsty_peeing_a_lot",
+        "drinking litres of water and still thirsty",
+        "he likes drinking tea",
+    ),
 ]
 
 
