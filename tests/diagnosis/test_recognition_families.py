@@ -243,6 +243,24 @@ PAIRS = [
         "drinking litres of water and still thirsty",
         "he likes drinking tea",
     ),
+    (
+        "a whole pack or strip swallowed is an overdose",
+        "ap_overdose_or_poisoning",
+        "he swallowed his whole packet of heart tablets",
+        "she bought a whole box of chocolates for the party",
+    ),
+    (
+        "a noose made or round the neck is a suicide plan",
+        "hm_suicidal_thoughts",
+        "he has made a noose in the shed",
+        "we learnt the noose knot at sailing",
+    ),
+    (
+        "a child hardly weeing is dehydration",
+        "baby_not_feeding_or_dehydrated",
+        "our toddler is barely weeing since the bug",
+        "I am barely sleeping since the baby came",
+    ),
 ]
 
 
