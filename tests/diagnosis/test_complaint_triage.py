@@ -150,7 +150,9 @@ def _run(snapshot, case):
     return run_check(snapshot, kb_model(snapshot), text=case["text"], subject=subject, ask_questions=False)
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "heldout", "fresh"])
+@pytest.mark.parametrize(
+    "split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "recog1", "heldout", "fresh"]
+)
 def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, split):
     cases = list(_cases(split))
     emergencies = [c for c in cases if c["expected"] == "emergency"]
@@ -202,6 +204,11 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # no longer covers it), "my fear is that it's a heart attack" (any heart attack named stays an emergency,
 # see dev4) and "is it normal for babies to have a fever after vaccines? mine is 5 months and hasn't had
 # one" (the reply does not withdraw the fever). Held-out and fresh are unchanged by the dev7 tuning.
+# recog1 (recognition of what people bring: one-word, body-part-free, can't-do, slang, brand-name
+# wordings and no-symptom controls) was written 2026-12-06 and measured untuned once
+# (benchmarks/results/triage_recog1_untuned.md): 2 missed, 0 alarmed, 2 self-care; the ceilings below
+# are the tuned run's (a child pulled out of a pond and kettle water down a toddler's chest are now
+# recognised, and their discriminators make them emergencies).
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -210,6 +217,7 @@ MAX_MISSED = {
     "dev5": 1,
     "dev6": 0,
     "dev7": 0,
+    "recog1": 0,
     "heldout": 7,
     "fresh": 21,
 }
@@ -221,6 +229,7 @@ MAX_ALARMED = {
     "dev5": 0,
     "dev6": 1,
     "dev7": 3,
+    "recog1": 0,
     "heldout": 3,
     "fresh": 2,
 }
@@ -232,6 +241,7 @@ MAX_SELF_CARE = {
     "dev5": 0,
     "dev6": 0,
     "dev7": 1,
+    "recog1": 0,
     "heldout": 5,
     "fresh": 6,
 }
