@@ -66,7 +66,6 @@ _CONTRACTIONS = [
     (r"'s\b", ""),  # possessive: "baby's lips" -> "baby lips"
     (r"s'(?=\s|$)", "s"),
 ]
-_CONTRACTION_RES = [(re.compile(p), r) for p, r in _CONTRACTIONS]
 # Words as people type them without the apostrophe that are not words of their own.
 _BARE_CONTRACTIONS = {
     "dont": "do not", "doesnt": "does not", "didnt": "did not", "isnt": "is not", "arent": "are not",
