@@ -26,6 +26,51 @@ def pytest_configure(config):
         importlib.import_module("medportal.settings.dev")
 
 
+# The unit run's longest test files, longest first (per-file sums of a full `-n 2 --dist loadfile`
+# run's --durations=0 on the shared machine, 2026-12-06). pytest-xdist's loadfile sends the files
+# with the most tests first, so these single-test benchmarks (minutes each) started last, one
+# worker running them alone for minutes after the other had finished. Sent first, they run beside
+# the many short files instead. A file missing from here only loses its place in the queue.
+SLOW_FILES_FIRST = (
+    "tests/benchmarks/test_continuous_improvement_benchmark.py",
+    "tests/benchmarks/test_diagnosis_benchmark.py",
+    "tests/accounts/test_encryption_keys.py",
+    "tests/mlops/test_gates.py",
+    "tests/diagnosis/test_lay_red_flags.py",
+    "tests/diagnosis/test_kb_loader.py",
+    "tests/api/test_schemathesis.py",
+    "tests/mlops/test_loop.py",
+    "tests/feedback/test_review.py",
+    "tests/diagnosis/test_complaint_triage.py",
+    "tests/test_access_matrix.py",
+    "tests/benchmarks/test_conformal_benchmark.py",
+)
+
+
+def slow_files_first(workqueue) -> None:
+    """Move the first of SLOW_FILES_FIRST still waiting in `workqueue` (an OrderedDict keyed by
+    test file) to its front, so it is the next file handed to a worker."""
+    for path in SLOW_FILES_FIRST:
+        if path in workqueue:
+            workqueue.move_to_end(path, last=False)
+            return
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` with SLOW_FILES_FIRST handed out first; other modes as pytest-xdist has them."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SlowFilesFirstScheduling(LoadFileScheduling):
+        def _assign_work_unit(self, node) -> None:
+            slow_files_first(self.workqueue)
+            super()._assign_work_unit(node)
+
+    return SlowFilesFirstScheduling(config, log)
+
+
 def _with_mfa(user):
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, generate_totp_secret())
