@@ -197,3 +197,47 @@ def test_grams_a_face_that_will_not_move_and_a_crushing_heart(text, expected):
 )
 def test_a_fall_from_a_window_and_someone_elses_opioid(text, expected):
     assert level(text) == expected
+
+
+# The lead's eleventh-round review: wordings of our own, in no corpus, that were answered self-care or
+# GP, each with a harmless twin. A recognised complaint with no discriminator takes the complaint's own
+# (often self-care) level, so each family needs the discriminator to read the new wording too.
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a baby's temperature said as a bare decimal is a temperature (a decimal is never an age)
+        ("my 6 week old is 38.2 and sleepy", "emergency"),
+        ("my 6 month old is 37.1 and happy", None),
+        # after a head injury, "is sleepy" is drowsiness
+        ("hit on the head with a bottle and is sleepy", "emergency"),
+        ("bumped my head on the cupboard, fine, just tired after a long day", "self_care"),
+        # a heart rate said as a number, with dizziness, is palpitations needing help today
+        ("heart going 180 and dizzy", "urgent"),
+        ("my heart rate went to 150 on the treadmill at the gym", None),
+        # a face that "blew up" after a sting is an allergic reaction with a swollen face
+        ("my face blew up after the bee sting", "urgent"),
+        ("the bee sting on my arm is a bit red and itchy", "self_care"),
+        # bleeding someone cannot stop, with or without "the"
+        ("can't stop bleeding", "emergency"),
+        ("can't stop the bleeding", "emergency"),
+        ("cut my finger and i cant stop crying", "self_care"),
+        # one wet nappy since yesterday is as good as none
+        ("my 4 month old has only had one wet nappy since yesterday and is sleepy", "emergency"),
+    ],
+)
+def test_eleventh_round_self_care_answers_that_were_emergencies(text, expected):
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("i have no plan to live past tonight", "emergency"),
+        ("not planning to be around much longer", "emergency"),
+        ("wrote letters to my kids saying goodbye", "emergency"),
+        ("no plans to go out tonight, just a cold", "self_care"),
+        ("wrote letters to my pen pal today, feeling well", None),
+    ],
+)
+def test_suicide_plans_said_as_no_plan_to_live_or_goodbye_letters(text, expected):
+    assert level(text) == expected
