@@ -644,8 +644,7 @@ class ComplaintCatalogue:
             found = _drop_denials_read_as_findings(
                 self.index.find(search, sentence), search, self.index.with_negation
             )
-            found = _drop_never_had_without_before(found, words)
-            found = _drop_near_miss_falls(found, words)
+            found = _drop_near_miss_falls(_drop_never_had_without_before(found, words), words)
             for k, n in enumerate(numbers):
                 clause, offset = all_clauses[n], starts[k]
                 end = offset + len(clause.tokens)
