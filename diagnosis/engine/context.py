@@ -714,7 +714,8 @@ _A_PERSON_TOO = frozenset(
 
 def an_animal_is_the_subject(words: list[str]) -> bool:
     for i, word in enumerate(words[:3]):
-        if word in PETS and _PET_LEAD.issuperset(words[:i]):
+        # a determiner first: a bare "cat" or "pet" may be a person's name ("Cat collapsed")
+        if word in PETS and i and _PET_LEAD.issuperset(words[:i]):
             rest = words[i + 1 :]
             return _ANIMAL_ACTS_ON_SOMEONE.isdisjoint(rest) and _A_PERSON_TOO.isdisjoint(rest)
     return False

@@ -241,3 +241,22 @@ def test_eleventh_round_self_care_answers_that_were_emergencies(text, expected):
 )
 def test_suicide_plans_said_as_no_plan_to_live_or_goodbye_letters(text, expected):
     assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a bare "Cat" may be a person's name: only "the/our/my cat" is a pet
+        ("Cat collapsed and is not breathing", "emergency"),
+        ("the cat collapsed and is not breathing", None),
+        # a baby who "hasn't fed since" is a baby not feeding
+        ("my 3 week old hasnt fed since last night", "urgent"),
+        ("my 3 week old has not fed the ducks since last week", None),
+        # acting drunk without drink, or in someone with diabetes, is sudden confusion
+        ("my husband is diabetic and acting drunk", "emergency"),
+        ("my husband is acting drunk but hasnt drunk anything", "emergency"),
+        ("my friend was acting drunk at the party after 6 pints", None),
+    ],
+)
+def test_a_pet_named_cat_a_baby_not_fed_and_acting_drunk_without_drink(text, expected):
+    assert level(text) == expected
