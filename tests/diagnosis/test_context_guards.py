@@ -260,3 +260,23 @@ def test_suicide_plans_said_as_no_plan_to_live_or_goodbye_letters(text, expected
 )
 def test_a_pet_named_cat_a_baby_not_fed_and_acting_drunk_without_drink(text, expected):
     assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, subject, expected",
+    [
+        # a plan said as the night decided, or a jump someone says they will make
+        ("i have decided tonight is the night, sorted my will", {}, "emergency"),
+        ("we decided tonight is the night we tell the kids about the puppy", {}, None),
+        ("he keeps saying he will jump off the bridge after work", {}, "emergency"),
+        ("the kids will jump off the diving board at the pool", {}, None),
+        # a baby who usually "goes mad" after dinner and has done nothing tonight (pregnancy known)
+        ("he usually goes mad after dinner but nothing tonight", {"pregnant": True}, "emergency"),
+        ("i usually go mad on a friday night but nothing tonight", {}, None),
+        # shocked by an electric fence is an electric shock; a static shock is not
+        ("i got shocked by an electric fence and my heart is jumping", {}, "emergency"),
+        ("my toddler got a static shock from the trampoline", {}, None),
+    ],
+)
+def test_a_night_decided_a_jump_promised_a_quiet_baby_and_an_electric_fence(text, subject, expected):
+    assert level(text, **subject) == expected
