@@ -15,6 +15,7 @@ import numpy as np
 from .complaints import ComplaintCatalogue
 from .context import is_real_word
 from .profile_words import recheck_profile_lexicon, shipped_profile_lexicon
+from .questions import likelihood_matrix
 from .resolver import SymptomIndex, normalise
 
 
@@ -85,8 +86,6 @@ class KnowledgeSnapshot:
     @functools.cached_property
     def likelihood(self) -> np.ndarray:
         """`questions.likelihood_matrix(frequency)`, read-only so no caller can change it for the next."""
-        from .questions import likelihood_matrix
-
         matrix = likelihood_matrix(self.frequency)
         matrix.setflags(write=False)
         return matrix

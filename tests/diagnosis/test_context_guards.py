@@ -280,3 +280,21 @@ def test_a_pet_named_cat_a_baby_not_fed_and_acting_drunk_without_drink(text, exp
 )
 def test_a_night_decided_a_jump_promised_a_quiet_baby_and_an_electric_fence(text, subject, expected):
     assert level(text, **subject) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # drooling or not swallowing with a barking cough (epiglottitis)
+        ("my 2 yr old has a barking cough and is drooling and cant swallow", "emergency"),
+        ("my 2 year old has a cough and is teething so dribbling a lot", "self_care"),
+        # "now it is hard" after tummy pain is the tummy
+        ("my son has pain in the right side of his tummy and now it is hard", "emergency"),
+        ("my tummy hurt yesterday and now it feels fine", "self_care"),
+        # dropping things with one hand is weakness on one side
+        ("my husband keeps dropping things with his left hand and his face looks odd", "emergency"),
+        ("he keeps dropping things, so clumsy since he was little", None),
+    ],
+)
+def test_drooling_with_a_barking_cough_a_tummy_now_hard_and_dropping_things_one_side(text, expected):
+    assert level(text) == expected
