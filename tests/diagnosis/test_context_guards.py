@@ -298,3 +298,24 @@ def test_a_night_decided_a_jump_promised_a_quiet_baby_and_an_electric_fence(text
 )
 def test_drooling_with_a_barking_cough_a_tummy_now_hard_and_dropping_things_one_side(text, expected):
     assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # found on the floor and mumbling is confusion after a long lie
+        ("my neighbour is on the floor and mumbling", "emergency"),
+        ("he was mumbling in his sleep", None),
+        # a baby who keeps having jerks (and staring spells) is treated as having fits
+        ("my 11 month old keeps having jerky movements and staring episodes", "emergency"),
+        ("my baby startles with jerky movements when the door slams, otherwise happy", None),
+        # insulin with no food, shaky and unable to think straight is a severe hypo
+        (
+            "i took my insulin but forgot to eat and now i am shaky, sweaty and cant think straight",
+            "emergency",
+        ),
+        ("took my insulin and had lunch, feel fine", None),
+    ],
+)
+def test_mumbling_on_the_floor_a_baby_with_jerks_and_a_hypo_that_muddles(text, expected):
+    assert level(text) == expected
