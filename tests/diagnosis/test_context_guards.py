@@ -319,3 +319,22 @@ def test_drooling_with_a_barking_cough_a_tummy_now_hard_and_dropping_things_one_
 )
 def test_mumbling_on_the_floor_a_baby_with_jerks_and_a_hypo_that_muddles(text, expected):
     assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, subject, expected",
+    [
+        # one swollen, painful "ball" that woke a boy up is a testicle until shown otherwise
+        (
+            "my 13 year old has a really painful swollen ball, woke him up at 4am",
+            {"sex": "m", "age_years": 13},
+            "emergency",
+        ),
+        ("really sore ball of my foot after running", {}, "self_care"),
+        # lying dead still because moving hurts is the belly lining being irritated (peritonitis)
+        ("stomach pain so bad i am lying dead still because moving makes it worse", {}, "emergency"),
+        ("tummy ache, lying completely still watching tv", {}, "self_care"),
+    ],
+)
+def test_one_swollen_ball_and_lying_still_because_moving_hurts(text, subject, expected):
+    assert level(text, **subject) == expected
