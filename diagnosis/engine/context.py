@@ -130,7 +130,27 @@ def normalise_text(text: str) -> str:
             else:
                 continue
         text = pattern.sub(replacement, text)
+    if " or " in text:
+        text = _CANNOT_X_OR_Y.sub(_both_verbs, text)
     return text
+
+
+# "can't see or hear properly on one side" says both: "cannot see properly on one side and cannot
+# hear properly on one side", so a term for either reads it. The words after the second verb (up to
+# six, not past "and", "but", "so", "or" or punctuation) go with each verb.
+_ABILITY_VERBS = (
+    "see|hear|feel|move|speak|talk|walk|stand|swallow|breathe|understand|lift|use|wake|eat|drink|grip|"
+    "bend|open|close|focus|think|remember|sit|lie"
+)
+_CANNOT_X_OR_Y = re.compile(
+    rf"\b(cannot|cant|can not|could not|couldnt|unable to) ({_ABILITY_VERBS}) or ({_ABILITY_VERBS})\b"
+    r"((?: (?!and\b|but\b|so\b|or\b)[a-z0-9']+){0,6})"
+)
+
+
+def _both_verbs(match: re.Match) -> str:
+    cannot, first, second, rest = match.groups()
+    return f"{cannot} {first}{rest} and {cannot} {second}{rest}"
 
 
 # Names that contain a symptom word but are not that symptom: read as one word ("hay fever" is

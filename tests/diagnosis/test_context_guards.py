@@ -338,3 +338,33 @@ def test_mumbling_on_the_floor_a_baby_with_jerks_and_a_hypo_that_muddles(text, e
 )
 def test_one_swollen_ball_and_lying_still_because_moving_hurts(text, subject, expected):
     assert level(text, **subject) == expected
+
+
+def test_cannot_x_or_y_says_both_with_the_words_after():
+    from diagnosis.engine.context import normalise_text
+
+    assert (
+        normalise_text("can't feel or move my left arm")
+        == "cannot feel my left arm and cannot move my left arm"
+    )
+    assert normalise_text("cannot walk or stand") == "cannot walk and cannot stand"
+    assert normalise_text("i can see or hear fine") == "i can see or hear fine"  # only after "cannot"
+    assert (
+        normalise_text("cannot see or hear it, but the pain")
+        == "cannot see it and cannot hear it, but the pain"
+    )
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("can't see or hear properly on one side since this morning, sudden", "emergency"),
+        ("I can see or hear fine, just a blocked ear", "self_care"),
+        # a sore throat with no drinking is a same-day problem
+        ("I cant eat or drink because of my sore throat", "urgent"),
+        ("sore throat, eating and drinking fine", "self_care"),
+        ("sore throat and I'm not drinking enough water generally", "self_care"),
+    ],
+)
+def test_two_abilities_lost_in_one_breath_and_a_sore_throat_with_no_drinking(text, expected):
+    assert level(text) == expected

@@ -18,9 +18,11 @@ from hypothesis import strategies as st
 from diagnosis.engine import profile_words
 from diagnosis.engine.complaints import MAX_GAP, _Element, _match_from
 from diagnosis.engine.context import (
+    _CANNOT_X_OR_Y,
     _CONTRACTIONS,
     MAX_INPUT_CHARS,
     NEGATION_WORDS,
+    _both_verbs,
     _contains,
     normalise_text,
 )
@@ -35,7 +37,7 @@ def _plain_normalise(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").replace("`", "'").replace("°", " degrees ")
     for pattern, replacement in _PLAIN_STEPS:
         text = pattern.sub(replacement, text)
-    return text
+    return _CANNOT_X_OR_Y.sub(_both_verbs, text)  # "can't see or hear": not a contraction step
 
 
 _PIECES = [
