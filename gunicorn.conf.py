@@ -69,10 +69,12 @@ def when_ready(server):
 
     try:
         try:
+            from diagnosis.engine.complaints import forget_term_caches
             from diagnosis.engine.predictor import current_model
             from diagnosis.selectors import current_snapshot
 
             model = current_model(current_snapshot())
+            forget_term_caches()  # only building the catalogue needed them
             server.log.info("preloaded model %s", model.label)
         except Exception as exc:  # never stop the server for a warm-up
             server.log.warning(

@@ -289,3 +289,23 @@ def test_may_say_flags_only_rules_out_words_without_a_term():
     assert not may_say_flags(["chest", "pain", "38.6"])
     lexicon = shipped_profile_lexicon()
     assert lexicon.is_misspelt_term("brestfeeding") and not lexicon.is_misspelt_term("headache")
+
+
+def test_forgetting_the_term_caches_keeps_a_built_catalogue_working_and_a_rebuild_the_same():
+    from diagnosis.engine import complaints
+
+    catalogue = complaints.catalogue_from_files()
+    before = catalogue.assess(
+        "sudden agony in my left testicle and I'm being sick", complaints.Subject(sex="m")
+    )
+    complaints.forget_term_caches()
+    assert complaints.compile_term.cache_info().currsize == 0
+    assert complaints._term_tokens.cache_info().currsize == 0
+    after = catalogue.assess(
+        "sudden agony in my left testicle and I'm being sick", complaints.Subject(sex="m")
+    )
+    assert (after.level, [f.slug for f in after.fired]) == (before.level, [f.slug for f in before.fired])
+    assert after.level == "emergency"
+    rebuilt = complaints.catalogue_from_files()
+    again = rebuilt.assess("sudden agony in my left testicle and I'm being sick", complaints.Subject(sex="m"))
+    assert again.level == "emergency"
