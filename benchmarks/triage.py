@@ -56,6 +56,7 @@ if not apps.ready:
 from scipy.stats import beta  # noqa: E402
 
 from benchmarks._common import Report, corpus_subject, load_average  # noqa: E402
+from diagnosis.engine.alarm_text import SLUG as ALARM_SLUG  # noqa: E402
 from diagnosis.engine.check import run_check  # noqa: E402
 from diagnosis.engine.complaints import LEVEL_ORDER  # noqa: E402
 
@@ -114,13 +115,15 @@ def evaluate(cases: list[dict], snapshot, model) -> list[dict]:
             snapshot, model, text=case["text"], subject=corpus_subject(case), ask_questions=False
         )
         elapsed = time.perf_counter() - start
+        fired = [f["slug"] for f in result.red_flags]
         rows.append(
             {
                 **case,
                 "got": result.triage,
                 "ms": elapsed * 1000,
-                "recognised": bool(result.complaints or result.present or result.red_flags),
-                "fired": [f["slug"] for f in result.red_flags],
+                # The wording net (alarm_text.py) recognises nothing: only rules and complaints count.
+                "recognised": bool(result.complaints or result.present or set(fired) - {ALARM_SLUG}),
+                "fired": fired,
             }
         )
     return rows
@@ -140,6 +143,7 @@ def summarise(rows: list[dict]) -> dict:
     urgent_gp = [r for r in rows if r["kind"] == "urgent_gp" and r["expected"] != "emergency"]
     not_self_care = [r for r in rows if r["expected"] in ("emergency", "urgent")]
     misses = [r for r in emergencies if r["got"] != "emergency"]
+    by_net_alone = [r for r in emergencies if ALARM_SLUG in r["fired"]]
     latencies = sorted(r["ms"] for r in rows)
     return {
         "cases": len(rows),
@@ -150,6 +154,7 @@ def summarise(rows: list[dict]) -> dict:
         },
         "sensitivity": 1 - len(misses) / len(emergencies) if emergencies else None,
         "miss_upper_bound": miss_rate_upper_bound(len(misses), len(emergencies)),
+        "caught_by_net_alone": by_net_alone,
         "self_care_when_urgent": [r for r in not_self_care if r["got"] == "self_care"],
         "non_urgent": len(non_urgent),
         "over_triage": [r for r in non_urgent if more_urgent(r["got"], r["expected"])],
@@ -182,6 +187,10 @@ def report(split: str, summary: dict, out: Report, show_misses: bool) -> None:
                 f" ({summary['sensitivity']:.1%})",
             ],
             ["95% upper bound of the emergency miss rate", f"{summary['miss_upper_bound']:.2%}"],
+            [
+                "emergencies caught by the wording net alone",
+                f"{len(summary['caught_by_net_alone'])}/{summary['emergencies']}",
+            ],
             [
                 "emergency or urgent answered self_care",
                 _share(summary["self_care_when_urgent"], summary["cases"]),

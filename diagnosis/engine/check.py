@@ -16,6 +16,7 @@ from enum import Enum
 
 import numpy as np
 
+from .alarm_text import alarm_flag
 from .complaints import Subject, TriageAssessment
 from .conformal import coverage_setting
 from .context import tokenise
@@ -123,7 +124,8 @@ def run_check(
         )
     top = conditions[0].probability if conditions else 0.0
     low_confidence = top < LOW_CONFIDENCE  # always so without any finding
-    decided = bool(fired) or any(f.level == TriageLevel.EMERGENCY for f in assessment.fired)
+    level = _triage(assessment, fired, conditions, present, low_confidence, prediction_set)
+    triage, red_flags, decided = _decide(snapshot, text, assessment, fired, level)
     next_question = None
     if ask_questions and not decided:
         next_question = _question_after(
@@ -135,8 +137,8 @@ def run_check(
         unrecognised=_still_unrecognised(resolution.unrecognised, assessment),
         suggestions={},  # on demand: selectors.suggestions_for (costly, only pages show them)
         conditions=conditions,
-        triage=_triage(assessment, fired, conditions, present, low_confidence, prediction_set),
-        red_flags=[record(f) for f in fired] + [record(f) for f in assessment.fired],
+        triage=triage,
+        red_flags=red_flags,
         low_confidence=low_confidence,
         next_question=next_question,
         model_label=model.label,
@@ -271,6 +273,17 @@ def _settled(rule: str, top: float, prediction_set: list[str] | None) -> bool:
     if rule == "conformal" and prediction_set is not None:
         return 0 < len(prediction_set) <= SETTLED_SET
     return top >= CONFIDENT
+
+
+def _decide(snapshot, text, assessment, fired, triage) -> tuple[str, list[dict], bool]:
+    """The level, the red flags shown, and whether urgency is settled (no questions are asked then).
+    Words that sound like an emergency no rule named raise the level (alarm_text.py); never lower."""
+    red_flags = [record(f) for f in fired] + [record(f) for f in assessment.fired]
+    alarm = alarm_flag(snapshot.alarm_text, text, triage)
+    if alarm is not None:
+        triage, red_flags = TriageLevel.EMERGENCY, [*red_flags, alarm]
+    decided = bool(fired or alarm) or any(f.level == TriageLevel.EMERGENCY for f in assessment.fired)
+    return triage, red_flags, decided
 
 
 def _still_unrecognised(phrases: list[str], assessment: TriageAssessment) -> list[str]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import alarm_text
+from .alarm_text import AlarmTextModel
 from .complaints import ComplaintCatalogue
 from .context import is_real_word
 from .profile_words import recheck_profile_lexicon, shipped_profile_lexicon
@@ -59,6 +61,8 @@ class KnowledgeSnapshot:
     index: SymptomIndex
     disease_aliases: dict[str, str]  # normalised alias or name -> disease slug
     complaints: ComplaintCatalogue = ComplaintCatalogue(())
+    # The safety net under the rules (alarm_text.py); None = the rules alone.
+    alarm_text: AlarmTextModel | None = None
 
     @property
     def disease_slugs(self) -> tuple[str, ...]:
@@ -130,6 +134,7 @@ def snapshot_from_data(
         ),
         disease_aliases=_disease_aliases(disease_names),
         complaints=ComplaintCatalogue.from_dicts(complaints, concepts, skip_invalid=True),
+        alarm_text=alarm_text.shipped(),
     )
 
 

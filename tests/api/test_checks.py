@@ -216,3 +216,12 @@ def test_a_clinician_session_without_mfa_is_blocked(db):
     response = client.get(CHECKS)
     assert response.status_code == 403
     assert response.json()["error"] == "mfa_required"
+
+
+def test_an_emergency_only_the_wording_net_hears_is_answered_as_one_and_queued_for_review(start_check):
+    from feedback.models import ClinicianReview
+
+    body = start_check(text="she's making a funny rattling noise and her eyes are rolling back")
+    assert body["triage"] == "emergency" and body["status"] == "complete"
+    assert "words_like_an_emergency" in {flag["slug"] for flag in body["red_flags"]}
+    assert ClinicianReview.objects.filter(session_id=body["id"]).exists()

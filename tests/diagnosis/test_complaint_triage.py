@@ -209,17 +209,20 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # (benchmarks/results/triage_recog1_untuned.md): 2 missed, 0 alarmed, 2 self-care; the ceilings below
 # are the tuned run's (a child pulled out of a pond and kettle water down a toddler's chest are now
 # recognised, and their discriminators make them emergencies).
+# The wording net under the rules (diagnosis/engine/alarm_text.py, trained on the development sets
+# only, threshold chosen out of set) lowered held-out to 2 missed and 3 self-care, fresh to 11 and 3,
+# and dev5 to 0 missed, with no control raised and no everyday case over-triaged on any split.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
     "dev3": 0,
     "dev4": 0,
-    "dev5": 1,
+    "dev5": 0,
     "dev6": 0,
     "dev7": 0,
     "recog1": 0,
-    "heldout": 7,
-    "fresh": 20,
+    "heldout": 2,
+    "fresh": 11,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -242,8 +245,8 @@ MAX_SELF_CARE = {
     "dev6": 0,
     "dev7": 1,
     "recog1": 0,
-    "heldout": 5,
-    "fresh": 6,
+    "heldout": 3,
+    "fresh": 3,
 }
 
 
