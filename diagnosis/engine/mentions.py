@@ -1,0 +1,206 @@
+"""Emergencies named without happening: a lesson, a job, a film, something read, a fear of it
+coming back, a clinic's name. ConText's triggers work clause by clause; these frames reach over
+the commas of their sentence ("lifeguard training this week, we covered drowning, I've got a sore
+throat"), so the mentioned words are cut from the text before either layer reads it.
+
+A frame ends where the text turns to someone now: "now", "then", "suddenly", "when"; a person
+doing something that is not watching, learning or working ("... and now my friend has collapsed",
+"I realised my son is floppy"); or something going on ("a pupil is having an attack").
+Pure Python: no Django, no database.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .context import normalise_text
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:[-.'][a-z0-9]+)*|[^\sa-z0-9]")
+_SENTENCE_END = frozenset({".", "!", "?", ";", "\n"})
+_SEGMENT_END = _SENTENCE_END | {",", ":", "(", ")"}
+
+# Where a mention starts. A setting (a lesson, a film, a book) only with what it was about after it
+# ("a course on choking", "a film where someone overdosed", "training this week, we covered ..."):
+# "collapsed during my spin class, heart pounding" is now.
+SETTINGS = frozenset(
+    {"course", "courses", "training", "class", "workshop", "lesson", "lessons", "refresher", "seminar", "talk",
+     "film", "movie", "soap", "documentary", "programme", "episode", "podcast", "cartoon", "novel", "thriller",
+     "article", "game", "show", "news", "book", "story"}
+)  # fmt: skip
+_ABOUT = frozenset(
+    {"on", "about", "where", "covered", "covering", "taught", "today", "this", "last", "we", "they", "had",
+     "said", "says", "showed", "made", "which"}
+)  # fmt: skip
+_NEED_A_DETERMINER = frozenset({"talk", "show", "game", "news", "story"})
+# A job, said as one ("I'm a paramedic", "as a care worker", "vet nurse here"): what the writer sees at work.
+JOBS = frozenset(
+    {"paramedic", "nurse", "midwife", "lifeguard", "officer", "handler", "firefighter", "worker"}
+)
+_JOB_LEAD = (("i", "am", "a"), ("i", "am", "an"), ("as", "a"), ("as", "an"), ("i", "work", "as"))
+# Something read, heard, learnt or practised.
+FRAMES = (
+    ("learnt", "about"), ("learned", "about"), ("practised",), ("practiced",), ("i", "work", "in"),
+    ("i", "work", "on"), ("i", "work", "at"), ("i", "read"), ("i", "have", "read"), ("read", "that"),
+    ("i", "have", "heard"), ("heard", "that"), ("i", "know", "that"), ("googled",), ("online",),
+    ("website",), ("leaflet",), ("poster",),
+)  # fmt: skip
+# A person doing these goes on with the mention ("we see dogs that collapse", "I help residents who
+# cannot breathe", "my nan wants to know the signs"); any other act by a person ends it.
+MENTION_VERBS = frozenset(
+    {
+        "see", "seen", "saw", "deal", "dealt", "attend", "attended", "treat", "treated", "help", "helped",
+        "talk", "talked", "teach", "taught", "covered", "learnt", "learned", "practised", "practiced",
+        "watched", "watch", "read", "heard", "know", "knew", "pull", "look", "care", "nurse", "work",
+        "through", "explained", "showed", "told", "said", "says", "discussed", "wondering", "curious",
+    }
+)  # fmt: skip
+PERSONS = frozenset({"i", "my", "he", "she", "we", "they", "his", "her", "our", "their", "mine"})
+TURNS_TO_NOW = frozenset({"now", "then", "suddenly", "when", "while", "whilst"})
+_GOING_ON_VERBS = frozenset({"is", "are", "has", "have", "keeps", "keep"})
+_GOING_ON_NEXT = frozenset({"not", "just", "been", "got", "still", "gone", "stopped", "had", "taken"})
+_DETERMINERS = frozenset({"a", "an", "the", "this", "that"})
+
+# A fear of it coming back: "worried I'll get another clot", "my fear is that I'll have a seizure
+# again". Not a fear of now ("scared he's not breathing", "worried it might be a heart attack").
+FEARS = frozenset(
+    {"worried", "worry", "worrying", "worries", "scared", "afraid", "terrified", "fear", "frightened",
+     "nervous", "anxious", "paranoid"}
+)  # fmt: skip
+_MODALS = frozenset({"will", "might", "could", "may", "would"})
+_FEAR_REACH = 6
+
+# A clinic, a ward or a jab named after what it treats: "the chest pain clinic", "flu jab".
+SERVICE_NOUNS = frozenset({"clinic", "clinics", "ward", "appointment", "team"})
+_SERVICE_LEAD = frozenset({"the", "a", "my", "his", "her", "our", "their", "for", "at", "is", "when", "to"})
+
+
+def _starts(words: list[str], at: int, first_segment: bool) -> int:
+    """Length of the frame starting at ``words[at]`` (0 when none does)."""
+    word = words[at]
+    if word in SETTINGS:
+        before = words[at - 1] if at else ""
+        if word in _NEED_A_DETERMINER and before not in _DETERMINERS | {"video", "tv"} or before == "of":
+            return 0  # "wanted to talk about my mood", "of course"
+        return 1 if _ABOUT.intersection(words[at + 1 : at + 3]) else 0
+    if word in JOBS:
+        lead = tuple(words[max(0, at - 4) : at])
+        by_lead = any(lead[-len(p) - k : len(lead) - k] == p for p in _JOB_LEAD for k in (0, 1, 2))
+        return 1 if by_lead or (first_segment and at <= 2) else 0
+    for frame in FRAMES:
+        if tuple(words[at : at + len(frame)]) == frame:
+            return len(frame)
+    return 0
+
+
+def _a_person_acts(words: list[str], at: int) -> bool:
+    """ "my son is floppy", "I have got a sore throat": a person doing something other than
+    watching, learning or working."""
+    if words[at] not in PERSONS or words[at + 1 : at + 2] in (["character"], ["hero"], ["heroine"]):
+        return False
+    ahead = words[at + 1 : at + 4]
+    return MENTION_VERBS.isdisjoint(ahead)
+
+
+def _going_on(words: list[str], at: int) -> int | None:
+    """ "a pupil is having an attack", "blood is pouring": where that statement starts."""
+    if words[at] not in _GOING_ON_VERBS or at + 1 >= len(words):
+        return None
+    following = words[at + 1]
+    if (
+        words[at] not in {"keeps", "keep"}
+        and following not in _GOING_ON_NEXT
+        and not following.endswith("ing")
+    ):
+        return None
+    if at and words[at - 1] in {"who", "that", "which"}:
+        return None  # "people who are not breathing": the people of the mention
+    for back in range(at - 1, max(-1, at - 4), -1):
+        if words[back] in _DETERMINERS or words[back] in PERSONS:
+            return back
+    return at
+
+
+def _end_of_frame(words: list[str], start: int) -> int:
+    for at in range(start, len(words)):
+        if words[at] in TURNS_TO_NOW or _a_person_acts(words, at):
+            return at
+        going = _going_on(words, at)
+        if going is not None:
+            return max(going, start)
+    return len(words)
+
+
+def _framed(segments: list[list[str]], first_sentence: bool) -> list[set[int]]:
+    """Per segment of one sentence, the positions a mention covers (carried over its commas)."""
+    out: list[set[int]] = [set() for _ in segments]
+    carrying = False
+    for n, words in enumerate(segments):
+        at = 0
+        if carrying:
+            end = _end_of_frame(words, 0)
+            out[n].update(range(end))
+            carrying = end == len(words)
+            at = end
+        while at < len(words):
+            length = _starts(words, at, first_sentence and n == 0)
+            if not length:
+                at += 1
+                continue
+            end = _end_of_frame(words, at + length)
+            out[n].update(range(at, end))
+            carrying = end == len(words)
+            at = max(end, at + 1)
+    return out
+
+
+def _feared(words: list[str]) -> set[int]:
+    for i, word in enumerate(words):
+        if word not in FEARS:
+            continue
+        for j in range(i + 1, min(i + 1 + _FEAR_REACH, len(words) - 1)):
+            if words[j] in _MODALS and words[j + 1] != "be" and "now" not in words[i:]:
+                return set(range(i, len(words)))
+    return set()
+
+
+def _services(words: list[str]) -> set[int]:
+    out: set[int] = set()
+    for i, word in enumerate(words):
+        if word in SERVICE_NOUNS and i:
+            first = i - 1
+            while first > 0 and i - first < 2 and words[first - 1] not in _SERVICE_LEAD:
+                first -= 1
+            if first == 0 or words[first - 1] in _SERVICE_LEAD:
+                out.update(range(first, i + 1))
+    return out
+
+
+def _sentences(tokens: list[str]) -> list[list[list[str]]]:
+    sentences: list[list[list[str]]] = [[[]]]
+    for token in tokens:
+        if token in _SENTENCE_END:
+            sentences.append([[]])
+        elif token in _SEGMENT_END:
+            sentences[-1].append([])
+        else:
+            sentences[-1][-1].append(token)
+    return sentences
+
+
+def without_mentions(text: str) -> str:
+    """The text with emergencies only mentioned cut out; the text itself when nothing is."""
+    tokens = _TOKEN_RE.findall(normalise_text(text))
+    kept: list[str] = []
+    cut = False
+    position = 0
+    for number, sentence in enumerate(_sentences(tokens)):
+        covered = _framed(sentence, number == 0)
+        for n, words in enumerate(sentence):
+            drop = covered[n] | _feared(words) | _services(words)
+            cut = cut or bool(drop)
+            kept.extend(w for i, w in enumerate(words) if i not in drop)
+            position += len(words)
+            if position < len(tokens):
+                kept.append(tokens[position])  # the punctuation that ended the segment
+                position += 1
+    return " ".join(kept) if cut else text

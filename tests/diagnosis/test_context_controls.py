@@ -1,0 +1,76 @@
+"""Emergencies only mentioned (a lesson, a job, a story, something read, a fear of it coming back, a
+clinic's name) stay below urgent; the same words about someone now stay emergencies (ctl1)."""
+
+import pytest
+
+from diagnosis.engine.check import run_check
+from diagnosis.engine.complaints import Subject
+from diagnosis.engine.mentions import without_mentions
+from diagnosis.engine.predictor import kb_model
+
+
+def triage(snapshot, text, **subject):
+    subject = subject or {"age_years": 40}
+    return run_check(
+        snapshot, kb_model(snapshot), text=text, subject=Subject(**subject), ask_questions=False
+    ).triage
+
+
+FAMILIES = [
+    (
+        "lesson",
+        "went to a first aid class about heart attacks and choking, I've got a runny nose",
+        "went to a first aid class and now my mate has collapsed and is not breathing",
+    ),
+    (
+        "job",
+        "I'm a firefighter and I see people who can't breathe from smoke, my question is about athlete's foot",
+        "I'm a firefighter and I can't breathe, my lips are going blue",
+    ),
+    (
+        "fiction",
+        "watched a movie where the mum had a stroke and couldn't talk, it made me cry, I'm fine",
+        "watched a movie with my mum and now her face has dropped and she can't speak",
+    ),
+    (
+        "reading",
+        "I have heard that sudden weakness in one arm is a stroke, I just have a sore wrist from typing",
+        "I have heard that sudden weakness in one arm is a stroke and now my arm is weak and my face is drooping",
+    ),
+    (
+        "fear",
+        "I'm nervous I might have another heart attack one day, no symptoms at the moment",
+        "I'm nervous it's another heart attack, crushing chest pain and sweating",
+    ),
+    (
+        "service",
+        "is the stroke clinic open on bank holidays?",
+        "my stroke clinic is next week but my face has dropped and my arm is weak",
+    ),
+]
+
+
+@pytest.mark.parametrize("family, control, twin", FAMILIES)
+def test_a_mention_is_not_an_emergency_but_the_present_twin_is(snapshot, family, control, twin):
+    assert triage(snapshot, control) in ("self_care", "gp"), (family, control)
+    assert triage(snapshot, twin) == "emergency", (family, twin)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "collapsed at my dance class, not breathing",  # a setting with no topic is where it happened
+        "carer here, the man I look after has been vomiting blood",  # a carer tells of someone now
+        "army training in the heat, one lad collapsed, really hot, not responding properly",
+        "school nurse here, a pupil is having an asthma attack and can't talk",
+        "my brother watched a programme about overdoses and then took all his tablets",
+    ],
+)
+def test_present_emergencies_around_mention_words_stay_emergencies(snapshot, text):
+    assert triage(snapshot, text) == "emergency", text
+
+
+def test_text_without_a_mention_is_left_as_it_is():
+    text = "Chest pain since 10am, I've got a cold"
+    assert without_mentions(text) == text
+    assert "overdose" not in without_mentions("saw a documentary on overdose, I'm well")
