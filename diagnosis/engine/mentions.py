@@ -41,7 +41,7 @@ _JOB_LEAD = (("i", "am", "a"), ("i", "am", "an"), ("as", "a"), ("as", "an"), ("i
 FRAMES = (
     ("learnt", "about"), ("learned", "about"), ("practised",), ("practiced",), ("i", "work", "in"),
     ("i", "work", "on"), ("i", "work", "at"), ("i", "read"), ("i", "have", "read"), ("read", "that"),
-    ("i", "have", "heard"), ("heard", "that"), ("i", "know", "that"), ("googled",), ("online",),
+    ("i", "have", "heard"), ("heard", "that"), ("googled",), ("online",),
     ("website",), ("leaflet",), ("poster",),
 )  # fmt: skip
 # A person doing these goes on with the mention ("we see dogs that collapse", "I help residents who
@@ -83,13 +83,31 @@ def _starts(words: list[str], at: int, first_segment: bool) -> int:
             return 0  # "wanted to talk about my mood", "of course"
         return 1 if _ABOUT.intersection(words[at + 1 : at + 3]) else 0
     if word in JOBS:
-        lead = tuple(words[max(0, at - 4) : at])
-        by_lead = any(lead[-len(p) - k : len(lead) - k] == p for p in _JOB_LEAD for k in (0, 1, 2))
+        by_lead = any(
+            at - k - len(p) >= 0 and tuple(words[at - k - len(p) : at - k]) == p
+            for p in _JOB_LEAD
+            for k in (0, 1, 2)
+        )
         return 1 if by_lead or (first_segment and at <= 2) else 0
+    if words[at : at + 2] == ["i", "know"] and _knows_a_fact(words, at):
+        return 2
     for frame in FRAMES:
         if tuple(words[at : at + len(frame)]) == frame:
             return len(frame)
     return 0
+
+
+_ASKS = frozenset({"would", "do", "does", "did", "to", "how", "when", "will", "can", "could", "not"})
+_NOT_A_FACT = frozenset({"if", "whether", "what", "how", "when", "why", "it", "this"})
+
+
+def _knows_a_fact(words: list[str], at: int) -> bool:
+    """ "I know swelling of the lips is an emergency" states a fact; "how would I know if", "I know
+    he is not breathing" do not."""
+    following = words[at + 2 : at + 3]
+    if not following or following[0] in PERSONS or following[0] in _NOT_A_FACT:
+        return False
+    return not (at and words[at - 1] in _ASKS)
 
 
 def _a_person_acts(words: list[str], at: int) -> bool:
@@ -153,10 +171,21 @@ def _framed(segments: list[list[str]], first_sentence: bool) -> list[set[int]]:
     return out
 
 
+_FEAR_NOUNS = frozenset({"worry", "fear", "dread"})
+_A_THING = frozenset({"a", "an", "getting", "having"})
+
+
 def _feared(words: list[str]) -> set[int]:
     for i, word in enumerate(words):
-        if word not in FEARS:
+        if word not in FEARS and word not in _FEAR_NOUNS:
             continue
+        if (
+            word in _FEAR_NOUNS
+            and words[i + 1 : i + 2] == ["is"]
+            and words[i + 2 : i + 3]
+            and words[i + 2] in _A_THING
+        ):
+            return set(range(i, len(words)))  # "my biggest worry is a heart attack": not one now
         for j in range(i + 1, min(i + 1 + _FEAR_REACH, len(words) - 1)):
             if words[j] in _MODALS and words[j + 1] != "be" and "now" not in words[i:]:
                 return set(range(i, len(words)))
@@ -173,6 +202,70 @@ def _services(words: list[str]) -> set[int]:
             if first == 0 or words[first - 1] in _SERVICE_LEAD:
                 out.update(range(first, i + 1))
     return out
+
+
+# Over and done: "nearly choked on a crisp", "choked on a grape, it came out, he's been normal since".
+_NEARLY = frozenset({"nearly", "almost"})
+_CHOKE_WORDS = frozenset({"choked", "choking", "choke", "chokes"})
+_CAME_OUT = (
+    ("coughed", "it", "up"), ("coughed", "it", "out"), ("came", "out"), ("spat", "it", "out"),
+    ("brought", "it", "up"), ("got", "it", "out"), ("came", "back", "up"), ("came", "up"),
+)  # fmt: skip
+_WELL_SINCE = (
+    ("fine", "now"), ("normal", "since"), ("fine", "since"), ("back", "to", "normal"), ("breathing", "fine"),
+    ("breathing", "normally"), ("been", "fine"), ("been", "normal"), ("totally", "normal"), ("ok", "now"),
+)  # fmt: skip
+_NOT_OVER = frozenset(
+    {"still", "keeps", "wheezing", "wheezy", "blue", "cannot", "struggling", "noisy", "drooling", "gasping"}
+)
+
+
+def _has(words: list[str], phrases) -> bool:
+    return any(tuple(words[i : i + len(p)]) == p for p in phrases for i in range(len(words)))
+
+
+def _over_and_done(tokens: list[str]) -> bool:
+    """The choking is over: the thing came out and they have been fine since, nothing still wrong."""
+    return _has(tokens, _CAME_OUT) and _has(tokens, _WELL_SINCE) and _NOT_OVER.isdisjoint(tokens)
+
+
+def _near_misses(words: list[str], done: bool) -> set[int]:
+    out: set[int] = set()
+    for i, word in enumerate(words):
+        if word in _CHOKE_WORDS and (done or (i and words[i - 1] in _NEARLY)):
+            out.update({i - 1, i} if i and words[i - 1] in _NEARLY else {i})
+    return out
+
+
+# "can't lift my arm above my head" for weeks is a stiff shoulder, not a weak arm; said suddenly, or
+# with weakness, it is left as it is.
+_CANNOT = frozenset({"cannot", "unable"})
+_LIFT = frozenset({"lift", "raise", "get", "put", "move"})
+_ABOVE = frozenset({"above", "over", "past", "up"})
+_SHOULDER_END = frozenset({"head", "shoulder", "shoulders"})
+_SUDDEN = frozenset(
+    {"sudden", "suddenly", "weak", "weakness", "numb", "droop", "drooping", "dropped", "slurred"}
+)
+
+
+def _raised_arm(words: list[str], tokens: list[str]) -> tuple[int, int] | None:
+    """Span of "cannot lift my arm above my head" (to "head" or "shoulder"), when nothing is sudden."""
+    if not _SUDDEN.isdisjoint(tokens):
+        return None
+    for i, word in enumerate(words):
+        if word not in _CANNOT:
+            continue
+        rest = words[i + 1 : i + 10]
+        lift = next((k for k, w in enumerate(rest[:3]) if w in _LIFT), None)
+        if lift is None or "arm" not in rest[lift : lift + 3] and "arms" not in rest[lift : lift + 3]:
+            continue
+        above = next((k for k, w in enumerate(rest) if w in _ABOVE and k > lift), None)
+        end = next(
+            (k for k, w in enumerate(rest) if w in _SHOULDER_END and above is not None and k > above), None
+        )
+        if end is not None:
+            return i, i + 2 + end + (rest[end + 1 : end + 2] == ["height"])
+    return None
 
 
 def _sentences(tokens: list[str]) -> list[list[list[str]]]:
@@ -193,12 +286,20 @@ def without_mentions(text: str) -> str:
     kept: list[str] = []
     cut = False
     position = 0
+    done = _over_and_done(tokens)
     for number, sentence in enumerate(_sentences(tokens)):
         covered = _framed(sentence, number == 0)
         for n, words in enumerate(sentence):
-            drop = covered[n] | _feared(words) | _services(words)
+            drop = covered[n] | _feared(words) | _services(words) | _near_misses(words, done)
+            shoulder = _raised_arm(words, tokens)
+            if shoulder is not None:
+                drop |= set(range(shoulder[0] + 1, shoulder[1]))
             cut = cut or bool(drop)
-            kept.extend(w for i, w in enumerate(words) if i not in drop)
+            kept.extend(
+                "stiff shoulder" if shoulder and i == shoulder[0] else w
+                for i, w in enumerate(words)
+                if i not in drop or (shoulder and i == shoulder[0])
+            )
             position += len(words)
             if position < len(tokens):
                 kept.append(tokens[position])  # the punctuation that ended the segment

@@ -43,6 +43,31 @@ FAMILIES = [
         "I'm nervous it's another heart attack, crushing chest pain and sweating",
     ),
     (
+        "fact known",
+        "I know a droopy face can be a stroke, I just have a stye on my eyelid",
+        "I know he is not breathing, his lips are blue",
+    ),
+    (
+        "worry named",
+        "my main worry is a stroke like my grandad had, can I get my cholesterol tested?",
+        "my main worry is that she is having a stroke, her face has dropped and her speech is slurred",
+    ),
+    (
+        "job with its number",
+        "I'm a 111 call handler, I talk callers through strokes and fits and I get headaches from the screen",
+        "I'm a call handler and I'm having a fit, can't stop shaking for 6 minutes",
+    ),
+    (
+        "near miss",
+        "almost choked on a boiled sweet but coughed it out, fine now",
+        "she is choking on a boiled sweet and can't breathe or cough",
+    ),
+    (
+        "stiff shoulder",
+        "can't get my arm over my head for a month now, it aches when I put my coat on",
+        "suddenly can't lift my arm above my head and my face has dropped",
+    ),
+    (
         "service",
         "is the stroke clinic open on bank holidays?",
         "my stroke clinic is next week but my face has dropped and my arm is weak",
