@@ -268,6 +268,63 @@ def _raised_arm(words: list[str], tokens: list[str]) -> tuple[int, int] | None:
     return None
 
 
+# Breathing done on purpose to calm down ("slowly breathing in and out helps my anxiety", "box breathing
+# when I panic") and breathlessness from exercise that settles within minutes ("out of breath after
+# running for the bus but fine after a minute") are not breathing trouble; not when anything else is
+# wrong, at rest, or when the writer cannot do it.
+_CALMING = frozenset(
+    {"helps", "help", "helped", "calms", "calm", "exercise", "exercises", "technique", "app", "yoga",
+     "meditation", "relax", "relaxes", "therapist", "lessons", "singing"}
+)  # fmt: skip
+_BREATHING_ON_PURPOSE = (
+    ("breathing", "in", "and", "out"), ("breathe", "in", "and", "out"), ("box", "breathing"),
+    ("deep", "breaths"), ("breathe", "deeply"), ("breathe", "slowly"), ("slowly", "breathing"),
+    ("breathing", "slowly"), ("breathing", "exercises"), ("hold", "my", "breath"), ("breathe", "fast"),
+)  # fmt: skip
+_EXERCISE = frozenset(
+    {"running", "run", "ran", "gym", "spin", "swimming", "swim", "lengths", "hiit", "workout", "exercise",
+     "exercising", "5k", "jog", "jogging", "sprint", "sprinting", "football", "training", "bus", "class"}
+)  # fmt: skip
+_SETTLES = (
+    ("fine", "after"), ("fine", "once"), ("fine", "when"), ("recovers",), ("recover",), ("back", "to", "normal"),
+    ("settles",), ("normal", "again"), ("goes", "back"), ("fine", "within"),
+)  # fmt: skip
+_OUT_OF_BREATH = (
+    ("out", "of", "breath"), ("breathless",), ("puffed", "out"), ("puffed",), ("gasping", "for", "air"),
+    ("gasping",), ("heart", "pounding"), ("heart", "racing"), ("heart", "races"), ("short", "of", "breath"),
+    ("panting",), ("breathing", "hard"),
+)  # fmt: skip
+_WRONG_TOO = frozenset(
+    {"cannot", "not", "chest", "pain", "faint", "fainted", "dizzy", "blue", "collapsed", "collapse", "tight",
+     "tightness", "wheezing", "wheezy", "asthma", "cough", "coughing", "still", "worse", "sitting", "lying", "night", "pregnant", "swollen", "blood"}
+)  # fmt: skip
+
+
+_AT_REST = (("at", "rest"), ("while", "resting"), ("when", "resting"), ("even", "resting"))
+
+
+def _phrase_spans(words: list[str], phrases) -> set[int]:
+    out: set[int] = set()
+    for phrase in phrases:
+        for i in range(len(words) - len(phrase) + 1):
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                out.update(range(i, i + len(phrase)))
+    return out
+
+
+def _harmless_breathing(words: list[str], tokens: list[str]) -> set[int]:
+    """Positions of breathing done on purpose, or of breathlessness from exercise that settles."""
+    if not _WRONG_TOO.isdisjoint(tokens) or _has(tokens, _AT_REST):
+        return set()
+    if not _CALMING.isdisjoint(tokens):
+        on_purpose = _phrase_spans(words, _BREATHING_ON_PURPOSE)
+        if on_purpose:
+            return on_purpose
+    if not _EXERCISE.isdisjoint(tokens) and _has(tokens, _SETTLES):
+        return _phrase_spans(words, _OUT_OF_BREATH)
+    return set()
+
+
 def _sentences(tokens: list[str]) -> list[list[list[str]]]:
     sentences: list[list[list[str]]] = [[[]]]
     for token in tokens:
@@ -291,6 +348,7 @@ def without_mentions(text: str) -> str:
         covered = _framed(sentence, number == 0)
         for n, words in enumerate(sentence):
             drop = covered[n] | _feared(words) | _services(words) | _near_misses(words, done)
+            drop |= _harmless_breathing(words, tokens)
             shoulder = _raised_arm(words, tokens)
             if shoulder is not None:
                 drop |= set(range(shoulder[0] + 1, shoulder[1]))

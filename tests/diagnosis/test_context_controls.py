@@ -68,6 +68,26 @@ FAMILIES = [
         "suddenly can't lift my arm above my head and my face has dropped",
     ),
     (
+        "people in general",
+        "is it true that if you get a bad bee sting you can stop breathing? off camping soon",
+        "got stung by a bee, my throat is swelling and I can't breathe",
+    ),
+    (
+        "someone else's story that is over",
+        "my workmate had a fit at the pub once, he is fine, can stress cause that?",
+        "my workmate is having a fit on the floor and it has gone on for 6 minutes",
+    ),
+    (
+        "breathing on purpose",
+        "taking deep breaths helps when my exams stress me out",
+        "I can't breathe, my lips are going blue",
+    ),
+    (
+        "exercise that settles",
+        "get out of breath on my jog but back to normal in a few minutes",
+        "out of breath at rest and my lips are going blue",
+    ),
+    (
         "service",
         "is the stroke clinic open on bank holidays?",
         "my stroke clinic is next week but my face has dropped and my arm is weak",
