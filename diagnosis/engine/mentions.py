@@ -232,7 +232,7 @@ def _over_and_done(tokens: list[str]) -> bool:
 def _near_misses(words: list[str], done: bool) -> set[int]:
     out: set[int] = set()
     for i, word in enumerate(words):
-        if word in _CHOKE_WORDS and (done or (i and words[i - 1] in _NEARLY)):
+        if word in _CHOKE_WORDS and (done or (i and words[i - 1] in _NEARLY and _NOT_OVER.isdisjoint(words))):
             out.update({i - 1, i} if i and words[i - 1] in _NEARLY else {i})
     return out
 

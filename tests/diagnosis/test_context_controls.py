@@ -7,6 +7,7 @@ from diagnosis.engine.check import run_check
 from diagnosis.engine.complaints import Subject
 from diagnosis.engine.mentions import without_mentions
 from diagnosis.engine.predictor import kb_model
+from tests.diagnosis.engine_helpers import assert_family_escalates_and_twin_does_not
 
 
 def triage(snapshot, text, **subject):
@@ -119,3 +120,28 @@ def test_text_without_a_mention_is_left_as_it_is():
     text = "Chest pain since 10am, I've got a cold"
     assert without_mentions(text) == text
     assert "overdose" not in without_mentions("saw a documentary on overdose, I'm well")
+
+
+# Knowledge base: recognition gaps the ctl1 twins showed.
+@pytest.mark.parametrize(
+    "family, text, twin",
+    [
+        (
+            "fits one after another",
+            "she keeps having one seizure after the other",
+            "she had a seizure once as a baby, years ago, none since",
+        ),
+        (
+            "a limb that is bleeding and will not stop",
+            "his thumb is bleeding and will not stop after 20 minutes of pressing",
+            "his thumb was bleeding a little from a paper cut, it has stopped",
+        ),
+        (
+            "wheezing and coughing that will not stop after choking",
+            "choked on a peanut and now she is wheezy and will not stop coughing",
+            "choked on a peanut but coughed it up and has been fine since",
+        ),
+    ],
+)
+def test_knowledge_base_families_from_ctl1(family, text, twin):
+    assert_family_escalates_and_twin_does_not(family, text, {"age_years": 30}, twin, {"age_years": 30})
