@@ -58,6 +58,9 @@ PERSONS = frozenset({"i", "my", "he", "she", "we", "they", "his", "her", "our", 
 TURNS_TO_NOW = frozenset({"now", "then", "suddenly", "when", "while", "whilst"})
 _GOING_ON_VERBS = frozenset({"is", "are", "has", "have", "keeps", "keep"})
 _GOING_ON_NEXT = frozenset({"not", "just", "been", "got", "still", "gone", "stopped", "had", "taken"})
+# Something that happened to someone just now ("a lad collapsed"), unless it is the story's own.
+_STORY_LINKS = frozenset({"where", "who", "that", "which", "when", "if", "whether"})
+_EVENTS = frozenset({"collapsed", "fainted", "fell", "stopped", "passed", "seized", "fitted"})
 _DETERMINERS = frozenset({"a", "an", "the", "this", "that"})
 
 # A fear of it coming back: "worried I'll get another clot", "my fear is that I'll have a seizure
@@ -88,7 +91,8 @@ def _starts(words: list[str], at: int, first_segment: bool) -> int:
             for p in _JOB_LEAD
             for k in (0, 1, 2)
         )
-        return 1 if by_lead or (first_segment and at <= 2) else 0
+        said_as_one = first_segment and at <= 2 and words[at + 1 : at + 2] in ([], ["here"])
+        return 1 if by_lead or said_as_one else 0
     if words[at : at + 2] == ["i", "know"] and _knows_a_fact(words, at):
         return 2
     for frame in FRAMES:
@@ -120,15 +124,18 @@ def _a_person_acts(words: list[str], at: int) -> bool:
 
 
 def _going_on(words: list[str], at: int) -> int | None:
-    """ "a pupil is having an attack", "blood is pouring": where that statement starts."""
-    if words[at] not in _GOING_ON_VERBS or at + 1 >= len(words):
+    """ "a pupil is having an attack", "blood is pouring", "a lad collapsed": where that statement
+    starts (None when the word at ``at`` starts none)."""
+    word = words[at]
+    following = words[at + 1] if at + 1 < len(words) else ""
+    if word in _EVENTS or word in {"has", "have"}:
+        if not _STORY_LINKS.isdisjoint(words[max(0, at - 3) : at]):
+            return None  # "a film where someone collapsed", "what to do if someone has a seizure"
+        if word in {"has", "have"} and (not following or following in MENTION_VERBS):
+            return None  # "I have seen plenty of heavy bleeding"
+    elif word not in _GOING_ON_VERBS or not following:
         return None
-    following = words[at + 1]
-    if (
-        words[at] not in {"keeps", "keep"}
-        and following not in _GOING_ON_NEXT
-        and not following.endswith("ing")
-    ):
+    elif word not in {"keeps", "keep"} and following not in _GOING_ON_NEXT and not following.endswith("ing"):
         return None
     if at and words[at - 1] in {"who", "that", "which"}:
         return None  # "people who are not breathing": the people of the mention
@@ -187,9 +194,27 @@ def _feared(words: list[str]) -> set[int]:
         ):
             return set(range(i, len(words)))  # "my biggest worry is a heart attack": not one now
         for j in range(i + 1, min(i + 1 + _FEAR_REACH, len(words) - 1)):
-            if words[j] in _MODALS and words[j + 1] != "be" and "now" not in words[i:]:
-                return set(range(i, len(words)))
+            if words[j] in _MODALS and _ahead(words, j) and "now" not in words[i:]:
+                end = next((k for k in range(j, len(words)) if words[k] in _FEAR_ENDS), len(words))
+                return set(range(i, end))
     return set()
+
+
+# A fear's scope ends where a reason or something else begins ("worried I will die because my chest
+# is crushing").
+_FEAR_ENDS = frozenset({"because", "cos", "as", "since", "but", "and", "now", "so"})
+_ONE_TO_COME = frozenset({"a", "an", "another", "one", "some", "it", "them", "this", "that"})
+
+
+def _ahead(words: list[str], at: int) -> bool:
+    """The modal at ``at`` looks ahead ("I'll have a seizure", "could have a miscarriage"), not at now
+    ("might be a stroke", "may have had a stroke", "could have taken too many")."""
+    following = words[at + 1]
+    if following in {"be", "been"}:
+        return False
+    if following == "have" and words[at] != "will":
+        return words[at + 2 : at + 3] != [] and words[at + 2] in _ONE_TO_COME
+    return True
 
 
 def _services(words: list[str]) -> set[int]:
@@ -218,6 +243,17 @@ _WELL_SINCE = (
 _NOT_OVER = frozenset(
     {"still", "keeps", "wheezing", "wheezy", "blue", "cannot", "struggling", "noisy", "drooling", "gasping"}
 )
+
+
+# The writer says the thing mentioned is theirs: nothing is cut.
+_THAT_IS_ME = (
+    ("what", "i", "have"), ("what", "i", "am", "having"), ("what", "i", "have", "got"), ("that", "is", "me"),
+    ("like", "mine"), ("i", "have", "all"), ("all", "of", "them"), ("all", "of", "those"), ("all", "of", "these"),
+    ("i", "have", "those"), ("i", "have", "these"), ("i", "have", "that"), ("sounds", "like", "me"),
+    ("exactly", "like"), ("same", "as", "me"), ("which", "i", "have"), ("i", "have", "both"),
+    ("what", "he", "has"), ("what", "she", "has"), ("sounds", "like", "him"), ("sounds", "like", "her"),
+    ("what", "is", "happening"), ("happening", "to", "me"), ("happening", "to", "him"), ("happening", "to", "her"),
+)  # fmt: skip
 
 
 def _has(words: list[str], phrases) -> bool:
@@ -343,6 +379,8 @@ def without_mentions(text: str) -> str:
     kept: list[str] = []
     cut = False
     position = 0
+    if _has(tokens, _THAT_IS_ME):
+        return text  # "I read chest pain and sweating can be a heart attack, that is what I have"
     done = _over_and_done(tokens)
     for number, sentence in enumerate(_sentences(tokens)):
         covered = _framed(sentence, number == 0)
