@@ -373,6 +373,50 @@ def _sentences(tokens: list[str]) -> list[list[list[str]]]:
     return sentences
 
 
+# A question that is not about now: asked for a lesson ("when should I go to hospital for chest
+# pain? asking for a first aid course I'm running"), or answered by the writer's own "mine has not"
+# ("would it be a stroke if my face dropped? mine hasn't").
+_FOR_A_LESSON = SETTINGS | {"project", "homework", "essay", "assignment", "presentation", "poster", "leaflet"}
+_DENIED_OF_MINE = frozenset({"has", "have", "is", "does", "did", "was"})
+
+
+def _asked_for_a_lesson(tokens: list[str]) -> bool:
+    for i in range(len(tokens) - 1):
+        if tokens[i : i + 2] == ["asking", "for"] and not _FOR_A_LESSON.isdisjoint(tokens[i + 2 : i + 6]):
+            return True
+    return False
+
+
+def _mine_denied(words: list[str]) -> bool:
+    """ "mine has not", "mine is 5 months and has not had one", "mine never has"."""
+    if words[:1] != ["mine"]:
+        return False
+    rest = words[1:9]
+    return "never" in rest or any(
+        w in _DENIED_OF_MINE and rest[k + 1 : k + 2] == ["not"] for k, w in enumerate(rest)
+    )
+
+
+def _questions_not_about_now(sentences: list[list[list[str]]], tokens: list[str]) -> set[int]:
+    """Numbers of the question sentences that ask about an illness, not about now."""
+    ends, position = [], 0
+    for sentence in sentences:
+        position += sum(len(words) for words in sentence) + len(sentence) - 1
+        ends.append(tokens[position] if position < len(tokens) else "")
+        position += 1
+    lesson = _asked_for_a_lesson(tokens)
+    out = set()
+    for number, end in enumerate(ends):
+        if end != "?":
+            continue
+        following = (
+            [w for words in sentences[number + 1] for w in words] if number + 1 < len(sentences) else []
+        )
+        if lesson or _mine_denied(following):
+            out.add(number)
+    return out
+
+
 def without_mentions(text: str) -> str:
     """The text with emergencies only mentioned cut out; the text itself when nothing is."""
     tokens = _TOKEN_RE.findall(normalise_text(text))
@@ -382,10 +426,14 @@ def without_mentions(text: str) -> str:
     if _has(tokens, _THAT_IS_ME):
         return text  # "I read chest pain and sweating can be a heart attack, that is what I have"
     done = _over_and_done(tokens)
-    for number, sentence in enumerate(_sentences(tokens)):
+    sentences = _sentences(tokens)
+    asked_only = _questions_not_about_now(sentences, tokens)
+    for number, sentence in enumerate(sentences):
         covered = _framed(sentence, number == 0)
         for n, words in enumerate(sentence):
             drop = covered[n] | _feared(words) | _services(words) | _near_misses(words, done)
+            if number in asked_only:
+                drop |= set(range(len(words)))
             drop |= _harmless_breathing(words, tokens)
             shoulder = _raised_arm(words, tokens)
             if shoulder is not None:

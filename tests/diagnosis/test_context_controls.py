@@ -89,6 +89,16 @@ FAMILIES = [
         "out of breath at rest and my lips are going blue",
     ),
     (
+        "question asked for a lesson",
+        "when do you need an ambulance for chest pain? asking for a scout badge project",
+        "when do you need an ambulance for chest pain? I have crushing chest pain now and I'm sweating",
+    ),
+    (
+        "question answered by the writer's own denial",
+        "would it be sepsis if the skin went blotchy? mine hasn't, just a bit of a cold",
+        "would it be sepsis? her skin is blotchy, she is confused and breathing fast",
+    ),
+    (
         "service",
         "is the stroke clinic open on bank holidays?",
         "my stroke clinic is next week but my face has dropped and my arm is weak",
@@ -119,6 +129,7 @@ def test_a_mention_is_not_an_emergency_but_the_present_twin_is(snapshot, family,
         "did a first aid course last week, today my dad collapsed and isn't breathing",
         "I work at a school, a child is having an anaphylactic reaction, lips swelling",
         "I'm a paramedic, I've taken 30 paracetamol",
+        "is he breathing? no",
     ],
 )
 def test_present_emergencies_around_mention_words_stay_emergencies(snapshot, text):
