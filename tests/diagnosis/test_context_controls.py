@@ -161,6 +161,11 @@ def test_text_without_a_mention_is_left_as_it_is():
             "choked on a peanut and now she is wheezy and will not stop coughing",
             "choked on a peanut but coughed it up and has been fine since",
         ),
+        (
+            "a low oxygen reading on a finger monitor",
+            "his sats went down to 89 on the finger monitor",
+            "oxygen 99, heart rate 88 on the finger monitor, just checking",
+        ),
     ],
 )
 def test_knowledge_base_families_from_ctl1(family, text, twin):
