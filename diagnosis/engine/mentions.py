@@ -56,7 +56,7 @@ MENTION_VERBS = frozenset(
 )  # fmt: skip
 PERSONS = frozenset({"i", "my", "he", "she", "we", "they", "his", "her", "our", "their", "mine"})
 TURNS_TO_NOW = frozenset({"now", "then", "suddenly", "when", "while", "whilst"})
-_GOING_ON_VERBS = frozenset({"is", "are", "has", "have", "keeps", "keep"})
+_GOING_ON_VERBS = frozenset({"is", "are", "has", "have", "keeps", "keep", "does", "do", "did"})
 _GOING_ON_NEXT = frozenset({"not", "just", "been", "got", "still", "gone", "stopped", "had", "taken"})
 # Something that happened to someone just now ("a lad collapsed"), unless it is the story's own.
 _STORY_LINKS = frozenset({"where", "who", "that", "which", "when", "if", "whether"})
@@ -135,6 +135,9 @@ def _going_on(words: list[str], at: int) -> int | None:
             return None  # "I have seen plenty of heavy bleeding"
     elif word not in _GOING_ON_VERBS or not following:
         return None
+    elif word in {"does", "do", "did"}:
+        if following != "not":
+            return None  # "the rash does not fade" is said of now; "do you know" is not
     elif word not in {"keeps", "keep"} and following not in _GOING_ON_NEXT and not following.endswith("ing"):
         return None
     if at and words[at - 1] in {"who", "that", "which"}:
@@ -241,8 +244,9 @@ _WELL_SINCE = (
     ("breathing", "normally"), ("been", "fine"), ("been", "normal"), ("totally", "normal"), ("ok", "now"),
 )  # fmt: skip
 _NOT_OVER = frozenset(
-    {"still", "keeps", "wheezing", "wheezy", "blue", "cannot", "struggling", "noisy", "drooling", "gasping"}
-)
+    {"still", "keeps", "wheezing", "wheezy", "blue", "cannot", "struggling", "noisy", "drooling", "gasping",
+     "not", "unconscious", "floppy", "drowsy", "limp", "grey", "purple", "pale", "choking", "stuck"}
+)  # fmt: skip
 
 
 # The writer says the thing mentioned is theirs: nothing is cut.
@@ -265,10 +269,14 @@ def _over_and_done(tokens: list[str]) -> bool:
     return _has(tokens, _CAME_OUT) and _has(tokens, _WELL_SINCE) and _NOT_OVER.isdisjoint(tokens)
 
 
-def _near_misses(words: list[str], done: bool) -> set[int]:
+def _near_misses(words: list[str], done: bool, tokens: list[str]) -> set[int]:
+    """ "nearly choked" when nothing in the whole text is still wrong, or every choking word when it
+    is over and done."""
+    if not _NOT_OVER.isdisjoint(tokens):
+        return set()
     out: set[int] = set()
     for i, word in enumerate(words):
-        if word in _CHOKE_WORDS and (done or (i and words[i - 1] in _NEARLY and _NOT_OVER.isdisjoint(words))):
+        if word in _CHOKE_WORDS and (done or (i and words[i - 1] in _NEARLY)):
             out.update({i - 1, i} if i and words[i - 1] in _NEARLY else {i})
     return out
 
@@ -431,7 +439,7 @@ def without_mentions(text: str) -> str:
     for number, sentence in enumerate(sentences):
         covered = _framed(sentence, number == 0)
         for n, words in enumerate(sentence):
-            drop = covered[n] | _feared(words) | _services(words) | _near_misses(words, done)
+            drop = covered[n] | _feared(words) | _services(words) | _near_misses(words, done, tokens)
             if number in asked_only:
                 drop |= set(range(len(words)))
             drop |= _harmless_breathing(words, tokens)

@@ -130,6 +130,13 @@ def test_a_mention_is_not_an_emergency_but_the_present_twin_is(snapshot, family,
         "I work at a school, a child is having an anaphylactic reaction, lips swelling",
         "I'm a paramedic, I've taken 30 paracetamol",
         "is he breathing? no",
+        "nearly choked, now he's blue and can't breathe",
+        "read the leaflet, the rash doesn't fade with a glass",
+        "I'm scared I'll die, I can't breathe and my lips are blue",
+        "at the cinema, watching a film, my husband collapsed and isn't breathing",
+        "I googled my symptoms, crushing chest pain and sweating for 30 minutes",
+        "the show on TV made me panic and now my chest is crushing and I can't breathe",
+        "vet nurse here, I've been stung and my throat is closing",
     ],
 )
 def test_present_emergencies_around_mention_words_stay_emergencies(snapshot, text):
