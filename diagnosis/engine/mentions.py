@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .context import normalise_text
+from .context import PETS, normalise_text
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[-.'][a-z0-9]+)*|[^\sa-z0-9]")
 _SENTENCE_END = frozenset({".", "!", "?", ";", "\n"})
@@ -425,6 +425,32 @@ def _questions_not_about_now(sentences: list[list[list[str]]], tokens: list[str]
     return out
 
 
+# A pet at the vet: "the dog got stung and his face swelled up, he's at the vet now" goes on about the
+# dog ("he", "his" after it), not about a person.
+_VETS = frozenset({"vet", "vets", "veterinary", "vet's"})
+_ITS_PRONOUNS = frozenset({"he", "she", "his", "her", "it", "its", "him"})
+
+
+_A_PERSON = frozenset(
+    {"son", "daughter", "husband", "wife", "partner", "baby", "child", "kid", "boy", "girl", "toddler", "mum",
+     "dad", "friend", "man", "woman", "someone", "somebody", "grandad", "nan", "brother", "sister", "me",
+     "myself", "bit", "bitten", "scratched", "attacked"}
+)  # fmt: skip
+
+
+def _pet_at_the_vet(tokens: list[str]) -> bool:
+    """A pet leads the message, it is at the vet, and no person (or a bite) comes into it."""
+    return not PETS.isdisjoint(tokens[:3]) and not _VETS.isdisjoint(tokens) and _A_PERSON.isdisjoint(tokens)
+
+
+def _about_the_pet(words: list[str]) -> set[int]:
+    """From "and his/her ..." on, and whole segments that start with "he", "his" ...: the pet's."""
+    for i, word in enumerate(words):
+        if word in _ITS_PRONOUNS and (i == 0 or words[i - 1] == "and"):
+            return set(range(max(0, i - 1), len(words)))
+    return set()
+
+
 def without_mentions(text: str) -> str:
     """The text with emergencies only mentioned cut out; the text itself when nothing is."""
     tokens = _TOKEN_RE.findall(normalise_text(text))
@@ -436,12 +462,16 @@ def without_mentions(text: str) -> str:
     done = _over_and_done(tokens)
     sentences = _sentences(tokens)
     asked_only = _questions_not_about_now(sentences, tokens)
+    pet = _pet_at_the_vet(tokens)
     for number, sentence in enumerate(sentences):
         covered = _framed(sentence, number == 0)
         for n, words in enumerate(sentence):
             drop = covered[n] | _feared(words) | _services(words) | _near_misses(words, done, tokens)
             if number in asked_only:
                 drop |= set(range(len(words)))
+            if pet:
+                led_by_the_pet = number == 0 and n == 0 or not PETS.isdisjoint(words[:3])
+                drop |= set(range(len(words))) if led_by_the_pet else _about_the_pet(words)
             drop |= _harmless_breathing(words, tokens)
             shoulder = _raised_arm(words, tokens)
             if shoulder is not None:

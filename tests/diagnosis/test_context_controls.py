@@ -99,6 +99,11 @@ FAMILIES = [
         "would it be sepsis? her skin is blotchy, she is confused and breathing fast",
     ),
     (
+        "a pet at the vet",
+        "puppy ate a bee and her mouth swelled up, she is at the vets now",
+        "the dog is at the vet, my husband collapsed and he is not breathing",
+    ),
+    (
         "service",
         "is the stroke clinic open on bank holidays?",
         "my stroke clinic is next week but my face has dropped and my arm is weak",
