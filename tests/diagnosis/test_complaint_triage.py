@@ -209,6 +209,13 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # (benchmarks/results/triage_recog1_untuned.md): 2 missed, 0 alarmed, 2 self-care; the ceilings below
 # are the tuned run's (a child pulled out of a pond and kettle water down a toddler's chest are now
 # recognised, and their discriminators make them emergencies).
+# ctl1 (harmless mentions of emergencies: lessons, jobs, fiction, reading, fears of recurrence,
+# what-if questions, services, pets, other people long ago, events over and done, breathing exercises,
+# normal exertion and readings, a stiff shoulder; with a present-tense emergency twin for each) was
+# written 2026-12-07 and measured untuned once (benchmarks/results/triage_ctl1_untuned.md): 4 missed,
+# 45 alarmed, 0 self-care; the ceilings below are the tuned run's (0, 2 and 0). The mention rules
+# (diagnosis/engine/mentions.py) also lowered the alarmed ceilings of dev3 1 -> 0, dev6 1 -> 0 and
+# dev7 3 -> 1; held-out and fresh are unchanged.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -218,20 +225,20 @@ MAX_MISSED = {
     "dev6": 0,
     "dev7": 0,
     "recog1": 0,
-    "ctl1": 999,
+    "ctl1": 0,
     "heldout": 7,
     "fresh": 20,
 }
 MAX_ALARMED = {
     "dev": 0,
     "dev2": 0,
-    "dev3": 1,
+    "dev3": 0,
     "dev4": 0,
     "dev5": 0,
-    "dev6": 1,
-    "dev7": 3,
+    "dev6": 0,
+    "dev7": 1,
     "recog1": 0,
-    "ctl1": 999,
+    "ctl1": 2,
     "heldout": 3,
     "fresh": 2,
 }
@@ -244,7 +251,7 @@ MAX_SELF_CARE = {
     "dev6": 0,
     "dev7": 1,
     "recog1": 0,
-    "ctl1": 999,
+    "ctl1": 0,
     "heldout": 5,
     "fresh": 6,
 }
