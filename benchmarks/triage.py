@@ -21,7 +21,10 @@ older people, learning disability and dementia, non-native English, UK slang, US
 days, "is it normal...?" questions, the red flag last after a long harmless story, and controls that name
 an emergency harmlessly; measured untuned once), `recog1` (written on 2026-12-06 before the matcher was run on it to test
 recognition of what people bring: every presenting complaint in one-word, body-part-free, can't-do,
-slang, brand-name and non-native wordings, plus controls with no symptom at all; measured untuned once),
+slang, brand-name and non-native wordings, plus controls with no symptom at all; measured untuned once), `ctl1` (written on 2026-12-07 before the matcher was run on it: controls that
+name an emergency harmlessly (lessons, jobs, fiction, reading, fears of recurrence, what-if questions,
+services and vaccines, pets, other people long ago, events over and done, breathing exercises, normal
+exertion and readings) and a present-tense emergency twin close in wording to each; measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -73,6 +76,7 @@ SPLITS = {
     "dev6": CORPUS / "dev6",
     "dev7": CORPUS / "dev7",
     "recog1": CORPUS / "recog1",
+    "ctl1": CORPUS / "ctl1",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -84,9 +88,10 @@ SPLIT_TITLES = {
     "dev6": "dev6 (written 2026-12-06 in new angles, tuned on after the first measurement)",
     "dev7": "dev7 (written 2026-12-06 in voices nobody wrote yet, tuned on after the first measurement)",
     "recog1": "recog1 (written 2026-12-06 to test recognition, tuned on after the first measurement)",
+    "ctl1": "ctl1 (written 2026-12-07: harmless mentions of emergencies and their present-tense twins, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses.
-TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "recog1")
+TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "recog1", "ctl1")
 
 
 def load_cases(split: str) -> list[dict]:

@@ -51,6 +51,7 @@ from .context import (
     tokenise,
     withdrawn,
 )
+from .mentions import without_mentions
 
 logger = logging.getLogger(__name__)
 
@@ -633,7 +634,7 @@ class ComplaintCatalogue:
         Terms are found over a whole sentence ("red, warm, swollen and getting bigger" is one list),
         and each hit is asserted by the triggers of the clause it starts in (negation never
         crosses a comma or a "but")."""
-        tokens = [self.index.correct(t) for t in tokenise(text)]
+        tokens = [self.index.correct(t) for t in tokenise(without_mentions(text))]
         first_person = speaks_of_self(tokens)
         answered = sentence_answers(tokens)
         all_clauses = clauses(tokens)

@@ -424,6 +424,10 @@ HYPOTHETICAL_PHRASES = [
     ("what", "do", "we", "do", "if"), ("what", "would", "you", "do", "if"),
     # "if someone has a seizure, what should I do?": about anyone, not about the writer now
     ("if", "someone"), ("if", "somebody"), ("if", "anyone"), ("if", "a", "person"),
+    # about people in general, as "you": "is it true that if you cannot breathe ...", "can you get a
+    # heart attack from coffee?"
+    ("is", "it", "true"), ("can", "you", "get"), ("can", "you", "have"), ("if", "you", "cannot"),
+    ("if", "you", "get"), ("if", "you", "have"),
 ]  # fmt: skip
 # "the worst headache I have ever had": "ever" after a superlative measures, it does not suppose.
 SUPERLATIVES = frozenset(
@@ -708,7 +712,9 @@ _LIKE_MINE = [("like", "this"), ("like", "mine"), ("as", "mine"), ("like", "i", 
 
 def _over(words: list[str], continuation: list[str] | None) -> bool:
     """Nothing in the clause, or in the clauses that go on about the same person ("... and she
-    cannot lift her arm"), says the person is like this now."""
+    cannot lift her arm"), says the person is like this now; "she is fine" says it is over."""
+    if continuation and len(continuation) <= 4 and _said_to_be_fine(continuation) is not None:
+        continuation = None  # "my friend had a seizure once, she is fine"
     return not (PRESENT_TENSE & set(words) or PRESENT_TENSE & set(continuation or ()))
 
 

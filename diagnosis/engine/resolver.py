@@ -26,6 +26,7 @@ from .context import (
     tokenise,
     withdrawn,
 )
+from .mentions import without_mentions
 
 MAX_INPUT_CHARS = 2000
 # Words that negate what follows them within the same clause ("no fever or cough"). Only the
@@ -1747,7 +1748,7 @@ class SymptomIndex:
         result = Resolution(index=self)
         for chip in chips or []:
             self._resolve_chip(str(chip)[:200], result)
-        self._resolve_text(str(text or "")[:MAX_INPUT_CHARS], result)
+        self._resolve_text(without_mentions(str(text or "")[:MAX_INPUT_CHARS]), result)
         return result
 
     def correct(self, word: str) -> str:

@@ -151,7 +151,7 @@ def _run(snapshot, case):
 
 
 @pytest.mark.parametrize(
-    "split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "recog1", "heldout", "fresh"]
+    "split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "recog1", "ctl1", "heldout", "fresh"]
 )
 def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, split):
     cases = list(_cases(split))
@@ -209,6 +209,13 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # (benchmarks/results/triage_recog1_untuned.md): 2 missed, 0 alarmed, 2 self-care; the ceilings below
 # are the tuned run's (a child pulled out of a pond and kettle water down a toddler's chest are now
 # recognised, and their discriminators make them emergencies).
+# ctl1 (harmless mentions of emergencies: lessons, jobs, fiction, reading, fears of recurrence,
+# what-if questions, services, pets, other people long ago, events over and done, breathing exercises,
+# normal exertion and readings, a stiff shoulder; with a present-tense emergency twin for each) was
+# written 2026-12-07 and measured untuned once (benchmarks/results/triage_ctl1_untuned.md): 4 missed,
+# 45 alarmed, 0 self-care; the ceilings below are the tuned run's (0, 2 and 0). The mention rules
+# (diagnosis/engine/mentions.py) also lowered the alarmed ceilings of dev3 1 -> 0, dev6 1 -> 0 and
+# dev7 3 -> 1; held-out and fresh are unchanged.
 # The wording net under the rules (diagnosis/engine/alarm_text.py, trained on the development sets
 # only, threshold chosen out of set) lowered held-out to 2 missed and 3 self-care, fresh to 11 and 3,
 # and dev5 to 0 missed, with no control raised and no everyday case over-triaged on any split.
@@ -221,18 +228,20 @@ MAX_MISSED = {
     "dev6": 0,
     "dev7": 0,
     "recog1": 0,
+    "ctl1": 0,
     "heldout": 2,
     "fresh": 11,
 }
 MAX_ALARMED = {
     "dev": 0,
     "dev2": 0,
-    "dev3": 1,
+    "dev3": 0,
     "dev4": 0,
     "dev5": 0,
-    "dev6": 1,
-    "dev7": 3,
+    "dev6": 0,
+    "dev7": 1,
     "recog1": 0,
+    "ctl1": 2,
     "heldout": 3,
     "fresh": 2,
 }
@@ -245,6 +254,7 @@ MAX_SELF_CARE = {
     "dev6": 0,
     "dev7": 1,
     "recog1": 0,
+    "ctl1": 0,
     "heldout": 3,
     "fresh": 3,
 }
