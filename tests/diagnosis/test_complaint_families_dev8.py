@@ -1,0 +1,172 @@
+"""Phrasing families found with the eighth development set (dev8: numbers from devices, comparisons with
+the person's own past, metaphors, an onlooker's pieces, forwarded texts and voice notes, settings and
+ages at the edges).
+
+Each test uses a wording that is in no corpus and pairs it with a harmless twin that must not escalate,
+so a fix is seen to cover its family and not to over-fire.
+"""
+
+import pytest
+
+from diagnosis.engine.context import _family_history, tokenise
+from tests.diagnosis.engine_helpers import assert_family_escalates_and_twin_does_not
+
+ADULT_M = {"age_years": 40, "sex": "m"}
+ADULT_F = {"age_years": 35, "sex": "f"}
+OLDER_M = {"age_years": 80, "sex": "m"}
+TEEN_F = {"age_years": 15, "sex": "f"}
+BABY = {"age_months": 9, "sex": "f"}
+
+# (family, escalating wording, its subject, harmless twin, its subject)
+PAIRS = [
+    (
+        "not seeing a way out, with the means ready",
+        "there is a knife in my drawer and I can't see any way out of this",
+        ADULT_M,
+        "there is a knife in the drawer for the bread, I am making sandwiches",
+        ADULT_M,
+    ),
+    (
+        "a farewell message with the will sorted",
+        "my uncle messaged us, he has updated his will and said bye to everyone",
+        OLDER_M,
+        "my uncle has updated his will with the solicitor, he is well",
+        OLDER_M,
+    ),
+    (
+        "a threat to crash the car on purpose",
+        "my son says he is planning to crash into a tree on the bypass tonight",
+        {"age_years": 19, "sex": "m"},
+        "my son is planning to drive into town tonight to see friends",
+        {"age_years": 19, "sex": "m"},
+    ),
+    (
+        "a photo of the means sent with a farewell",
+        "my cousin sent a photo of tablets and typed goodbye",
+        TEEN_F,
+        "my cousin sent a photo of her new puppy, so cute",
+        TEEN_F,
+    ),
+    (
+        "a message from a high place with a farewell",
+        "she rang and said she is at the cliff edge and wanted one person to know",
+        ADULT_F,
+        "we walked to the cliff edge on holiday, lovely views, just sore legs",
+        ADULT_F,
+    ),
+    (
+        "self-harm done on purpose, cut deep",
+        "my daughter sliced deep into her thigh on purpose last night",
+        TEEN_F,
+        "my daughter sliced her thumb on a bread knife, small cut, plaster on",
+        TEEN_F,
+    ),
+    (
+        "choking: a bit of food, then silent",
+        "he had a chunk of sausage and went silent, can't get a breath in",
+        {"age_years": 5, "sex": "m"},
+        "he had a chunk of sausage for tea and is chatting away",
+        {"age_years": 5, "sex": "m"},
+    ),
+    (
+        "choking: hands at the throat and no words",
+        "a man in the cafe is clutching his neck and can't get a word out",
+        ADULT_M,
+        "my neck is stiff from sleeping funny, I can talk fine",
+        ADULT_M,
+    ),
+    (
+        "a baby eating who stops crying and breathing",
+        "baby was chewing a piece of toast, now not crying and going dusky",
+        BABY,
+        "baby chewing a piece of toast, crying for more",
+        BABY,
+    ),
+    (
+        "a hard belly told by a comparison with no verb",
+        "stomach rigid like a plank since this morning and agony",
+        ADULT_M,
+        "stomach a bit bloated after lunch, no pain",
+        ADULT_M,
+    ),
+    (
+        "a belly that does not give when pressed",
+        "her tummy won't give when I push on it and she is crying in pain",
+        {"age_years": 12, "sex": "f"},
+        "her tummy is soft when I press it and she is hungry",
+        {"age_years": 12, "sex": "f"},
+    ),
+    (
+        "tummy pain after coming off a bike or horse",
+        "thrown off my horse this morning, now my belly hurts more and more",
+        ADULT_F,
+        "cycling to work every day this month, tummy fine, just saddle bag broke",
+        ADULT_F,
+    ),
+    (
+        "an onlooker's fit: stiff, then jerking",
+        "my flatmate went rigid then was jerking on the sofa",
+        ADULT_M,
+        "my flatmate went rigid with fright at the horror film",
+        ADULT_M,
+    ),
+    (
+        "an onlooker's fit: one side twitching with no response",
+        "grandad is jerking all down one side and not answering me",
+        OLDER_M,
+        "grandad's eyelid keeps twitching when he is tired, otherwise fine",
+        OLDER_M,
+    ),
+    (
+        "fits that follow each other",
+        "she has had one seizure after another this afternoon",
+        ADULT_F,
+        "she had one cold after another this winter",
+        ADULT_F,
+    ),
+    (
+        "a flash of petrol with a burnt face",
+        "lit the barbecue with petrol and it flashed, my face burnt and my voice is croaky",
+        ADULT_M,
+        "barbecue was lovely, a bit of a sunburnt nose",
+        ADULT_M,
+    ),
+    (
+        "asleep against a heater with a big blister",
+        "nan fell asleep against the heater, blister on her calf the size of her palm",
+        {"age_years": 90, "sex": "f"},
+        "nan fell asleep in front of the telly again, woke up fine",
+        {"age_years": 90, "sex": "f"},
+    ),
+    (
+        "a cable bitten through",
+        "my son was chewing on a lamp flex and there's a burn on his lip",
+        {"age_years": 6, "sex": "m"},
+        "my son was chewing on a pencil in class, no problems",
+        {"age_years": 6, "sex": "m"},
+    ),
+    (
+        "cauda equina: could not feel the paper when wiping",
+        "sore lower back, and I could not feel myself wiping afterwards",
+        ADULT_F,
+        "sore lower back after hoovering, peeing normally, feeling normal",
+        ADULT_F,
+    ),
+    (
+        "cauda equina: lost control of the bowels with back pain",
+        "my back went carrying the sofa and I lost control of my bladder",
+        ADULT_M,
+        "my back went carrying the sofa, sore but moving about",
+        ADULT_M,
+    ),
+]
+
+
+@pytest.mark.parametrize("family, text, subject, twin, twin_subject", PAIRS, ids=[p[0] for p in PAIRS])
+def test_family_escalates_and_its_twin_does_not(family, text, subject, twin, twin_subject):
+    assert_family_escalates_and_twin_does_not(family, text, subject, twin, twin_subject)
+
+
+def test_a_loss_that_dates_what_follows_is_not_family_history():
+    assert not _family_history(tokenise("since mum died he keeps saying he wants to end it"), False)
+    assert _family_history(tokenise("my mum died of a heart attack"), True)
