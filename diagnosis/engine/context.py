@@ -154,10 +154,10 @@ def _both_verbs(match: re.Match) -> str:
 
 
 # Names that contain a symptom word but are not that symptom: read as one word ("hay fever" is
-# not a fever, "keep fit" is not a fit, "fell asleep" is not a fall).
+# not a fever, "keep fit" is not a fit, "fell asleep" is not a fall, a "CPR refresher" is a class).
 _COMPOUNDS = re.compile(
     r"\b(hay|glandular|scarlet|yellow) fever\b|\bkeep(ing)? fit\b|\bcollapsed lung\b|\bcold sores?\b"
-    r"|\bfell asleep\b"
+    r"|\bfell asleep\b|\bcpr (refresher|course|training|class|session|drill|certificate|dummy|doll)s?\b"
 )
 
 

@@ -9,7 +9,7 @@ so a fix is seen to cover its family and not to over-fire.
 import pytest
 
 from diagnosis.engine.context import _family_history, tokenise
-from tests.diagnosis.engine_helpers import assert_family_escalates_and_twin_does_not
+from tests.diagnosis.engine_helpers import assert_family_escalates_and_twin_does_not, below, level
 
 ADULT_M = {"age_years": 40, "sex": "m"}
 ADULT_F = {"age_years": 35, "sex": "f"}
@@ -170,3 +170,138 @@ def test_family_escalates_and_its_twin_does_not(family, text, subject, twin, twi
 def test_a_loss_that_dates_what_follows_is_not_family_history():
     assert not _family_history(tokenise("since mum died he keeps saying he wants to end it"), False)
     assert _family_history(tokenise("my mum died of a heart attack"), True)
+
+
+# Second batch: device readings, comparisons with the person's own past, metaphors
+PREGNANT = {"age_years": 30, "sex": "f", "pregnant": True}
+PAIRS_2 = [
+    (
+        "pressure behind the breastbone",
+        "tightness behind my sternum going into my left arm",
+        ADULT_M,
+        "my sternum piercing is healing nicely, no problems",
+        ADULT_M,
+    ),
+    (
+        "pain worse than the person's usual angina",
+        "this is worse than my normal angina and it's going up into my neck",
+        OLDER_M,
+        "my angina has been settled for months, checking about a flu jab",
+        OLDER_M,
+    ),
+    (
+        "words that cannot be found",
+        "my wife suddenly can't find words and her hand is clumsy",
+        {"age_years": 70, "sex": "f"},
+        "I found the words for my speech at last, no problems, just a cold",
+        ADULT_F,
+    ),
+    (
+        "only gibberish coming out",
+        "dad tried to answer and just gibberish came out",
+        OLDER_M,
+        "dad answered the quiz questions and the grandkids laughed",
+        OLDER_M,
+    ),
+    (
+        "a severe hypo with trouble talking",
+        "type 1, sugar 2.3 and having trouble speaking",
+        ADULT_M,
+        "type 1, sugar 6.1 before lunch, speaking at a conference today",
+        ADULT_M,
+    ),
+    (
+        "a baby's temperature read from a device",
+        "the ear thermometer reads 38.4 on my 6 week old",
+        {"age_months": 1, "sex": "m"},
+        "the ear thermometer reads 36.9 on my 6 week old, feeding well",
+        {"age_months": 1, "sex": "m"},
+    ),
+    (
+        "a baby's temperature taken under the arm",
+        "4 week old is 38.1 under the armpit",
+        {"age_months": 1, "sex": "f"},
+        "4 week old is 36.8 under the armpit and feeding well",
+        {"age_months": 1, "sex": "f"},
+    ),
+    (
+        "lots of red blood from the bottom",
+        "passing lots of bright red blood from my back passage",
+        ADULT_M,
+        "a smear of red on the tissue from my piles, no more than that",
+        ADULT_M,
+    ),
+    (
+        "a veil over the sight of one eye",
+        "suddenly a mist across my right eye, can't see through it",
+        {"age_years": 66, "sex": "f"},
+        "my glasses steamed up coming in from the cold, cleared when I wiped them",
+        {"age_years": 66, "sex": "f"},
+    ),
+    (
+        "vomiting dark brown bits",
+        "I brought up dark brown bits twice tonight",
+        ADULT_M,
+        "I brought up my dinner once after a rollercoaster, fine now",
+        ADULT_M,
+    ),
+    (
+        "blood soaking through towels after a saw cut",
+        "the circular saw caught his hand, blood soaking through the tea towel",
+        ADULT_M,
+        "the circular saw is broken, he has ordered a new blade",
+        ADULT_M,
+    ),
+    (
+        "an oxygen reading of 92% or less",
+        "my finger oximeter says oxygen 88 and I'm short of breath",
+        {"age_years": 70, "sex": "m"},
+        "my finger oximeter says oxygen 97, I feel fine",
+        {"age_years": 70, "sex": "m"},
+    ),
+    (
+        "a few words at a time",
+        "he can only say three words at a time between breaths",
+        ADULT_M,
+        "he is learning French, three new words each day",
+        ADULT_M,
+    ),
+    (
+        "a headache like something going off in the head",
+        "felt like a grenade went off inside my skull",
+        ADULT_F,
+        "the fireworks went off over the park, lovely night, slight tired head",
+        ADULT_F,
+    ),
+    (
+        "a fall from something onto the head with vomiting",
+        "she slipped from the monkey bars onto her head and has been sick",
+        {"age_years": 7, "sex": "f"},
+        "she slipped from the monkey bars onto the grass, cried, playing again",
+        {"age_years": 7, "sex": "f"},
+    ),
+    (
+        "the usual kicks that have not come",
+        "34 weeks and the normal morning kicks have not started",
+        PREGNANT,
+        "34 weeks and the normal morning kicks are going strong",
+        PREGNANT,
+    ),
+]
+
+
+@pytest.mark.parametrize("family, text, subject, twin, twin_subject", PAIRS_2, ids=[p[0] for p in PAIRS_2])
+def test_second_batch_family_escalates_and_its_twin_does_not(family, text, subject, twin, twin_subject):
+    assert_family_escalates_and_twin_does_not(family, text, subject, twin, twin_subject)
+
+
+def test_a_normal_oximeter_reading_beside_other_numbers_and_heartburn_behind_the_breastbone_stay_calm():
+    assert below(level("sats 98, pulse 84, temp 36.9, just a sore arm after my jab", **ADULT_F), "urgent")
+    assert below(
+        level("burning behind my breastbone after a curry, better with an antacid", **ADULT_M), "urgent"
+    )
+
+
+def test_a_cpr_class_is_not_cpr_being_given():
+    assert below(level("back from a CPR training session, my wrists ache", **ADULT_F), "urgent")
+    assert level("my dad collapsed and I am doing CPR", **ADULT_F) == "emergency"
