@@ -305,3 +305,41 @@ def test_a_normal_oximeter_reading_beside_other_numbers_and_heartburn_behind_the
 def test_a_cpr_class_is_not_cpr_being_given():
     assert below(level("back from a CPR training session, my wrists ache", **ADULT_F), "urgent")
     assert level("my dad collapsed and I am doing CPR", **ADULT_F) == "emergency"
+
+
+# Third batch: a dose that went up, sores inside the cheeks, few wet nappies, device blood pressure
+PAIRS_3 = [
+    (
+        "a dose that went up, then blistering with mouth sores",
+        "they doubled my dose of carbamazepine, now blistering skin and sores inside my mouth",
+        ADULT_F,
+        "the GP put up my dose of vitamin D, no rash, I feel fine",
+        ADULT_F,
+    ),
+    (
+        "one or two wet nappies in a day for a newborn",
+        "my 10 day old has had one wet nappy in 24 hours and is hard to rouse",
+        {"age_months": 0, "sex": "m"},
+        "my 10 day old has had eight wet nappies today and feeds well",
+        {"age_months": 0, "sex": "m"},
+    ),
+]
+
+
+@pytest.mark.parametrize("family, text, subject, twin, twin_subject", PAIRS_3, ids=[p[0] for p in PAIRS_3])
+def test_third_batch_family_escalates_and_its_twin_does_not(family, text, subject, twin, twin_subject):
+    assert_family_escalates_and_twin_does_not(family, text, subject, twin, twin_subject)
+
+
+def test_urgent_and_calm_readings_from_home_devices_and_everyday_wordings():
+    # NICE NG136: a reading of 180 or more systolic needs same-day assessment
+    assert level("home BP machine says 186/104, no symptoms at all", **OLDER_M) == "urgent"
+    assert below(level("home BP machine says 132/84, pleased with that", **OLDER_M), "urgent")
+    # a tingling lip is a cold sore starting; numbness on one side of the face is not
+    assert below(level("tingling on my top lip, I always get cold sores there", **ADULT_F), "urgent")
+    # shingles told by its shape, and ear discharge with a temperature reading
+    assert level("burning rash in a band round my left side, I'm 68", age_years=68, sex="m") == "urgent"
+    assert (
+        level("my 5 year old has earache and pus leaking out, thermometer 38.9", age_years=5, sex="f")
+        == "urgent"
+    )
