@@ -19,7 +19,11 @@ each; measured untuned once), `dev7` (a seventh development set written on 2026-
 run on it, in voices dev..dev6 lack: carers, teachers, neighbours and care-home staff in the third person,
 older people, learning disability and dementia, non-native English, UK slang, US English, timelines over
 days, "is it normal...?" questions, the red flag last after a long harmless story, and controls that name
-an emergency harmlessly; measured untuned once), `recog1` (written on 2026-12-06 before the matcher was run on it to test
+an emergency harmlessly; measured untuned once), `dev8` (an eighth development set written on 2026-12-07
+before the matcher was run on it, in angles dev..dev7 lack: numbers from devices and home tests, comparisons
+with the person's own past, metaphors and sensations, what an onlooker saw in pieces, forwarded texts, voice
+notes and slash lists, settings such as the gym, DIY, festivals, building sites and holidays, and ages at the
+edges; measured untuned once), `recog1` (written on 2026-12-06 before the matcher was run on it to test
 recognition of what people bring: every presenting complaint in one-word, body-part-free, can't-do,
 slang, brand-name and non-native wordings, plus controls with no symptom at all; measured untuned once), `ctl1` (written on 2026-12-07 before the matcher was run on it: controls that
 name an emergency harmlessly (lessons, jobs, fiction, reading, fears of recurrence, what-if questions,
@@ -66,7 +70,7 @@ from diagnosis.engine.complaints import LEVEL_ORDER  # noqa: E402
 CORPUS = ROOT / "benchmarks" / "triage_corpus"
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2, dev3, dev4, dev5, dev6, dev7: written 2026-12-06 before the matcher saw them, measured untuned once, then tuned on.
+# dev2 .. dev7 (2026-12-06) and dev8 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -75,6 +79,7 @@ SPLITS = {
     "dev5": CORPUS / "dev5",
     "dev6": CORPUS / "dev6",
     "dev7": CORPUS / "dev7",
+    "dev8": CORPUS / "dev8",
     "recog1": CORPUS / "recog1",
     "ctl1": CORPUS / "ctl1",
     "heldout": CORPUS / "heldout",
@@ -87,11 +92,12 @@ SPLIT_TITLES = {
     "dev5": "dev5 (written 2026-12-06 in new voices, tuned on after the first measurement)",
     "dev6": "dev6 (written 2026-12-06 in new angles, tuned on after the first measurement)",
     "dev7": "dev7 (written 2026-12-06 in voices nobody wrote yet, tuned on after the first measurement)",
+    "dev8": "dev8 (written 2026-12-07 in angles nobody wrote yet, tuned on after the first measurement)",
     "recog1": "recog1 (written 2026-12-06 to test recognition, tuned on after the first measurement)",
     "ctl1": "ctl1 (written 2026-12-07: harmless mentions of emergencies and their present-tense twins, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses.
-TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "recog1", "ctl1")
+TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "recog1", "ctl1")
 
 
 def load_cases(split: str) -> list[dict]:

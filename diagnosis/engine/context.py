@@ -154,9 +154,10 @@ def _both_verbs(match: re.Match) -> str:
 
 
 # Names that contain a symptom word but are not that symptom: read as one word ("hay fever" is
-# not a fever, "keep fit" is not a fit).
+# not a fever, "keep fit" is not a fit, "fell asleep" is not a fall, a "CPR refresher" is a class).
 _COMPOUNDS = re.compile(
     r"\b(hay|glandular|scarlet|yellow) fever\b|\bkeep(ing)? fit\b|\bcollapsed lung\b|\bcold sores?\b"
+    r"|\bfell asleep\b|\bcpr (refresher|course|training|class|session|drill|certificate|dummy|doll)s?\b"
 )
 
 
@@ -645,6 +646,18 @@ def _past_history(words: list[str]) -> bool:
     return False
 
 
+_TIME_WORDS = frozenset({"since", "after", "when", "because"})
+_POSSESSIVES = frozenset({"my", "his", "her", "their", "our"})
+
+
+def _bereavement_as_time(words: list[str], i: int) -> bool:
+    """'since mum died he keeps saying ...': a loss that dates what follows is not family history."""
+    before = words[i - 1] if i >= 1 else ""
+    if before in _POSSESSIVES:
+        before = words[i - 2] if i >= 2 else ""
+    return before in _TIME_WORDS
+
+
 def _family_history(words: list[str], first_person: bool) -> bool:
     if _contains(words, ("runs", "in")) >= 0 or _contains(words, ("family", "history")) >= 0:
         return True
@@ -655,7 +668,7 @@ def _family_history(words: list[str], first_person: bool) -> bool:
     if set(words) & NOW_MARKERS:
         return False
     for i, word in enumerate(words):
-        if word not in OLDER_RELATIVES:
+        if word not in OLDER_RELATIVES or _bereavement_as_time(words, i):
             continue
         following = words[i + 1 : i + 4]
         if set(following) & FAMILY_DEATH_VERBS or _contains(following, ("passed", "away")) >= 0:

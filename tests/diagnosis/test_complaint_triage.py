@@ -151,7 +151,7 @@ def _run(snapshot, case):
 
 
 @pytest.mark.parametrize(
-    "split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "recog1", "ctl1", "heldout", "fresh"]
+    "split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "recog1", "ctl1", "heldout", "fresh"]
 )
 def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, split):
     cases = list(_cases(split))
@@ -209,6 +209,14 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # (benchmarks/results/triage_recog1_untuned.md): 2 missed, 0 alarmed, 2 self-care; the ceilings below
 # are the tuned run's (a child pulled out of a pond and kettle water down a toddler's chest are now
 # recognised, and their discriminators make them emergencies).
+# dev8 (angles nobody wrote yet: numbers from home devices, comparisons with the person's own past,
+# metaphors, an onlooker's pieces, forwarded texts and voice notes, settings, ages at the edges) was written
+# 2026-12-07 and measured untuned once (benchmarks/results/triage_dev8_untuned.md): 45 missed, 3 alarmed,
+# 9 self-care; the ceilings below are the tuned run's (2, 2 and 1). Its 2 misses: "coughing blood, lots,
+# cant stop" (the amount stands in its own clause) and "sat on the loo and it was like a tap running,
+# bright red" (the bleeding is never named). Its 2 alarmed controls: dark poo on iron tablets (kept an
+# emergency on purpose: it is hard to tell from bleeding at home) and a choke that was coughed up at once.
+# The same run lowered fresh to 18 missed.
 # ctl1 (harmless mentions of emergencies: lessons, jobs, fiction, reading, fears of recurrence,
 # what-if questions, services, pets, other people long ago, events over and done, breathing exercises,
 # normal exertion and readings, a stiff shoulder; with a present-tense emergency twin for each) was
@@ -227,6 +235,7 @@ MAX_MISSED = {
     "dev5": 0,
     "dev6": 0,
     "dev7": 0,
+    "dev8": 2,
     "recog1": 0,
     "ctl1": 0,
     "heldout": 2,
@@ -240,6 +249,7 @@ MAX_ALARMED = {
     "dev5": 0,
     "dev6": 0,
     "dev7": 1,
+    "dev8": 2,
     "recog1": 0,
     "ctl1": 2,
     "heldout": 3,
@@ -253,6 +263,7 @@ MAX_SELF_CARE = {
     "dev5": 0,
     "dev6": 0,
     "dev7": 1,
+    "dev8": 1,
     "recog1": 0,
     "ctl1": 0,
     "heldout": 3,
