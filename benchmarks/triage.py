@@ -22,6 +22,9 @@ days, "is it normal...?" questions, the red flag last after a long harmless stor
 an emergency harmlessly; measured untuned once), `recog1` (written on 2026-12-06 before the matcher was run on it to test
 recognition of what people bring: every presenting complaint in one-word, body-part-free, can't-do,
 slang, brand-name and non-native wordings, plus controls with no symptom at all; measured untuned once),
+`recog2` (written on 2026-12-07 before the matcher was run on it, in wordings recog1 does not use: body
+parts in slang, anatomy or children's words, problem words beyond pain, can't-do complaints, every body
+system, plus controls with no symptom; measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -72,6 +75,7 @@ SPLITS = {
     "dev6": CORPUS / "dev6",
     "dev7": CORPUS / "dev7",
     "recog1": CORPUS / "recog1",
+    "recog2": CORPUS / "recog2",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -83,9 +87,10 @@ SPLIT_TITLES = {
     "dev6": "dev6 (written 2026-12-06 in new angles, tuned on after the first measurement)",
     "dev7": "dev7 (written 2026-12-06 in voices nobody wrote yet, tuned on after the first measurement)",
     "recog1": "recog1 (written 2026-12-06 to test recognition, tuned on after the first measurement)",
+    "recog2": "recog2 (written 2026-12-07 to test recognition in other wordings, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses.
-TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "recog1")
+TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "recog1", "recog2")
 
 
 def load_cases(split: str) -> list[dict]:

@@ -151,7 +151,7 @@ def _run(snapshot, case):
 
 
 @pytest.mark.parametrize(
-    "split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "recog1", "heldout", "fresh"]
+    "split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "recog1", "recog2", "heldout", "fresh"]
 )
 def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, split):
     cases = list(_cases(split))
@@ -209,6 +209,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # (benchmarks/results/triage_recog1_untuned.md): 2 missed, 0 alarmed, 2 self-care; the ceilings below
 # are the tuned run's (a child pulled out of a pond and kettle water down a toddler's chest are now
 # recognised, and their discriminators make them emergencies).
+# recog2 (recognition in wordings recog1 does not use: slang and children's body-part words, problem
+# words beyond pain, can't-do complaints) was written 2026-12-07 and measured untuned once
+# (benchmarks/results/triage_recog2_untuned.md): 3 missed, 0 alarmed, 2 self-care.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -218,6 +221,7 @@ MAX_MISSED = {
     "dev6": 0,
     "dev7": 0,
     "recog1": 0,
+    "recog2": 3,
     "heldout": 7,
     "fresh": 20,
 }
@@ -230,6 +234,7 @@ MAX_ALARMED = {
     "dev6": 1,
     "dev7": 3,
     "recog1": 0,
+    "recog2": 0,
     "heldout": 3,
     "fresh": 2,
 }
@@ -242,6 +247,7 @@ MAX_SELF_CARE = {
     "dev6": 0,
     "dev7": 1,
     "recog1": 0,
+    "recog2": 2,
     "heldout": 5,
     "fresh": 6,
 }
