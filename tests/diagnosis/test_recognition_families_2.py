@@ -141,3 +141,15 @@ def test_twinges_in_the_chest_on_walking_are_urgent_not_a_sore_muscle():
 )
 def test_injury_signs_said_another_way_escalate(family, text, twin):
     assert_family_escalates_and_twin_does_not(family, text, ADULT, twin, ADULT)
+
+
+def test_an_earache_read_by_the_new_grammar_still_counts_a_temperature_reading():
+    """Discriminators that name the complaint's own terms also take the shared grammar's wording."""
+    assert level("my daughter's ear is really throbbing, temp is 38.6", age_years=5, sex="f") == "gp"
+    assert level("my daughter's ear is really throbbing, temp is 37.1", age_years=5, sex="f") == "self_care"
+
+
+def test_stinging_when_going_for_a_wee_is_a_urine_infection_and_shivers_make_it_urgent():
+    assert level("it stings whenever I go for a wee", **ADULT) == "self_care"
+    assert level("it stings whenever I go for a wee and I am shivering", **ADULT) == "urgent"
+    assert level("I go for a wee before bed every night", **ADULT) is None
