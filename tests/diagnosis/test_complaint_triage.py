@@ -211,7 +211,8 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # recognised, and their discriminators make them emergencies).
 # recog2 (recognition in wordings recog1 does not use: slang and children's body-part words, problem
 # words beyond pain, can't-do complaints) was written 2026-12-07 and measured untuned once
-# (benchmarks/results/triage_recog2_untuned.md): 3 missed, 0 alarmed, 2 self-care.
+# (benchmarks/results/triage_recog2_untuned.md): 3 missed, 0 alarmed, 2 self-care; the ceilings below
+# are the tuned run's (the shared body-part grammar and the injury signs said another way).
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -221,7 +222,7 @@ MAX_MISSED = {
     "dev6": 0,
     "dev7": 0,
     "recog1": 0,
-    "recog2": 3,
+    "recog2": 0,
     "heldout": 7,
     "fresh": 20,
 }
@@ -247,7 +248,7 @@ MAX_SELF_CARE = {
     "dev6": 0,
     "dev7": 1,
     "recog1": 0,
-    "recog2": 2,
+    "recog2": 0,
     "heldout": 5,
     "fresh": 6,
 }
