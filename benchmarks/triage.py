@@ -25,7 +25,10 @@ with the person's own past, metaphors and sensations, what an onlooker saw in pi
 notes and slash lists, settings such as the gym, DIY, festivals, building sites and holidays, and ages at the
 edges; measured untuned once), `recog1` (written on 2026-12-06 before the matcher was run on it to test
 recognition of what people bring: every presenting complaint in one-word, body-part-free, can't-do,
-slang, brand-name and non-native wordings, plus controls with no symptom at all; measured untuned once), `ctl1` (written on 2026-12-07 before the matcher was run on it: controls that
+slang, brand-name and non-native wordings, plus controls with no symptom at all; measured untuned once),
+`recog2` (written on 2026-12-07 before the matcher was run on it, in wordings recog1 does not use: body
+parts in slang, anatomy or children's words, problem words beyond pain, can't-do complaints, every body
+system, plus controls with no symptom; measured untuned once), `ctl1` (written on 2026-12-07 before the matcher was run on it: controls that
 name an emergency harmlessly (lessons, jobs, fiction, reading, fears of recurrence, what-if questions,
 services and vaccines, pets, other people long ago, events over and done, breathing exercises, normal
 exertion and readings) and a present-tense emergency twin close in wording to each; measured untuned once),
@@ -81,6 +84,7 @@ SPLITS = {
     "dev7": CORPUS / "dev7",
     "dev8": CORPUS / "dev8",
     "recog1": CORPUS / "recog1",
+    "recog2": CORPUS / "recog2",
     "ctl1": CORPUS / "ctl1",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
@@ -94,10 +98,11 @@ SPLIT_TITLES = {
     "dev7": "dev7 (written 2026-12-06 in voices nobody wrote yet, tuned on after the first measurement)",
     "dev8": "dev8 (written 2026-12-07 in angles nobody wrote yet, tuned on after the first measurement)",
     "recog1": "recog1 (written 2026-12-06 to test recognition, tuned on after the first measurement)",
+    "recog2": "recog2 (written 2026-12-07 to test recognition in other wordings, tuned on after the first measurement)",
     "ctl1": "ctl1 (written 2026-12-07: harmless mentions of emergencies and their present-tense twins, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses.
-TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "recog1", "ctl1")
+TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "recog1", "recog2", "ctl1")
 
 
 def load_cases(split: str) -> list[dict]:

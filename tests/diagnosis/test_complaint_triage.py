@@ -151,7 +151,7 @@ def _run(snapshot, case):
 
 
 @pytest.mark.parametrize(
-    "split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "recog1", "ctl1", "heldout", "fresh"]
+    "split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "recog1", "recog2", "ctl1", "heldout", "fresh"]
 )
 def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, split):
     cases = list(_cases(split))
@@ -209,6 +209,10 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # (benchmarks/results/triage_recog1_untuned.md): 2 missed, 0 alarmed, 2 self-care; the ceilings below
 # are the tuned run's (a child pulled out of a pond and kettle water down a toddler's chest are now
 # recognised, and their discriminators make them emergencies).
+# recog2 (recognition in wordings recog1 does not use: slang and children's body-part words, problem
+# words beyond pain, can't-do complaints) was written 2026-12-07 and measured untuned once
+# (benchmarks/results/triage_recog2_untuned.md): 3 missed, 0 alarmed, 2 self-care; the ceilings below
+# are the tuned run's (the shared body-part grammar and the injury signs said another way).
 # dev8 (angles nobody wrote yet: numbers from home devices, comparisons with the person's own past,
 # metaphors, an onlooker's pieces, forwarded texts and voice notes, settings, ages at the edges) was written
 # 2026-12-07 and measured untuned once (benchmarks/results/triage_dev8_untuned.md): 45 missed, 3 alarmed,
@@ -237,9 +241,10 @@ MAX_MISSED = {
     "dev7": 0,
     "dev8": 2,
     "recog1": 0,
-    "ctl1": 0,
+    "recog2": 0,
     "heldout": 2,
     "fresh": 11,
+    "ctl1": 0,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -251,6 +256,7 @@ MAX_ALARMED = {
     "dev7": 1,
     "dev8": 2,
     "recog1": 0,
+    "recog2": 0,
     "ctl1": 2,
     "heldout": 3,
     "fresh": 2,
@@ -265,9 +271,10 @@ MAX_SELF_CARE = {
     "dev7": 1,
     "dev8": 1,
     "recog1": 0,
-    "ctl1": 0,
+    "recog2": 0,
     "heldout": 3,
     "fresh": 3,
+    "ctl1": 0,
 }
 
 
