@@ -58,6 +58,11 @@ test: $(VENV)/.installed frontend lint test-unit test-integration-e2e
 # (SLOW_FILES_FIRST in tests/conftest.py) are handed out first, so that no minutes-long benchmark
 # starts last on one worker while the other has nothing left: measured 2026-12-06 on the shared
 # machine (load average 3-7, compare ratios), 23 min 36 s -> 20 min 13 s with this round's changes.
+# Every test process, and every process a test starts, runs numpy/scipy/scikit-learn on one
+# BLAS/OpenMP thread (tests/conftest.py pytest_configure): two workers with OpenBLAS's thread per
+# core asked for four threads on two cores. Measured 2026-12-07 (shared machine, load average
+# 5-13: compare CPU, not minutes): a 500-per-condition fit 37-43 -> 13-14 s CPU; the whole unit
+# run's user CPU in README "Tests".
 PYTEST_WORKERS ?= 2
 test-unit: $(VENV)/.installed frontend
 	$(VENV)/bin/pytest -m "not integration and not e2e" -q -n $(PYTEST_WORKERS) --dist loadfile; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc

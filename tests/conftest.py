@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from threadpoolctl import threadpool_limits
 
 from accounts.models import Role
 from accounts.services import user_set_role
@@ -18,10 +19,23 @@ PASSWORD = "correct-horse-battery"
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# One BLAS/OpenMP thread per test process and per process a test starts (servers, Celery workers,
+# benchmark subprocesses): the unit run already keeps both cores busy with two pytest-xdist
+# workers, and the integration and browser runs share the machine with their servers. With
+# OpenBLAS's default of a thread per core, a 500-per-condition logistic-regression fit under load
+# took 37-43 s of CPU (73-85 s wall) against 13-14 s (25-27 s wall) with one thread.
+SINGLE_THREADED = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def pytest_configure(config):
-    """Before any pytest-xdist worker starts: the dev settings write var/dev_secrets.json on first
-    use, and tests on two workers that each start a process with those settings (a clean checkout
-    has no such file) could otherwise both write it while one of them reads it."""
+    """Before any pytest-xdist worker starts: one BLAS/OpenMP thread (SINGLE_THREADED; the
+    variables are inherited by the workers and every process the tests start, the limit covers
+    libraries this process has already loaded). And the dev settings write var/dev_secrets.json
+    on first use, and tests on two workers that each start a process with those settings (a clean
+    checkout has no such file) could otherwise both write it while one of them reads it."""
+    for name in SINGLE_THREADED:
+        os.environ.setdefault(name, "1")
+    threadpool_limits(limits=1)
     if os.environ.get("PYTEST_XDIST_WORKER") is None and not (ROOT / "var" / "dev_secrets.json").exists():
         importlib.import_module("medportal.settings.dev")
 
