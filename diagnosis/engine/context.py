@@ -313,7 +313,7 @@ def sign_of_life_answered_no(question: list[str], reply: list[str]) -> int | Non
     "is my breathing ok" (the noun) or "are you breathing ok" (how well, not whether). One rule
     for both readers: `sentence_answers` does not read it as a denial, and the complaint layer
     reads it as the sign's absence."""
-    if not reply or reply[0] not in NEGATIVE_ANSWERS:
+    if not _says_no(reply):
         return None
     for at, word in enumerate(question):
         if (
@@ -326,6 +326,25 @@ def sign_of_life_answered_no(question: list[str], reply: list[str]) -> int | Non
     return None
 
 
+def _says_no(reply: list[str]) -> bool:
+    """ "no", "not really", or the person named again and denied: "he is not", "she isn't" (expanded
+    to "she is not"), "they are not"."""
+    if not reply:
+        return False
+    if reply[0] in NEGATIVE_ANSWERS:
+        return True
+    if reply[0] == "not":
+        rest = reply[1:]
+    elif reply[0] in _THIRD_PERSON and reply[1:2] in (["is"], ["are"], ["was"]) and reply[2:3] == ["not"]:
+        rest = reply[3:]
+    else:
+        return False
+    # "he is not coughing" answers something else; "he is not, he is blue" and "not really" answer.
+    return not rest or rest[0] in _REPLY_GOES_ON
+
+
+_THIRD_PERSON = frozenset({"he", "she", "they", "baby"})
+_REPLY_GOES_ON = _THIRD_PERSON | VITAL_SIGNS | {"really", "at", "and", "i", "we", "anymore"}
 _POSSESSIVES = frozenset({"my", "your", "his", "her", "their", "our", "the", "its"})
 _VITAL_SIGN_TAIL = frozenset({"at", "all", "now", "still", "normally", "properly", "anymore"})
 

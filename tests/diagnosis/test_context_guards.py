@@ -368,3 +368,19 @@ def test_cannot_x_or_y_says_both_with_the_words_after():
 )
 def test_two_abilities_lost_in_one_breath_and_a_sore_throat_with_no_drinking(text, expected):
     assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a question about a sign of life answered by naming the person again: he is not breathing
+        ("is he breathing? he is not", "emergency"),
+        ("is she breathing? she isn't, she's gone blue", "emergency"),
+        ("is the baby breathing? not really", "emergency"),
+        # twins: another answer, or how well rather than whether
+        ("is he breathing normally? he is not coughing", None),
+        ("are you breathing ok? I am not, a bit stuffy", None),
+    ],
+)
+def test_a_sign_of_life_denied_by_naming_the_person(text, expected):
+    assert level(text) == expected
