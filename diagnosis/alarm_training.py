@@ -83,7 +83,7 @@ def _out_of_set_probabilities(cases: list[dict], texts: list[str], labels: np.nd
 def alarm_text_train(*, corpus: Path = DEFAULT_CORPUS, out: Path = alarm_text.SHIPPED) -> TrainingReport:
     """Choose the threshold out of set, fit on every development set and write the artefact."""
     cases = training_cases(corpus)
-    texts = [c["text"] for c in cases]
+    texts = [alarm_text.what_it_reads(c["text"]) for c in cases]
     labels = np.asarray([c["expected"] == TriageLevel.EMERGENCY for c in cases], dtype=bool)
     by_rules = _rules_say_emergency(cases)
     probabilities = _out_of_set_probabilities(cases, texts, labels)

@@ -32,6 +32,7 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 
 from .levels import TriageLevel
+from .mentions import without_mentions
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ class AlarmTextModel:
         return float(1.0 / (1.0 + np.exp(-score)))
 
     def raises(self, text: str) -> bool:
-        return bool(text and text.strip()) and self.probability(text) >= self.threshold
+        return any(ch.isalnum() for ch in text) and self.probability(text) >= self.threshold
 
 
 def fitted_pipeline(
@@ -206,10 +207,16 @@ def shipped() -> AlarmTextModel | None:
     return load(SHIPPED)
 
 
+def what_it_reads(text: str) -> str:
+    """The words the rules read too: what is only mentioned (a lesson, a film, a pet at the vet:
+    mentions.py) is cut first, in training and in use, so the net does not undo those rules."""
+    return without_mentions(text or "")
+
+
 def alarm_flag(model: AlarmTextModel | None, text: str, triage: str) -> dict | None:
     """The red flag the net adds when the rules answered less than emergency and the words sound
     like one; None otherwise (also without a model, or without free text: chips are rule-read)."""
-    if model is None or triage == TriageLevel.EMERGENCY or not model.raises(text):
+    if model is None or triage == TriageLevel.EMERGENCY or not model.raises(what_it_reads(text)):
         return None
     return {
         "slug": SLUG,

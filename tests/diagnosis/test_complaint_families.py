@@ -127,7 +127,7 @@ DEV4_FAMILIES = [
     # sight that goes dark, or half of it
     ("the left side of my sight seemed to go dark a few minutes ago", {}, "emergency"),
     ("half my vision is missing in the right eye", {}, "emergency"),
-    ("half my face is itchy after shaving", {}, None),
+    ("half my face is itchy after shaving", {}, "self_care"),  # a rash (razor rash), not half the sight
     # acute glaucoma: a bursting eye, milky sight and vomiting
     (
         "my eye feels like it is bursting, things look milky through it and I have been vomiting",

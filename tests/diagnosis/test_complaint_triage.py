@@ -245,7 +245,7 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # dev7 3 -> 1; held-out and fresh are unchanged.
 # The wording net under the rules (diagnosis/engine/alarm_text.py, trained on the development sets
 # only, threshold chosen out of set: 0.85 once dev8, recog2 and ctl1 joined its training data) lowered
-# held-out to 2 missed and 3 self-care, fresh to 13 and 4, dev5 to 0 missed and dev8 to 1 (and 1
+# held-out to 2 missed and 3 self-care, fresh to 12 and 4, dev5 to 0 missed and dev8 to 1 (and 1
 # alarmed), with no control raised by it on any split.
 MAX_MISSED = {
     "dev": 0,
@@ -259,7 +259,7 @@ MAX_MISSED = {
     "recog1": 0,
     "recog2": 0,
     "heldout": 2,
-    "fresh": 13,
+    "fresh": 12,
     "ctl1": 0,
 }
 MAX_ALARMED = {
