@@ -98,16 +98,3 @@ def write_results(path, title: str, intro: str, text: str, root=None) -> None:
     path.write_text(f"# {title}\n\n{intro}\n\n```text\n{text}```\n", encoding="utf-8")
     shown = path.relative_to(root) if root else path
     print(f"[bench] tables written to {shown}", file=sys.stderr)
-
-
-def corpus_subject(case: dict):
-    """The person a triage-corpus case is about (its age, age in months, sex and pregnancy), as the
-    engine takes it: one reading for the benchmark, the fingerprint script and the corpus test."""
-    from diagnosis.engine.complaints import Subject  # here: benchmarks without a corpus never load the engine
-
-    return Subject(
-        age_years=case.get("age"),
-        age_months=case.get("age_months"),
-        sex=case.get("sex") or "",
-        pregnant=True if case.get("pregnant") else None,
-    )

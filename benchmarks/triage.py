@@ -45,7 +45,6 @@ the expected levels are our reading of NHS / NICE guidance (each case names its 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -65,12 +64,12 @@ if not apps.ready:
 
 from scipy.stats import beta  # noqa: E402
 
-from benchmarks._common import Report, corpus_subject, load_average  # noqa: E402
+from benchmarks._common import Report, load_average  # noqa: E402
 from diagnosis.engine.alarm_text import SLUG as ALARM_SLUG  # noqa: E402
 from diagnosis.engine.check import run_check  # noqa: E402
 from diagnosis.engine.complaints import LEVEL_ORDER  # noqa: E402
+from diagnosis.triage_corpus import CORPUS, case_subject, split_cases  # noqa: E402
 
-CORPUS = ROOT / "benchmarks" / "triage_corpus"
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
 # dev2 .. dev7 (2026-12-06) and dev8 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
@@ -106,12 +105,7 @@ TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "
 
 
 def load_cases(split: str) -> list[dict]:
-    cases = []
-    for path in sorted(SPLITS[split].glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                cases.append(json.loads(line))
-    return cases
+    return split_cases(SPLITS[split])
 
 
 def miss_rate_upper_bound(misses: int, n: int, confidence: float = 0.95) -> float:
@@ -128,7 +122,7 @@ def evaluate(cases: list[dict], snapshot, model) -> list[dict]:
     for case in cases:
         start = time.perf_counter()
         result = run_check(
-            snapshot, model, text=case["text"], subject=corpus_subject(case), ask_questions=False
+            snapshot, model, text=case["text"], subject=case_subject(case), ask_questions=False
         )
         elapsed = time.perf_counter() - start
         fired = [f["slug"] for f in result.red_flags]

@@ -10,21 +10,17 @@ emergencies cannot be raised).
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from django.conf import settings
 
 from .engine import alarm_text
 from .engine.check import run_check
-from .engine.complaints import Subject
 from .engine.levels import TriageLevel
 from .engine.predictor import current_model
 from .selectors import current_snapshot
-
-DEFAULT_CORPUS = Path(settings.BASE_DIR) / "benchmarks" / "triage_corpus"
+from .triage_corpus import CORPUS, case_subject, split_cases
 
 
 @dataclass
@@ -38,15 +34,10 @@ class TrainingReport:
     fingerprint: str
 
 
-def training_cases(corpus: Path = DEFAULT_CORPUS) -> list[dict]:
+def training_cases(corpus: Path = CORPUS) -> list[dict]:
     """Every case of every development set, each with its split's name."""
-    cases = []
-    for folder in sorted(p for p in corpus.iterdir() if p.is_dir() and p.name not in alarm_text.NEVER_TRAIN):
-        for path in sorted(folder.glob("*.jsonl")):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    cases.append({**json.loads(line), "split": folder.name})
-    return cases
+    folders = sorted(p for p in corpus.iterdir() if p.is_dir() and p.name not in alarm_text.NEVER_TRAIN)
+    return [{**case, "split": folder.name} for folder in folders for case in split_cases(folder)]
 
 
 def _rules_say_emergency(cases: list[dict]) -> np.ndarray:
@@ -55,13 +46,9 @@ def _rules_say_emergency(cases: list[dict]) -> np.ndarray:
     model = current_model(snapshot)
     out = []
     for case in cases:
-        subject = Subject(
-            age_years=case.get("age"),
-            age_months=case.get("age_months"),
-            sex=case.get("sex") or "",
-            pregnant=True if case.get("pregnant") else None,
+        result = run_check(
+            snapshot, model, text=case["text"], subject=case_subject(case), ask_questions=False
         )
-        result = run_check(snapshot, model, text=case["text"], subject=subject, ask_questions=False)
         out.append(result.triage == TriageLevel.EMERGENCY)
     return np.asarray(out, dtype=bool)
 
@@ -80,7 +67,7 @@ def _out_of_set_probabilities(cases: list[dict], texts: list[str], labels: np.nd
     return probabilities
 
 
-def alarm_text_train(*, corpus: Path = DEFAULT_CORPUS, out: Path = alarm_text.SHIPPED) -> TrainingReport:
+def alarm_text_train(*, corpus: Path = CORPUS, out: Path = alarm_text.SHIPPED) -> TrainingReport:
     """Choose the threshold out of set, fit on every development set and write the artefact."""
     cases = training_cases(corpus)
     texts = [alarm_text.what_it_reads(c["text"]) for c in cases]

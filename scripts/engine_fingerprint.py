@@ -33,11 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks._common import corpus_subject  # noqa: E402
 from benchmarks.phrases import index_from_files  # noqa: E402
 from diagnosis.engine.complaints import Subject, catalogue_from_files  # noqa: E402
 from diagnosis.engine.context import clauses, tokenise  # noqa: E402
 from diagnosis.engine.profile_words import flag_entries, profile_flags_from_words  # noqa: E402
+from diagnosis.triage_corpus import case_subject  # noqa: E402
 
 TRIAGE = ROOT / "benchmarks" / "triage_corpus"
 PHRASES = ROOT / "benchmarks" / "phrases_corpus"
@@ -118,7 +118,7 @@ def main() -> int:
     total = 0
     for path in files:
         cases = _read_jsonl(path)
-        results = [fingerprint_case(c["text"], corpus_subject(c), catalogue, index) for c in cases]
+        results = [fingerprint_case(c["text"], case_subject(c), catalogue, index) for c in cases]
         total += len(cases)
         print(f"{path.relative_to(ROOT)}  n={len(cases)}  sha256={_digest(results)}")
     samples = [

@@ -4,15 +4,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from diagnosis.alarm_training import DEFAULT_CORPUS, alarm_text_train
+from diagnosis.alarm_training import alarm_text_train
 from diagnosis.engine.alarm_text import MAX_FALSE_RAISE, SHIPPED
+from diagnosis.triage_corpus import CORPUS
 
 
 class Command(BaseCommand):
     help = "Fit the alarm-text safety net on the triage corpus's development sets and write its artefact."
 
     def add_arguments(self, parser):
-        parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+        parser.add_argument("--corpus", type=Path, default=CORPUS)
         parser.add_argument("--out", type=Path, default=SHIPPED)
 
     def handle(self, *args, corpus: Path, out: Path, **options):
