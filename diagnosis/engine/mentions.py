@@ -11,6 +11,7 @@ Pure Python: no Django, no database.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .context import PETS, normalise_text
@@ -451,6 +452,10 @@ def _about_the_pet(words: list[str]) -> set[int]:
     return set()
 
 
+# One check reads its text three times (symptom resolver, complaint layer, wording net), each
+# through this cut: the cache makes it one computation per check, and the three readers cannot
+# disagree about what was cut. Small: a check's text is seldom seen again after its request.
+@functools.lru_cache(maxsize=64)
 def without_mentions(text: str) -> str:
     """The text with emergencies only mentioned cut out; the text itself when nothing is."""
     tokens = _TOKEN_RE.findall(normalise_text(text))
