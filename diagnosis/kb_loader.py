@@ -21,7 +21,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from medportal.upsert import upsert_rows
+
 from .engine.complaints import CatalogueError, complaint_from_dict
+from .engine.yaml_text import safe_load
 from .models import (
     TRIAGE_ORDER,
     BodySystem,
@@ -76,7 +79,7 @@ class KnowledgeBaseFiles:
 
 def _read_yaml(path: Path):
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise KnowledgeBaseError(f"{path.name}: not valid YAML ({exc.__class__.__name__})") from exc
 
@@ -358,19 +361,19 @@ def load_diagnosis(files: KnowledgeBaseFiles) -> dict[str, int]:
 
 
 def _load_symptoms(rows: list[dict]) -> dict[str, Symptom]:
-    symptoms: dict[str, Symptom] = {}
-    for s in rows:
-        obj, _ = Symptom.objects.update_or_create(
-            slug=s["slug"],
-            defaults={
+    return upsert_rows(
+        Symptom,
+        "slug",
+        {
+            s["slug"]: {
                 "name": s["name"],
                 "body_system": s["body_system"],
                 "question": s.get("question", ""),
                 "is_reviewed": True,
-            },
-        )
-        symptoms[obj.slug] = obj
-    return symptoms
+            }
+            for s in rows
+        },
+    )
 
 
 def _load_synonyms(rows: list[dict], symptoms: dict[str, Symptom]) -> int:
@@ -378,8 +381,9 @@ def _load_synonyms(rows: list[dict], symptoms: dict[str, Symptom]) -> int:
     re-pointed. Returns how many phrases the files hold."""
     wanted = {" ".join(p.lower().split()): s["slug"] for s in rows for p in s.get("synonyms") or []}
     SymptomSynonym.objects.filter(phrase__in=list(wanted)).exclude(symptom__slug__in=list(symptoms)).delete()
-    for phrase, slug in wanted.items():
-        SymptomSynonym.objects.update_or_create(phrase=phrase, defaults={"symptom": symptoms[slug]})
+    upsert_rows(
+        SymptomSynonym, "phrase", {phrase: {"symptom": symptoms[slug]} for phrase, slug in wanted.items()}
+    )
     return len(wanted)
 
 
@@ -435,12 +439,12 @@ def _load_red_flags(rows: list[dict], symptoms: dict[str, Symptom]) -> None:
 
 
 def _load_complaints(files: KnowledgeBaseFiles) -> None:
-    for name, terms in files.concepts.items():
-        ComplaintConcept.objects.update_or_create(name=name, defaults={"terms": terms})
-    for c in files.complaints:
-        complaint, _ = PresentingComplaint.objects.update_or_create(
-            slug=c["slug"],
-            defaults={
+    upsert_rows(ComplaintConcept, "name", {name: {"terms": terms} for name, terms in files.concepts.items()})
+    complaints = upsert_rows(
+        PresentingComplaint,
+        "slug",
+        {
+            c["slug"]: {
                 "name": c["name"],
                 "body_system": c["body_system"],
                 "level": c["level"],
@@ -449,30 +453,33 @@ def _load_complaints(files: KnowledgeBaseFiles) -> None:
                 "source": c["source"].strip(),
                 "terms": [str(t) for t in c["terms"]],
                 "is_active": True,
-            },
-        )
+            }
+            for c in files.complaints
+        },
+    )
+    discriminators = {}
+    for c in files.complaints:
+        complaint = complaints[c["slug"]]
         wanted = [d["slug"] for d in c.get("discriminators") or []]
         complaint.discriminators.exclude(slug__in=wanted).delete()
         for d in c.get("discriminators") or []:
-            ComplaintDiscriminator.objects.update_or_create(
-                slug=d["slug"],
-                defaults={
-                    "complaint": complaint,
-                    "name": d["name"],
-                    "level": d["level"],
-                    "instruction": d["instruction"].strip(),
-                    "all_of": [[str(t) for t in group] for group in d.get("all_of") or []],
-                    "standalone": bool(d.get("standalone")),
-                    "sex": d.get("sex") or "",
-                    "pregnant": bool(d.get("pregnant")),
-                    "age_below_months": d.get("age_below_months"),
-                    "age_from_months": d.get("age_from_months"),
-                    "min_temperature_c": d.get("min_temperature_c"),
-                    "min_duration_days": d.get("min_duration_days"),
-                    "min_tablets": d.get("min_tablets"),
-                    "is_active": True,
-                },
-            )
+            discriminators[d["slug"]] = {
+                "complaint": complaint,
+                "name": d["name"],
+                "level": d["level"],
+                "instruction": d["instruction"].strip(),
+                "all_of": [[str(t) for t in group] for group in d.get("all_of") or []],
+                "standalone": bool(d.get("standalone")),
+                "sex": d.get("sex") or "",
+                "pregnant": bool(d.get("pregnant")),
+                "age_below_months": d.get("age_below_months"),
+                "age_from_months": d.get("age_from_months"),
+                "min_temperature_c": d.get("min_temperature_c"),
+                "min_duration_days": d.get("min_duration_days"),
+                "min_tablets": d.get("min_tablets"),
+                "is_active": True,
+            }
+    upsert_rows(ComplaintDiscriminator, "slug", discriminators)
 
 
 SECTION = Section(name="diagnosis", validate=validate_diagnosis, load=load_diagnosis)

@@ -170,25 +170,33 @@ def _load_medicines(
 
 
 def _load_advice(rows: list[dict], medicines: dict[str, Medicine]) -> None:
-    """Replace each condition's ranked medicines, precautions, diet and activity advice."""
+    """Replace each condition's ranked medicines, precautions, diet and activity advice (one delete
+    and one bulk insert per table for all the conditions in the files)."""
     diseases = Disease.objects.in_bulk([c["slug"] for c in rows], field_name="slug")
-    for c in rows:
-        disease = diseases[c["slug"]]
-        _sync_children(
-            ConditionMedicine,
-            disease,
-            [
+    _replace_children(
+        ConditionMedicine,
+        diseases,
+        {
+            c["slug"]: [
                 {"medicine": medicines[link["medicine"]], "reason": link["reason"].strip(), "rank": i}
                 for i, link in enumerate(c["medicines"] or [])
-            ],
+            ]
+            for c in rows
+        },
+    )
+    for model, key in ADVICE_MODELS:
+        _replace_children(
+            model,
+            diseases,
+            {c["slug"]: [{"text": t.strip(), "rank": i} for i, t in enumerate(c[key])] for c in rows},
         )
-        for model, key in ADVICE_MODELS:
-            _sync_children(model, disease, [{"text": t.strip(), "rank": i} for i, t in enumerate(c[key])])
 
 
-def _sync_children(model, disease: Disease, rows: list[dict]) -> None:
-    model.objects.filter(disease=disease).delete()
-    model.objects.bulk_create(model(disease=disease, **row) for row in rows)
+def _replace_children(model, diseases: dict[str, Disease], rows: dict[str, list[dict]]) -> None:
+    model.objects.filter(disease__in=[diseases[slug] for slug in rows]).delete()
+    model.objects.bulk_create(
+        model(disease=diseases[slug], **row) for slug, children in rows.items() for row in children
+    )
 
 
 SECTION = Section(name="recommendations", validate=validate, load=load)
