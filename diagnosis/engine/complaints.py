@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -52,6 +51,7 @@ from .context import (
     withdrawn,
 )
 from .mentions import without_mentions
+from .yaml_text import safe_load
 
 logger = logging.getLogger(__name__)
 
@@ -1033,7 +1033,7 @@ def catalogue_from_files(directory=None) -> ComplaintCatalogue:
     concepts: dict[str, list[str]] = {}
     rows: list[dict] = []
     for path in sorted(directory.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load(path.read_text(encoding="utf-8")) or {}
         concepts.update(data.get("concepts") or {})
         rows.extend(data.get("complaints") or [])
     return ComplaintCatalogue.from_dicts(rows, concepts)

@@ -18,11 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 from rapidfuzz import fuzz, process
 
 from .resolver import normalise
+from .yaml_text import safe_load
 
 # Pregnancy and breastfeeding words, their denials and hedges, and allergy-only abbreviations live in
 # vocabulary.yaml. They are read from the file rather than the database so that
@@ -187,7 +187,7 @@ def shipped_profile_lexicon() -> ProfileLexicon:
     if cached is None or cached[0] != path or cached[1] != mtime:
         with _lexicon_lock:
             with path.open(encoding="utf-8") as fh:
-                lexicon = profile_lexicon(yaml.safe_load(fh) or {})
+                lexicon = profile_lexicon(safe_load(fh) or {})
             _lexicon_cache = cached = (path, mtime, lexicon)
     _lexicon_checked = (directory, generation)
     return cached[2]
