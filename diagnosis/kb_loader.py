@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from medportal.upsert import upsert_rows
+from medportal.upsert import deactivate_missing, upsert_rows
 
 from .engine.complaints import CatalogueError, complaint_from_dict
 from .engine.yaml_text import safe_load
@@ -420,6 +420,8 @@ def _load_conditions(rows: list[dict], symptoms: dict[str, Symptom]) -> None:
 
 
 def _load_red_flags(rows: list[dict], symptoms: dict[str, Symptom]) -> None:
+    # A rule taken out of the files stops firing (kept, inactive, with its history).
+    deactivate_missing(RedFlagRule, "slug", [r["slug"] for r in rows])
     for r in rows:
         rule, _ = RedFlagRule.objects.update_or_create(
             slug=r["slug"],
@@ -457,6 +459,8 @@ def _load_complaints(files: KnowledgeBaseFiles) -> None:
             for c in files.complaints
         },
     )
+    # A complaint taken out of the files stops triaging (kept, inactive, with its history).
+    deactivate_missing(PresentingComplaint, "slug", complaints)
     discriminators = {}
     for c in files.complaints:
         complaint = complaints[c["slug"]]

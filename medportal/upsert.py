@@ -70,3 +70,18 @@ def upsert_rows(model: type[models.Model], key: str, rows: Mapping[Hashable, dic
         else:
             model._default_manager.bulk_update(updated, sorted(changed), batch_size=BATCH_SIZE)
     return objects
+
+
+def deactivate_missing(model: type[models.Model], key: str, keep) -> int:
+    """Mark active rows whose `key` is not in `keep` inactive (``is_active=False``), with a history
+    record each: what the files no longer hold stops taking part, and its history stays. Returns
+    how many rows were deactivated."""
+    stale = list(model._default_manager.filter(is_active=True).exclude(**{f"{key}__in": list(keep)}))
+    for obj in stale:
+        obj.is_active = False
+    if stale:
+        if _is_historical(model):
+            bulk_update_with_history(stale, model, fields=["is_active"], batch_size=BATCH_SIZE)
+        else:
+            model._default_manager.bulk_update(stale, ["is_active"], batch_size=BATCH_SIZE)
+    return len(stale)

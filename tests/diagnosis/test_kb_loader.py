@@ -185,3 +185,34 @@ def test_edited_condition_updates_the_db_and_bumps_the_version(kb_copy):
     # Loading the same edited copy again is a no-op.
     assert "unchanged" in _load(path=str(kb_copy))
     assert KnowledgeBaseVersion.objects.count() == versions + 1
+
+
+def test_a_complaint_or_rule_taken_out_of_the_files_stops_taking_part_and_returns_when_put_back(kb_copy):
+    from diagnosis.models import PresentingComplaint, RedFlagRule
+    from diagnosis.selectors import clear_snapshot, current_snapshot
+
+    _load()
+    path = kb_copy / "complaints" / "everyday_other.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    removed = data["complaints"].pop(0)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    rules_path = kb_copy / "red_flags.yaml"
+    rules = yaml.safe_load(rules_path.read_text(encoding="utf-8"))
+    removed_rule = rules.pop(0)
+    rules_path.write_text(yaml.safe_dump(rules, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+    _load(path=str(kb_copy))
+
+    complaint = PresentingComplaint.objects.get(slug=removed["slug"])
+    rule = RedFlagRule.objects.get(slug=removed_rule["slug"])
+    assert not complaint.is_active and not rule.is_active
+    assert complaint.history.first().is_active is False  # the change is in its history
+    clear_snapshot()
+    snapshot = current_snapshot()
+    assert removed["slug"] not in {c.slug for c in snapshot.complaints.complaints}
+    assert removed_rule["slug"] not in {r.slug for r in snapshot.rules}
+
+    _load(path=str(settings.KNOWLEDGE_BASE_DIR))  # the shipped files hold both again
+
+    assert PresentingComplaint.objects.get(slug=removed["slug"]).is_active
+    assert RedFlagRule.objects.get(slug=removed_rule["slug"]).is_active
