@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-import yaml
+from .yaml_text import safe_load
 
 MAX_INPUT_CHARS = 2000
 
@@ -52,19 +52,26 @@ class Assertion(StrEnum):
 
 
 # --- normalising --------------------------------------------------------------------------------
+# (pattern, replacement, literals the pattern cannot match without). A pass whose literals are all
+# absent from the text is skipped (twelve regex passes were a tenth of a check's CPU: the resolver
+# tokenises ~20 times a check). No literals given: "'" when the pattern needs an apostrophe.
 _CONTRACTIONS = [
-    (r"\bcan'?t\b", "cannot"),
-    (r"\bwon'?t\b", "will not"),
-    (r"\bain'?t\b", "is not"),
-    (r"\b(do|does|did|is|are|was|were|have|has|had|would|could|should|must|need)n'?t\b", r"\1 not"),
-    (r"\b(i)'?m\b", r"\1 am"),
-    (r"\b(he|she|it|that|there|what|who)'s\b", r"\1 is"),
-    (r"\b(i|you|we|they)'ve\b", r"\1 have"),
-    (r"\b(i|you|we|they|he|she)'ll\b", r"\1 will"),
-    (r"\b(you|we|they)'re\b", r"\1 are"),
-    (r"\b(i|you|we|they|he|she)'d\b", r"\1 would"),
-    (r"'s\b", ""),  # possessive: "baby's lips" -> "baby lips"
-    (r"s'(?=\s|$)", "s"),
+    (r"\bcan'?t\b", "cannot", ("can",)),
+    (r"\bwon'?t\b", "will not", ("won",)),
+    (r"\bain'?t\b", "is not", ("ain",)),
+    (
+        r"\b(do|does|did|is|are|was|were|have|has|had|would|could|should|must|need)n'?t\b",
+        r"\1 not",
+        ("nt", "n't"),
+    ),
+    (r"\b(i)'?m\b", r"\1 am", ("im", "i'm")),
+    (r"\b(he|she|it|that|there|what|who)'s\b", r"\1 is", None),
+    (r"\b(i|you|we|they)'ve\b", r"\1 have", None),
+    (r"\b(i|you|we|they|he|she)'ll\b", r"\1 will", None),
+    (r"\b(you|we|they)'re\b", r"\1 are", None),
+    (r"\b(i|you|we|they|he|she)'d\b", r"\1 would", None),
+    (r"'s\b", "", None),  # possessive: "baby's lips" -> "baby lips"
+    (r"s'(?=\s|$)", "s", None),
 ]
 # Words as people type them without the apostrophe that are not words of their own.
 _BARE_CONTRACTIONS = {
@@ -85,9 +92,8 @@ def respellings() -> dict[str, str]:
     """The knowledge base's one map of respellings (vocabulary.yaml `respellings`: "pane" -> "pain",
     "paining" -> "hurting", "bub" -> "baby"). Applied by `tokenise` to texts and knowledge-base terms
     alike, so the terms need not list every way a word is typed. Read once per process."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with _VOCABULARY.open(encoding="utf-8") as fh:
-        raw = (yaml.load(fh, Loader=loader) or {}).get("respellings") or {}
+        raw = (safe_load(fh) or {}).get("respellings") or {}
     out = {}
     for word, meant in raw.items():
         word, meant = str(word).strip().lower(), str(meant).strip().lower()
@@ -97,39 +103,17 @@ def respellings() -> dict[str, str]:
     return out
 
 
-# Literals a contraction pattern cannot match without (apostrophe optional): the pattern is skipped
-# when none is in the text. A pattern with a mandatory apostrophe needs "'"; any other is always run.
-_CONTRACTION_NEEDLES = {
-    r"\bcan'?t\b": ("can",),
-    r"\bwon'?t\b": ("won",),
-    r"\bain'?t\b": ("ain",),
-    r"\b(do|does|did|is|are|was|were|have|has|had|would|could|should|must|need)n'?t\b": ("nt", "n't"),
-    r"\b(i)'?m\b": ("im", "i'm"),
-}
-
-
-def _needles(pattern: str) -> tuple[str, ...] | None:
-    if pattern in _CONTRACTION_NEEDLES:
-        return _CONTRACTION_NEEDLES[pattern]
-    return ("'",) if "'" in pattern.replace("'?", "") else None
-
-
-_CONTRACTION_STEPS = [(re.compile(p), r, _needles(p)) for p, r in _CONTRACTIONS]
+_CONTRACTION_STEPS = [
+    (re.compile(pattern), replacement, needles or ("'",)) for pattern, replacement, needles in _CONTRACTIONS
+]
 
 
 def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", str(text or ""))[:MAX_INPUT_CHARS].lower()
     text = text.replace("’", "'").replace("‘", "'").replace("`", "'").replace("°", " degrees ")
-    # Twelve regex passes were a tenth of a check's CPU (the resolver tokenises ~20 times a check);
-    # a pass whose literal is absent cannot match, so skipping it changes nothing.
     for pattern, replacement, needles in _CONTRACTION_STEPS:
-        if needles is not None:
-            for needle in needles:
-                if needle in text:
-                    break
-            else:
-                continue
-        text = pattern.sub(replacement, text)
+        if any(needle in text for needle in needles):
+            text = pattern.sub(replacement, text)
     if " or " in text:
         text = _CANNOT_X_OR_Y.sub(_both_verbs, text)
     return text
