@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run prod setup frontend test test-unit test-integration test-e2e test-integration-e2e lint format clean bench-context
+.PHONY: run prod setup frontend test test-unit test-benchmarks test-integration test-e2e test-integration-e2e lint format clean bench-context
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/production.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "MedPortal needs Python 3.11"'
@@ -65,7 +65,14 @@ test: $(VENV)/.installed frontend lint test-unit test-integration-e2e
 # run's user CPU in README "Tests".
 PYTEST_WORKERS ?= 2
 test-unit: $(VENV)/.installed frontend
-	$(VENV)/bin/pytest -m "not integration and not e2e" -q -n $(PYTEST_WORKERS) --dist loadfile; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+	$(VENV)/bin/pytest -m "not integration and not e2e and not benchmark" -q -n $(PYTEST_WORKERS) --dist loadfile; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+
+# The benchmark scripts' quick runs (tests/benchmarks, marked `benchmark`): about two CPU-minutes on
+# one core. `make test` runs them after the browser tests, beside the integration run, which leaves
+# most of a core idle while it waits on its servers.
+BENCHMARK_TESTS = $(VENV)/bin/pytest -m benchmark -q
+test-benchmarks: $(VENV)/.installed frontend
+	$(BENCHMARK_TESTS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
 INTEGRATION_TESTS = $(PY) scripts/with_services.py --postgres --redis -- $(VENV)/bin/pytest -m integration -q
 test-integration: $(VENV)/.installed
@@ -79,20 +86,24 @@ test-e2e: $(VENV)/.installed frontend
 # Integration and browser tests side by side: both spend much of their time waiting (on servers,
 # workers, lock timeouts, the browser), and they share nothing: integration runs on the PostgreSQL
 # and Redis of scripts/with_services.py, the browser tests on their own SQLite test database; every
-# server is on a free port, model stores and caches are under each test's tmp_path. Each run's
-# output is kept in a file and printed whole when it ends (the browser run's first), prefixed with
-# its name; the target fails if either run fails (5, "no tests collected", counts as success in
-# each, as above). var/dev_secrets.json is written once before, not by both runs at once.
+# server is on a free port, model stores and caches are under each test's tmp_path. The benchmark
+# tests run after the browser tests in the same lane (their own SQLite test database, once the
+# browser run has dropped its own). Each run's output is kept in a file and printed whole when it
+# ends (browser, benchmarks, integration), prefixed with its name; the target fails if any run
+# fails (5, "no tests collected", counts as success in each, as above). var/dev_secrets.json is
+# written once before, not by two runs at once.
 test-integration-e2e: $(VENV)/.installed frontend
 	@$(PY) -c 'import medportal.settings.dev'
 	@logs=$$(mktemp -d); \
 	{ $(INTEGRATION_TESTS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc; } >$$logs/integration.log 2>&1 & integration=$$!; \
 	{ $(E2E_TESTS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc; } >$$logs/e2e.log 2>&1 & e2e=$$!; \
 	wait $$e2e; e2e_rc=$$?; sed 's/^/[e2e] /' $$logs/e2e.log; \
+	{ $(BENCHMARK_TESTS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc; } >$$logs/benchmarks.log 2>&1; benchmarks_rc=$$?; \
+	sed 's/^/[benchmarks] /' $$logs/benchmarks.log; \
 	wait $$integration; integration_rc=$$?; sed 's/^/[integration] /' $$logs/integration.log; \
 	rm -rf $$logs; \
-	echo "test-integration-e2e: integration exit $$integration_rc, e2e exit $$e2e_rc"; \
-	[ $$integration_rc -eq 0 ] && [ $$e2e_rc -eq 0 ]
+	echo "test-integration-e2e: integration exit $$integration_rc, e2e exit $$e2e_rc, benchmarks exit $$benchmarks_rc"; \
+	[ $$integration_rc -eq 0 ] && [ $$e2e_rc -eq 0 ] && [ $$benchmarks_rc -eq 0 ]
 
 # lint-imports: the architecture contracts in pyproject.toml (README "Architecture").
 lint: $(VENV)/.installed

@@ -46,8 +46,6 @@ def pytest_configure(config):
 # worker running them alone for minutes after the other had finished. Sent first, they run beside
 # the many short files instead. A file missing from here only loses its place in the queue.
 SLOW_FILES_FIRST = (
-    "tests/benchmarks/test_continuous_improvement_benchmark.py",
-    "tests/benchmarks/test_diagnosis_benchmark.py",
     "tests/accounts/test_encryption_keys.py",
     "tests/mlops/test_gates.py",
     "tests/diagnosis/test_lay_red_flags.py",
@@ -57,7 +55,6 @@ SLOW_FILES_FIRST = (
     "tests/feedback/test_review.py",
     "tests/diagnosis/test_complaint_triage.py",
     "tests/test_access_matrix.py",
-    "tests/benchmarks/test_conformal_benchmark.py",
 )
 
 

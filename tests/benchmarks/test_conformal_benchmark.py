@@ -6,6 +6,7 @@ import pytest
 
 
 @pytest.mark.slow
+@pytest.mark.benchmark
 @pytest.mark.django_db
 def test_quick_conformal_benchmark_reports_coverage_near_the_target():
     from benchmarks.conformal import run

@@ -26,6 +26,7 @@ TIMEOUT_SECONDS = 900
 
 
 @pytest.mark.slow
+@pytest.mark.benchmark
 def test_quick_loop_improves_regional_accuracy_without_losing_the_frozen_set(tmp_path):
     env = {
         **os.environ,

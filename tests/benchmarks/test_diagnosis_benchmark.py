@@ -8,6 +8,7 @@ from benchmarks.diagnosis import ADAPTIVE_START_K, SECTION_TITLES, run
 
 
 @pytest.mark.slow
+@pytest.mark.benchmark
 @pytest.mark.django_db
 def test_quick_benchmark_reports_every_section_and_meets_floors():
     out = StringIO()

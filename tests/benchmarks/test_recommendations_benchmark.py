@@ -9,6 +9,7 @@ from benchmarks.recommendations import METHODS, run
 
 
 @pytest.mark.slow
+@pytest.mark.benchmark
 @pytest.mark.django_db
 def test_the_benchmark_compares_every_method_on_the_same_lists_and_names_the_best():
     out = StringIO()
