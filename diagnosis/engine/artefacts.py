@@ -62,8 +62,9 @@ def sha256_of(path: Path) -> str:
 
 
 def _skops_io():
-    # local import: skops lists every scikit-learn estimator when imported (~1.4 s CPU); only a
-    # process that saves or loads a model pays it, not every manage.py command or settings check.
+    # skops lists every scikit-learn estimator when imported (~1 s CPU): only a process that saves or
+    # loads a model pays it, not every manage.py command, settings check or test subprocess.
+    # local import: skops's import cost, paid only by processes that save or load a model
     import skops.io
 
     return skops.io

@@ -29,7 +29,7 @@ from diagnosis.engine.context import (
 from diagnosis.engine.profile_words import recheck_profile_lexicon, shipped_profile_lexicon
 from diagnosis.engine.questions import likelihood_matrix
 
-_PLAIN_STEPS = [(re.compile(p), r) for p, r in _CONTRACTIONS]
+_PLAIN_STEPS = [(re.compile(p), r) for p, r, _ in _CONTRACTIONS]
 
 
 def _plain_normalise(text: str) -> str:
