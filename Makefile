@@ -98,7 +98,7 @@ test-integration-e2e: $(VENV)/.installed frontend
 	{ $(INTEGRATION_TESTS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc; } >$$logs/integration.log 2>&1 & integration=$$!; \
 	{ $(E2E_TESTS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc; } >$$logs/e2e.log 2>&1 & e2e=$$!; \
 	wait $$e2e; e2e_rc=$$?; sed 's/^/[e2e] /' $$logs/e2e.log; \
-	{ $(BENCHMARK_TESTS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc; } >$$logs/benchmarks.log 2>&1; benchmarks_rc=$$?; \
+	( $(BENCHMARK_TESTS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc ) >$$logs/benchmarks.log 2>&1; benchmarks_rc=$$?; \
 	sed 's/^/[benchmarks] /' $$logs/benchmarks.log; \
 	wait $$integration; integration_rc=$$?; sed 's/^/[integration] /' $$logs/integration.log; \
 	rm -rf $$logs; \
