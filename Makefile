@@ -43,13 +43,11 @@ prod: $(VENV)/.installed frontend
 
 # pytest exits 5 when it collected no test; that is not a failure of the code.
 # Budget: the whole of `make test` well under 15 minutes on a 2-core CI machine (aim: 11). Unit
-# tests run on two workers; then the integration and browser tests, one process each (they start
-# their own servers), side by side (test-integration-e2e): both mostly wait.
-# Last clean-clone CI run before this (idle machine): 16 min 16 s = setup and lint 1.5, unit 5.9,
-# integration 6.4, browser 2.5 (one after the other). Measured 2026-12-06 on the shared machine at
-# load average 5-6 (slower than CI; compare ratios): integration 9 min 26 s then browser 3 min 42 s
-# one after the other (13 min 08 s); after this round's changes, side by side, 11 min 02 s and
-# (load average 1.3-3.4) 8 min 26 s, all passing both times; details in README "Tests".
+# tests run on two workers; then the integration run (its own servers; it mostly waits) beside the
+# browser run followed by the benchmark run (test-integration-e2e).
+# Clean-clone `CI=true bash .ci/run` on an idle machine, 2026-12-07: 17 min 01 s at the start of the
+# thirteenth round (unit 7:37; integration 7:26 beside browser 4:03), 13 min 08 s after it (unit
+# 5:30; integration 5:50 beside browser 3:07 then benchmarks 2:34); details in README "Tests".
 test: $(VENV)/.installed frontend lint test-unit test-integration-e2e
 
 # Unit tests on PYTEST_WORKERS pytest-xdist workers (2: CI's cores), each test file on one worker
