@@ -343,3 +343,23 @@ def test_urgent_and_calm_readings_from_home_devices_and_everyday_wordings():
         level("my 5 year old has earache and pus leaking out, thermometer 38.9", age_years=5, sex="f")
         == "urgent"
     )
+
+
+# The two dev8 misses left after its tuning, mended in the thirteenth round (NHS "Coughing up blood",
+# "Bleeding from the bottom"): blood that will not stop is an emergency, a streak or a fleck is not.
+def test_coughed_blood_that_will_not_stop_is_an_emergency_a_fleck_stays_urgent():
+    assert level("coughing blood, lots, cant stop", age_years=40, sex="m") == "emergency"
+    assert level("coughing up blood and it won't stop", age_years=40, sex="m") == "emergency"
+    assert level("cant stop coughing, tiny fleck of blood once", age_years=40, sex="m") == "urgent"
+    assert level("coughing up a bit of blood, lots of phlegm too", age_years=40, sex="m") == "urgent"
+
+
+def test_a_toilet_running_like_a_tap_bright_red_is_an_emergency_blood_on_the_paper_is_not():
+    assert (
+        level("sat on the loo and it was like a tap running, bright red", age_years=60, sex="f")
+        == "emergency"
+    )
+    assert below(level("diarrhoea like a tap running, no blood", age_years=60, sex="f"), "urgent")
+    # "bright red" after the toilet paper is the colour of a streak, not a toilet full of blood
+    assert level("blood on the toilet paper, bright red, I have piles", age_years=45, sex="m") == "gp"
+    assert level("the toilet water was all red after a poo", age_years=45, sex="m") == "emergency"

@@ -241,6 +241,8 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # only, threshold chosen out of set: 0.85 once dev8, recog2 and ctl1 joined its training data) lowered
 # held-out to 2 missed and 3 self-care, fresh to 12 and 4, dev5 to 0 missed and dev8 to 1 (and 1
 # alarmed), with no control raised by it on any split.
+# The thirteenth round mended dev8's two misses in the rules (blood coughed up that won't stop; a
+# toilet "like a tap ... bright red"): dev8 missed 1 -> 0; held-out and fresh unchanged.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -249,7 +251,7 @@ MAX_MISSED = {
     "dev5": 0,
     "dev6": 0,
     "dev7": 0,
-    "dev8": 1,
+    "dev8": 0,
     "recog1": 0,
     "recog2": 0,
     "heldout": 2,
