@@ -31,10 +31,11 @@ from django.apps import apps  # noqa: E402
 if not apps.ready:
     django.setup()
 
-from benchmarks._common import corpus_subject, load_average, loaded_snapshot  # noqa: E402
+from benchmarks._common import load_average, loaded_snapshot  # noqa: E402
 from benchmarks.triage import load_cases as triage_cases  # noqa: E402
 from diagnosis.engine.check import run_check  # noqa: E402
 from diagnosis.engine.context import pregnancy_and_breastfeeding, tokenise  # noqa: E402
+from diagnosis.triage_corpus import case_subject  # noqa: E402
 
 # The six splits the README's per-text CPU figures (2,143 texts) were measured on; kept explicit so
 # that a new corpus split does not silently change what those numbers mean.
@@ -62,7 +63,7 @@ def per_case(snapshot, model, splits: tuple[str, ...], repeats: int) -> int:
     for split in splits:
         times = []
         for case in load_cases((split,)):
-            subject = corpus_subject(case)
+            subject = case_subject(case)
             best = float("inf")
             for _ in range(repeats):
                 start = time.process_time()
@@ -105,7 +106,7 @@ def main(argv=None) -> int:
         cases = [{"text": p["text"], "chips": [] if p["text"] else p["names"]} for p in sets]
     else:
         cases = load_cases(tuple(args.split or TUNED))
-    subjects = [corpus_subject(c) for c in cases]
+    subjects = [case_subject(c) for c in cases]
     texts = [c["text"] for c in cases]
     chips = [c.get("chips") or [] for c in cases]
     tokens = [tokenise(". ".join([t, *c])) for t, c in zip(texts, chips, strict=True)]
