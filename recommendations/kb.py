@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from diagnosis.kb_loader import KnowledgeBaseFiles, Section
 from diagnosis.models import Disease, TriageLevel
+from medportal.upsert import upsert_rows
 
 from .models import (
     ActivityAdvice,
@@ -114,45 +115,57 @@ def load(files: KnowledgeBaseFiles) -> dict[str, int]:
 
 
 def _load_drug_classes(vocab: dict) -> dict[str, DrugClass]:
-    classes: dict[str, DrugClass] = {}
-    for slug, entry in (vocab.get("drug_classes") or {}).items():
-        classes[slug], _ = DrugClass.objects.update_or_create(
-            slug=slug, defaults={"name": entry.get("name", slug), "synonyms": entry.get("synonyms") or []}
-        )
-    for slug, entry in (vocab.get("drug_classes") or {}).items():
+    entries = vocab.get("drug_classes") or {}
+    classes = upsert_rows(
+        DrugClass,
+        "slug",
+        {
+            slug: {"name": e.get("name", slug), "synonyms": e.get("synonyms") or []}
+            for slug, e in entries.items()
+        },
+    )
+    for slug, entry in entries.items():
         classes[slug].cross_reactive.set([classes[o] for o in entry.get("cross_reactive") or []])
     return classes
 
 
 def _load_profile_conditions(vocab: dict) -> dict[str, ProfileCondition]:
-    conditions: dict[str, ProfileCondition] = {}
-    for slug, entry in (vocab.get("profile_conditions") or {}).items():
-        conditions[slug], _ = ProfileCondition.objects.update_or_create(
-            slug=slug, defaults={"name": entry.get("name", slug), "synonyms": entry.get("synonyms") or []}
-        )
-    return conditions
+    entries = vocab.get("profile_conditions") or {}
+    return upsert_rows(
+        ProfileCondition,
+        "slug",
+        {
+            slug: {"name": e.get("name", slug), "synonyms": e.get("synonyms") or []}
+            for slug, e in entries.items()
+        },
+    )
 
 
 def _load_other_medications(vocab: dict, classes: dict[str, DrugClass]) -> None:
-    for slug, entry in (vocab.get("other_medications") or {}).items():
-        obj, _ = OtherMedication.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "name": entry.get("name") or slug.replace("_", " ").capitalize(),
-                "synonyms": entry.get("synonyms") or [],
-            },
-        )
-        obj.classes.set([classes[c] for c in entry.get("classes") or []])
+    entries = vocab.get("other_medications") or {}
+    medications = upsert_rows(
+        OtherMedication,
+        "slug",
+        {
+            slug: {
+                "name": e.get("name") or slug.replace("_", " ").capitalize(),
+                "synonyms": e.get("synonyms") or [],
+            }
+            for slug, e in entries.items()
+        },
+    )
+    for slug, entry in entries.items():
+        medications[slug].classes.set([classes[c] for c in entry.get("classes") or []])
 
 
 def _load_medicines(
     rows: list[dict], classes: dict[str, DrugClass], conditions: dict[str, ProfileCondition]
 ) -> dict[str, Medicine]:
-    medicines: dict[str, Medicine] = {}
-    for m in rows:
-        obj, _ = Medicine.objects.update_or_create(
-            slug=m["slug"],
-            defaults={
+    medicines = upsert_rows(
+        Medicine,
+        "slug",
+        {
+            m["slug"]: {
                 "name": m["name"],
                 "brand_names": m.get("brand_names") or [],
                 "rx": m["rx"],
@@ -160,12 +173,17 @@ def _load_medicines(
                 "pregnancy": m["pregnancy"],
                 "min_age_years": m.get("min_age_years") or 0,
                 "note": m.get("note") or "",
-            },
+            }
+            for m in rows
+        },
+    )
+    for m in rows:
+        medicine = medicines[m["slug"]]
+        medicine.allergy_classes.set([classes[c] for c in m.get("allergy_classes") or [] if c in classes])
+        medicine.interacting_classes.set([classes[c] for c in m.get("interacting_classes") or []])
+        medicine.contraindicated_conditions.set(
+            [conditions[c] for c in m.get("contraindicated_conditions") or []]
         )
-        obj.allergy_classes.set([classes[c] for c in m.get("allergy_classes") or [] if c in classes])
-        obj.interacting_classes.set([classes[c] for c in m.get("interacting_classes") or []])
-        obj.contraindicated_conditions.set([conditions[c] for c in m.get("contraindicated_conditions") or []])
-        medicines[obj.slug] = obj
     return medicines
 
 
