@@ -650,13 +650,15 @@ def _past_history(words: list[str]) -> bool:
 
 
 _TIME_WORDS = frozenset({"since", "after", "when", "because"})
-_POSSESSIVES = frozenset({"my", "his", "her", "their", "our"})
+# Not _POSSESSIVES (above, for sign-of-life questions): reusing that name here rebound it for
+# `sign_of_life_answered_no` too, so "is the breathing ok? no" lost its exclusion.
+_RELATIVE_POSSESSIVES = frozenset({"my", "his", "her", "their", "our"})
 
 
 def _bereavement_as_time(words: list[str], i: int) -> bool:
     """'since mum died he keeps saying ...': a loss that dates what follows is not family history."""
     before = words[i - 1] if i >= 1 else ""
-    if before in _POSSESSIVES:
+    if before in _RELATIVE_POSSESSIVES:
         before = words[i - 2] if i >= 2 else ""
     return before in _TIME_WORDS
 

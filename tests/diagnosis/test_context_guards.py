@@ -3,7 +3,7 @@ happening now must stay what they are. Wordings written for this test, not taken
 
 import pytest
 
-from diagnosis.engine.context import pregnancy_and_breastfeeding, tokenise
+from diagnosis.engine.context import pregnancy_and_breastfeeding, sign_of_life_answered_no, tokenise
 from tests.diagnosis import engine_helpers
 
 
@@ -384,3 +384,14 @@ def test_two_abilities_lost_in_one_breath_and_a_sore_throat_with_no_drinking(tex
 )
 def test_a_sign_of_life_denied_by_naming_the_person(text, expected):
     assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    "question", ["is the breathing still", "is your breathing now", "is its breathing at all"]
+)
+def test_a_question_about_the_breathing_as_a_noun_is_not_a_sign_of_life_question(question):
+    # "breathing" after a possessive or "the" is the noun (how it is), not whether someone breathes.
+    # A later helper once rebound the possessive list to a shorter one (without "the", "your",
+    # "its"), and these were read as "is he breathing? no".
+    assert sign_of_life_answered_no(tokenise(question), tokenise("no")) is None
+    assert sign_of_life_answered_no(tokenise("is he breathing still"), tokenise("no")) == 2
