@@ -13,22 +13,9 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 from django.db import models
-from simple_history.exceptions import NotHistoricalModelError
-from simple_history.utils import (
-    bulk_create_with_history,
-    bulk_update_with_history,
-    get_history_manager_for_model,
-)
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 BATCH_SIZE = 500
-
-
-def _is_historical(model: type[models.Model]) -> bool:
-    try:
-        get_history_manager_for_model(model)
-    except NotHistoricalModelError:
-        return False
-    return True
 
 
 def _differs(obj: models.Model, name: str, value: Any) -> bool:
@@ -43,7 +30,8 @@ def _differs(obj: models.Model, name: str, value: Any) -> bool:
 def upsert_rows(model: type[models.Model], key: str, rows: Mapping[Hashable, dict[str, Any]]) -> dict:
     """Make `model` hold `rows` (value of the unique field `key` -> the other fields' values):
     missing rows are created and rows whose values differ are updated, each with a history record
-    when the model keeps history. Rows not in `rows` are left alone. Returns key -> saved object."""
+    (every knowledge-base model keeps history; one without it is refused by simple-history's
+    helpers). Rows not in `rows` are left alone. Returns key -> saved object."""
     objects = {getattr(o, key): o for o in model._default_manager.filter(**{f"{key}__in": list(rows)})}
     created, updated, changed = [], [], set()
     for value, fields in rows.items():
@@ -58,17 +46,10 @@ def upsert_rows(model: type[models.Model], key: str, rows: Mapping[Hashable, dic
                 setattr(obj, name, fields[name])
             updated.append(obj)
             changed.update(names)
-    historical = _is_historical(model)
     if created:
-        if historical:
-            bulk_create_with_history(created, model, batch_size=BATCH_SIZE)
-        else:
-            model._default_manager.bulk_create(created, batch_size=BATCH_SIZE)
+        bulk_create_with_history(created, model, batch_size=BATCH_SIZE)
     if updated:
-        if historical:
-            bulk_update_with_history(updated, model, fields=sorted(changed), batch_size=BATCH_SIZE)
-        else:
-            model._default_manager.bulk_update(updated, sorted(changed), batch_size=BATCH_SIZE)
+        bulk_update_with_history(updated, model, fields=sorted(changed), batch_size=BATCH_SIZE)
     return objects
 
 
@@ -80,8 +61,5 @@ def deactivate_missing(model: type[models.Model], key: str, keep) -> int:
     for obj in stale:
         obj.is_active = False
     if stale:
-        if _is_historical(model):
-            bulk_update_with_history(stale, model, fields=["is_active"], batch_size=BATCH_SIZE)
-        else:
-            model._default_manager.bulk_update(stale, ["is_active"], batch_size=BATCH_SIZE)
+        bulk_update_with_history(stale, model, fields=["is_active"], batch_size=BATCH_SIZE)
     return len(stale)
