@@ -162,11 +162,6 @@ PAIRS = [
 ]
 
 
-@pytest.mark.parametrize("family, text, subject, twin, twin_subject", PAIRS, ids=[p[0] for p in PAIRS])
-def test_family_escalates_and_its_twin_does_not(family, text, subject, twin, twin_subject):
-    assert_family_escalates_and_twin_does_not(family, text, subject, twin, twin_subject)
-
-
 def test_a_loss_that_dates_what_follows_is_not_family_history():
     assert not _family_history(tokenise("since mum died he keeps saying he wants to end it"), False)
     assert _family_history(tokenise("my mum died of a heart attack"), True)
@@ -290,11 +285,6 @@ PAIRS_2 = [
 ]
 
 
-@pytest.mark.parametrize("family, text, subject, twin, twin_subject", PAIRS_2, ids=[p[0] for p in PAIRS_2])
-def test_second_batch_family_escalates_and_its_twin_does_not(family, text, subject, twin, twin_subject):
-    assert_family_escalates_and_twin_does_not(family, text, subject, twin, twin_subject)
-
-
 def test_a_normal_oximeter_reading_beside_other_numbers_and_heartburn_behind_the_breastbone_stay_calm():
     assert below(level("sats 98, pulse 84, temp 36.9, just a sore arm after my jab", **ADULT_F), "urgent")
     assert below(
@@ -326,8 +316,13 @@ PAIRS_3 = [
 ]
 
 
-@pytest.mark.parametrize("family, text, subject, twin, twin_subject", PAIRS_3, ids=[p[0] for p in PAIRS_3])
-def test_third_batch_family_escalates_and_its_twin_does_not(family, text, subject, twin, twin_subject):
+ALL_PAIRS = PAIRS + PAIRS_2 + PAIRS_3  # the three batches, one test
+
+
+@pytest.mark.parametrize(
+    "family, text, subject, twin, twin_subject", ALL_PAIRS, ids=[p[0] for p in ALL_PAIRS]
+)
+def test_family_escalates_and_its_twin_does_not(family, text, subject, twin, twin_subject):
     assert_family_escalates_and_twin_does_not(family, text, subject, twin, twin_subject)
 
 
