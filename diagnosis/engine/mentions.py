@@ -262,7 +262,16 @@ _THAT_IS_ME = (
 
 
 def _has(words: list[str], phrases) -> bool:
-    return any(tuple(words[i : i + len(p)]) == p for p in phrases for i in range(len(words)))
+    """Whether any of the phrases (tuples of words) occurs in `words`. Only the places where a
+    phrase's first word stands are compared: this runs on every check's text."""
+    starts: dict[str, list[int]] = {}
+    for i, word in enumerate(words):
+        starts.setdefault(word, []).append(i)
+    for phrase in phrases:
+        for i in starts.get(phrase[0], ()):
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                return True
+    return False
 
 
 def _over_and_done(tokens: list[str]) -> bool:

@@ -187,6 +187,29 @@ def test_red_flags_emergencies_and_patient_requests_are_never_capped(settings, a
     assert not any(folded.pk in r.suppressed_checks for r in ClinicianReview.objects.all())
 
 
+def test_only_automatic_reasons_count_towards_the_cap(settings, alice):
+    settings.REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY = 2
+    for _ in range(3):  # asked for by the patient: never counted
+        review_flag(session=_session(alice, "gp"), reasons=["patient_request"])
+    assert _unclear(alice)[1] is not None
+    assert _unclear(alice)[1] is not None
+    assert _unclear(alice)[1] is None  # the third automatic flag today is folded
+
+
+def test_the_cap_reads_at_most_cap_rows(settings, alice):
+    """A patient with many reviews today: the count is a LIMITed query, not a scan decoded in Python."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY = 2
+    for _ in range(4):
+        _unclear(alice)
+    with CaptureQueriesContext(connection) as queries:
+        assert _unclear(alice)[1] is None
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "LIMIT 2" in counts[0].upper()
+
+
 def test_the_cap_counts_one_patient_and_one_day(settings, alice, charlie):
     settings.REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY = 1
     yesterday = _unclear(alice)[1]

@@ -32,3 +32,24 @@ def test_encrypted_profile_round_trips_on_postgresql(postgres_required):
     assert loaded.medications == ["warfarin"]
     assert loaded.date_of_birth == date(1970, 1, 2)
     assert loaded.weight_kg == 80
+
+
+def test_the_review_cap_counts_automatic_reasons_on_postgresql(postgres_required, settings):
+    """The cap reads the JSON reasons as text; PostgreSQL renders jsonb text its own way."""
+    from diagnosis.models import SymptomSession
+    from feedback.models import ClinicianReview
+    from feedback.services import review_flag
+    from tests.factories import SymptomSessionFactory
+
+    settings.REVIEW_AUTO_FLAGS_PER_PATIENT_PER_DAY = 2
+    user = user_create(email="cap@example.test", password="a-Long-enough-pass-42")
+    review_flag(session=SymptomSessionFactory(user=user, triage="gp"), reasons=["patient_request"])
+
+    def unclear():
+        session = SymptomSessionFactory(user=user, triage="gp", low_confidence=True)
+        assert session.status == SymptomSession.Status.COMPLETE
+        return review_flag(session=session)
+
+    assert unclear() is not None and unclear() is not None
+    assert unclear() is None  # folded: two automatic flags today, the patient request not counted
+    assert ClinicianReview.objects.filter(patient_id=user.pk).count() == 3
