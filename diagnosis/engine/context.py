@@ -138,16 +138,25 @@ def _both_verbs(match: re.Match) -> str:
 
 
 # Names that contain a symptom word but are not that symptom: read as one word ("hay fever" is
-# not a fever, "keep fit" is not a fit, "fell asleep" is not a fall, a "CPR refresher" is a class).
+# not a fever, "keep fit" is not a fit, "fell asleep" is not a fall, a "CPR refresher" is a class,
+# "my lung collapsed" is not a person collapsing).
 _COMPOUNDS = re.compile(
-    r"\b(hay|glandular|scarlet|yellow) fever\b|\bkeep(ing)? fit\b|\bcollapsed lung\b|\bcold sores?\b"
+    r"\b(hay|glandular|scarlet|yellow) fever\b|\bkeep(ing)? fit\b|\bcold sores?\b"
     r"|\bfell asleep\b|\bcpr (refresher|course|training|class|session|drill|certificate|dummy|doll)s?\b"
+    r"|\blungs? (has |had |have )?collapsed\b|\bcollapsed lung\b"
 )
 
 
 def join_compounds(text: str) -> str:
-    """ "hay fever" -> "hayfever": applied to texts and to knowledge-base terms alike."""
-    return _COMPOUNDS.sub(lambda m: m.group(0).replace(" ", ""), text)
+    """ "hay fever" -> "hayfever": applied to texts and to knowledge-base terms alike. A collapsed
+    lung in any word order becomes "pneumothorax": joined as "collapsedlung" it still began with
+    "collaps", which the terms for a person collapsing read."""
+    return _COMPOUNDS.sub(_joined, text)
+
+
+def _joined(match: re.Match) -> str:
+    words = match.group(0)
+    return "pneumothorax" if "lung" in words else words.replace(" ", "")
 
 
 def tokenise(text: str) -> list[str]:
@@ -1218,7 +1227,32 @@ def duration_days(tokens: list[str]) -> float | None:
         if token in {"for", "since"} and tokens[i + 1] in _VAGUE_DURATIONS:
             days = _VAGUE_DURATIONS[tokens[i + 1]]
             best = days if best is None else max(best, days)
+    days = _weekday_span(tokens)
+    if days is not None:
+        best = days if best is None else max(best, days)
     return best
+
+
+# Full names only: "sat on the loo", "sun was out" and "wed" are words too.
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+             "sunday": 6, "tues": 1, "weds": 2, "thurs": 3}  # fmt: skip
+_SPAN_END_BEFORE = {"by", "until", "till", "til", "now", "today", "still", "and"}
+
+
+def _weekday_span(tokens: list[str]) -> float | None:
+    """Days between an onset weekday and a later one: "started Monday with a temp, by Saturday still
+    38.7" has lasted 5 days. Both days must be named; "since Monday" alone needs today's date, which
+    the engine does not have. The same weekday twice says nothing about the span."""
+    named = [(i, _WEEKDAYS[token]) for i, token in enumerate(tokens) if token in _WEEKDAYS]
+    if len(named) < 2:
+        return None
+    (start, first), (end, last) = named[0], named[-1]
+    if not _ONSET_BEFORE_AGO.intersection(tokens[max(0, start - 3) : start]):
+        return None  # "saw the GP on Monday": a day, not when it began
+    if not _SPAN_END_BEFORE.intersection(tokens[max(start + 1, end - 3) : end]):
+        return None
+    span = (last - first) % 7
+    return float(span) if span else None
 
 
 def _duration_at(tokens: list[str], i: int) -> float | None:
