@@ -15,6 +15,11 @@ def level(text, **subject):
     return assess(text, **subject).level
 
 
+def complaint_slugs(text, **subject):
+    """The slugs of the complaints recognised in `text` (a 35-year-old woman unless told)."""
+    return {c.slug for c in assess(text, **(subject or {"age_years": 35, "sex": "f"})).complaints}
+
+
 def below(level, than):
     """True when `level` (None = nothing recognised) is less urgent than `than`."""
     return level is None or LEVEL_ORDER[level] > LEVEL_ORDER[than]

@@ -3,7 +3,7 @@ the fourteenth round. Each test uses wordings that are in no corpus, with a calm
 escalate, so a fix is seen to cover its family and not to over-fire."""
 
 from diagnosis.engine.context import duration_days, join_compounds, tokenise
-from tests.diagnosis.engine_helpers import assess, below, level
+from tests.diagnosis.engine_helpers import below, complaint_slugs, level
 
 ADULT_F = {"age_years": 35, "sex": "f"}
 ADULT_M = {"age_years": 45, "sex": "m"}
@@ -49,7 +49,8 @@ def test_a_cut_with_a_promise_not_to_do_more_is_read_as_self_harm():
 def test_a_collapsed_lung_is_a_breathing_problem_not_a_person_collapsing():
     assert join_compounds("my lung has collapsed") == "my pneumothorax"
     assert join_compounds("a collapsed lung") == "a pneumothorax"
-    result = assess("had a collapsed lung last month, it is fine now", **ADULT_M)
-    assert "hb_collapse_unresponsive" not in {c.slug for c in result.complaints}
+    assert "hb_collapse_unresponsive" not in complaint_slugs(
+        "had a collapsed lung last month, it is fine now"
+    )
     assert level("doctor said my left lung collapsed, a bit short of breath", **ADULT_M) == "urgent"
     assert level("he collapsed on the floor and is not breathing", **ADULT_M) == "emergency"

@@ -10,13 +10,9 @@ not to match inside a longer phrase, swallow a denial or turn one body part into
 
 import pytest
 
-from tests.diagnosis.engine_helpers import assess
+from tests.diagnosis.engine_helpers import assess, complaint_slugs
 
 ADULT = {"age_years": 35, "sex": "f"}
-
-
-def _complaints(text, **subject):
-    return {c.slug for c in assess(text, **(subject or ADULT)).complaints}
 
 
 # (family, complaint, wording that must be recognised as it, twin that must not)
@@ -266,8 +262,8 @@ PAIRS = [
 
 @pytest.mark.parametrize("family, slug, text, twin", PAIRS, ids=[p[0] for p in PAIRS])
 def test_family_is_recognised_and_its_twin_is_not(family, slug, text, twin):
-    assert slug in _complaints(text), (family, text, _complaints(text))
-    assert slug not in _complaints(twin), (family, twin, _complaints(twin))
+    assert slug in complaint_slugs(text), (family, text, complaint_slugs(text))
+    assert slug not in complaint_slugs(twin), (family, twin, complaint_slugs(twin))
 
 
 def test_a_tongue_gone_thick_is_an_emergency_and_a_dry_throat_is_nothing():

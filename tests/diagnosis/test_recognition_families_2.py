@@ -16,15 +16,12 @@ from tests.diagnosis.engine_helpers import (
     assert_family_escalates_and_twin_does_not,
     assess,
     below,
+    complaint_slugs,
     level,
 )
 
 ADULT = {"age_years": 35, "sex": "f"}
 MAN = {"age_years": 35, "sex": "m"}
-
-
-def _complaints(text, **subject):
-    return {c.slug for c in assess(text, **(subject or ADULT)).complaints}
 
 
 # (family, complaint, expected level, wording that must be recognised as it, twin that must not)
@@ -222,7 +219,7 @@ def test_idioms_gadgets_and_denials_stay_unrecognised(text):
 def test_a_problem_word_never_makes_a_limb_gone_funny_a_sore_joint():
     """'gone funny' or 'feels weak' can be a stroke sign: never read as a self-care joint."""
     for text in ("my arm has gone funny", "my hand feels weak", "my knee has gone funny"):
-        assert "joint_pain_or_swelling" not in _complaints(text), text
+        assert "joint_pain_or_swelling" not in complaint_slugs(text), text
 
 
 def test_a_side_that_is_killing_me_is_at_least_a_gp_visit():
