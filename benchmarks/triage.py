@@ -32,6 +32,9 @@ system, plus controls with no symptom; measured untuned once), `ctl1` (written o
 name an emergency harmlessly (lessons, jobs, fiction, reading, fears of recurrence, what-if questions,
 services and vaccines, pets, other people long ago, events over and done, breathing exercises, normal
 exertion and readings) and a present-tense emergency twin close in wording to each; measured untuned once),
+`ug1` (written on 2026-12-07 before the matcher was run on it, to test under-triage: same-day and GP
+presentations a naive checker answers self-care, told casually, with everyday and emergency cases in the
+same voices and controls; measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -85,6 +88,7 @@ SPLITS = {
     "recog1": CORPUS / "recog1",
     "recog2": CORPUS / "recog2",
     "ctl1": CORPUS / "ctl1",
+    "ug1": CORPUS / "ug1",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -99,9 +103,23 @@ SPLIT_TITLES = {
     "recog1": "recog1 (written 2026-12-06 to test recognition, tuned on after the first measurement)",
     "recog2": "recog2 (written 2026-12-07 to test recognition in other wordings, tuned on after the first measurement)",
     "ctl1": "ctl1 (written 2026-12-07: harmless mentions of emergencies and their present-tense twins, tuned on after the first measurement)",
+    "ug1": "ug1 (written 2026-12-07 to test under-triage of same-day and GP presentations, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses.
-TUNED_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "recog1", "recog2", "ctl1")
+TUNED_SPLITS = (
+    "dev",
+    "dev2",
+    "dev3",
+    "dev4",
+    "dev5",
+    "dev6",
+    "dev7",
+    "dev8",
+    "recog1",
+    "recog2",
+    "ctl1",
+    "ug1",
+)
 
 
 def load_cases(split: str) -> list[dict]:

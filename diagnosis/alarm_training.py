@@ -35,8 +35,8 @@ class TrainingReport:
 
 
 def training_cases(corpus: Path = CORPUS) -> list[dict]:
-    """Every case of every development set, each with its split's name."""
-    folders = sorted(p for p in corpus.iterdir() if p.is_dir() and p.name not in alarm_text.NEVER_TRAIN)
+    """Every case of the development sets the net trains on, each with its split's name."""
+    folders = [corpus / name for name in alarm_text.TRAINING_SPLITS if name not in alarm_text.NEVER_TRAIN]
     return [{**case, "split": folder.name} for folder in folders for case in split_cases(folder)]
 
 

@@ -36,10 +36,12 @@ from .context import (
     clauses,
     continues_story,
     duration_days,
+    episode_weeks_ago,
     goes_on_about_them,
     is_real_word,
     join_compounds,
     one_of_a_pair,
+    past_history_beyond_weeks,
     pregnancy_and_breastfeeding,
     sentence_answers,
     sign_of_life_answered_no,
@@ -809,6 +811,8 @@ _BEFORE_PROTECTION = {
     "wearing",
 }
 NEW_NOW = {"now", "today", "tonight", "yesterday", "started", "got", "getting"}
+# An episode weeks ago that the same sentence says goes on ("... and it is still there", "... back again").
+STILL_GOING = NEW_NOW | {"still", "again", "worse", "back", "currently", "since", "keeps", "ongoing"}
 NOT_A_DOUBT_BEFORE = {"no", "without", "not"}  # "no doubt it is a stroke" affirms
 # Negation words that affirm what follows: "not the worst sore throat I've had", "headache, not that
 # bad", "he never stops crying".
@@ -925,6 +929,13 @@ def _extend_context(
         and not CURRENT_POINTERS & set(words)
     ):
         context.hypothetical_from = 0
+    if (
+        context.history
+        and episode_weeks_ago(words)
+        and set(sentence or words) & STILL_GOING
+        and not past_history_beyond_weeks(words)
+    ):
+        context.history = False  # "2 weeks ago I had chest pain and now it is crushing": it goes on
     if context.family or set(words) & NOW_MARKERS:
         return
     if (

@@ -427,6 +427,9 @@ HYPOTHETICAL_PHRASES = [
     ("how", "can", "you", "tell"), ("how", "do", "you", "tell"), ("how", "to", "spot"), ("how", "do", "i", "spot"),
     ("how", "to", "recognise"), ("how", "do", "you", "recognise"), ("for", "future"), ("for", "the", "future"),
     ("want", "to", "be", "prepared"), ("just", "in", "case"),
+    # reading up on an illness, or asking how two differ ("reading about sepsis for my essay, what is the
+    # difference between sepsis and septic shock?")
+    ("reading", "about"), ("difference", "between"),
     # asked without "the", or of anyone ("what are signs of overdose", "how do you know if a baby is
     # dehydrated"): a question about an illness; a symptom in another clause is still present
     ("what", "are", "signs"), ("what", "are", "some", "signs"), ("what", "are", "symptoms"),
@@ -572,6 +575,12 @@ class ClauseContext:
             return Assertion.HYPOTHETICAL
         if self.other_from is not None and self.other_from <= span.start:
             return Assertion.FAMILY  # ConText "experiencer: other": like my friend had
+        if (
+            span.start >= 2
+            and self.words[span.start - 1] in KNOWN_OTHERS
+            and self.words[span.start - 2] in _OWNERS
+        ):
+            return Assertion.FAMILY  # "my neighbour's heart attack": theirs, told by possession
         said = self.words[span.start : span.end]
         if self.simile_from is not None and self.simile_from < span.start and EVENT_WORDS.intersection(said):
             return Assertion.HYPOTHETICAL  # a sensation compared with an event, not the event
@@ -626,10 +635,30 @@ _SHORTLY = frozenset({
 })  # fmt: skip
 
 
+def episode_weeks_ago(words: list[str]) -> bool:
+    """ "couple of weeks ago I had chest pain": an episode then, so past history. The complaint layer
+    takes it back when the rest of the sentence says it goes on ("... and now it is crushing")."""
+    for i in range(len(words) - 2):
+        if words[i] in ("weeks", "week") and words[i + 1] == "ago" and "had" in words[i + 2 : i + 4]:
+            if not set(words[max(0, i - 3) : i]) & _ONSET_BEFORE_AGO:
+                return True
+    return False
+
+
 def _past_history(words: list[str]) -> bool:
     """ "had shingles years ago" is history; "worse over the last year" is how long it has lasted."""
     if set(words) & {"now", "currently", "again", "today", "tonight", "still"}:
         return False
+    return _told_as_past(words) or episode_weeks_ago(words)
+
+
+def past_history_beyond_weeks(words: list[str]) -> bool:
+    """History for a reason other than an episode weeks ago ("had shingles years ago")."""
+    return _past_history(words) and _told_as_past(words)
+
+
+def _told_as_past(words: list[str]) -> bool:
+    """Said as the past: "when he was 2", "had depression before", "in 2021 ...", "... years ago"."""
     for i in range(len(words) - 3):
         if words[i] == "when" and words[i + 2] in ("was", "were") and words[i + 3][:1].isdigit():
             return True  # "when he was 2"
@@ -637,6 +666,9 @@ def _past_history(words: list[str]) -> bool:
         at = words.index("before", words.index("had"))
         if words[at - 1] not in _SHORTLY:
             return True  # "I've had depression before"; "2 hours before" only says when, today
+    lead = words[1:] if words[:1] == ["back"] else words
+    if lead[:1] == ["in"] and lead[1:2] and lead[1].isdigit() and 1900 <= int(lead[1]) <= 2100:
+        return True  # "In 2021 I overdosed and was treated": a year leads the clause
     if "had" in words:
         at = words.index("had")
         for i in range(at + 1, len(words) - 1):
@@ -707,6 +739,7 @@ OTHER_PEOPLE = frozenset(
 # me" is an emergency now); their "had" is a story when the writer speaks of themselves elsewhere.
 KNOWN_OTHERS = OTHER_PEOPLE - {"someone", "somebody", "bloke", "guy", "lady", "woman", "man"}
 _KNOWN_PLACES = frozenset({("at", "work"), ("at", "school"), ("i", "know"), ("in", "my")})
+_OWNERS = frozenset({"my", "our", "his", "her", "their", "a", "the"})
 _THEIR_PEOPLE = frozenset(
     {"baby", "son", "daughter", "kid", "kids", "child", "toddler", "husband", "wife", "partner", "mum", "dad",
      "mom", "brother", "sister", "boy", "girl"}
@@ -1236,7 +1269,7 @@ def duration_days(tokens: list[str]) -> float | None:
 # Full names only: "sat on the loo", "sun was out" and "wed" are words too.
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
              "sunday": 6, "tues": 1, "weds": 2, "thurs": 3}  # fmt: skip
-_SPAN_END_BEFORE = {"by", "until", "till", "til", "now", "today", "still", "and"}
+_SPAN_END_BEFORE = {"by", "until", "till", "til", "now", "today", "still", "and", "is", "its"}
 
 
 def _weekday_span(tokens: list[str]) -> float | None:

@@ -117,3 +117,12 @@ def test_a_missing_or_broken_artefact_means_rules_alone_and_a_logged_error(tmp_p
     with caplog.at_level(logging.ERROR, logger="diagnosis.engine.alarm_text"):
         assert alarm_text.load(path) is None
     assert "rules alone" in caplog.text
+
+
+def test_its_training_splits_are_named_and_exist():
+    from diagnosis.triage_corpus import CORPUS
+
+    assert not set(alarm_text.TRAINING_SPLITS) & alarm_text.NEVER_TRAIN
+    assert all((CORPUS / name).is_dir() for name in alarm_text.TRAINING_SPLITS)
+    # a new development split joins only once the net retrained with it has been measured
+    assert "ug1" not in alarm_text.TRAINING_SPLITS

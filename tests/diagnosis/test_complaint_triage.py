@@ -154,6 +154,7 @@ def _triage(snapshot, case) -> str:
         "recog1",
         "recog2",
         "ctl1",
+        "ug1",
         "heldout",
         "fresh",
     ],
@@ -243,6 +244,13 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # alarmed), with no control raised by it on any split.
 # The thirteenth round mended dev8's two misses in the rules (blood coughed up that won't stop; a
 # toilet "like a tap ... bright red"): dev8 missed 1 -> 0; held-out and fresh unchanged.
+# The fourteenth round mended the tuned splits' last emergency or urgent cases answered self-care
+# (spreading red skin listed with commas, constipation with a swollen tummy, a fever dated weekday to
+# weekday, a cut with "not going to do more"): dev, dev4, dev7 and dev8 self-care 1 -> 0; and a
+# collapsed lung is no longer a person collapsing: ctl1 alarmed 2 -> 1.
+# ug1 (same-day and GP presentations told casually, to test under-triage) was written 2026-12-07 and
+# measured untuned once (benchmarks/results/triage_ug1_untuned.md): 1 missed, 4 alarmed, 9 self-care;
+# the ceilings below are the tuned run's (0, 0 and 0). Held-out and fresh unchanged.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -257,6 +265,7 @@ MAX_MISSED = {
     "heldout": 2,
     "fresh": 12,
     "ctl1": 0,
+    "ug1": 0,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -269,24 +278,26 @@ MAX_ALARMED = {
     "dev8": 1,
     "recog1": 0,
     "recog2": 0,
-    "ctl1": 2,
+    "ctl1": 1,
     "heldout": 3,
     "fresh": 2,
+    "ug1": 0,
 }
 MAX_SELF_CARE = {
-    "dev": 1,
+    "dev": 0,
     "dev2": 0,
     "dev3": 0,
-    "dev4": 1,
+    "dev4": 0,
     "dev5": 0,
     "dev6": 0,
-    "dev7": 1,
-    "dev8": 1,
+    "dev7": 0,
+    "dev8": 0,
     "recog1": 0,
     "recog2": 0,
     "heldout": 3,
     "fresh": 4,
     "ctl1": 0,
+    "ug1": 0,
 }
 
 
