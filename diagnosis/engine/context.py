@@ -139,24 +139,27 @@ def _both_verbs(match: re.Match) -> str:
 
 # Names that contain a symptom word but are not that symptom: read as one word ("hay fever" is
 # not a fever, "keep fit" is not a fit, "fell asleep" is not a fall, a "CPR refresher" is a class,
-# "my lung collapsed" is not a person collapsing).
+# "my lung collapsed" is not a person collapsing, "black and blue" is a bruise, not blue skin).
 _COMPOUNDS = re.compile(
     r"\b(hay|glandular|scarlet|yellow) fever\b|\bkeep(ing)? fit\b|\bcold sores?\b"
     r"|\bfell asleep\b|\bcpr (refresher|course|training|class|session|drill|certificate|dummy|doll)s?\b"
-    r"|\blungs? (has |had |have )?collapsed\b|\bcollapsed lung\b"
+    r"|\blungs? (has |had |have )?collapsed\b|\bcollapsed lung\b|\bblack and blue\b"
 )
 
 
 def join_compounds(text: str) -> str:
     """ "hay fever" -> "hayfever": applied to texts and to knowledge-base terms alike. A collapsed
     lung in any word order becomes "pneumothorax": joined as "collapsedlung" it still began with
-    "collaps", which the terms for a person collapsing read."""
+    "collaps", which the terms for a person collapsing read. "black and blue" becomes "bruised"
+    (its "blue" read as a blue, cold limb)."""
     return _COMPOUNDS.sub(_joined, text)
 
 
 def _joined(match: re.Match) -> str:
     words = match.group(0)
-    return "pneumothorax" if "lung" in words else words.replace(" ", "")
+    if "lung" in words:
+        return "pneumothorax"
+    return "bruised" if words == "black and blue" else words.replace(" ", "")
 
 
 def tokenise(text: str) -> list[str]:
@@ -575,13 +578,14 @@ class ClauseContext:
             return Assertion.HYPOTHETICAL
         if self.other_from is not None and self.other_from <= span.start:
             return Assertion.FAMILY  # ConText "experiencer: other": like my friend had
+        said = self.words[span.start : span.end]
         if (
             span.start >= 2
             and self.words[span.start - 1] in KNOWN_OTHERS
             and self.words[span.start - 2] in _OWNERS
+            and CONDITION_WORDS.intersection(said)
         ):
-            return Assertion.FAMILY  # "my neighbour's heart attack": theirs, told by possession
-        said = self.words[span.start : span.end]
+            return Assertion.FAMILY  # "my neighbour's heart attack": an illness told as theirs
         if self.simile_from is not None and self.simile_from < span.start and EVENT_WORDS.intersection(said):
             return Assertion.HYPOTHETICAL  # a sensation compared with an event, not the event
         if (

@@ -88,3 +88,58 @@ def test_someone_elses_illness_a_past_year_a_past_episode_and_reading_up_are_not
         level("reading about sepsis, my dad is confused, mottled and breathing fast", **ADULT_F)
         == "emergency"
     )
+
+
+# NHS "Urinary tract infections": wee that is cloudy or smells, told by a carer or a parent, is a
+# possible infection; a man or a child is seen the same day.
+def test_cloudy_smelly_wee_and_crying_on_the_potty_are_urine_symptoms():
+    assert level("his wee smells awful and he keeps running to the loo", age_years=70, sex="m") == "urgent"
+    assert level("she cries when she wees and the wee is cloudy", age_years=3, sex="f") == "urgent"
+    assert below(level("wee smells a bit after asparagus for tea", age_years=30, sex="f"), "urgent")
+
+
+# NICE CG84: a baby under 12 months with D&V is seen the same day.
+def test_d_and_v_is_diarrhoea_and_vomiting():
+    assert level("D&V since this morning", age_months=9, sex="m") == "urgent"
+    assert level("bit of D and V after a takeaway, keeping water down", **ADULT_M) == "self_care"
+
+
+def test_a_stripe_of_spots_on_one_side_is_shingles():
+    assert "shingles" in complaint_slugs("a stripe of red spots round my side, burning")
+    assert "shingles" not in complaint_slugs("a stripe of paint on my side from decorating")
+
+
+def test_something_dropped_on_a_foot_that_cannot_be_walked_on_is_seen_today():
+    assert level("dropped a heavy box on my foot and now I cannot walk on it", **ADULT_M) == "urgent"
+    # "black and blue" is a bruise: not the blue, cold limb of a cut-off blood supply
+    assert level("dropped a slab on my toe, it is black and blue, walking ok", **ADULT_M) != "emergency"
+    assert level("after the fall his foot is cold and blue and numb", **ADULT_M) == "emergency"
+    # a purple patch on top of a foot after a knock is a bruise; purple toes are not
+    assert level("dropped a jar on my foot, a bit purple on top, walking fine", **ADULT_M) == "self_care"
+    assert level("trapped my foot under the car, purple toes, cannot feel them", **ADULT_M) == "emergency"
+
+
+# NHS "Sudden confusion (delirium)": seeing people who are not there or talking nonsense, newly.
+def test_delirium_told_by_what_the_person_sees_and_says():
+    older = {"age_years": 86, "sex": "f"}
+    assert level("mum keeps seeing children who are not there and talks nonsense", **older) == "emergency"
+    assert below(level("mum talks about the children who visited, happy and chatty", **older), "urgent")
+
+
+# NICE CKS "Drug allergy": a rash after a medicine the doctor put someone on is checked today.
+def test_a_rash_after_being_put_on_a_medicine_is_a_new_medicine_rash():
+    assert level("the GP put me on nitrofurantoin and now I have a red rash all over", **ADULT_F) == "urgent"
+
+
+# NHS "Help for suicidal thoughts", "Self-harm": a wish not to exist, or self-harm with a sharp thing.
+def test_a_wish_not_to_exist_and_scratching_with_a_blade_are_mental_health_emergencies_of_today():
+    teen = {"age_years": 15, "sex": "f"}
+    assert level("she said she wishes she could vanish forever", **teen) == "urgent"
+    assert level("I think he has been scratching with a compass, his arms are marked", **teen) == "urgent"
+    assert below(level("she wishes she could visit her gran more often", **teen), "urgent")
+
+
+# NICE NG19 "Diabetic foot problems": an infected-looking foot sore with diabetes, within a working day.
+def test_a_red_warm_foot_sore_with_diabetes_is_seen_today():
+    assert level("type 2 diabetic, blister on my foot gone red and warm", age_years=64, sex="m") == "urgent"
+    assert level("blister on my heel from new boots, clean and healing", age_years=64, sex="m") == "self_care"
