@@ -124,6 +124,11 @@ def test_delirium_told_by_what_the_person_sees_and_says():
     older = {"age_years": 86, "sex": "f"}
     assert level("mum keeps seeing children who are not there and talks nonsense", **older) == "emergency"
     assert below(level("mum talks about the children who visited, happy and chatty", **older), "urgent")
+    assert (
+        level("my nan sees people in her room who are not there and talks nonsense", **older) == "emergency"
+    )
+    # seeing things alone is psychosis (same day), not delirium, in a young adult
+    assert level("I keep seeing people in my flat who are not there", age_years=24, sex="m") == "urgent"
 
 
 # NICE CKS "Drug allergy": a rash after a medicine the doctor put someone on is checked today.
