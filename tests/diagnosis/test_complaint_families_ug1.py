@@ -148,3 +148,12 @@ def test_a_wish_not_to_exist_and_scratching_with_a_blade_are_mental_health_emerg
 def test_a_red_warm_foot_sore_with_diabetes_is_seen_today():
     assert level("type 2 diabetic, blister on my foot gone red and warm", age_years=64, sex="m") == "urgent"
     assert level("blister on my heel from new boots, clean and healing", age_years=64, sex="m") == "self_care"
+
+
+# NHS "High blood sugar (hyperglycaemia)": a meter or sensor reading high, in mmol/L, is for 111 or the
+# diabetes team today; a blood pressure or heart-rate monitor's numbers are not sugar readings.
+def test_a_glucose_meter_or_sensor_reading_high_is_high_blood_sugar():
+    assert level("libre showing 17.2 all day and I feel rough", **ADULT_F) == "urgent"
+    assert level("my meter keeps saying 22, got a cold", **ADULT_M) == "urgent"
+    assert "hb_high_blood_sugar" not in complaint_slugs("BP monitor says 150 over 90")
+    assert "hb_high_blood_sugar" not in complaint_slugs("meter says 6.2 this morning, all good")
