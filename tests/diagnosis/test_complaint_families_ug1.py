@@ -157,3 +157,12 @@ def test_a_glucose_meter_or_sensor_reading_high_is_high_blood_sugar():
     assert level("my meter keeps saying 22, got a cold", **ADULT_M) == "urgent"
     assert "hb_high_blood_sugar" not in complaint_slugs("BP monitor says 150 over 90")
     assert "hb_high_blood_sugar" not in complaint_slugs("meter says 6.2 this morning, all good")
+
+
+# NICE CG103 "Delirium": an older person suddenly much less able to stand or walk is seen the same day.
+def test_an_older_person_suddenly_unable_to_stand_or_walk_is_seen_today():
+    older = {"age_years": 83, "sex": "m"}
+    assert level("grandad cannot stand without help since this morning", **older) == "urgent"
+    assert level("she is barely getting from the bed to the commode now", age_years=90, sex="f") == "urgent"
+    # the same words from a younger person recovering from an operation are not this
+    assert level("after my knee op I cannot stand without help yet", age_years=40, sex="m") is None
