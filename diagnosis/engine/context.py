@@ -649,16 +649,17 @@ def episode_weeks_ago(words: list[str]) -> bool:
     return False
 
 
+_NOT_PAST = frozenset({"now", "currently", "again", "today", "tonight", "still"})
+
+
 def _past_history(words: list[str]) -> bool:
     """ "had shingles years ago" is history; "worse over the last year" is how long it has lasted."""
-    if set(words) & {"now", "currently", "again", "today", "tonight", "still"}:
-        return False
-    return _told_as_past(words) or episode_weeks_ago(words)
+    return _NOT_PAST.isdisjoint(words) and (_told_as_past(words) or episode_weeks_ago(words))
 
 
 def past_history_beyond_weeks(words: list[str]) -> bool:
     """History for a reason other than an episode weeks ago ("had shingles years ago")."""
-    return _past_history(words) and _told_as_past(words)
+    return _NOT_PAST.isdisjoint(words) and _told_as_past(words)
 
 
 def _told_as_past(words: list[str]) -> bool:
