@@ -685,8 +685,10 @@ def _told_as_past(words: list[str]) -> bool:
         at = _contains(words, phrase)
         if at < 0:
             continue
-        if phrase[-1] == "ago" and set(words[max(0, at - 3) : at]) & _ONSET_BEFORE_AGO:
-            continue  # "my periods stopped 4 months ago", "it started 3 weeks ago": still going on
+        if phrase[-1] == "ago" and set(words[max(0, at - 5) : at]) & _ONSET_BEFORE_AGO:
+            # "my periods stopped 4 months ago", "it started 3 weeks ago", "since I started the
+            # pill 2 months ago": still going on
+            continue
         if phrase[0] == "last" and at > 0 and words[at - 1] in {"the", "over", "for", "past", "this"}:
             continue
         if phrase == ("used", "to") and set(words[max(0, at - 3) : at]) & _COMPARISON_BEFORE_USED_TO:
@@ -1265,10 +1267,24 @@ def duration_days(tokens: list[str]) -> float | None:
         if token in {"for", "since"} and tokens[i + 1] in _VAGUE_DURATIONS:
             days = _VAGUE_DURATIONS[tokens[i + 1]]
             best = days if best is None else max(best, days)
+    for i, token in enumerate(tokens[:-2]):  # "for the last month", "over the past week"
+        window = i > 0 and tokens[i - 1] in {"in", "within"}  # "3 UTIs in the last year" counts
+        if (
+            token == "the"
+            and not window
+            and tokens[i + 1] in {"last", "past"}
+            and tokens[i + 2] in _UNIT_WITHOUT_NUMBER
+        ):
+            days = _UNIT_WITHOUT_NUMBER[tokens[i + 2]]
+            best = days if best is None else max(best, days)
     days = _weekday_span(tokens)
     if days is not None:
         best = days if best is None else max(best, days)
     return best
+
+
+# "the last month" has lasted a month; "last week I fell" (no "the") is when something happened.
+_UNIT_WITHOUT_NUMBER = {"week": 7, "fortnight": 14, "month": 30, "year": 365}
 
 
 # Full names only: "sat on the loo", "sun was out" and "wed" are words too.

@@ -1,0 +1,49 @@
+"""GP presentations the ug1 split still answered self-care (or recognised nothing in) after its
+first tuning, mended in the fifteenth round. The wordings are in no corpus, and each family has a
+calm twin that must stay where it was."""
+
+from diagnosis.engine.context import duration_days, tokenise
+from tests.diagnosis.engine_helpers import complaint_slugs, level
+
+ADULT_F = {"age_years": 29, "sex": "f"}
+OLDER_M = {"age_years": 71, "sex": "m"}
+
+
+def test_the_last_month_is_a_duration_but_a_window_or_a_time_point_is_not():
+    assert duration_days(tokenise("been bunged up for the last month")) == 30
+    assert duration_days(tokenise("cough over the past fortnight")) == 14
+    assert duration_days(tokenise("two chest infections in the last year")) is None
+    assert duration_days(tokenise("last week I twisted my knee")) is None
+    assert duration_days(tokenise("the last time I had this it went")) is None
+
+
+# NHS "Constipation": constipation lasting weeks needs a GP; NHS "Bowel cancer": a change in your
+# poo that lasts 3 weeks or more is a reason to see a GP.
+def test_a_bowel_change_told_in_everyday_words_is_a_gp_matter():
+    assert level("been more constipated than usual for the past month", **OLDER_M) == "gp"
+    assert level("his bowels have changed, flitting between the runs and nothing", **OLDER_M) == "gp"
+    assert level("bit constipated since yesterday after a curry", **OLDER_M) == "self_care"
+
+
+# NHS "Moles": a mole that bleeds or itches is checked by a GP.
+def test_a_mole_that_bled_or_itches_after_a_relative_clause_is_checked():
+    assert level("there is a mole on my back which has started itching", **OLDER_M) == "gp"
+    assert level("the mole by my ear bled on the towel", **ADULT_F) == "gp"
+    assert "skin_lump_or_mole" not in complaint_slugs("my moles look the same as ever")
+
+
+# NHS "Irregular periods": see a GP if periods become irregular, come more often than every 21 days
+# or less often than every 35 days.
+def test_irregular_or_infrequent_periods_are_a_gp_matter():
+    assert level("my periods have been irregular since the summer", **ADULT_F) == "gp"
+    teen = {"age_years": 16, "sex": "f"}
+    assert level("she has only had two periods since last spring", **teen) == "gp"
+    assert level("random question, period pain this month, what helps", **ADULT_F) == "self_care"
+
+
+# NHS "Blood in urine", "Breast cancer in women", "Unintentional weight loss": each needs a GP.
+def test_red_pee_an_inverted_nipple_and_kilos_lost_are_recognised():
+    assert "ap_blood_in_urine" in complaint_slugs("peed pink twice today, looked like red wine")
+    assert level("my nipple seems to be pulling inwards lately", **ADULT_F) == "gp"
+    assert "ev_weight_loss" in complaint_slugs("gone from 70 to 63 kg and not trying")
+    assert "ev_weight_loss" not in complaint_slugs("went from 5k to 10k runs this year")
