@@ -47,3 +47,37 @@ def test_red_pee_an_inverted_nipple_and_kilos_lost_are_recognised():
     assert level("my nipple seems to be pulling inwards lately", **ADULT_F) == "gp"
     assert "ev_weight_loss" in complaint_slugs("gone from 70 to 63 kg and not trying")
     assert "ev_weight_loss" not in complaint_slugs("went from 5k to 10k runs this year")
+
+
+# NHS "Dysphagia (swallowing problems)": food or tablets that stick when swallowing need a GP.
+def test_food_or_tablets_sticking_on_the_way_down_is_a_gp_matter():
+    assert level("bread keeps sticking halfway down lately", **OLDER_M) == "gp"
+    assert level("my pills get stuck and I have to gulp water", **OLDER_M) == "gp"
+    assert level("heartburn after a big curry, settled with gaviscon", **ADULT_F) == "self_care"
+
+
+# Everyday problems that recognised nothing (and so were answered "see a GP"): a mouth full of
+# sores, a white furry tongue, a red scabby new tattoo, a nicked finger, a day in the sun.
+def test_everyday_problems_in_everyday_words_are_recognised_as_self_care():
+    for text, slug in [
+        ("his mouth is full of tiny ulcers", "hm_mouth_ulcer"),
+        ("tongue looks white and coated this week", "hm_mouth_ulcer"),
+        ("fresh tattoo on my arm is a bit sore and crusty", "ev_piercing_problem"),
+        ("nicked my thumb on the bread knife, plaster on", "cut_or_wound"),
+        ("caught the sun on my neck gardening", "sunburn"),
+    ]:
+        assert slug in complaint_slugs(text), text
+        assert level(text, **ADULT_F) == "self_care", text
+
+
+# NHS "Mallet finger": a fingertip that will not straighten after a knock is seen the same day.
+def test_a_ball_on_the_finger_with_a_tip_that_will_not_straighten_is_seen_today():
+    assert level("netball hit my finger and now the tip droops", **ADULT_F) == "urgent"
+    assert level("jammed my finger in goal, it is stiff but bends fine", **ADULT_F) == "self_care"
+
+
+# "not coping" alone is not low mood: the pollen and the weather are not depression.
+def test_a_hoarse_voice_and_crying_every_day_are_read_but_not_coping_with_pollen_is_not():
+    assert "hm_low_mood" in complaint_slugs("crying every night since the breakup")
+    assert "hm_low_mood" not in complaint_slugs("not coping with this heat, sweaty and fed up")
+    assert level("lost my speaking voice six weeks ago and it is still gravelly", **OLDER_M) == "gp"
