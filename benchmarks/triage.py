@@ -34,7 +34,11 @@ services and vaccines, pets, other people long ago, events over and done, breath
 exertion and readings) and a present-tense emergency twin close in wording to each; measured untuned once),
 `ug1` (written on 2026-12-07 before the matcher was run on it, to test under-triage: same-day and GP
 presentations a naive checker answers self-care, told casually, with everyday and emergency cases in the
-same voices and controls; measured untuned once),
+same voices and controls; measured untuned once), `dev9` (written on 2026-12-07 before the matcher was
+run on it, emergency-heavy, in angles the earlier sets lack: misspelt medical words, numbers as words
+and unusual units, babies' ages in weeks or days, clock times, asking permission to wait, what a
+professional said earlier and what changed since, strangers and flatmates, anatomy words, comparisons,
+minimising; measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -76,7 +80,7 @@ from diagnosis.triage_corpus import CORPUS, case_subject, split_cases  # noqa: E
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2 .. dev7 (2026-12-06) and dev8 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
+# dev2 .. dev7 (2026-12-06), dev8 and dev9 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -90,6 +94,7 @@ SPLITS = {
     "recog2": CORPUS / "recog2",
     "ctl1": CORPUS / "ctl1",
     "ug1": CORPUS / "ug1",
+    "dev9": CORPUS / "dev9",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -105,6 +110,7 @@ SPLIT_TITLES = {
     "recog2": "recog2 (written 2026-12-07 to test recognition in other wordings, tuned on after the first measurement)",
     "ctl1": "ctl1 (written 2026-12-07: harmless mentions of emergencies and their present-tense twins, tuned on after the first measurement)",
     "ug1": "ug1 (written 2026-12-07 to test under-triage of same-day and GP presentations, tuned on after the first measurement)",
+    "dev9": "dev9 (written 2026-12-07, emergency-heavy, in angles nobody wrote yet, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
 TUNED_SPLITS = tuple(name for name in SPLITS if name not in NEVER_TRAIN)
