@@ -234,6 +234,8 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # ug1 (same-day and GP presentations told casually, to test under-triage) was written 2026-12-07 and
 # measured untuned once (benchmarks/results/triage_ug1_untuned.md): 1 missed, 4 alarmed, 9 self-care;
 # the ceilings below are the tuned run's (0, 0 and 0). Held-out and fresh unchanged.
+# dev9 (emergency-heavy, in angles nobody wrote yet) was written 2026-12-07 and measured untuned once
+# (benchmarks/results/triage_dev9_untuned.md): 9 missed, 8 alarmed, 6 self-care.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -249,6 +251,7 @@ MAX_MISSED = {
     "fresh": 12,
     "ctl1": 0,
     "ug1": 0,
+    "dev9": 9,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -265,6 +268,7 @@ MAX_ALARMED = {
     "heldout": 3,
     "fresh": 2,
     "ug1": 0,
+    "dev9": 8,
 }
 MAX_SELF_CARE = {
     "dev": 0,
@@ -281,6 +285,7 @@ MAX_SELF_CARE = {
     "fresh": 4,
     "ctl1": 0,
     "ug1": 0,
+    "dev9": 6,
 }
 
 
