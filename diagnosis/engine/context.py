@@ -144,6 +144,7 @@ _COMPOUNDS = re.compile(
     r"\b(hay|glandular|scarlet|yellow) fever\b|\bkeep(ing)? fit\b|\bcold sores?\b"
     r"|\bfell asleep\b|\bcpr (refresher|course|training|class|session|drill|certificate|dummy|doll)s?\b"
     r"|\blungs? (has |had |have )?collapsed\b|\bcollapsed lung\b|\bblack and blue\b"
+    r"|\bfits? of (the )?(giggles|laughter|laughing|temper|rage|pique|jealousy)\b"
 )
 
 
@@ -151,7 +152,7 @@ def join_compounds(text: str) -> str:
     """ "hay fever" -> "hayfever": applied to texts and to knowledge-base terms alike. A collapsed
     lung in any word order becomes "pneumothorax": joined as "collapsedlung" it still began with
     "collaps", which the terms for a person collapsing read. "black and blue" becomes "bruised"
-    (its "blue" read as a blue, cold limb)."""
+    (its "blue" read as a blue, cold limb). "a fit of giggles" is one word, not a fit."""
     return _COMPOUNDS.sub(_joined, text)
 
 
@@ -447,6 +448,9 @@ HYPOTHETICAL_PHRASES = [
     # heart attack from coffee?"
     ("is", "it", "true"), ("can", "you", "get"), ("can", "you", "have"), ("if", "you", "cannot"),
     ("if", "you", "get"), ("if", "you", "have"),
+    # dev9: what an illness is, a first-aid lesson, and what to do "if he goes into" one
+    ("what", "actually", "is"), ("what", "is", "an"), ("first", "aid", "course"), ("do", "you", "give"),
+    ("how", "do", "i", "use"), ("if", "he", "goes"), ("if", "she", "goes"), ("if", "they", "go"),
 ]  # fmt: skip
 # "the worst headache I have ever had": "ever" after a superlative measures, it does not suppose.
 SUPERLATIVES = frozenset(
@@ -496,6 +500,7 @@ class ClauseContext:
     history: bool = False
     hypothetical_from: int | None = None
     hypothetical_to: int | None = None  # "how do I know if it's a stroke my face has dropped": ends at "my"
+    hypothetical_again: int | None = None  # a later supposition, after hypothetical_to
     uncertain: bool = False
     other_from: int | None = None  # "a rash like my friend had": from here on, someone else's
     simile_from: int | None = None  # "like I've swallowed a cheese grater": events after it are not real
@@ -551,6 +556,7 @@ class ClauseContext:
         # "cannot breathe in without pain in my chest": the pain after "without" is there
         ctx.negations = [at for at in ctx.negations if at not in ctx.cannot_without]
         present = set(words)
+        starts = []
         for phrase in HYPOTHETICAL_PHRASES:
             if phrase and phrase[0] not in present:
                 continue  # as `_contains` would answer, without ~70 calls per clause
@@ -563,6 +569,14 @@ class ClauseContext:
                 )
                 if phrase[0] in _QUESTION_WORDS and ctx.hypothetical_from == at:
                     ctx.hypothetical_to = _question_ends(words, at + len(phrase))
+                starts.append((at, at + len(phrase)))
+        if ctx.hypothetical_to is not None:
+            # "how do I use an auto-injector if he goes into anaphylaxis?": a second supposition
+            # reaching past the question's object runs to the end of the clause.
+            ctx.hypothetical_again = min(
+                (at for at, end in starts if at > ctx.hypothetical_from and end > ctx.hypothetical_to),
+                default=None,
+            )
         return ctx
 
     def assertion(self, span: Span) -> Assertion:
@@ -576,6 +590,8 @@ class ClauseContext:
             and (self.hypothetical_to is None or span.start < self.hypothetical_to)
         ):
             return Assertion.HYPOTHETICAL
+        if self.hypothetical_again is not None and self.hypothetical_again <= span.start:
+            return Assertion.HYPOTHETICAL
         if self.other_from is not None and self.other_from <= span.start:
             return Assertion.FAMILY  # ConText "experiencer: other": like my friend had
         said = self.words[span.start : span.end]
@@ -586,6 +602,13 @@ class ClauseContext:
             and CONDITION_WORDS.intersection(said)
         ):
             return Assertion.FAMILY  # "my neighbour's heart attack": an illness told as theirs
+        if (
+            span.start >= 2
+            and self.words[span.start - 1] == "of"
+            and self.words[span.start - 2] in FEAR_WORDS
+        ):
+            if said[0].endswith("ing"):
+                return Assertion.HYPOTHETICAL  # "scared of choking on my dinner": a fear, not an event
         if self.simile_from is not None and self.simile_from < span.start and EVENT_WORDS.intersection(said):
             return Assertion.HYPOTHETICAL  # a sensation compared with an event, not the event
         if (
@@ -669,8 +692,9 @@ def _told_as_past(words: list[str]) -> bool:
             return True  # "when he was 2"
     if "had" in words and "before" in words[words.index("had") :]:
         at = words.index("before", words.index("had"))
-        if words[at - 1] not in _SHORTLY:
-            return True  # "I've had depression before"; "2 hours before" only says when, today
+        if words[at - 1] not in _SHORTLY and words[at + 1 : at + 2] not in _BEFORE_A_TIME_TODAY:
+            # "I've had depression before"; "2 hours before" and "another before lunch" say when, today
+            return True
     lead = words[1:] if words[:1] == ["back"] else words
     if lead[:1] == ["in"] and lead[1:2] and lead[1].isdigit() and 1900 <= int(lead[1]) <= 2100:
         return True  # "In 2021 I overdosed and was treated": a year leads the clause
@@ -678,9 +702,13 @@ def _told_as_past(words: list[str]) -> bool:
         at = words.index("had")
         for i in range(at + 1, len(words) - 1):
             if words[i] in {"at", "in", "aged", "age"} and words[i + 1][:1].isdigit():
+                if words[i] == "at" and _clock_time(words, i + 1):
+                    continue  # "she had one fit at 2pm": when, today
                 value = float(words[i + 1]) if words[i + 1].replace(".", "", 1).isdigit() else 0
                 if words[i] != "in" or 1900 <= value <= 2100:
                     return True  # "had a collapsed lung at 19", "had my appendix out in 2015"
+    if _one_off_event_weeks_ago(words):
+        return True
     for phrase in HISTORY_PHRASES:
         at = _contains(words, phrase)
         if at < 0:
@@ -697,6 +725,51 @@ def _told_as_past(words: list[str]) -> bool:
     return False
 
 
+_BEFORE_A_TIME_TODAY = [
+    [w]
+    for w in (
+        "lunch",
+        "breakfast",
+        "dinner",
+        "tea",
+        "supper",
+        "bed",
+        "bedtime",
+        "noon",
+        "midnight",
+        "school",
+        "work",
+    )
+]
+
+
+def _clock_time(words: list[str], at: int) -> bool:
+    """ "2 pm", "10am", "2.20", "7:30": a time of day, not an age."""
+    after = words[at + 1] if at + 1 < len(words) else ""
+    return after in {"am", "pm", "oclock"} or words[at].endswith(("am", "pm")) or not words[at].isdigit()
+
+
+# One-off events: dated weeks back they are over ("a colleague who collapsed at work 5 weeks ago").
+_ONE_OFF_EVENTS = frozenset({"collapsed", "fainted", "overdosed", "fitted", "blacked", "resuscitated", "cpr"})
+
+
+def _one_off_event_weeks_ago(words: list[str]) -> bool:
+    """ "collapsed ... 5 weeks ago" is history; "started 3 weeks ago" is not (an onset word, or a
+    verb of something that goes on, is not a one-off event)."""
+    for i in range(1, len(words) - 1):
+        if (
+            words[i] in ("weeks", "week")
+            and words[i + 1] == "ago"
+            and _ONE_OFF_EVENTS.intersection(words[:i])
+        ):
+            if not set(words[max(0, i - 5) : i]) & _ONSET_BEFORE_AGO:
+                return True
+    return False
+
+
+FEAR_WORDS = frozenset(
+    {"scared", "afraid", "frightened", "terrified", "petrified", "fear", "phobia", "phobic"}
+)
 _TIME_WORDS = frozenset({"since", "after", "when", "because"})
 # Not _POSSESSIVES (above, for sign-of-life questions): reusing that name here rebound it for
 # `sign_of_life_answered_no` too, so "is the breathing ok? no" lost its exclusion.

@@ -235,7 +235,10 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # measured untuned once (benchmarks/results/triage_ug1_untuned.md): 1 missed, 4 alarmed, 9 self-care;
 # the ceilings below are the tuned run's (0, 0 and 0). Held-out and fresh unchanged.
 # dev9 (emergency-heavy, in angles nobody wrote yet) was written 2026-12-07 and measured untuned once
-# (benchmarks/results/triage_dev9_untuned.md): 9 missed, 8 alarmed, 6 self-care.
+# (benchmarks/results/triage_dev9_untuned.md): 9 missed, 8 alarmed, 6 self-care; tuned to 0, 4 and 0.
+# The 4 alarmed are kept on purpose (README): black poo on iron tablets, chest pain still sore after
+# A&E, "overdose??" after 4 paracetamol in a day, and the wording net on "haven't felt the baby move
+# yet" at 16 weeks.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -251,7 +254,7 @@ MAX_MISSED = {
     "fresh": 12,
     "ctl1": 0,
     "ug1": 0,
-    "dev9": 9,
+    "dev9": 0,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -268,7 +271,7 @@ MAX_ALARMED = {
     "heldout": 3,
     "fresh": 2,
     "ug1": 0,
-    "dev9": 8,
+    "dev9": 4,
 }
 MAX_SELF_CARE = {
     "dev": 0,
@@ -285,7 +288,7 @@ MAX_SELF_CARE = {
     "fresh": 4,
     "ctl1": 0,
     "ug1": 0,
-    "dev9": 6,
+    "dev9": 0,
 }
 
 
