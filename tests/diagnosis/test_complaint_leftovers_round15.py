@@ -81,3 +81,23 @@ def test_a_hoarse_voice_and_crying_every_day_are_read_but_not_coping_with_pollen
     assert "hm_low_mood" in complaint_slugs("crying every night since the breakup")
     assert "hm_low_mood" not in complaint_slugs("not coping with this heat, sweaty and fed up")
     assert level("lost my speaking voice six weeks ago and it is still gravelly", **OLDER_M) == "gp"
+
+
+# NHS "Low blood pressure": light-headed on standing again and again, or since a new blood
+# pressure tablet, is a GP matter; once after standing up too fast is not.
+def test_dizzy_on_standing_again_and_again_is_a_gp_matter():
+    assert level("dizzy spells when I get up off the sofa", **ADULT_F) == "gp"
+    assert level("dad keeps going dizzy since his new heart tablets", **OLDER_M) == "gp"
+    assert level("went dizzy once standing up too fast after the sauna", **ADULT_F) == "self_care"
+
+
+# Recognised in other words: a back tooth throbbing with a swollen jaw (urgent dentist), bruises
+# "coming up" with bleeding gums (a blood test today), ankles "blown up" with breathlessness,
+# an ankle gone over at sport and unable to take weight, a blistery band on one side (shingles).
+def test_same_day_families_told_in_other_words():
+    assert level("molar at the back is killing me and my cheek has swelled up", **ADULT_F) == "urgent"
+    assert level("bruises keep turning up on my legs and my gums bleed", **ADULT_F) == "urgent"
+    assert level("he is out of puff and his ankles have ballooned", **OLDER_M) == "emergency"
+    assert level("went over at football, cannot put weight on it", **ADULT_F) == "urgent"
+    assert "shingles" in complaint_slugs("blistering band across my back, one side")
+    assert level("my ankles are a bit puffy after the flight, breathing fine", **ADULT_F) == "gp"
