@@ -239,6 +239,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # The 4 alarmed are kept on purpose (README): black poo on iron tablets, chest pain still sore after
 # A&E, "overdose??" after 4 paracetamol in a day, and the wording net on "haven't felt the baby move
 # yet" at 16 weeks.
+# dev10 (emergencies in unusual wordings, in the 12 categories where held-out or fresh still miss
+# one) was written 2026-12-07 and measured untuned once (benchmarks/results/triage_dev10_untuned.md):
+# 15 missed, 11 alarmed, 4 self-care.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -255,6 +258,7 @@ MAX_MISSED = {
     "ctl1": 0,
     "ug1": 0,
     "dev9": 0,
+    "dev10": 15,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -272,6 +276,7 @@ MAX_ALARMED = {
     "fresh": 2,
     "ug1": 0,
     "dev9": 4,
+    "dev10": 11,
 }
 MAX_SELF_CARE = {
     "dev": 0,
@@ -289,6 +294,7 @@ MAX_SELF_CARE = {
     "ctl1": 0,
     "ug1": 0,
     "dev9": 0,
+    "dev10": 4,
 }
 
 
