@@ -415,6 +415,7 @@ HISTORY_PHRASES = [
     ("when", "he", "was", "a"), ("when", "she", "was", "a"), ("when", "they", "were"), ("when", "we", "were"),
     ("with", "my", "first"), ("last", "pregnancy"), ("previous", "pregnancy"), ("previous",), ("in", "the", "past"),
     ("grew", "out", "of"), ("all", "clear"), ("fully", "recovered"), ("years", "before"),
+    ("last", "season"),
 ]  # fmt: skip
 HYPOTHETICAL_PHRASES = [
     ("what", "if"), ("in", "case"), ("if", "ever"), ("ever",), ("hypothetically",), ("suppose",),
@@ -451,6 +452,9 @@ HYPOTHETICAL_PHRASES = [
     # dev9: what an illness is, a first-aid lesson, and what to do "if he goes into" one
     ("what", "actually", "is"), ("what", "is", "an"), ("first", "aid", "course"), ("do", "you", "give"),
     ("how", "do", "i", "use"), ("if", "he", "goes"), ("if", "she", "goes"), ("if", "they", "go"),
+    # dev10: dreams, and what counts as a fever
+    ("dreams", "that"), ("dream", "that"), ("dreaming", "that"), ("dreams", "about"), ("nightmares", "about"),
+    ("what", "temperature", "counts"), ("counts", "as", "a"),
 ]  # fmt: skip
 # "the worst headache I have ever had": "ever" after a superlative measures, it does not suppose.
 SUPERLATIVES = frozenset(
@@ -570,6 +574,8 @@ class ClauseContext:
                 if phrase[0] in _QUESTION_WORDS and ctx.hypothetical_from == at:
                     ctx.hypothetical_to = _question_ends(words, at + len(phrase))
                 starts.append((at, at + len(phrase)))
+        if _asks_what_a_term_means(words):
+            ctx.hypothetical_from, ctx.hypothetical_to = 0, None
         if ctx.hypothetical_to is not None:
             # "how do I use an auto-injector if he goes into anaphylaxis?": a second supposition
             # reaching past the question's object runs to the end of the clause.
@@ -639,6 +645,19 @@ class ClauseContext:
 # asks about what it names; a new subject after that ("... my face has dropped", "... he is confused"),
 # typed without a comma, describes now.
 _QUESTION_WORDS = frozenset({"what", "how", "when"})
+
+
+def _asks_what_a_term_means(words: list[str]) -> bool:
+    """ "what does coffee ground vomit mean?" asks about words, not about anyone; "what does it mean
+    when my poo is black" names someone ("my") and stays a finding."""
+    return (
+        words[:2] in (["what", "does"], ["what", "do"])
+        and "mean" in words
+        and _SUBJECT_WORDS.isdisjoint(words)
+        and "it" not in words
+    )
+
+
 _QUESTION_OBJECT_LEAD = frozenset({"if", "of", "whether", "for", "that"})
 _SUBJECT_WORDS = frozenset({"i", "my", "he", "she", "his", "her", "they", "their", "we", "our"})
 _PREPOSITIONS = frozenset(

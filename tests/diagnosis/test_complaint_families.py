@@ -123,7 +123,7 @@ DEV4_FAMILIES = [
     ("my flatmate started to shake and jerk on the kitchen floor", {}, "emergency"),
     ("my hands shake when I am nervous before exams", {}, "self_care"),
     ("he collapsed in the street and bit his tongue", {}, "emergency"),
-    ("bit my tongue eating a sandwich and it is sore", {}, None),
+    ("bit my tongue eating a sandwich and it is sore", {}, "self_care"),  # a sore mouth, not a fit
     # sight that goes dark, or half of it
     ("the left side of my sight seemed to go dark a few minutes ago", {}, "emergency"),
     ("half my vision is missing in the right eye", {}, "emergency"),

@@ -241,7 +241,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # yet" at 16 weeks.
 # dev10 (emergencies in unusual wordings, in the 12 categories where held-out or fresh still miss
 # one) was written 2026-12-07 and measured untuned once (benchmarks/results/triage_dev10_untuned.md):
-# 15 missed, 11 alarmed, 4 self-care.
+# 15 missed, 11 alarmed, 4 self-care; tuned to 0, 5 and 0 (the 5 alarmed: black poo on iron or on
+# bismuth, kept on purpose; the cauda equina signs listed by a physio; numbness after hours on a bike
+# saddle; clear fluid from the ear heard on a TV show). Fresh 148 -> 149 of 160 caught.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -258,7 +260,7 @@ MAX_MISSED = {
     "ctl1": 0,
     "ug1": 0,
     "dev9": 0,
-    "dev10": 15,
+    "dev10": 0,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -276,7 +278,7 @@ MAX_ALARMED = {
     "fresh": 2,
     "ug1": 0,
     "dev9": 4,
-    "dev10": 11,
+    "dev10": 5,
 }
 MAX_SELF_CARE = {
     "dev": 0,
@@ -294,7 +296,7 @@ MAX_SELF_CARE = {
     "ctl1": 0,
     "ug1": 0,
     "dev9": 0,
-    "dev10": 4,
+    "dev10": 0,
 }
 
 
