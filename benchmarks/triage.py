@@ -195,6 +195,10 @@ def summarise(rows: list[dict]) -> dict:
             r for r in controls if r["got"] == "self_care" and r["expected"] != "self_care"
         ],
         "nothing_recognised": [r for r in rows if not r["recognised"]],
+        # Controls often name nothing happening now (a family history, a question), and reading nothing
+        # there is right; this row counts only the messages that describe a symptom.
+        "symptom_cases": len(rows) - len(controls),
+        "nothing_recognised_symptoms": [r for r in rows if not r["recognised"] and r["kind"] != "control"],
         "exact": sum(r["got"] == r["expected"] for r in rows),
         "p99_ms": latencies[int(0.99 * (len(latencies) - 1))] if latencies else 0.0,
     }
@@ -241,6 +245,10 @@ def report(split: str, summary: dict, out: Report, show_misses: bool) -> None:
                 _share(summary["controls_self_care"], summary["controls"]),
             ],
             ["cases with no finding recognised", _share(summary["nothing_recognised"], summary["cases"])],
+            [
+                "symptom messages (not controls) with no finding recognised",
+                _share(summary["nothing_recognised_symptoms"], summary["symptom_cases"]),
+            ],
             ["exact level agreement", f"{summary['exact']}/{summary['cases']}"],
             ["p99 check latency (ms, in-process)", f"{summary['p99_ms']:.1f}"],
         ],
