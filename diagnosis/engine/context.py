@@ -559,30 +559,7 @@ class ClauseContext:
         ctx.fine_at = _said_to_be_fine(words)
         # "cannot breathe in without pain in my chest": the pain after "without" is there
         ctx.negations = [at for at in ctx.negations if at not in ctx.cannot_without]
-        present = set(words)
-        starts = []
-        for phrase in HYPOTHETICAL_PHRASES:
-            if phrase and phrase[0] not in present:
-                continue  # as `_contains` would answer, without ~70 calls per clause
-            at = _contains(words, phrase)
-            if phrase == ("ever",) and at >= 0 and set(words[:at]) & SUPERLATIVES:
-                continue  # "the worst headache I've ever had" happens now
-            if at >= 0:
-                ctx.hypothetical_from = (
-                    at if ctx.hypothetical_from is None else min(ctx.hypothetical_from, at)
-                )
-                if phrase[0] in _QUESTION_WORDS and ctx.hypothetical_from == at:
-                    ctx.hypothetical_to = _question_ends(words, at + len(phrase))
-                starts.append((at, at + len(phrase)))
-        if _asks_what_a_term_means(words):
-            ctx.hypothetical_from, ctx.hypothetical_to = 0, None
-        if ctx.hypothetical_to is not None:
-            # "how do I use an auto-injector if he goes into anaphylaxis?": a second supposition
-            # reaching past the question's object runs to the end of the clause.
-            ctx.hypothetical_again = min(
-                (at for at, end in starts if at > ctx.hypothetical_from and end > ctx.hypothetical_to),
-                default=None,
-            )
+        ctx.hypothetical_from, ctx.hypothetical_to, ctx.hypothetical_again = _hypothetical_reach(words)
         return ctx
 
     def assertion(self, span: Span) -> Assertion:
@@ -645,6 +622,32 @@ class ClauseContext:
 # asks about what it names; a new subject after that ("... my face has dropped", "... he is confused"),
 # typed without a comma, describes now.
 _QUESTION_WORDS = frozenset({"what", "how", "when"})
+
+
+def _hypothetical_reach(words: list[str]) -> tuple[int | None, int | None, int | None]:
+    """Where a clause's supposition starts, where a question's one ends, and where a second one
+    starts after it ("how do I use an auto-injector if he goes into anaphylaxis?")."""
+    present = set(words)
+    start = end = None
+    starts = []
+    for phrase in HYPOTHETICAL_PHRASES:
+        if phrase and phrase[0] not in present:
+            continue  # as `_contains` would answer, without ~70 calls per clause
+        at = _contains(words, phrase)
+        if phrase == ("ever",) and at >= 0 and set(words[:at]) & SUPERLATIVES:
+            continue  # "the worst headache I've ever had" happens now
+        if at >= 0:
+            start = at if start is None else min(start, at)
+            if phrase[0] in _QUESTION_WORDS and start == at:
+                end = _question_ends(words, at + len(phrase))
+            starts.append((at, at + len(phrase)))
+    if _asks_what_a_term_means(words):
+        start, end = 0, None
+    again = None
+    if end is not None:
+        # a second supposition reaching past the question's object runs to the end of the clause
+        again = min((at for at, stop in starts if at > start and stop > end), default=None)
+    return start, end, again
 
 
 def _asks_what_a_term_means(words: list[str]) -> bool:
