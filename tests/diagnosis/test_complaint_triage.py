@@ -244,6 +244,8 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # 15 missed, 11 alarmed, 4 self-care; tuned to 0, 5 and 0 (the 5 alarmed: black poo on iron or on
 # bismuth, kept on purpose; the cauda equina signs listed by a physio; numbness after hours on a bike
 # saddle; clear fluid from the ear heard on a TV show). Fresh 148 -> 149 of 160 caught.
+# dev11 (controls with emergency twins, minimised same-day cases) was written 2026-12-07 and measured
+# untuned once (benchmarks/results/triage_dev11_untuned.md): 1 missed, 10 alarmed, 4 self-care.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -261,6 +263,7 @@ MAX_MISSED = {
     "ug1": 0,
     "dev9": 0,
     "dev10": 0,
+    "dev11": 1,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -279,6 +282,7 @@ MAX_ALARMED = {
     "ug1": 0,
     "dev9": 4,
     "dev10": 5,
+    "dev11": 10,
 }
 MAX_SELF_CARE = {
     "dev": 0,
@@ -297,6 +301,7 @@ MAX_SELF_CARE = {
     "ug1": 0,
     "dev9": 0,
     "dev10": 0,
+    "dev11": 4,
 }
 
 
