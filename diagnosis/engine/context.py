@@ -415,7 +415,10 @@ HISTORY_PHRASES = [
     ("when", "he", "was", "a"), ("when", "she", "was", "a"), ("when", "they", "were"), ("when", "we", "were"),
     ("with", "my", "first"), ("last", "pregnancy"), ("previous", "pregnancy"), ("previous",), ("in", "the", "past"),
     ("grew", "out", "of"), ("all", "clear"), ("fully", "recovered"), ("years", "before"),
-    ("last", "season"),
+    ("last", "season"), ("been", "treated"),
+    # "had chest pain last tuesday" (an episode then); "since last tuesday" is how long it has lasted
+    ("last", "monday"), ("last", "tuesday"), ("last", "wednesday"), ("last", "thursday"), ("last", "friday"),
+    ("last", "saturday"), ("last", "sunday"),
 ]  # fmt: skip
 HYPOTHETICAL_PHRASES = [
     ("what", "if"), ("in", "case"), ("if", "ever"), ("ever",), ("hypothetically",), ("suppose",),
@@ -455,6 +458,11 @@ HYPOTHETICAL_PHRASES = [
     # dev10: dreams, and what counts as a fever
     ("dreams", "that"), ("dream", "that"), ("dreaming", "that"), ("dreams", "about"), ("nightmares", "about"),
     ("what", "temperature", "counts"), ("counts", "as", "a"),
+    # dev11: something read or watched, and looking symptoms up
+    ("post", "about"), ("article", "about"), ("video", "about"), ("programme", "about"), ("documentary", "about"),
+    ("leaflet", "about"), ("card", "about"), ("poster", "about"), ("film", "where"), ("movie", "where"),
+    ("show", "where"), ("episode", "where"), ("programme", "where"), ("book", "where"), ("novel", "where"),
+    ("scene", "where"), ("game", "where"), ("googling",), ("first", "aid", "for"),
 ]  # fmt: skip
 # "the worst headache I have ever had": "ever" after a superlative measures, it does not suppose.
 SUPERLATIVES = frozenset(
@@ -739,7 +747,11 @@ def _told_as_past(words: list[str]) -> bool:
             # "my periods stopped 4 months ago", "it started 3 weeks ago", "since I started the
             # pill 2 months ago": still going on
             continue
-        if phrase[0] == "last" and at > 0 and words[at - 1] in {"the", "over", "for", "past", "this"}:
+        if (
+            phrase[0] == "last"
+            and at > 0
+            and words[at - 1] in {"the", "over", "for", "past", "this", "since"}
+        ):
             continue
         if phrase == ("used", "to") and set(words[max(0, at - 3) : at]) & _COMPARISON_BEFORE_USED_TO:
             continue

@@ -245,7 +245,10 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # bismuth, kept on purpose; the cauda equina signs listed by a physio; numbness after hours on a bike
 # saddle; clear fluid from the ear heard on a TV show). Fresh 148 -> 149 of 160 caught.
 # dev11 (controls with emergency twins, minimised same-day cases) was written 2026-12-07 and measured
-# untuned once (benchmarks/results/triage_dev11_untuned.md): 1 missed, 10 alarmed, 4 self-care.
+# untuned once (benchmarks/results/triage_dev11_untuned.md): 1 missed, 10 alarmed, 4 self-care; tuned
+# to 0, 5 and 0 (kept: black poo on iron or after liquorice, "I can't breathe lol" about a deadline,
+# a cousin's overdose last month, a CO alarm chirping with "nobody feels ill"). Held-out self-care
+# answers 3 -> 2 and under-triaged 5 -> 4 of 39.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -263,7 +266,7 @@ MAX_MISSED = {
     "ug1": 0,
     "dev9": 0,
     "dev10": 0,
-    "dev11": 1,
+    "dev11": 0,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -282,7 +285,7 @@ MAX_ALARMED = {
     "ug1": 0,
     "dev9": 4,
     "dev10": 5,
-    "dev11": 10,
+    "dev11": 5,
 }
 MAX_SELF_CARE = {
     "dev": 0,
@@ -301,7 +304,7 @@ MAX_SELF_CARE = {
     "ug1": 0,
     "dev9": 0,
     "dev10": 0,
-    "dev11": 4,
+    "dev11": 0,
 }
 
 
