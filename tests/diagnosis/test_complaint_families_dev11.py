@@ -46,3 +46,18 @@ def test_things_read_or_watched_and_an_episode_last_tuesday_are_not_findings():
     assert level("keep googling heart attack symptoms, no pain at all", **ADULT_F) != "emergency"
     assert "hb_chest_pain" not in complaint_slugs("had chest pain last tuesday, A&E said muscular")
     assert "hb_chest_pain" in complaint_slugs("chest pain since last tuesday, getting worse")
+
+
+# NHS "Stretch marks", "Nail problems", "Smelly urine", "Your baby's nappies": common and harmless,
+# so self-care instead of "see a GP" for words nothing recognised; with pain or a fever, a GP.
+def test_common_harmless_changes_are_self_care_unless_a_warning_sign_comes_with_them():
+    for text in [
+        "got stretch marks on my hips after a growth spurt",
+        "tiny white spots on his fingernails, is that normal",
+        "wee smells odd after asparagus at dinner",
+        "breastfed baby, poo is yellow and seedy",
+    ]:
+        assert "ev_harmless_body_changes" in complaint_slugs(text), text
+        assert level(text, **ADULT_F) == "self_care", text
+    assert level("white marks on my nails and the nail is lifting and sore", **ADULT_F) == "gp"
+    assert level("stretch marks and a fever", **ADULT_F) != "self_care"
