@@ -249,6 +249,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # to 0, 5 and 0 (kept: black poo on iron or after liquorice, "I can't breathe lol" about a deadline,
 # a cousin's overdose last month, a CO alarm chirping with "nobody feels ill"). Held-out self-care
 # answers 3 -> 2 and under-triaged 5 -> 4 of 39.
+# dev12 (minimised emergencies, eye and same-day cases, past-history controls) was written 2026-12-07
+# and measured untuned once (benchmarks/results/triage_dev12_untuned.md): 22 missed, 12 alarmed,
+# 12 self-care.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -267,6 +270,7 @@ MAX_MISSED = {
     "dev9": 0,
     "dev10": 0,
     "dev11": 0,
+    "dev12": 22,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -286,6 +290,7 @@ MAX_ALARMED = {
     "dev9": 4,
     "dev10": 5,
     "dev11": 5,
+    "dev12": 12,
 }
 MAX_SELF_CARE = {
     "dev": 0,
@@ -305,6 +310,7 @@ MAX_SELF_CARE = {
     "dev9": 0,
     "dev10": 0,
     "dev11": 0,
+    "dev12": 12,
 }
 
 
