@@ -145,6 +145,7 @@ _COMPOUNDS = re.compile(
     r"|\bfell asleep\b|\bcpr (refresher|course|training|class|session|drill|certificate|dummy|doll)s?\b"
     r"|\blungs? (has |had |have )?collapsed\b|\bcollapsed lung\b|\bblack and blue\b"
     r"|\bfits? of (the )?(giggles|laughter|laughing|temper|rage|pique|jealousy)\b"
+    r"|\b(nearly|almost|practically) (gave|give|giving) (me|him|her|us|them) a heart attack\b"
 )
 
 
@@ -160,6 +161,8 @@ def _joined(match: re.Match) -> str:
     words = match.group(0)
     if "lung" in words:
         return "pneumothorax"
+    if words.endswith("heart attack"):
+        return "startled"  # "nearly gave me a heart attack" is a figure of speech
     return "bruised" if words == "black and blue" else words.replace(" ", "")
 
 
@@ -294,7 +297,7 @@ def _answered_of_own(reply: list[str]) -> bool:
 # "nothing broken", "nothing serious", "nothing looks wrong": these deny; "nothing helps" does not.
 NOTHING_DENIES = {
     "looks", "seems", "is", "was", "feels", "broken", "fractured", "cracked", "serious", "major", "bad",
-    "wrong", "abnormal", "unusual", "else",
+    "wrong", "abnormal", "unusual", "else", "like",
 }  # fmt: skip
 NEGATIVE_ANSWERS = {"no", "nope", "nah", "none", "never", "negative", "nil"}
 POSITIVE_ANSWERS = {"yes", "yeah", "yep", "yup", "definitely", "loads"}
@@ -418,7 +421,11 @@ HISTORY_PHRASES = [
     ("last", "season"), ("been", "treated"),
     # "had chest pain last tuesday" (an episode then); "since last tuesday" is how long it has lasted
     ("last", "monday"), ("last", "tuesday"), ("last", "wednesday"), ("last", "thursday"), ("last", "friday"),
-    ("last", "saturday"), ("last", "sunday"),
+    ("last", "saturday"), ("last", "sunday"), ("last", "summer"), ("last", "winter"), ("last", "spring"),
+    ("last", "autumn"), ("last", "christmas"), ("last", "easter"), ("last", "january"), ("last", "february"),
+    ("last", "march"), ("last", "april"), ("last", "may"), ("last", "june"), ("last", "july"), ("last", "august"),
+    ("last", "september"), ("last", "october"), ("last", "november"), ("last", "december"),
+    ("yrs", "ago"), ("yr", "ago"), ("yrs", "back"),
 ]  # fmt: skip
 HYPOTHETICAL_PHRASES = [
     ("what", "if"), ("in", "case"), ("if", "ever"), ("ever",), ("hypothetically",), ("suppose",),
@@ -728,6 +735,9 @@ def _told_as_past(words: list[str]) -> bool:
     lead = words[1:] if words[:1] == ["back"] else words
     if lead[:1] == ["in"] and lead[1:2] and lead[1].isdigit() and 1900 <= int(lead[1]) <= 2100:
         return True  # "In 2021 I overdosed and was treated": a year leads the clause
+    for i in range(1, len(words)):
+        if words[i - 1] in ("in", "back") and words[i].isdigit() and 1900 <= int(words[i]) <= 2100:
+            return True  # "my seizure was in 2019", "vomited blood once in 2015" ("since 2019" goes on)
     if "had" in words:
         at = words.index("had")
         for i in range(at + 1, len(words) - 1):
@@ -1477,6 +1487,8 @@ def age_months_from_text(tokens: list[str]) -> float | None:
         unit = tokens[i + 1]
         after = tokens[i + 2] if i + 2 < len(tokens) else ""
         before = tokens[i - 1] if i > 0 else ""
+        if before == "at":
+            continue  # "in hospital at 6 weeks old": when something happened, not the age now
         if unit == "yo" or (unit in _AGE_UNIT_MONTHS and after in _AGE_NOUNS_AFTER):
             return round(value * _AGE_UNIT_MONTHS[unit], 2)
         if unit in _BABY_AGE_UNITS and before in _BABY_WORDS and after not in {"pregnant", "ago"}:

@@ -251,7 +251,10 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # answers 3 -> 2 and under-triaged 5 -> 4 of 39.
 # dev12 (minimised emergencies, eye and same-day cases, past-history controls) was written 2026-12-07
 # and measured untuned once (benchmarks/results/triage_dev12_untuned.md): 22 missed, 12 alarmed,
-# 12 self-care.
+# 12 self-care; tuned to 2, 5 and 0. The 2 missed are flat plans with no method named ("decided on
+# the date. Sunday", "picked the spot n time. tomorrow"): no rule reads a date alone as a plan
+# without also reading "picked a date for the wedding". Held-out 109 -> 110 of 111 caught, fresh
+# controls raised to emergency 2 -> 1 of 40.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -270,7 +273,7 @@ MAX_MISSED = {
     "dev9": 0,
     "dev10": 0,
     "dev11": 0,
-    "dev12": 22,
+    "dev12": 2,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -290,7 +293,7 @@ MAX_ALARMED = {
     "dev9": 4,
     "dev10": 5,
     "dev11": 5,
-    "dev12": 12,
+    "dev12": 5,
 }
 MAX_SELF_CARE = {
     "dev": 0,
@@ -310,7 +313,7 @@ MAX_SELF_CARE = {
     "dev9": 0,
     "dev10": 0,
     "dev11": 0,
-    "dev12": 12,
+    "dev12": 0,
 }
 
 
