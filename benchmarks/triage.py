@@ -48,7 +48,11 @@ figures of speech, hobbies, leaflets, normal readings) each with a present-tense
 same-day problems asked in a calm, pharmacy-seeking voice, and 30 minor problems that sound scary;
 measured untuned once), `dev12` (written on 2026-12-07 before the matcher was run on it: minimised
 emergencies in 12 categories, told calmly and asking for a home remedy, eye and other same-day
-problems, and past-history and pseudo-negation controls; measured untuned once),
+problems, and past-history and pseudo-negation controls; measured untuned once), `dev13` (written on
+2026-12-07 before the matcher was run on it: emergencies in 13 categories, eye and same-day cases and
+controls, in the voices of people who do not use the medical words: children, very old people,
+limited English, euphemism only, what is seen on someone else, badly transcribed voice notes;
+measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -90,7 +94,7 @@ from diagnosis.triage_corpus import CORPUS, case_subject, split_cases  # noqa: E
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2 .. dev7 (2026-12-06), dev8 .. dev12 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
+# dev2 .. dev7 (2026-12-06), dev8 .. dev13 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -108,6 +112,7 @@ SPLITS = {
     "dev10": CORPUS / "dev10",
     "dev11": CORPUS / "dev11",
     "dev12": CORPUS / "dev12",
+    "dev13": CORPUS / "dev13",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -127,6 +132,7 @@ SPLIT_TITLES = {
     "dev10": "dev10 (written 2026-12-07, emergencies in unusual wordings, tuned on after the first measurement)",
     "dev11": "dev11 (written 2026-12-07, controls with emergency twins and minimised same-day cases, tuned on after the first measurement)",
     "dev12": "dev12 (written 2026-12-07, minimised emergencies, eye and same-day cases, past-history controls, tuned on after the first measurement)",
+    "dev13": "dev13 (written 2026-12-07 in the voices of people who do not use the medical words, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
 TUNED_SPLITS = tuple(name for name in SPLITS if name not in NEVER_TRAIN)
