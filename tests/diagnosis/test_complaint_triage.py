@@ -255,6 +255,8 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # the date. Sunday", "picked the spot n time. tomorrow"): no rule reads a date alone as a plan
 # without also reading "picked a date for the wedding". Held-out 109 -> 110 of 111 caught, fresh
 # controls raised to emergency 2 -> 1 of 40.
+# dev13 (people who do not use the medical words) was written 2026-12-07 and measured untuned once
+# (benchmarks/results/triage_dev13_untuned.md): 14 missed, 5 alarmed, 4 self-care.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -274,6 +276,7 @@ MAX_MISSED = {
     "dev10": 0,
     "dev11": 0,
     "dev12": 2,
+    "dev13": 14,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -294,6 +297,7 @@ MAX_ALARMED = {
     "dev10": 5,
     "dev11": 5,
     "dev12": 5,
+    "dev13": 5,
 }
 MAX_SELF_CARE = {
     "dev": 0,
@@ -314,6 +318,7 @@ MAX_SELF_CARE = {
     "dev10": 0,
     "dev11": 0,
     "dev12": 0,
+    "dev13": 4,
 }
 
 
