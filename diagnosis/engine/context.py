@@ -146,6 +146,7 @@ _COMPOUNDS = re.compile(
     r"|\blungs? (has |had |have )?collapsed\b|\bcollapsed lung\b|\bblack and blue\b"
     r"|\bfits? of (the )?(giggles|laughter|laughing|temper|rage|pique|jealousy)\b"
     r"|\b(nearly|almost|practically) (gave|give|giving) (me|him|her|us|them) a heart attack\b"
+    r"|\b(rock hard|rock solid) from (all )?(the )?(sit ups|situps|sit-ups|crunches|planks|gym|the gym|workouts?|training)\b"
 )
 
 
@@ -163,6 +164,8 @@ def _joined(match: re.Match) -> str:
         return "pneumothorax"
     if words.endswith("heart attack"):
         return "startled"  # "nearly gave me a heart attack" is a figure of speech
+    if words.startswith("rock"):
+        return "toned"  # "rock hard from all the sit ups": muscles, not a rigid belly
     return "bruised" if words == "black and blue" else words.replace(" ", "")
 
 
@@ -470,6 +473,7 @@ HYPOTHETICAL_PHRASES = [
     ("leaflet", "about"), ("card", "about"), ("poster", "about"), ("film", "where"), ("movie", "where"),
     ("show", "where"), ("episode", "where"), ("programme", "where"), ("book", "where"), ("novel", "where"),
     ("scene", "where"), ("game", "where"), ("googling",), ("first", "aid", "for"),
+    ("writing", "a", "leaflet"), ("leaflet", "for"),
 ]  # fmt: skip
 # "the worst headache I have ever had": "ever" after a superlative measures, it does not suppose.
 SUPERLATIVES = frozenset(

@@ -256,7 +256,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # without also reading "picked a date for the wedding". Held-out 109 -> 110 of 111 caught, fresh
 # controls raised to emergency 2 -> 1 of 40.
 # dev13 (people who do not use the medical words) was written 2026-12-07 and measured untuned once
-# (benchmarks/results/triage_dev13_untuned.md): 14 missed, 5 alarmed, 4 self-care.
+# (benchmarks/results/triage_dev13_untuned.md): 14 missed, 5 alarmed, 4 self-care; tuned to 0, 4 and
+# 0 (kept: black poo on iron or liquorice, a choke on coffee coughed up, a leaflet question). Fresh
+# 149 -> 150 of 160 caught.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -276,7 +278,7 @@ MAX_MISSED = {
     "dev10": 0,
     "dev11": 0,
     "dev12": 2,
-    "dev13": 14,
+    "dev13": 0,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -297,7 +299,7 @@ MAX_ALARMED = {
     "dev10": 5,
     "dev11": 5,
     "dev12": 5,
-    "dev13": 5,
+    "dev13": 4,
 }
 MAX_SELF_CARE = {
     "dev": 0,
@@ -318,7 +320,7 @@ MAX_SELF_CARE = {
     "dev10": 0,
     "dev11": 0,
     "dev12": 0,
-    "dev13": 4,
+    "dev13": 0,
 }
 
 
