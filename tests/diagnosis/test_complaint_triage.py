@@ -259,6 +259,8 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # (benchmarks/results/triage_dev13_untuned.md): 14 missed, 5 alarmed, 4 self-care; tuned to 0, 4 and
 # 0 (kept: black poo on iron or liquorice, a choke on coffee coughed up, a leaflet question). Fresh
 # 149 -> 150 of 160 caught.
+# dev14 (shaped like real app input) was written 2026-12-07 and measured untuned once
+# (benchmarks/results/triage_dev14_untuned.md): 17 missed, 3 alarmed, 5 self-care.
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -279,6 +281,7 @@ MAX_MISSED = {
     "dev11": 0,
     "dev12": 2,
     "dev13": 0,
+    "dev14": 17,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -300,6 +303,7 @@ MAX_ALARMED = {
     "dev11": 5,
     "dev12": 5,
     "dev13": 4,
+    "dev14": 3,
 }
 MAX_SELF_CARE = {
     "dev": 0,
@@ -321,6 +325,7 @@ MAX_SELF_CARE = {
     "dev11": 0,
     "dev12": 0,
     "dev13": 0,
+    "dev14": 5,
 }
 
 
