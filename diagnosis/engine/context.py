@@ -147,6 +147,9 @@ _COMPOUNDS = re.compile(
     r"|\bfits? of (the )?(giggles|laughter|laughing|temper|rage|pique|jealousy)\b"
     r"|\b(nearly|almost|practically) (gave|give|giving) (me|him|her|us|them) a heart attack\b"
     r"|\b(rock hard|rock solid) from (all )?(the )?(sit ups|situps|sit-ups|crunches|planks|gym|the gym|workouts?|training)\b"
+    r"|\bchok(ed|ing) on [^,.!?]{1,30}[,.]? (and )?(then )?(coughed|coughing) (it|them|this|that) (straight |right |back |all )?(out|up)\b"
+    r"(?![^.]*\bstill\b)"
+    r"|\bheart attack of a (day|week|morning|shift|meeting|month)\b"
 )
 
 
@@ -162,10 +165,12 @@ def _joined(match: re.Match) -> str:
     words = match.group(0)
     if "lung" in words:
         return "pneumothorax"
-    if words.endswith("heart attack"):
-        return "startled"  # "nearly gave me a heart attack" is a figure of speech
+    if words.endswith("heart attack") or words.startswith("heart attack of"):
+        return "startled"  # "nearly gave me a heart attack", "a heart attack of a day": figures of speech
     if words.startswith("rock"):
         return "toned"  # "rock hard from all the sit ups": muscles, not a rigid belly
+    if words.startswith("chok"):
+        return "coughed something up"  # "choked on a crisp, coughed it straight out": over
     return "bruised" if words == "black and blue" else words.replace(" ", "")
 
 

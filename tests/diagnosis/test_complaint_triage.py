@@ -260,7 +260,10 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # 0 (kept: black poo on iron or liquorice, a choke on coffee coughed up, a leaflet question). Fresh
 # 149 -> 150 of 160 caught.
 # dev14 (shaped like real app input) was written 2026-12-07 and measured untuned once
-# (benchmarks/results/triage_dev14_untuned.md): 17 missed, 3 alarmed, 5 self-care.
+# (benchmarks/results/triage_dev14_untuned.md): 17 missed, 3 alarmed, 5 self-care; tuned to 2, 2 and
+# 1. Left: the sign said only in another language (vision lost, in Arabic, answered self-care as a
+# headache; vomiting blood, in Polish), a child who choked on water and "coughed hard", and "a
+# heart-attack-of-a-day at work".
 MAX_MISSED = {
     "dev": 0,
     "dev2": 0,
@@ -281,7 +284,7 @@ MAX_MISSED = {
     "dev11": 0,
     "dev12": 2,
     "dev13": 0,
-    "dev14": 17,
+    "dev14": 2,
 }
 MAX_ALARMED = {
     "dev": 0,
@@ -303,7 +306,7 @@ MAX_ALARMED = {
     "dev11": 5,
     "dev12": 5,
     "dev13": 4,
-    "dev14": 3,
+    "dev14": 2,
 }
 MAX_SELF_CARE = {
     "dev": 0,
@@ -325,7 +328,7 @@ MAX_SELF_CARE = {
     "dev11": 0,
     "dev12": 0,
     "dev13": 0,
-    "dev14": 5,
+    "dev14": 1,
 }
 
 
