@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -137,41 +138,50 @@ def _both_verbs(match: re.Match) -> str:
     return f"{cannot} {first}{rest} and {cannot} {second}{rest}"
 
 
-# Names that contain a symptom word but are not that symptom: read as one word ("hay fever" is
-# not a fever, "keep fit" is not a fit, "fell asleep" is not a fall, a "CPR refresher" is a class,
-# "my lung collapsed" is not a person collapsing, "black and blue" is a bruise, not blue skin).
-_COMPOUNDS = re.compile(
-    r"\b(hay|glandular|scarlet|yellow) fever\b|\bkeep(ing)? fit\b|\bcold sores?\b"
-    r"|\bfell asleep\b|\bcpr (refresher|course|training|class|session|drill|certificate|dummy|doll)s?\b"
-    r"|\blungs? (has |had |have )?collapsed\b|\bcollapsed lung\b|\bblack and blue\b"
-    r"|\bfits? of (the )?(giggles|laughter|laughing|temper|rage|pique|jealousy)\b"
-    r"|\b(nearly|almost|practically) (gave|give|giving) (me|him|her|us|them) a heart attack\b"
-    r"|\b(rock hard|rock solid) from (all )?(the )?(sit ups|situps|sit-ups|crunches|planks|gym|the gym|workouts?|training)\b"
-    r"|\bchok(ed|ing) on [^,.!?]{1,30}[,.]? (and )?(then )?(coughed|coughing) (it|them|this|that) (straight |right |back |all )?(out|up)\b"
-    r"(?![^.]*\bstill\b)"
-    r"|\bheart attack of a (day|week|morning|shift|meeting|month)\b"
+# Names that contain a symptom word but are not that symptom, each with how it is read: joined into
+# one word when the reading is None ("hay fever" is not a fever, "keep fit" is not a fit, "fell asleep"
+# is not a fall, a "CPR refresher" is a class, "a fit of giggles" is not a fit), or read as another
+# word. A collapsed lung in any word order is "pneumothorax": joined as "collapsedlung" it still began
+# with "collaps", which the terms for a person collapsing read. "black and blue" is a bruise (its
+# "blue" was read as a cold, blue limb).
+_COMPOUND_READINGS: tuple[tuple[str, str | None], ...] = (
+    (r"\b(hay|glandular|scarlet|yellow) fever\b", None),
+    (r"\bkeep(ing)? fit\b", None),
+    (r"\bcold sores?\b", None),
+    (r"\bfell asleep\b", None),
+    (r"\bcpr (refresher|course|training|class|session|drill|certificate|dummy|doll)s?\b", None),
+    (r"\blungs? (has |had |have )?collapsed\b", "pneumothorax"),
+    (r"\bcollapsed lung\b", "pneumothorax"),
+    (r"\bblack and blue\b", "bruised"),
+    (r"\bfits? of (the )?(giggles|laughter|laughing|temper|rage|pique|jealousy)\b", None),
+    # figures of speech: "nearly gave me a heart attack", "a heart attack of a day"
+    (r"\b(nearly|almost|practically) (gave|give|giving) (me|him|her|us|them) a heart attack\b", "startled"),
+    # muscles, not a rigid belly
+    (
+        r"\b(rock hard|rock solid) from (all )?(the )?"
+        r"(sit ups|situps|sit-ups|crunches|planks|gym|the gym|workouts?|training)\b",
+        "toned",
+    ),
+    # "choked on a crisp, coughed it straight out": over, unless the sentence says something is still wrong
+    (
+        r"\bchok(ed|ing) on [^,.!?]{1,30}[,.]? (and )?(then )?(coughed|coughing) (it|them|this|that) "
+        r"(straight |right |back |all )?(out|up)\b(?![^.]*\bstill\b)",
+        "coughed something up",
+    ),
+    (r"\bheart attack of a (day|week|morning|shift|meeting|month)\b", "startled"),
 )
+_COMPOUNDS = re.compile("|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(_COMPOUND_READINGS)))
 
 
 def join_compounds(text: str) -> str:
-    """ "hay fever" -> "hayfever": applied to texts and to knowledge-base terms alike. A collapsed
-    lung in any word order becomes "pneumothorax": joined as "collapsedlung" it still began with
-    "collaps", which the terms for a person collapsing read. "black and blue" becomes "bruised"
-    (its "blue" read as a blue, cold limb). "a fit of giggles" is one word, not a fit."""
+    """Each compound in `_COMPOUND_READINGS` read as one word: applied to texts and to knowledge-base
+    terms alike."""
     return _COMPOUNDS.sub(_joined, text)
 
 
 def _joined(match: re.Match) -> str:
-    words = match.group(0)
-    if "lung" in words:
-        return "pneumothorax"
-    if words.endswith("heart attack") or words.startswith("heart attack of"):
-        return "startled"  # "nearly gave me a heart attack", "a heart attack of a day": figures of speech
-    if words.startswith("rock"):
-        return "toned"  # "rock hard from all the sit ups": muscles, not a rigid belly
-    if words.startswith("chok"):
-        return "coughed something up"  # "choked on a crisp, coughed it straight out": over
-    return "bruised" if words == "black and blue" else words.replace(" ", "")
+    reading = _COMPOUND_READINGS[int(match.lastgroup[1:])][1]
+    return match.group(0).replace(" ", "") if reading is None else reading
 
 
 def tokenise(text: str) -> list[str]:
@@ -613,9 +623,9 @@ class ClauseContext:
             span.start >= 2
             and self.words[span.start - 1] == "of"
             and self.words[span.start - 2] in FEAR_WORDS
+            and said[0].endswith("ing")
         ):
-            if said[0].endswith("ing"):
-                return Assertion.HYPOTHETICAL  # "scared of choking on my dinner": a fear, not an event
+            return Assertion.HYPOTHETICAL  # "scared of choking on my dinner": a fear, not an event
         if self.simile_from is not None and self.simile_from < span.start and EVENT_WORDS.intersection(said):
             return Assertion.HYPOTHETICAL  # a sensation compared with an event, not the event
         if (
@@ -711,11 +721,16 @@ _SHORTLY = frozenset({
 def episode_weeks_ago(words: list[str]) -> bool:
     """ "couple of weeks ago I had chest pain": an episode then, so past history. The complaint layer
     takes it back when the rest of the sentence says it goes on ("... and now it is crushing")."""
-    for i in range(len(words) - 2):
-        if words[i] in ("weeks", "week") and words[i + 1] == "ago" and "had" in words[i + 2 : i + 4]:
-            if not set(words[max(0, i - 3) : i]) & _ONSET_BEFORE_AGO:
-                return True
-    return False
+    return any("had" in words[i + 2 : i + 4] for i in _weeks_ago(words, onset_lookback=3))
+
+
+def _weeks_ago(words: list[str], onset_lookback: int) -> Iterator[int]:
+    """Where "week(s) ago" dates something, unless an onset word just before it says that is when
+    something still going on began ("it started 3 weeks ago")."""
+    for i in range(len(words) - 1):
+        if words[i] in ("weeks", "week") and words[i + 1] == "ago":
+            if _ONSET_BEFORE_AGO.isdisjoint(words[max(0, i - onset_lookback) : i]):
+                yield i
 
 
 _NOT_PAST = frozenset({"now", "currently", "again", "today", "tonight", "still"})
@@ -738,24 +753,21 @@ def _told_as_past(words: list[str]) -> bool:
             return True  # "when he was 2"
     if "had" in words and "before" in words[words.index("had") :]:
         at = words.index("before", words.index("had"))
-        if words[at - 1] not in _SHORTLY and words[at + 1 : at + 2] not in _BEFORE_A_TIME_TODAY:
+        if words[at - 1] not in _SHORTLY and _BEFORE_A_TIME_TODAY.isdisjoint(words[at + 1 : at + 2]):
             # "I've had depression before"; "2 hours before" and "another before lunch" say when, today
             return True
-    lead = words[1:] if words[:1] == ["back"] else words
-    if lead[:1] == ["in"] and lead[1:2] and lead[1].isdigit() and 1900 <= int(lead[1]) <= 2100:
-        return True  # "In 2021 I overdosed and was treated": a year leads the clause
     for i in range(1, len(words)):
         if words[i - 1] in ("in", "back") and words[i].isdigit() and 1900 <= int(words[i]) <= 2100:
-            return True  # "my seizure was in 2019", "vomited blood once in 2015" ("since 2019" goes on)
+            # "In 2021 I overdosed and was treated", "my seizure was in 2019", "had my appendix out in
+            # 2015" ("since 2019" goes on)
+            return True
     if "had" in words:
         at = words.index("had")
         for i in range(at + 1, len(words) - 1):
-            if words[i] in {"at", "in", "aged", "age"} and words[i + 1][:1].isdigit():
+            if words[i] in {"at", "aged", "age"} and words[i + 1][:1].isdigit():
                 if words[i] == "at" and _clock_time(words, i + 1):
                     continue  # "she had one fit at 2pm": when, today
-                value = float(words[i + 1]) if words[i + 1].replace(".", "", 1).isdigit() else 0
-                if words[i] != "in" or 1900 <= value <= 2100:
-                    return True  # "had a collapsed lung at 19", "had my appendix out in 2015"
+                return True  # "had a collapsed lung at 19"
     if _one_off_event_weeks_ago(words):
         return True
     for phrase in HISTORY_PHRASES:
@@ -778,22 +790,9 @@ def _told_as_past(words: list[str]) -> bool:
     return False
 
 
-_BEFORE_A_TIME_TODAY = [
-    [w]
-    for w in (
-        "lunch",
-        "breakfast",
-        "dinner",
-        "tea",
-        "supper",
-        "bed",
-        "bedtime",
-        "noon",
-        "midnight",
-        "school",
-        "work",
-    )
-]
+_BEFORE_A_TIME_TODAY = frozenset(
+    {"lunch", "breakfast", "dinner", "tea", "supper", "bed", "bedtime", "noon", "midnight", "school", "work"}
+)
 
 
 def _clock_time(words: list[str], at: int) -> bool:
@@ -809,15 +808,7 @@ _ONE_OFF_EVENTS = frozenset({"collapsed", "fainted", "overdosed", "fitted", "bla
 def _one_off_event_weeks_ago(words: list[str]) -> bool:
     """ "collapsed ... 5 weeks ago" is history; "started 3 weeks ago" is not (an onset word, or a
     verb of something that goes on, is not a one-off event)."""
-    for i in range(1, len(words) - 1):
-        if (
-            words[i] in ("weeks", "week")
-            and words[i + 1] == "ago"
-            and _ONE_OFF_EVENTS.intersection(words[:i])
-        ):
-            if not set(words[max(0, i - 5) : i]) & _ONSET_BEFORE_AGO:
-                return True
-    return False
+    return any(_ONE_OFF_EVENTS.intersection(words[:i]) for i in _weeks_ago(words, onset_lookback=5))
 
 
 FEAR_WORDS = frozenset(
