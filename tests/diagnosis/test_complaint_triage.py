@@ -1,5 +1,7 @@
 """The complaint-first triage layer over the shipped knowledge base, through the whole check."""
 
+from typing import NamedTuple
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -154,9 +156,10 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
     self_care = [
         c["id"] for c in cases if c["expected"] in ("emergency", "urgent") and triage[c["id"]] == "self_care"
     ]
-    assert len(missed) <= MAX_MISSED[split], missed
-    assert len(alarmed) <= MAX_ALARMED[split], alarmed
-    assert len(self_care) <= MAX_SELF_CARE[split], self_care
+    ceiling = CEILINGS[split]
+    assert len(missed) <= ceiling.missed, missed
+    assert len(alarmed) <= ceiling.alarmed, alarmed
+    assert len(self_care) <= ceiling.self_care, self_care
 
 
 # Ceilings from the measured run (benchmarks/results/triage.md, knowledge-base model): a regression
@@ -264,71 +267,36 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # 1. Left: the sign said only in another language (vision lost, in Arabic, answered self-care as a
 # headache; vomiting blood, in Polish), a child who choked on water and "coughed hard", and "a
 # heart-attack-of-a-day at work".
-MAX_MISSED = {
-    "dev": 0,
-    "dev2": 0,
-    "dev3": 0,
-    "dev4": 0,
-    "dev5": 0,
-    "dev6": 0,
-    "dev7": 0,
-    "dev8": 0,
-    "recog1": 0,
-    "recog2": 0,
-    "heldout": 2,
-    "fresh": 12,
-    "ctl1": 0,
-    "ug1": 0,
-    "dev9": 0,
-    "dev10": 0,
-    "dev11": 0,
-    "dev12": 2,
-    "dev13": 0,
-    "dev14": 2,
-}
-MAX_ALARMED = {
-    "dev": 0,
-    "dev2": 0,
-    "dev3": 0,
-    "dev4": 0,
-    "dev5": 0,
-    "dev6": 0,
-    "dev7": 1,
-    "dev8": 1,
-    "recog1": 0,
-    "recog2": 0,
-    "ctl1": 1,
-    "heldout": 3,
-    "fresh": 2,
-    "ug1": 0,
-    "dev9": 4,
-    "dev10": 5,
-    "dev11": 5,
-    "dev12": 5,
-    "dev13": 4,
-    "dev14": 2,
-}
-MAX_SELF_CARE = {
-    "dev": 0,
-    "dev2": 0,
-    "dev3": 0,
-    "dev4": 0,
-    "dev5": 0,
-    "dev6": 0,
-    "dev7": 0,
-    "dev8": 0,
-    "recog1": 0,
-    "recog2": 0,
-    "heldout": 3,
-    "fresh": 4,
-    "ctl1": 0,
-    "ug1": 0,
-    "dev9": 0,
-    "dev10": 0,
-    "dev11": 0,
-    "dev12": 0,
-    "dev13": 0,
-    "dev14": 1,
+# Held-out and fresh are at the fifteenth round's measured run (1, 3, 2 and 10, 1, 3).
+
+
+class Ceiling(NamedTuple):
+    missed: int  # emergencies answered below emergency
+    alarmed: int  # controls raised to emergency
+    self_care: int  # emergency or urgent cases answered self-care
+
+
+CEILINGS = {
+    "dev": Ceiling(missed=0, alarmed=0, self_care=0),
+    "dev2": Ceiling(missed=0, alarmed=0, self_care=0),
+    "dev3": Ceiling(missed=0, alarmed=0, self_care=0),
+    "dev4": Ceiling(missed=0, alarmed=0, self_care=0),
+    "dev5": Ceiling(missed=0, alarmed=0, self_care=0),
+    "dev6": Ceiling(missed=0, alarmed=0, self_care=0),
+    "dev7": Ceiling(missed=0, alarmed=1, self_care=0),
+    "dev8": Ceiling(missed=0, alarmed=1, self_care=0),
+    "recog1": Ceiling(missed=0, alarmed=0, self_care=0),
+    "recog2": Ceiling(missed=0, alarmed=0, self_care=0),
+    "heldout": Ceiling(missed=1, alarmed=3, self_care=2),
+    "fresh": Ceiling(missed=10, alarmed=1, self_care=3),
+    "ctl1": Ceiling(missed=0, alarmed=1, self_care=0),
+    "ug1": Ceiling(missed=0, alarmed=0, self_care=0),
+    "dev9": Ceiling(missed=0, alarmed=4, self_care=0),
+    "dev10": Ceiling(missed=0, alarmed=5, self_care=0),
+    "dev11": Ceiling(missed=0, alarmed=5, self_care=0),
+    "dev12": Ceiling(missed=2, alarmed=5, self_care=0),
+    "dev13": Ceiling(missed=0, alarmed=4, self_care=0),
+    "dev14": Ceiling(missed=2, alarmed=2, self_care=1),
 }
 
 
