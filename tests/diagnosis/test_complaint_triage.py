@@ -267,6 +267,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # 1. Left: the sign said only in another language (vision lost, in Arabic, answered self-care as a
 # headache; vomiting blood, in Polish), a child who choked on water and "coughed hard", and "a
 # heart-attack-of-a-day at work".
+# dev15 (15 emergencies in each category where held-out or fresh still miss one) was written
+# 2026-12-07 and measured untuned once (benchmarks/results/triage_dev15_untuned.md): 17 missed,
+# 11 alarmed, 3 self-care.
 # Held-out and fresh are at the fifteenth round's measured run (1, 3, 2 and 10, 1, 3).
 
 
@@ -297,6 +300,7 @@ CEILINGS = {
     "dev12": Ceiling(missed=2, alarmed=5, self_care=0),
     "dev13": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev14": Ceiling(missed=2, alarmed=2, self_care=1),
+    "dev15": Ceiling(missed=17, alarmed=11, self_care=3),
 }
 
 
