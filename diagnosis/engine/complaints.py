@@ -34,6 +34,7 @@ from .context import (
     Span,
     age_months_from_text,
     clauses,
+    continues_history,
     continues_story,
     duration_days,
     episode_weeks_ago,
@@ -677,14 +678,8 @@ class ComplaintCatalogue:
                     if h.term in self.index.with_negation
                 ]
                 later = [all_clauses[m].tokens for m in numbers[k + 1 :]]
-                context = ClauseContext.build(
-                    clause.tokens, protected, clause.question, first_person, _going_on(later)
-                )
-                _extend_context(context, clause.tokens, first_person, words)
-                if clause.conditional and context.hypothetical_from is None:
-                    context.hypothetical_from = 0
-                if k and continues_story(all_clauses[numbers[k - 1]].tokens, clause.tokens):
-                    context.family = True  # "my mum had a stroke and her face drooped"
+                previous = all_clauses[numbers[k - 1]].tokens if k else None
+                context = _clause_context(clause, protected, first_person, later, words, previous)
                 following = all_clauses[n + 1].tokens if n + 1 < len(all_clauses) else []
                 if following[:1] and following[0] in CONTRASTS and not moves_on(following):
                     context.fine_at = (
@@ -752,6 +747,19 @@ class ComplaintCatalogue:
         result.level = most_urgent_level(levels)
         result.findings = [Finding(h.text, h.assertion.value) for h in _distinct(hits)]
         return result
+
+
+def _clause_context(clause, protected, first_person, later, words, previous) -> ClauseContext:
+    """ConText for one clause, with what the clauses before and after it say about its findings."""
+    context = ClauseContext.build(clause.tokens, protected, clause.question, first_person, _going_on(later))
+    _extend_context(context, clause.tokens, first_person, words)
+    if clause.conditional and context.hypothetical_from is None:
+        context.hypothetical_from = 0
+    if previous is not None and continues_story(previous, clause.tokens):
+        context.family = True  # "my mum had a stroke and her face drooped"
+    elif previous is not None and continues_history(previous, clause.tokens):
+        context.history = True  # "my appendix burst when I was 9 and I had peritonitis"
+    return context
 
 
 def _going_on(later: list[list[str]]) -> list[str]:

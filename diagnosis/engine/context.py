@@ -658,6 +658,20 @@ class ClauseContext:
 _QUESTION_WORDS = frozenset({"what", "how", "when"})
 
 
+# Looking up how to end one's life is a warning sign (NHS "Help for suicidal thoughts"), not a
+# search about an illness or a mention: "he's been googling ways to end it" is read as it stands.
+_WAY_TO = (("how", "to"), ("ways", "to"))
+_DYING_VERBS = frozenset({"end", "kill", "die", "overdose", "hang"})
+
+
+def searches_a_way_to_die(following: list[str]) -> bool:
+    """Whether the words after a search ("googled", "online") ask how to end a life."""
+    return any(
+        tuple(following[k : k + 2]) in _WAY_TO and following[k + 2] in _DYING_VERBS
+        for k in range(len(following) - 2)
+    )
+
+
 def _hypothetical_reach(words: list[str]) -> tuple[int | None, int | None, int | None]:
     """Where a clause's supposition starts, where a question's one ends, and where a second one
     starts after it ("how do I use an auto-injector if he goes into anaphylaxis?")."""
@@ -670,6 +684,8 @@ def _hypothetical_reach(words: list[str]) -> tuple[int | None, int | None, int |
         at = _contains(words, phrase)
         if phrase == ("ever",) and at >= 0 and set(words[:at]) & SUPERLATIVES:
             continue  # "the worst headache I've ever had" happens now
+        if phrase == ("googling",) and at >= 0 and searches_a_way_to_die(words[at + 1 : at + 5]):
+            continue
         if at >= 0:
             start = at if start is None else min(start, at)
             if phrase[0] in _QUESTION_WORDS and start == at:
@@ -685,13 +701,19 @@ def _hypothetical_reach(words: list[str]) -> tuple[int | None, int | None, int |
 
 
 def _asks_what_a_term_means(words: list[str]) -> bool:
-    """ "what does coffee ground vomit mean?" asks about words, not about anyone; "what does it mean
-    when my poo is black" names someone ("my") and stays a finding."""
+    """ "what does coffee ground vomit mean?", "what does saddle anaesthesia feel like to a patient?"
+    and "why is clear fluid from the nose such a big deal?" ask about words, not about anyone; "what
+    does it mean when my poo is black" names someone ("my") and stays a finding."""
+    if not _SUBJECT_WORDS.isdisjoint(words) or "it" in words:
+        return False
+    if words[:2] in (["what", "does"], ["what", "do"]):
+        return (
+            "mean" in words
+            or _contains(words, ("feel", "like")) >= 0
+            or _contains(words, ("look", "like")) >= 0
+        )
     return (
-        words[:2] in (["what", "does"], ["what", "do"])
-        and "mean" in words
-        and _SUBJECT_WORDS.isdisjoint(words)
-        and "it" not in words
+        words[:2] in (["why", "is"], ["why", "are"]) and _contains(words, ("such", "a", "big", "deal")) >= 0
     )
 
 
@@ -978,6 +1000,17 @@ def continues_story(previous: list[str], words: list[str]) -> bool:
     """ "my mum had a stroke and her face drooped": the clause after a story about someone else
     goes on with it when it starts with "he"/"her"... and says nothing of now."""
     return goes_on_about_them(words) and _over(words, None) and told_of_someone_else(previous, words)
+
+
+_PAST_STORY_OPENERS = (["i", "had"], ["he", "had"], ["she", "had"], ["they", "had"], ["we", "had"])
+
+
+def continues_history(previous: list[str], words: list[str]) -> bool:
+    """ "my appendix burst when I was 9 and I had peritonitis": the clause after one told as the past
+    goes on with it when it starts "and I had" and says nothing of now."""
+    rest = words[1:] if words[:1] == ["and"] else words
+    opens = rest[:2] in _PAST_STORY_OPENERS or rest[:1] == ["had"]
+    return opens and _NOT_PAST.isdisjoint(words) and past_history_beyond_weeks(previous)
 
 
 _COMPARED = {"like", "as"}

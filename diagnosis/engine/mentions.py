@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .context import PETS, normalise_text
+from .context import PETS, normalise_text, searches_a_way_to_die
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[-.'][a-z0-9]+)*|[^\sa-z0-9]")
 _SENTENCE_END = frozenset({".", "!", "?", ";", "\n"})
@@ -26,8 +26,9 @@ _SEGMENT_END = _SENTENCE_END | {",", ":", "(", ")"}
 SETTINGS = frozenset(
     {"course", "courses", "training", "class", "workshop", "lesson", "lessons", "refresher", "seminar", "talk",
      "film", "movie", "soap", "documentary", "programme", "episode", "podcast", "cartoon", "novel", "thriller",
-     "article", "game", "show", "news", "book", "story"}
+     "article", "game", "show", "news", "book", "story", "drama", "series"}
 )  # fmt: skip
+_WATCHING = frozenset({"watching", "watched", "watch"})
 _ABOUT = frozenset(
     {"on", "about", "where", "covered", "covering", "taught", "today", "this", "last", "we", "they", "had",
      "said", "says", "showed", "made", "which"}
@@ -81,6 +82,8 @@ _SERVICE_LEAD = frozenset({"the", "a", "my", "his", "her", "our", "their", "for"
 def _starts(words: list[str], at: int, first_segment: bool) -> int:
     """Length of the frame starting at ``words[at]`` (0 when none does)."""
     word = words[at]
+    if word in SETTINGS and _WATCHING.intersection(words[max(0, at - 3) : at]):
+        return 1  # "watching a hospital drama, a woman with an ectopic had ..."
     if word in SETTINGS:
         before = words[at - 1] if at else ""
         if word in _NEED_A_DETERMINER and before not in _DETERMINERS | {"video", "tv"} or before == "of":
@@ -98,7 +101,7 @@ def _starts(words: list[str], at: int, first_segment: bool) -> int:
         return 2
     for frame in FRAMES:
         if tuple(words[at : at + len(frame)]) == frame:
-            return len(frame)
+            return 0 if searches_a_way_to_die(words[at + len(frame) : at + len(frame) + 4]) else len(frame)
     return 0
 
 

@@ -269,8 +269,11 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # heart-attack-of-a-day at work".
 # dev15 (15 emergencies in each category where held-out or fresh still miss one) was written
 # 2026-12-07 and measured untuned once (benchmarks/results/triage_dev15_untuned.md): 17 missed,
-# 11 alarmed, 3 self-care.
-# Held-out and fresh are at the fifteenth round's measured run (1, 3, 2 and 10, 1, 3).
+# 11 alarmed, 3 self-care; tuned to 0, 7 and 0 (kept: black-green poo on iron, sick after red wine
+# or a red ice lolly, a fear of cauda equina named with the signs denied, "was worried it was an
+# ectopic", a fever at 4 weeks old long cleared, peritonitis "last month" now healed). Fresh 150 -> 151
+# of 160 caught.
+# Held-out and fresh are at the sixteenth round's measured run (1, 3, 2 and 9, 1, 3).
 
 
 class Ceiling(NamedTuple):
@@ -291,7 +294,7 @@ CEILINGS = {
     "recog1": Ceiling(missed=0, alarmed=0, self_care=0),
     "recog2": Ceiling(missed=0, alarmed=0, self_care=0),
     "heldout": Ceiling(missed=1, alarmed=3, self_care=2),
-    "fresh": Ceiling(missed=10, alarmed=1, self_care=3),
+    "fresh": Ceiling(missed=9, alarmed=1, self_care=3),
     "ctl1": Ceiling(missed=0, alarmed=1, self_care=0),
     "ug1": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev9": Ceiling(missed=0, alarmed=4, self_care=0),
@@ -300,7 +303,7 @@ CEILINGS = {
     "dev12": Ceiling(missed=2, alarmed=5, self_care=0),
     "dev13": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev14": Ceiling(missed=2, alarmed=2, self_care=1),
-    "dev15": Ceiling(missed=17, alarmed=11, self_care=3),
+    "dev15": Ceiling(missed=0, alarmed=7, self_care=0),
 }
 
 
