@@ -58,7 +58,10 @@ bullet lists, the emergency in a P.S., an unrelated question first, transcripts 
 abbreviations, mixed languages, clock times and dates; measured untuned once), `dev15` (written on
 2026-12-07 before the matcher was run on it: 15 emergencies in each of the ten categories where
 held-out or fresh still miss one, chosen by category only, with same-day cases and harmless-mention
-controls on the same topics; measured untuned once),
+controls on the same topics; measured untuned once), `dev16` (written on 2026-12-07 before the matcher was
+run on it: same-day and GP cases in ten categories, pseudo-negation, past-history and family-history
+controls, and choking with five other emergencies, the categories chosen from where held-out still
+misses, by category name only; measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -100,7 +103,7 @@ from diagnosis.triage_corpus import CORPUS, case_subject, split_cases  # noqa: E
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2 .. dev7 (2026-12-06), dev8 .. dev15 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
+# dev2 .. dev7 (2026-12-06), dev8 .. dev16 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -121,6 +124,7 @@ SPLITS = {
     "dev13": CORPUS / "dev13",
     "dev14": CORPUS / "dev14",
     "dev15": CORPUS / "dev15",
+    "dev16": CORPUS / "dev16",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -143,6 +147,7 @@ SPLIT_TITLES = {
     "dev13": "dev13 (written 2026-12-07 in the voices of people who do not use the medical words, tuned on after the first measurement)",
     "dev14": "dev14 (written 2026-12-07, shaped like real app input: forms, lists, P.S., transcripts, abbreviations, tuned on after the first measurement)",
     "dev15": "dev15 (written 2026-12-07, 15 emergencies in each category where held-out or fresh still miss, tuned on after the first measurement)",
+    "dev16": "dev16 (written 2026-12-07, same-day cases, pseudo-negation, past and family history controls, choking, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
 TUNED_SPLITS = tuple(name for name in SPLITS if name not in NEVER_TRAIN)
