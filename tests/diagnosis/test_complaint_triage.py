@@ -273,6 +273,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # or a red ice lolly, a fear of cauda equina named with the signs denied, "was worried it was an
 # ectopic", a fever at 4 weeks old long cleared, peritonitis "last month" now healed). Fresh 150 -> 151
 # of 160 caught.
+# dev16 (same-day cases, pseudo-negation, past and family history controls, choking) was written
+# 2026-12-07 and measured untuned once (benchmarks/results/triage_dev16_untuned.md): 0 missed,
+# 1 alarmed, 1 self-care, 11/60 same-day cases under-triaged.
 # Held-out and fresh are at the sixteenth round's measured run (1, 3, 2 and 9, 1, 3).
 
 
@@ -304,6 +307,7 @@ CEILINGS = {
     "dev13": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev14": Ceiling(missed=2, alarmed=2, self_care=1),
     "dev15": Ceiling(missed=0, alarmed=7, self_care=0),
+    "dev16": Ceiling(missed=0, alarmed=1, self_care=1),
 }
 
 
