@@ -106,7 +106,7 @@ class DiscriminatorInline(admin.StackedInline):
         ("slug", "name", "level", "is_active"),
         "instruction",
         "all_of",
-        ("standalone", "sex", "pregnant"),
+        ("standalone", "sex", "sex_known", "pregnant"),
         ("age_below_months", "age_from_months"),
         ("min_temperature_c", "min_duration_days", "min_tablets"),
     ]

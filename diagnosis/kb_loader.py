@@ -131,7 +131,7 @@ def _read_complaints(files: KnowledgeBaseFiles, paths: list[Path]) -> list[str]:
 COMPLAINT_KEYS = {"slug", "name", "body_system", "source", "terms", "level", "instruction", "safety_net"}
 DISCRIMINATOR_KEYS = {"slug", "name", "level", "instruction"}
 DISCRIMINATOR_OPTIONAL = {
-    "all_of", "standalone", "sex", "pregnant", "age_below_months", "age_from_months",
+    "all_of", "standalone", "sex", "sex_known", "pregnant", "age_below_months", "age_from_months",
     "min_temperature_c", "min_duration_days", "min_tablets",
 }  # fmt: skip
 
@@ -475,6 +475,7 @@ def _load_complaints(files: KnowledgeBaseFiles) -> None:
                 "all_of": [[str(t) for t in group] for group in d.get("all_of") or []],
                 "standalone": bool(d.get("standalone")),
                 "sex": d.get("sex") or "",
+                "sex_known": bool(d.get("sex_known")),
                 "pregnant": bool(d.get("pregnant")),
                 "age_below_months": d.get("age_below_months"),
                 "age_from_months": d.get("age_from_months"),

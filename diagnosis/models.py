@@ -274,6 +274,10 @@ class ComplaintDiscriminator(models.Model):
         default=False, help_text=_("Fires on its own phrases, without the complaint's own phrases.")
     )
     sex = models.CharField(max_length=1, blank=True, choices=[("f", _("Female")), ("m", _("Male"))])
+    sex_known = models.BooleanField(
+        default=False,
+        help_text=_("With a sex: only when the person is known to be of that sex (profile or check form)."),
+    )
     pregnant = models.BooleanField(
         default=False, help_text=_("Only when the person is or might be pregnant.")
     )

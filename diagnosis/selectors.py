@@ -207,6 +207,7 @@ def _discriminator_dict(d) -> dict:
         "all_of": d.all_of,
         "standalone": d.standalone,
         "sex": d.sex,
+        "sex_known": d.sex_known,
         "pregnant": d.pregnant,
         "age_below_months": d.age_below_months,
         "age_from_months": d.age_from_months,

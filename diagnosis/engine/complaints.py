@@ -77,6 +77,7 @@ class DiscriminatorSpec:
     groups: tuple[tuple[str, ...], ...]  # every group must be found; a group is any of its terms
     standalone: bool = False
     sex: str = ""
+    sex_known: bool = False  # with ``sex``: only when the subject is known to be of that sex
     pregnant: bool = False
     age_below_months: float | None = None
     age_from_months: float | None = None
@@ -161,6 +162,7 @@ def complaint_from_dict(row: dict, concepts: dict[str, list[str]]) -> ComplaintS
                 groups=groups,
                 standalone=bool(d.get("standalone")),
                 sex=d.get("sex") or "",
+                sex_known=bool(d.get("sex_known")),
                 pregnant=bool(d.get("pregnant")),
                 age_below_months=d.get("age_below_months"),
                 age_from_months=d.get("age_from_months"),
@@ -1010,7 +1012,7 @@ def _drop_near_miss_falls(hits: list[TermHit], words: list[str]) -> list[TermHit
 def _fires(d: DiscriminatorSpec, found: set[str], subject: Subject, months, pregnant: bool, facts) -> bool:
     if not all(not found.isdisjoint(group) for group in d.groups):
         return False
-    if d.sex and subject.sex and subject.sex != d.sex:
+    if d.sex and (subject.sex or d.sex_known) and subject.sex != d.sex:
         return False
     if d.pregnant and not pregnant:
         return False

@@ -169,6 +169,16 @@ _COMPOUND_READINGS: tuple[tuple[str, str | None], ...] = (
         "coughed something up",
     ),
     (r"\bheart attack of a (day|week|morning|shift|meeting|month)\b", "startled"),
+    # "tetanus up to date" reassures; it is not a worry about tetanus
+    (
+        r"\btetanus (jab |jabs |vaccine |vaccination |shot |booster )?(is |are )?(up to date|in date)\b",
+        "vaccinated",
+    ),
+    # a blocked nose, not breathlessness: "can't breathe through her nose with this cold"
+    (
+        r"\bcannot breathe (properly |well )?(through|out of) (my|his|her|their|the|your) nose\b",
+        "blocked nose",
+    ),
 )
 _COMPOUNDS = re.compile("|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(_COMPOUND_READINGS)))
 

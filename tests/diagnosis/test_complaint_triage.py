@@ -275,8 +275,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # of 160 caught.
 # dev16 (same-day cases, pseudo-negation, past and family history controls, choking) was written
 # 2026-12-07 and measured untuned once (benchmarks/results/triage_dev16_untuned.md): 0 missed,
-# 1 alarmed, 1 self-care, 11/60 same-day cases under-triaged.
-# Held-out and fresh are at the sixteenth round's measured run (1, 3, 2 and 9, 1, 3).
+# 1 alarmed, 1 self-care, 11/60 same-day cases under-triaged; tuned to 0, 0, 0 and 0/60. Held-out
+# under-triaged 4 -> 2 of 39; fresh controls raised to emergency 1 -> 0 of 40.
+# Held-out and fresh are at the sixteenth round's measured run (1, 3, 2 and 9, 0, 3).
 
 
 class Ceiling(NamedTuple):
@@ -297,7 +298,7 @@ CEILINGS = {
     "recog1": Ceiling(missed=0, alarmed=0, self_care=0),
     "recog2": Ceiling(missed=0, alarmed=0, self_care=0),
     "heldout": Ceiling(missed=1, alarmed=3, self_care=2),
-    "fresh": Ceiling(missed=9, alarmed=1, self_care=3),
+    "fresh": Ceiling(missed=9, alarmed=0, self_care=3),
     "ctl1": Ceiling(missed=0, alarmed=1, self_care=0),
     "ug1": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev9": Ceiling(missed=0, alarmed=4, self_care=0),
@@ -307,7 +308,7 @@ CEILINGS = {
     "dev13": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev14": Ceiling(missed=2, alarmed=2, self_care=1),
     "dev15": Ceiling(missed=0, alarmed=7, self_care=0),
-    "dev16": Ceiling(missed=0, alarmed=1, self_care=1),
+    "dev16": Ceiling(missed=0, alarmed=0, self_care=0),
 }
 
 
