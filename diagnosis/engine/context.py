@@ -174,6 +174,9 @@ _COMPOUND_READINGS: tuple[tuple[str, str | None], ...] = (
         r"\btetanus (jab |jabs |vaccine |vaccination |shot |booster )?(is |are )?(up to date|in date)\b",
         "vaccinated",
     ),
+    # "can't breathe for a second" laughing, and "choking on my words": figures of speech
+    (r"\bcannot breathe for a (second|sec|moment|split second)\b", "catches breath"),
+    (r"\bchok(e|es|ed|ing) on (my|his|her|their|your) words\b", "tongue tied"),
     # a blocked nose, not breathlessness: "can't breathe through her nose with this cold"
     (
         r"\bcannot breathe (properly |well )?(through|out of) (my|his|her|their|the|your) nose\b",
@@ -768,14 +771,23 @@ def _weeks_ago(words: list[str], onset_lookback: int) -> Iterator[int]:
 _NOT_PAST = frozenset({"now", "currently", "again", "today", "tonight", "still"})
 
 
+def _speaks_of_now(words: list[str]) -> bool:
+    """Whether the words say something is going on now; an age given "now" ("when he was 2, he is 6
+    now") only dates the story."""
+    return any(
+        word in _NOT_PAST and not (word == "now" and i and words[i - 1][:1].isdigit())
+        for i, word in enumerate(words)
+    )
+
+
 def _past_history(words: list[str]) -> bool:
     """ "had shingles years ago" is history; "worse over the last year" is how long it has lasted."""
-    return _NOT_PAST.isdisjoint(words) and (_told_as_past(words) or episode_weeks_ago(words))
+    return not _speaks_of_now(words) and (_told_as_past(words) or episode_weeks_ago(words))
 
 
 def past_history_beyond_weeks(words: list[str]) -> bool:
     """History for a reason other than an episode weeks ago ("had shingles years ago")."""
-    return _NOT_PAST.isdisjoint(words) and _told_as_past(words)
+    return not _speaks_of_now(words) and _told_as_past(words)
 
 
 def _told_as_past(words: list[str]) -> bool:

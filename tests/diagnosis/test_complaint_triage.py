@@ -279,7 +279,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # under-triaged 4 -> 2 of 39; fresh controls raised to emergency 1 -> 0 of 40.
 # dev17 (emergencies and same-day eye cases told beside an everyday complaint) was written
 # 2026-12-07 and measured untuned once (benchmarks/results/triage_dev17_untuned.md): 22 missed,
-# 5 alarmed, 12 self-care, 12/40 same-day cases under-triaged.
+# 5 alarmed, 12 self-care, 12/40 same-day cases under-triaged; tuned to 0, 3, 0 and 0/40 (kept:
+# black-green poo on iron, a toddler who "can't breathe for a second" laughing (the symptom resolver
+# still reads it as breathlessness), a twin's cauda equina surgery beside a stiff back).
 # Held-out and fresh are at the sixteenth round's measured run (1, 3, 2 and 9, 0, 3).
 
 
@@ -312,7 +314,7 @@ CEILINGS = {
     "dev14": Ceiling(missed=2, alarmed=2, self_care=1),
     "dev15": Ceiling(missed=0, alarmed=7, self_care=0),
     "dev16": Ceiling(missed=0, alarmed=0, self_care=0),
-    "dev17": Ceiling(missed=22, alarmed=5, self_care=12),
+    "dev17": Ceiling(missed=0, alarmed=3, self_care=0),
 }
 
 
