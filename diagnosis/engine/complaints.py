@@ -51,6 +51,7 @@ from .context import (
     temperature_c,
     thing_said_to_be_fine,
     tokenise,
+    treated_and_over,
     withdrawn,
 )
 from .mentions import without_mentions
@@ -761,6 +762,8 @@ def _clause_context(clause, protected, first_person, later, words, previous) -> 
         context.family = True  # "my mum had a stroke and her face drooped"
     elif previous is not None and continues_history(previous, clause.tokens):
         context.history = True  # "my appendix burst when I was 9 and I had peritonitis"
+    if treated_and_over(clause.tokens, later[0] if later else []):
+        context.history = True  # "my sister had surgery for cauda equina"
     return context
 
 

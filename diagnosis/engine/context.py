@@ -790,6 +790,46 @@ def past_history_beyond_weeks(words: list[str]) -> bool:
     return not _speaks_of_now(words) and _told_as_past(words)
 
 
+# "my sister had surgery for cauda equina", "was treated for sepsis": an illness dealt with, unless
+# the clause, or the next one joined by "and"/"but"/"now", goes on in the present ("had surgery for a
+# hernia and now the lump is hard").
+_TREATED_FOR = (
+    ("had", "surgery", "for"), ("had", "an", "operation", "for"), ("had", "an", "op", "for"),
+    ("was", "treated", "for"), ("were", "treated", "for"), ("had", "treatment", "for"),
+    ("was", "operated", "on", "for"),
+)  # fmt: skip
+_GOES_ON_NOW = frozenset(
+    {
+        "is",
+        "are",
+        "am",
+        "has",
+        "have",
+        "keeps",
+        "keep",
+        "hurts",
+        "hurt",
+        "will",
+        "can",
+        "cannot",
+        "now",
+        "still",
+    }
+)
+_JOINED = frozenset({"and", "but", "now", "then", "so"})
+
+
+def treated_and_over(words: list[str], following: list[str]) -> bool:
+    """Whether the clause tells an illness as treated and over (see `_TREATED_FOR`)."""
+    for phrase in _TREATED_FOR:
+        at = _contains(words, phrase)
+        if at < 0:
+            continue
+        after = words[at:] + (following if following[:1] and following[0] in _JOINED else [])
+        return _GOES_ON_NOW.isdisjoint(after)
+    return False
+
+
 def _told_as_past(words: list[str]) -> bool:
     """Said as the past: "when he was 2", "had depression before", "in 2021 ...", "... years ago"."""
     for i in range(len(words) - 3):

@@ -74,3 +74,11 @@ def test_an_age_given_now_only_dates_a_past_story():
     ) != ("emergency")
     assert level("he had a seizure now and he is 4", age_years=4) == "emergency"
     assert level("I keep choking on my words in meetings, any tips for nerves?", **ADULT_F) != "emergency"
+
+
+def test_an_illness_treated_and_over_is_history_unless_the_clause_goes_on_now():
+    assert level("my brother had surgery for a twisted testicle.", age_years=30, sex="m") != "emergency"
+    assert level("my aunt was treated for sepsis, I have a cold", **ADULT_F) != "emergency"
+    assert level("had surgery for a hernia and now the lump is hard and I am being sick", **ADULT_M) == (
+        "emergency"
+    )

@@ -269,7 +269,7 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # heart-attack-of-a-day at work".
 # dev15 (15 emergencies in each category where held-out or fresh still miss one) was written
 # 2026-12-07 and measured untuned once (benchmarks/results/triage_dev15_untuned.md): 17 missed,
-# 11 alarmed, 3 self-care; tuned to 0, 7 and 0 (kept: black-green poo on iron, sick after red wine
+# 11 alarmed, 3 self-care; tuned to 0, 7 (6 after dev17's history rule) and 0 (kept: black-green poo on iron, sick after red wine
 # or a red ice lolly, a fear of cauda equina named with the signs denied, "was worried it was an
 # ectopic", a fever at 4 weeks old long cleared, peritonitis "last month" now healed). Fresh 150 -> 151
 # of 160 caught.
@@ -281,7 +281,8 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # 2026-12-07 and measured untuned once (benchmarks/results/triage_dev17_untuned.md): 22 missed,
 # 5 alarmed, 12 self-care, 12/40 same-day cases under-triaged; tuned to 0, 3, 0 and 0/40 (kept:
 # black-green poo on iron, a toddler who "can't breathe for a second" laughing (the symptom resolver
-# still reads it as breathlessness), a twin's cauda equina surgery beside a stiff back).
+# still reads it as breathlessness). "Had surgery for X" / "was treated for X" then counts as over
+# unless the clause goes on in the present: dev15 and dev17 controls raised 7 -> 6 and 3 -> 2.
 # Held-out and fresh are at the sixteenth round's measured run (1, 3, 2 and 9, 0, 3).
 
 
@@ -312,9 +313,9 @@ CEILINGS = {
     "dev12": Ceiling(missed=2, alarmed=5, self_care=0),
     "dev13": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev14": Ceiling(missed=2, alarmed=2, self_care=1),
-    "dev15": Ceiling(missed=0, alarmed=7, self_care=0),
+    "dev15": Ceiling(missed=0, alarmed=6, self_care=0),
     "dev16": Ceiling(missed=0, alarmed=0, self_care=0),
-    "dev17": Ceiling(missed=0, alarmed=3, self_care=0),
+    "dev17": Ceiling(missed=0, alarmed=2, self_care=0),
 }
 
 
