@@ -2,11 +2,10 @@
 
 import io
 import logging
-import time
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
@@ -19,6 +18,7 @@ from diagnosis.models import SymptomSession
 from diagnosis.services import knowledge_base_bump
 from mlops.services import model_version_promote, model_version_register
 from tests.conftest import PASSWORD
+from tests.totp import current_totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_mfa_added_and_removed_are_recorded(client, alice, django_capture_on_com
     client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     client.get(reverse("mfa_activate_totp"))
     secret = client.session[SECRET_SESSION_KEY]
-    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    code = current_totp_code(secret)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("mfa_activate_totp"), {"code": code})
     assert response.status_code == 302, response.content.decode()[:500]

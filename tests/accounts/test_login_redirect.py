@@ -1,13 +1,11 @@
 """Where people land after logging in: clinicians on their review queue, patients at home."""
 
-import time
-
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
+from tests.totp import current_totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +17,7 @@ def _log_in(client, user, next_url: str = ""):
 
 def _second_factor(client, user):
     secret = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).wrap().instance.data["secret"]
-    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    code = current_totp_code(secret)
     return client.post(reverse("mfa_authenticate"), {"code": code})
 
 

@@ -8,11 +8,11 @@ and Swagger UI run under the site's CSP without 'unsafe-inline', medportal/csp.p
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from axe_playwright_python.sync_playwright import Axe
+
+from tests.totp import current_totp_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 PASSWORD = "correct-horse-battery"
@@ -85,7 +85,7 @@ def _log_in(page, base: str, email: str, secret: str | None = None) -> None:
     page.click("form button[type=submit]")
     if secret:
         page.wait_for_selector("input[name=code]")
-        page.fill("input[name=code]", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+        page.fill("input[name=code]", current_totp_code(secret))
         page.click("form button[type=submit]")
     page.wait_for_load_state()
 

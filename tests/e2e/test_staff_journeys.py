@@ -1,8 +1,9 @@
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import expect
 
 from tests.e2e.test_accessibility import Audit
+from tests.totp import current_totp_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 PASSWORD = "correct-horse-battery"
@@ -19,14 +20,12 @@ def _staff(email: str, role: str):
 
 
 def _login_with_totp(page, base, email, secret):
-    import time
-
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
     page.wait_for_selector("input[name=code]")
-    page.fill("input[name=code]", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.fill("input[name=code]", current_totp_code(secret))
     page.click("form button[type=submit]")
 
 
