@@ -216,3 +216,12 @@ def test_a_complaint_or_rule_taken_out_of_the_files_stops_taking_part_and_return
 
     assert PresentingComplaint.objects.get(slug=removed["slug"]).is_active
     assert RedFlagRule.objects.get(slug=removed_rule["slug"]).is_active
+
+
+def test_loading_into_a_database_behind_the_code_says_to_migrate(monkeypatch):
+    """A pending migration gives a clear command error, not an OperationalError about a column."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("pending", False)])
+    with pytest.raises(CommandError, match="run `manage.py migrate` first"):
+        _load()

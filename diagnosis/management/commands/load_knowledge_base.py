@@ -1,4 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from diagnosis.kb_loader import KnowledgeBaseError, load_knowledge_base
 
@@ -11,6 +13,11 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Re-apply the files even if unchanged.")
 
     def handle(self, *args, path=None, force=False, **options):
+        # A database behind the code (a new field not migrated yet) would fail mid-load with an
+        # OperationalError naming a missing column; say what to do instead.
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("the database has unapplied migrations: run `manage.py migrate` first")
         try:
             result = load_knowledge_base(path, force=force)
         except KnowledgeBaseError as exc:
