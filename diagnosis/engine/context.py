@@ -798,24 +798,10 @@ _TREATED_FOR = (
     ("was", "treated", "for"), ("were", "treated", "for"), ("had", "treatment", "for"),
     ("was", "operated", "on", "for"),
 )  # fmt: skip
-_GOES_ON_NOW = frozenset(
-    {
-        "is",
-        "are",
-        "am",
-        "has",
-        "have",
-        "keeps",
-        "keep",
-        "hurts",
-        "hurt",
-        "will",
-        "can",
-        "cannot",
-        "now",
-        "still",
-    }
-)
+# Verbs that put the clause in the present; "now", "still", "today"... are `_speaks_of_now`'s.
+_PRESENT_VERBS = frozenset(
+    {"is", "are", "am", "has", "have", "keeps", "keep", "hurts", "hurt", "will", "can", "cannot"}
+)  # fmt: skip
 _JOINED = frozenset({"and", "but", "now", "then", "so"})
 
 
@@ -826,7 +812,7 @@ def treated_and_over(words: list[str], following: list[str]) -> bool:
         if at < 0:
             continue
         after = words[at:] + (following if following[:1] and following[0] in _JOINED else [])
-        return _GOES_ON_NOW.isdisjoint(after)
+        return _PRESENT_VERBS.isdisjoint(after) and not _speaks_of_now(after)
     return False
 
 
@@ -1072,7 +1058,7 @@ def continues_history(previous: list[str], words: list[str]) -> bool:
     goes on with it when it starts "and I had" and says nothing of now."""
     rest = words[1:] if words[:1] == ["and"] else words
     opens = rest[:2] in _PAST_STORY_OPENERS or rest[:1] == ["had"]
-    return opens and _NOT_PAST.isdisjoint(words) and past_history_beyond_weeks(previous)
+    return opens and not _speaks_of_now(words) and past_history_beyond_weeks(previous)
 
 
 _COMPARED = {"like", "as"}
