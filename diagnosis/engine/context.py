@@ -773,7 +773,10 @@ _NOT_PAST = frozenset({"now", "currently", "again", "today", "tonight", "still"}
 
 def _speaks_of_now(words: list[str]) -> bool:
     """Whether the words say something is going on now; an age given "now" ("when he was 2, he is 6
-    now") only dates the story."""
+    now") only dates the story. Runs for every clause: most have none of the words, so that is
+    checked first."""
+    if _NOT_PAST.isdisjoint(words):
+        return False
     return any(
         word in _NOT_PAST and not (word == "now" and i and words[i - 1][:1].isdigit())
         for i, word in enumerate(words)
