@@ -21,6 +21,7 @@ from .context import (
     continues_story,
     is_habitual,
     is_real_word,
+    read_figures_of_speech,
     speaks_of_self,
     temperature_c,
     tokenise,
@@ -1799,7 +1800,7 @@ class SymptomIndex:
 
     def _resolve_text(self, text: str, result: Resolution) -> None:
         # Typos are corrected first so a misspelt name is still masked ("hay fevor" is hay fever).
-        text = lay_words(normalise(text))
+        text = lay_words(normalise(read_figures_of_speech(text)))
         if "-" in text:
             text = HYPHENATED_RE.sub(
                 lambda m: m.group() if m.group() in self._hyphenated else m.group().replace("-", " "), text

@@ -82,3 +82,13 @@ def test_an_illness_treated_and_over_is_history_unless_the_clause_goes_on_now():
     assert level("had surgery for a hernia and now the lump is hard and I am being sick", **ADULT_M) == (
         "emergency"
     )
+
+
+def test_a_figure_of_speech_about_breathing_reaches_neither_layer():
+    # The symptom resolver reads the same figures of speech as the complaint layer, so a breath
+    # caught for a second does not reach the breathlessness red flag; a real struggle still does.
+    assert level("my son laughs so hard he can not breathe for a moment, has a runny nose", age_years=3) != (
+        "emergency"
+    )
+    assert level("sneezed and could not breathe for a sec, bit of a cold otherwise", **ADULT_M) != "emergency"
+    assert level("my son can not breathe and his lips look grey", age_years=3) == "emergency"

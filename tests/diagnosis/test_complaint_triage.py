@@ -280,9 +280,10 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # dev17 (emergencies and same-day eye cases told beside an everyday complaint) was written
 # 2026-12-07 and measured untuned once (benchmarks/results/triage_dev17_untuned.md): 22 missed,
 # 5 alarmed, 12 self-care, 12/40 same-day cases under-triaged; tuned to 0, 3, 0 and 0/40 (kept:
-# black-green poo on iron, a toddler who "can't breathe for a second" laughing (the symptom resolver
-# still reads it as breathlessness). "Had surgery for X" / "was treated for X" then counts as over
-# unless the clause goes on in the present: dev15 and dev17 controls raised 7 -> 6 and 3 -> 2.
+# black-green poo on iron). "Had surgery for X" / "was treated for X" then counts as over unless the
+# clause goes on in the present: dev15 and dev17 controls raised 7 -> 6 and 3 -> 2. The symptom
+# resolver then read the same figures of speech as the complaint layer (a toddler who "can't
+# breathe for a second" laughing): dev17 2 -> 1.
 # Held-out and fresh are at the sixteenth round's measured run (1, 3, 2 and 9, 0, 3).
 
 
@@ -315,7 +316,7 @@ CEILINGS = {
     "dev14": Ceiling(missed=2, alarmed=2, self_care=1),
     "dev15": Ceiling(missed=0, alarmed=6, self_care=0),
     "dev16": Ceiling(missed=0, alarmed=0, self_care=0),
-    "dev17": Ceiling(missed=0, alarmed=2, self_care=0),
+    "dev17": Ceiling(missed=0, alarmed=1, self_care=0),
 }
 
 
