@@ -64,7 +64,10 @@ controls, and choking with five other emergencies, the categories chosen from wh
 misses, by category name only; measured untuned once), `dev17` (written on 2026-12-07 before the matcher was
 run on it: emergencies in the ten categories where held-out or fresh still miss, and same-day eye and
 toe cases, each told beside an everyday complaint so that it sounds like self-care; measured untuned
-once),
+once), `dev18` (written on 2026-12-07 before the matcher was run on it: the nine emergency categories
+fresh and held-out still miss, eye, shingles and toenail cases, and history, pseudo-negation and
+everyday controls, the decisive fact told indirectly: as a number, a consequence, a request to wait,
+or second-hand; measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -106,7 +109,7 @@ from diagnosis.triage_corpus import CORPUS, case_subject, split_cases  # noqa: E
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2 .. dev7 (2026-12-06), dev8 .. dev17 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
+# dev2 .. dev7 (2026-12-06), dev8 .. dev18 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -129,6 +132,7 @@ SPLITS = {
     "dev15": CORPUS / "dev15",
     "dev16": CORPUS / "dev16",
     "dev17": CORPUS / "dev17",
+    "dev18": CORPUS / "dev18",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -153,6 +157,7 @@ SPLIT_TITLES = {
     "dev15": "dev15 (written 2026-12-07, 15 emergencies in each category where held-out or fresh still miss, tuned on after the first measurement)",
     "dev16": "dev16 (written 2026-12-07, same-day cases, pseudo-negation, past and family history controls, choking, tuned on after the first measurement)",
     "dev17": "dev17 (written 2026-12-07, emergencies and same-day eye cases told beside an everyday complaint, tuned on after the first measurement)",
+    "dev18": "dev18 (written 2026-12-07, the decisive fact told indirectly: a number, a consequence, a request to wait, second-hand, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
 TUNED_SPLITS = tuple(name for name in SPLITS if name not in NEVER_TRAIN)
