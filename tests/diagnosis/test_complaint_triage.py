@@ -284,6 +284,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # clause goes on in the present: dev15 and dev17 controls raised 7 -> 6 and 3 -> 2. The symptom
 # resolver then read the same figures of speech as the complaint layer (a toddler who "can't
 # breathe for a second" laughing): dev17 2 -> 1.
+# dev18 (the decisive fact told indirectly: a number, a consequence, a request to wait, second-hand)
+# was written 2026-12-07 and measured untuned once (benchmarks/results/triage_dev18_untuned.md):
+# 19 missed, 2 alarmed, 10 self-care, 14/36 same-day and GP cases under-triaged.
 # Held-out and fresh are at the sixteenth round's measured run (1, 3, 2 and 9, 0, 3).
 
 
@@ -317,6 +320,7 @@ CEILINGS = {
     "dev15": Ceiling(missed=0, alarmed=6, self_care=0),
     "dev16": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev17": Ceiling(missed=0, alarmed=1, self_care=0),
+    "dev18": Ceiling(missed=19, alarmed=2, self_care=10),
 }
 
 
