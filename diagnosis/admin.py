@@ -107,7 +107,7 @@ class DiscriminatorInline(admin.StackedInline):
         "instruction",
         "all_of",
         ("standalone", "sex", "sex_known", "pregnant"),
-        ("age_below_months", "age_from_months"),
+        ("age_below_months", "age_from_months", "age_from_subject"),
         ("min_temperature_c", "min_duration_days", "min_tablets"),
     ]
 

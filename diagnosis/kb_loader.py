@@ -132,7 +132,7 @@ COMPLAINT_KEYS = {"slug", "name", "body_system", "source", "terms", "level", "in
 DISCRIMINATOR_KEYS = {"slug", "name", "level", "instruction"}
 DISCRIMINATOR_OPTIONAL = {
     "all_of", "standalone", "sex", "sex_known", "pregnant", "age_below_months", "age_from_months",
-    "min_temperature_c", "min_duration_days", "min_tablets",
+    "age_from_subject", "min_temperature_c", "min_duration_days", "min_tablets",
 }  # fmt: skip
 
 
@@ -479,6 +479,7 @@ def _load_complaints(files: KnowledgeBaseFiles) -> None:
                 "pregnant": bool(d.get("pregnant")),
                 "age_below_months": d.get("age_below_months"),
                 "age_from_months": d.get("age_from_months"),
+                "age_from_subject": bool(d.get("age_from_subject")),
                 "min_temperature_c": d.get("min_temperature_c"),
                 "min_duration_days": d.get("min_duration_days"),
                 "min_tablets": d.get("min_tablets"),

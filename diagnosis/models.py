@@ -283,6 +283,13 @@ class ComplaintDiscriminator(models.Model):
     )
     age_below_months = models.FloatField(null=True, blank=True)
     age_from_months = models.FloatField(null=True, blank=True)
+    age_from_subject = models.BooleanField(
+        default=False,
+        help_text=_(
+            "With an age limit: use the age of the person the check is for, not a younger age the words "
+            "give (a mother's own temperature beside her baby's age)."
+        ),
+    )
     min_temperature_c = models.FloatField(null=True, blank=True)
     min_duration_days = models.FloatField(null=True, blank=True)
     min_tablets = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -211,6 +211,7 @@ def _discriminator_dict(d) -> dict:
         "pregnant": d.pregnant,
         "age_below_months": d.age_below_months,
         "age_from_months": d.age_from_months,
+        "age_from_subject": d.age_from_subject,
         "min_temperature_c": d.min_temperature_c,
         "min_duration_days": d.min_duration_days,
         "min_tablets": d.min_tablets,

@@ -82,6 +82,7 @@ class DiscriminatorSpec:
     pregnant: bool = False
     age_below_months: float | None = None
     age_from_months: float | None = None
+    age_from_subject: bool = False  # age limits read the subject's age only, not an age in the words
     min_temperature_c: float | None = None
     min_duration_days: float | None = None
     min_tablets: int | None = None
@@ -167,6 +168,7 @@ def complaint_from_dict(row: dict, concepts: dict[str, list[str]]) -> ComplaintS
                 pregnant=bool(d.get("pregnant")),
                 age_below_months=d.get("age_below_months"),
                 age_from_months=d.get("age_from_months"),
+                age_from_subject=bool(d.get("age_from_subject")),
                 min_temperature_c=d.get("min_temperature_c"),
                 min_duration_days=d.get("min_duration_days"),
                 min_tablets=d.get("min_tablets"),
@@ -1019,6 +1021,8 @@ def _fires(d: DiscriminatorSpec, found: set[str], subject: Subject, months, preg
         return False
     if d.pregnant and not pregnant:
         return False
+    if d.age_from_subject:
+        months = subject.months
     if d.age_below_months is not None and (months is None or months >= d.age_below_months):
         return False
     if d.age_from_months is not None and (months is None or months < d.age_from_months):

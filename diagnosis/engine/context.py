@@ -168,6 +168,26 @@ _COMPOUND_READINGS: tuple[tuple[str, str | None], ...] = (
         r"(straight |right |back |all )?(out|up)\b(?![^.]*\bstill\b)",
         "coughed something up",
     ),
+    # "eyelash stuck in my eye, rinsed it out": out again, unless the sentence says it is still there
+    (
+        r"\bstuck in (my|his|her|their) eye[,.]? (and )?(then )?(i |he |she |we )?(rinsed|washed|flushed|got|pulled|took|"
+        r"fished|blinked) (it|them) (out|away)\b(?![^.]*\bstill\b)",
+        "was in the eye, removed",
+    ),
+    # "went down the wrong way, coughed for 30 secs then fine": over
+    (
+        r"\b(went|gone|goes) down the wrong way[,.]? (and )?(i |he |she |they )?(coughed|spluttered)[^.!?]{0,30}? "
+        r"(then|and now|now) (fine|ok|okay|better|all good|alright)\b",
+        "coughed something up",
+    ),
+    # "ate something dodgy": food poisoning, not a child who swallowed something
+    (r"\b(ate|eaten|had) something (dodgy|dodgey|off|bad|funny|iffy|that disagreed)\b", "food poisoning"),
+    # "weeing and pooing normal": the toilet is normal, not pain on weeing
+    (
+        r"\b(weeing|peeing|wees|pees|wee|pee|waterworks|bladder)( and (pooing|poos|poo|bowels))? (are |is |all )?"
+        r"(normal|normally|fine|ok|okay)\b",
+        "toilet normal",
+    ),
     (r"\bheart attack of a (day|week|morning|shift|meeting|month)\b", "startled"),
     # "tetanus up to date" reassures; it is not a worry about tetanus
     (
@@ -349,7 +369,8 @@ def _answered_of_own(reply: list[str]) -> bool:
 # "nothing broken", "nothing serious", "nothing looks wrong": these deny; "nothing helps" does not.
 NOTHING_DENIES = {
     "looks", "seems", "is", "was", "feels", "broken", "fractured", "cracked", "serious", "major", "bad",
-    "wrong", "abnormal", "unusual", "else", "like",
+    "wrong", "abnormal", "unusual", "else", "like", "numb", "tingly", "odd", "strange", "weird", "different",
+    "funny", "worrying",
 }  # fmt: skip
 NEGATIVE_ANSWERS = {"no", "nope", "nah", "none", "never", "negative", "nil"}
 POSITIVE_ANSWERS = {"yes", "yeah", "yep", "yup", "definitely", "loads"}
@@ -608,6 +629,8 @@ class ClauseContext:
                     "relief",
                     "change",
                     "longer",
+                    "wonder",  # "no wonder my back aches"
+                    "denying",  # "no denying I overdid it"
                 }:
                     continue
                 if word == "nothing" and following not in NOTHING_DENIES:
@@ -840,11 +863,22 @@ def treated_and_over(words: list[str], following: list[str]) -> bool:
     return False
 
 
+_AGE_IN_WEEKS = frozenset({"day", "days", "week", "weeks", "month", "months"})
+
+
 def _told_as_past(words: list[str]) -> bool:
     """Said as the past: "when he was 2", "had depression before", "in 2021 ...", "... years ago"."""
     for i in range(len(words) - 3):
         if words[i] == "when" and words[i + 2] in ("was", "were") and words[i + 3][:1].isdigit():
             return True  # "when he was 2"
+        if (
+            words[i] == "at"
+            and words[i + 1][:1].isdigit()
+            and words[i + 2] in _AGE_IN_WEEKS
+            and words[i + 3] == "old"
+            and not {"was", "were"}.isdisjoint(words[:i])
+        ):
+            return True  # "my baby was in NICU at 3 weeks old with a fever"
     if "had" in words and "before" in words[words.index("had") :]:
         at = words.index("before", words.index("had"))
         if words[at - 1] not in _SHORTLY and _BEFORE_A_TIME_TODAY.isdisjoint(words[at + 1 : at + 2]):
@@ -1448,13 +1482,17 @@ def temperature_c(tokens: list[str]) -> float | None:
         value = _number(token) if token[:1].isdigit() else None
         if value is None:
             continue
-        near = set(tokens[max(0, i - 4) : i + 3])
+        and_a_bit = tokens[i + 1 : i + 4] == ["and", "a", "bit"]  # "38 and a bit on the thermometer"
+        near = set(tokens[max(0, i - 4) : i + (8 if and_a_bit else 3)])
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        value += 0.1 if and_a_bit else 0
         celsius = None
         if 35 <= value <= 43.5 and (near & _TEMPERATURE_WORDS or "." in token):
             celsius = value
         elif 95 <= value <= 110 and (near & _TEMPERATURE_WORDS or after in {"f", "fahrenheit"}):
             celsius = round((value - 32) * 5 / 9, 1)
+        elif 99 <= value <= 108 and "." in token:
+            celsius = round((value - 32) * 5 / 9, 1)  # "101.3 on the forehead scanner": a reading in F
         if celsius is not None and after not in {"weeks", "years", "days", "kg", "mg", "minutes"}:
             best = celsius if best is None else max(best, celsius)
     return best

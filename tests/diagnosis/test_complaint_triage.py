@@ -286,8 +286,11 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # breathe for a second" laughing): dev17 2 -> 1.
 # dev18 (the decisive fact told indirectly: a number, a consequence, a request to wait, second-hand)
 # was written 2026-12-07 and measured untuned once (benchmarks/results/triage_dev18_untuned.md):
-# 19 missed, 2 alarmed, 10 self-care, 14/36 same-day and GP cases under-triaged.
-# Held-out and fresh are at the sixteenth round's measured run (1, 3, 2 and 9, 0, 3).
+# 19 missed, 2 alarmed, 10 self-care, 14/36 same-day and GP cases under-triaged; tuned to 0, 0, 0
+# and 0/36 (twins in test_complaint_families_dev18.py). dev12 and dev15 controls raised 5 -> 4 and
+# 6 -> 5 (a fever "at 6 weeks old" told as the past). Held-out self-care answers 2 -> 1 of 240 and
+# same-day under-triage 2 -> 1 of 39; fresh emergencies 151 -> 152 of 160, self-care 3 -> 2.
+# Held-out and fresh are at the seventeenth round's measured run (1, 3, 1 and 8, 0, 2).
 
 
 class Ceiling(NamedTuple):
@@ -307,20 +310,20 @@ CEILINGS = {
     "dev8": Ceiling(missed=0, alarmed=1, self_care=0),
     "recog1": Ceiling(missed=0, alarmed=0, self_care=0),
     "recog2": Ceiling(missed=0, alarmed=0, self_care=0),
-    "heldout": Ceiling(missed=1, alarmed=3, self_care=2),
-    "fresh": Ceiling(missed=9, alarmed=0, self_care=3),
+    "heldout": Ceiling(missed=1, alarmed=3, self_care=1),
+    "fresh": Ceiling(missed=8, alarmed=0, self_care=2),
     "ctl1": Ceiling(missed=0, alarmed=1, self_care=0),
     "ug1": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev9": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev10": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev11": Ceiling(missed=0, alarmed=5, self_care=0),
-    "dev12": Ceiling(missed=2, alarmed=5, self_care=0),
+    "dev12": Ceiling(missed=2, alarmed=4, self_care=0),
     "dev13": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev14": Ceiling(missed=2, alarmed=2, self_care=1),
-    "dev15": Ceiling(missed=0, alarmed=6, self_care=0),
+    "dev15": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev16": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev17": Ceiling(missed=0, alarmed=1, self_care=0),
-    "dev18": Ceiling(missed=19, alarmed=2, self_care=10),
+    "dev18": Ceiling(missed=0, alarmed=0, self_care=0),
 }
 
 
