@@ -67,7 +67,11 @@ toe cases, each told beside an everyday complaint so that it sounds like self-ca
 once), `dev18` (written on 2026-12-07 before the matcher was run on it: the nine emergency categories
 fresh and held-out still miss, eye, shingles and toenail cases, and history, pseudo-negation and
 everyday controls, the decisive fact told indirectly: as a number, a consequence, a request to wait,
-or second-hand; measured untuned once),
+or second-hand; measured untuned once), `dev19` (written on 2026-12-07 before the matcher was run on
+it: eleven emergency categories, eye, shingles, urine-infection and toenail cases, and history,
+pseudo-negation, family-history and everyday controls, in the voices of people writing English as a
+second language, carers and care staff with clinical shorthand, and older people writing formally;
+measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -109,7 +113,7 @@ from diagnosis.triage_corpus import CORPUS, case_subject, split_cases  # noqa: E
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2 .. dev7 (2026-12-06), dev8 .. dev18 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
+# dev2 .. dev7 (2026-12-06), dev8 .. dev19 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -133,6 +137,7 @@ SPLITS = {
     "dev16": CORPUS / "dev16",
     "dev17": CORPUS / "dev17",
     "dev18": CORPUS / "dev18",
+    "dev19": CORPUS / "dev19",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -158,6 +163,7 @@ SPLIT_TITLES = {
     "dev16": "dev16 (written 2026-12-07, same-day cases, pseudo-negation, past and family history controls, choking, tuned on after the first measurement)",
     "dev17": "dev17 (written 2026-12-07, emergencies and same-day eye cases told beside an everyday complaint, tuned on after the first measurement)",
     "dev18": "dev18 (written 2026-12-07, the decisive fact told indirectly: a number, a consequence, a request to wait, second-hand, tuned on after the first measurement)",
+    "dev19": "dev19 (written 2026-12-07 in the voices of second-language writers, carers with clinical shorthand and older people, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
 TUNED_SPLITS = tuple(name for name in SPLITS if name not in NEVER_TRAIN)
