@@ -290,6 +290,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # and 0/36 (twins in test_complaint_families_dev18.py). dev12 and dev15 controls raised 5 -> 4 and
 # 6 -> 5 (a fever "at 6 weeks old" told as the past). Held-out self-care answers 2 -> 1 of 240 and
 # same-day under-triage 2 -> 1 of 39; fresh emergencies 151 -> 152 of 160, self-care 3 -> 2.
+# dev19 (second-language writers, carers with clinical shorthand, older people) was written
+# 2026-12-07 and measured untuned once (benchmarks/results/triage_dev19_untuned.md): 14 missed,
+# 4 alarmed, 8 self-care, 9/40 same-day and GP cases under-triaged.
 # Held-out and fresh are at the seventeenth round's measured run (1, 3, 1 and 8, 0, 2).
 
 
@@ -324,6 +327,7 @@ CEILINGS = {
     "dev16": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev17": Ceiling(missed=0, alarmed=1, self_care=0),
     "dev18": Ceiling(missed=0, alarmed=0, self_care=0),
+    "dev19": Ceiling(missed=14, alarmed=4, self_care=8),
 }
 
 
