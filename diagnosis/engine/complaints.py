@@ -39,9 +39,11 @@ from .context import (
     duration_days,
     episode_weeks_ago,
     goes_on_about_them,
+    goes_on_in_the_past,
     is_real_word,
     join_compounds,
     one_of_a_pair,
+    opens_with_a_past_time,
     past_history_beyond_weeks,
     pregnancy_and_breastfeeding,
     sentence_answers,
@@ -668,6 +670,7 @@ class ComplaintCatalogue:
                 starts.append(position)
                 position += len(all_clauses[n].tokens)
             reply = [w for m in by_sentence.get(sentence + 1, []) for w in all_clauses[m].tokens]
+            past_lead = len(numbers) > 1 and opens_with_a_past_time(all_clauses[numbers[0]].tokens)
             search = _words_to_search([all_clauses[n] for n in numbers], reply)
             found = _drop_denials_read_as_findings(
                 self.index.find(search, sentence), search, self.index.with_negation
@@ -685,6 +688,8 @@ class ComplaintCatalogue:
                 later = [all_clauses[m].tokens for m in numbers[k + 1 :]]
                 previous = all_clauses[numbers[k - 1]].tokens if k else None
                 context = _clause_context(clause, protected, first_person, later, words, previous)
+                if k and past_lead and goes_on_in_the_past(clause.tokens):
+                    context.history = True  # "long time ago, maybe 10 year, I have the blood vomit"
                 following = all_clauses[n + 1].tokens if n + 1 < len(all_clauses) else []
                 if following[:1] and following[0] in CONTRASTS and not moves_on(following):
                     context.fine_at = (

@@ -180,6 +180,8 @@ _COMPOUND_READINGS: tuple[tuple[str, str | None], ...] = (
         r"(then|and now|now) (fine|ok|okay|better|all good|alright)\b",
         "coughed something up",
     ),
+    # "my back is not so bad today": mild, not a denial of the back pain
+    (r"\bnot (so|too|that) bad\b", "mild"),
     # "ate something dodgy": food poisoning, not a child who swallowed something
     (r"\b(ate|eaten|had) something (dodgy|dodgey|off|bad|funny|iffy|that disagreed)\b", "food poisoning"),
     # "weeing and pooing normal": the toilet is normal, not pain on weeing
@@ -465,7 +467,8 @@ FAMILY_CONDITIONS = {
     "heart", "attack", "attacks", "stroke", "strokes", "cancer", "clot", "clots", "aneurysm", "diabetes",
     "diabetic", "haemorrhage", "hemorrhage", "bleed", "disease", "dvt", "embolism", "cholesterol",
     "epilepsy", "meningitis", "thrombosis", "tumour", "tumor", "dementia", "glaucoma", "asthma",
-    "alzheimers", "alzheimer", "parkinsons", "parkinson", "melanoma", "sepsis", "pressure",
+    "alzheimers", "alzheimer", "parkinsons", "parkinson", "melanoma", "sepsis", "pressure", "ectopic",
+    "miscarriage",
 }  # fmt: skip
 # Words that place an event now, so "my dad had a fit 5 minutes ago" is not family history.
 NOW_MARKERS = {
@@ -956,6 +959,13 @@ def _bereavement_as_time(words: list[str], i: int) -> bool:
     return before in _TIME_WORDS
 
 
+def _at_an_age(words: list[str]) -> bool:
+    """ "at 50", "aged 60": the age at which something happened."""
+    return any(
+        word in ("at", "aged") and nxt[:1].isdigit() for word, nxt in zip(words, words[1:], strict=False)
+    )
+
+
 def _family_history(words: list[str], first_person: bool) -> bool:
     if _contains(words, ("runs", "in")) >= 0 or _contains(words, ("family", "history")) >= 0:
         return True
@@ -973,6 +983,15 @@ def _family_history(words: list[str], first_person: bool) -> bool:
             return True
         if first_person and "had" in following and set(words[i + 1 :]) & FAMILY_CONDITIONS:
             return True
+        if (
+            first_person
+            and following[:1]
+            and following[0] in FAMILY_CONDITIONS
+            and _at_an_age(words[i + 1 :])
+        ):
+            return True  # "my uncle heart attack at 50, I am 42" ("mum's diabetic" describes mum now)
+        if first_person and following[:2] == ["was", "in"] and set(words[i + 1 :]) & FAMILY_CONDITIONS:
+            return True  # "my mum was in ICU with sepsis last month"
     return False
 
 
@@ -1109,6 +1128,33 @@ def continues_story(previous: list[str], words: list[str]) -> bool:
 
 
 _PAST_STORY_OPENERS = (["i", "had"], ["he", "had"], ["she", "had"], ["they", "had"], ["we", "had"])
+
+
+_TIME_ONLY = frozenset({
+    "long", "time", "ago", "year", "years", "month", "months", "back", "many", "some", "a", "few", "maybe",
+    "about", "around", "nearly", "almost", "over", "in", "the", "past", "when", "i", "was", "we", "were",
+    "he", "she", "young", "little", "child", "kid", "before", "previously", "once", "like", "yr", "yrs",
+})  # fmt: skip
+
+
+def opens_with_a_past_time(first: list[str]) -> bool:
+    """ "Long time ago, maybe 10 year, I have the blood vomit from ulcer": a sentence that opens with a
+    short clause naming only a past time is history to its end, as a ConText historical trigger's
+    scope runs to the end of the sentence (see `goes_on_in_the_past`). Only a bare time: "nan had a
+    stroke at 80, I'm 28 and have a stiff neck" opens with a story, not a time."""
+    return (
+        0 < len(first) <= 6
+        and all(word in _TIME_ONLY or word[:1].isdigit() for word in first)
+        and (
+            "ago" in first or "back" in first or "when" in first or "previously" in first or "before" in first
+        )
+    )
+
+
+def goes_on_in_the_past(words: list[str]) -> bool:
+    """A later clause of such a sentence stays in the past unless it opens with a terminator ("but",
+    "now") or speaks of now."""
+    return bool(words) and words[0] not in TERMINATORS and not _speaks_of_now(words)
 
 
 def continues_history(previous: list[str], words: list[str]) -> bool:
@@ -1597,6 +1643,11 @@ def tablets_taken(tokens: list[str]) -> int | None:
         ):
             continue  # "after taking 24 paracetamol" counts; "taking 10 tablets a day" (usual medicines) not
         for j in range(i + 1, min(i + 4, len(tokens) - 1)):
+            value = _number(tokens[j])
+            if value is not None and tokens[j] not in {"a", "an"} and tokens[j + 1] in _TABLET_WORDS:
+                best = int(value) if best is None else max(best, int(value))
+        # "30 paracetamol I took this afternoon": the count before the one who took them
+        for j in range(max(0, i - 4), i - 1):
             value = _number(tokens[j])
             if value is not None and tokens[j] not in {"a", "an"} and tokens[j + 1] in _TABLET_WORDS:
                 best = int(value) if best is None else max(best, int(value))

@@ -19,8 +19,10 @@ from .context import (
     OLDER_RELATIVES,
     ClauseContext,
     continues_story,
+    goes_on_in_the_past,
     is_habitual,
     is_real_word,
+    opens_with_a_past_time,
     read_figures_of_speech,
     speaks_of_self,
     temperature_c,
@@ -1591,6 +1593,23 @@ def _not_current(clause: str, first_person: bool) -> bool:
     return context.family or context.history or context.hypothetical_from is not None
 
 
+def _sentences_opened_in_the_past(clauses: list[str], delimiters: list[str]) -> set[int]:
+    """The clauses of a sentence that opens with a past time ("long time ago, maybe 10 year, I have
+    ..."), as the complaint layer reads them (`context.opens_with_a_past_time`): up to the sentence's
+    end, a "but" or a clause that speaks of now."""
+    out: set[int] = set()
+    lead = False
+    for n, clause in enumerate(clauses):
+        joined = n and delimiters[n - 1].strip() in {",", ";", ",,"}
+        if not joined:
+            lead = opens_with_a_past_time(tokenise(clause or ""))
+        elif lead and goes_on_in_the_past(tokenise(clause or "")):
+            out.add(n)
+        else:
+            lead = False
+    return out
+
+
 def _conditional_questions(clauses: list[str], delimiters: list[str]) -> set[int]:
     """The clauses of a question that starts with "if" ("if I get chest pain on the plane what should
     I do?"): hypothetical, exactly as the complaint layer reads them (`context.clauses`)."""
@@ -1817,9 +1836,13 @@ class SymptomIndex:
         text = FREE_RE.sub(r"no \1", text)
         first_person = speaks_of_self(tokenise(text))
         clauses = CLAUSE_SPLIT.split(text)
-        conditional = _conditional_questions(clauses, [m.group() for m in CLAUSE_SPLIT.finditer(text)])
+        delimiters = [m.group() for m in CLAUSE_SPLIT.finditer(text)]
+        conditional = _conditional_questions(clauses, delimiters)
+        in_the_past = _sentences_opened_in_the_past(clauses, delimiters)
         for n, clause in enumerate(clauses):
             clause = clause or ""
+            if n in in_the_past:
+                continue  # "long time ago, maybe 10 year, I have the blood vomit from ulcer"
             following = " ".join((clauses[n + 1] or "").split()) if n + 1 < len(clauses) else ""
             if said_to_be_over(" ".join(clause.split())) or RESOLVED_NEXT_RE.match(following):
                 clause = "no " + clause  # "the dizziness has gone now", "a fever but it's gone"

@@ -292,7 +292,8 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # same-day under-triage 2 -> 1 of 39; fresh emergencies 151 -> 152 of 160, self-care 3 -> 2.
 # dev19 (second-language writers, carers with clinical shorthand, older people) was written
 # 2026-12-07 and measured untuned once (benchmarks/results/triage_dev19_untuned.md): 14 missed,
-# 4 alarmed, 8 self-care, 9/40 same-day and GP cases under-triaged.
+# 4 alarmed, 8 self-care, 9/40 same-day and GP cases under-triaged; tuned to 0, 0, 0 and 1/40
+# (twins in test_complaint_families_dev19.py). Held-out and fresh unchanged by dev19.
 # Held-out and fresh are at the seventeenth round's measured run (1, 3, 1 and 8, 0, 2).
 
 
@@ -327,7 +328,7 @@ CEILINGS = {
     "dev16": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev17": Ceiling(missed=0, alarmed=1, self_care=0),
     "dev18": Ceiling(missed=0, alarmed=0, self_care=0),
-    "dev19": Ceiling(missed=14, alarmed=4, self_care=8),
+    "dev19": Ceiling(missed=0, alarmed=0, self_care=0),
 }
 
 
