@@ -180,6 +180,8 @@ _COMPOUND_READINGS: tuple[tuple[str, str | None], ...] = (
         r"(then|and now|now) (fine|ok|okay|better|all good|alright)\b",
         "coughed something up",
     ),
+    # dictated: "sigh attica both legs" is sciatica
+    (r"\bsigh attica\b", "sciatica"),
     # "my back is not so bad today": mild, not a denial of the back pain
     (r"\bnot (so|too|that) bad\b", "mild"),
     # "ate something dodgy": food poisoning, not a child who swallowed something
@@ -468,7 +470,7 @@ FAMILY_CONDITIONS = {
     "diabetic", "haemorrhage", "hemorrhage", "bleed", "disease", "dvt", "embolism", "cholesterol",
     "epilepsy", "meningitis", "thrombosis", "tumour", "tumor", "dementia", "glaucoma", "asthma",
     "alzheimers", "alzheimer", "parkinsons", "parkinson", "melanoma", "sepsis", "pressure", "ectopic",
-    "miscarriage",
+    "miscarriage", "shingles", "appendicitis",
 }  # fmt: skip
 # Words that place an event now, so "my dad had a fit 5 minutes ago" is not family history.
 NOW_MARKERS = {
@@ -494,7 +496,7 @@ HISTORY_PHRASES = [
     ("when", "he", "was", "a"), ("when", "she", "was", "a"), ("when", "they", "were"), ("when", "we", "were"),
     ("with", "my", "first"), ("last", "pregnancy"), ("previous", "pregnancy"), ("previous",), ("in", "the", "past"),
     ("grew", "out", "of"), ("all", "clear"), ("fully", "recovered"), ("years", "before"),
-    ("last", "season"), ("been", "treated"),
+    ("last", "season"), ("been", "treated"), ("last", "yr"), ("cleared", "up"),
     # "had chest pain last tuesday" (an episode then); "since last tuesday" is how long it has lasted
     ("last", "monday"), ("last", "tuesday"), ("last", "wednesday"), ("last", "thursday"), ("last", "friday"),
     ("last", "saturday"), ("last", "sunday"), ("last", "summer"), ("last", "winter"), ("last", "spring"),
@@ -872,22 +874,32 @@ _AGE_IN_WEEKS = frozenset({"day", "days", "week", "weeks", "month", "months"})
 def _told_as_past(words: list[str]) -> bool:
     """Said as the past: "when he was 2", "had depression before", "in 2021 ...", "... years ago"."""
     for i in range(len(words) - 3):
-        if words[i] == "when" and words[i + 2] in ("was", "were") and words[i + 3][:1].isdigit():
-            return True  # "when he was 2"
+        if words[i] == "when" and words[i + 2] in ("was", "were") and _number(words[i + 3]) is not None:
+            return True  # "when he was 2", "when he was two"
         if (
             words[i] == "at"
-            and words[i + 1][:1].isdigit()
+            and _number(words[i + 1]) is not None
             and words[i + 2] in _AGE_IN_WEEKS
-            and words[i + 3] == "old"
+            and words[i + 3] in ("old", "with")
             and not {"was", "were"}.isdisjoint(words[:i])
         ):
-            return True  # "my baby was in NICU at 3 weeks old with a fever"
-    if "had" in words and "before" in words[words.index("had") :]:
-        at = words.index("before", words.index("had"))
+            return True  # "my baby was in NICU at 3 weeks old with a fever", "in hospital at six weeks with"
+    had = words.index("had") if "had" in words else -1
+    if had >= 0 and "before" in words[had:] and words[had - 1 : had] != ["never"]:
+        # "never had one before" says this one is the first, not that something is past
+        at = words.index("before", had)
         if words[at - 1] not in _SHORTLY and _BEFORE_A_TIME_TODAY.isdisjoint(words[at + 1 : at + 2]):
             # "I've had depression before"; "2 hours before" and "another before lunch" say when, today
             return True
     for i in range(1, len(words)):
+        if (
+            words[i].isdigit()
+            and len(words[i]) == 4
+            and 1950 <= int(words[i]) <= 2025
+            and words[i - 1]
+            in ("bleed", "attack", "stroke", "op", "operation", "surgery", "overdose", "fit", "seizure")
+        ):
+            return True  # "had stomach ulcer bleed 2015": an event dated by its year alone
         if words[i - 1] in ("in", "back") and words[i].isdigit() and 1900 <= int(words[i]) <= 2100:
             # "In 2021 I overdosed and was treated", "my seizure was in 2019", "had my appendix out in
             # 2015" ("since 2019" goes on)

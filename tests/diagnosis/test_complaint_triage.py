@@ -296,7 +296,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # (twins in test_complaint_families_dev19.py). Held-out and fresh unchanged by dev19.
 # dev20 (typed or dictated on a phone in a hurry) was written 2026-12-07 and measured untuned once
 # (benchmarks/results/triage_dev20_untuned.md): 8 missed, 3 alarmed, 3 self-care, 3/30 same-day
-# cases under-triaged.
+# cases under-triaged; tuned to 0, 1, 0 and 0/30 (twins in test_complaint_families_dev20.py; kept: a
+# dictated run-on with no punctuation in which the symptom resolver reads a past "high temperature"
+# as now, and an everyday febrile-fit story told the same way). Held-out and fresh unchanged by dev20.
 # Held-out and fresh are at the seventeenth round's measured run (1, 3, 1 and 8, 0, 2).
 
 
@@ -332,7 +334,7 @@ CEILINGS = {
     "dev17": Ceiling(missed=0, alarmed=1, self_care=0),
     "dev18": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev19": Ceiling(missed=0, alarmed=0, self_care=0),
-    "dev20": Ceiling(missed=8, alarmed=3, self_care=3),
+    "dev20": Ceiling(missed=0, alarmed=1, self_care=0),
 }
 
 
