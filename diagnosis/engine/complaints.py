@@ -690,6 +690,8 @@ class ComplaintCatalogue:
                 context = _clause_context(clause, protected, first_person, later, words, previous)
                 if k and past_lead and goes_on_in_the_past(clause.tokens):
                     context.history = True  # "long time ago, maybe 10 year, I have the blood vomit"
+                elif later and opens_with_a_past_time(later[0]) and goes_on_in_the_past(clause.tokens):
+                    context.history = True  # "... suicidal thoughts after our second, 4 years back"
                 following = all_clauses[n + 1].tokens if n + 1 < len(all_clauses) else []
                 if following[:1] and following[0] in CONTRASTS and not moves_on(following):
                     context.fine_at = (

@@ -177,7 +177,7 @@ _COMPOUND_READINGS: tuple[tuple[str, str | None], ...] = (
     # "went down the wrong way, coughed for 30 secs then fine": over
     (
         r"\b(went|gone|goes) down the wrong way[,.]? (and )?(i |he |she |they )?(coughed|spluttered)[^.!?]{0,30}? "
-        r"(then|and now|now) (fine|ok|okay|better|all good|alright)\b",
+        r"(then|and now|now)( he is| she is| they are| i am)? (fine|ok|okay|better|all good|alright|chatting|playing)\b",
         "coughed something up",
     ),
     # dictated: "sigh attica both legs" is sciatica
@@ -186,6 +186,19 @@ _COMPOUND_READINGS: tuple[tuple[str, str | None], ...] = (
     (r"\bnot (so|too|that) bad\b", "mild"),
     # "ate something dodgy": food poisoning, not a child who swallowed something
     (r"\b(ate|eaten|had) something (dodgy|dodgey|off|bad|funny|iffy|that disagreed)\b", "food poisoning"),
+    # "swallowed some bathwater the wrong way, coughed for a few seconds and now he's chatting": over
+    (
+        r"\b(swallowed|drank|breathed in) (some |a bit of |a little )?([a-z]+ ){1,3}the wrong way[,.]? (and )?"
+        r"(i |he |she |they )?(coughed|spluttered)[^.!?]{0,40}? (then|and now|now)( he is| she is| they are| i am)? "
+        r"(fine|ok|okay|better|all good|alright|chatting|playing|laughing|eating|back to normal)\b",
+        "coughed something up",
+    ),
+    # "it stopped after 10 minutes of pressure": a cut that stopped, not one that will not stop
+    (
+        r"\b(it |bleeding |the bleeding )?stopped after (\d+|ten|fifteen|twenty|a few) (minutes|mins) of "
+        r"(pressure|pressing)\b",
+        "stopped with pressure",
+    ),
     # "weeing and pooing normal": the toilet is normal, not pain on weeing
     (
         r"\b(weeing|peeing|wees|pees|wee|pee|waterworks|bladder)( and (pooing|poos|poo|bowels))? (are |is |all )?"
@@ -513,6 +526,7 @@ HYPOTHETICAL_PHRASES = [
     ("asking", "ahead"), ("reading", "up"), ("would", "a"), ("what", "temperature", "is", "too"),
     ("who", "do", "they", "call"), ("when", "should", "you"), ("when", "should", "i", "worry"),
     ("what", "should", "i", "do", "if"), ("what", "do", "i", "do", "if"), ("what", "to", "do", "if"),
+    ("do", "if"), ("happen", "if"), ("happens", "if"),
     ("how", "to", "prevent"), ("how", "do", "i", "prevent"), ("how", "can", "i", "avoid"),
     ("what", "are", "the", "symptoms"), ("symptoms", "of", "a"), ("school", "project"), ("for", "a", "poster"),
     # questions about what an illness looks like, not about something happening now
@@ -753,8 +767,8 @@ def _hypothetical_reach(words: list[str]) -> tuple[int | None, int | None, int |
             if phrase[0] in _QUESTION_WORDS and start == at:
                 end = _question_ends(words, at + len(phrase))
             starts.append((at, at + len(phrase)))
-    if _asks_what_a_term_means(words):
-        start, end = 0, None
+    if _asks_what_a_term_means(words) or (words[:1] in (["would"], ["could"]) and "mean" in present):
+        start, end = 0, None  # "would chest pain after running mean a heart attack?" asks, it does not say
     again = None
     if end is not None:
         # a second supposition reaching past the question's object runs to the end of the clause
@@ -869,10 +883,22 @@ def treated_and_over(words: list[str], following: list[str]) -> bool:
 
 
 _AGE_IN_WEEKS = frozenset({"day", "days", "week", "weeks", "month", "months"})
+_DATED_EVENTS = frozenset(
+    {"overdosed", "collapsed", "diagnosed", "hospitalised", "hospitalized", "admitted", "operated"}
+)
 
 
-def _told_as_past(words: list[str]) -> bool:
-    """Said as the past: "when he was 2", "had depression before", "in 2021 ...", "... years ago"."""
+def _dated_by_an_age(words: list[str]) -> bool:
+    """An event dated by an age: "I overdosed at 17", "when he was two", "in NICU at 3 weeks old"."""
+    for i in range(len(words) - 2):
+        if (
+            words[i] in _DATED_EVENTS
+            and words[i + 1] == "at"
+            and words[i + 2].isdigit()
+            and 1 <= int(words[i + 2]) <= 99
+            and not _clock_time(words, i + 2)
+        ):
+            return True  # "I overdosed at 17", "collapsed at 19": an age, not a time of day
     for i in range(len(words) - 3):
         if words[i] == "when" and words[i + 2] in ("was", "were") and _number(words[i + 3]) is not None:
             return True  # "when he was 2", "when he was two"
@@ -884,6 +910,14 @@ def _told_as_past(words: list[str]) -> bool:
             and not {"was", "were"}.isdisjoint(words[:i])
         ):
             return True  # "my baby was in NICU at 3 weeks old with a fever", "in hospital at six weeks with"
+    return False
+
+
+def _told_as_past(words: list[str]) -> bool:
+    """Said as the past: "when he was 2", "had depression before", "in 2021 ...", "... years ago"."""
+    if _dated_by_an_age(words):
+        return True
+
     had = words.index("had") if "had" in words else -1
     if had >= 0 and "before" in words[had:] and words[had - 1 : had] != ["never"]:
         # "never had one before" says this one is the first, not that something is past

@@ -1607,6 +1607,13 @@ def _sentences_opened_in_the_past(clauses: list[str], delimiters: list[str]) -> 
             out.add(n)
         else:
             lead = False
+        dated_after = (
+            n + 1 < len(clauses)
+            and delimiters[n].strip() in {",", ";", ",,"}
+            and opens_with_a_past_time(tokenise(clauses[n + 1] or ""))
+        )
+        if dated_after and goes_on_in_the_past(tokenise(clause or "")):
+            out.add(n)  # "suicidal thoughts after our second, 4 years back"
     return out
 
 

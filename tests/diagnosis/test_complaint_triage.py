@@ -301,7 +301,10 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # as now, and an everyday febrile-fit story told the same way). Held-out and fresh unchanged by dev20.
 # dev21 (the boundary between the past and now, and between denial and presence) was written
 # 2026-12-07 and measured untuned once (benchmarks/results/triage_dev21_untuned.md): 3 missed,
-# 8 alarmed, 2 self-care, 2/30 same-day cases under-triaged.
+# 8 alarmed, 2 self-care, 2/30 same-day cases under-triaged; tuned to 0, 2, 0 and 0/30 (twins in
+# test_complaint_families_dev21.py; kept: "Dad has a nut allergy with anaphylaxis" written by a parent
+# about a baby, where nothing says the writer is not the one with the allergy, and "I get muddled",
+# which the symptom resolver reads as new confusion). Held-out and fresh unchanged by dev21.
 # Held-out and fresh are at the seventeenth round's measured run (1, 3, 1 and 8, 0, 2).
 
 
@@ -338,7 +341,7 @@ CEILINGS = {
     "dev18": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev19": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev20": Ceiling(missed=0, alarmed=1, self_care=0),
-    "dev21": Ceiling(missed=3, alarmed=8, self_care=2),
+    "dev21": Ceiling(missed=0, alarmed=2, self_care=0),
 }
 
 
