@@ -687,11 +687,9 @@ class ComplaintCatalogue:
                 ]
                 later = [all_clauses[m].tokens for m in numbers[k + 1 :]]
                 previous = all_clauses[numbers[k - 1]].tokens if k else None
-                context = _clause_context(clause, protected, first_person, later, words, previous)
-                if k and past_lead and goes_on_in_the_past(clause.tokens):
-                    context.history = True  # "long time ago, maybe 10 year, I have the blood vomit"
-                elif later and opens_with_a_past_time(later[0]) and goes_on_in_the_past(clause.tokens):
-                    context.history = True  # "... suicidal thoughts after our second, 4 years back"
+                context = _clause_context(
+                    clause, protected, first_person, later, words, previous, past_lead=bool(k) and past_lead
+                )
                 following = all_clauses[n + 1].tokens if n + 1 < len(all_clauses) else []
                 if following[:1] and following[0] in CONTRASTS and not moves_on(following):
                     context.fine_at = (
@@ -761,8 +759,11 @@ class ComplaintCatalogue:
         return result
 
 
-def _clause_context(clause, protected, first_person, later, words, previous) -> ClauseContext:
-    """ConText for one clause, with what the clauses before and after it say about its findings."""
+def _clause_context(
+    clause, protected, first_person, later, words, previous, past_lead: bool = False
+) -> ClauseContext:
+    """ConText for one clause, with what the clauses before and after it say about its findings.
+    `past_lead`: an earlier clause of the sentence named only a past time (`opens_with_a_past_time`)."""
     context = ClauseContext.build(clause.tokens, protected, clause.question, first_person, _going_on(later))
     _extend_context(context, clause.tokens, first_person, words)
     if clause.conditional and context.hypothetical_from is None:
@@ -773,6 +774,11 @@ def _clause_context(clause, protected, first_person, later, words, previous) -> 
         context.history = True  # "my appendix burst when I was 9 and I had peritonitis"
     if treated_and_over(clause.tokens, later[0] if later else []):
         context.history = True  # "my sister had surgery for cauda equina"
+    dated = past_lead or bool(later and opens_with_a_past_time(later[0]))
+    if dated and goes_on_in_the_past(clause.tokens):
+        # "long time ago, maybe 10 year, I have the blood vomit"; "... suicidal thoughts after our
+        # second, 4 years back"
+        context.history = True
     return context
 
 

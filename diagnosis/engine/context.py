@@ -1183,6 +1183,9 @@ _TIME_ONLY = frozenset({
 })  # fmt: skip
 
 
+_PAST_TIME_MARKERS = frozenset({"ago", "back", "when", "previously", "before"})
+
+
 def opens_with_a_past_time(first: list[str]) -> bool:
     """ "Long time ago, maybe 10 year, I have the blood vomit from ulcer": a sentence that opens with a
     short clause naming only a past time is history to its end, as a ConText historical trigger's
@@ -1191,9 +1194,7 @@ def opens_with_a_past_time(first: list[str]) -> bool:
     return (
         0 < len(first) <= 6
         and all(word in _TIME_ONLY or word[:1].isdigit() for word in first)
-        and (
-            "ago" in first or "back" in first or "when" in first or "previously" in first or "before" in first
-        )
+        and not _PAST_TIME_MARKERS.isdisjoint(first)
     )
 
 
@@ -1688,12 +1689,8 @@ def tablets_taken(tokens: list[str]) -> int | None:
             token in {"taking", "swallowing"} and tokens[i - 1 : i] in (["after"], ["since"])
         ):
             continue  # "after taking 24 paracetamol" counts; "taking 10 tablets a day" (usual medicines) not
-        for j in range(i + 1, min(i + 4, len(tokens) - 1)):
-            value = _number(tokens[j])
-            if value is not None and tokens[j] not in {"a", "an"} and tokens[j + 1] in _TABLET_WORDS:
-                best = int(value) if best is None else max(best, int(value))
-        # "30 paracetamol I took this afternoon": the count before the one who took them
-        for j in range(max(0, i - 4), i - 1):
+        # the count after the verb, or before it: "30 paracetamol I took this afternoon"
+        for j in (*range(i + 1, min(i + 4, len(tokens) - 1)), *range(max(0, i - 4), i - 1)):
             value = _number(tokens[j])
             if value is not None and tokens[j] not in {"a", "an"} and tokens[j + 1] in _TABLET_WORDS:
                 best = int(value) if best is None else max(best, int(value))

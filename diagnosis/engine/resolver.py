@@ -1598,21 +1598,19 @@ def _sentences_opened_in_the_past(clauses: list[str], delimiters: list[str]) -> 
     ..."), as the complaint layer reads them (`context.opens_with_a_past_time`): up to the sentence's
     end, a "but" or a clause that speaks of now."""
     out: set[int] = set()
+    words = [tokenise(clause or "") for clause in clauses]
+    # whether clause n is joined to the one after it within the sentence
+    joined = [n < len(delimiters) and delimiters[n].strip() in {",", ";", ",,"} for n in range(len(clauses))]
     lead = False
-    for n, clause in enumerate(clauses):
-        joined = n and delimiters[n - 1].strip() in {",", ";", ",,"}
-        if not joined:
-            lead = opens_with_a_past_time(tokenise(clause or ""))
-        elif lead and goes_on_in_the_past(tokenise(clause or "")):
+    for n in range(len(clauses)):
+        if not (n and joined[n - 1]):
+            lead = opens_with_a_past_time(words[n])
+        elif lead and goes_on_in_the_past(words[n]):
             out.add(n)
         else:
             lead = False
-        dated_after = (
-            n + 1 < len(clauses)
-            and delimiters[n].strip() in {",", ";", ",,"}
-            and opens_with_a_past_time(tokenise(clauses[n + 1] or ""))
-        )
-        if dated_after and goes_on_in_the_past(tokenise(clause or "")):
+        dated_after = n + 1 < len(clauses) and joined[n] and opens_with_a_past_time(words[n + 1])
+        if dated_after and goes_on_in_the_past(words[n]):
             out.add(n)  # "suicidal thoughts after our second, 4 years back"
     return out
 
