@@ -1743,14 +1743,21 @@ def pregnancy_and_breastfeeding(tokens: list[str]) -> tuple[bool, bool]:
     """(pregnant, breastfeeding) said in these words ("I'm 30 weeks pregnant", "nursing my baby"),
     unless denied; a hedge ("not sure if pregnant") counts. Read clause by clause with the knowledge
     base's one list of words (vocabulary.yaml, through `profile_words.profile_flags_from_words`), the
-    same reader the medicine filter uses, so triage and the filter never disagree."""
+    same reader the medicine filter uses, so triage and the filter never disagree. A relative's
+    story ("my cousin had an ectopic pregnancy") is family history, not this person's pregnancy, unless
+    the clause also speaks of the writer ("my sister had an ectopic so I'm worried as I'm pregnant");
+    the person's own past pregnancies still count (the cautious reading: she may be pregnant again)."""
     # local import: true cycle, profile_words imports resolver, which imports this module
     from .profile_words import may_say_flags, profile_flags_from_words
 
     if not may_say_flags(tokens):
         return weeks_along(tokens), False  # no clause could say either: nothing to read clause by clause
     pregnant, breastfeeding = profile_flags_from_words(
-        [" ".join(clause.tokens) for clause in clauses(tokens)]
+        [
+            " ".join(clause.tokens)
+            for clause in clauses(tokens)
+            if "i" in clause.tokens or not _family_history(clause.tokens, first_person=True)
+        ]
     )
     return pregnant or weeks_along(tokens), breastfeeding
 

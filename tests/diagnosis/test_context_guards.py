@@ -144,6 +144,24 @@ def test_weeks_along_is_read_only_from_the_writer():
 
 
 @pytest.mark.parametrize(
+    "text, pregnant",
+    [
+        # a relative's pregnancy story is family history, not the writer's pregnancy
+        ("I'm not pregnant, my cousin had an ectopic pregnancy and I have a cold", False),
+        ("my auntie had a miscarriage at 40. I have a sore throat", False),
+        # ... unless the same clause speaks of the writer, or another clause says she is pregnant
+        ("my sister had an ectopic so I'm worried as I'm pregnant and have pain on the left", True),
+        ("my mum had pre-eclampsia, I'm pregnant and my hands are swollen", True),
+        # someone else pregnant now, or the writer's own past pregnancy: kept (the cautious reading)
+        ("my wife is 8 weeks pregnant and bleeding", True),
+        ("I had an ectopic pregnancy 3 years ago, now I have tummy pain", True),
+    ],
+)
+def test_a_relatives_pregnancy_story_is_not_the_writers_pregnancy(text, pregnant):
+    assert pregnancy_and_breastfeeding(tokenise(text))[0] is pregnant
+
+
+@pytest.mark.parametrize(
     "text, expected",
     [
         ("water broke 33 wks, green fluid", "emergency"),
