@@ -77,6 +77,10 @@ everyday controls, typed or dictated on a phone in a hurry, with voice-to-text a
 measured untuned once), `dev21` (written on 2026-12-07 before the matcher was run on it: ten emergency
 categories, same-day cases and past-history, pseudo-negation, family-history, hypothetical and
 everyday controls, each mixing a past event with what is happening now; measured untuned once),
+`dev23` (written on 2026-12-07 before the matcher was run on it: the six emergency categories
+held-out and fresh still miss and ten others, same-day and GP cases, and history, family-history,
+hypothetical and everyday controls, half in young people's texting voice (slang, emoji, loose
+"dead" and "killing me") and half relayed or forwarded by someone else; measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -118,7 +122,7 @@ from diagnosis.triage_corpus import CORPUS, case_subject, split_cases  # noqa: E
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2 .. dev7 (2026-12-06), dev8 .. dev21 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
+# dev2 .. dev7 (2026-12-06), dev8 .. dev23 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -145,6 +149,7 @@ SPLITS = {
     "dev19": CORPUS / "dev19",
     "dev20": CORPUS / "dev20",
     "dev21": CORPUS / "dev21",
+    "dev23": CORPUS / "dev23",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -173,6 +178,7 @@ SPLIT_TITLES = {
     "dev19": "dev19 (written 2026-12-07 in the voices of second-language writers, carers with clinical shorthand and older people, tuned on after the first measurement)",
     "dev20": "dev20 (written 2026-12-07, typed or dictated on a phone in a hurry: voice-to-text and autocorrect errors, tuned on after the first measurement)",
     "dev21": "dev21 (written 2026-12-07, the boundary between the past and now, and between denial and presence, tuned on after the first measurement)",
+    "dev23": "dev23 (written 2026-12-07, young people's texting voice and messages relayed by someone else, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
 TUNED_SPLITS = tuple(name for name in SPLITS if name not in NEVER_TRAIN)
