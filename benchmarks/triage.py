@@ -77,7 +77,10 @@ everyday controls, typed or dictated on a phone in a hurry, with voice-to-text a
 measured untuned once), `dev21` (written on 2026-12-07 before the matcher was run on it: ten emergency
 categories, same-day cases and past-history, pseudo-negation, family-history, hypothetical and
 everyday controls, each mixing a past event with what is happening now; measured untuned once),
-`dev23` (written on 2026-12-07 before the matcher was run on it: the six emergency categories
+`dev22` (written on 2026-12-07 before the matcher was run on it: the six emergency categories
+held-out and fresh still miss and ten others, same-day and GP cases, and negated, history,
+hypothetical and everyday controls, half from people who play it down and apologise, half long
+stories with the deciding fact once in the middle; measured untuned once), `dev23` (written on 2026-12-07 before the matcher was run on it: the six emergency categories
 held-out and fresh still miss and ten others, same-day and GP cases, and history, family-history,
 hypothetical and everyday controls, half in young people's texting voice (slang, emoji, loose
 "dead" and "killing me") and half relayed or forwarded by someone else; measured untuned once),
@@ -149,6 +152,7 @@ SPLITS = {
     "dev19": CORPUS / "dev19",
     "dev20": CORPUS / "dev20",
     "dev21": CORPUS / "dev21",
+    "dev22": CORPUS / "dev22",
     "dev23": CORPUS / "dev23",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
@@ -178,6 +182,7 @@ SPLIT_TITLES = {
     "dev19": "dev19 (written 2026-12-07 in the voices of second-language writers, carers with clinical shorthand and older people, tuned on after the first measurement)",
     "dev20": "dev20 (written 2026-12-07, typed or dictated on a phone in a hurry: voice-to-text and autocorrect errors, tuned on after the first measurement)",
     "dev21": "dev21 (written 2026-12-07, the boundary between the past and now, and between denial and presence, tuned on after the first measurement)",
+    "dev22": "dev22 (written 2026-12-07, people who play it down and long stories with the deciding fact buried, tuned on after the first measurement)",
     "dev23": "dev23 (written 2026-12-07, young people's texting voice and messages relayed by someone else, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
