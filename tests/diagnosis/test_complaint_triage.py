@@ -311,6 +311,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # test_complaint_families_net_retrain.py). Held-out emergencies missed 1 -> 2 (one gained, two lost),
 # fresh 8 -> 4 and fresh self-care 2 -> 0.
 # Held-out and fresh are at the eighteenth round's measured run (2, 3, 1 and 4, 0, 0).
+# dev22 (people who play it down and apologise, and long stories with the deciding fact buried) and
+# dev23 (young people's texting voice, and messages relayed by someone else) were written 2026-12-07
+# and measured untuned once (benchmarks/results/triage_dev22_untuned.md, ..._dev23_untuned.md).
 
 
 class Ceiling(NamedTuple):
@@ -347,6 +350,8 @@ CEILINGS = {
     "dev19": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev20": Ceiling(missed=0, alarmed=1, self_care=0),
     "dev21": Ceiling(missed=0, alarmed=2, self_care=0),
+    "dev22": Ceiling(missed=4, alarmed=10, self_care=4),
+    "dev23": Ceiling(missed=2, alarmed=6, self_care=0),
 }
 
 
