@@ -174,6 +174,13 @@ _COMPOUND_READINGS: tuple[tuple[str, str | None], ...] = (
         r"fished|blinked) (it|them) (out|away)\b(?![^.]*\bstill\b)",
         "was in the eye, removed",
     ),
+    # dev23: "choked on my tea laughing at a meme, fine now just scratchy throat": over, unless the
+    # sentence says something is still wrong or "not fine"
+    (
+        r"\bchok(ed|ing) on (my|a|the|some|his|her|their) [^,.!?]{1,30}[,.]? [^.!?]{0,30}?"
+        r"(?<!not )(fine|ok|okay|alright|all good|better) now\b(?![^.]*\bstill\b)",
+        "coughed something up",
+    ),
     # "went down the wrong way, coughed for 30 secs then fine": over
     (
         r"\b(went|gone|goes) down the wrong way[,.]? (and )?(i |he |she |they )?(coughed|spluttered)[^.!?]{0,30}? "
@@ -516,6 +523,7 @@ HISTORY_PHRASES = [
     ("last", "autumn"), ("last", "christmas"), ("last", "easter"), ("last", "january"), ("last", "february"),
     ("last", "march"), ("last", "april"), ("last", "may"), ("last", "june"), ("last", "july"), ("last", "august"),
     ("last", "september"), ("last", "october"), ("last", "november"), ("last", "december"),
+    ("last", "term"), ("last", "semester"),  # dev23: "had a seizure at school last term"
     ("yrs", "ago"), ("yr", "ago"), ("yrs", "back"),
 ]  # fmt: skip
 HYPOTHETICAL_PHRASES = [
@@ -527,6 +535,9 @@ HYPOTHETICAL_PHRASES = [
     ("who", "do", "they", "call"), ("when", "should", "you"), ("when", "should", "i", "worry"),
     ("what", "should", "i", "do", "if"), ("what", "do", "i", "do", "if"), ("what", "to", "do", "if"),
     ("do", "if"), ("happen", "if"), ("happens", "if"),
+    # dev22/dev23: "how would I even know if...", "what counts as reduced movements?", making a poster
+    ("how", "would", "i", "even", "know"), ("how", "do", "i", "even", "know"), ("what", "counts", "as"),
+    ("making", "a", "poster"),
     ("how", "to", "prevent"), ("how", "do", "i", "prevent"), ("how", "can", "i", "avoid"),
     ("what", "are", "the", "symptoms"), ("symptoms", "of", "a"), ("school", "project"), ("for", "a", "poster"),
     # questions about what an illness looks like, not about something happening now
@@ -1072,6 +1083,8 @@ STORY_PAST = [
     ("last", "time"), ("years", "ago"), ("year", "ago"), ("months", "ago"), ("month", "ago"), ("weeks", "ago"),
     ("week", "ago"), ("once",), ("was", "diagnosed"), ("got", "diagnosed"), ("the", "other", "day"),
     ("was", "admitted"), ("was", "rushed"),
+    # dev23: "neighbour got taken off in an ambulance last night": others are looking after it
+    ("got", "taken"), ("was", "taken"),
 ]  # fmt: skip
 # Words that describe someone now: a story with one of them is not over ("my mum had a fall and
 # cannot get up", "my friend had a seizure and is not waking up").

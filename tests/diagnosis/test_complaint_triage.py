@@ -313,7 +313,11 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # Held-out and fresh are at the eighteenth round's measured run (2, 3, 1 and 4, 0, 0).
 # dev22 (people who play it down and apologise, and long stories with the deciding fact buried) and
 # dev23 (young people's texting voice, and messages relayed by someone else) were written 2026-12-07
-# and measured untuned once (benchmarks/results/triage_dev22_untuned.md, ..._dev23_untuned.md).
+# and measured untuned once (benchmarks/results/triage_dev22_untuned.md, ..._dev23_untuned.md):
+# 4 and 2 missed, 10 and 6 alarmed, 4 and 0 self-care, 3/30 and 2/30 same-day or GP cases
+# under-triaged; tuned to 0 and 0, 9 and 3, 0 and 0, 0/30 and 0/30 (twins in
+# test_complaint_families_dev22_dev23.py). dev12 controls raised 4 -> 3 ("choked on my tea ..., fine
+# now"). Held-out and fresh unchanged by the rules of this round.
 
 
 class Ceiling(NamedTuple):
@@ -340,7 +344,7 @@ CEILINGS = {
     "dev9": Ceiling(missed=0, alarmed=3, self_care=0),
     "dev10": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev11": Ceiling(missed=0, alarmed=5, self_care=0),
-    "dev12": Ceiling(missed=2, alarmed=4, self_care=0),
+    "dev12": Ceiling(missed=2, alarmed=3, self_care=0),
     "dev13": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev14": Ceiling(missed=1, alarmed=2, self_care=0),
     "dev15": Ceiling(missed=0, alarmed=5, self_care=0),
@@ -350,8 +354,8 @@ CEILINGS = {
     "dev19": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev20": Ceiling(missed=0, alarmed=1, self_care=0),
     "dev21": Ceiling(missed=0, alarmed=2, self_care=0),
-    "dev22": Ceiling(missed=4, alarmed=10, self_care=4),
-    "dev23": Ceiling(missed=2, alarmed=6, self_care=0),
+    "dev22": Ceiling(missed=0, alarmed=9, self_care=0),
+    "dev23": Ceiling(missed=0, alarmed=3, self_care=0),
 }
 
 
