@@ -310,14 +310,15 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # reaction and a dev21 eye case only the old net had raised got rules (twins in
 # test_complaint_families_net_retrain.py). Held-out emergencies missed 1 -> 2 (one gained, two lost),
 # fresh 8 -> 4 and fresh self-care 2 -> 0.
-# Held-out and fresh are at the eighteenth round's measured run (2, 3, 1 and 4, 0, 0).
 # dev22 (people who play it down and apologise, and long stories with the deciding fact buried) and
 # dev23 (young people's texting voice, and messages relayed by someone else) were written 2026-12-07
 # and measured untuned once (benchmarks/results/triage_dev22_untuned.md, ..._dev23_untuned.md):
 # 4 and 2 missed, 10 and 6 alarmed, 4 and 0 self-care, 3/30 and 2/30 same-day or GP cases
 # under-triaged; tuned to 0 and 0, 9 and 3, 0 and 0, 0/30 and 0/30 (twins in
 # test_complaint_families_dev22_dev23.py). dev12 controls raised 4 -> 3 ("choked on my tea ..., fine
-# now"). Held-out and fresh unchanged by the rules of this round.
+# now"). Held-out and fresh unchanged by the rules of this round. With dev22 and dev23 in the wording
+# net too: dev23 controls raised 3 -> 2, held-out emergencies missed 2 -> 1 (fresh unchanged).
+# Held-out and fresh are at the eighteenth round's measured run (1, 3, 1 and 4, 0, 0).
 
 
 class Ceiling(NamedTuple):
@@ -337,7 +338,7 @@ CEILINGS = {
     "dev8": Ceiling(missed=0, alarmed=1, self_care=0),
     "recog1": Ceiling(missed=0, alarmed=0, self_care=0),
     "recog2": Ceiling(missed=0, alarmed=0, self_care=0),
-    "heldout": Ceiling(missed=2, alarmed=3, self_care=1),
+    "heldout": Ceiling(missed=1, alarmed=3, self_care=1),
     "fresh": Ceiling(missed=4, alarmed=0, self_care=0),
     "ctl1": Ceiling(missed=0, alarmed=1, self_care=0),
     "ug1": Ceiling(missed=0, alarmed=0, self_care=0),
@@ -355,7 +356,7 @@ CEILINGS = {
     "dev20": Ceiling(missed=0, alarmed=1, self_care=0),
     "dev21": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev22": Ceiling(missed=0, alarmed=9, self_care=0),
-    "dev23": Ceiling(missed=0, alarmed=3, self_care=0),
+    "dev23": Ceiling(missed=0, alarmed=2, self_care=0),
 }
 
 
