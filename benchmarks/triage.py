@@ -84,6 +84,12 @@ stories with the deciding fact once in the middle; measured untuned once), `dev2
 held-out and fresh still miss and ten others, same-day and GP cases, and history, family-history,
 hypothetical and everyday controls, half in young people's texting voice (slang, emoji, loose
 "dead" and "killing me") and half relayed or forwarded by someone else; measured untuned once),
+`dev24` (written on 2026-12-07 before the matcher was run on it: the same mix as dev22, each message
+a practical or admin request (a fit note, a repeat prescription, can I fly or drive) with the
+health facts as background; measured untuned once), `dev25` (written on 2026-12-07 before the
+matcher was run on it: the same mix, in English from outside the UK: American, Canadian,
+Australian and New Zealand, Irish, South African and Caribbean words for the same things;
+measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -125,7 +131,7 @@ from diagnosis.triage_corpus import CORPUS, case_subject, split_cases  # noqa: E
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2 .. dev7 (2026-12-06), dev8 .. dev23 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
+# dev2 .. dev7 (2026-12-06), dev8 .. dev25 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -154,6 +160,8 @@ SPLITS = {
     "dev21": CORPUS / "dev21",
     "dev22": CORPUS / "dev22",
     "dev23": CORPUS / "dev23",
+    "dev24": CORPUS / "dev24",
+    "dev25": CORPUS / "dev25",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -184,6 +192,8 @@ SPLIT_TITLES = {
     "dev21": "dev21 (written 2026-12-07, the boundary between the past and now, and between denial and presence, tuned on after the first measurement)",
     "dev22": "dev22 (written 2026-12-07, people who play it down and long stories with the deciding fact buried, tuned on after the first measurement)",
     "dev23": "dev23 (written 2026-12-07, young people's texting voice and messages relayed by someone else, tuned on after the first measurement)",
+    "dev24": "dev24 (written 2026-12-07, the problem told inside a practical or admin request, tuned on after the first measurement)",
+    "dev25": "dev25 (written 2026-12-07, English from outside the UK and its health-system words, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
 TUNED_SPLITS = tuple(name for name in SPLITS if name not in NEVER_TRAIN)
