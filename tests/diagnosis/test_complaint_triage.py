@@ -319,6 +319,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # now"). Held-out and fresh unchanged by the rules of this round. With dev22 and dev23 in the wording
 # net too: dev23 controls raised 3 -> 2, held-out emergencies missed 2 -> 1 (fresh unchanged).
 # Held-out and fresh are at the eighteenth round's measured run (1, 3, 1 and 4, 0, 0).
+# dev24 (the problem told inside a practical or admin request) and dev25 (English from outside the
+# UK) were written 2026-12-07 and measured untuned once (benchmarks/results/triage_dev24_untuned.md,
+# ..._dev25_untuned.md).
 
 
 class Ceiling(NamedTuple):
@@ -357,6 +360,8 @@ CEILINGS = {
     "dev21": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev22": Ceiling(missed=0, alarmed=9, self_care=0),
     "dev23": Ceiling(missed=0, alarmed=2, self_care=0),
+    "dev24": Ceiling(missed=5, alarmed=9, self_care=2),
+    "dev25": Ceiling(missed=1, alarmed=6, self_care=0),
 }
 
 
