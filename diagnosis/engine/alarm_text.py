@@ -120,7 +120,7 @@ class AlarmTextModel:
             counts = vectoriser.transform([text])
             if not counts.nnz:
                 continue
-            wanted = counts.indices.astype(np.int64) + block * N_FEATURES
+            wanted = counts.indices.astype(np.int32) + np.int32(block * N_FEATURES)
             at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
             seen = self.keys[at] == wanted
             values = (1.0 + np.log(counts.data)) * np.where(seen, self.idf[at], self.unseen_idf[block])
@@ -221,7 +221,8 @@ def load(path: Path = SHIPPED) -> AlarmTextModel | None:
     try:
         with np.load(path, allow_pickle=False) as data:
             model = AlarmTextModel(
-                keys=data["keys"].astype(np.int64),
+                # int32 holds every key (two blocks of 2**18) and keeps each worker's copy small
+                keys=data["keys"].astype(np.int32),
                 idf=data["idf"].astype(np.float64),
                 coef=data["coef"].astype(np.float64),
                 unseen_idf=(float(data["unseen_idf"][0]), float(data["unseen_idf"][1])),
