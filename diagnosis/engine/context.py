@@ -174,6 +174,13 @@ _COMPOUND_READINGS: tuple[tuple[str, str | None], ...] = (
         r"fished|blinked) (it|them) (out|away)\b(?![^.]*\bstill\b)",
         "was in the eye, removed",
     ),
+    # dev24: "choked on a grape at lunch. Two back blows and it came straight out, she's been playing":
+    # over, unless what follows says something is still wrong
+    (
+        r"\bchok(ed|ing) on (a|my|the|some|his|her|their|a bit of|a piece of) [^!?]{1,80}?"
+        r"(came|come|popped|flew|shot) (straight |right |flying |back )?(out|up)\b(?![^.]*\bstill\b)",
+        "coughed something up",
+    ),
     # dev23: "choked on my tea laughing at a meme, fine now just scratchy throat": over, unless the
     # sentence says something is still wrong or "not fine"
     (
@@ -194,10 +201,12 @@ _COMPOUND_READINGS: tuple[tuple[str, str | None], ...] = (
     # "ate something dodgy": food poisoning, not a child who swallowed something
     (r"\b(ate|eaten|had) something (dodgy|dodgey|off|bad|funny|iffy|that disagreed)\b", "food poisoning"),
     # "swallowed some bathwater the wrong way, coughed for a few seconds and now he's chatting": over
+    # (dev24: also "... the wrong way at dinner, coughed hard and it came up, I'm fine now")
     (
-        r"\b(swallowed|drank|breathed in) (some |a bit of |a little )?([a-z]+ ){1,3}the wrong way[,.]? (and )?"
-        r"(i |he |she |they )?(coughed|spluttered)[^.!?]{0,40}? (then|and now|now)( he is| she is| they are| i am)? "
-        r"(fine|ok|okay|better|all good|alright|chatting|playing|laughing|eating|back to normal)\b",
+        r"\b(swallowed|drank|breathed in) (some |a bit of |a little )?([a-z]+ ){1,3}the wrong way( (at|over|during) [a-z]+)?[,.]? (and )?"
+        r"(i |he |she |they )?(coughed|spluttered)[^.!?]{0,40}? ((then|and now|now)( he is| she is| they are| i am)? "
+        r"(fine|ok|okay|better|all good|alright|chatting|playing|laughing|eating|back to normal)|"
+        r"(i am|he is|she is|they are) (fine|ok|okay|better|alright) now)\b",
         "coughed something up",
     ),
     # "it stopped after 10 minutes of pressure": a cut that stopped, not one that will not stop
@@ -524,6 +533,10 @@ HISTORY_PHRASES = [
     ("last", "march"), ("last", "april"), ("last", "may"), ("last", "june"), ("last", "july"), ("last", "august"),
     ("last", "september"), ("last", "october"), ("last", "november"), ("last", "december"),
     ("last", "term"), ("last", "semester"),  # dev23: "had a seizure at school last term"
+    # dev24: "had chest pain back in March"
+    ("back", "in", "january"), ("back", "in", "february"), ("back", "in", "march"), ("back", "in", "april"),
+    ("back", "in", "may"), ("back", "in", "june"), ("back", "in", "july"), ("back", "in", "august"),
+    ("back", "in", "september"), ("back", "in", "october"), ("back", "in", "november"), ("back", "in", "december"),
     ("yrs", "ago"), ("yr", "ago"), ("yrs", "back"),
 ]  # fmt: skip
 HYPOTHETICAL_PHRASES = [
@@ -910,6 +923,13 @@ def _dated_by_an_age(words: list[str]) -> bool:
             and not _clock_time(words, i + 2)
         ):
             return True  # "I overdosed at 17", "collapsed at 19": an age, not a time of day
+        if (
+            words[i + 1] == "aged"
+            and words[i] in _DATED_EVENTS | {"fit", "seizure", "convulsion", "one", "attack"}
+            and _number(words[i + 2]) is not None
+            and "had" in words[:i]
+        ):
+            return True  # dev24: "had one febrile fit aged 2, none since"
     for i in range(len(words) - 3):
         if words[i] == "when" and words[i + 2] in ("was", "were") and _number(words[i + 3]) is not None:
             return True  # "when he was 2", "when he was two"

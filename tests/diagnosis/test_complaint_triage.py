@@ -321,7 +321,10 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # Held-out and fresh are at the eighteenth round's measured run (1, 3, 1 and 4, 0, 0).
 # dev24 (the problem told inside a practical or admin request) and dev25 (English from outside the
 # UK) were written 2026-12-07 and measured untuned once (benchmarks/results/triage_dev24_untuned.md,
-# ..._dev25_untuned.md).
+# ..._dev25_untuned.md): 5 and 1 missed, 9 and 6 alarmed, 2 and 0 self-care, 3/30 and 5/30 same-day or
+# GP cases under-triaged; tuned to 0 and 0, 7 and 5, 0 and 0, 0/30 and 2/30 (twins in
+# test_complaint_families_dev24_dev25.py; kept in dev25: a diabetic foot sore and diarrhoea after
+# travel answered gp, not same day). dev22 controls raised 9 -> 8. Held-out and fresh unchanged.
 
 
 class Ceiling(NamedTuple):
@@ -358,10 +361,10 @@ CEILINGS = {
     "dev19": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev20": Ceiling(missed=0, alarmed=1, self_care=0),
     "dev21": Ceiling(missed=0, alarmed=2, self_care=0),
-    "dev22": Ceiling(missed=0, alarmed=9, self_care=0),
+    "dev22": Ceiling(missed=0, alarmed=8, self_care=0),
     "dev23": Ceiling(missed=0, alarmed=2, self_care=0),
-    "dev24": Ceiling(missed=5, alarmed=9, self_care=2),
-    "dev25": Ceiling(missed=1, alarmed=6, self_care=0),
+    "dev24": Ceiling(missed=0, alarmed=7, self_care=0),
+    "dev25": Ceiling(missed=0, alarmed=5, self_care=0),
 }
 
 
