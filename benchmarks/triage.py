@@ -90,6 +90,10 @@ health facts as background; measured untuned once), `dev25` (written on 2026-12-
 matcher was run on it: the same mix, in English from outside the UK: American, Canadian,
 Australian and New Zealand, Irish, South African and Caribbean words for the same things;
 measured untuned once),
+`dev26` (written on 2026-12-07 before the matcher was run on it: the same mix, each writer leading
+with their own harmless explanation, "just a migraine", "my IBS"; measured untuned once), `dev27`
+(written on 2026-12-07 before the matcher was run on it: the same mix, with readings from home
+devices and counts carrying the deciding fact; measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -131,7 +135,7 @@ from diagnosis.triage_corpus import CORPUS, case_subject, split_cases  # noqa: E
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2 .. dev7 (2026-12-06), dev8 .. dev25 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
+# dev2 .. dev7 (2026-12-06), dev8 .. dev27 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -162,6 +166,8 @@ SPLITS = {
     "dev23": CORPUS / "dev23",
     "dev24": CORPUS / "dev24",
     "dev25": CORPUS / "dev25",
+    "dev26": CORPUS / "dev26",
+    "dev27": CORPUS / "dev27",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -194,6 +200,8 @@ SPLIT_TITLES = {
     "dev23": "dev23 (written 2026-12-07, young people's texting voice and messages relayed by someone else, tuned on after the first measurement)",
     "dev24": "dev24 (written 2026-12-07, the problem told inside a practical or admin request, tuned on after the first measurement)",
     "dev25": "dev25 (written 2026-12-07, English from outside the UK and its health-system words, tuned on after the first measurement)",
+    "dev26": "dev26 (written 2026-12-07, writers who have already decided it is something harmless, tuned on after the first measurement)",
+    "dev27": "dev27 (written 2026-12-07, readings from home devices and counts carry the deciding fact, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
 TUNED_SPLITS = tuple(name for name in SPLITS if name not in NEVER_TRAIN)
