@@ -325,6 +325,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # GP cases under-triaged; tuned to 0 and 0, 7 and 5, 0 and 0, 0/30 and 2/30 (twins in
 # test_complaint_families_dev24_dev25.py; kept in dev25: a diabetic foot sore and diarrhoea after
 # travel answered gp, not same day). dev22 controls raised 9 -> 8. Held-out and fresh unchanged.
+# dev26 (writers who have already decided it is something harmless) and dev27 (readings from home
+# devices and counts) were written 2026-12-07 and measured untuned once
+# (benchmarks/results/triage_dev26_untuned.md, ..._dev27_untuned.md).
 
 
 class Ceiling(NamedTuple):
@@ -365,6 +368,8 @@ CEILINGS = {
     "dev23": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev24": Ceiling(missed=0, alarmed=7, self_care=0),
     "dev25": Ceiling(missed=0, alarmed=5, self_care=0),
+    "dev26": Ceiling(missed=7, alarmed=5, self_care=4),
+    "dev27": Ceiling(missed=3, alarmed=12, self_care=1),
 }
 
 
