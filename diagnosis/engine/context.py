@@ -551,6 +551,8 @@ HYPOTHETICAL_PHRASES = [
     # dev22/dev23: "how would I even know if...", "what counts as reduced movements?", making a poster
     ("how", "would", "i", "even", "know"), ("how", "do", "i", "even", "know"), ("what", "counts", "as"),
     ("making", "a", "poster"),
+    # dev27: "how many paracetamol would be an overdose?" asks about a dose, not about one taken
+    ("would", "be", "an", "overdose"), ("counts", "as", "an", "overdose"),
     ("how", "to", "prevent"), ("how", "do", "i", "prevent"), ("how", "can", "i", "avoid"),
     ("what", "are", "the", "symptoms"), ("symptoms", "of", "a"), ("school", "project"), ("for", "a", "poster"),
     # questions about what an illness looks like, not about something happening now

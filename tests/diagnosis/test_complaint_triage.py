@@ -327,7 +327,11 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # travel answered gp, not same day). dev22 controls raised 9 -> 8. Held-out and fresh unchanged.
 # dev26 (writers who have already decided it is something harmless) and dev27 (readings from home
 # devices and counts) were written 2026-12-07 and measured untuned once
-# (benchmarks/results/triage_dev26_untuned.md, ..._dev27_untuned.md).
+# (benchmarks/results/triage_dev26_untuned.md, ..._dev27_untuned.md): 7 and 3 missed, 5 and 12 alarmed,
+# 4 and 1 self-care, 2/30 and 4/30 same-day or GP cases under-triaged; tuned to 1 and 0, 5 and 11,
+# 0 and 0, 1/30 and 2/30 (twins in test_complaint_families_dev26_dev27.py; kept: "prob the beetroot,
+# except it's actual clots of blood, loads of it", which says nothing of where the blood is, and
+# dev27's controls with old or someone else's readings). Held-out and fresh unchanged.
 
 
 class Ceiling(NamedTuple):
@@ -368,8 +372,8 @@ CEILINGS = {
     "dev23": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev24": Ceiling(missed=0, alarmed=7, self_care=0),
     "dev25": Ceiling(missed=0, alarmed=5, self_care=0),
-    "dev26": Ceiling(missed=7, alarmed=5, self_care=4),
-    "dev27": Ceiling(missed=3, alarmed=12, self_care=1),
+    "dev26": Ceiling(missed=1, alarmed=5, self_care=0),
+    "dev27": Ceiling(missed=0, alarmed=11, self_care=0),
 }
 
 
