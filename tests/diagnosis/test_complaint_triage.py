@@ -318,7 +318,8 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # test_complaint_families_dev22_dev23.py). dev12 controls raised 4 -> 3 ("choked on my tea ..., fine
 # now"). Held-out and fresh unchanged by the rules of this round. With dev22 and dev23 in the wording
 # net too: dev23 controls raised 3 -> 2, held-out emergencies missed 2 -> 1 (fresh unchanged).
-# Held-out and fresh are at the eighteenth round's measured run (1, 3, 1 and 4, 0, 0).
+# With dev24 to dev27 in the wording net too: fresh emergencies missed 4 -> 3.
+# Held-out and fresh are at the eighteenth round's measured run (1, 3, 1 and 3, 0, 0).
 # dev24 (the problem told inside a practical or admin request) and dev25 (English from outside the
 # UK) were written 2026-12-07 and measured untuned once (benchmarks/results/triage_dev24_untuned.md,
 # ..._dev25_untuned.md): 5 and 1 missed, 9 and 6 alarmed, 2 and 0 self-care, 3/30 and 5/30 same-day or
@@ -352,7 +353,7 @@ CEILINGS = {
     "recog1": Ceiling(missed=0, alarmed=0, self_care=0),
     "recog2": Ceiling(missed=0, alarmed=0, self_care=0),
     "heldout": Ceiling(missed=1, alarmed=3, self_care=1),
-    "fresh": Ceiling(missed=4, alarmed=0, self_care=0),
+    "fresh": Ceiling(missed=3, alarmed=0, self_care=0),
     "ctl1": Ceiling(missed=0, alarmed=1, self_care=0),
     "ug1": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev9": Ceiling(missed=0, alarmed=3, self_care=0),
