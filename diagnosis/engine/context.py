@@ -515,6 +515,10 @@ NOW_MARKERS = {
     "hour",
     "hours",
 }
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+)  # fmt: skip
 HISTORY_PHRASES = [
     ("years", "ago"), ("year", "ago"), ("last", "year"), ("as", "a", "child"), ("as", "a", "kid"),
     ("as", "a", "baby"), ("as", "a", "teenager"),
@@ -529,14 +533,9 @@ HISTORY_PHRASES = [
     # "had chest pain last tuesday" (an episode then); "since last tuesday" is how long it has lasted
     ("last", "monday"), ("last", "tuesday"), ("last", "wednesday"), ("last", "thursday"), ("last", "friday"),
     ("last", "saturday"), ("last", "sunday"), ("last", "summer"), ("last", "winter"), ("last", "spring"),
-    ("last", "autumn"), ("last", "christmas"), ("last", "easter"), ("last", "january"), ("last", "february"),
-    ("last", "march"), ("last", "april"), ("last", "may"), ("last", "june"), ("last", "july"), ("last", "august"),
-    ("last", "september"), ("last", "october"), ("last", "november"), ("last", "december"),
+    ("last", "autumn"), ("last", "christmas"), ("last", "easter"), *(("last", month) for month in _MONTHS),
     ("last", "term"), ("last", "semester"),  # dev23: "had a seizure at school last term"
-    # dev24: "had chest pain back in March"
-    ("back", "in", "january"), ("back", "in", "february"), ("back", "in", "march"), ("back", "in", "april"),
-    ("back", "in", "may"), ("back", "in", "june"), ("back", "in", "july"), ("back", "in", "august"),
-    ("back", "in", "september"), ("back", "in", "october"), ("back", "in", "november"), ("back", "in", "december"),
+    *(("back", "in", month) for month in _MONTHS),  # dev24: "had chest pain back in March"
     ("yrs", "ago"), ("yr", "ago"), ("yrs", "back"),
 ]  # fmt: skip
 HYPOTHETICAL_PHRASES = [
@@ -912,6 +911,8 @@ _AGE_IN_WEEKS = frozenset({"day", "days", "week", "weeks", "month", "months"})
 _DATED_EVENTS = frozenset(
     {"overdosed", "collapsed", "diagnosed", "hospitalised", "hospitalized", "admitted", "operated"}
 )
+# "had one febrile fit aged 2": the dated events and the episodes a child's age dates
+_DATED_BY_AGED = _DATED_EVENTS | {"fit", "seizure", "convulsion", "one", "attack"}
 
 
 def _dated_by_an_age(words: list[str]) -> bool:
@@ -927,7 +928,7 @@ def _dated_by_an_age(words: list[str]) -> bool:
             return True  # "I overdosed at 17", "collapsed at 19": an age, not a time of day
         if (
             words[i + 1] == "aged"
-            and words[i] in _DATED_EVENTS | {"fit", "seizure", "convulsion", "one", "attack"}
+            and words[i] in _DATED_BY_AGED
             and _number(words[i + 2]) is not None
             and "had" in words[:i]
         ):
@@ -1787,14 +1788,18 @@ def pregnancy_and_breastfeeding(tokens: list[str]) -> tuple[bool, bool]:
 
     if not may_say_flags(tokens):
         return weeks_along(tokens), False  # no clause could say either: nothing to read clause by clause
-    pregnant, breastfeeding = profile_flags_from_words(
-        [
-            " ".join(clause.tokens)
-            for clause in clauses(tokens)
-            if "i" in clause.tokens or not _family_history(clause.tokens, first_person=True)
-        ]
-    )
+    pregnant, breastfeeding = profile_flags_from_words(clauses_about_the_writer(tokens))
     return pregnant or weeks_along(tokens), breastfeeding
+
+
+def clauses_about_the_writer(tokens: list[str]) -> list[str]:
+    """Each clause as text, less a relative's story that does not also speak of the writer ("my
+    cousin had an ectopic pregnancy"): what the pregnancy and breastfeeding words are read in."""
+    return [
+        " ".join(clause.tokens)
+        for clause in clauses(tokens)
+        if "i" in clause.tokens or not _family_history(clause.tokens, first_person=True)
+    ]
 
 
 _WEEK_WORDS = frozenset({"weeks", "week", "wks", "wk"})

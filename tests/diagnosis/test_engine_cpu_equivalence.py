@@ -241,15 +241,9 @@ def test_snapshot_derived_tables_equal_what_each_check_computed():
 
 # --- a check's words are read clause by clause only when a term could be among them -------------------
 def _plain_pregnancy_and_breastfeeding(tokens):
-    from diagnosis.engine.context import _family_history, clauses, weeks_along
+    from diagnosis.engine.context import clauses_about_the_writer, weeks_along
 
-    pregnant, breastfeeding = profile_words.profile_flags_from_words(
-        [
-            " ".join(c.tokens)
-            for c in clauses(tokens)
-            if "i" in c.tokens or not _family_history(c.tokens, first_person=True)
-        ]
-    )
+    pregnant, breastfeeding = profile_words.profile_flags_from_words(clauses_about_the_writer(tokens))
     return pregnant or weeks_along(tokens), breastfeeding
 
 
