@@ -94,6 +94,12 @@ measured untuned once),
 with their own harmless explanation, "just a migraine", "my IBS"; measured untuned once), `dev27`
 (written on 2026-12-07 before the matcher was run on it: the same mix, with readings from home
 devices and counts carrying the deciding fact; measured untuned once),
+`dev28` (written on 2026-12-07 before the matcher was run on it: the same mix, each written by someone who is not family and not a medic (a teacher, a carer, a coach, a colleague) on the person's behalf; measured untuned once),
+`dev29` (written on 2026-12-07 before the matcher was run on it: the same mix, each written as a timeline or diary with times and days, the deciding fact in any line; measured untuned once),
+`dev30` (written on 2026-12-07 before the matcher was run on it: the same mix, very terse search-box messages, most under ten words; measured untuned once),
+`dev31` (written on 2026-12-07 before the matcher was run on it: the same mix, in UK regional and community English (Scots, Geordie, Scouse, Yorkshire, Welsh, Northern Irish, West Country, Multicultural London English); measured untuned once),
+`dev32` (written on 2026-12-07 before the matcher was run on it: the same mix, figurative language, metaphors and exaggeration carrying the symptom, and the same figures in harmless controls; measured untuned once),
+`dev33` (written on 2026-12-07 before the matcher was run on it: the same mix, each message a question with the symptoms inside it, often comparing with an earlier episode; measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -135,7 +141,7 @@ from diagnosis.triage_corpus import CORPUS, case_subject, split_cases  # noqa: E
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2 .. dev7 (2026-12-06), dev8 .. dev27 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
+# dev2 .. dev7 (2026-12-06), dev8 .. dev33 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -168,6 +174,12 @@ SPLITS = {
     "dev25": CORPUS / "dev25",
     "dev26": CORPUS / "dev26",
     "dev27": CORPUS / "dev27",
+    "dev28": CORPUS / "dev28",
+    "dev29": CORPUS / "dev29",
+    "dev30": CORPUS / "dev30",
+    "dev31": CORPUS / "dev31",
+    "dev32": CORPUS / "dev32",
+    "dev33": CORPUS / "dev33",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -202,6 +214,12 @@ SPLIT_TITLES = {
     "dev25": "dev25 (written 2026-12-07, English from outside the UK and its health-system words, tuned on after the first measurement)",
     "dev26": "dev26 (written 2026-12-07, writers who have already decided it is something harmless, tuned on after the first measurement)",
     "dev27": "dev27 (written 2026-12-07, readings from home devices and counts carry the deciding fact, tuned on after the first measurement)",
+    "dev28": "dev28 (written 2026-12-07, each written by someone who is not family and not a medic (a teacher, a carer, a coach, a colleague) on the person's behalf, tuned on after the first measurement)",
+    "dev29": "dev29 (written 2026-12-07, each written as a timeline or diary with times and days, the deciding fact in any line, tuned on after the first measurement)",
+    "dev30": "dev30 (written 2026-12-07, very terse search-box messages, most under ten words, tuned on after the first measurement)",
+    "dev31": "dev31 (written 2026-12-07, in UK regional and community English (Scots, Geordie, Scouse, Yorkshire, Welsh, Northern Irish, West Country, Multicultural London English), tuned on after the first measurement)",
+    "dev32": "dev32 (written 2026-12-07, figurative language, metaphors and exaggeration carrying the symptom, and the same figures in harmless controls, tuned on after the first measurement)",
+    "dev33": "dev33 (written 2026-12-07, each message a question with the symptoms inside it, often comparing with an earlier episode, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
 TUNED_SPLITS = tuple(name for name in SPLITS if name not in NEVER_TRAIN)
