@@ -333,6 +333,10 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # 0 and 0, 1/30 and 2/30 (twins in test_complaint_families_dev26_dev27.py; kept: "prob the beetroot,
 # except it's actual clots of blood, loads of it", which says nothing of where the blood is, and
 # dev27's controls with old or someone else's readings). Held-out and fresh unchanged.
+# dev28 to dev33 (bystanders, timelines, terse search-box messages, UK regional English, figurative
+# language, questions) were written 2026-12-07 and measured untuned once
+# (benchmarks/results/triage_dev28_untuned.md .. _dev33_untuned.md): the ceilings below are those
+# untuned runs until they are tuned on.
 
 
 class Ceiling(NamedTuple):
@@ -375,6 +379,12 @@ CEILINGS = {
     "dev25": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev26": Ceiling(missed=1, alarmed=5, self_care=0),
     "dev27": Ceiling(missed=0, alarmed=11, self_care=0),
+    "dev28": Ceiling(missed=2, alarmed=4, self_care=0),
+    "dev29": Ceiling(missed=8, alarmed=7, self_care=4),
+    "dev30": Ceiling(missed=3, alarmed=3, self_care=1),
+    "dev31": Ceiling(missed=3, alarmed=4, self_care=1),
+    "dev32": Ceiling(missed=2, alarmed=6, self_care=1),
+    "dev33": Ceiling(missed=2, alarmed=8, self_care=2),
 }
 
 
