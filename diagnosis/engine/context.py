@@ -117,7 +117,15 @@ def normalise_text(text: str) -> str:
             text = pattern.sub(replacement, text)
     if " or " in text:
         text = _CANNOT_X_OR_Y.sub(_both_verbs, text)
+    if ":" in text:
+        text = _CLOCK_WITH_COLON.sub(r"\1.\2", text)
     return text
+
+
+# "had a fit at 2:30", "19:05 can't grip her cup": a time of day is one token ("2.30"), not a number
+# and a sentence end, so "at 2" is not read as an age ("had a fit at 2" years old) and a timeline's
+# line stays one sentence.
+_CLOCK_WITH_COLON = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b")
 
 
 # "can't see or hear properly on one side" says both: "cannot see properly on one side and cannot
@@ -300,6 +308,19 @@ TERMINATORS = {
 
 # "my dad had a stroke and I have a headache": a new subject after "and" starts a new clause.
 _NEW_SUBJECT = [[w] for w in ("i", "my", "me", "he", "she", "they", "we", "his", "her")]
+# "it used to wriggle loads and last night it was just a couple of flutters", "I used to get loads and
+# the last day or so it's been barely anything": a recent time after "and" starts a new clause, so
+# the habit told before it stays in the past and what follows tells of now.
+_RECENT_TIME = (
+    ("last", "night"), ("the", "last", "day"), ("the", "last", "few"), ("the", "last", "couple"),
+    ("the", "past", "day"), ("the", "past", "few"), ("the", "past", "couple"), ("this", "week"),
+    ("these", "days"), ("since", "yesterday"), ("yesterday",),
+)  # fmt: skip
+
+
+def _new_clause_after_and(words: list[str], position: int) -> bool:
+    after = words[position + 1 : position + 4]
+    return after[:1] in _NEW_SUBJECT or any(after[: len(recent)] == list(recent) for recent in _RECENT_TIME)
 
 
 @dataclass
@@ -327,7 +348,7 @@ def clauses(tokens: list[str]) -> list[Clause]:
     for number, (words, end) in enumerate(sentences):
         part: list[str] = []
         for position, word in enumerate(words):
-            new_subject = word == "and" and words[position + 1 : position + 2] in _NEW_SUBJECT
+            new_subject = word == "and" and _new_clause_after_and(words, position)
             if word == "," or word in TERMINATORS or new_subject:
                 if part:
                     out.append(Clause(part, number, end == "?"))
@@ -1160,6 +1181,27 @@ def an_animal_is_the_subject(words: list[str]) -> bool:
     return False
 
 
+# "me grandad's in hospital with a stroke and I've come out in a rash", "my best friend is in ICU after
+# an overdose ... I can't sleep", "colleague went off in an ambulance, he's doing ok": someone else's
+# emergency that hospital or ambulance staff have in hand, in a message whose writer speaks of
+# themselves elsewhere (the writer's own findings are read as usual).
+_IN_CARE = [
+    ("in", "hospital"), ("in", "icu"), ("in", "intensive", "care"), ("in", "resus"), ("rushed", "in"),
+    ("rushed", "to"), ("taken", "to", "hospital"), ("took", "off", "in"), ("taken", "off", "in"),
+    ("went", "off", "in"), ("in", "an", "ambulance"), ("by", "ambulance"), ("ambulance", "came"),
+    ("paramedics", "came"), ("paramedics", "checked"), ("paramedics", "took"), ("blue", "lighted"),
+]  # fmt: skip
+_PEOPLE_IN_CARE = OTHER_PEOPLE | OLDER_RELATIVES | _THEIR_PEOPLE | {"grandson", "granddaughter"}
+
+
+def in_someone_elses_care(words: list[str]) -> bool:
+    """The clause is led by someone else (a relative, a friend) who is in hospital or was taken in."""
+    person = next((i for i, word in enumerate(words[:4]) if word in _PEOPLE_IN_CARE), None)
+    if person is None or not FIRST_PERSON.isdisjoint(words[person + 1 :]):
+        return False  # "my dad took me to hospital": the writer is in the story
+    return any(_contains(words[person + 1 :], phrase) >= 0 for phrase in _IN_CARE)
+
+
 def told_of_someone_else(
     words: list[str], continuation: list[str] | None = None, first_person: bool = False
 ) -> bool:
@@ -1173,6 +1215,8 @@ def told_of_someone_else(
     bare "my friend had a seizure" may be happening now and counts."""
     if an_animal_is_the_subject(words) and _A_PERSON_TOO.isdisjoint(continuation or ()):
         return True  # not when a "he" or "she" goes on: "the dog barked, she collapsed" is about her
+    if first_person and in_someone_elses_care(words):
+        return True
     if not _over(words, continuation) or any(_contains(words, p) >= 0 for p in _LIKE_MINE):
         return False
     for i, word in enumerate(words[:4]):  # the story's subject leads its clause
@@ -1730,7 +1774,29 @@ def tablets_taken(tokens: list[str]) -> int | None:
             value = _number(tokens[j])
             if value is not None and tokens[j] not in {"a", "an"} and tokens[j + 1] in _TABLET_WORDS:
                 best = int(value) if best is None else max(best, int(value))
+    for count in _counts_dated_today(tokens):
+        best = count if best is None else max(best, count)
     return best
+
+
+# "is 20 paracetamol this morning dangerous?": a count of tablets dated to today was taken, with or
+# without a verb.
+_TODAY_AFTER_A_COUNT = (
+    ("this", "morning"), ("this", "afternoon"), ("this", "evening"), ("last", "night"), ("earlier",),
+    ("today",), ("tonight",), ("an", "hour", "ago"), ("just", "now"),
+)  # fmt: skip
+
+
+def _counts_dated_today(tokens: list[str]) -> list[int]:
+    out = []
+    for j in range(len(tokens) - 2):
+        value = _number(tokens[j]) if tokens[j][:1].isdigit() else None
+        if value is None or tokens[j + 1] not in _TABLET_WORDS:
+            continue
+        after = tokens[j + 2 : j + 5]
+        if any(after[: len(when)] == list(when) for when in _TODAY_AFTER_A_COUNT):
+            out.append(int(value))
+    return out
 
 
 # --- the subject -----------------------------------------------------------------------------------

@@ -335,8 +335,11 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # dev27's controls with old or someone else's readings). Held-out and fresh unchanged.
 # dev28 to dev33 (bystanders, timelines, terse search-box messages, UK regional English, figurative
 # language, questions) were written 2026-12-07 and measured untuned once
-# (benchmarks/results/triage_dev28_untuned.md .. _dev33_untuned.md): the ceilings below are those
-# untuned runs until they are tuned on.
+# (benchmarks/results/triage_dev28_untuned.md .. _dev33_untuned.md): 2, 8, 3, 3, 2 and 2 missed, 4, 7,
+# 3, 4, 6 and 8 alarmed, 0, 4, 1, 1, 1 and 2 self-care; tuned to 0 missed and 0 self-care in all six,
+# 4, 6, 2, 2, 4 and 6 alarmed (twins in test_complaint_families_dev28_dev33.py; kept: a faint in the
+# heat that is over, "what do I do if ... a seizure" asked by a bus driver, and someone else's
+# emergency told without a hospital or ambulance word). Held-out and fresh unchanged.
 
 
 class Ceiling(NamedTuple):
@@ -379,12 +382,12 @@ CEILINGS = {
     "dev25": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev26": Ceiling(missed=1, alarmed=5, self_care=0),
     "dev27": Ceiling(missed=0, alarmed=11, self_care=0),
-    "dev28": Ceiling(missed=2, alarmed=4, self_care=0),
-    "dev29": Ceiling(missed=8, alarmed=7, self_care=4),
-    "dev30": Ceiling(missed=3, alarmed=3, self_care=1),
-    "dev31": Ceiling(missed=3, alarmed=4, self_care=1),
-    "dev32": Ceiling(missed=2, alarmed=6, self_care=1),
-    "dev33": Ceiling(missed=2, alarmed=8, self_care=2),
+    "dev28": Ceiling(missed=0, alarmed=4, self_care=0),
+    "dev29": Ceiling(missed=0, alarmed=6, self_care=0),
+    "dev30": Ceiling(missed=0, alarmed=2, self_care=0),
+    "dev31": Ceiling(missed=0, alarmed=2, self_care=0),
+    "dev32": Ceiling(missed=0, alarmed=4, self_care=0),
+    "dev33": Ceiling(missed=0, alarmed=6, self_care=0),
 }
 
 
