@@ -1780,7 +1780,10 @@ def tablets_taken(tokens: list[str]) -> int | None:
 
 
 # "is 20 paracetamol this morning dangerous?": a count of tablets dated to today was taken, with or
-# without a verb.
+# without a verb; not a regimen ("I have to take 12 tablets today for my bowel prep").
+_REGIMEN_BEFORE_A_COUNT = frozenset(
+    {"take", "takes", "taking", "need", "needs", "supposed", "prescribed", "should", "meant", "allowed"}
+)
 _TODAY_AFTER_A_COUNT = (
     ("this", "morning"), ("this", "afternoon"), ("this", "evening"), ("last", "night"), ("earlier",),
     ("today",), ("tonight",), ("an", "hour", "ago"), ("just", "now"),
@@ -1792,6 +1795,8 @@ def _counts_dated_today(tokens: list[str]) -> list[int]:
     for j in range(len(tokens) - 2):
         value = _number(tokens[j]) if tokens[j][:1].isdigit() else None
         if value is None or tokens[j + 1] not in _TABLET_WORDS:
+            continue
+        if not _REGIMEN_BEFORE_A_COUNT.isdisjoint(tokens[max(0, j - 3) : j]):
             continue
         after = tokens[j + 2 : j + 5]
         if any(after[: len(when)] == list(when) for when in _TODAY_AFTER_A_COUNT):

@@ -75,6 +75,7 @@ def test_a_child_eating_an_adults_tablets():
 def test_a_count_of_tablets_dated_today_was_taken():
     assert tablets_taken(tokenise("is 24 paracetamol this morning too many?")) == 24
     assert tablets_taken(tokenise("is 24 paracetamol in a week too many?")) is None
+    assert tablets_taken(tokenise("I am supposed to have 12 tablets today for my bowel prep")) is None
     assert level("is 16 paracetamol last night dangerous? feel sick now", age_years=20) == "emergency"
 
 
