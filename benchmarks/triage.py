@@ -100,6 +100,12 @@ devices and counts carrying the deciding fact; measured untuned once),
 `dev31` (written on 2026-12-07 before the matcher was run on it: the same mix, in UK regional and community English (Scots, Geordie, Scouse, Yorkshire, Welsh, Northern Irish, West Country, Multicultural London English); measured untuned once),
 `dev32` (written on 2026-12-07 before the matcher was run on it: the same mix, figurative language, metaphors and exaggeration carrying the symptom, and the same figures in harmless controls; measured untuned once),
 `dev33` (written on 2026-12-07 before the matcher was run on it: the same mix, each message a question with the symptoms inside it, often comparing with an earlier episode; measured untuned once),
+`dev34` (written on 2026-12-07 before the matcher was run on it: ten emergencies each of testicular torsion, head injury, heavy rectal bleeding, baby movements, choking and fever under 3 months, two each of ten others, and the usual same-day, GP and control cases, code-switching as in UK multilingual households (English mixed with Hinglish, Urdu, Punjabi, Polish, Spanish, Portuguese, Arabic, Somali, Romanian, Bengali, Yoruba, Cantonese), a third of the emergencies told only in the other language; measured untuned once),
+`dev35` (written on 2026-12-07 before the matcher was run on it: the same mix as dev34, embarrassment and euphemism about bodies, the toilet, sex and mental health; measured untuned once),
+`dev36` (written on 2026-12-07 before the matcher was run on it: the same mix as dev34, health and care workers writing about themselves or family in clinical jargon and abbreviations; measured untuned once),
+`dev37` (written on 2026-12-07 before the matcher was run on it: the same mix as dev34, phonetic and dyslexic spelling with no autocorrect; measured untuned once),
+`dev38` (written on 2026-12-07 before the matcher was run on it: the same mix as dev34, follow-ups and updates in a conversation thread, the deciding fact the change since last time; measured untuned once),
+`dev39` (written on 2026-12-07 before the matcher was run on it: the same mix as dev34, symptom dumps, long lists of many symptoms and background with the red flag inside; measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -141,7 +147,7 @@ from diagnosis.triage_corpus import CORPUS, case_subject, split_cases  # noqa: E
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2 .. dev7 (2026-12-06), dev8 .. dev33 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
+# dev2 .. dev7 (2026-12-06), dev8 .. dev39 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -180,6 +186,12 @@ SPLITS = {
     "dev31": CORPUS / "dev31",
     "dev32": CORPUS / "dev32",
     "dev33": CORPUS / "dev33",
+    "dev34": CORPUS / "dev34",
+    "dev35": CORPUS / "dev35",
+    "dev36": CORPUS / "dev36",
+    "dev37": CORPUS / "dev37",
+    "dev38": CORPUS / "dev38",
+    "dev39": CORPUS / "dev39",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -220,6 +232,12 @@ SPLIT_TITLES = {
     "dev31": "dev31 (written 2026-12-07, in UK regional and community English (Scots, Geordie, Scouse, Yorkshire, Welsh, Northern Irish, West Country, Multicultural London English), tuned on after the first measurement)",
     "dev32": "dev32 (written 2026-12-07, figurative language, metaphors and exaggeration carrying the symptom, and the same figures in harmless controls, tuned on after the first measurement)",
     "dev33": "dev33 (written 2026-12-07, each message a question with the symptoms inside it, often comparing with an earlier episode, tuned on after the first measurement)",
+    "dev34": "dev34 (written 2026-12-07, code-switching as in UK multilingual households (English mixed with Hinglish, Urdu, Punjabi, Polish, Spanish, Portuguese, Arabic, Somali, Romanian, Bengali, Yoruba, Cantonese), a third of the emergencies told only in the other language, tuned on after the first measurement)",
+    "dev35": "dev35 (written 2026-12-07, embarrassment and euphemism about bodies, the toilet, sex and mental health, tuned on after the first measurement)",
+    "dev36": "dev36 (written 2026-12-07, health and care workers writing about themselves or family in clinical jargon and abbreviations, tuned on after the first measurement)",
+    "dev37": "dev37 (written 2026-12-07, phonetic and dyslexic spelling with no autocorrect, tuned on after the first measurement)",
+    "dev38": "dev38 (written 2026-12-07, follow-ups and updates in a conversation thread, the deciding fact the change since last time, tuned on after the first measurement)",
+    "dev39": "dev39 (written 2026-12-07, symptom dumps, long lists of many symptoms and background with the red flag inside, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
 TUNED_SPLITS = tuple(name for name in SPLITS if name not in NEVER_TRAIN)
