@@ -344,6 +344,11 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # untuned and tuned on), held-out emergencies stay 1 missed (a testicular-torsion case instead of a
 # baby-movements one) and held-out emergency or urgent cases answered self-care go 1 -> 2: the
 # torsion case the older net had raised falls back to the rules' self-care answer. Fresh unchanged.
+# dev34 to dev39 (code-switching, euphemism, clinical jargon, phonetic spelling, thread updates, symptom
+# dumps; ten emergencies each of torsion, head injury, rectal bleeding, baby movements, choking and fever
+# under 3 months) were written 2026-12-07 and measured untuned once
+# (benchmarks/results/triage_dev34_untuned.md .. _dev39_untuned.md): the ceilings below are those runs
+# until they are tuned on.
 
 
 class Ceiling(NamedTuple):
@@ -392,6 +397,12 @@ CEILINGS = {
     "dev31": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev32": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev33": Ceiling(missed=0, alarmed=6, self_care=0),
+    "dev34": Ceiling(missed=33, alarmed=5, self_care=3),
+    "dev35": Ceiling(missed=2, alarmed=3, self_care=1),
+    "dev36": Ceiling(missed=11, alarmed=9, self_care=2),
+    "dev37": Ceiling(missed=3, alarmed=6, self_care=2),
+    "dev38": Ceiling(missed=1, alarmed=3, self_care=1),
+    "dev39": Ceiling(missed=0, alarmed=6, self_care=0),
 }
 
 
