@@ -119,7 +119,13 @@ def normalise_text(text: str) -> str:
         text = _CANNOT_X_OR_Y.sub(_both_verbs, text)
     if ":" in text:
         text = _CLOCK_WITH_COLON.sub(r"\1.\2", text)
+    if "," in text:
+        text = _TEMPERATURE_WITH_COMMA.sub(r"\1.\2", text)
     return text
+
+
+# "are 38,9": a temperature with a decimal comma, as written across most of Europe.
+_TEMPERATURE_WITH_COMMA = re.compile(r"\b(3[5-9]|4[0-2]),(\d)\b")
 
 
 # "had a fit at 2:30", "19:05 can't grip her cup": a time of day is one token ("2.30"), not a number
@@ -618,7 +624,8 @@ SUPERLATIVES = frozenset(
 # "started 3 weeks ago", "periods stopped 4 months ago": when something still going on began.
 _ONSET_BEFORE_AGO = {"started", "start", "began", "begun", "stopped", "since", "came", "kicked"}
 # "more out of breath than I used to" compares with the past; it is not past history.
-_COMPARISON_BEFORE_USED_TO = {"than", "as", "like", "what"}
+# "than I used to" compares; "I've got used to feeling flutters" means accustomed, not the past.
+_COMPARISON_BEFORE_USED_TO = {"than", "as", "like", "what", "got", "get", "gets", "getting"}
 NEGATION_WINDOW = 6  # tokens after a negation word it reaches, within its clause
 
 
@@ -1772,11 +1779,18 @@ def tablets_taken(tokens: list[str]) -> int | None:
         # the count after the verb, or before it: "30 paracetamol I took this afternoon"
         for j in (*range(i + 1, min(i + 4, len(tokens) - 1)), *range(max(0, i - 4), i - 1)):
             value = _number(tokens[j])
-            if value is not None and tokens[j] not in {"a", "an"} and tokens[j + 1] in _TABLET_WORDS:
+            if value is not None and tokens[j] not in {"a", "an"} and _tablets_follow(tokens, j + 1):
                 best = int(value) if best is None else max(best, int(value))
     for count in _counts_dated_today(tokens):
         best = count if best is None else max(best, count)
     return best
+
+
+def _tablets_follow(tokens: list[str], at: int) -> bool:
+    """A tablet word at `at`, or a strength between ("24 x 500 mg paracetamol")."""
+    if tokens[at] in _TABLET_WORDS:
+        return True
+    return tokens[at] == "x" and any(word in _TABLET_WORDS for word in tokens[at + 1 : at + 4])
 
 
 # "is 20 paracetamol this morning dangerous?": a count of tablets dated to today was taken, with or

@@ -58,6 +58,13 @@ MENTION_VERBS = frozenset(
 )  # fmt: skip
 PERSONS = frozenset({"i", "my", "he", "she", "we", "they", "his", "her", "our", "their", "mine"})
 TURNS_TO_NOW = frozenset({"now", "then", "suddenly", "when", "while", "whilst"})
+# "Nurse, re husband 31: sudden severe testicular pain": the writer's own family ends what a job
+# frames; what follows is about them, not about work. Only a job's frame: "a course where they taught
+# what to do if a baby stops breathing" and "a novel where the grandad has a stroke" stay framed.
+_FAMILY_ENDS_A_FRAME = frozenset(
+    {"husband", "wife", "partner", "son", "daughter", "mum", "mam", "mom", "dad", "baby", "toddler",
+     "boyfriend", "girlfriend", "brother", "sister", "nan", "grandad", "grandma", "granny", "kid", "kids"}
+)  # fmt: skip
 _GOING_ON_VERBS = frozenset({"is", "are", "has", "have", "keeps", "keep", "does", "do", "did"})
 _GOING_ON_NEXT = frozenset({"not", "just", "been", "got", "still", "gone", "stopped", "had", "taken"})
 # Something that happened to someone just now ("a lad collapsed"), unless it is the story's own.
@@ -152,9 +159,10 @@ def _going_on(words: list[str], at: int) -> int | None:
     return at
 
 
-def _end_of_frame(words: list[str], start: int) -> int:
+def _end_of_frame(words: list[str], start: int, job: bool = False) -> int:
+    family_ends = _FAMILY_ENDS_A_FRAME if job else frozenset()
     for at in range(start, len(words)):
-        if words[at] in TURNS_TO_NOW or _a_person_acts(words, at):
+        if words[at] in TURNS_TO_NOW or words[at] in family_ends or _a_person_acts(words, at):
             return at
         going = _going_on(words, at)
         if going is not None:
@@ -165,11 +173,11 @@ def _end_of_frame(words: list[str], start: int) -> int:
 def _framed(segments: list[list[str]], first_sentence: bool) -> list[set[int]]:
     """Per segment of one sentence, the positions a mention covers (carried over its commas)."""
     out: list[set[int]] = [set() for _ in segments]
-    carrying = False
+    carrying = job = False
     for n, words in enumerate(segments):
         at = 0
         if carrying:
-            end = _end_of_frame(words, 0)
+            end = _end_of_frame(words, 0, job)
             out[n].update(range(end))
             carrying = end == len(words)
             at = end
@@ -178,7 +186,8 @@ def _framed(segments: list[list[str]], first_sentence: bool) -> list[set[int]]:
             if not length:
                 at += 1
                 continue
-            end = _end_of_frame(words, at + length)
+            job = words[at] in JOBS
+            end = _end_of_frame(words, at + length, job)
             out[n].update(range(at, end))
             carrying = end == len(words)
             at = max(end, at + 1)
@@ -401,9 +410,16 @@ _FOR_A_LESSON = SETTINGS | {"project", "homework", "essay", "assignment", "prese
 _DENIED_OF_MINE = frozenset({"has", "have", "is", "does", "did", "was"})
 
 
+# dev36: "thunderclap HA - what are the red flags? prepping a teaching session"
+_PREPARING = frozenset({"prepping", "preparing", "planning", "writing"})
+_TEACHING = frozenset({"teaching", "training", "session", "lesson", "lecture", "talk", "course", "tutorial"})
+
+
 def _asked_for_a_lesson(tokens: list[str]) -> bool:
     for i in range(len(tokens) - 1):
         if tokens[i : i + 2] == ["asking", "for"] and not _FOR_A_LESSON.isdisjoint(tokens[i + 2 : i + 6]):
+            return True
+        if tokens[i] in _PREPARING and not _TEACHING.isdisjoint(tokens[i + 1 : i + 4]):
             return True
     return False
 

@@ -347,8 +347,12 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # dev34 to dev39 (code-switching, euphemism, clinical jargon, phonetic spelling, thread updates, symptom
 # dumps; ten emergencies each of torsion, head injury, rectal bleeding, baby movements, choking and fever
 # under 3 months) were written 2026-12-07 and measured untuned once
-# (benchmarks/results/triage_dev34_untuned.md .. _dev39_untuned.md): the ceilings below are those runs
-# until they are tuned on.
+# (benchmarks/results/triage_dev34_untuned.md .. _dev39_untuned.md): 33, 2, 11, 3, 1 and 0 missed, 5, 3,
+# 9, 6, 3 and 6 alarmed, 3, 1, 2, 2, 1 and 0 self-care; tuned to 29, 0, 1, 0, 0 and 0 missed, 0
+# self-care in all six, 5, 3, 8, 6, 3 and 6 alarmed (twins in test_complaint_families_dev34_dev39.py).
+# dev34's 29 are told only in another language: the checker reads English (with a few single words
+# from other languages in the respellings), so they stay missed, answered gp, never self-care.
+# Held-out and fresh unchanged by these rules.
 
 
 class Ceiling(NamedTuple):
@@ -397,11 +401,11 @@ CEILINGS = {
     "dev31": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev32": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev33": Ceiling(missed=0, alarmed=6, self_care=0),
-    "dev34": Ceiling(missed=33, alarmed=5, self_care=3),
-    "dev35": Ceiling(missed=2, alarmed=3, self_care=1),
-    "dev36": Ceiling(missed=11, alarmed=9, self_care=2),
-    "dev37": Ceiling(missed=3, alarmed=6, self_care=2),
-    "dev38": Ceiling(missed=1, alarmed=3, self_care=1),
+    "dev34": Ceiling(missed=29, alarmed=5, self_care=0),
+    "dev35": Ceiling(missed=0, alarmed=3, self_care=0),
+    "dev36": Ceiling(missed=1, alarmed=8, self_care=0),
+    "dev37": Ceiling(missed=0, alarmed=6, self_care=0),
+    "dev38": Ceiling(missed=0, alarmed=3, self_care=0),
     "dev39": Ceiling(missed=0, alarmed=6, self_care=0),
 }
 
