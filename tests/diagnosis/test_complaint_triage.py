@@ -352,7 +352,9 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # self-care in all six, 5, 3, 8, 6, 3 and 6 alarmed (twins in test_complaint_families_dev34_dev39.py).
 # dev34's 29 are told only in another language: the checker reads English (with a few single words
 # from other languages in the respellings), so they stay missed, answered gp, never self-care.
-# Held-out and fresh unchanged by these rules.
+# Held-out and fresh unchanged by these rules. With dev34 to dev39 in the wording net (threshold 0.85 ->
+# 0.80 by the same out-of-set rule): held-out emergencies 111/111 (the torsion case caught) and
+# self-care answers 2 -> 1/240; fresh unchanged; in-sample dev14, dev26 and dev34 gain 1, 1 and 7.
 
 
 class Ceiling(NamedTuple):
@@ -372,7 +374,7 @@ CEILINGS = {
     "dev8": Ceiling(missed=0, alarmed=1, self_care=0),
     "recog1": Ceiling(missed=0, alarmed=0, self_care=0),
     "recog2": Ceiling(missed=0, alarmed=0, self_care=0),
-    "heldout": Ceiling(missed=1, alarmed=3, self_care=2),
+    "heldout": Ceiling(missed=0, alarmed=3, self_care=1),
     "fresh": Ceiling(missed=3, alarmed=0, self_care=0),
     "ctl1": Ceiling(missed=0, alarmed=1, self_care=0),
     "ug1": Ceiling(missed=0, alarmed=0, self_care=0),
@@ -381,7 +383,7 @@ CEILINGS = {
     "dev11": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev12": Ceiling(missed=2, alarmed=3, self_care=0),
     "dev13": Ceiling(missed=0, alarmed=4, self_care=0),
-    "dev14": Ceiling(missed=1, alarmed=2, self_care=0),
+    "dev14": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev15": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev16": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev17": Ceiling(missed=0, alarmed=1, self_care=0),
@@ -393,7 +395,7 @@ CEILINGS = {
     "dev23": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev24": Ceiling(missed=0, alarmed=7, self_care=0),
     "dev25": Ceiling(missed=0, alarmed=5, self_care=0),
-    "dev26": Ceiling(missed=1, alarmed=5, self_care=0),
+    "dev26": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev27": Ceiling(missed=0, alarmed=11, self_care=0),
     "dev28": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev29": Ceiling(missed=0, alarmed=6, self_care=0),
@@ -401,7 +403,7 @@ CEILINGS = {
     "dev31": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev32": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev33": Ceiling(missed=0, alarmed=6, self_care=0),
-    "dev34": Ceiling(missed=29, alarmed=5, self_care=0),
+    "dev34": Ceiling(missed=22, alarmed=5, self_care=0),
     "dev35": Ceiling(missed=0, alarmed=3, self_care=0),
     "dev36": Ceiling(missed=1, alarmed=8, self_care=0),
     "dev37": Ceiling(missed=0, alarmed=6, self_care=0),
