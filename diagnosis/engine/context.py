@@ -326,7 +326,12 @@ _RECENT_TIME = (
 
 def _new_clause_after_and(words: list[str], position: int) -> bool:
     after = words[position + 1 : position + 4]
-    return after[:1] in _NEW_SUBJECT or any(after[: len(recent)] == list(recent) for recent in _RECENT_TIME)
+    return after[:1] in _NEW_SUBJECT or _opens_with_any(after, _RECENT_TIME)
+
+
+def _opens_with_any(words: list[str], phrases) -> bool:
+    """`words` start with one of `phrases` (tuples of words)."""
+    return any(words[: len(phrase)] == list(phrase) for phrase in phrases)
 
 
 @dataclass
@@ -1812,8 +1817,7 @@ def _counts_dated_today(tokens: list[str]) -> list[int]:
             continue
         if not _REGIMEN_BEFORE_A_COUNT.isdisjoint(tokens[max(0, j - 3) : j]):
             continue
-        after = tokens[j + 2 : j + 5]
-        if any(after[: len(when)] == list(when) for when in _TODAY_AFTER_A_COUNT):
+        if _opens_with_any(tokens[j + 2 : j + 5], _TODAY_AFTER_A_COUNT):
             out.append(int(value))
     return out
 
