@@ -106,6 +106,8 @@ devices and counts carrying the deciding fact; measured untuned once),
 `dev37` (written on 2026-12-07 before the matcher was run on it: the same mix as dev34, phonetic and dyslexic spelling with no autocorrect; measured untuned once),
 `dev38` (written on 2026-12-07 before the matcher was run on it: the same mix as dev34, follow-ups and updates in a conversation thread, the deciding fact the change since last time; measured untuned once),
 `dev39` (written on 2026-12-07 before the matcher was run on it: the same mix as dev34, symptom dumps, long lists of many symptoms and background with the red flag inside; measured untuned once),
+`dev40` (written on 2026-12-07 before the matcher was run on it: the same mix as dev34 but twelve emergencies each of head injury, heavy rectal bleeding and fever under 3 months and the rest spread over the other categories, answers to a chatbot's unseen questions, in fragments; measured untuned once),
+`dev42` (written on 2026-12-07 before the matcher was run on it: the same kinds of cases, emergencies weighted to head injury and heavy rectal bleeding in older people, older people and their grown-up children, formal or old-fashioned words, blood thinners and frailty; measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -147,7 +149,7 @@ from diagnosis.triage_corpus import CORPUS, case_subject, split_cases  # noqa: E
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2 .. dev7 (2026-12-06), dev8 .. dev39 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
+# dev2 .. dev7 (2026-12-06), dev8 .. dev42 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -192,6 +194,8 @@ SPLITS = {
     "dev37": CORPUS / "dev37",
     "dev38": CORPUS / "dev38",
     "dev39": CORPUS / "dev39",
+    "dev40": CORPUS / "dev40",
+    "dev42": CORPUS / "dev42",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -238,6 +242,8 @@ SPLIT_TITLES = {
     "dev37": "dev37 (written 2026-12-07, phonetic and dyslexic spelling with no autocorrect, tuned on after the first measurement)",
     "dev38": "dev38 (written 2026-12-07, follow-ups and updates in a conversation thread, the deciding fact the change since last time, tuned on after the first measurement)",
     "dev39": "dev39 (written 2026-12-07, symptom dumps, long lists of many symptoms and background with the red flag inside, tuned on after the first measurement)",
+    "dev40": "dev40 (written 2026-12-07, answers to a chatbot's unseen questions, in fragments, tuned on after the first measurement)",
+    "dev42": "dev42 (written 2026-12-07, older people and their grown-up children, formal or old-fashioned words, blood thinners and frailty, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
 TUNED_SPLITS = tuple(name for name in SPLITS if name not in NEVER_TRAIN)
