@@ -108,6 +108,8 @@ devices and counts carrying the deciding fact; measured untuned once),
 `dev39` (written on 2026-12-07 before the matcher was run on it: the same mix as dev34, symptom dumps, long lists of many symptoms and background with the red flag inside; measured untuned once),
 `dev40` (written on 2026-12-07 before the matcher was run on it: the same mix as dev34 but twelve emergencies each of head injury, heavy rectal bleeding and fever under 3 months and the rest spread over the other categories, answers to a chatbot's unseen questions, in fragments; measured untuned once),
 `dev42` (written on 2026-12-07 before the matcher was run on it: the same kinds of cases, emergencies weighted to head injury and heavy rectal bleeding in older people, older people and their grown-up children, formal or old-fashioned words, blood thinners and frailty; measured untuned once),
+`dev44` (written on 2026-12-07 before the matcher was run on it: the same mix as dev40, written reports and handovers (a school first-aider's slip, a workplace accident form, a care-home handover, a nursery accident report) pasted in; measured untuned once),
+`dev41` (written on 2026-12-07 before the matcher was run on it: eighty emergencies weighted to babies and toddlers (fever under 3 months, dehydration, choking, fits, sepsis, head injury), exhausted parents at night about babies and toddlers, ages in weeks and days, feeds and nappies; measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -149,7 +151,7 @@ from diagnosis.triage_corpus import CORPUS, case_subject, split_cases  # noqa: E
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2 .. dev7 (2026-12-06), dev8 .. dev42 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
+# dev2 .. dev7 (2026-12-06), dev8 .. dev41 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -196,6 +198,8 @@ SPLITS = {
     "dev39": CORPUS / "dev39",
     "dev40": CORPUS / "dev40",
     "dev42": CORPUS / "dev42",
+    "dev44": CORPUS / "dev44",
+    "dev41": CORPUS / "dev41",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -244,6 +248,8 @@ SPLIT_TITLES = {
     "dev39": "dev39 (written 2026-12-07, symptom dumps, long lists of many symptoms and background with the red flag inside, tuned on after the first measurement)",
     "dev40": "dev40 (written 2026-12-07, answers to a chatbot's unseen questions, in fragments, tuned on after the first measurement)",
     "dev42": "dev42 (written 2026-12-07, older people and their grown-up children, formal or old-fashioned words, blood thinners and frailty, tuned on after the first measurement)",
+    "dev44": "dev44 (written 2026-12-07, written reports and handovers (a school first-aider's slip, a workplace accident form, a care-home handover, a nursery accident report) pasted in, tuned on after the first measurement)",
+    "dev41": "dev41 (written 2026-12-07, exhausted parents at night about babies and toddlers, ages in weeks and days, feeds and nappies, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
 TUNED_SPLITS = tuple(name for name in SPLITS if name not in NEVER_TRAIN)
