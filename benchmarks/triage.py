@@ -107,11 +107,11 @@ devices and counts carrying the deciding fact; measured untuned once),
 `dev38` (written on 2026-12-07 before the matcher was run on it: the same mix as dev34, follow-ups and updates in a conversation thread, the deciding fact the change since last time; measured untuned once),
 `dev39` (written on 2026-12-07 before the matcher was run on it: the same mix as dev34, symptom dumps, long lists of many symptoms and background with the red flag inside; measured untuned once),
 `dev40` (written on 2026-12-07 before the matcher was run on it: the same mix as dev34 but twelve emergencies each of head injury, heavy rectal bleeding and fever under 3 months and the rest spread over the other categories, answers to a chatbot's unseen questions, in fragments; measured untuned once),
+`dev41` (written on 2026-12-07 before the matcher was run on it: eighty emergencies weighted to babies and toddlers (fever under 3 months, dehydration, choking, fits, sepsis, head injury), exhausted parents at night about babies and toddlers, ages in weeks and days, feeds and nappies; measured untuned once),
 `dev42` (written on 2026-12-07 before the matcher was run on it: the same kinds of cases, emergencies weighted to head injury and heavy rectal bleeding in older people, older people and their grown-up children, formal or old-fashioned words, blood thinners and frailty; measured untuned once),
+`dev43` (written on 2026-12-07 before the matcher was run on it: the same mix as dev40, machine-translated English, idioms and false friends translated word for word; measured untuned once),
 `dev44` (written on 2026-12-07 before the matcher was run on it: the same mix as dev40, written reports and handovers (a school first-aider's slip, a workplace accident form, a care-home handover, a nursery accident report) pasted in; measured untuned once),
 `dev45` (written on 2026-12-07 before the matcher was run on it: the same mix as dev40, denial checklists, the deciding fact between or after many denials, every form of negation; measured untuned once),
-`dev43` (written on 2026-12-07 before the matcher was run on it: the same mix as dev40, machine-translated English, idioms and false friends translated word for word; measured untuned once),
-`dev41` (written on 2026-12-07 before the matcher was run on it: eighty emergencies weighted to babies and toddlers (fever under 3 months, dehydration, choking, fits, sepsis, head injury), exhausted parents at night about babies and toddlers, ages in weeks and days, feeds and nappies; measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -199,11 +199,11 @@ SPLITS = {
     "dev38": CORPUS / "dev38",
     "dev39": CORPUS / "dev39",
     "dev40": CORPUS / "dev40",
+    "dev41": CORPUS / "dev41",
     "dev42": CORPUS / "dev42",
+    "dev43": CORPUS / "dev43",
     "dev44": CORPUS / "dev44",
     "dev45": CORPUS / "dev45",
-    "dev43": CORPUS / "dev43",
-    "dev41": CORPUS / "dev41",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -251,11 +251,11 @@ SPLIT_TITLES = {
     "dev38": "dev38 (written 2026-12-07, follow-ups and updates in a conversation thread, the deciding fact the change since last time, tuned on after the first measurement)",
     "dev39": "dev39 (written 2026-12-07, symptom dumps, long lists of many symptoms and background with the red flag inside, tuned on after the first measurement)",
     "dev40": "dev40 (written 2026-12-07, answers to a chatbot's unseen questions, in fragments, tuned on after the first measurement)",
+    "dev41": "dev41 (written 2026-12-07, exhausted parents at night about babies and toddlers, ages in weeks and days, feeds and nappies, tuned on after the first measurement)",
     "dev42": "dev42 (written 2026-12-07, older people and their grown-up children, formal or old-fashioned words, blood thinners and frailty, tuned on after the first measurement)",
+    "dev43": "dev43 (written 2026-12-07, machine-translated English, idioms and false friends translated word for word, tuned on after the first measurement)",
     "dev44": "dev44 (written 2026-12-07, written reports and handovers (a school first-aider's slip, a workplace accident form, a care-home handover, a nursery accident report) pasted in, tuned on after the first measurement)",
     "dev45": "dev45 (written 2026-12-07, denial checklists, the deciding fact between or after many denials, every form of negation, tuned on after the first measurement)",
-    "dev43": "dev43 (written 2026-12-07, machine-translated English, idioms and false friends translated word for word, tuned on after the first measurement)",
-    "dev41": "dev41 (written 2026-12-07, exhausted parents at night about babies and toddlers, ages in weeks and days, feeds and nappies, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
 TUNED_SPLITS = tuple(name for name in SPLITS if name not in NEVER_TRAIN)

@@ -356,6 +356,14 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # 0.80 by the same out-of-set rule): held-out emergencies 111/111 (the torsion case caught) and
 # self-care answers 2 -> 1/240; fresh unchanged; in-sample dev14, dev26 and dev34 gain 1, 1 and 7.
 
+# dev40 to dev45 (answers to a chatbot's unseen questions, parents of babies at night, older people and
+# their grown-up children, machine-translated English, written reports and handovers, denial
+# checklists; emergencies weighted to head injury, heavy rectal bleeding and fever under 3 months, the
+# three categories fresh still misses, and controls weighted to negations and family history) were
+# written 2026-12-07 and measured untuned once (benchmarks/results/triage_dev40_untuned.md ..
+# _dev45_untuned.md): 5, 3, 0, 4, 2 and 2 missed, 2, 8, 7, 10, 9 and 14 alarmed, 2, 1, 1, 3, 0 and 1
+# self-care.
+
 
 class Ceiling(NamedTuple):
     missed: int  # emergencies answered below emergency
@@ -409,6 +417,12 @@ CEILINGS = {
     "dev37": Ceiling(missed=0, alarmed=6, self_care=0),
     "dev38": Ceiling(missed=0, alarmed=3, self_care=0),
     "dev39": Ceiling(missed=0, alarmed=6, self_care=0),
+    "dev40": Ceiling(missed=5, alarmed=2, self_care=2),
+    "dev41": Ceiling(missed=3, alarmed=8, self_care=1),
+    "dev42": Ceiling(missed=0, alarmed=7, self_care=1),
+    "dev43": Ceiling(missed=4, alarmed=10, self_care=3),
+    "dev44": Ceiling(missed=2, alarmed=9, self_care=0),
+    "dev45": Ceiling(missed=2, alarmed=14, self_care=1),
 }
 
 
