@@ -768,7 +768,7 @@ def _clause_context(
     _extend_context(context, clause.tokens, first_person, words)
     if clause.conditional and context.hypothetical_from is None:
         context.hypothetical_from = 0
-    if previous is not None and continues_story(previous, clause.tokens):
+    if previous is not None and continues_story(previous, clause.tokens, first_person):
         context.family = True  # "my mum had a stroke and her face drooped"
     elif previous is not None and continues_history(previous, clause.tokens):
         context.history = True  # "my appendix burst when I was 9 and I had peritonitis"

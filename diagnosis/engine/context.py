@@ -112,6 +112,7 @@ _CONTRACTION_STEPS = [
 def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", str(text or ""))[:MAX_INPUT_CHARS].lower()
     text = text.replace("’", "'").replace("‘", "'").replace("`", "'").replace("°", " degrees ")
+    text = denials_said_after(text)
     for pattern, replacement, needles in _CONTRACTION_STEPS:
         if any(needle in text for needle in needles):
             text = pattern.sub(replacement, text)
@@ -121,6 +122,34 @@ def normalise_text(text: str) -> str:
         text = _CLOCK_WITH_COLON.sub(r"\1.\2", text)
     if "," in text:
         text = _TEMPERATURE_WITH_COMMA.sub(r"\1.\2", text)
+    return text
+
+
+# A finding denied after it is named, as in a self-made checklist: "blood in poo - nope", "bleeding
+# from my bottom: none at all", and lines ticked off with a cross mark ("knocked out ✗", "been sick
+# ❌") when two or more lines end with one, read as "no blood in poo", "no knocked out". A letter x
+# is not read as a cross: it is also a kiss ("baby floppy x / won't wake x"), and misreading one
+# would deny an emergency. Never for a sign of life: "is he breathing - no" says he is not.
+_DENIED_AFTER = re.compile(
+    r"(^|[.;!?\n]\s*)([a-z][^.;!?\n:\u2013\u2014]{1,60}?)\s+[-:\u2013\u2014]\s*"
+    r"(?:nope|no|none|nil|nah|negative|never)(?:\s+at\s+all)?\s*(?=[.;!?\n]|$)"
+)
+_CROSSED_OFF = re.compile(r"(?m)^([ \t\-*\u2022]*)([a-z][^\n]{1,60}?)\s*(?:\u2717|\u2718|\u274c)[ \t]*$")
+
+
+def _no_unless_vital(match: re.Match) -> str:
+    if VITAL_SIGNS.intersection(re.findall(r"[a-z]+", match.group(2))):
+        return match.group()
+    return f"{match.group(1)}no {match.group(2)}"
+
+
+def denials_said_after(text: str) -> str:
+    """Lower-case text with each finding denied after it rewritten as denied before it."""
+    if "-" in text or ":" in text or "\u2013" in text or "\u2014" in text:
+        text = _DENIED_AFTER.sub(_no_unless_vital, text)
+    crossed = "\n" in text and ("\u2717" in text or "\u2718" in text or "\u274c" in text)
+    if crossed and len(_CROSSED_OFF.findall(text)) >= 2:
+        text = _CROSSED_OFF.sub(_no_unless_vital, text)
     return text
 
 
@@ -342,6 +371,9 @@ class Clause:
     conditional: bool = False  # the sentence is a question that starts with "if" ("if my waters broke…?")
 
 
+_CLAUSE_MARKS = frozenset({",", "(", ")"})
+
+
 def clauses(tokens: list[str]) -> list[Clause]:
     """Split into clauses at punctuation and terminator words; remember questions and answers."""
     sentences: list[tuple[list[str], str]] = []
@@ -360,10 +392,11 @@ def clauses(tokens: list[str]) -> list[Clause]:
         part: list[str] = []
         for position, word in enumerate(words):
             new_subject = word == "and" and _new_clause_after_and(words, position)
-            if word == "," or word in TERMINATORS or new_subject:
+            # a bracket closes a clause as a comma does: "(12F, no known epilepsy) had a fit"
+            if word in _CLAUSE_MARKS or word in TERMINATORS or new_subject:
                 if part:
                     out.append(Clause(part, number, end == "?"))
-                part = [] if word == "," else [word]
+                part = [] if word in _CLAUSE_MARKS else [word]
             else:
                 part.append(word)
         if part:
@@ -435,7 +468,7 @@ def _answered_of_own(reply: list[str]) -> bool:
 NOTHING_DENIES = {
     "looks", "seems", "is", "was", "feels", "broken", "fractured", "cracked", "serious", "major", "bad",
     "wrong", "abnormal", "unusual", "else", "like", "numb", "tingly", "odd", "strange", "weird", "different",
-    "funny", "worrying",
+    "funny", "worrying", "sudden",
 }  # fmt: skip
 NEGATIVE_ANSWERS = {"no", "nope", "nah", "none", "never", "negative", "nil"}
 POSITIVE_ANSWERS = {"yes", "yeah", "yep", "yup", "definitely", "loads"}
@@ -490,6 +523,7 @@ _VITAL_SIGN_TAIL = frozenset({"at", "all", "now", "still", "normally", "properly
 # --- triggers ----------------------------------------------------------------------------------
 NEGATION_WORDS = {
     "no", "not", "never", "without", "nor", "neither", "none", "denies", "deny", "denied", "nil", "nothing",
+    "zero",  # "zero pain, zero swelling"
 }  # fmt: skip
 # A negation word followed by these denies nothing ("not sure", "no improvement in my cough").
 PSEUDO_NEGATION_NEXT = {
@@ -553,7 +587,7 @@ _MONTHS = (
 )  # fmt: skip
 HISTORY_PHRASES = [
     ("years", "ago"), ("year", "ago"), ("last", "year"), ("as", "a", "child"), ("as", "a", "kid"),
-    ("as", "a", "baby"), ("as", "a", "teenager"),
+    ("as", "a", "baby"), ("as", "a", "teenager"), ("as", "a", "girl"), ("as", "a", "boy"),
     ("history", "of"), ("used", "to"), ("previously",), ("years", "back"), ("long", "time", "ago"),
     ("when", "i", "was", "a"), ("when", "i", "was", "young"), ("when", "i", "was", "little"),
     ("when", "i", "was", "younger"), ("when", "i", "was", "small"),
@@ -1202,6 +1236,7 @@ _IN_CARE = [
     ("rushed", "to"), ("taken", "to", "hospital"), ("took", "off", "in"), ("taken", "off", "in"),
     ("went", "off", "in"), ("in", "an", "ambulance"), ("by", "ambulance"), ("ambulance", "came"),
     ("paramedics", "came"), ("paramedics", "checked"), ("paramedics", "took"), ("blue", "lighted"),
+    ("was", "admitted"), ("been", "admitted"), ("is", "admitted"),
 ]  # fmt: skip
 _PEOPLE_IN_CARE = OTHER_PEOPLE | OLDER_RELATIVES | _THEIR_PEOPLE | {"grandson", "granddaughter"}
 
@@ -1209,9 +1244,16 @@ _PEOPLE_IN_CARE = OTHER_PEOPLE | OLDER_RELATIVES | _THEIR_PEOPLE | {"grandson", 
 def in_someone_elses_care(words: list[str]) -> bool:
     """The clause is led by someone else (a relative, a friend) who is in hospital or was taken in."""
     person = next((i for i, word in enumerate(words[:4]) if word in _PEOPLE_IN_CARE), None)
-    if person is None or not FIRST_PERSON.isdisjoint(words[person + 1 :]):
-        return False  # "my dad took me to hospital": the writer is in the story
-    return any(_contains(words[person + 1 :], phrase) >= 0 for phrase in _IN_CARE)
+    if person is None:
+        return False
+    after = words[person + 1 :]
+    for phrase in _IN_CARE:
+        at = _contains(after, phrase)
+        # "my dad took me to hospital": the writer is in the story; "my cousin was rushed in last
+        # week and it's made me anxious" is about the writer only after it
+        if at >= 0 and FIRST_PERSON.isdisjoint(after[: at + len(phrase)]):
+            return True
+    return False
 
 
 def told_of_someone_else(
@@ -1227,8 +1269,8 @@ def told_of_someone_else(
     bare "my friend had a seizure" may be happening now and counts."""
     if an_animal_is_the_subject(words) and _A_PERSON_TOO.isdisjoint(continuation or ()):
         return True  # not when a "he" or "she" goes on: "the dog barked, she collapsed" is about her
-    if first_person and in_someone_elses_care(words):
-        return True
+    if first_person and in_someone_elses_care(words + (continuation or [])):
+        return True  # "my friend had a heart attack yesterday, she's stable in hospital"
     if not _over(words, continuation) or any(_contains(words, p) >= 0 for p in _LIKE_MINE):
         return False
     for i, word in enumerate(words[:4]):  # the story's subject leads its clause
@@ -1253,16 +1295,36 @@ def told_of_someone_else(
     return False
 
 
+# A relative's story is finished when it is dated or ended by a death: "my dad had a stroke last year
+# and his face dropped", "mum had a heart attack at 52 - crushing pain into her jaw, grey and sweaty"
+# (mentions.py cuts what follows the dash). Words that still say now end it ("is", "has", "now").
+STILL_TRUE = PRESENT_TENSE - {"going", "getting", "being", "having"}  # "pain going into her jaw"
+
+
+def a_finished_family_story(words: list[str], first_person: bool) -> bool:
+    return _family_history(words, first_person) and bool(
+        _told_as_past(words)
+        or _at_an_age(words)
+        or FAMILY_DEATH_VERBS & set(words)
+        or any(_contains(words, p) >= 0 for p in HISTORY_PHRASES)
+    )
+
+
 def goes_on_about_them(words: list[str]) -> bool:
     """The clause starts with "he", "she", "her"... (after "and"): it goes on about the same person."""
     start = words[1:] if words[:1] == ["and"] else words
     return bool(start[:1]) and start[0] in _PRONOUNS
 
 
-def continues_story(previous: list[str], words: list[str]) -> bool:
+def continues_story(previous: list[str], words: list[str], first_person: bool = False) -> bool:
     """ "my mum had a stroke and her face drooped": the clause after a story about someone else
-    goes on with it when it starts with "he"/"her"... and says nothing of now."""
-    return goes_on_about_them(words) and _over(words, None) and told_of_someone_else(previous, words)
+    goes on with it when it starts with "he"/"her"... and says nothing of now. A relative's story
+    that is finished ("my dad had a stroke last year and his face dropped") is history to its end."""
+    if not goes_on_about_them(words) or not _over(words, None):
+        return False
+    return told_of_someone_else(previous, words) or (
+        NOW_MARKERS.isdisjoint(words) and a_finished_family_story(previous, first_person)
+    )
 
 
 _PAST_STORY_OPENERS = (["i", "had"], ["he", "had"], ["she", "had"], ["they", "had"], ["we", "had"])
@@ -1766,11 +1828,18 @@ def _duration_at(tokens: list[str], i: int) -> float | None:
     before = tokens[i - 1] if i > 0 else ""
     if after == "ago" and set(tokens[max(0, i - 3) : i]) & _ONSET_BEFORE_AGO:
         return value * _DURATION_UNITS[unit]  # "my cough started 4 weeks ago": it has lasted 4 weeks
-    if after in _NOT_DURATION_AFTER or before in _NOT_DURATION_BEFORE:
+    if after in _NOT_DURATION_AFTER or (before in _NOT_DURATION_BEFORE and not _that_is_so_long(tokens, i)):
         return None  # an age, a pregnancy or a time point, not how long it has lasted
     if unit in ("week", "weeks", "wk", "wks") and 12 <= value <= 42 and before not in _DURATION_LEAD_INS:
         return None  # "33 weeks, pain in my stomach": weeks of pregnancy
     return value * _DURATION_UNITS[unit]
+
+
+def _that_is_so_long(tokens: list[str], i: int) -> bool:
+    """ "so that's 5 days now", "it's 3 weeks today": the time something has gone on, not an age."""
+    return tokens[i - 2 : i] in (["that", "is"], ["it", "is"], ["this", "is"]) and tokens[i + 2 : i + 3] != [
+        "old"
+    ]
 
 
 def tablets_taken(tokens: list[str]) -> int | None:
@@ -1806,6 +1875,8 @@ _REGIMEN_BEFORE_A_COUNT = frozenset(
 _TODAY_AFTER_A_COUNT = (
     ("this", "morning"), ("this", "afternoon"), ("this", "evening"), ("last", "night"), ("earlier",),
     ("today",), ("tonight",), ("an", "hour", "ago"), ("just", "now"),
+    # dev45: a staggered overdose, "about 20 tablets since yesterday morning"
+    ("since", "yesterday"), ("since", "this"), ("since", "last", "night"), ("in", "the", "last", "day"),
 )  # fmt: skip
 
 
@@ -1855,7 +1926,12 @@ def age_months_from_text(tokens: list[str]) -> float | None:
             return round(value * _AGE_UNIT_MONTHS[unit], 2)
         if unit in _BABY_AGE_UNITS and before in _BABY_WORDS and after not in {"pregnant", "ago"}:
             return round(value * _AGE_UNIT_MONTHS[unit], 2)  # "my baby 2 months, fever 38.6"
-        if unit in _AGE_UNIT_MONTHS and before in {"is", "aged", "age", "turned"} and after != "pregnant":
+        if (
+            unit in _AGE_UNIT_MONTHS
+            and before in {"is", "aged", "age", "turned"}
+            and after != "pregnant"
+            and not _that_is_so_long(tokens, i)
+        ):
             if unit in ("week", "weeks", "wk") and value > 16:
                 continue  # "my wife is 35 weeks": a pregnancy, not a baby's age
             return round(value * _AGE_UNIT_MONTHS[unit], 2)  # "baby is 9 months"

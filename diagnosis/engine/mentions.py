@@ -14,7 +14,17 @@ from __future__ import annotations
 import functools
 import re
 
-from .context import PETS, normalise_text, searches_a_way_to_die
+from .context import (
+    FIRST_PERSON,
+    NOW_MARKERS,
+    PETS,
+    STILL_TRUE,
+    a_finished_family_story,
+    normalise_text,
+    searches_a_way_to_die,
+    tokenise,
+    told_of_someone_else,
+)
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[-.'][a-z0-9]+)*|[^\sa-z0-9]")
 _SENTENCE_END = frozenset({".", "!", "?", ";", "\n"})
@@ -480,6 +490,37 @@ def _about_the_pet(words: list[str]) -> set[int]:
     return set()
 
 
+_SPELLS_OUT = frozenset({"-", ":", "–", "—"})
+
+
+def _relatives_signs(tokens: list[str]) -> set[int]:
+    """What someone else's finished story spells out after a dash or colon, to the end of its
+    sentence: "mum had a heart attack at 52 - crushing chest pain into her jaw, grey and sweaty", "my
+    brother had meningitis as a baby: purple rash that didn't fade, stiff neck", "saw a man collapse
+    at the station last week - he wasn't breathing". Not when it speaks of the writer or of now ("dad
+    had a stroke in 2019 - now his face has dropped again")."""
+    out: set[int] = set()
+    start = 0
+    for at, token in enumerate(tokens):
+        if token in _SENTENCE_END:
+            start = at + 1
+        elif token in _SPELLS_OUT and at > start:
+            end = next((e for e in range(at + 1, len(tokens)) if tokens[e] in _SENTENCE_END), len(tokens))
+            story, told = tokenise(" ".join(tokens[start:at])), tokenise(" ".join(tokens[at + 1 : end]))
+            if (
+                told
+                and (
+                    a_finished_family_story(story, first_person=True)
+                    or told_of_someone_else(story, None, True)
+                )
+                and FIRST_PERSON.isdisjoint(told)
+                and NOW_MARKERS.isdisjoint(told)
+                and STILL_TRUE.isdisjoint(told)
+            ):
+                out.update(range(at + 1, end))
+    return out
+
+
 # One check reads its text three times (symptom resolver, complaint layer, wording net), each
 # through this cut: the cache makes it one computation per check, and the three readers cannot
 # disagree about what was cut. Small: a check's text is seldom seen again after its request.
@@ -495,11 +536,13 @@ def without_mentions(text: str) -> str:
     done = _over_and_done(tokens)
     sentences = _sentences(tokens)
     asked_only = _questions_not_about_now(sentences, tokens)
+    relatives = _relatives_signs(tokens) if _SPELLS_OUT.intersection(tokens) else set()
     pet = _pet_at_the_vet(tokens)
     for number, sentence in enumerate(sentences):
         covered = _framed(sentence, number == 0)
         for n, words in enumerate(sentence):
             drop = covered[n] | _feared(words) | _services(words) | _near_misses(words, done, tokens)
+            drop |= {i for i in range(len(words)) if position + i in relatives}
             if number in asked_only:
                 drop |= set(range(len(words)))
             if pet:

@@ -17,8 +17,10 @@ from rapidfuzz.distance import OSA
 
 from .context import (
     OLDER_RELATIVES,
+    PRESENT_TENSE,
     ClauseContext,
     continues_story,
+    denials_said_after,
     goes_on_in_the_past,
     is_habitual,
     is_real_word,
@@ -1651,10 +1653,28 @@ def _current_part(clause: str, first_person: bool) -> tuple[str, str]:
     for end in range(1, len(words) + 1):
         if _not_current(" ".join(words[:end]), first_person):
             joins = [i for i in range(end - 1) if words[i] in _JOINERS]
-            if not joins:
+            if not joins or _one_past_episode(words[: joins[-1]], " ".join(words[:end]), first_person):
                 return "", ""
             return " ".join(words[: joins[-1]]), " ".join(words[joins[-1] + 1 :])
     return clause, ""
+
+
+_PAST_VERBS = frozenset(
+    {"bled", "had", "was", "were", "went", "got", "took", "threw", "came", "felt", "fell"}
+)
+
+
+def _one_past_episode(before: list[str], dated: str, first_person: bool) -> bool:
+    """ "bled from an ulcer and vomited blood in 2019": a date at the end of a clause told in the past
+    dates all of it, not only the words after the last "and". "chest pain and had shingles years ago"
+    keeps its chest pain: no verb before the "and" says it was past."""
+    tokens = tokenise(" ".join(before))
+    if PRESENT_TENSE.intersection(tokens) or not any(
+        t in _PAST_VERBS or (t.endswith("ed") and len(t) > 4) for t in tokens
+    ):
+        return False
+    context = ClauseContext.build(tokenise(dated), [], question=False, first_person=first_person)
+    return context.history and not context.family and context.hypothetical_from is None
 
 
 # Word forms read as one, so "my eyes are itching" finds "itchy eyes" and "ankles have swelled"
@@ -1824,7 +1844,7 @@ class SymptomIndex:
 
     def _resolve_text(self, text: str, result: Resolution) -> None:
         # Typos are corrected first so a misspelt name is still masked ("hay fevor" is hay fever).
-        text = lay_words(normalise(read_figures_of_speech(text)))
+        text = lay_words(normalise(denials_said_after(read_figures_of_speech(text).lower())))
         if "-" in text:
             text = HYPHENATED_RE.sub(
                 lambda m: m.group() if m.group() in self._hyphenated else m.group().replace("-", " "), text
@@ -1844,8 +1864,10 @@ class SymptomIndex:
         delimiters = [m.group() for m in CLAUSE_SPLIT.finditer(text)]
         conditional = _conditional_questions(clauses, delimiters)
         in_the_past = _sentences_opened_in_the_past(clauses, delimiters)
+        story: list[str] | None = None  # the clause that opened someone else's story still being told
         for n, clause in enumerate(clauses):
             clause = clause or ""
+            went_on = False
             if n in in_the_past:
                 continue  # "long time ago, maybe 10 year, I have the blood vomit from ulcer"
             following = " ".join((clauses[n + 1] or "").split()) if n + 1 < len(clauses) else ""
@@ -1855,8 +1877,14 @@ class SymptomIndex:
                 clause = ""  # "if I get chest pain on the plane, what should I do?": not happening
             elif withdrawn(tokenise(clause), tokenise(following)):
                 clause = ""  # "thought I saw blood in my sick" + "but it was the beetroot"
-            elif n and continues_story(tokenise(clauses[n - 1] or ""), tokenise(clause)):
-                clause = ""  # "my mum had a stroke" + "and her face drooped": still her story
+            elif n and continues_story(
+                story or tokenise(clauses[n - 1] or ""), tokenise(clause), first_person
+            ):
+                # "my mum had a stroke at 72" + "her face dropped" + "she couldn't speak": still her story
+                story = story or tokenise(clauses[n - 1] or "")
+                clause, went_on = "", True
+            if not went_on:
+                story = None
             if self.phrases.get(" ".join(clause.split())):
                 pass  # a symptom's own name ("previous blood transfusion", "family history of ...")
             elif _not_current(clause, first_person):

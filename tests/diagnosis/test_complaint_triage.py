@@ -362,7 +362,13 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # three categories fresh still misses, and controls weighted to negations and family history) were
 # written 2026-12-07 and measured untuned once (benchmarks/results/triage_dev40_untuned.md ..
 # _dev45_untuned.md): 5, 3, 0, 4, 2 and 2 missed, 2, 8, 7, 10, 9 and 14 alarmed, 2, 1, 1, 3, 0 and 1
-# self-care.
+# self-care; tuned to 5, 1, 0, 1, 0 and 0 missed, 2, 8, 5, 10, 6 and 5 alarmed, 2, 0, 0, 0, 0 and 0
+# self-care (twins in test_complaint_families_dev40_dev45.py). dev40's five are answers to questions
+# the set does not show ("this filled the pan, twice", "yes still going ... gone through 2 pads"):
+# without the question no rule can tell what they answer. The new readers (a relative's finished
+# story spelt out after a dash, denials said after the finding, a story told over several clauses, a
+# relative admitted to hospital) also lowered dev13, dev23, dev24, dev25, dev26 and dev35 by one
+# alarmed control each. Held-out and fresh unchanged.
 
 
 class Ceiling(NamedTuple):
@@ -390,7 +396,7 @@ CEILINGS = {
     "dev10": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev11": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev12": Ceiling(missed=2, alarmed=3, self_care=0),
-    "dev13": Ceiling(missed=0, alarmed=4, self_care=0),
+    "dev13": Ceiling(missed=0, alarmed=3, self_care=0),
     "dev14": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev15": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev16": Ceiling(missed=0, alarmed=0, self_care=0),
@@ -400,10 +406,10 @@ CEILINGS = {
     "dev20": Ceiling(missed=0, alarmed=1, self_care=0),
     "dev21": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev22": Ceiling(missed=0, alarmed=8, self_care=0),
-    "dev23": Ceiling(missed=0, alarmed=2, self_care=0),
-    "dev24": Ceiling(missed=0, alarmed=7, self_care=0),
-    "dev25": Ceiling(missed=0, alarmed=5, self_care=0),
-    "dev26": Ceiling(missed=0, alarmed=5, self_care=0),
+    "dev23": Ceiling(missed=0, alarmed=1, self_care=0),
+    "dev24": Ceiling(missed=0, alarmed=6, self_care=0),
+    "dev25": Ceiling(missed=0, alarmed=4, self_care=0),
+    "dev26": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev27": Ceiling(missed=0, alarmed=11, self_care=0),
     "dev28": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev29": Ceiling(missed=0, alarmed=6, self_care=0),
@@ -412,17 +418,17 @@ CEILINGS = {
     "dev32": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev33": Ceiling(missed=0, alarmed=6, self_care=0),
     "dev34": Ceiling(missed=22, alarmed=5, self_care=0),
-    "dev35": Ceiling(missed=0, alarmed=3, self_care=0),
+    "dev35": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev36": Ceiling(missed=1, alarmed=8, self_care=0),
     "dev37": Ceiling(missed=0, alarmed=6, self_care=0),
     "dev38": Ceiling(missed=0, alarmed=3, self_care=0),
     "dev39": Ceiling(missed=0, alarmed=6, self_care=0),
     "dev40": Ceiling(missed=5, alarmed=2, self_care=2),
-    "dev41": Ceiling(missed=3, alarmed=8, self_care=1),
-    "dev42": Ceiling(missed=0, alarmed=7, self_care=1),
-    "dev43": Ceiling(missed=4, alarmed=10, self_care=3),
-    "dev44": Ceiling(missed=2, alarmed=9, self_care=0),
-    "dev45": Ceiling(missed=2, alarmed=14, self_care=1),
+    "dev41": Ceiling(missed=1, alarmed=8, self_care=0),
+    "dev42": Ceiling(missed=0, alarmed=5, self_care=0),
+    "dev43": Ceiling(missed=1, alarmed=10, self_care=0),
+    "dev44": Ceiling(missed=0, alarmed=6, self_care=0),
+    "dev45": Ceiling(missed=0, alarmed=5, self_care=0),
 }
 
 
