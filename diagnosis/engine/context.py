@@ -587,7 +587,7 @@ _MONTHS = (
 )  # fmt: skip
 HISTORY_PHRASES = [
     ("years", "ago"), ("year", "ago"), ("last", "year"), ("as", "a", "child"), ("as", "a", "kid"),
-    ("as", "a", "baby"), ("as", "a", "teenager"), ("as", "a", "girl"), ("as", "a", "boy"),
+    ("as", "a", "baby"), ("as", "a", "teenager"), ("as", "a", "girl"), ("as", "a", "boy"), ("as", "a", "toddler"),
     ("history", "of"), ("used", "to"), ("previously",), ("years", "back"), ("long", "time", "ago"),
     ("when", "i", "was", "a"), ("when", "i", "was", "young"), ("when", "i", "was", "little"),
     ("when", "i", "was", "younger"), ("when", "i", "was", "small"),
@@ -1416,6 +1416,8 @@ def withdrawn(words: list[str], following: list[str]) -> bool:
     after = following[1:] if following[:1] == ["but"] else following
     if after[:2] == ["false", "alarm"]:
         return True
+    if WITHDRAWING_THOUGHT & set(words) and _found_after_all(after):
+        return True  # "thought she'd swallowed one of my tablets" + "but I found it under the sofa"
     if after[:1] not in (["it"], ["that"], ["this"]):
         return False
     rest = after[1:]
@@ -1430,6 +1432,21 @@ def withdrawn(words: list[str], following: list[str]) -> bool:
     if rest[:1] in (["was"], ["is"]) and rest[1:2]:
         return rest[1] in _EXPLAINED_AS and not _STILL_A_LITTLE & set(rest[1:4])
     return False
+
+
+_FOUND = (("i", "found", "it"), ("found", "it"), ("i", "found", "them"), ("found", "them"))
+_STILL_ON_THEM = frozenset({"mouth", "throat", "nose", "ear", "hand", "hands", "empty", "open"})
+
+
+def _found_after_all(after: list[str]) -> bool:
+    """What was feared swallowed was found, or counted and none is missing: "but I found it under the
+    sofa", "but counted them twice and none are missing". Not "found it in his mouth"."""
+    if not _STILL_ON_THEM.isdisjoint(after):
+        return False
+    if any(after[: len(p)] == list(p) for p in _FOUND):
+        return True
+    counted = "counted" in after[:3]
+    return counted and (_contains(after, ("none", "missing")) >= 0 or _contains(after, ("all", "there")) >= 0)
 
 
 # Events that, inside a comparison, describe a sensation: "like I've swallowed a cheese grater", "as

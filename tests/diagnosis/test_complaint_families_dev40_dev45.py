@@ -136,3 +136,31 @@ def test_someone_admitted_then_the_writers_own_worry(snapshot):
     assert checked(
         snapshot, "my uncle was taken in by ambulance and I have crushing chest pain now", age_years=45
     ) == ("emergency")
+
+
+def test_in_seconds_is_a_headache_word_only_with_a_headache():
+    assert level("my 9 month old choked on a grape, coughed it out and was back to normal in seconds") != (
+        "emergency"
+    )
+    assert (
+        level("went pale for a moment then pink again in seconds, feeding well", age_months=2) != "emergency"
+    )
+    assert level("a headache that hit full force within seconds", age_years=45) == "emergency"
+
+
+def test_what_was_feared_swallowed_was_found():
+    assert (
+        level("thought he'd swallowed a tablet but I found it behind the radiator", age_years=2)
+        != "emergency"
+    )
+    assert level("thought he'd swallowed a tablet but I found it in his mouth", age_years=2) == "emergency"
+    assert (
+        level("thought she'd eaten some of my pills but I found them all in the drawer", age_years=3)
+        != "emergency"
+    )
+
+
+def test_a_relatives_childhood_as_a_toddler():
+    assert level("my brother had febrile convulsions as a toddler, mine has a cold, 37.8", age_years=1) != (
+        "emergency"
+    )

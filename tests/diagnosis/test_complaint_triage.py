@@ -362,13 +362,15 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # three categories fresh still misses, and controls weighted to negations and family history) were
 # written 2026-12-07 and measured untuned once (benchmarks/results/triage_dev40_untuned.md ..
 # _dev45_untuned.md): 5, 3, 0, 4, 2 and 2 missed, 2, 8, 7, 10, 9 and 14 alarmed, 2, 1, 1, 3, 0 and 1
-# self-care; tuned to 5, 1, 0, 1, 0 and 0 missed, 2, 8, 5, 10, 6 and 5 alarmed, 2, 0, 0, 0, 0 and 0
+# self-care; tuned to 5, 1, 0, 1, 0 and 0 missed, 2, 5, 5, 10, 5 and 5 alarmed, 2, 0, 0, 0, 0 and 0
 # self-care (twins in test_complaint_families_dev40_dev45.py). dev40's five are answers to questions
 # the set does not show ("this filled the pan, twice", "yes still going ... gone through 2 pads"):
 # without the question no rule can tell what they answer. The new readers (a relative's finished
 # story spelt out after a dash, denials said after the finding, a story told over several clauses, a
-# relative admitted to hospital) also lowered dev13, dev23, dev24, dev25, dev26 and dev35 by one
-# alarmed control each. Held-out and fresh unchanged.
+# relative admitted to hospital, "in seconds" a headache word only beside a headache) also lowered
+# dev13, dev23, dev24, dev26, dev27 and dev35 by one alarmed control each and dev25 by two. Held-out
+# and fresh unchanged in level; one held-out emergency that the bare "in seconds" rule had caught is
+# now caught by the wording net alone (6 -> 7 of 111).
 
 
 class Ceiling(NamedTuple):
@@ -408,9 +410,9 @@ CEILINGS = {
     "dev22": Ceiling(missed=0, alarmed=8, self_care=0),
     "dev23": Ceiling(missed=0, alarmed=1, self_care=0),
     "dev24": Ceiling(missed=0, alarmed=6, self_care=0),
-    "dev25": Ceiling(missed=0, alarmed=4, self_care=0),
+    "dev25": Ceiling(missed=0, alarmed=3, self_care=0),
     "dev26": Ceiling(missed=0, alarmed=4, self_care=0),
-    "dev27": Ceiling(missed=0, alarmed=11, self_care=0),
+    "dev27": Ceiling(missed=0, alarmed=10, self_care=0),
     "dev28": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev29": Ceiling(missed=0, alarmed=6, self_care=0),
     "dev30": Ceiling(missed=0, alarmed=2, self_care=0),
@@ -424,10 +426,10 @@ CEILINGS = {
     "dev38": Ceiling(missed=0, alarmed=3, self_care=0),
     "dev39": Ceiling(missed=0, alarmed=6, self_care=0),
     "dev40": Ceiling(missed=5, alarmed=2, self_care=2),
-    "dev41": Ceiling(missed=1, alarmed=8, self_care=0),
+    "dev41": Ceiling(missed=1, alarmed=5, self_care=0),
     "dev42": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev43": Ceiling(missed=1, alarmed=10, self_care=0),
-    "dev44": Ceiling(missed=0, alarmed=6, self_care=0),
+    "dev44": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev45": Ceiling(missed=0, alarmed=5, self_care=0),
 }
 
