@@ -164,3 +164,11 @@ def test_a_relatives_childhood_as_a_toddler():
     assert level("my brother had febrile convulsions as a toddler, mine has a cold, 37.8", age_years=1) != (
         "emergency"
     )
+
+
+def test_a_reading_and_a_leg_not_stood_on():
+    assert level("she's been 38.4 since last night and won't stand on her right leg", age_years=4) == "urgent"
+    assert level("she's been 37.1 since last night, running about on both legs", age_years=4) in (
+        None,
+        "self_care",
+    )

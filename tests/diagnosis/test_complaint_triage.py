@@ -370,7 +370,13 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # relative admitted to hospital, "in seconds" a headache word only beside a headache) also lowered
 # dev13, dev23, dev24, dev26, dev27 and dev35 by one alarmed control each and dev25 by two. Held-out
 # and fresh unchanged in level; one held-out emergency that the bare "in seconds" rule had caught is
-# now caught by the wording net alone (6 -> 7 of 111).
+# now caught by the wording net alone (6 -> 7 of 111). With dev40 to dev45 in the wording net (the
+# out-of-set rule now gives threshold 0.85: 15/5,477 raised out of set, 0.80 would raise 35): held-out
+# and fresh unchanged (111/111 and 157/160); in-sample, controls raised fall by 1, 1 and 2 in dev40,
+# dev41 and dev43, and emergencies only the 0.80 net caught are missed: one each in dev14 (vomiting
+# blood said only in Polish) and dev26 ("actual clots of blood, loads of it", no place named), and
+# four more of dev34's told only in another language. A Polish word list was tried for the first and
+# reverted: reading "vomiting" alone in a Polish message about a testicle gave self-care.
 
 
 class Ceiling(NamedTuple):
@@ -399,7 +405,7 @@ CEILINGS = {
     "dev11": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev12": Ceiling(missed=2, alarmed=3, self_care=0),
     "dev13": Ceiling(missed=0, alarmed=3, self_care=0),
-    "dev14": Ceiling(missed=0, alarmed=2, self_care=0),
+    "dev14": Ceiling(missed=1, alarmed=2, self_care=0),
     "dev15": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev16": Ceiling(missed=0, alarmed=0, self_care=0),
     "dev17": Ceiling(missed=0, alarmed=1, self_care=0),
@@ -411,7 +417,7 @@ CEILINGS = {
     "dev23": Ceiling(missed=0, alarmed=1, self_care=0),
     "dev24": Ceiling(missed=0, alarmed=6, self_care=0),
     "dev25": Ceiling(missed=0, alarmed=3, self_care=0),
-    "dev26": Ceiling(missed=0, alarmed=4, self_care=0),
+    "dev26": Ceiling(missed=1, alarmed=4, self_care=0),
     "dev27": Ceiling(missed=0, alarmed=10, self_care=0),
     "dev28": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev29": Ceiling(missed=0, alarmed=6, self_care=0),
@@ -419,16 +425,16 @@ CEILINGS = {
     "dev31": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev32": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev33": Ceiling(missed=0, alarmed=6, self_care=0),
-    "dev34": Ceiling(missed=22, alarmed=5, self_care=0),
+    "dev34": Ceiling(missed=26, alarmed=5, self_care=0),
     "dev35": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev36": Ceiling(missed=1, alarmed=8, self_care=0),
     "dev37": Ceiling(missed=0, alarmed=6, self_care=0),
     "dev38": Ceiling(missed=0, alarmed=3, self_care=0),
     "dev39": Ceiling(missed=0, alarmed=6, self_care=0),
-    "dev40": Ceiling(missed=5, alarmed=2, self_care=2),
-    "dev41": Ceiling(missed=1, alarmed=5, self_care=0),
+    "dev40": Ceiling(missed=5, alarmed=1, self_care=2),
+    "dev41": Ceiling(missed=1, alarmed=4, self_care=0),
     "dev42": Ceiling(missed=0, alarmed=5, self_care=0),
-    "dev43": Ceiling(missed=1, alarmed=10, self_care=0),
+    "dev43": Ceiling(missed=1, alarmed=8, self_care=0),
     "dev44": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev45": Ceiling(missed=0, alarmed=5, self_care=0),
 }
