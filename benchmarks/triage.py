@@ -112,6 +112,8 @@ devices and counts carrying the deciding fact; measured untuned once),
 `dev43` (written on 2026-12-07 before the matcher was run on it: the same mix as dev40, machine-translated English, idioms and false friends translated word for word; measured untuned once),
 `dev44` (written on 2026-12-07 before the matcher was run on it: the same mix as dev40, written reports and handovers (a school first-aider's slip, a workplace accident form, a care-home handover, a nursery accident report) pasted in; measured untuned once),
 `dev45` (written on 2026-12-07 before the matcher was run on it: the same mix as dev40, denial checklists, the deciding fact between or after many denials, every form of negation; measured untuned once),
+`dev47` (written on 2026-12-07 before the matcher was run on it: eighty emergencies over all 32 categories, each the twin of a kind of control, and controls weighted to hypothetical, threshold and general-knowledge questions, what-if and when-do-I-go questions, some about nothing happening now and some with a present emergency inside the question; measured untuned once),
+`dev48` (written on 2026-12-07 before the matcher was run on it: the same mix as dev47, controls weighted to past history, medical histories with dates listed before the current problem, the past emergency described in full; measured untuned once),
 `heldout` (written by someone
 else, never tuned on) and `fresh` (a third author, unusual
 wordings, written after tuning ended).
@@ -153,7 +155,7 @@ from diagnosis.triage_corpus import CORPUS, case_subject, split_cases  # noqa: E
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "triage.md"
 # fresh: a second independent set (unusual wordings) written after tuning ended, never tuned on.
-# dev2 .. dev7 (2026-12-06), dev8 .. dev45 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
+# dev2 .. dev7 (2026-12-06), dev8 .. dev48 (2026-12-07): written before the matcher saw them, measured untuned once, then tuned on.
 SPLITS = {
     "dev": CORPUS / "dev",
     "dev2": CORPUS / "dev2",
@@ -204,6 +206,8 @@ SPLITS = {
     "dev43": CORPUS / "dev43",
     "dev44": CORPUS / "dev44",
     "dev45": CORPUS / "dev45",
+    "dev47": CORPUS / "dev47",
+    "dev48": CORPUS / "dev48",
     "heldout": CORPUS / "heldout",
     "fresh": CORPUS / "fresh",
 }
@@ -256,6 +260,8 @@ SPLIT_TITLES = {
     "dev43": "dev43 (written 2026-12-07, machine-translated English, idioms and false friends translated word for word, tuned on after the first measurement)",
     "dev44": "dev44 (written 2026-12-07, written reports and handovers (a school first-aider's slip, a workplace accident form, a care-home handover, a nursery accident report) pasted in, tuned on after the first measurement)",
     "dev45": "dev45 (written 2026-12-07, denial checklists, the deciding fact between or after many denials, every form of negation, tuned on after the first measurement)",
+    "dev47": "dev47 (written 2026-12-07, what-if and when-do-I-go questions, some about nothing happening now and some with a present emergency inside the question, tuned on after the first measurement)",
+    "dev48": "dev48 (written 2026-12-07, medical histories with dates listed before the current problem, the past emergency described in full, tuned on after the first measurement)",
 }
 # Only the splits that are tuned on print their per-case misses: all but the held-out ones.
 TUNED_SPLITS = tuple(name for name in SPLITS if name not in NEVER_TRAIN)
