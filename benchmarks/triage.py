@@ -112,6 +112,7 @@ devices and counts carrying the deciding fact; measured untuned once),
 `dev43` (written on 2026-12-07 before the matcher was run on it: the same mix as dev40, machine-translated English, idioms and false friends translated word for word; measured untuned once),
 `dev44` (written on 2026-12-07 before the matcher was run on it: the same mix as dev40, written reports and handovers (a school first-aider's slip, a workplace accident form, a care-home handover, a nursery accident report) pasted in; measured untuned once),
 `dev45` (written on 2026-12-07 before the matcher was run on it: the same mix as dev40, denial checklists, the deciding fact between or after many denials, every form of negation; measured untuned once),
+`dev46` (written on 2026-12-07 before the matcher was run on it: the same mix as dev47, controls weighted to family history, family group chats and relatives' stories told in detail beside the writer's own problem; measured untuned once),
 `dev47` (written on 2026-12-07 before the matcher was run on it: eighty emergencies over all 32 categories, each the twin of a kind of control, and controls weighted to hypothetical, threshold and general-knowledge questions, what-if and when-do-I-go questions, some about nothing happening now and some with a present emergency inside the question; measured untuned once),
 `dev48` (written on 2026-12-07 before the matcher was run on it: the same mix as dev47, controls weighted to past history, medical histories with dates listed before the current problem, the past emergency described in full; measured untuned once),
 `heldout` (written by someone
@@ -206,6 +207,7 @@ SPLITS = {
     "dev43": CORPUS / "dev43",
     "dev44": CORPUS / "dev44",
     "dev45": CORPUS / "dev45",
+    "dev46": CORPUS / "dev46",
     "dev47": CORPUS / "dev47",
     "dev48": CORPUS / "dev48",
     "heldout": CORPUS / "heldout",
@@ -260,6 +262,7 @@ SPLIT_TITLES = {
     "dev43": "dev43 (written 2026-12-07, machine-translated English, idioms and false friends translated word for word, tuned on after the first measurement)",
     "dev44": "dev44 (written 2026-12-07, written reports and handovers (a school first-aider's slip, a workplace accident form, a care-home handover, a nursery accident report) pasted in, tuned on after the first measurement)",
     "dev45": "dev45 (written 2026-12-07, denial checklists, the deciding fact between or after many denials, every form of negation, tuned on after the first measurement)",
+    "dev46": "dev46 (written 2026-12-07, family group chats and relatives' stories told in detail beside the writer's own problem, tuned on after the first measurement)",
     "dev47": "dev47 (written 2026-12-07, what-if and when-do-I-go questions, some about nothing happening now and some with a present emergency inside the question, tuned on after the first measurement)",
     "dev48": "dev48 (written 2026-12-07, medical histories with dates listed before the current problem, the past emergency described in full, tuned on after the first measurement)",
 }
