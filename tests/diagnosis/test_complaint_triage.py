@@ -377,6 +377,11 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # blood said only in Polish) and dev26 ("actual clots of blood, loads of it", no place named), and
 # four more of dev34's told only in another language. A Polish word list was tried for the first and
 # reverted: reading "vomiting" alone in a Polish message about a testicle gave self-care.
+# dev46 to dev48 (family group chats and relatives' stories, what-if and when-do-I-go questions,
+# medical histories with dates; controls weighted to family history, questions and past history, each
+# emergency the twin of a kind of control) were written 2026-12-07 and measured untuned once
+# (benchmarks/results/triage_dev46_untuned.md .. _dev48_untuned.md): 0, 3 and 0 missed, 20, 9 and 19
+# alarmed, 0 self-care.
 
 
 class Ceiling(NamedTuple):
@@ -437,6 +442,9 @@ CEILINGS = {
     "dev43": Ceiling(missed=1, alarmed=8, self_care=0),
     "dev44": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev45": Ceiling(missed=0, alarmed=5, self_care=0),
+    "dev46": Ceiling(missed=0, alarmed=20, self_care=0),
+    "dev47": Ceiling(missed=3, alarmed=9, self_care=0),
+    "dev48": Ceiling(missed=0, alarmed=19, self_care=0),
 }
 
 
