@@ -975,6 +975,12 @@ def treated_and_over(words: list[str], following: list[str]) -> bool:
 
 
 _AGE_IN_WEEKS = frozenset({"day", "days", "week", "weeks", "month", "months"})
+# Names of episodes a bare year after them dates ("dissection 2020", "DKA 2015, 2017").
+_EPISODE_NOUNS = frozenset(
+    {"haemorrhage", "hemorrhage", "dissection", "syndrome", "ulcer", "embolism", "pe", "dka", "sepsis",
+     "meningitis", "anaphylaxis", "arrest", "ectopic", "miscarriage", "pancreatitis", "appendicitis",
+     "fracture", "clot", "dvt", "infarct", "mi", "tia", "admission", "transfusion", "scald", "burn"}
+)  # fmt: skip
 _DATED_EVENTS = frozenset(
     {"overdosed", "collapsed", "diagnosed", "hospitalised", "hospitalized", "admitted", "operated"}
 )
@@ -1035,6 +1041,13 @@ def _told_as_past(words: list[str]) -> bool:
             in ("bleed", "attack", "stroke", "op", "operation", "surgery", "overdose", "fit", "seizure")
         ):
             return True  # "had stomach ulcer bleed 2015": an event dated by its year alone
+        if (
+            words[i].isdigit()
+            and len(words[i]) == 4
+            and 1950 <= int(words[i]) <= 2025
+            and (words[i - 1] in _MONTHS or words[i - 1] in _EPISODE_NOUNS)
+        ):
+            return True  # "heart attack March 2019", "subarachnoid haemorrhage 2013", "SJS 2014"
         if words[i - 1] in ("in", "back") and words[i].isdigit() and 1900 <= int(words[i]) <= 2100:
             # "In 2021 I overdosed and was treated", "my seizure was in 2019", "had my appendix out in
             # 2015" ("since 2019" goes on)
@@ -1299,15 +1312,29 @@ def told_of_someone_else(
 # and his face dropped", "mum had a heart attack at 52 - crushing pain into her jaw, grey and sweaty"
 # (mentions.py cuts what follows the dash). Words that still say now end it ("is", "has", "now").
 STILL_TRUE = PRESENT_TENSE - {"going", "getting", "being", "having"}  # "pain going into her jaw"
+# in the story's own clause: "she has", "he is" say it is not over
+_STILL_TRUE_HERE = frozenset({"is", "are", "am", "has", "have", "still", "keeps", "keep", "now"})
 
 
 def a_finished_family_story(words: list[str], first_person: bool) -> bool:
-    return _family_history(words, first_person) and bool(
+    """A relative's illness told as over: dated in the past or ended by a death ("mum had cauda equina
+    in 2021", "my brother was scalded as a toddler"); never with a word that says now."""
+    if not NOW_MARKERS.isdisjoint(words):
+        return False
+    relative = any(w in OLDER_RELATIVES or w in _THEIR_PEOPLE or w in KNOWN_OTHERS for w in words[:4])
+    told = _family_history(words, first_person) or (relative and not _STILL_TRUE_HERE.intersection(words))
+    return told and bool(
         _told_as_past(words)
         or _at_an_age(words)
         or FAMILY_DEATH_VERBS & set(words)
         or any(_contains(words, p) >= 0 for p in HISTORY_PHRASES)
     )
+
+
+def a_finished_episode_of_mine(words: list[str]) -> bool:
+    """The writer's own past episode, dated: "had a PE in 2020 after my knee op", "heart attack March
+    2019", "subarachnoid haemorrhage 2013" (what follows a dash or bracket spells it out)."""
+    return NOW_MARKERS.isdisjoint(words) and not _STILL_TRUE_HERE.intersection(words) and _told_as_past(words)
 
 
 def goes_on_about_them(words: list[str]) -> bool:
@@ -1897,11 +1924,28 @@ _TODAY_AFTER_A_COUNT = (
 )  # fmt: skip
 
 
+_TOOK_ABOUT = frozenset({"took", "taken", "swallowed", "about", "around", "roughly", "maybe"})
+
+
 def _counts_dated_today(tokens: list[str]) -> list[int]:
+    """Counts dated today: "20 paracetamol this morning", and a bare count after "took" when the
+    message names tablets elsewhere ("how many paracetamol is too many? she took about 20 this
+    afternoon")."""
     out = []
+    tablets_named = not _TABLET_WORDS.isdisjoint(tokens)
     for j in range(len(tokens) - 2):
         value = _number(tokens[j]) if tokens[j][:1].isdigit() else None
-        if value is None or tokens[j + 1] not in _TABLET_WORDS:
+        if value is None:
+            continue
+        if tokens[j + 1] not in _TABLET_WORDS:
+            bare = (
+                tablets_named
+                and tokens[j - 1 : j]
+                and tokens[j - 1] in _TOOK_ABOUT
+                and "took" in tokens[max(0, j - 3) : j]
+            )
+            if bare and value >= 2 and _opens_with_any(tokens[j + 1 : j + 4], _TODAY_AFTER_A_COUNT):
+                out.append(int(value))
             continue
         if not _REGIMEN_BEFORE_A_COUNT.isdisjoint(tokens[max(0, j - 3) : j]):
             continue

@@ -19,6 +19,7 @@ from .context import (
     NOW_MARKERS,
     PETS,
     STILL_TRUE,
+    a_finished_episode_of_mine,
     a_finished_family_story,
     normalise_text,
     searches_a_way_to_die,
@@ -490,33 +491,57 @@ def _about_the_pet(words: list[str]) -> set[int]:
     return set()
 
 
-_SPELLS_OUT = frozenset({"-", ":", "–", "—"})
+_SPELLS_OUT = frozenset({"-", ":", "–", "—", "("})
+# "the same pain again since this morning", "it started this afternoon": the story reaches now
+_GOES_ON = frozenset(
+    {"again", "since", "recurred", "returned", "this", "yesterday", "morning", "afternoon", "evening", "started",
+     "starting", "woke"}
+)  # fmt: skip
+
+
+_PAST_NEGATIONS = (["could", "not"], ["did", "not"], ["would", "not"], ["was", "not"])
+
+
+def _says_still_true(words: list[str]) -> bool:
+    """A present-tense word, not one after a past negation ("couldn't feel herself wee" is past)."""
+    return any(
+        w in STILL_TRUE and words[max(0, i - 2) : i] not in _PAST_NEGATIONS for i, w in enumerate(words)
+    )
 
 
 def _relatives_signs(tokens: list[str]) -> set[int]:
-    """What someone else's finished story spells out after a dash or colon, to the end of its
-    sentence: "mum had a heart attack at 52 - crushing chest pain into her jaw, grey and sweaty", "my
-    brother had meningitis as a baby: purple rash that didn't fade, stiff neck", "saw a man collapse
-    at the station last week - he wasn't breathing". Not when it speaks of the writer or of now ("dad
-    had a stroke in 2019 - now his face has dropped again")."""
+    """What a finished story spells out after a dash, colon or bracket, to the end of its sentence
+    (or bracket): someone else's ("mum had a heart attack at 52 - crushing chest pain into her jaw,
+    grey and sweaty", "saw a man collapse at the station last week - he wasn't breathing") or the
+    writer's own dated episode ("had a PE in 2020 - couldn't breathe, chest pain, the lot",
+    "bleeding ulcer 2012 (black tarry poo, collapsed)"). Not when it speaks of now, or of it going on
+    or coming back ("dad had a stroke in 2019 - now his face has dropped again"); someone else's
+    story not when it speaks of the writer."""
     out: set[int] = set()
     start = 0
     for at, token in enumerate(tokens):
         if token in _SENTENCE_END:
             start = at + 1
         elif token in _SPELLS_OUT and at > start:
-            end = next((e for e in range(at + 1, len(tokens)) if tokens[e] in _SENTENCE_END), len(tokens))
+            closing = ")" if token == "(" else None
+            end = next(
+                (e for e in range(at + 1, len(tokens)) if tokens[e] in _SENTENCE_END or tokens[e] == closing),
+                len(tokens),
+            )
             story, told = tokenise(" ".join(tokens[start:at])), tokenise(" ".join(tokens[at + 1 : end]))
-            if (
-                told
-                and (
-                    a_finished_family_story(story, first_person=True)
-                    or told_of_someone_else(story, None, True)
-                )
-                and FIRST_PERSON.isdisjoint(told)
-                and NOW_MARKERS.isdisjoint(told)
-                and STILL_TRUE.isdisjoint(told)
-            ):
+            if not told or not NOW_MARKERS.isdisjoint(told) or _says_still_true(told):
+                continue
+            if not _GOES_ON.isdisjoint(told):
+                continue
+            someone_else = a_finished_family_story(story, first_person=True) or told_of_someone_else(
+                story, None, True
+            )
+            if "like" in story or "same" in story or len(told) < 2:
+                continue  # "like my pre-eclampsia last pregnancy: puffy face, bad headache" is now
+            mine = a_finished_episode_of_mine(story)
+            if token == "(" and not mine:
+                continue  # a bracket after someone else's story is an aside ("(diverticular)")
+            if (someone_else and FIRST_PERSON.isdisjoint(told)) or mine:
                 out.update(range(at + 1, end))
     return out
 

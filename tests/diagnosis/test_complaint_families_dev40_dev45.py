@@ -1,6 +1,7 @@
-"""Phrasing families found with dev40 to dev45 (chatbot answers, parents at night, older people and
-their children, machine-translated English, written reports, denial checklists), all written blind
-on 2026-12-07. Each test uses wordings that are in no corpus, with a twin that must keep its level."""
+"""Phrasing families found with dev40 to dev48 (chatbot answers, parents at night, older people and
+their children, machine-translated English, written reports, denial checklists; then relatives'
+stories in family chats, what-if questions and dated medical histories), all written blind on
+2026-12-07. Each test uses wordings that are in no corpus, with a twin that must keep its level."""
 
 from diagnosis.engine.check import run_check
 from diagnosis.engine.complaints import Subject
@@ -172,3 +173,46 @@ def test_a_reading_and_a_leg_not_stood_on():
         None,
         "self_care",
     )
+
+
+# dev46 to dev48 (relatives' stories in family chats, what-if questions, dated medical histories)
+
+
+def test_my_own_dated_episode_spelt_out_after_a_dash_or_bracket():
+    told = "Had a DVT in 2018 after a flight - calf swollen, red, hot, blood thinners for 6 months. Now: a verruca"
+    assert level(told, age_years=50) != "emergency"
+    told = "PMH: perforated ulcer 2015 (vomited blood, collapsed, emergency op). Today: a cold sore"
+    assert level(told, age_years=60) != "emergency"
+    # not when it reaches now, or when it is a comparison
+    assert (
+        level("Had a DVT in 2018 - calf swollen and hot again since this morning", age_years=50)
+        != "self_care"
+    )
+    assert level("like my clot in 2018: calf swollen and hot, short of breath", age_years=50) == "emergency"
+
+
+def test_a_relatives_story_dated_without_an_inherited_condition():
+    told = (
+        "My nephew had sepsis in 2020 - mottled skin, floppy, temp 40. Mine is 4 and has a snotty nose, 37.5"
+    )
+    assert level(told, age_years=4) != "emergency"
+    assert level("My nephew has sepsis - mottled skin, floppy, temp 40", age_years=4) == "emergency"
+
+
+def test_a_bare_year_after_an_episode_dates_it():
+    assert level("Pancreatitis 2019 - agony, vomiting, 5 days in. Now a sprained wrist", age_years=45) != (
+        "emergency"
+    )
+
+
+def test_emergencies_inside_what_if_questions():
+    assert level(
+        "how long is too long? she's been fitting 7 minutes, the midazolam hasn't worked", age_years=8
+    ) == ("emergency")
+    assert (
+        level("how many is too many? he took about 16 paracetamol this morning", age_years=17) == "emergency"
+    )
+    told = "how long without kicks is too long? 36 weeks and haven't felt him since breakfast"
+    assert level(told, age_years=28, sex="f", pregnant=True) == "emergency"
+    told = "how many movements a day is normal? 36 weeks, felt him all morning"
+    assert level(told, age_years=28, sex="f", pregnant=True) != "emergency"

@@ -381,7 +381,13 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # medical histories with dates; controls weighted to family history, questions and past history, each
 # emergency the twin of a kind of control) were written 2026-12-07 and measured untuned once
 # (benchmarks/results/triage_dev46_untuned.md .. _dev48_untuned.md): 0, 3 and 0 missed, 20, 9 and 19
-# alarmed, 0 self-care.
+# alarmed, 0 self-care; tuned to 0, 0 and 0 missed, 17, 9 and 7 alarmed (twins in
+# test_complaint_families_dev40_dev45.py): a finished story, the writer's own dated episode or a
+# relative's, keeps what it spells out after a dash, colon or bracket ("PE in 2020 - couldn't
+# breathe, chest pain, the lot"; not a comparison, "like my pre-eclampsia last pregnancy: puffy face",
+# and not when it reaches now: "again", "since", "this morning"); a bare year after an episode's name
+# dates it; a baby "not felt since lunchtime" at 34 weeks; a count after "took" when the message names
+# tablets; rescue medicine that has not stopped a fit.
 
 
 class Ceiling(NamedTuple):
@@ -432,7 +438,7 @@ CEILINGS = {
     "dev33": Ceiling(missed=0, alarmed=6, self_care=0),
     "dev34": Ceiling(missed=26, alarmed=5, self_care=0),
     "dev35": Ceiling(missed=0, alarmed=2, self_care=0),
-    "dev36": Ceiling(missed=1, alarmed=8, self_care=0),
+    "dev36": Ceiling(missed=1, alarmed=7, self_care=0),
     "dev37": Ceiling(missed=0, alarmed=6, self_care=0),
     "dev38": Ceiling(missed=0, alarmed=3, self_care=0),
     "dev39": Ceiling(missed=0, alarmed=6, self_care=0),
@@ -442,9 +448,9 @@ CEILINGS = {
     "dev43": Ceiling(missed=1, alarmed=8, self_care=0),
     "dev44": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev45": Ceiling(missed=0, alarmed=5, self_care=0),
-    "dev46": Ceiling(missed=0, alarmed=20, self_care=0),
-    "dev47": Ceiling(missed=3, alarmed=9, self_care=0),
-    "dev48": Ceiling(missed=0, alarmed=19, self_care=0),
+    "dev46": Ceiling(missed=0, alarmed=17, self_care=0),
+    "dev47": Ceiling(missed=0, alarmed=9, self_care=0),
+    "dev48": Ceiling(missed=0, alarmed=7, self_care=0),
 }
 
 
