@@ -492,6 +492,8 @@ def _about_the_pet(words: list[str]) -> set[int]:
 
 
 _SPELLS_OUT = frozenset({"-", ":", "–", "—", "("})
+_THEIRS = frozenset({"he", "she", "his", "her", "him", "they", "their", "them"})
+_FIRST_WORDS = frozenset({"i", "i'm", "im", "me", "my", "we", "our", "but", "and", "now"})
 # "the same pain again since this morning", "it started this afternoon": the story reaches now
 _GOES_ON = frozenset(
     {"again", "since", "recurred", "returned", "this", "yesterday", "morning", "afternoon", "evening", "started",
@@ -509,6 +511,28 @@ def _says_still_true(words: list[str]) -> bool:
     )
 
 
+_FINE_NOW = (
+    ("is", "fine"),
+    ("is", "ok"),
+    ("is", "okay"),
+    ("is", "well"),
+    ("is", "doing", "well"),
+    ("is", "great"),
+)
+
+
+def _but_fine_now(words: list[str]) -> list[str]:
+    """The words before "she is fine now" that ends a story: how it ended, not a sign it goes on."""
+    for at in range(1, len(words)):
+        if any(tuple(words[at : at + len(p)]) == p for p in _FINE_NOW) and words[at - 1] in (
+            "he",
+            "she",
+            "they",
+        ):
+            return words[: at - 1]
+    return words
+
+
 def _relatives_signs(tokens: list[str]) -> set[int]:
     """What a finished story spells out after a dash, colon or bracket, to the end of its sentence
     (or bracket): someone else's ("mum had a heart attack at 52 - crushing chest pain into her jaw,
@@ -522,13 +546,18 @@ def _relatives_signs(tokens: list[str]) -> set[int]:
     for at, token in enumerate(tokens):
         if token in _SENTENCE_END:
             start = at + 1
-        elif token in _SPELLS_OUT and at > start:
+        elif (
+            token in _SPELLS_OUT or (token == "," and _FIRST_WORDS.isdisjoint(tokens[at + 1 : at + 2]))
+        ) and at > start:
             closing = ")" if token == "(" else None
             end = next(
                 (e for e in range(at + 1, len(tokens)) if tokens[e] in _SENTENCE_END or tokens[e] == closing),
                 len(tokens),
             )
-            story, told = tokenise(" ".join(tokens[start:at])), tokenise(" ".join(tokens[at + 1 : end]))
+            story, told = (
+                tokenise(" ".join(tokens[start:at])),
+                _but_fine_now(tokenise(" ".join(tokens[at + 1 : end]))),
+            )
             if not told or not NOW_MARKERS.isdisjoint(told) or _says_still_true(told):
                 continue
             if not _GOES_ON.isdisjoint(told):
@@ -541,6 +570,11 @@ def _relatives_signs(tokens: list[str]) -> set[int]:
             mine = a_finished_episode_of_mine(story)
             if token == "(" and not mine:
                 continue  # a bracket after someone else's story is an aside ("(diverticular)")
+            if token == "," and (not someone_else or _THEIRS.isdisjoint(told)):
+                # after a comma only someone else's story, and only what is said to be theirs ("white
+                # peeling skin all over his chest"): "dad died of a heart attack at 60, crushing chest
+                # pain and sweating" may be the writer's own, so it stays
+                continue
             if (someone_else and FIRST_PERSON.isdisjoint(told)) or mine:
                 out.update(range(at + 1, end))
     return out

@@ -216,3 +216,15 @@ def test_emergencies_inside_what_if_questions():
     assert level(told, age_years=28, sex="f", pregnant=True) == "emergency"
     told = "how many movements a day is normal? 36 weeks, felt him all morning"
     assert level(told, age_years=28, sex="f", pregnant=True) != "emergency"
+
+
+def test_someone_elses_story_spelt_out_after_a_comma_or_ended_fine():
+    told = "My sister was scalded by a pan as a baby, blistered skin all over her arm, weeks in hospital. Me: a sunburn"
+    assert level(told, age_years=30) != "emergency"
+    told = "My nephew had sepsis last year - mottled, floppy, temp 40 - he's fine now. Mine has a cold, 37.4"
+    assert level(told, age_years=3) != "emergency"
+    # said without a word that makes it theirs, it stays (it may be the writer's own)
+    assert (
+        level("Dad died of a heart attack at 60, crushing chest pain and sweating", age_years=58)
+        == "emergency"
+    )

@@ -381,13 +381,14 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # medical histories with dates; controls weighted to family history, questions and past history, each
 # emergency the twin of a kind of control) were written 2026-12-07 and measured untuned once
 # (benchmarks/results/triage_dev46_untuned.md .. _dev48_untuned.md): 0, 3 and 0 missed, 20, 9 and 19
-# alarmed, 0 self-care; tuned to 0, 0 and 0 missed, 17, 9 and 7 alarmed (twins in
+# alarmed, 0 self-care; tuned to 0, 0 and 0 missed, 15, 9 and 7 alarmed (twins in
 # test_complaint_families_dev40_dev45.py): a finished story, the writer's own dated episode or a
 # relative's, keeps what it spells out after a dash, colon or bracket ("PE in 2020 - couldn't
 # breathe, chest pain, the lot"; not a comparison, "like my pre-eclampsia last pregnancy: puffy face",
 # and not when it reaches now: "again", "since", "this morning"); a bare year after an episode's name
 # dates it; a baby "not felt since lunchtime" at 34 weeks; a count after "took" when the message names
-# tablets; rescue medicine that has not stopped a fit.
+# tablets; rescue medicine that has not stopped a fit; someone else's story spelt out after a comma
+# when the words are said to be theirs ("... all over his chest"), or ended "she's fine now".
 
 
 class Ceiling(NamedTuple):
@@ -448,7 +449,7 @@ CEILINGS = {
     "dev43": Ceiling(missed=1, alarmed=8, self_care=0),
     "dev44": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev45": Ceiling(missed=0, alarmed=5, self_care=0),
-    "dev46": Ceiling(missed=0, alarmed=17, self_care=0),
+    "dev46": Ceiling(missed=0, alarmed=15, self_care=0),
     "dev47": Ceiling(missed=0, alarmed=9, self_care=0),
     "dev48": Ceiling(missed=0, alarmed=7, self_care=0),
 }
