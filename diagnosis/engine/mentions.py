@@ -17,6 +17,8 @@ import re
 from .context import (
     FIRST_PERSON,
     NOW_MARKERS,
+    OLDER_RELATIVES,
+    OTHER_PEOPLE,
     PETS,
     STILL_TRUE,
     a_finished_episode_of_mine,
@@ -533,6 +535,21 @@ def _but_fine_now(words: list[str]) -> list[str]:
     return words
 
 
+_PERSON_WORDS = (
+    OLDER_RELATIVES
+    | OTHER_PEOPLE
+    | {"son", "daughter", "baby", "husband", "wife", "partner", "nephew", "niece"}
+)
+
+
+def _may_spell_out_after_a_comma(tokens: list[str], start: int, at: int) -> bool:
+    """A comma may open what someone else's story spells out only when a person leads the sentence
+    (checked first: the story tests are dearer and most commas are not after a story)."""
+    if tokens[at] != "," or not _FIRST_WORDS.isdisjoint(tokens[at + 1 : at + 2]):
+        return False
+    return any(t.split("'")[0] in _PERSON_WORDS for t in tokens[start : start + 4])
+
+
 def _relatives_signs(tokens: list[str]) -> set[int]:
     """What a finished story spells out after a dash, colon or bracket, to the end of its sentence
     (or bracket): someone else's ("mum had a heart attack at 52 - crushing chest pain into her jaw,
@@ -546,9 +563,7 @@ def _relatives_signs(tokens: list[str]) -> set[int]:
     for at, token in enumerate(tokens):
         if token in _SENTENCE_END:
             start = at + 1
-        elif (
-            token in _SPELLS_OUT or (token == "," and _FIRST_WORDS.isdisjoint(tokens[at + 1 : at + 2]))
-        ) and at > start:
+        elif (token in _SPELLS_OUT or _may_spell_out_after_a_comma(tokens, start, at)) and at > start:
             closing = ")" if token == "(" else None
             end = next(
                 (e for e in range(at + 1, len(tokens)) if tokens[e] in _SENTENCE_END or tokens[e] == closing),
@@ -595,7 +610,7 @@ def without_mentions(text: str) -> str:
     done = _over_and_done(tokens)
     sentences = _sentences(tokens)
     asked_only = _questions_not_about_now(sentences, tokens)
-    relatives = _relatives_signs(tokens) if _SPELLS_OUT.intersection(tokens) else set()
+    relatives = _relatives_signs(tokens) if "," in tokens or _SPELLS_OUT.intersection(tokens) else set()
     pet = _pet_at_the_vet(tokens)
     for number, sentence in enumerate(sentences):
         covered = _framed(sentence, number == 0)

@@ -228,3 +228,9 @@ def test_someone_elses_story_spelt_out_after_a_comma_or_ended_fine():
         level("Dad died of a heart attack at 60, crushing chest pain and sweating", age_years=58)
         == "emergency"
     )
+
+
+def test_a_story_spelt_out_after_commas_alone():
+    told = "my cousin was scalded as a toddler, peeling skin all over her chest, weeks in the burns unit"
+    assert "peeling" not in without_mentions(told)
+    assert "peeling" in without_mentions("scalded my arm an hour ago, peeling skin all over it")

@@ -444,7 +444,7 @@ CEILINGS = {
     "dev30": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev31": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev32": Ceiling(missed=0, alarmed=4, self_care=0),
-    "dev33": Ceiling(missed=0, alarmed=6, self_care=0),
+    "dev33": Ceiling(missed=0, alarmed=5, self_care=0),
     "dev34": Ceiling(missed=25, alarmed=5, self_care=0),
     "dev35": Ceiling(missed=0, alarmed=2, self_care=0),
     "dev36": Ceiling(missed=1, alarmed=7, self_care=0),
