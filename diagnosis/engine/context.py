@@ -1198,7 +1198,8 @@ PRESENT_TENSE = frozenset(
         "having", "minutes", "mins", "hour", "hours", "does", "do", "feels", "feel", "help", "please",
     }
 )  # fmt: skip
-_PRONOUNS = frozenset({"he", "she", "his", "her", "him", "they", "their", "them"})
+THIRD_PERSON = frozenset({"he", "she", "his", "her", "him", "they", "their", "them"})
+_PRONOUNS = THIRD_PERSON
 # "my mate had chest pain like this last year": the writer has it too.
 _LIKE_MINE = [("like", "this"), ("like", "mine"), ("as", "mine"), ("like", "i", "have"), ("like", "me")]
 

@@ -21,6 +21,7 @@ from .context import (
     OTHER_PEOPLE,
     PETS,
     STILL_TRUE,
+    THIRD_PERSON,
     a_finished_episode_of_mine,
     a_finished_family_story,
     normalise_text,
@@ -494,7 +495,6 @@ def _about_the_pet(words: list[str]) -> set[int]:
 
 
 _SPELLS_OUT = frozenset({"-", ":", "–", "—", "("})
-_THEIRS = frozenset({"he", "she", "his", "her", "him", "they", "their", "them"})
 _FIRST_WORDS = frozenset({"i", "i'm", "im", "me", "my", "we", "our", "but", "and", "now"})
 # "the same pain again since this morning", "it started this afternoon": the story reaches now
 _GOES_ON = frozenset(
@@ -550,7 +550,7 @@ def _may_spell_out_after_a_comma(tokens: list[str], start: int, at: int) -> bool
     return any(t.split("'")[0] in _PERSON_WORDS for t in tokens[start : start + 4])
 
 
-def _relatives_signs(tokens: list[str]) -> set[int]:
+def _spelt_out_by_a_finished_story(tokens: list[str]) -> set[int]:
     """What a finished story spells out after a dash, colon or bracket, to the end of its sentence
     (or bracket): someone else's ("mum had a heart attack at 52 - crushing chest pain into her jaw,
     grey and sweaty", "saw a man collapse at the station last week - he wasn't breathing") or the
@@ -585,7 +585,7 @@ def _relatives_signs(tokens: list[str]) -> set[int]:
             mine = a_finished_episode_of_mine(story)
             if token == "(" and not mine:
                 continue  # a bracket after someone else's story is an aside ("(diverticular)")
-            if token == "," and (not someone_else or _THEIRS.isdisjoint(told)):
+            if token == "," and (not someone_else or THIRD_PERSON.isdisjoint(told)):
                 # after a comma only someone else's story, and only what is said to be theirs ("white
                 # peeling skin all over his chest"): "dad died of a heart attack at 60, crushing chest
                 # pain and sweating" may be the writer's own, so it stays
@@ -610,13 +610,15 @@ def without_mentions(text: str) -> str:
     done = _over_and_done(tokens)
     sentences = _sentences(tokens)
     asked_only = _questions_not_about_now(sentences, tokens)
-    relatives = _relatives_signs(tokens) if "," in tokens or _SPELLS_OUT.intersection(tokens) else set()
+    spelt_out = (
+        _spelt_out_by_a_finished_story(tokens) if "," in tokens or _SPELLS_OUT.intersection(tokens) else set()
+    )
     pet = _pet_at_the_vet(tokens)
     for number, sentence in enumerate(sentences):
         covered = _framed(sentence, number == 0)
         for n, words in enumerate(sentence):
             drop = covered[n] | _feared(words) | _services(words) | _near_misses(words, done, tokens)
-            drop |= {i for i in range(len(words)) if position + i in relatives}
+            drop |= {i for i in range(len(words)) if position + i in spelt_out}
             if number in asked_only:
                 drop |= set(range(len(words)))
             if pet:
