@@ -355,10 +355,10 @@ _RECENT_TIME = (
 
 def _new_clause_after_and(words: list[str], position: int) -> bool:
     after = words[position + 1 : position + 4]
-    return after[:1] in _NEW_SUBJECT or _opens_with_any(after, _RECENT_TIME)
+    return after[:1] in _NEW_SUBJECT or opens_with_any(after, _RECENT_TIME)
 
 
-def _opens_with_any(words: list[str], phrases) -> bool:
+def opens_with_any(words: list[str], phrases) -> bool:
     """`words` start with one of `phrases` (tuples of words)."""
     return any(words[: len(phrase)] == list(phrase) for phrase in phrases)
 
@@ -1471,7 +1471,7 @@ def _found_after_all(after: list[str]) -> bool:
     sofa", "but counted them twice and none are missing". Not "found it in his mouth"."""
     if not _STILL_ON_THEM.isdisjoint(after):
         return False
-    if any(after[: len(p)] == list(p) for p in _FOUND):
+    if opens_with_any(after, _FOUND):
         return True
     counted = "counted" in after[:3]
     return counted and (_contains(after, ("none", "missing")) >= 0 or _contains(after, ("all", "there")) >= 0)
@@ -1941,16 +1941,16 @@ def _counts_dated_today(tokens: list[str]) -> list[int]:
         if tokens[j + 1] not in _TABLET_WORDS:
             bare = (
                 tablets_named
-                and tokens[j - 1 : j]
+                and j > 0
                 and tokens[j - 1] in _TOOK_ABOUT
                 and "took" in tokens[max(0, j - 3) : j]
             )
-            if bare and value >= 2 and _opens_with_any(tokens[j + 1 : j + 4], _TODAY_AFTER_A_COUNT):
+            if bare and value >= 2 and opens_with_any(tokens[j + 1 : j + 4], _TODAY_AFTER_A_COUNT):
                 out.append(int(value))
             continue
         if not _REGIMEN_BEFORE_A_COUNT.isdisjoint(tokens[max(0, j - 3) : j]):
             continue
-        if _opens_with_any(tokens[j + 2 : j + 5], _TODAY_AFTER_A_COUNT):
+        if opens_with_any(tokens[j + 2 : j + 5], _TODAY_AFTER_A_COUNT):
             out.append(int(value))
     return out
 

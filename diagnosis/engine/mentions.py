@@ -25,6 +25,7 @@ from .context import (
     a_finished_episode_of_mine,
     a_finished_family_story,
     normalise_text,
+    opens_with_any,
     searches_a_way_to_die,
     tokenise,
     told_of_someone_else,
@@ -526,11 +527,7 @@ _FINE_NOW = (
 def _but_fine_now(words: list[str]) -> list[str]:
     """The words before "she is fine now" that ends a story: how it ended, not a sign it goes on."""
     for at in range(1, len(words)):
-        if any(tuple(words[at : at + len(p)]) == p for p in _FINE_NOW) and words[at - 1] in (
-            "he",
-            "she",
-            "they",
-        ):
+        if words[at - 1] in ("he", "she", "they") and opens_with_any(words[at:], _FINE_NOW):
             return words[: at - 1]
     return words
 
@@ -548,6 +545,12 @@ def _may_spell_out_after_a_comma(tokens: list[str], start: int, at: int) -> bool
     if tokens[at] != "," or not _FIRST_WORDS.isdisjoint(tokens[at + 1 : at + 2]):
         return False
     return any(t.split("'")[0] in _PERSON_WORDS for t in tokens[start : start + 4])
+
+
+def _someone_elses_story(story: list[str]) -> bool:
+    """Someone else's finished story: a relative's dated one, or one told as over (the dearer tests,
+    asked last)."""
+    return a_finished_family_story(story, first_person=True) or told_of_someone_else(story, None, True)
 
 
 def _spelt_out_by_a_finished_story(tokens: list[str]) -> set[int]:
@@ -569,28 +572,27 @@ def _spelt_out_by_a_finished_story(tokens: list[str]) -> set[int]:
                 (e for e in range(at + 1, len(tokens)) if tokens[e] in _SENTENCE_END or tokens[e] == closing),
                 len(tokens),
             )
-            story, told = (
-                tokenise(" ".join(tokens[start:at])),
-                _but_fine_now(tokenise(" ".join(tokens[at + 1 : end]))),
-            )
-            if not told or not NOW_MARKERS.isdisjoint(told) or _says_still_true(told):
-                continue
-            if not _GOES_ON.isdisjoint(told):
-                continue
-            someone_else = a_finished_family_story(story, first_person=True) or told_of_someone_else(
-                story, None, True
-            )
-            if "like" in story or "same" in story or len(told) < 2:
+            story = tokenise(" ".join(tokens[start:at]))
+            told = _but_fine_now(tokenise(" ".join(tokens[at + 1 : end])))
+            if len(told) < 2 or "like" in story or "same" in story:
                 continue  # "like my pre-eclampsia last pregnancy: puffy face, bad headache" is now
+            if not NOW_MARKERS.isdisjoint(told) or _says_still_true(told) or not _GOES_ON.isdisjoint(told):
+                continue
             mine = a_finished_episode_of_mine(story)
-            if token == "(" and not mine:
-                continue  # a bracket after someone else's story is an aside ("(diverticular)")
-            if token == "," and (not someone_else or THIRD_PERSON.isdisjoint(told)):
+            if token == "(":
+                spelt = mine  # a bracket after someone else's story is an aside ("(diverticular)")
+            elif token == ",":
                 # after a comma only someone else's story, and only what is said to be theirs ("white
                 # peeling skin all over his chest"): "dad died of a heart attack at 60, crushing chest
                 # pain and sweating" may be the writer's own, so it stays
-                continue
-            if (someone_else and FIRST_PERSON.isdisjoint(told)) or mine:
+                spelt = (
+                    not THIRD_PERSON.isdisjoint(told)
+                    and _someone_elses_story(story)
+                    and (mine or FIRST_PERSON.isdisjoint(told))
+                )
+            else:
+                spelt = mine or (FIRST_PERSON.isdisjoint(told) and _someone_elses_story(story))
+            if spelt:
                 out.update(range(at + 1, end))
     return out
 

@@ -1588,11 +1588,16 @@ class Resolution:
 
 def _not_current(clause: str, first_person: bool) -> bool:
     """Family history, past history or a hypothetical: not a symptom the person has now."""
+    return _why_not_current(clause, first_person) is not None
+
+
+def _why_not_current(clause: str, first_person: bool) -> ClauseContext | None:
+    """The clause's ConText when it is not current (family, history or hypothetical), else None."""
     words = tokenise(clause)
     if not words:
-        return False
+        return None
     context = ClauseContext.build(words, [], question=False, first_person=first_person)
-    return context.family or context.history or context.hypothetical_from is not None
+    return context if context.family or context.history or context.hypothetical_from is not None else None
 
 
 def _sentences_opened_in_the_past(clauses: list[str], delimiters: list[str]) -> set[int]:
@@ -1651,9 +1656,10 @@ def _current_part(clause: str, first_person: bool) -> tuple[str, str]:
     and the words after that joining word."""
     words = clause.split()
     for end in range(1, len(words) + 1):
-        if _not_current(" ".join(words[:end]), first_person):
+        context = _why_not_current(" ".join(words[:end]), first_person)
+        if context is not None:
             joins = [i for i in range(end - 1) if words[i] in _JOINERS]
-            if not joins or _one_past_episode(words[: joins[-1]], " ".join(words[:end]), first_person):
+            if not joins or _one_past_episode(words[: joins[-1]], context):
                 return "", ""
             return " ".join(words[: joins[-1]]), " ".join(words[joins[-1] + 1 :])
     return clause, ""
@@ -1664,17 +1670,17 @@ _PAST_VERBS = frozenset(
 )
 
 
-def _one_past_episode(before: list[str], dated: str, first_person: bool) -> bool:
+def _one_past_episode(before: list[str], dated: ClauseContext) -> bool:
     """ "bled from an ulcer and vomited blood in 2019": a date at the end of a clause told in the past
     dates all of it, not only the words after the last "and". "chest pain and had shingles years ago"
-    keeps its chest pain: no verb before the "and" says it was past."""
+    keeps its chest pain: no verb before the "and" says it was past. `dated`: the whole clause's
+    ConText, already built to find that it is not current."""
     tokens = tokenise(" ".join(before))
     if PRESENT_TENSE.intersection(tokens) or not any(
         t in _PAST_VERBS or (t.endswith("ed") and len(t) > 4) for t in tokens
     ):
         return False
-    context = ClauseContext.build(tokenise(dated), [], question=False, first_person=first_person)
-    return context.history and not context.family and context.hypothetical_from is None
+    return dated.history and not dated.family and dated.hypothetical_from is None
 
 
 # Word forms read as one, so "my eyes are itching" finds "itchy eyes" and "ankles have swelled"

@@ -1,7 +1,10 @@
 """The complaint layer read straight from the knowledge-base files, shared by the phrasing-family
-tests: the catalogue is built once per test process instead of once per test file."""
+tests: the catalogue is built once per test process instead of once per test file. `whole_check`
+runs the whole check (symptom rules and wording net too) over a loaded snapshot."""
 
+from diagnosis.engine.check import run_check
 from diagnosis.engine.complaints import LEVEL_ORDER, Subject, catalogue_from_files
+from diagnosis.engine.predictor import kb_model
 
 CATALOGUE = catalogue_from_files()
 
@@ -31,3 +34,8 @@ def assert_family_escalates_and_twin_does_not(family, text, subject, twin, twin_
     assert result.level == "emergency", (family, result.level, result.fired, result.findings)
     other = assess(twin, **twin_subject)
     assert below(other.level, "urgent"), (family, other.level, other.fired, other.findings)
+
+
+def whole_check(snapshot, text, **subject):
+    """The whole check of `text` as the benchmark runs it (no questions), with the knowledge-base model."""
+    return run_check(snapshot, kb_model(snapshot), text=text, subject=Subject(**subject), ask_questions=False)

@@ -10,9 +10,7 @@ import pytest
 
 from diagnosis.alarm_training import training_cases
 from diagnosis.engine import alarm_text
-from diagnosis.engine.check import run_check
-from diagnosis.engine.complaints import Subject
-from diagnosis.engine.predictor import kb_model
+from tests.diagnosis.engine_helpers import whole_check
 
 # Wordings of our own (in no corpus) that the rules alone answer below emergency today.
 MISSED_BY_RULES = [
@@ -33,7 +31,7 @@ class _Always:
 def _check(snapshot, text, net="shipped", **subject):
     if net != "shipped":
         snapshot = dataclasses.replace(snapshot, alarm_text=net)
-    return run_check(snapshot, kb_model(snapshot), text=text, subject=Subject(**subject), ask_questions=False)
+    return whole_check(snapshot, text, **subject)
 
 
 def test_the_shipped_artefact_was_built_from_todays_corpus():

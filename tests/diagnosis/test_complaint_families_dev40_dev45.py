@@ -3,19 +3,14 @@ their children, machine-translated English, written reports, denial checklists; 
 stories in family chats, what-if questions and dated medical histories), all written blind on
 2026-12-07. Each test uses wordings that are in no corpus, with a twin that must keep its level."""
 
-from diagnosis.engine.check import run_check
-from diagnosis.engine.complaints import Subject
 from diagnosis.engine.context import denials_said_after
 from diagnosis.engine.mentions import without_mentions
-from diagnosis.engine.predictor import kb_model
-from tests.diagnosis.engine_helpers import level
+from tests.diagnosis.engine_helpers import level, whole_check
 
 
 def checked(snapshot, text, **subject):
     """The whole check's level (symptom rules and wording net too, not only the complaint layer)."""
-    return run_check(
-        snapshot, kb_model(snapshot), text=text, subject=Subject(**subject), ask_questions=False
-    ).triage
+    return whole_check(snapshot, text, **subject).triage
 
 
 def test_a_relatives_finished_story_keeps_what_it_spells_out():

@@ -10,11 +10,7 @@ from diagnosis.engine.check import run_check
 from diagnosis.engine.complaints import LEVEL_ORDER, Subject, catalogue_from_files
 from diagnosis.engine.predictor import kb_model
 from diagnosis.triage_corpus import CORPUS, case_subject, split_cases
-
-
-def check(snapshot, text, **subject):
-    return run_check(snapshot, kb_model(snapshot), text=text, subject=Subject(**subject), ask_questions=False)
-
+from tests.diagnosis.engine_helpers import whole_check as check
 
 # Examples from issue 14 (each was gp, self_care or refused before the complaint layer) and one
 # everyday phrasing of every emergency presentation the layer must cover.
